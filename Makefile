@@ -1,0 +1,74 @@
+# fupin — two commands: `make demo` (set up, load the demo, serve) and `make test`.
+# Everything a fresh Debian machine with Python 3.11 and Node 20 needs is installed here.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages: gettext (messages), CJK fonts (PDF and screenshots), Chromium (browser tests).
+DEB_RUN := gettext fonts-noto-cjk
+DEB_TEST := chromium
+
+.PHONY: demo test setup venv sysdeps sysdeps-test assets messages db serve lint bench clean
+
+demo: setup
+	$(BIN)/fupin demo --if-empty
+	$(BIN)/fupin serve --host $(HOST) --port $(PORT)
+
+setup: venv sysdeps assets db
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
+	touch $@
+
+# Installs missing Debian packages (needs root, as on the project's machines and CI).
+sysdeps:
+	@missing=$$(for p in $(DEB_RUN); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+sysdeps-test: sysdeps
+	@missing=$$(for p in $(DEB_TEST); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+# Front-end libraries from package-lock.json, copied into static (nothing from a CDN).
+assets: venv node_modules/.installed messages
+	$(BIN)/python -m fupin.build_assets
+	$(BIN)/fupin collectstatic --noinput --verbosity 0
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+messages: venv sysdeps
+	$(BIN)/fupin compilemessages --ignore '.venv/*' --ignore 'node_modules/*' --verbosity 0
+
+db: venv
+	mkdir -p var
+	$(BIN)/fupin migrate --noinput --verbosity 0
+	$(BIN)/fupin areas load
+
+serve: setup
+	$(BIN)/fupin serve --host $(HOST) --port $(PORT)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# The whole suite on SQLite, then on PostgreSQL when FUPIN_TEST_PG is a database URL.
+test: venv sysdeps-test assets
+	$(BIN)/fupin makemigrations --check --dry-run --verbosity 0
+	$(BIN)/pytest -q
+	@if [ -n "$$FUPIN_TEST_PG" ]; then \
+		echo "== PostgreSQL: $$FUPIN_TEST_PG"; \
+		DATABASE_URL="$$FUPIN_TEST_PG" $(BIN)/pytest -q -m 'not e2e'; \
+	fi
+
+bench: venv
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) node_modules fupin/static/vendor staticfiles

@@ -1,0 +1,71 @@
+"""Users, roles and their area scopes (DOMAIN §1). Scoping itself lives in fupin.areas.scope."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    LEAGUE_HQ = "league_hq", _("盟脱贫攻坚指挥部/扶贫办")
+    COUNTY_OFFICE = "county_office", _("旗县市扶贫办")
+    TOWNSHIP_OFFICER = "township_officer", _("苏木乡镇干部")
+    VILLAGE_TEAM = "village_team", _("第一书记/驻村工作队/嘎查村两委")
+    PAIRING_CADRE = "pairing_cadre", _("帮扶责任人")
+    DEPARTMENT = "department", _("帮扶单位")
+    SUPERVISOR = "supervisor", _("督查组")
+
+
+# What each role may do beyond reading its scope. Reads are governed by scope alone.
+EDIT_REGISTRY = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
+IMPORT_REGISTRY = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}
+EXPORT_REGISTRY = EDIT_REGISTRY | {Role.SUPERVISOR}
+
+
+class User(AbstractUser):
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def has_role_at(self, roles, code: str) -> bool:
+        """Tell whether the user holds one of ``roles`` over an area that contains ``code``."""
+        if self.is_superuser:
+            return True
+        return any(code.startswith(area) for role, area in self._assignments() if role in roles)
+
+    def has_role_anywhere(self, roles) -> bool:
+        return self.is_superuser or any(role in roles for role, _area in self._assignments())
+
+    def _assignments(self) -> list[tuple[str, str]]:
+        cached = getattr(self, "_fupin_assignments", None)
+        if cached is None:
+            cached = list(self.role_assignments.values_list("role", "area_id"))
+            self._fupin_assignments = cached
+        return cached
+
+
+class RoleAssignment(models.Model):
+    """A role held over an area; a user may hold several."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("范围"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "area"], name="roleassignment_uniq")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()} · {self.area_id}"

@@ -1,0 +1,96 @@
+"""Administrative divisions (行政区划): the NBS statistical codes are the spine of every record.
+
+A code's prefixes are its ancestors (``1522`` → ``152223`` → ``152223100`` →
+``152223100234``), so "everything under an area" is a code range, which every database can
+answer from an index (see :mod:`fupin.areas.scope`).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("省级")
+    PREFECTURE = "prefecture", _("盟市")
+    COUNTY = "county", _("旗县市")
+    TOWNSHIP = "township", _("苏木乡镇")
+    VILLAGE = "village", _("嘎查村")
+
+
+LEVEL_DIGITS = {
+    Level.PROVINCE: 2,
+    Level.PREFECTURE: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
+DIGITS_LEVEL = {digits: level for level, digits in LEVEL_DIGITS.items()}
+CHILD_LEVEL = {
+    Level.PROVINCE: Level.PREFECTURE,
+    Level.PREFECTURE: Level.COUNTY,
+    Level.COUNTY: Level.TOWNSHIP,
+    Level.TOWNSHIP: Level.VILLAGE,
+}
+
+
+def is_rural_code(code: str) -> bool:
+    """Tell whether a village-level code is a rural unit (村/嘎查委员会).
+
+    The NBS urban-rural rule: the last three digits 001–199 are residents' committees
+    (居委会, urban), 200–599 villagers' committees (村委会/嘎查, rural).
+    """
+    return len(code) == 12 and code[-3:] >= "200"
+
+
+class Area(models.Model):
+    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
+    name = models.CharField(_("名称"), max_length=100)
+    level = models.CharField(_("级别"), max_length=12, choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        db_constraint=False,
+    )
+    # Whether the unit takes part in poverty work: rural villages do, urban communities do not
+    # by default (a deployment may change it).
+    participates = models.BooleanField(_("参与扶贫"), default=True)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name}（{self.code}）"
+
+    @property
+    def digits(self) -> int:
+        return len(self.code)
+
+    def ancestor_codes(self) -> list[str]:
+        return [self.code[:n] for n in (2, 4, 6, 9) if n < len(self.code)]
+
+
+class RuralPopulation(models.Model):
+    """The rural population of a village in a year: the denominator of incidence (贫困发生率)."""
+
+    village = models.ForeignKey(
+        Area, verbose_name=_("嘎查村"), on_delete=models.CASCADE, related_name="rural_populations"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    population = models.PositiveIntegerField(_("农村人口"))
+
+    class Meta:
+        verbose_name = _("农村人口")
+        verbose_name_plural = _("农村人口")
+        constraints = [
+            models.UniqueConstraint(fields=["village", "year"], name="ruralpop_village_year_uniq")
+        ]
+        indexes = [models.Index(fields=["year", "village"], name="ruralpop_year_village_idx")]
+
+    def __str__(self):
+        return f"{self.village_id} {self.year}: {self.population}"

@@ -1,0 +1,164 @@
+"""Scope: the one place that turns a user into the set of records the user may see.
+
+Design (every list, count, chart, export, dropdown, API response and admin page relies on it):
+
+* A user's scope is the set of area-code prefixes of the user's role assignments
+  (:class:`fupin.accounts.models.RoleAssignment`), reduced so no prefix lies inside another.
+  A superuser's scope is everything (the empty prefix). A user with no assignment sees nothing.
+* A prefix becomes a code range — ``code >= '152223' AND code < '152224'`` — so the predicate
+  uses the index on the village code on SQLite and PostgreSQL alike (``LIKE`` would not on
+  SQLite) and stays a local predicate per shard on Citus.
+* Models that hold area-scoped rows use :class:`ScopedQuerySet` and name the column that
+  holds the village (or area) code in ``scope_field``; ``Model.objects.accessible_to(user)``
+  is then the only way a view, serializer, export, selector or admin reads them.
+* Views are refused unless marked: :func:`scope_safe` (reads through ``accessible_to`` or an
+  ``access_*`` function) or :func:`public` (no records at all, or public notices).
+  :class:`ScopeSafeViewMiddleware` enforces it, and ``tests/areas/test_scope_walk.py`` walks
+  every URL pattern with a user of another village.
+"""
+
+from __future__ import annotations
+
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import models
+from django.db.models import Q
+from django.http import HttpResponseForbidden
+
+EVERYTHING = ""
+
+
+def prefix_upper_bound(prefix: str) -> str:
+    """Return the smallest string greater than every code that starts with ``prefix``.
+
+    Codes are decimal digits, so incrementing the last character is enough ('9' → ':').
+    """
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def reduce_prefixes(codes) -> tuple[str, ...]:
+    """Drop every code that lies inside another one of the set."""
+    kept: list[str] = []
+    for code in sorted(set(codes), key=lambda c: (len(c), c)):
+        if not any(code.startswith(k) for k in kept):
+            kept.append(code)
+    return tuple(sorted(kept))
+
+
+def user_prefixes(user) -> tuple[str, ...]:
+    """Return the area-code prefixes the user may see (``("",)`` for everything)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return ()
+    cached = getattr(user, "_fupin_prefixes", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        prefixes: tuple[str, ...] = (EVERYTHING,)
+    else:
+        prefixes = reduce_prefixes(user.role_assignments.values_list("area_id", flat=True))
+    user._fupin_prefixes = prefixes
+    return prefixes
+
+
+def prefixes_q(field: str, prefixes) -> Q:
+    """Return a filter matching codes in ``field`` that start with one of ``prefixes``.
+
+    No prefixes give a filter that matches nothing; the empty prefix matches everything.
+    """
+    if EVERYTHING in prefixes:
+        return Q()
+    if not prefixes:
+        return Q(pk__in=[])
+    q = Q()
+    for prefix in prefixes:
+        q |= Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper_bound(prefix)})
+    return q
+
+
+def code_in_prefixes(code: str, prefixes) -> bool:
+    return any(code.startswith(p) for p in prefixes)
+
+
+def scope_q(user, field: str) -> Q:
+    """Return the filter that limits ``field`` (an area code column) to the user's scope."""
+    return prefixes_q(field, user_prefixes(user))
+
+
+def within_q(field: str, code: str) -> Q:
+    """Return the filter for ``field`` within area ``code`` (a drill-down, not a permission)."""
+    return prefixes_q(field, (code,))
+
+
+def user_can_see_code(user, code: str) -> bool:
+    return code_in_prefixes(code, user_prefixes(user))
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet of a model whose rows belong to an area; see the module docstring."""
+
+    def accessible_to(self, user):
+        field = getattr(self.model, "scope_field", None)
+        if not field:
+            raise ImproperlyConfigured(f"{self.model.__name__} has no scope_field")
+        return self.filter(scope_q(user, field))
+
+    def within(self, code: str):
+        return self.filter(within_q(self.model.scope_field, code))
+
+
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
+
+
+def scope_safe(view):
+    """Mark a view as reading only through ``accessible_to`` / ``access_*``."""
+    view.fupin_scope = "scoped"
+    return view
+
+
+def public(view):
+    """Mark a view as showing no scoped record (login, language switch, public notices)."""
+    view.fupin_scope = "public"
+    return view
+
+
+def view_scope_mark(view) -> str | None:
+    for candidate in (view, getattr(view, "cls", None), getattr(view, "view_class", None)):
+        mark = getattr(candidate, "fupin_scope", None)
+        if mark:
+            return mark
+    return None
+
+
+# Namespaces whose views scope themselves: the admin asks ScopedModelAdmin.get_queryset.
+SELF_SCOPED_NAMESPACES = {"admin"}
+
+
+class ScopeSafeViewMiddleware:
+    """Refuse any view that is not marked scope-safe or public (CommCare's location-safe)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = getattr(request, "resolver_match", None)
+        if match and SELF_SCOPED_NAMESPACES.intersection(match.namespaces):
+            return None
+        if view_scope_mark(view_func):
+            return None
+        return HttpResponseForbidden("此页面未标记数据范围（scope），已拒绝访问。")
+
+
+def scope_safe_class(cls):
+    """Class decorator form of :func:`scope_safe` for class-based and DRF views."""
+    cls.fupin_scope = "scoped"
+    return cls
+
+
+def public_class(cls):
+    cls.fupin_scope = "public"
+    return cls
+
+

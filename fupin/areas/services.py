@@ -1,0 +1,127 @@
+"""Writes of areas: loading division files (NBS format ``code,name,level,parent_code``)."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import gzip
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from .models import LEVEL_DIGITS, Area, Level, is_rural_code
+
+HINGGAN_DIVISIONS = Path(__file__).with_name("data") / "hinggan-2023.csv"
+HEADER = ["code", "name", "level", "parent_code"]
+BATCH = 5000
+
+MSG_HEADER = "文件表头应为 {expected}，实为 {actual}"
+MSG_CODE = "第{row}行：字段“code”：区划代码“{code}”应为2、4、6、9或12位数字"
+MSG_LEVEL = "第{row}行：字段“level”：级别“{level}”与{digits}位代码不符（应为“{expected}”）"
+MSG_NAME = "第{row}行：字段“name”：名称为空"
+MSG_PARENT = "第{row}行：字段“parent_code”：上级代码“{parent}”不是代码“{code}”的前缀"
+MSG_PARENT_MISSING = "第{row}行：字段“parent_code”：上级区划“{parent}”不在文件中，也不在数据库中"
+MSG_DUPLICATE = "第{row}行：字段“code”：区划代码“{code}”在文件中重复"
+
+
+class AreaFileError(ValueError):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors[:20]))
+        self.errors = errors
+
+
+@dataclasses.dataclass
+class LoadResult:
+    rows: int
+    created: int
+    updated: int
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    if path.suffix == ".gz":
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
+
+
+def read_division_file(path: Path) -> list[tuple[str, str, str, str | None]]:
+    """Read and check a division file; raise :class:`AreaFileError` listing every bad row."""
+    with _open_text(Path(path)) as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        if [h.strip() for h in header] != HEADER:
+            raise AreaFileError([MSG_HEADER.format(expected=",".join(HEADER), actual=",".join(header))])
+        rows = []
+        errors = []
+        seen: set[str] = set()
+        digit_levels = {digits: level for level, digits in LEVEL_DIGITS.items()}
+        for number, record in enumerate(reader, start=2):
+            code, name, level, parent = (list(record) + ["", "", "", ""])[:4]
+            code, name, level, parent = code.strip(), name.strip(), level.strip(), parent.strip()
+            if not code.isdigit() or len(code) not in digit_levels:
+                errors.append(MSG_CODE.format(row=number, code=code))
+                continue
+            expected = digit_levels[len(code)]
+            if level != expected:
+                errors.append(
+                    MSG_LEVEL.format(row=number, level=level, digits=len(code), expected=expected)
+                )
+            if not name:
+                errors.append(MSG_NAME.format(row=number))
+            if parent and not code.startswith(parent):
+                errors.append(MSG_PARENT.format(row=number, parent=parent, code=code))
+            if code in seen:
+                errors.append(MSG_DUPLICATE.format(row=number, code=code))
+            seen.add(code)
+            rows.append((code, name, level, parent or None, number))
+    missing = {p for *_, p, _n in rows if p and p not in seen}
+    if missing:
+        known = set(Area.objects.filter(code__in=missing).values_list("code", flat=True))
+        for code, _name, _level, parent, number in rows:
+            if parent in missing and parent not in known:
+                errors.append(MSG_PARENT_MISSING.format(row=number, parent=parent))
+    if errors:
+        raise AreaFileError(errors)
+    return [row[:4] for row in rows]
+
+
+def _batches(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@transaction.atomic
+def areas_load(*, path: Path, progress=None) -> LoadResult:
+    """Load (insert or update) every division of a file, all or nothing.
+
+    One ``INSERT … ON CONFLICT (code) DO UPDATE`` per batch of rows: the whole of China
+    (665,276 rows) loads in seconds. ``participates`` is set for new rows only (rural
+    villages and every level above), so a deployment's own choice survives a reload.
+    """
+    rows = read_division_file(path)
+    before = Area.objects.count()
+    table = Area._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (code, name, level, parent_id, participates) "
+        "VALUES (%s, %s, %s, %s, %s) "
+        "ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, "
+        "parent_id = excluded.parent_id"
+    )
+    with connection.cursor() as cursor:
+        for batch in _batches(rows, BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    (code, name, level, parent, level != Level.VILLAGE or is_rural_code(code))
+                    for code, name, level, parent in batch
+                ],
+            )
+            if progress:
+                progress(len(batch))
+    after = Area.objects.count()
+    return LoadResult(rows=len(rows), created=after - before, updated=len(rows) - (after - before))
+
+
+def areas_load_hinggan() -> LoadResult:
+    return areas_load(path=HINGGAN_DIVISIONS)

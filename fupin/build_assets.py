@@ -1,0 +1,31 @@
+"""Copy the front-end libraries installed by npm (package-lock.json) into static/vendor/."""
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE = ROOT / "node_modules"
+VENDOR = Path(__file__).resolve().parent / "static" / "vendor"
+
+FILES = {
+    "bootstrap/dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
+    "bootstrap/dist/css/bootstrap.min.css.map": "bootstrap/bootstrap.min.css.map",
+    "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
+    "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
+    "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+    "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+}
+
+
+def main() -> None:
+    for source, target in FILES.items():
+        src = NODE / source
+        if not src.exists():
+            raise SystemExit(f"missing {src}: run `npm ci` first")
+        dst = VENDOR / target
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dst)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+from fupin.core.clock import as_of
+
+
+def fupin(request):
+    return {"as_of": as_of}

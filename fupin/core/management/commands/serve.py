@@ -1,0 +1,50 @@
+"""Serve fupin with a production WSGI server (gunicorn) and the background-task worker."""
+
+import os
+import signal
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "启动服务（gunicorn + 后台任务）。Serve fupin (gunicorn and the task worker)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 3)))
+        parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+
+    def handle(self, *args, host, port, workers, no_worker, **options):
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fupin.settings"}
+        children = []
+        if not no_worker and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
+            children.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "fupin.cli", "db_worker", "--interval", "0.5"],
+                    env=env,
+                )
+            )
+        self.stdout.write(f"fupin 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
+        web = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "fupin.wsgi:application",
+                "--bind", f"{host}:{port}", "--workers", str(workers),
+                "--timeout", "120", "--access-logfile", "-",
+            ],
+            env=env,
+        )  # fmt: skip
+        children.append(web)
+        try:
+            web.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
+                child.wait(timeout=30)

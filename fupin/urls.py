@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from fupin.areas.scope import public
+
+admin.site.site_header = "精准扶贫信息系统"
+admin.site.site_title = "fupin"
+
+urlpatterns = [
+    path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
+    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("i18n/setlang/", public(set_language), name="set_language"),
+    path("jsi18n/", public(JavaScriptCatalog.as_view()), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("", include("fupin.areas.urls")),
+    path("", include("fupin.registry.urls")),
+    path("api/", include("fupin.api_urls")),
+]
