@@ -1,15 +1,37 @@
-"""The REST API (DRF): routers of each app, the OpenAPI schema and the offline Swagger UI."""
+"""The REST API (DRF): routers of each app, the OpenAPI schema and the offline Swagger UI.
+
+Every view here is marked (:mod:`fupin.areas.scope`): the data endpoints are scope-safe (they
+read through ``accessible_to`` / ``access_*``), the schema, docs, token and root are public
+(they show no record). See ``docs/api.md``.
+"""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import APIRootView, DefaultRouter
 
-from fupin.areas.scope import public, scope_safe
+from fupin.areas.api import AreaViewSet
+from fupin.areas.scope import public, public_class
+from fupin.registry.api import HouseholdViewSet
+
+
+@public_class
+class ApiRootView(APIRootView):
+    """The list of the API's top-level endpoints (links only, no records)."""
+
+
+class ApiRouter(DefaultRouter):
+    APIRootView = ApiRootView
+    include_format_suffixes = False
+
+
+router = ApiRouter()
+router.register("areas", AreaViewSet, basename="api-area")
+router.register("households", HouseholdViewSet, basename="api-household")
 
 urlpatterns = [
     path("schema/", public(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", public(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
     path("token/", public(ObtainAuthToken.as_view()), name="api-token"),
+    path("", include(router.urls)),
 ]
-
-_ = (include, scope_safe)

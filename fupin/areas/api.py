@@ -1,0 +1,174 @@
+"""The areas API: divisions in the caller's scope and the yearly figures per area.
+
+Thin by design (ARCHITECTURE "Inside an app"): the list reads through
+:func:`fupin.areas.selectors.areas_accessible_to`, one area through
+:func:`~fupin.areas.selectors.access_area` (the same 404 for missing and out of scope), and
+the figures through *the* selectors :func:`~fupin.areas.selectors.area_stats` and
+:func:`~fupin.areas.selectors.child_stats`, so the JSON agrees with the overview page, the
+exports and the war map.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from fupin.core.clock import current_year
+
+from .models import Area, Level
+from .scope import scope_safe_class
+from .selectors import access_area, area_stats, areas_accessible_to, child_stats
+
+# Error messages are constants so the tests assert them (STYLE: HackSoft).
+MSG_BAD_YEAR = "年度无效：应为 {low} 至 {high} 之间的四位年份"
+MSG_BAD_CODE = "区划代码无效：应为 2 至 12 位数字"
+MSG_BAD_LEVEL = "级别无效：应为 {choices} 之一"
+
+YEAR_MIN = 2000
+YEAR_MAX = 2100
+
+
+class ApiPagination(PageNumberPagination):
+    """Page-number pagination with a caller-chosen page size (default 50, at most 500)."""
+
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def parse_year(value: str | None, *, default: int | None = None, name: str = "year") -> int | None:
+    """Return ``value`` as a year, ``default`` when absent; a 400 with a Chinese reason if bad."""
+    if value is None or value == "":
+        return default
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        year = None
+    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+        raise ValidationError({name: [MSG_BAD_YEAR.format(low=YEAR_MIN, high=YEAR_MAX)]})
+    return year
+
+
+def parse_code(value: str | None, *, name: str) -> str | None:
+    """Return ``value`` as an area code (digits, 2–12 long); a 400 if it is not one."""
+    if value is None or value == "":
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit() and 2 <= len(value) <= 12):
+        raise ValidationError({name: [MSG_BAD_CODE]})
+    return value
+
+
+def parse_choice(value: str | None, choices, *, name: str, message: str) -> str | None:
+    """Return ``value`` if it is one of ``choices`` (a TextChoices class); a 400 otherwise."""
+    if value is None or value == "":
+        return None
+    if value not in choices.values:
+        raise ValidationError({name: [message.format(choices="、".join(choices.values))]})
+    return value
+
+
+YEAR_PARAMETER = OpenApiParameter(
+    "year",
+    OpenApiTypes.INT,
+    description=f"统计年度（{YEAR_MIN}–{YEAR_MAX}），默认为系统当前年度",
+)
+
+
+class AreaSerializer(serializers.ModelSerializer):
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    parent = serializers.CharField(source="parent_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Area
+        fields = ["code", "name", "level", "level_label", "parent", "participates"]
+        read_only_fields = fields
+
+
+class FiguresSerializer(serializers.Serializer):
+    """The figures of :data:`fupin.areas.selectors.STAT_KEYS` for one area and year."""
+
+    identified_households = serializers.IntegerField(help_text="当年新识别户数")
+    identified_persons = serializers.IntegerField(help_text="当年新识别人数")
+    poor_households = serializers.IntegerField(help_text="年末贫困户数（未脱贫、返贫）")
+    poor_persons = serializers.IntegerField(help_text="年末贫困人口")
+    exited_households = serializers.IntegerField(help_text="当年脱贫户数")
+    exited_persons = serializers.IntegerField(help_text="当年脱贫人数")
+    relapsed_households = serializers.IntegerField(help_text="当年返贫户数")
+    relapsed_persons = serializers.IntegerField(help_text="当年返贫人数")
+    rural_population = serializers.IntegerField(help_text="农村人口")
+    incidence = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="贫困发生率（%），无农村人口数据时为 null",
+    )
+
+
+class ChildFiguresSerializer(FiguresSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AreaStatsSerializer(FiguresSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    year = serializers.IntegerField()
+    children = ChildFiguresSerializer(many=True, help_text="下一级各区划的同口径数字")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="本人权限范围内的行政区划",
+        parameters=[
+            OpenApiParameter("parent", OpenApiTypes.STR, description="上级区划代码"),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values, description="级别"),
+        ],
+    ),
+    retrieve=extend_schema(summary="一个行政区划（不在权限范围内时为 404）"),
+)
+@scope_safe_class
+class AreaViewSet(viewsets.ReadOnlyModelViewSet):
+    """Areas in the caller's scope; one area; its yearly figures and its children's."""
+
+    serializer_class = AreaSerializer
+    pagination_class = ApiPagination
+    lookup_field = "code"
+    lookup_value_regex = r"[0-9]{2,12}"
+
+    def get_queryset(self):
+        qs = areas_accessible_to(self.request.user).order_by("code")
+        params = self.request.query_params
+        parent = parse_code(params.get("parent"), name="parent")
+        if parent is not None:
+            qs = qs.filter(parent_id=parent)
+        level = parse_choice(params.get("level"), Level, name="level", message=MSG_BAD_LEVEL)
+        if level is not None:
+            qs = qs.filter(level=level)
+        return qs
+
+    def get_object(self):
+        return access_area(self.request.user, self.kwargs["code"])
+
+    @extend_schema(
+        summary="区划年度统计（与区划总览页同一口径）",
+        parameters=[YEAR_PARAMETER],
+        responses=AreaStatsSerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def stats(self, request, code=None):
+        user = request.user
+        year = parse_year(request.query_params.get("year"), default=current_year())
+        area = access_area(user, code)
+        data = {"code": area.code, "name": area.name, "year": year}
+        data.update(area_stats(user, area.code, year))
+        data["children"] = [
+            {"code": child.code, "name": child.name, **figures}
+            for child, figures in child_stats(user, area, year)
+        ]
+        return Response(AreaStatsSerializer(data).data)

@@ -1,0 +1,140 @@
+"""The registry API (read-only): households in the caller's scope, one household in full.
+
+Every read goes through ``Household.objects.accessible_to(request.user)``
+(:mod:`fupin.areas.scope`), so a household outside the caller's scope answers the same 404 as
+one that does not exist, and a filter on another area gives an empty list. Filters are
+drill-downs *inside* the scope, never a widening of it.
+
+The list is one query per page (plus the count): the village name comes by ``select_related``,
+labels are computed from the code lists, members and yearly facts are left to the detail.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
+
+from fupin.areas.api import ApiPagination, parse_choice, parse_code, parse_year
+from fupin.areas.scope import scope_safe_class, within_q
+
+from . import codes
+from .idnumber import normalize
+from .models import Household, Member, StatusRecord
+from .serializers import HouseholdDetailSerializer, HouseholdListSerializer
+
+MSG_NOT_FOUND = "贫困户不存在或不在您的权限范围内"
+MSG_BAD_STATUS = "脱贫状态无效：应为 {choices} 之一"
+MSG_BAD_ATTRIBUTE = "贫困户属性无效：应为 {choices} 之一"
+MSG_BAD_CAUSE = "致贫原因无效：应为 {choices} 之一"
+
+# A shorter run of digits would match a part of nearly every ID number.
+SEARCH_ID_MIN = 4
+
+HOUSEHOLD_FILTERS = [
+    OpenApiParameter(
+        "area",
+        OpenApiTypes.STR,
+        description="区划代码（盟、旗县市、苏木乡镇或嘎查村），只列出其下的户；仍限于本人权限范围",
+    ),
+    OpenApiParameter(
+        "year",
+        OpenApiTypes.INT,
+        description="年度：有该年度状态记录的户；与 status 同用时为该年度末处于该状态的户",
+    ),
+    OpenApiParameter(
+        "status",
+        OpenApiTypes.STR,
+        enum=codes.Status.values,
+        description="脱贫状态；不带 year 时按当前状态",
+    ),
+    OpenApiParameter(
+        "attribute", OpenApiTypes.STR, enum=codes.Attribute.values, description="贫困户属性"
+    ),
+    OpenApiParameter(
+        "cause",
+        OpenApiTypes.STR,
+        enum=codes.Cause.values,
+        description="致贫原因（主要或其他致贫原因之一）",
+    ),
+    OpenApiParameter(
+        "search", OpenApiTypes.STR, description="任一家庭成员姓名、证件号码或户编号（部分匹配）"
+    ),
+]
+
+
+def filter_households(qs, params):
+    """Apply the list filters of :data:`HOUSEHOLD_FILTERS` to a scoped household queryset."""
+    area = parse_code(params.get("area"), name="area")
+    if area is not None:
+        qs = qs.filter(within_q("village_id", area))
+
+    year = parse_year(params.get("year"))
+    status = parse_choice(params.get("status"), codes.Status, name="status", message=MSG_BAD_STATUS)
+    if year is not None:
+        rows = StatusRecord.objects.filter(household_id=OuterRef("pk"), year=year)
+        if status is not None:
+            rows = rows.filter(status=status)
+        qs = qs.filter(Exists(rows))
+    elif status is not None:
+        qs = qs.filter(status=status)
+
+    attribute = parse_choice(
+        params.get("attribute"), codes.Attribute, name="attribute", message=MSG_BAD_ATTRIBUTE
+    )
+    if attribute is not None:
+        qs = qs.filter(attribute=attribute)
+
+    cause = parse_choice(params.get("cause"), codes.Cause, name="cause", message=MSG_BAD_CAUSE)
+    if cause is not None:
+        # ``other_causes`` is a JSON list of codes; matching the quoted code in its text works
+        # on SQLite (no JSON containment) and PostgreSQL alike, and no code contains another.
+        qs = qs.filter(Q(main_cause=cause) | Q(other_causes__icontains=f'"{cause}"'))
+
+    search = (params.get("search") or "").strip()
+    if search:
+        person = Q(name__icontains=search)
+        if len(search) >= SEARCH_ID_MIN:
+            person |= Q(id_number__contains=normalize(search))
+        members = Member.objects.filter(household_id=OuterRef("pk")).filter(person)
+        qs = qs.filter(
+            Q(number__icontains=search) | Q(head_name__icontains=search) | Exists(members)
+        )
+    return qs
+
+
+@extend_schema_view(
+    list=extend_schema(summary="本人权限范围内的贫困户", parameters=HOUSEHOLD_FILTERS),
+    retrieve=extend_schema(
+        summary="一户的详细信息：家庭成员、各年度收入与脱贫状态（不在权限范围内时为 404）"
+    ),
+)
+@scope_safe_class
+class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
+    """Households in the caller's scope (a list without members; one household in full)."""
+
+    pagination_class = ApiPagination
+    lookup_value_regex = r"[0-9]+"
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return HouseholdDetailSerializer
+        return HouseholdListSerializer
+
+    def get_queryset(self):
+        qs = Household.objects.accessible_to(self.request.user).select_related("village")
+        if self.action == "retrieve":
+            return qs.prefetch_related(
+                Prefetch("members", queryset=Member.objects.order_by("id")),
+                "incomes",
+                "statuses",
+            )
+        return filter_households(qs, self.request.query_params).order_by("village_id", "number")
+
+    def get_object(self):
+        try:
+            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
+        except (Household.DoesNotExist, ValueError):
+            raise NotFound(MSG_NOT_FOUND) from None
