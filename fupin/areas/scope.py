@@ -21,6 +21,7 @@ from __future__ import annotations
 
 
 from django.core.exceptions import ImproperlyConfigured
+from django.contrib import admin
 from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseForbidden
@@ -162,3 +163,12 @@ def public_class(cls):
     return cls
 
 
+
+
+class ScopedModelAdmin(admin.ModelAdmin):
+    """Admin whose list, detail, autocomplete and deletions all read through the scope."""
+
+    scope_field = "village_id"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(scope_q(request.user, self.scope_field))

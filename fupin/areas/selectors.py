@@ -171,9 +171,7 @@ def child_stats(user, area: Area, year: int) -> list[tuple[Area, dict]]:
     if child_level is None:
         return []
     prefix_len = LEVEL_DIGITS[child_level]
-    children = list(
-        Area.objects.filter(parent=area).filter(prefixes_q("code", user_prefixes(user)))
-    )
+    children = children_in_scope(user, area)
     status_rows = _scoped(StatusRecord.objects.all(), user, area.code)
     pop_rows = _scoped(RuralPopulation.objects.all(), user, area.code)
     by_status = _status_figures(status_rows, year, prefix_len)
@@ -190,21 +188,6 @@ def child_stats(user, area: Area, year: int) -> list[tuple[Area, dict]]:
     return out
 
 
-def household_counts_by_child(user, area: Area) -> dict[str, int]:
-    """Return the number of registered households under each child of ``area``."""
-    child_level = CHILD_LEVEL.get(area.level)
-    if child_level is None:
-        return {}
-    prefix_len = LEVEL_DIGITS[child_level]
-    rows = (
-        _scoped(Household.objects.all(), user, area.code)
-        .annotate(prefix=Substr("village_id", 1, prefix_len))
-        .values("prefix")
-        .annotate(n=Count("id"))
-    )
-    return {r["prefix"]: r["n"] for r in rows}
-
-
 def stats_years(user) -> list[int]:
     """Return the years that have status rows in the user's scope, ascending."""
     years = (
@@ -214,3 +197,36 @@ def stats_years(user) -> list[int]:
         .order_by("year")
     )
     return list(years)
+
+
+def children_in_scope(user, area: Area) -> list[Area]:
+    return list(Area.objects.filter(parent=area).filter(prefixes_q("code", user_prefixes(user))))
+
+
+def tree_nodes(user, areas: list[Area]) -> list[dict]:
+    """Return tree nodes for ``areas`` (siblings): each with its household and sub-area counts.
+
+    Two grouped queries for the whole level, whatever the number of nodes.
+    """
+    if not areas:
+        return []
+    digits = len(areas[0].code)
+    codes_ = [a.code for a in areas]
+    scoped = Household.objects.accessible_to(user).filter(prefixes_q("village_id", codes_))
+    households = {
+        r["prefix"]: r["n"]
+        for r in scoped.annotate(prefix=Substr("village_id", 1, digits))
+        .values("prefix")
+        .annotate(n=Count("id"))
+    }
+    sub = {
+        r["parent_id"]: r["n"]
+        for r in Area.objects.filter(parent_id__in=codes_)
+        .filter(prefixes_q("code", user_prefixes(user)))
+        .values("parent_id")
+        .annotate(n=Count("code"))
+    }
+    return [
+        {"area": a, "households": households.get(a.code, 0), "children": sub.get(a.code, 0)}
+        for a in areas
+    ]

@@ -1,11 +1,92 @@
-from django.http import HttpResponse
+"""Area pages: the overview with drill-down, the division browser, county boundaries."""
 
-from .scope import scope_safe
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from fupin.core.clock import current_year
+
+from . import selectors
+from .models import CHILD_LEVEL, Level
+from .scope import public, scope_safe
+
+COUNTIES_GEOJSON = Path(__file__).with_name("data") / "hinggan-counties.geojson"
+FIRST_YEAR = 2014
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return current_year()
+    return year if FIRST_YEAR <= year <= current_year() + 1 else current_year()
 
 
 @scope_safe
+@login_required
+@require_GET
 def home(request):
-    return HttpResponse("")
+    roots = selectors.user_root_areas(request.user)
+    if len(roots) == 1:
+        return redirect("areas:overview", code=roots[0].code)
+    return render(request, "areas/home.html", {"roots": roots})
 
 
-browser = overview = tree_children = counties_geojson = home
+@scope_safe
+@login_required
+@require_GET
+def overview(request, code):
+    area = selectors.access_area(request.user, code)
+    year = _year(request)
+    stats = selectors.area_stats(request.user, area.code, year)
+    children = selectors.child_stats(request.user, area, year)
+    series = [
+        (y, selectors.area_stats(request.user, area.code, y))
+        for y in range(FIRST_YEAR, current_year() + 1)
+    ]
+    return render(
+        request,
+        "areas/overview.html",
+        {
+            "area": area,
+            "year": year,
+            "years": list(range(FIRST_YEAR, current_year() + 1)),
+            "stats": stats,
+            "children": children,
+            "series": series,
+            "crumbs": selectors.breadcrumbs(request.user, area),
+            "child_is_village": CHILD_LEVEL.get(area.level) == Level.VILLAGE,
+            "is_village": area.level == Level.VILLAGE,
+        },
+    )
+
+
+@scope_safe
+@login_required
+@require_GET
+def browser(request):
+    roots = selectors.user_root_areas(request.user)
+    return render(request, "areas/browser.html", {"roots": selectors.tree_nodes(request.user, roots)})
+
+
+@scope_safe
+@login_required
+@require_GET
+def tree_children(request, code):
+    area = selectors.access_area(request.user, code)
+    nodes = selectors.tree_nodes(request.user, selectors.children_in_scope(request.user, area))
+    return render(request, "areas/_tree_nodes.html", {"nodes": nodes})
+
+
+@public
+@require_GET
+def counties_geojson(request):
+    """County boundaries (public map data, not registry data)."""
+    if not COUNTIES_GEOJSON.exists():
+        raise Http404
+    response = FileResponse(open(COUNTIES_GEOJSON, "rb"), content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

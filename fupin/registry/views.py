@@ -1,11 +1,144 @@
-from django.http import HttpResponse
+"""Registry pages: the household list (search, filters, export), a household, a member form."""
 
-from fupin.areas.scope import scope_safe
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fupin.accounts.models import EDIT_REGISTRY, EXPORT_REGISTRY
+from fupin.areas.models import Level
+from fupin.areas.scope import prefixes_q, scope_safe, user_prefixes
+from fupin.areas.selectors import areas_accessible_to
+from fupin.core.clock import current_year
+
+from . import selectors, services
+from .forms import HouseholdFilterForm, MemberForm
+from .codes import Cause
+from .models import Member
+
+PAGE_SIZE = 50
+FIRST_YEAR = 2014
+
+
+def _filter_form(request) -> HouseholdFilterForm:
+    prefixes = user_prefixes(request.user)
+    # Dropdowns list down to townships, or the user's own villages (village-scoped users).
+    areas = areas_accessible_to(request.user).exclude(level=Level.PROVINCE)
+    if "" in prefixes:  # everything: list only the prefectures that hold households
+        held = selectors.registry_prefixes(4)
+        areas = areas.filter(prefixes_q("code", held)) if held else areas.none()
+    if not any(len(p) == 12 for p in prefixes):
+        areas = areas.exclude(level=Level.VILLAGE)
+    years = range(FIRST_YEAR, current_year() + 1)
+    return HouseholdFilterForm(request.GET or None, areas=areas.order_by("code"), years=years)
+
+
+def _filters(form: HouseholdFilterForm) -> selectors.HouseholdFilter:
+    if not form.is_bound or not form.is_valid():
+        return selectors.HouseholdFilter()
+    data = form.cleaned_data
+    return selectors.HouseholdFilter(
+        area=data["area"] or "",
+        year=data["year"],
+        status=data["status"] or "",
+        attribute=data["attribute"] or "",
+        cause=data["cause"] or "",
+        q=data["q"] or "",
+        order=data["order"] or "number",
+    )
 
 
 @scope_safe
+@login_required
+@require_GET
 def household_list(request):
-    return HttpResponse("")
+    form = _filter_form(request)
+    filters = _filters(form)
+    households = selectors.household_list(request.user, filters)
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "registry/household_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_export": request.user.has_role_anywhere(EXPORT_REGISTRY),
+        },
+    )
 
 
-household_export = household_detail = member_edit = household_list
+@scope_safe
+@login_required
+@require_GET
+def household_export(request):
+    if not request.user.has_role_anywhere(EXPORT_REGISTRY):
+        raise PermissionDenied(_("您没有导出数据的权限"))
+    from .exporting import export_members
+
+    filters = _filters(_filter_form(request))
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    content, content_type, filename = export_members(
+        selectors.household_list(request.user, filters), fmt
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@scope_safe
+@login_required
+@require_GET
+def household_detail(request, pk):
+    household = selectors.access_household(request.user, pk)
+    members = household.members.order_by("pk")
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "other_causes": [
+                Cause(c).label for c in household.other_causes if c in Cause.values
+            ],
+            "years": selectors.household_years(household),
+            "history": selectors.household_history(household),
+            "can_edit": request.user.has_role_at(EDIT_REGISTRY, household.village_id),
+            "as_of_year": current_year(),
+        },
+    )
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = selectors.access_member(request.user, pk)
+    if not request.user.has_role_at(EDIT_REGISTRY, member.village_id):
+        raise PermissionDenied(services.MSG_NO_RIGHT)
+    form = MemberForm(request.POST or None, instance=Member.objects.get(pk=member.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in services.MEMBER_FIELDS}
+        try:
+            services.member_update(
+                actor=request.user, member=member, data=data, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            for field, reasons in error.message_dict.items():
+                for reason in reasons:
+                    form.add_error(field if field in form.fields else None, reason)
+        else:
+            messages.success(request, _("已保存 %(name)s 的信息。") % {"name": data["name"]})
+            return redirect("registry:household_detail", pk=member.household_id)
+    return render(
+        request,
+        "registry/member_form.html",
+        {"form": form, "member": member, "household": member.household},
+    )
+

@@ -1,0 +1,66 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from fupin.areas.models import Level
+
+from . import codes
+from .models import Member
+from .services import MEMBER_FIELDS
+
+EMPTY = [("", _("全部"))]
+
+
+class HouseholdFilterForm(forms.Form):
+    area = forms.ChoiceField(label=_("区划"), required=False)
+    year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label=_("脱贫状态"), required=False, choices=EMPTY + codes.Status.choices)
+    attribute = forms.ChoiceField(
+        label=_("贫困户属性"), required=False, choices=EMPTY + codes.Attribute.choices
+    )
+    cause = forms.ChoiceField(label=_("致贫原因"), required=False, choices=EMPTY + codes.Cause.choices)
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"placeholder": _("姓名、证件号码或户编号")}),
+    )
+    order = forms.ChoiceField(
+        label=_("排序"),
+        required=False,
+        choices=[
+            ("number", _("户编号")),
+            ("head", _("户主")),
+            ("-size", _("人口（多到少）")),
+            ("identified", _("识别年度")),
+        ],
+    )
+
+    def __init__(self, *args, areas=(), years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        indent = {Level.COUNTY: "", Level.TOWNSHIP: "　", Level.VILLAGE: "　　"}
+        self.fields["area"].choices = EMPTY + [
+            (a.code, f"{indent.get(a.level, '')}{a.name}") for a in areas
+        ]
+        self.fields["year"].choices = EMPTY + [(y, y) for y in years]
+
+
+class MemberForm(forms.ModelForm):
+    reason = forms.CharField(
+        label=_("修改原因"), required=False, max_length=200, widget=forms.TextInput()
+    )
+
+    class Meta:
+        model = Member
+        fields = list(MEMBER_FIELDS)
+        widgets = {"pension": forms.NullBooleanSelect()}
+
+    def validate_unique(self):
+        """Uniqueness is checked by the service, with a message naming the other household."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            field.widget.attrs.setdefault("class", css)

@@ -1,0 +1,220 @@
+"""Reads of the registry, already scoped: the household list (page, export and API use the
+same :func:`household_list`), fetching one household or member, and its history."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models.functions import Cast, Substr
+from django.http import Http404
+
+from fupin.areas.scope import within_q
+
+from . import codes
+from .models import Household, IncomeRecord, Member, StatusRecord
+
+NOT_FOUND = "该户不存在或不在您的权限范围内"
+MEMBER_NOT_FOUND = "该成员不存在或不在您的权限范围内"
+
+ORDERINGS = {
+    "number": "number",
+    "-number": "-number",
+    "head": "head_name",
+    "-head": "-head_name",
+    "size": "members_count",
+    "-size": "-members_count",
+    "identified": "identified_year",
+    "-identified": "-identified_year",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class HouseholdFilter:
+    area: str = ""
+    year: int | None = None
+    status: str = ""
+    attribute: str = ""
+    cause: str = ""
+    q: str = ""
+    order: str = "number"
+
+
+def household_list(user, filters: HouseholdFilter) -> QuerySet[Household]:
+    """Return the households the user may see that match ``filters``, ordered."""
+    qs = Household.objects.accessible_to(user)
+    if filters.area:
+        qs = qs.filter(within_q("village_id", filters.area))
+    if filters.status and filters.year:
+        qs = qs.filter(
+            Exists(
+                StatusRecord.objects.filter(
+                    household_id=OuterRef("pk"), year=filters.year, status=filters.status
+                )
+            )
+        )
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    elif filters.year:
+        qs = qs.filter(
+            Exists(StatusRecord.objects.filter(household_id=OuterRef("pk"), year=filters.year))
+        )
+    if filters.attribute:
+        qs = qs.filter(attribute=filters.attribute)
+    if filters.cause:
+        # JSON text match: works on SQLite (no JSON containment) and PostgreSQL alike.
+        qs = qs.alias(other_text=Cast("other_causes", TextField())).filter(
+            Q(main_cause=filters.cause) | Q(other_text__contains=f'"{filters.cause}"')
+        )
+    if filters.q:
+        qs = qs.filter(search_q(user, filters.q.strip()))
+    return qs.select_related("village").order_by(ORDERINGS.get(filters.order, "number"), "pk")
+
+
+def registry_prefixes(digits: int) -> list[str]:
+    """Return the distinct area codes of ``digits`` length that hold households (unscoped:
+    callers pass it through a scope; used to keep dropdowns of superusers short)."""
+    return list(
+        Household.objects.annotate(prefix=Substr("village_id", 1, digits))
+        .values_list("prefix", flat=True)
+        .distinct()
+    )
+
+
+def search_q(user, text: str) -> Q:
+    """Match a household by household number, a member's ID number, or a member's name.
+
+    Digits search numbers and ID numbers by prefix (an index range); anything else searches
+    names (any part), inside the user's scope.
+    """
+    text = text.upper()
+    members = Member.objects.accessible_to(user)
+    if text.rstrip("X").isdigit():
+        by_id = members.filter(id_number__startswith=text).values("household_id")
+        return Q(number__startswith=text) | Q(pk__in=by_id)
+    return Q(head_name__contains=text) | Q(
+        pk__in=members.filter(name__contains=text).values("household_id")
+    )
+
+
+def access_household(user, pk) -> Household:
+    """Return a household the user may see; missing and forbidden are the same 404."""
+    household = (
+        Household.objects.accessible_to(user).select_related("village").filter(pk=pk).first()
+    )
+    if household is None:
+        raise Http404(NOT_FOUND)
+    return household
+
+
+def access_member(user, pk) -> Member:
+    member = Member.objects.accessible_to(user).select_related("household").filter(pk=pk).first()
+    if member is None:
+        raise Http404(MEMBER_NOT_FOUND)
+    return member
+
+
+def household_years(household: Household) -> list[dict]:
+    """Return, per year, the household's status row and income row side by side."""
+    statuses = {s.year: s for s in household.statuses.all()}
+    incomes = {i.year: i for i in household.incomes.all()}
+    rows = []
+    for year in sorted(set(statuses) | set(incomes)):
+        status, income = statuses.get(year), incomes.get(year)
+        persons = status.members_count if status else income.members_count
+        rows.append({"year": year, "status": status, "income": income, "persons": persons})
+    return rows
+
+
+@dataclasses.dataclass
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclasses.dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    what: str  # e.g. "成员 张三" or "2016年收入"
+    kind: str  # "+", "~", "-"
+    reason: str
+    changes: list[Change]
+
+
+HISTORY_MODELS = (
+    (Household, "户信息"),
+    (Member, "成员"),
+    (IncomeRecord, "收入"),
+    (StatusRecord, "年度状态"),
+)
+
+
+def _display(record, field) -> str:
+    value = getattr(record, field.attname, None)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        labels = dict(codes.Cause.choices)
+        return "、".join(str(labels.get(v, v)) for v in value)
+    return str(value)
+
+
+def household_history(household: Household, limit: int = 500) -> list[HistoryEntry]:
+    """Return every recorded change to the household, its members, incomes and statuses,
+    newest first, each with who, when, the reason and the fields before and after."""
+    entries: list[HistoryEntry] = []
+    for model, label in HISTORY_MODELS:
+        history = model.history.model.objects.select_related("history_user")
+        if model is Household:
+            history = history.filter(id=household.pk)
+        else:
+            history = history.filter(household_id=household.pk)
+        records = list(history.order_by("id", "history_date", "history_id")[:limit])
+        previous: dict = {}
+        tracked = [f for f in model.history.model._meta.fields if f.name in _tracked(model)]
+        for record in records:
+            before = previous.get(record.id)
+            changes = []
+            for field in tracked:
+                new = _display(record, field)
+                old = _display(before, field) if before is not None else ""
+                if before is None and record.history_type == "+":
+                    if new:
+                        changes.append(Change(str(field.verbose_name), "", new))
+                elif old != new:
+                    changes.append(Change(str(field.verbose_name), old, new))
+            previous[record.id] = record
+            if record.history_type == "~" and not changes:
+                continue
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=str(record.history_user) if record.history_user else "系统",
+                    what=_what(model, label, record),
+                    kind=record.history_type,
+                    reason=record.history_change_reason or "",
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _tracked(model) -> set[str]:
+    skip = {"id", "household", "village", "updated_at", "created_at"}
+    return {f.name for f in model._meta.concrete_fields if f.name not in skip}
+
+
+def _what(model, label, record) -> str:
+    if model is Member:
+        return f"{label} {record.name}"
+    if model in (IncomeRecord, StatusRecord):
+        return f"{record.year}年{label}"
+    return label

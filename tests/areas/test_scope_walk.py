@@ -1,0 +1,179 @@
+"""Walk every URL pattern as a user of another village and look for leaks (ARCHITECTURE rule 2).
+
+Every pattern is requested with the objects of 长发村 (CHANGFA) filled into its arguments and
+with 长发村's code and names in the query string. The user of 哈达那拉嘎查 must get 403/404 (or an
+empty answer), and no response may carry a household number, a name or an ID number of
+长发村, nor a non-zero count for it. A new URL whose arguments this walk cannot fill fails the
+test, so the walk grows with the project.
+"""
+
+import json
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fupin.areas.scope import SELF_SCOPED_NAMESPACES, view_scope_mark
+from fupin.registry.models import ImportJob
+from tests.factories import CHANGFA, HADANALA, make_household, make_user
+
+
+def _patterns(resolver=None, prefix="", namespaces=()):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespaces + ((entry.namespace,) if entry.namespace else ())
+            yield from _patterns(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry, namespaces
+
+
+def test_every_view_is_marked_scope_safe_or_public():
+    unmarked = [
+        route
+        for route, entry, namespaces in _patterns()
+        if not SELF_SCOPED_NAMESPACES.intersection(namespaces)
+        and not view_scope_mark(entry.callback)
+    ]
+    assert unmarked == []
+
+
+def test_unmarked_views_are_refused(rf):
+    from django.http import HttpResponse
+
+    from fupin.areas.scope import ScopeSafeViewMiddleware
+
+    def view(request):
+        return HttpResponse("secret")
+
+    request = rf.get("/x/")
+    request.resolver_match = None
+    response = ScopeSafeViewMiddleware(lambda r: None).process_view(request, view, (), {})
+    assert response.status_code == 403
+
+
+@pytest.fixture
+def changfa():
+    household = make_household(
+        CHANGFA, members=3, head_name="长发户主甲", number="152223100234X001", year=2016
+    )
+    member = household.members.order_by("pk").first()
+    owner = make_user("township_officer", "152223100")
+    job = ImportJob.objects.create(
+        user=owner,
+        scope_code=CHANGFA,
+        original_name="changfa.xlsx",
+        year=2017,
+        file="imports/changfa.xlsx",
+    )
+    return {"household": household, "member": member, "job": job}
+
+
+def _fill(route: str, objects) -> str | None:
+    """Return the path for ``route`` with 长发村's objects, or None for a non-GET-able route."""
+    household, member, job = objects["household"], objects["member"], objects["job"]
+    route = route.replace("^", "").replace("$", "").replace("\\.", ".").replace("\\Z", "")
+    route = re.sub(r"\(\?P<format>[^)]*\)", "", route)  # DRF format suffix variants
+    route = route.replace(".<format>", "").replace("<drf_format_suffix:format>", "")
+
+    def value(name: str, before: str) -> str:
+        if name == "pk" or name == "id":
+            if "member" in before:
+                return str(member.pk)
+            if "import" in before:
+                return str(job.pk)
+            if "household" in before:
+                return str(household.pk)
+            if "admin" in before:
+                return str(household.pk)
+        if name == "code":
+            return CHANGFA
+        if name == "kind":
+            return "members"
+        if name == "fmt":
+            return "xlsx"
+        if name in ("object_id",):
+            return str(household.pk)
+        if name in ("app_label",):
+            return "registry"
+        if name == "model_name":
+            return "household"
+        if name in ("content_type_id",):
+            return "1"
+        if name in ("url", "path", "uidb64", "token", "history_id"):
+            return "1"
+        raise AssertionError(f"the scope walk cannot fill <{name}> in {route}: extend _fill")
+
+    def substitute(match):
+        name = match.group("name")
+        return value(name, route[: match.start()])
+
+    path = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", substitute, route)
+    path = re.sub(r"\(\?P<(?P<name>\w+)>[^)]*\)", substitute, path)
+    if "(" in path or "?" in path.split("/")[-1]:
+        return None
+    return "/" + path
+
+
+def _secrets(objects) -> list[str]:
+    household = objects["household"]
+    secrets = [household.number, household.head_name]
+    for member in household.members.all():
+        secrets += [member.id_number, member.name]
+    return secrets
+
+
+@pytest.mark.django_db
+def test_user_of_another_village_sees_nothing_of_changfa(client, changfa):
+    client.force_login(make_user("village_team", HADANALA))
+    secrets = _secrets(changfa)
+    # Search terms are prefixes of the secrets, so a page that echoes its query leaks nothing
+    # while a page that finds the household would show the whole secret.
+    household = changfa["household"]
+    query = (
+        f"?area={CHANGFA}&code={CHANGFA}&parent={CHANGFA}&year=2016"
+        f"&q={household.head_name[:-1]}&search={household.number[:-1]}"
+    )
+    checked = 0
+    for route, _entry, namespaces in _patterns():
+        path = _fill(route, changfa)
+        if path is None:
+            continue
+        response = client.get(path + query)
+        checked += 1
+        if "admin" in namespaces and not path.startswith(("/admin/login", "/admin/logout")):
+            assert response.status_code in (302, 403, 404), path
+            continue
+        assert response.status_code in (200, 302, 400, 403, 404, 405), (path, response.status_code)
+        body = b"".join(response) if response.streaming else response.content
+        text = body.decode("utf-8", errors="ignore")
+        for secret in secrets:
+            assert secret not in text, f"{path} leaks {secret!r}"
+        if response.status_code == 200 and response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            _assert_no_counts(json.loads(body), path)
+    assert checked > 10
+
+
+def _assert_no_counts(payload, path):
+    if isinstance(payload, dict):
+        if "count" in payload:
+            assert payload["count"] == 0, f"{path} counts {payload['count']} out-of-scope rows"
+        for key in ("poor_persons", "poor_households", "identified_persons"):
+            assert payload.get(key, 0) in (0, None), f"{path} leaks {key}"
+        for value in payload.values():
+            if isinstance(value, (dict, list)):
+                _assert_no_counts(value, path)
+    elif isinstance(payload, list):
+        for item in payload:
+            _assert_no_counts(item, path)
+
+
+@pytest.mark.django_db
+def test_the_same_walk_as_the_owner_does_see_changfa(client, changfa):
+    """The walk's negative result means something only if the owner sees the data."""
+    client.force_login(make_user("village_team", CHANGFA))
+    household = changfa["household"]
+    assert household.number in client.get(f"/households/{household.pk}/").content.decode()
+    assert household.number in client.get(f"/households/?q={household.number}").content.decode()
