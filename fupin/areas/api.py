@@ -11,7 +11,14 @@ exports and the war map.
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -72,10 +79,28 @@ def parse_choice(value: str | None, choices, *, name: str, message: str) -> str 
     return value
 
 
+YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
 YEAR_PARAMETER = OpenApiParameter(
-    "year",
-    OpenApiTypes.INT,
-    description=f"统计年度（{YEAR_MIN}–{YEAR_MAX}），默认为系统当前年度",
+    "year", YEAR_SCHEMA, description=f"统计年度（{YEAR_MIN}–{YEAR_MAX}），默认为系统当前年度"
+)
+
+# The error bodies, as DRF renders them: a 400 names each bad parameter with its reasons, a
+# 404 (missing or out of scope alike) carries one ``detail``.
+BAD_REQUEST = OpenApiResponse(
+    response={
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    description="查询参数无效：各参数名对应中文原因",
+    examples=[
+        OpenApiExample(
+            "年度无效", value={"year": [MSG_BAD_YEAR.format(low=YEAR_MIN, high=YEAR_MAX)]}
+        )
+    ],
+)
+NOT_FOUND = OpenApiResponse(
+    response=inline_serializer("NotFound", {"detail": serializers.CharField()}),
+    description="不存在或不在本人权限范围内（两者相同）",
 )
 
 
@@ -129,8 +154,12 @@ class AreaStatsSerializer(FiguresSerializer):
             OpenApiParameter("parent", OpenApiTypes.STR, description="上级区划代码"),
             OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values, description="级别"),
         ],
+        responses={200: AreaSerializer(many=True), 400: BAD_REQUEST},
     ),
-    retrieve=extend_schema(summary="一个行政区划（不在权限范围内时为 404）"),
+    retrieve=extend_schema(
+        summary="一个行政区划（不在权限范围内时为 404）",
+        responses={200: AreaSerializer, 404: NOT_FOUND},
+    ),
 )
 @scope_safe_class
 class AreaViewSet(viewsets.ReadOnlyModelViewSet):
@@ -158,7 +187,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         summary="区划年度统计（与区划总览页同一口径）",
         parameters=[YEAR_PARAMETER],
-        responses=AreaStatsSerializer,
+        responses={200: AreaStatsSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def stats(self, request, code=None):

@@ -17,7 +17,15 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
-from fupin.areas.api import ApiPagination, parse_choice, parse_code, parse_year
+from fupin.areas.api import (
+    BAD_REQUEST,
+    NOT_FOUND,
+    YEAR_SCHEMA,
+    ApiPagination,
+    parse_choice,
+    parse_code,
+    parse_year,
+)
 from fupin.areas.scope import scope_safe_class, within_q
 
 from . import codes
@@ -41,7 +49,7 @@ HOUSEHOLD_FILTERS = [
     ),
     OpenApiParameter(
         "year",
-        OpenApiTypes.INT,
+        YEAR_SCHEMA,
         description="年度：有该年度状态记录的户；与 status 同用时为该年度末处于该状态的户",
     ),
     OpenApiParameter(
@@ -106,9 +114,14 @@ def filter_households(qs, params):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="本人权限范围内的贫困户", parameters=HOUSEHOLD_FILTERS),
+    list=extend_schema(
+        summary="本人权限范围内的贫困户",
+        parameters=HOUSEHOLD_FILTERS,
+        responses={200: HouseholdListSerializer(many=True), 400: BAD_REQUEST},
+    ),
     retrieve=extend_schema(
-        summary="一户的详细信息：家庭成员、各年度收入与脱贫状态（不在权限范围内时为 404）"
+        summary="一户的详细信息：家庭成员、各年度收入与脱贫状态（不在权限范围内时为 404）",
+        responses={200: HouseholdDetailSerializer, 404: NOT_FOUND},
     ),
 )
 @scope_safe_class
