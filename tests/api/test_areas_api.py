@@ -174,3 +174,12 @@ def test_stats_bad_year_is_400_in_chinese(year):
     client = client_for(make_user(code=CHANGFA))
     data = get_json(client, stats_url(CHANGFA), 400, year=year)
     assert data == {"year": [MSG_BAD_YEAR.format(low=YEAR_MIN, high=YEAR_MAX)]}
+
+
+def test_missing_area_is_404_for_everyone():
+    admin = User.objects.create_superuser(username="root", password="pw-test-123")
+    client = client_for(admin)
+    data = get_json(client, f"{AREAS}152223104999/", 404)
+    assert data == {"detail": "区划不存在或不在您的权限范围内"}
+    assert client.get(stats_url("152223104999")).status_code == 404
+    assert get_json(client, f"{AREAS}{CHANGFA}/")["code"] == CHANGFA
