@@ -13,7 +13,7 @@ DEB_TEST := chromium
 .PHONY: demo test setup venv sysdeps sysdeps-test assets messages db serve lint bench clean
 
 demo: setup
-	$(BIN)/fupin demo --if-empty
+	$(BIN)/fupin demo --if-empty $(if $(PASSWORD),--password "$(PASSWORD)")
 	$(BIN)/fupin serve --host $(HOST) --port $(PORT)
 
 setup: venv sysdeps assets db
