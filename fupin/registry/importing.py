@@ -1,0 +1,1240 @@
+"""Importing registry spreadsheets (members and income), all or nothing (ARCHITECTURE 3, 6).
+
+What a file holds and every message it may earn is documented in ``docs/import-format.md``.
+
+The import runs in two phases:
+
+1. **Validate the whole file**, without writing. Rows are parsed and checked in memory with
+   the pure rules of :mod:`fupin.registry.rules`; whatever needs the database (areas, the
+   households and persons already registered, their status rows) is fetched set-based, with
+   one ``IN`` query per chunk of a few thousand keys — never a query per row. Any bad row
+   refuses the whole file: nothing is stored and :func:`write_error_workbook` returns the
+   input rows with a 错误原因 column.
+2. **Write everything in one transaction**, set-based: new rows are inserted with one
+   prepared ``INSERT`` run over batches (``executemany``), their primary keys allocated up
+   front (a PostgreSQL sequence, or SQLite's max id under the write lock that
+   ``BEGIN IMMEDIATE`` takes); changed rows are updated the same way. Each row is compared
+   first and only what changed is written, so importing the same file twice changes nothing
+   and writes no history. History rows (django-simple-history's tables) are written in bulk
+   beside the rows, with the importing user and the reason ``导入 <file name>``.
+
+Households are keyed by 户编号, members by 证件号码 (unique across the database), status rows
+by (household, data year) and income by (household, 年度). A household's members are the
+rows of the file: a registered member of an imported household who is absent from the file
+is removed (with a history row); that is the one path that works row by row, through
+Django's deletion collector, because other records may depend on the member.
+
+A household's current status, attribute and exit year follow the file unless the household
+already has a status row of a later year than the file's data year (an old year's file does
+not roll a household back).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, models, transaction
+from django.db.models.deletion import Collector
+from django.utils import timezone
+
+from fupin.accounts.models import IMPORT_REGISTRY
+from fupin.areas.models import Area, Level
+from fupin.core import clock
+
+from . import codes, rules
+from .models import Household, IncomeRecord, Member, StatusRecord
+from .rules import (
+    COL_ATTRIBUTE,
+    COL_EDUCATION,
+    COL_ETHNICITY,
+    COL_EXIT_YEAR,
+    COL_HEALTH,
+    COL_HOUSING,
+    COL_ID,
+    COL_IDENTIFIED,
+    COL_INSURANCE,
+    COL_LABOUR,
+    COL_MAIN_CAUSE,
+    COL_MIGRANT,
+    COL_NAME,
+    COL_NUMBER,
+    COL_OTHER_CAUSES,
+    COL_PHONE,
+    COL_RELATION,
+    COL_SCHOOL,
+    COL_STATUS,
+    COL_VILLAGE,
+    COL_WAGE,
+    COL_WATER,
+    COL_YEAR,
+    HOUSEHOLD_COLUMNS,
+    INCOME_AMOUNT_COLUMNS,
+    INCOME_COLUMNS,
+    MEMBER_COLUMNS,
+    Problem,
+)
+
+MEMBERS = "members"
+INCOME = "income"
+ERROR_COLUMN = "错误原因"
+CODES_SHEET = "代码表"
+WRITE_BATCH = 5000
+PROGRESS_STEP = 1000
+
+MSG_FILE_TYPE = "不支持的文件类型“{suffix}”（应为 .xlsx 或 .csv）"
+MSG_FILE_UNREADABLE = "无法读取文件（{error}）"
+MSG_ENCODING = "CSV 文件应为 UTF-8 编码（可带 BOM）"
+MSG_UNKNOWN_KIND = "无法识别文件类型：表头应含成员表的“证件号码”或收入表的“工资性收入”"
+MSG_HEADER = "第1行（表头）：{reason}"
+MSG_MISSING_COLUMNS = "缺少列：{columns}"
+MSG_DUPLICATE_COLUMN = "列“{column}”重复"
+MSG_NO_ROWS = "没有数据行"
+MSG_TWO_SHEETS = "工作簿中有多个{kind}（“{first}”和“{second}”）"
+MSG_YEAR_RANGE = "数据年度应在2013至{max_year}之间（实为{year}）"
+MSG_EXTRA_COLUMN = "{sheet}列“{column}”不是导入格式中的列，已忽略"
+MSG_IGNORED_SHEET = "工作表“{sheet}”不是成员表或收入表，已忽略"
+MSG_NOT_ALLOWED = "您没有导入贫困户数据的权限"
+MSG_SCOPE_NOT_ALLOWED = "导入范围“{scope}”不在您的管辖范围内"
+KIND_LABELS = {MEMBERS: "成员表", INCOME: "收入表"}
+
+CAUSE_SPLIT = re.compile("[" + re.escape(rules.CAUSE_SEPARATORS) + "]")
+MAX_NUMBER, MAX_NAME, MAX_PHONE = 32, 50, 20
+
+# The fields an import writes (the rest of a row keeps its value or its default).
+HOUSEHOLD_FIELDS = (
+    "village_id",
+    "head_name",
+    "members_count",
+    "attribute",
+    "main_cause",
+    "other_causes",
+    "dangerous_housing",
+    "safe_water",
+    "phone",
+    "identified_year",
+    "status",
+    "exit_year",
+)
+CURRENT_FIELDS = ("status", "attribute", "exit_year")
+MEMBER_FIELDS = (
+    "household_id",
+    "village_id",
+    "name",
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "school_status",
+    "health",
+    "labour",
+    "migrant_months",
+    "medical_insurance",
+)
+STATUS_FIELDS = ("village_id", "status", "attribute", "members_count")
+INCOME_FIELDS = (
+    "village_id",
+    "wage_income",
+    "business_income",
+    "property_income",
+    "transfer_income",
+    "business_costs",
+    "members_count",
+)
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read as an import file at all."""
+
+
+@dataclasses.dataclass
+class Sheet:
+    """One table of the file: its header and its data rows (numbered as Excel shows them)."""
+
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    kind: str = ""
+    label: str = ""  # prefixes messages when a workbook holds several data sheets
+    errors: dict[int, list[str]] = dataclasses.field(default_factory=dict)
+
+    def add(self, row: int, message: str) -> None:
+        self.errors.setdefault(row, []).append(self.label + message)
+
+
+@dataclasses.dataclass
+class ImportResult:
+    filename: str
+    year: int
+    kind: str = ""
+    ok: bool = False
+    rows: int = 0
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+    errors: list[tuple[int, list[str]]] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    sheets: list[Sheet] = dataclasses.field(default_factory=list, repr=False)
+
+    def messages(self, limit: int | None = None) -> list[str]:
+        """Return the error messages in file order (the first ``limit`` of them)."""
+        out: list[str] = []
+        for _row, messages in self.errors:
+            for message in messages:
+                if limit is not None and len(out) >= limit:
+                    return out
+                out.append(message)
+        return out
+
+    def summary(self, first_errors: int = 20) -> dict:
+        """Return a JSON-able summary (what an :class:`ImportJob` keeps)."""
+        return {
+            "ok": self.ok,
+            "kind": self.kind,
+            "year": self.year,
+            "rows": self.rows,
+            "counts": self.counts,
+            "error_rows": len(self.errors),
+            "errors": self.messages(first_errors),
+            "warnings": self.warnings,
+        }
+
+
+# -- Reading ------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _sheet_from_rows(name: str, records: Iterator) -> Sheet:
+    header = next(records, None) or []
+    headers = [_text(h) for h in header]
+    while headers and not headers[-1]:
+        headers.pop()
+    rows = []
+    for number, record in enumerate(records, start=2):
+        cells = [_text(c) for c in record]
+        if any(cells):
+            rows.append((number, cells))
+    return Sheet(name=name, headers=headers, rows=rows, kind=_sheet_kind(headers))
+
+
+def _sheet_kind(headers: Iterable[str]) -> str:
+    names = set(headers)
+    if COL_ID in names or COL_RELATION in names:
+        return MEMBERS
+    if COL_WAGE in names or rules.COL_COSTS in names:
+        return INCOME
+    return ""
+
+
+def read_sheets(path: Path) -> list[Sheet]:
+    """Read every table of a .csv (UTF-8, with or without BOM) or .xlsx file as text."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                return [_sheet_from_rows(path.stem, csv.reader(handle))]
+        except UnicodeDecodeError:
+            raise ImportFileError(MSG_ENCODING) from None
+        except csv.Error as error:
+            raise ImportFileError(MSG_FILE_UNREADABLE.format(error=error)) from None
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # zip, XML and openpyxl errors alike
+            raise ImportFileError(MSG_FILE_UNREADABLE.format(error=error)) from None
+        try:
+            return [
+                _sheet_from_rows(ws.title, ws.iter_rows(values_only=True))
+                for ws in workbook.worksheets
+            ]
+        finally:
+            workbook.close()
+    raise ImportFileError(MSG_FILE_TYPE.format(suffix=suffix or path.name))
+
+
+# -- Parsing cells ------------------------------------------------------------------------
+
+
+def _label(value: str, column: str, problems: list, *, required: bool) -> str:
+    if not value:
+        if required:
+            problems.append(Problem(column, rules.MSG_REQUIRED))
+        return ""
+    choices = rules.CODED_COLUMNS[column]
+    stored = codes.label_to_value(choices).get(value)
+    if stored is None:
+        problems.append(
+            Problem(
+                column,
+                rules.MSG_LABEL.format(value=value, allowed=rules.allowed_labels(choices)),
+            )
+        )
+        return ""
+    return stored
+
+
+def _yes_no(value: str, column: str, problems: list) -> bool | None:
+    if not value:
+        problems.append(Problem(column, rules.MSG_REQUIRED))
+        return None
+    if value not in codes.YES_NO:
+        problems.append(Problem(column, rules.MSG_LABEL.format(value=value, allowed="是、否")))
+        return None
+    return codes.YES_NO[value]
+
+
+def _int(value: str, column: str, problems: list, *, required: bool, blank=None) -> int | None:
+    if not value:
+        if required:
+            problems.append(Problem(column, rules.MSG_REQUIRED))
+        return blank
+    try:
+        return int(value)
+    except ValueError:
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is not None and number.is_integer():
+            return int(number)
+        problems.append(Problem(column, rules.MSG_INTEGER.format(value=value)))
+        return None
+
+
+def _amount(value: str, column: str, problems: list) -> Decimal | None:
+    if not value:
+        return Decimal("0.00")
+    try:
+        amount = Decimal(value.replace(",", ""))
+    except InvalidOperation:
+        amount = None
+    if (
+        amount is None
+        or not amount.is_finite()
+        or amount < 0
+        or amount != amount.quantize(Decimal("0.01"))
+        or amount >= Decimal("1e10")
+    ):
+        problems.append(Problem(column, rules.MSG_AMOUNT.format(value=value)))
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _text_field(value: str, column: str, problems: list, *, max_length: int, required: bool) -> str:
+    if not value:
+        if required:
+            problems.append(Problem(column, rules.MSG_REQUIRED))
+        return ""
+    if len(value) > max_length:
+        problems.append(
+            Problem(column, rules.MSG_TOO_LONG.format(max_length=max_length, length=len(value)))
+        )
+    return value
+
+
+def _causes(value: str, problems: list) -> list[str]:
+    causes: list[str] = []
+    lookup = codes.label_to_value(codes.Cause)
+    for part in CAUSE_SPLIT.split(value):
+        label = part.strip()
+        if not label:
+            continue
+        stored = lookup.get(label)
+        if stored is None:
+            problems.append(
+                Problem(
+                    COL_OTHER_CAUSES,
+                    rules.MSG_LABEL.format(value=label, allowed=rules.allowed_labels(codes.Cause)),
+                )
+            )
+        elif stored not in causes:
+            causes.append(stored)
+    return causes
+
+
+# -- The import ---------------------------------------------------------------------------
+
+
+class _Context:
+    """What every phase needs: who imports, into which scope and year, and the progress."""
+
+    def __init__(self, *, actor, year, scope_code, filename, progress, total):
+        self.actor = actor
+        self.user_id = actor.pk if actor is not None else None
+        self.year = year
+        self.as_of = clock.as_of()
+        self.scope_code = scope_code or ""
+        self.now = timezone.now()
+        self.reason = f"导入 {filename}"
+        self.progress = progress
+        self.total = total
+        self.done = 0
+        self._reported = 0
+        self._may: dict[str, bool] = {}
+        if scope_code:
+            self.scope_label = scope_code
+        elif actor is None or actor.is_superuser:
+            self.scope_label = "全部"
+        else:
+            self.scope_label = "、".join(
+                sorted({area for role, area in actor._assignments() if role in IMPORT_REGISTRY})
+            )
+
+    def may_import(self, code: str) -> bool:
+        allowed = self._may.get(code)
+        if allowed is None:
+            allowed = code.startswith(self.scope_code) and (
+                self.actor is None or self.actor.has_role_at(IMPORT_REGISTRY, code)
+            )
+            self._may[code] = allowed
+        return allowed
+
+    def tick(self, rows: int = 1) -> None:
+        self.done += rows
+        if self.progress and (
+            self.done - self._reported >= PROGRESS_STEP or self.done >= self.total
+        ):
+            self._reported = self.done
+            self.progress(self.done, self.total)
+
+
+def check_actor(actor, scope_code: str | None = None) -> None:
+    """Raise PermissionDenied unless ``actor`` may import (into ``scope_code``)."""
+    if actor is None:
+        return
+    if not actor.is_authenticated or not actor.has_role_anywhere(IMPORT_REGISTRY):
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    if scope_code and not actor.has_role_at(IMPORT_REGISTRY, scope_code):
+        raise PermissionDenied(MSG_SCOPE_NOT_ALLOWED.format(scope=scope_code))
+
+
+def import_file(
+    *,
+    actor,
+    path,
+    year: int | None = None,
+    scope_code: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Validate a registry file and, if every row is good, store it in one transaction.
+
+    ``actor`` is the importing :class:`~fupin.accounts.models.User` (one of the roles in
+    ``IMPORT_REGISTRY``, or a superuser); ``None`` is the system (the command line without
+    ``--user``): unrestricted, history rows without a user. ``year`` is the data year of a
+    member file (default: the as-of year). ``scope_code`` limits the rows to an area inside
+    the actor's scope. ``progress(done, total)`` is called as rows are validated and written
+    (``total`` is twice the number of rows: every row is validated, then written).
+    Raise :class:`PermissionDenied` if the actor may not import; return an
+    :class:`ImportResult` whose ``ok`` tells whether the file was stored.
+    """
+    path = Path(path)
+    check_actor(actor, scope_code)
+    as_of = clock.as_of()
+    year = int(year or as_of.year)
+    result = ImportResult(filename=path.name, year=year)
+    if not rules.FIRST_IDENTIFIED_YEAR <= year <= as_of.year:
+        result.errors.append((0, [MSG_YEAR_RANGE.format(max_year=as_of.year, year=year)]))
+        return result
+    try:
+        sheets = read_sheets(path)
+    except ImportFileError as error:
+        result.errors.append((0, [str(error)]))
+        return result
+
+    data_sheets = [s for s in sheets if s.kind]
+    for sheet in sheets:
+        if not sheet.kind and sheet.name != CODES_SHEET and (sheet.rows or sheet.headers):
+            result.warnings.append(MSG_IGNORED_SHEET.format(sheet=sheet.name))
+    if not data_sheets:
+        result.errors.append((1, [MSG_HEADER.format(reason=MSG_UNKNOWN_KIND)]))
+        result.sheets = sheets[:1]
+        return result
+    if len(data_sheets) > 1:
+        for sheet in data_sheets:
+            sheet.label = f"工作表“{sheet.name}”"
+    result.sheets = data_sheets
+    by_kind: dict[str, Sheet] = {}
+    for sheet in data_sheets:
+        if sheet.kind in by_kind:
+            first = by_kind[sheet.kind]
+            sheet.add(
+                1,
+                MSG_HEADER.format(
+                    reason=MSG_TWO_SHEETS.format(
+                        kind=KIND_LABELS[sheet.kind], first=first.name, second=sheet.name
+                    )
+                ),
+            )
+        else:
+            by_kind[sheet.kind] = sheet
+    result.kind = "+".join(k for k in (MEMBERS, INCOME) if k in by_kind)
+    result.rows = sum(len(s.rows) for s in data_sheets)
+
+    ctx = _Context(
+        actor=actor,
+        year=year,
+        scope_code=scope_code,
+        filename=path.name,
+        progress=progress,
+        total=2 * result.rows,
+    )
+    member_plan = income_plan = None
+    if MEMBERS in by_kind:
+        member_plan = _MemberImport(by_kind[MEMBERS], ctx, result)
+        member_plan.validate()
+    if INCOME in by_kind:
+        income_plan = _IncomeImport(by_kind[INCOME], ctx, result, member_plan)
+        income_plan.validate()
+
+    for sheet in data_sheets:
+        result.errors += sorted(sheet.errors.items())
+    if result.errors:
+        return result
+
+    counts: dict[str, int] = {}
+    with transaction.atomic():
+        if member_plan:
+            counts.update(member_plan.write())
+        if income_plan:
+            counts.update(income_plan.write())
+    result.counts = counts
+    result.ok = True
+    result.sheets = []
+    if progress:
+        progress(ctx.total, ctx.total)
+    return result
+
+
+def _header_check(sheet: Sheet, columns: Iterable[str], result: ImportResult) -> dict[str, int]:
+    """Map each known column to its index; report missing/duplicate ones, warn of extras."""
+    index: dict[str, int] = {}
+    known = set(columns)
+    prefix = sheet.label
+    for i, header in enumerate(sheet.headers):
+        if header in known:
+            if header in index:
+                sheet.add(1, MSG_HEADER.format(reason=MSG_DUPLICATE_COLUMN.format(column=header)))
+            else:
+                index[header] = i
+        elif header:
+            result.warnings.append(MSG_EXTRA_COLUMN.format(sheet=prefix, column=header))
+    missing = [c for c in columns if c not in index]
+    if missing:
+        sheet.add(
+            1, MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
+        )
+    if not sheet.rows:
+        sheet.add(1, MSG_HEADER.format(reason=MSG_NO_ROWS))
+    return index
+
+
+def _values(cells: list[str], index: dict[str, int]) -> dict[str, str]:
+    width = len(cells)
+    return {col: cells[i] if i < width else "" for col, i in index.items()}
+
+
+# -- Set-based reads ----------------------------------------------------------------------
+
+
+def _in_chunk() -> int:
+    """How many keys go in one ``IN (...)`` (SQLite limits the parameters of a statement)."""
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        connection.ensure_connection()
+        try:
+            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        except AttributeError:  # Python < 3.11
+            limit = 999
+        return max(100, min(limit - 10, 10000))
+    return 10000
+
+
+def _fetch(queryset, field: str, keys: Iterable, *values: str) -> Iterator[dict]:
+    """Yield ``values`` of the rows whose ``field`` is among ``keys``, one query per chunk."""
+    keys = list(keys)
+    size = _in_chunk()
+    for start in range(0, len(keys), size):
+        yield from queryset.filter(**{f"{field}__in": keys[start : start + size]}).values(*values)
+
+
+def _attnames(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
+
+
+# -- Set-based writes ---------------------------------------------------------------------
+
+
+def _allocate_ids(model, count: int) -> list[int]:
+    """Reserve ``count`` primary keys for rows about to be inserted (inside the transaction)."""
+    if not count:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the transaction holds the write lock (BEGIN IMMEDIATE), so max + 1 … is ours.
+        # sqlite_sequence remembers ids of deleted rows, which history rows still name.
+        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+        row = cursor.fetchone()
+        start = max(highest, row[0] if row else 0) + 1
+    return list(range(start, start + count))
+
+
+def _converters(model, columns: list[str]):
+    """Return per-column functions turning Python values into database parameters."""
+    out = []
+    for column in columns:
+        field = model._meta.get_field(column)
+        if isinstance(
+            field, models.JSONField | models.DateField | models.DecimalField | models.DateTimeField
+        ):
+            out.append(lambda v, f=field: f.get_db_prep_save(v, connection))
+        else:
+            out.append(None)
+    return out
+
+
+def _params(rows: list[dict], columns: list[str], converters) -> list[tuple]:
+    pairs = list(zip(columns, converters, strict=True))
+    return [tuple(row[c] if conv is None else conv(row[c]) for c, conv in pairs) for row in rows]
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    """Insert ``rows`` (dicts with the same keys: attnames) with one prepared statement."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(model._meta.get_field(c).column) for c in columns),
+        ", ".join(["%s"] * len(columns)),
+    )
+    converters = _converters(model, columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), WRITE_BATCH):
+            cursor.executemany(sql, _params(rows[start : start + WRITE_BATCH], columns, converters))
+
+
+def update_rows(model, rows: list[dict], fields: Iterable[str]) -> None:
+    """Update ``fields`` of ``rows`` (dicts holding ``id`` and the fields) by primary key."""
+    if not rows:
+        return
+    fields = list(fields)
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE id = %s".format(
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(model._meta.get_field(f).column)} = %s" for f in fields),
+    )
+    columns = [*fields, "id"]
+    converters = _converters(model, columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), WRITE_BATCH):
+            cursor.executemany(sql, _params(rows[start : start + WRITE_BATCH], columns, converters))
+
+
+def _history_rows(model, rows: list[dict], history_type: str, ctx: _Context) -> list[dict]:
+    tracked = [f.attname for f in model.history.model.tracked_fields]
+    extra = {
+        "history_date": ctx.now,
+        "history_type": history_type,
+        "history_user_id": ctx.user_id,
+        "history_change_reason": ctx.reason,
+    }
+    return [{**{name: row[name] for name in tracked}, **extra} for row in rows]
+
+
+def _write(model, created: list[dict], updated: list[dict], fields, ctx: _Context) -> None:
+    """Insert ``created`` and update ``updated`` (full rows), with their history rows."""
+    insert_rows(model, created)
+    update_rows(model, updated, fields)
+    history = model.history.model
+    insert_rows(history, _history_rows(model, created, "+", ctx))
+    insert_rows(history, _history_rows(model, updated, "~", ctx))
+
+
+def _defaults(model, now) -> dict:
+    """A new row's values for the fields an import does not write."""
+    out = {}
+    for field in model._meta.concrete_fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            out[field.attname] = now
+        elif not field.primary_key:
+            out[field.attname] = field.get_default()
+    return out
+
+
+def _differs(existing: dict, target: dict) -> bool:
+    return any(existing[k] != v for k, v in target.items())
+
+
+# -- Members ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class _Household:
+    number: str
+    first_row: int
+    raw: dict[str, str]
+    values: dict  # target values of HOUSEHOLD_FIELDS (as far as they parsed)
+    check: dict  # what rules.check_household needs
+    rows: list[int] = dataclasses.field(default_factory=list)
+    members: list[dict] = dataclasses.field(default_factory=list)
+    existing: dict | None = None
+    pk: int | None = None
+
+
+class _MemberImport:
+    def __init__(self, sheet: Sheet, ctx: _Context, result: ImportResult):
+        self.sheet = sheet
+        self.ctx = ctx
+        self.result = result
+        self.households: dict[str, _Household] = {}
+        self.members: list[dict] = []
+        self.names: dict[int, tuple[str, str]] = {}  # row → (户编号, 姓名) for messages
+        self.existing_members: dict[str, dict] = {}
+        self.removed: list[int] = []
+        self.status_rows: dict[int, dict] = {}
+        self.later_status: set[int] = set()
+
+    def error(self, row: int, problem: Problem | str) -> None:
+        number, name = self.names[row]
+        self.sheet.add(row, rules.record_message(row, number, name, problem))
+
+    def validate(self) -> None:
+        sheet, ctx = self.sheet, self.ctx
+        index = _header_check(sheet, MEMBER_COLUMNS, self.result)
+        if len(index) < len(MEMBER_COLUMNS) or sheet.errors:
+            ctx.tick(len(sheet.rows))
+            return
+        village_i = index[COL_VILLAGE]
+        wanted = {cells[village_i] for _n, cells in sheet.rows if village_i < len(cells)}
+        self.villages = set(
+            Area.objects.filter(code__in=[c for c in wanted if c], level=Level.VILLAGE).values_list(
+                "code", flat=True
+            )
+        )
+        self.village_problems: dict[str, list[Problem]] = {}
+        ids: dict[str, list[int]] = defaultdict(list)
+        for row, cells in sheet.rows:
+            values = _values(cells, index)
+            self._row(row, values, ids)
+            ctx.tick()
+        for id_number, rows in ids.items():
+            if len(rows) > 1:
+                for row in rows:
+                    self.error(row, rules.duplicate_id_problem(id_number, rows))
+        for household in self.households.values():
+            for problem in rules.check_household(
+                household.check, household.members, data_year=ctx.year, as_of=ctx.as_of
+            ):
+                self.error(household.first_row, problem)
+        self._check_database(ids)
+
+    def _row(self, row: int, v: dict[str, str], ids: dict[str, list[int]]) -> None:
+        ctx = self.ctx
+        problems: list[Problem] = []
+        number = _text_field(
+            v[COL_NUMBER], COL_NUMBER, problems, max_length=MAX_NUMBER, required=True
+        )
+        name = _text_field(v[COL_NAME], COL_NAME, problems, max_length=MAX_NAME, required=True)
+        self.names[row] = (number, name)
+        info, id_problems = rules.check_id_number(v[COL_ID], today=ctx.as_of)
+        problems += id_problems
+        member = {
+            "row": row,
+            "number": number,
+            "name": name,
+            "id_number": info.number if info else "",
+            "sex": info.sex if info else "",
+            "birth_date": info.birth_date if info else None,
+            "relation": _label(v[COL_RELATION], COL_RELATION, problems, required=True),
+            "ethnicity": _label(v[COL_ETHNICITY], COL_ETHNICITY, problems, required=True),
+            "education": _label(v[COL_EDUCATION], COL_EDUCATION, problems, required=False),
+            "school_status": _label(v[COL_SCHOOL], COL_SCHOOL, problems, required=False),
+            "health": _label(v[COL_HEALTH], COL_HEALTH, problems, required=True),
+            "labour": _label(v[COL_LABOUR], COL_LABOUR, problems, required=False),
+            "migrant_months": _int(v[COL_MIGRANT], COL_MIGRANT, problems, required=False, blank=0),
+            "medical_insurance": _yes_no(v[COL_INSURANCE], COL_INSURANCE, problems),
+        }
+        problems += rules.check_member(member, as_of=ctx.as_of)
+        if info:
+            ids[info.number].append(row)
+
+        if number:
+            household = self.households.get(number)
+            if household is None:
+                household = self._household(row, number, v, problems)
+                self.households[number] = household
+            else:
+                self._agree(household, v, problems)
+            household.rows.append(row)
+            household.members.append(member)
+            if member["relation"] == codes.Relation.HEAD:
+                household.values["head_name"] = name
+        self.members.append(member)
+        for problem in problems:
+            self.error(row, problem)
+
+    def _household(self, row: int, number: str, v: dict[str, str], problems: list) -> _Household:
+        ctx = self.ctx
+        code = v[COL_VILLAGE]
+        if not code:
+            problems.append(Problem(COL_VILLAGE, rules.MSG_REQUIRED))
+        else:
+            village_problems = self.village_problems.get(code)
+            if village_problems is None:
+                village_problems = rules.check_village(
+                    code,
+                    is_village=code in self.villages,
+                    may_import=ctx.may_import,
+                    scope=ctx.scope_label,
+                )
+                self.village_problems[code] = village_problems
+            problems += village_problems
+        attribute, exited = "", False
+        label = v[COL_ATTRIBUTE]
+        if not label:
+            problems.append(Problem(COL_ATTRIBUTE, rules.MSG_REQUIRED))
+        else:
+            parsed = codes.attribute_from_label(label)
+            if parsed is None:
+                problems.append(
+                    Problem(
+                        COL_ATTRIBUTE,
+                        rules.MSG_LABEL.format(
+                            value=label, allowed=rules.allowed_labels(codes.Attribute)
+                        ),
+                    )
+                )
+            else:
+                attribute, exited = parsed
+        main_cause = _label(v[COL_MAIN_CAUSE], COL_MAIN_CAUSE, problems, required=True)
+        other_causes = _causes(v[COL_OTHER_CAUSES], problems)
+        identified = _int(v[COL_IDENTIFIED], COL_IDENTIFIED, problems, required=True)
+        status = _label(v[COL_STATUS], COL_STATUS, problems, required=True)
+        exit_year = _int(v[COL_EXIT_YEAR], COL_EXIT_YEAR, problems, required=False)
+        values = {
+            "village_id": code,
+            "head_name": "",
+            "members_count": 0,
+            "attribute": attribute,
+            "main_cause": main_cause,
+            "other_causes": other_causes,
+            "dangerous_housing": _yes_no(v[COL_HOUSING], COL_HOUSING, problems),
+            "safe_water": _yes_no(v[COL_WATER], COL_WATER, problems),
+            "phone": _text_field(
+                v[COL_PHONE], COL_PHONE, problems, max_length=MAX_PHONE, required=False
+            ),
+            "identified_year": identified,
+            "status": status,
+            "exit_year": exit_year,
+        }
+        check = {
+            "main_cause": main_cause,
+            "other_causes": other_causes,
+            "status": status,
+            "identified_year": identified,
+            "exit_year": exit_year,
+            "attribute_label": label,
+            "attribute_exited": exited,
+        }
+        raw = {column: v[column] for column in HOUSEHOLD_COLUMNS}
+        return _Household(number=number, first_row=row, raw=raw, values=values, check=check)
+
+    def _agree(self, household: _Household, v: dict[str, str], problems: list) -> None:
+        for column in HOUSEHOLD_COLUMNS:
+            value, expected = v[column], household.raw[column]
+            if value == expected:
+                continue
+            if column == COL_PHONE and not (value and expected):
+                # A phone written on one row of the household only is the household's phone.
+                if value and len(value) <= MAX_PHONE:
+                    household.raw[column] = household.values["phone"] = value
+                continue
+            problems.append(
+                Problem(
+                    column,
+                    rules.MSG_HOUSEHOLD_DISAGREES.format(
+                        first_row=household.first_row, value=value, expected=expected
+                    ),
+                )
+            )
+
+    def _check_database(self, ids: dict[str, list[int]]) -> None:
+        ctx = self.ctx
+        for values in _fetch(Household.objects, "number", self.households, *_attnames(Household)):
+            household = self.households[values["number"]]
+            household.existing = values
+            household.pk = values["id"]
+            if not ctx.may_import(values["village_id"]):
+                self.error(
+                    household.first_row,
+                    Problem(
+                        COL_NUMBER, rules.MSG_HOUSEHOLD_OUT_OF_SCOPE.format(number=household.number)
+                    ),
+                )
+        for values in _fetch(
+            Member.objects, "id_number", ids, *_attnames(Member), "household__number"
+        ):
+            self.existing_members[values["id_number"]] = values
+        for member in self.members:
+            existing = self.existing_members.get(member["id_number"])
+            if existing is not None and member["number"]:
+                for problem in rules.check_person_in_one_household(
+                    member["id_number"], member["number"], existing["household__number"]
+                ):
+                    self.error(member["row"], problem)
+        known = [h.pk for h in self.households.values() if h.pk is not None]
+        in_file = set(ids)
+        for values in _fetch(Member.objects, "household_id", known, "id", "id_number"):
+            if values["id_number"] not in in_file:
+                self.removed.append(values["id"])
+        for values in _fetch(
+            StatusRecord.objects.filter(year=ctx.year),
+            "household_id",
+            known,
+            *_attnames(StatusRecord),
+        ):
+            self.status_rows[values["household_id"]] = values
+        self.later_status = set(
+            _fetch_flat(StatusRecord.objects.filter(year__gt=ctx.year), "household_id", known)
+        )
+
+    def write(self) -> dict[str, int]:
+        ctx = self.ctx
+        counts = dict.fromkeys(
+            (
+                "households_created",
+                "households_updated",
+                "households_unchanged",
+                "members_created",
+                "members_updated",
+                "members_unchanged",
+                "members_removed",
+                "statuses_created",
+                "statuses_updated",
+            ),
+            0,
+        )
+        # Households.
+        created, updated = [], []
+        new = [h for h in self.households.values() if h.existing is None]
+        defaults = _defaults(Household, ctx.now)
+        for household, pk in zip(new, _allocate_ids(Household, len(new)), strict=True):
+            household.pk = pk
+            household.values["members_count"] = len(household.rows)
+            created.append({**defaults, "id": pk, "number": household.number, **household.values})
+        for household in self.households.values():
+            if household.existing is None:
+                continue
+            household.values["members_count"] = len(household.rows)
+            target = dict(household.values)
+            if household.pk in self.later_status:
+                for field in CURRENT_FIELDS:
+                    target.pop(field)
+            if _differs(household.existing, target):
+                updated.append({**household.existing, **target, "updated_at": ctx.now})
+            else:
+                counts["households_unchanged"] += 1
+        _write(Household, created, updated, (*HOUSEHOLD_FIELDS, "updated_at"), ctx)
+        counts["households_created"], counts["households_updated"] = len(created), len(updated)
+        ctx.tick(len(self.sheet.rows) // 3)
+
+        # Members: removed first, then changed and new ones.
+        counts["members_removed"] = self._remove_members()
+        created, updated = [], []
+        fresh = []
+        defaults = _defaults(Member, ctx.now)
+        for member in self.members:
+            household = self.households[member["number"]]
+            target = {
+                f: member[f] for f in MEMBER_FIELDS if f != "household_id" and f != "village_id"
+            }
+            target["household_id"] = household.pk
+            target["village_id"] = household.values["village_id"]
+            existing = self.existing_members.get(member["id_number"])
+            if existing is None:
+                fresh.append({**defaults, "id_number": member["id_number"], **target})
+                continue
+            existing = {k: v for k, v in existing.items() if k != "household__number"}
+            if _differs(existing, target):
+                updated.append({**existing, **target, "updated_at": ctx.now})
+            else:
+                counts["members_unchanged"] += 1
+        for row, pk in zip(fresh, _allocate_ids(Member, len(fresh)), strict=True):
+            row["id"] = pk
+            created.append(row)
+        _write(Member, created, updated, (*MEMBER_FIELDS, "updated_at"), ctx)
+        counts["members_created"], counts["members_updated"] = len(created), len(updated)
+        ctx.tick(len(self.sheet.rows) // 3)
+
+        # The status row of the data year.
+        created, updated = [], []
+        fresh = []
+        for household in self.households.values():
+            target = {
+                "village_id": household.values["village_id"],
+                "status": household.values["status"],
+                "attribute": household.values["attribute"],
+                "members_count": len(household.rows),
+            }
+            existing = self.status_rows.get(household.pk)
+            if existing is None:
+                fresh.append({"household_id": household.pk, "year": ctx.year, **target})
+            elif _differs(existing, target):
+                updated.append({**existing, **target})
+        for row, pk in zip(fresh, _allocate_ids(StatusRecord, len(fresh)), strict=True):
+            created.append({"id": pk, **row})
+        _write(StatusRecord, created, updated, STATUS_FIELDS, ctx)
+        counts["statuses_created"], counts["statuses_updated"] = len(created), len(updated)
+        ctx.tick(len(self.sheet.rows) - 2 * (len(self.sheet.rows) // 3))
+        return counts
+
+    def _remove_members(self) -> int:
+        if not self.removed:
+            return 0
+        removed = 0
+        for start in range(0, len(self.removed), _in_chunk()):
+            members = list(Member.objects.filter(pk__in=self.removed[start : start + _in_chunk()]))
+            for member in members:
+                member._change_reason = self.ctx.reason
+                member._history_user = self.ctx.actor
+            collector = Collector(using=connection.alias)
+            collector.collect(members)
+            collector.delete()
+            removed += len(members)
+        return removed
+
+    def household_members_counts(self) -> dict[str, int]:
+        return {number: len(h.rows) for number, h in self.households.items()}
+
+
+def _fetch_flat(queryset, field: str, keys: list) -> Iterator:
+    size = _in_chunk()
+    for start in range(0, len(keys), size):
+        yield from queryset.filter(**{f"{field}__in": keys[start : start + size]}).values_list(
+            field, flat=True
+        )
+
+
+# -- Income -------------------------------------------------------------------------------
+
+
+class _IncomeImport:
+    def __init__(self, sheet: Sheet, ctx: _Context, result: ImportResult, members=None):
+        self.sheet = sheet
+        self.ctx = ctx
+        self.result = result
+        self.member_import: _MemberImport | None = members
+        self.records: list[dict] = []
+        self.keys: dict[int, tuple[str, str]] = {}
+
+    def error(self, row: int, problem: Problem | str) -> None:
+        number, year = self.keys[row]
+        self.sheet.add(row, rules.income_record_message(row, number, year, problem))
+
+    def validate(self) -> None:
+        sheet, ctx = self.sheet, self.ctx
+        index = _header_check(sheet, INCOME_COLUMNS, self.result)
+        if len(index) < len(INCOME_COLUMNS) or sheet.errors:
+            ctx.tick(len(sheet.rows))
+            return
+        seen: dict[tuple[str, int], list[int]] = defaultdict(list)
+        row_problems: dict[int, list[Problem]] = {}
+        for row, cells in sheet.rows:
+            v = _values(cells, index)
+            problems: list[Problem] = []
+            number = _text_field(
+                v[COL_NUMBER], COL_NUMBER, problems, max_length=MAX_NUMBER, required=True
+            )
+            self.keys[row] = (number, v[COL_YEAR])
+            year = _int(v[COL_YEAR], COL_YEAR, problems, required=True)
+            record = {"row": row, "number": number, "year": year}
+            for column, field in INCOME_AMOUNT_COLUMNS.items():
+                record[field] = _amount(v[column], column, problems)
+            if number and year is not None:
+                seen[(number, year)].append(row)
+            self.records.append(record)
+            row_problems[row] = problems
+            ctx.tick()
+        for (number, year), rows in seen.items():
+            if len(rows) > 1:
+                for row in rows:
+                    row_problems[row].append(
+                        Problem(
+                            COL_YEAR,
+                            rules.MSG_INCOME_DUPLICATE.format(
+                                number=number, year=year, rows="、".join(map(str, rows))
+                            ),
+                        )
+                    )
+        # The households: this workbook's member sheet, else the database within scope.
+        in_sheet = self.member_import.households if self.member_import else {}
+        wanted = {r["number"] for r in self.records if r["number"] and r["number"] not in in_sheet}
+        self.households: dict[str, dict] = {}
+        for values in _fetch(
+            Household.objects, "number", wanted, "id", "number", "village_id", "members_count"
+        ):
+            if ctx.may_import(values["village_id"]):
+                self.households[values["number"]] = values
+        for record in self.records:
+            problems = row_problems[record["row"]]
+            number = record["number"]
+            if number in in_sheet:
+                household = in_sheet[number]
+                record["members_count"] = len(household.rows)
+            elif number in self.households:
+                record["members_count"] = self.households[number]["members_count"]
+            else:
+                if number:
+                    problems.append(
+                        Problem(
+                            COL_NUMBER, rules.MSG_INCOME_HOUSEHOLD_UNKNOWN.format(number=number)
+                        )
+                    )
+                record["members_count"] = None
+            amounts_ok = all(record[f] is not None for f in INCOME_AMOUNT_COLUMNS.values())
+            if record["members_count"] is not None and amounts_ok:
+                problems += rules.check_income(record, record["members_count"], as_of=ctx.as_of)
+            elif record["year"] is not None:
+                problems += [
+                    p
+                    for p in rules.check_income(
+                        {**dict.fromkeys(INCOME_AMOUNT_COLUMNS.values(), Decimal(1)), **record},
+                        1,
+                        as_of=ctx.as_of,
+                    )
+                    if p.field == COL_YEAR
+                ]
+            for problem in problems:
+                self.error(record["row"], problem)
+
+    def write(self) -> dict[str, int]:
+        ctx = self.ctx
+        in_sheet = self.member_import.households if self.member_import else {}
+        targets: dict[tuple[int, int], dict] = {}
+        for record in self.records:
+            number = record["number"]
+            if number in in_sheet:
+                pk, village = in_sheet[number].pk, in_sheet[number].values["village_id"]
+            else:
+                pk, village = self.households[number]["id"], self.households[number]["village_id"]
+            targets[(pk, record["year"])] = {
+                "village_id": village,
+                **{f: record[f] for f in INCOME_AMOUNT_COLUMNS.values()},
+                "members_count": record["members_count"],
+            }
+        existing: dict[tuple[int, int], dict] = {}
+        years = sorted({year for _pk, year in targets})
+        for values in _fetch(
+            IncomeRecord.objects.filter(year__in=years),
+            "household_id",
+            sorted({pk for pk, _year in targets}),
+            *_attnames(IncomeRecord),
+        ):
+            existing[(values["household_id"], values["year"])] = values
+        created, updated, fresh = [], [], []
+        unchanged = 0
+        for (pk, year), target in targets.items():
+            old = existing.get((pk, year))
+            if old is None:
+                fresh.append({"household_id": pk, "year": year, **target})
+            elif _differs(old, target):
+                updated.append({**old, **target})
+            else:
+                unchanged += 1
+        for row, new_pk in zip(fresh, _allocate_ids(IncomeRecord, len(fresh)), strict=True):
+            created.append({"id": new_pk, **row})
+        _write(IncomeRecord, created, updated, INCOME_FIELDS, ctx)
+        ctx.tick(len(self.sheet.rows))
+        return {
+            "incomes_created": len(created),
+            "incomes_updated": len(updated),
+            "incomes_unchanged": unchanged,
+        }
+
+
+# -- The error workbook -------------------------------------------------------------------
+
+
+def write_error_workbook(result: ImportResult, path) -> None:
+    """Write the refused file back: its rows plus 错误原因 (bad rows highlighted), a sheet
+    of every error and a sheet of the warnings."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    bad_fill = PatternFill("solid", fgColor="FFC7CE")
+    bold = Font(bold=True)
+    workbook = openpyxl.Workbook(write_only=True)
+    for sheet in result.sheets:
+        ws = workbook.create_sheet(sheet.name[:31] or "Sheet1")
+        width = len(sheet.headers)
+        header = []
+        for title in [*sheet.headers, ERROR_COLUMN]:
+            cell = WriteOnlyCell(ws, value=title)
+            cell.font = bold
+            header.append(cell)
+        ws.append(header)
+        for number, cells in sheet.rows:
+            cells = (cells + [""] * width)[:width]
+            messages = sheet.errors.get(number)
+            if not messages:
+                ws.append([*cells, ""])
+                continue
+            row = []
+            for value in [*cells, "；".join(messages)]:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.fill = bad_fill
+                row.append(cell)
+            ws.append(row)
+    summary = workbook.create_sheet("错误汇总")
+    summary.append(["行号", ERROR_COLUMN])
+    for number, messages in result.errors:
+        for message in messages:
+            summary.append([number, message])
+    warnings = workbook.create_sheet("警告")
+    warnings.append(["警告"])
+    for warning in result.warnings:
+        warnings.append([warning])
+    workbook.save(path)
+
+
+def error_workbook_path(path) -> Path:
+    """Return where the command line writes the error workbook: ``a.csv`` → ``a.errors.xlsx``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.errors.xlsx")
