@@ -15,7 +15,9 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "divisions" / "china-2023.csv.gz"
+DEFAULT = (
+    Path(__file__).resolve().parents[2] / "shared" / "data" / "divisions" / "china-2023.csv.gz"
+)
 
 
 def main(argv=None) -> int:

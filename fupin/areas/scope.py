@@ -19,9 +19,8 @@ Design (every list, count, chart, export, dropdown, API response and admin page 
 
 from __future__ import annotations
 
-
-from django.core.exceptions import ImproperlyConfigured
 from django.contrib import admin
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseForbidden
@@ -161,8 +160,6 @@ def scope_safe_class(cls):
 def public_class(cls):
     cls.fupin_scope = "public"
     return cls
-
-
 
 
 class ScopedModelAdmin(admin.ModelAdmin):

@@ -51,7 +51,9 @@ def read_division_file(path: Path) -> list[tuple[str, str, str, str | None]]:
         reader = csv.reader(handle)
         header = next(reader, [])
         if [h.strip() for h in header] != HEADER:
-            raise AreaFileError([MSG_HEADER.format(expected=",".join(HEADER), actual=",".join(header))])
+            raise AreaFileError(
+                [MSG_HEADER.format(expected=",".join(HEADER), actual=",".join(header))]
+            )
         rows = []
         errors = []
         seen: set[str] = set()
@@ -78,7 +80,7 @@ def read_division_file(path: Path) -> list[tuple[str, str, str, str | None]]:
     missing = {p for *_, p, _n in rows if p and p not in seen}
     if missing:
         known = set(Area.objects.filter(code__in=missing).values_list("code", flat=True))
-        for code, _name, _level, parent, number in rows:
+        for _code, _name, _level, parent, number in rows:
             if parent in missing and parent not in known:
                 errors.append(MSG_PARENT_MISSING.format(row=number, parent=parent))
     if errors:

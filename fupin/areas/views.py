@@ -69,7 +69,9 @@ def overview(request, code):
 @require_GET
 def browser(request):
     roots = selectors.user_root_areas(request.user)
-    return render(request, "areas/browser.html", {"roots": selectors.tree_nodes(request.user, roots)})
+    return render(
+        request, "areas/browser.html", {"roots": selectors.tree_nodes(request.user, roots)}
+    )
 
 
 @scope_safe
@@ -87,6 +89,7 @@ def counties_geojson(request):
     """County boundaries (public map data, not registry data)."""
     if not COUNTIES_GEOJSON.exists():
         raise Http404
-    response = FileResponse(open(COUNTIES_GEOJSON, "rb"), content_type="application/geo+json")
+    # FileResponse closes the file when the response is closed.
+    response = FileResponse(open(COUNTIES_GEOJSON, "rb"), content_type="application/geo+json")  # noqa: SIM115
     response["Cache-Control"] = "public, max-age=86400"
     return response

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from fupin.areas.scope import ScopedModelAdmin
@@ -7,7 +9,20 @@ from .models import Household, ImportJob, IncomeRecord, Member, StatusRecord
 
 
 class ScopedHistoryAdmin(SimpleHistoryAdmin, ScopedModelAdmin):
-    pass
+    """History pages too go through the scope: simple-history falls back to the historical
+    rows when the object is not in ``get_queryset``, which would show an out-of-scope record."""
+
+    def _in_scope_or_404(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Household)

@@ -13,11 +13,15 @@ EMPTY = [("", _("全部"))]
 class HouseholdFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("区划"), required=False)
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
-    status = forms.ChoiceField(label=_("脱贫状态"), required=False, choices=EMPTY + codes.Status.choices)
+    status = forms.ChoiceField(
+        label=_("脱贫状态"), required=False, choices=EMPTY + codes.Status.choices
+    )
     attribute = forms.ChoiceField(
         label=_("贫困户属性"), required=False, choices=EMPTY + codes.Attribute.choices
     )
-    cause = forms.ChoiceField(label=_("致贫原因"), required=False, choices=EMPTY + codes.Cause.choices)
+    cause = forms.ChoiceField(
+        label=_("致贫原因"), required=False, choices=EMPTY + codes.Cause.choices
+    )
     q = forms.CharField(
         label=_("搜索"),
         required=False,

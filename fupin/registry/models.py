@@ -102,7 +102,9 @@ class Member(models.Model):
         _("在校生状况"), max_length=20, choices=codes.SchoolStatus.choices, blank=True
     )
     health = models.CharField(_("健康状况"), max_length=10, choices=codes.Health.choices)
-    labour = models.CharField(_("劳动技能"), max_length=10, choices=codes.Labour.choices, blank=True)
+    labour = models.CharField(
+        _("劳动技能"), max_length=10, choices=codes.Labour.choices, blank=True
+    )
     migrant_months = models.PositiveSmallIntegerField(_("务工时间（月）"), default=0)
     medical_insurance = models.BooleanField(_("是否参加基本医疗保险"), default=True)
     pension = models.BooleanField(_("是否参加养老保险"), null=True, blank=True)
@@ -142,10 +144,18 @@ class IncomeRecord(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     wage_income = models.DecimalField(_("工资性收入"), max_digits=12, decimal_places=2, default=0)
-    business_income = models.DecimalField(_("生产经营性收入"), max_digits=12, decimal_places=2, default=0)
-    property_income = models.DecimalField(_("财产性收入"), max_digits=12, decimal_places=2, default=0)
-    transfer_income = models.DecimalField(_("转移性收入"), max_digits=12, decimal_places=2, default=0)
-    business_costs = models.DecimalField(_("生产经营性支出"), max_digits=12, decimal_places=2, default=0)
+    business_income = models.DecimalField(
+        _("生产经营性收入"), max_digits=12, decimal_places=2, default=0
+    )
+    property_income = models.DecimalField(
+        _("财产性收入"), max_digits=12, decimal_places=2, default=0
+    )
+    transfer_income = models.DecimalField(
+        _("转移性收入"), max_digits=12, decimal_places=2, default=0
+    )
+    business_costs = models.DecimalField(
+        _("生产经营性支出"), max_digits=12, decimal_places=2, default=0
+    )
     # Persons the income fed that year, fixed when the row is written so the year reconciles.
     members_count = models.PositiveSmallIntegerField(_("家庭人口"))
 

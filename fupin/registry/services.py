@@ -57,9 +57,7 @@ def _check_member(member: Member, household: Household) -> dict[str, list[str]]:
                 MSG_ID_TAKEN.format(id_number=info.number, number=other.household.number)
             )
     if member.relation == codes.Relation.HEAD:
-        head = (
-            household.members.filter(relation=codes.Relation.HEAD).exclude(pk=member.pk).first()
-        )
+        head = household.members.filter(relation=codes.Relation.HEAD).exclude(pk=member.pk).first()
         if head is not None:
             problems.setdefault("relation", []).append(MSG_SECOND_HEAD.format(name=head.name))
     return problems

@@ -16,8 +16,8 @@ from fupin.areas.selectors import areas_accessible_to
 from fupin.core.clock import current_year
 
 from . import selectors, services
-from .forms import HouseholdFilterForm, MemberForm
 from .codes import Cause
+from .forms import HouseholdFilterForm, MemberForm
 from .models import Member
 
 PAGE_SIZE = 50
@@ -104,9 +104,7 @@ def household_detail(request, pk):
         {
             "household": household,
             "members": members,
-            "other_causes": [
-                Cause(c).label for c in household.other_causes if c in Cause.values
-            ],
+            "other_causes": [Cause(c).label for c in household.other_causes if c in Cause.values],
             "years": selectors.household_years(household),
             "history": selectors.household_history(household),
             "can_edit": request.user.has_role_at(EDIT_REGISTRY, household.village_id),
@@ -141,4 +139,3 @@ def member_edit(request, pk):
         "registry/member_form.html",
         {"form": form, "member": member, "household": member.household},
     )
-

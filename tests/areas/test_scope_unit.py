@@ -4,7 +4,7 @@ from fupin.areas.scope import prefix_upper_bound, reduce_prefixes
 def test_upper_bound_is_just_past_every_code_with_the_prefix():
     assert prefix_upper_bound("152223") == "152224"
     assert prefix_upper_bound("152229") == "15222:"
-    assert "152229999999" < prefix_upper_bound("152229")
+    assert prefix_upper_bound("152229") > "152229999999"
 
 
 def test_nested_prefixes_reduce_to_the_outer_one():

@@ -92,7 +92,16 @@ def _fill(route: str, objects) -> str | None:
             return "members"
         if name == "fmt":
             return "xlsx"
-        if name in ("object_id",):
+        if name == "object_id":
+            for model, pk in (
+                ("registry/member/", member.pk),
+                ("registry/importjob/", job.pk),
+                ("registry/statusrecord/", household.statuses.first().pk),
+                ("registry/household/", household.pk),
+                ("areas/area/", CHANGFA),
+            ):
+                if model in before:
+                    return str(pk)
             return str(household.pk)
         if name in ("app_label",):
             return "registry"
@@ -154,6 +163,36 @@ def test_user_of_another_village_sees_nothing_of_changfa(client, changfa):
         ):
             _assert_no_counts(json.loads(body), path)
     assert checked > 10
+
+
+@pytest.mark.django_db
+def test_a_staff_user_of_another_village_sees_nothing_of_changfa_in_the_admin(client, changfa):
+    from django.contrib.auth.models import Permission
+
+    user = make_user("county_office", HADANALA[:6], is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["registry", "areas"])
+    )
+    client.force_login(user)
+    secrets = _secrets(changfa)
+    checked = 0
+    for route, _entry, namespaces in _patterns():
+        if "admin" not in namespaces or "logout" in route:
+            continue
+        path = _fill(route, changfa)
+        if path is None:
+            continue
+        response = client.get(path + f"?q={changfa['household'].number[:-1]}")
+        checked += 1
+        assert response.status_code in (200, 302, 403, 404), (path, response.status_code)
+        text = response.content.decode("utf-8", errors="ignore")
+        for secret in secrets:
+            assert secret not in text, f"{path} leaks {secret!r}"
+    assert checked > 20
+    # The change list of households counts none of 长发村's.
+    response = client.get("/admin/registry/household/")
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
 
 
 def _assert_no_counts(payload, path):

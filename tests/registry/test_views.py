@@ -55,7 +55,9 @@ def test_list_filters_by_year_status_attribute_and_cause(village_client):
     )
 
 
-def test_list_page_query_count_does_not_grow_with_rows(village_client, django_assert_max_num_queries):
+def test_list_page_query_count_does_not_grow_with_rows(
+    village_client, django_assert_max_num_queries
+):
     for _ in range(30):
         make_household(CHANGFA, members=2)
     with django_assert_max_num_queries(12):
@@ -125,9 +127,7 @@ def test_bad_id_number_is_refused_with_the_reason_and_nothing_changes(village_cl
     member = household.members.get(relation=codes.Relation.SPOUSE)
     good = make_id_number("152223", member.birth_date, 7, "F")
     bad = good[:-1] + ("0" if good[-1] != "0" else "1")
-    response = village_client.post(
-        f"/members/{member.pk}/edit/", _form_data(member, id_number=bad)
-    )
+    response = village_client.post(f"/members/{member.pk}/edit/", _form_data(member, id_number=bad))
     assert response.status_code == 200
     errors = response.context["form"].errors["id_number"]
     assert any("校验位错误" in e for e in errors)
