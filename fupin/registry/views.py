@@ -13,6 +13,7 @@ from fupin.accounts.models import EDIT_REGISTRY, EXPORT_REGISTRY
 from fupin.areas.models import Level
 from fupin.areas.scope import prefixes_q, scope_safe, user_prefixes
 from fupin.areas.selectors import areas_accessible_to
+from fupin.core.audit import HOUSEHOLD_VIEWED, REGISTRY_EXPORTED, audit
 from fupin.core.clock import current_year
 
 from . import selectors, services
@@ -87,6 +88,7 @@ def household_export(request):
     content, content_type, filename = export_members(
         selectors.household_list(request.user, filters), fmt
     )
+    audit(request.user, REGISTRY_EXPORTED, filename, filters=request.GET.dict())
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response
@@ -97,6 +99,7 @@ def household_export(request):
 @require_GET
 def household_detail(request, pk):
     household = selectors.access_household(request.user, pk)
+    audit(request.user, HOUSEHOLD_VIEWED, household.number)
     members = household.members.order_by("pk")
     return render(
         request,

@@ -152,3 +152,13 @@ def test_a_supervisor_reads_but_cannot_edit(client):
     assert client.get(f"/households/{household.pk}/").context["can_edit"] is False
     member = household.members.get()
     assert client.get(f"/members/{member.pk}/edit/").status_code == 403
+
+
+def test_opening_a_household_is_written_to_the_audit_log(village_client):
+    from fupin.core.models import AuditEvent
+
+    household = make_household(CHANGFA)
+    village_client.get(f"/households/{household.pk}/")
+    event = AuditEvent.objects.get()
+    assert (event.action, event.target) == ("household.viewed", household.number)
+    assert event.user.username.startswith("village_team")
