@@ -269,12 +269,16 @@ def read_sheets(path: Path) -> list[Sheet]:
         except Exception as error:  # zip, XML and openpyxl errors alike
             raise ImportFileError(MSG_FILE_UNREADABLE.format(error=error)) from None
         try:
-            return [
+            sheets = [
                 _sheet_from_rows(ws.title, ws.iter_rows(values_only=True))
                 for ws in workbook.worksheets
             ]
         finally:
             workbook.close()
+        for sheet in sheets:
+            if sheet.name == CODES_SHEET:  # the template's list of labels
+                sheet.kind = ""
+        return sheets
     raise ImportFileError(MSG_FILE_TYPE.format(suffix=suffix or path.name))
 
 
@@ -1127,19 +1131,7 @@ class _IncomeImport:
                         )
                     )
                 record["members_count"] = None
-            amounts_ok = all(record[f] is not None for f in INCOME_AMOUNT_COLUMNS.values())
-            if record["members_count"] is not None and amounts_ok:
-                problems += rules.check_income(record, record["members_count"], as_of=ctx.as_of)
-            elif record["year"] is not None:
-                problems += [
-                    p
-                    for p in rules.check_income(
-                        {**dict.fromkeys(INCOME_AMOUNT_COLUMNS.values(), Decimal(1)), **record},
-                        1,
-                        as_of=ctx.as_of,
-                    )
-                    if p.field == COL_YEAR
-                ]
+            problems += rules.check_income(record, record["members_count"], as_of=ctx.as_of)
             for problem in problems:
                 self.error(record["row"], problem)
 

@@ -377,12 +377,21 @@ def per_capita_net_income(income: Mapping, members_count: int) -> Decimal | None
     return (Decimal(total) / members_count).quantize(Decimal("0.01"))
 
 
-def check_income(income: Mapping, members_count: int, *, as_of: datetime.date) -> list[Problem]:
-    """Check one household-year of income (amounts are Decimals, ``year`` an int)."""
+def check_income(
+    income: Mapping, members_count: int | None, *, as_of: datetime.date
+) -> list[Problem]:
+    """Check one household-year of income (amounts are Decimals, ``year`` an int).
+
+    ``members_count`` (or an amount) is None when it is unknown; the income rule is then left
+    out (the caller reports why it is unknown).
+    """
     problems: list[Problem] = []
     year = income.get("year")
     if year is not None and not FIRST_IDENTIFIED_YEAR <= year <= as_of.year:
         problems.append(Problem(COL_YEAR, MSG_INCOME_YEAR.format(max_year=as_of.year, value=year)))
+    amounts = ("wage_income", "business_income", "property_income", "transfer_income")
+    if members_count is None or any(income.get(k) is None for k in (*amounts, "business_costs")):
+        return problems  # the household or an amount is unknown: reported elsewhere
     value = per_capita_net_income(income, members_count)
     if value is None:
         problems.append(Problem(COL_PER_CAPITA, MSG_INCOME_NO_MEMBERS))
