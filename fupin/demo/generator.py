@@ -185,6 +185,7 @@ class HouseholdSpec:
     incomes: dict[int, tuple[int, int, int, int, int]] = dataclasses.field(default_factory=dict)
     dangerous_housing_2014: bool = False
     dangerous_housing: bool = False
+    safe_water_2014: bool = True
     safe_water: bool = True
     farmland_mu: float = 0.0
     house_area: float = 0.0
@@ -670,7 +671,7 @@ def make_household(
     household.road_km = round(rng.expovariate(1 / 0.8), 1)
     household.has_electricity = rng.random() < 0.997
     household.dangerous_housing_2014 = rng.random() < 0.35
-    household.safe_water = rng.random() < 0.85
+    household.safe_water = household.safe_water_2014 = rng.random() < 0.85
     if rng.random() < 0.85:
         household.phone = _mobile(rng)
         members[0].phone = household.phone

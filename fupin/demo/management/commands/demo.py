@@ -1,0 +1,134 @@
+"""``fupin demo``: build the seed-calibrated Hinggan demo registry (see docs/demo.md)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from fupin.accounts.models import User
+from fupin.areas.models import Area
+from fupin.areas.selectors import area_stats, child_stats
+from fupin.demo import services, users
+from fupin.demo.generator import AS_OF, YEARS
+
+LEAGUE = "1522"
+
+
+class Command(BaseCommand):
+    help = (
+        "生成兴安盟演示数据（2017年6月30日的建档立卡数据，按 DOMAIN §4 的数字校准）。"
+        " Build the calibrated Hinggan demo registry."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2017, help="随机种子（默认 2017）")
+        parser.add_argument("--password", help="所有演示账号的密码（默认随机生成并显示）")
+        parser.add_argument("--if-empty", action="store_true", help="已有贫困户数据时什么也不做")
+        parser.add_argument(
+            "--reset", action="store_true", help="先删除已有的贫困户数据和演示账号再生成"
+        )
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="规模（默认 1，即全盟；0.02 用于快速试用）"
+        )
+
+    def handle(self, *args, seed, password, if_empty, reset, scale, **options):
+        if scale <= 0 or scale > 1:
+            raise CommandError("--scale 应在 (0, 1] 之间")
+        if services.ensure_areas():
+            self.stdout.write("已载入兴安盟行政区划。")
+        count = services.registry_count()
+        if count:
+            if if_empty:
+                self.stdout.write(f"已有 {count} 户贫困户数据，未生成演示数据。")
+                if password:
+                    n = users.demo_users_set_password(password)
+                    self.stdout.write(f"已重设 {n} 个演示账号的密码。")
+                self._logins(password if password else None, known=bool(password))
+                return
+            if not reset:
+                raise CommandError(services.MSG_NOT_EMPTY.format(count=count))
+            started = time.monotonic()
+            services.demo_reset()
+            self.stdout.write(f"已清空贫困户数据（{time.monotonic() - started:.1f} 秒）。")
+        password = password or secrets.token_urlsafe(9)
+        started = time.monotonic()
+        result = services.demo_build(
+            seed=seed, scale=scale, password=password, progress=self._progress(started)
+        )
+        self.stdout.write(
+            f"完成：{result.villages} 个嘎查村，{result.households} 户 {result.members} 人，"
+            f"年度状态 {result.status_rows} 条，收入 {result.income_rows} 条，"
+            f"历史记录 {result.history_rows} 条；用时 {time.monotonic() - started:.1f} 秒。"
+            f"系统日期设为 {AS_OF:%Y-%m-%d}。"
+        )
+        self._logins(password, known=True)
+        self._figures()
+
+    def _progress(self, started):
+        def say(message):
+            if self.verbosity >= 1:
+                self.stdout.write(f"  [{time.monotonic() - started:6.1f}s] {message}")
+
+        return say
+
+    @property
+    def verbosity(self) -> int:
+        return getattr(self, "_verbosity", 1)
+
+    def execute(self, *args, **options):
+        self._verbosity = options.get("verbosity", 1)
+        return super().execute(*args, **options)
+
+    def _logins(self, password: str | None, *, known: bool) -> None:
+        logins = users.demo_logins()
+        if not logins:
+            self.stdout.write("没有演示账号（数据不是由 fupin demo 生成的）。")
+            return
+        self.stdout.write("")
+        self.stdout.write("演示账号：")
+        width = max(len(login.username) for login in logins)
+        for login in logins:
+            self.stdout.write(
+                f"  {login.username:<{width}}  {login.full_name}｜{login.role}｜{login.scope}"
+            )
+        if known:
+            self.stdout.write(f"密码（所有账号相同）：{password}")
+        else:
+            self.stdout.write("密码未变（未知）；用 fupin demo --if-empty --password 新密码 重设。")
+
+    def _figures(self) -> None:
+        viewer = User.objects.filter(username=users.ADMIN).first() or User(is_superuser=True)
+        self.stdout.write("")
+        self.stdout.write("全盟数字（由 area_stats 从登记数据计算）：")
+        header = (
+            "年度",
+            "新识别人数",
+            "贫困人口",
+            "脱贫人数",
+            "返贫人数",
+            "农村人口",
+            "贫困发生率",
+        )
+        self.stdout.write("  " + "  ".join(f"{h:>8}" for h in header))
+        for year in YEARS:
+            s = area_stats(viewer, LEAGUE, year)
+            row = (
+                year,
+                s["identified_persons"],
+                s["poor_persons"],
+                s["exited_persons"],
+                s["relapsed_persons"],
+                s["rural_population"],
+                f"{s['incidence']}%",
+            )
+            self.stdout.write("  " + "  ".join(f"{v:>10}" for v in row))
+        league = Area.objects.get(pk=LEAGUE)
+        year = AS_OF.year - 1
+        self.stdout.write(f"{year} 年末各旗县市：")
+        for county, s in child_stats(viewer, league, year):
+            self.stdout.write(
+                f"  {county.name:<8} 贫困人口 {s['poor_persons']:>6}  脱贫 {s['exited_persons']:>6}"
+                f"  农村人口 {s['rural_population']:>7}  发生率 {s['incidence']}%"
+            )

@@ -1,0 +1,395 @@
+"""Writes of the demo: the generated registry into the database, set-based, in one transaction.
+
+:func:`demo_build` is what ``fupin demo`` runs: it loads the Hinggan divisions if they are
+missing, draws the registry (:mod:`fupin.demo.generator`), writes households, members,
+yearly status and income rows and the villages' rural population with ``bulk_create``, gives
+every created row its history (the ``+`` row, and for households the ``~`` rows of each exit,
+relapse and plan, dated when they happened), creates the demo users and sets the as-of date
+to 30 June 2017. :func:`demo_reset` removes the registry again (ARCHITECTURE rule 3: no query
+per row on either path).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import ProtectedError
+from simple_history.models import HistoricalChanges
+
+from fupin.areas.models import Area, Level, RuralPopulation
+from fupin.areas.scope import prefixes_q
+from fupin.areas.services import areas_load_hinggan
+from fupin.core.clock import set_as_of
+from fupin.registry import codes
+from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
+
+from . import users as demo_users
+from .generator import (
+    AS_OF,
+    POPULATION_YEARS,
+    YEARS,
+    DemoData,
+    HouseholdSpec,
+    generate,
+    history_moment,
+)
+
+LEAGUE = "1522"
+BATCH = 2000
+REASON_CREATED = "演示数据建档"
+REASON_EXIT = "年度脱贫退出"
+REASON_RELAPSE = "返贫"
+REASON_NO_POLICY = "脱贫户不再享受政策"
+REASON_PLAN = "制定脱贫计划"
+REGISTRY_MODELS = (StatusRecord, IncomeRecord, Member, Household)
+
+MSG_NOT_EMPTY = "贫困户数据已存在（{count} 户）：加 --reset 清空后重建，或加 --if-empty 跳过。"
+
+
+@dataclasses.dataclass
+class BuildResult:
+    households: int
+    members: int
+    status_rows: int
+    income_rows: int
+    history_rows: int
+    villages: int
+    targets: dict
+
+
+def ensure_areas() -> bool:
+    """Load the Hinggan divisions when the league is not in the area table; tell if loaded."""
+    if Area.objects.filter(prefixes_q("code", (LEAGUE,))).exists():
+        return False
+    areas_load_hinggan()
+    return True
+
+
+def rural_villages() -> list[str]:
+    """Return the codes of the league's villages that take part in poverty work."""
+    return list(
+        Area.objects.filter(prefixes_q("code", (LEAGUE,)), level=Level.VILLAGE, participates=True)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+
+
+def registry_count() -> int:
+    return Household.objects.count()
+
+
+# --- reset -----------------------------------------------------------------------------------
+def _wipe(model, queryset, seen: frozenset) -> None:
+    """Delete ``queryset`` and, first, every row of another model that points at it.
+
+    Raw deletes: the ORM's cascade would load each row and write a ``-`` history row for
+    it (simple_history's post_delete), a query per row over a few hundred thousand rows.
+    Nullable ``SET_NULL`` links are cleared instead of deleted.
+    """
+    for field in model._meta.get_fields(include_hidden=True):
+        if not (field.auto_created and not field.concrete) or field.many_to_many:
+            continue
+        related = field.related_model
+        if related in seen or issubclass(related, HistoricalChanges):
+            continue
+        linked = related._base_manager.filter(**{f"{field.field.name}__in": queryset.values("pk")})
+        if getattr(field, "on_delete", None) is not None and field.on_delete.__name__ == "SET_NULL":
+            linked.update(**{field.field.name: None})
+        else:
+            _wipe(related, linked, seen | {related})
+    queryset._raw_delete(queryset.db)
+
+
+@transaction.atomic
+def demo_reset() -> None:
+    """Delete the registry (households, members, income, status, their history, anything
+    that points at them), the league's rural population and the demo users."""
+    for model in REGISTRY_MODELS:
+        history = model.history.model
+        history._base_manager.all()._raw_delete(history._base_manager.db)
+    _wipe(Household, Household._base_manager.all(), frozenset({Household}))
+    population = RuralPopulation.objects.filter(prefixes_q("village_id", (LEAGUE,)))
+    population._raw_delete(population.db)
+    # Users who own other records are kept; demo_users_create updates them in place.
+    with contextlib.suppress(ProtectedError), transaction.atomic():
+        demo_users.demo_users_delete()
+
+
+# --- build -----------------------------------------------------------------------------------
+def _money(value: int) -> Decimal:
+    return Decimal(value).quantize(Decimal("0.01"))
+
+
+def _household(spec: HouseholdSpec) -> Household:
+    return Household(
+        number=spec.number,
+        village_id=spec.village,
+        head_name=spec.head.name,
+        members_count=spec.size,
+        attribute=spec.attribute,
+        main_cause=spec.main_cause,
+        other_causes=list(spec.other_causes),
+        dangerous_housing=spec.dangerous_housing,
+        safe_water=spec.safe_water,
+        farmland_mu=Decimal(str(spec.farmland_mu)),
+        house_area=Decimal(str(spec.house_area)),
+        has_electricity=spec.has_electricity,
+        road_km=Decimal(str(spec.road_km)),
+        phone=spec.phone,
+        identified_year=spec.identified_year,
+        status=spec.statuses[AS_OF.year],
+        exit_year=spec.exit_year,
+        planned_exit_year=spec.planned_exit_year,
+    )
+
+
+def _identified_on(rng: random.Random, year: int) -> datetime.datetime:
+    # 建档立卡 ran from April to October 2014; later years' 动态调整 in the autumn.
+    if year == 2014:
+        return history_moment(rng, datetime.date(2014, 4, 10), datetime.date(2014, 10, 31))
+    return history_moment(rng, datetime.date(year, 10, 8), datetime.date(year, 11, 30))
+
+
+def _year_end(rng: random.Random, year: int) -> datetime.datetime:
+    if year == AS_OF.year:  # the year in progress: its row opened in the first quarter
+        return history_moment(rng, datetime.date(year, 1, 5), datetime.date(year, 3, 31))
+    return history_moment(rng, datetime.date(year, 12, 1), datetime.date(year, 12, 28))
+
+
+def _history_fields(history_model) -> list[str]:
+    return [f.attname for f in history_model._meta.fields if not f.attname.startswith("history_")]
+
+
+def _history(history_model, fields, obj, moment, reason, kind="+", **overrides):
+    values = {name: getattr(obj, name) for name in fields}
+    values.update(overrides)
+    return history_model(
+        **values,
+        history_date=moment,
+        history_change_reason=reason,
+        history_type=kind,
+        history_user_id=None,
+    )
+
+
+def _household_history(rng, history_model, fields, household, spec: HouseholdSpec):
+    """The ``+`` row as identified, then a ``~`` row per exit, relapse, policy change and plan;
+    the last row holds the household's current values."""
+    rows = []
+    created = _identified_on(rng, spec.identified_year)
+    rows.append(
+        _history(
+            history_model,
+            fields,
+            household,
+            created,
+            REASON_CREATED,
+            status=codes.Status.POOR,
+            exit_year=None,
+            planned_exit_year=None,
+            dangerous_housing=spec.dangerous_housing_2014,
+            safe_water=spec.safe_water_2014,
+        )
+    )
+    events: list[tuple[int, str]] = []
+    previous = codes.Status.POOR
+    for year in YEARS[:-1]:
+        status = spec.statuses.get(year)
+        if status is not None and status != previous:
+            events.append((year, status))
+            previous = status
+    if spec.statuses[AS_OF.year] in codes.POOR_STATUSES:
+        events.append((AS_OF.year, "plan"))
+    exit_year = None
+    for index, (year, event) in enumerate(events):
+        moment = max(_year_end(rng, year), created + datetime.timedelta(days=1))
+        if event == "plan":
+            reason, state = REASON_PLAN, {}
+        elif event == codes.Status.EXITED:
+            exit_year = year
+            reason = REASON_EXIT
+            state = dict(
+                status=event,
+                exit_year=year,
+                planned_exit_year=None,
+                dangerous_housing=False,
+                safe_water=True,
+            )
+        elif event == codes.Status.RELAPSED:
+            reason = REASON_RELAPSE
+            state = dict(status=event, exit_year=None, planned_exit_year=None)
+        else:
+            reason = REASON_NO_POLICY
+            state = dict(status=event, exit_year=exit_year, planned_exit_year=None)
+        last = index == len(events) - 1
+        rows.append(
+            _history(
+                history_model, fields, household, moment, reason, "~", **({} if last else state)
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def demo_write(data: DemoData, *, progress=None) -> BuildResult:
+    """Write a generated registry (into an empty registry) with its history rows."""
+    say = progress or (lambda message: None)
+    rng = random.Random(data.seed * 7919 + 1)  # history dates: their own stream
+    population = RuralPopulation.objects.filter(
+        village_id__in=data.villages, year__in=POPULATION_YEARS
+    )
+    population._raw_delete(population.db)
+    RuralPopulation.objects.bulk_create(
+        [
+            RuralPopulation(village_id=village, year=year, population=persons)
+            for village, years in data.rural_population.items()
+            for year, persons in years.items()
+        ],
+        batch_size=BATCH,
+    )
+    specs = data.households
+    households = Household.objects.bulk_create([_household(s) for s in specs], batch_size=BATCH)
+    say(f"贫困户 {len(households)} 户")
+
+    members = []
+    for spec, household in zip(specs, households, strict=True):
+        for p in spec.members:
+            members.append(
+                Member(
+                    household_id=household.pk,
+                    village_id=spec.village,
+                    name=p.name,
+                    id_number=p.id_number,
+                    sex=p.sex,
+                    birth_date=p.birth_date,
+                    relation=p.relation,
+                    ethnicity=p.ethnicity,
+                    education=p.education,
+                    school_status=p.school_status,
+                    health=p.health,
+                    labour=p.labour,
+                    migrant_months=p.migrant_months,
+                    medical_insurance=p.medical_insurance,
+                    pension=p.pension,
+                    phone=p.phone,
+                )
+            )
+    members = Member.objects.bulk_create(members, batch_size=BATCH)
+    say(f"家庭成员 {len(members)} 人")
+
+    statuses = [
+        StatusRecord(
+            household_id=household.pk,
+            village_id=spec.village,
+            year=year,
+            status=status,
+            attribute=spec.attribute,
+            members_count=spec.size,
+        )
+        for spec, household in zip(specs, households, strict=True)
+        for year, status in sorted(spec.statuses.items())
+    ]
+    statuses = StatusRecord.objects.bulk_create(statuses, batch_size=BATCH)
+    incomes = [
+        IncomeRecord(
+            household_id=household.pk,
+            village_id=spec.village,
+            year=year,
+            wage_income=_money(wages),
+            business_income=_money(business),
+            property_income=_money(prop),
+            transfer_income=_money(transfer),
+            business_costs=_money(costs),
+            members_count=spec.size,
+        )
+        for spec, household in zip(specs, households, strict=True)
+        for year, (wages, business, prop, transfer, costs) in sorted(spec.incomes.items())
+    ]
+    incomes = IncomeRecord.objects.bulk_create(incomes, batch_size=BATCH)
+    say(f"年度状态 {len(statuses)} 条，收入 {len(incomes)} 条")
+
+    history_rows = _write_history(rng, specs, households, members, statuses, incomes)
+    say(f"历史记录 {history_rows} 条")
+    return BuildResult(
+        households=len(households),
+        members=len(members),
+        status_rows=len(statuses),
+        income_rows=len(incomes),
+        history_rows=history_rows,
+        villages=len(data.villages),
+        targets=data.targets,
+    )
+
+
+def _write_history(rng, specs, households, members, statuses, incomes) -> int:
+    """Write the history rows (bulk): households with their changes, the rest ``+``."""
+    total = 0
+    h_model = Household.history.model
+    h_fields = _history_fields(h_model)
+    rows = []
+    created_on: dict[int, datetime.datetime] = {}
+    for spec, household in zip(specs, households, strict=True):
+        history = _household_history(rng, h_model, h_fields, household, spec)
+        created_on[household.pk] = history[0].history_date
+        rows += history
+    h_model.objects.bulk_create(rows, batch_size=BATCH)
+    total += len(rows)
+
+    m_model = Member.history.model
+    m_fields = _history_fields(m_model)
+    rows = [
+        _history(m_model, m_fields, m, created_on[m.household_id], REASON_CREATED) for m in members
+    ]
+    m_model.objects.bulk_create(rows, batch_size=BATCH)
+    total += len(rows)
+
+    s_model = StatusRecord.history.model
+    s_fields = _history_fields(s_model)
+    rows = [
+        _history(
+            s_model,
+            s_fields,
+            s,
+            max(_year_end(rng, s.year), created_on[s.household_id]),
+            REASON_CREATED,
+        )
+        for s in statuses
+    ]
+    s_model.objects.bulk_create(rows, batch_size=BATCH)
+    total += len(rows)
+
+    i_model = IncomeRecord.history.model
+    i_fields = _history_fields(i_model)
+    rows = [
+        _history(
+            i_model,
+            i_fields,
+            i,
+            history_moment(rng, datetime.date(i.year + 1, 1, 5), datetime.date(i.year + 1, 3, 31)),
+            REASON_CREATED,
+        )
+        for i in incomes
+    ]
+    i_model.objects.bulk_create(rows, batch_size=BATCH)
+    total += len(rows)
+    return total
+
+
+@transaction.atomic
+def demo_build(
+    *, seed: int = 2017, scale: float = 1.0, password: str, progress=None
+) -> BuildResult:
+    """Build the demo into an empty registry: data, history, users, as-of date."""
+    ensure_areas()
+    data = generate(villages=rural_villages(), seed=seed, scale=scale)
+    if progress:
+        progress(f"已生成：{len(data.households)} 户，{len(data.villages)} 个嘎查村")
+    result = demo_write(data, progress=progress)
+    demo_users.demo_users_create(password=password)
+    set_as_of(AS_OF)
+    return result

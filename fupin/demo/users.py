@@ -1,0 +1,121 @@
+"""The demo's logins: one user per role and scope, named ``<role>-<area code>``, and ``admin``.
+
+All share one password (``--password`` or a random one the command prints); it is hashed
+once, since the hasher is deliberately slow and every user gets the same one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from fupin.accounts.models import Role, RoleAssignment, User
+from fupin.areas.models import Area
+
+ADMIN = "admin"
+LEAGUE = "1522"
+COUNTIES = ("152201", "152202", "152221", "152222", "152223", "152224")
+YINDEER = "152223100"  # 音德尔镇, 扎赉特旗
+CHANGFA = "152223100234"  # 长发村委会
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoUser:
+    role: str
+    area: str
+    full_name: str
+
+    @property
+    def username(self) -> str:
+        return f"{self.role}-{self.area}"
+
+
+COUNTY_OFFICERS = ("李建华", "包金山", "白乌云", "王志刚", "张丽华", "刘海军")
+COUNTY_SUPERVISORS = ("赵立新", "韩斯琴", "孙春梅", "吴巴特尔", "陈晓东", "高艳玲")
+DEMO_USERS: tuple[DemoUser, ...] = (
+    DemoUser(Role.LEAGUE_HQ, LEAGUE, "胡日查"),
+    DemoUser(Role.SUPERVISOR, LEAGUE, "高敏娜"),
+    *(
+        DemoUser(Role.COUNTY_OFFICE, code, name)
+        for code, name in zip(COUNTIES, COUNTY_OFFICERS, strict=True)
+    ),
+    *(
+        DemoUser(Role.SUPERVISOR, code, name)
+        for code, name in zip(COUNTIES, COUNTY_SUPERVISORS, strict=True)
+    ),
+    DemoUser(Role.TOWNSHIP_OFFICER, YINDEER, "于德明"),
+    # The article's first secretary of 长发村.
+    DemoUser(Role.VILLAGE_TEAM, CHANGFA, "郑亚辉"),
+    DemoUser(Role.PAIRING_CADRE, CHANGFA, "姜春林"),
+    DemoUser(Role.DEPARTMENT, CHANGFA, "扎赉特旗农牧业局 马国华"),
+)
+DEMO_USERNAMES = (ADMIN, *(u.username for u in DEMO_USERS))
+
+
+@dataclasses.dataclass(frozen=True)
+class Login:
+    username: str
+    full_name: str
+    role: str  # Chinese label
+    scope: str  # area name and code
+
+
+@transaction.atomic
+def demo_users_create(*, password: str) -> list[User]:
+    """Create (or update in place) the demo users with ``password`` and their role scopes."""
+    hashed = make_password(password)
+    existing = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+    wanted = [(ADMIN, "系统管理员", True)] + [(u.username, u.full_name, False) for u in DEMO_USERS]
+    fresh, stale = [], []
+    for username, full_name, superuser in wanted:
+        user = existing.get(username) or User(username=username)
+        user.full_name = full_name
+        user.password = hashed
+        user.is_superuser = user.is_staff = superuser
+        user.is_active = True
+        (stale if user.pk else fresh).append(user)
+    User.objects.bulk_create(fresh)
+    User.objects.bulk_update(
+        stale, ["full_name", "password", "is_superuser", "is_staff", "is_active"]
+    )
+    users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+    RoleAssignment.objects.filter(user__in=users.values()).delete()
+    RoleAssignment.objects.bulk_create(
+        [RoleAssignment(user=users[u.username], role=u.role, area_id=u.area) for u in DEMO_USERS]
+    )
+    return list(users.values())
+
+
+def demo_users_set_password(password: str) -> int:
+    """Give every existing demo user ``password``; return how many there are."""
+    return User.objects.filter(username__in=DEMO_USERNAMES).update(password=make_password(password))
+
+
+def demo_users_delete() -> None:
+    User.objects.filter(username__in=DEMO_USERNAMES).delete()
+
+
+def demo_logins() -> list[Login]:
+    """Return the demo logins that exist, in the order of :data:`DEMO_USERS`."""
+    found = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+    names = dict(
+        Area.objects.filter(code__in={u.area for u in DEMO_USERS}).values_list("code", "name")
+    )
+    logins = []
+    if ADMIN in found:
+        logins.append(Login(ADMIN, found[ADMIN].full_name, "超级管理员", "全部"))
+    for spec in DEMO_USERS:
+        user = found.get(spec.username)
+        if user is None:
+            continue
+        logins.append(
+            Login(
+                spec.username,
+                user.full_name,
+                str(Role(spec.role).label),
+                f"{names.get(spec.area, '')}（{spec.area}）",
+            )
+        )
+    return logins
