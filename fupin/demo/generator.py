@@ -701,8 +701,8 @@ def _choose_villages(rng: random.Random, villages: Sequence[str], scale: float) 
             continue
         n = max(1, round(len(pool) * scale))
         picked = rng.sample(pool, n)
-        if CHANGFA in pool and CHANGFA not in picked:
-            picked[0] = CHANGFA
+        if CHANGFA in pool and CHANGFA not in picked:  # 长发村 comes along, never alone
+            picked = picked[1:] + [CHANGFA] if n > 1 else picked + [CHANGFA]
         chosen += picked
     return sorted(chosen)
 
