@@ -104,6 +104,21 @@ MSG_IGNORED_SHEET = "工作表“{sheet}”不是成员表或收入表，已忽�
 MSG_NOT_ALLOWED = "您没有导入贫困户数据的权限"
 MSG_SCOPE_NOT_ALLOWED = "导入范围“{scope}”不在您的管辖范围内"
 KIND_LABELS = {MEMBERS: "成员表", INCOME: "收入表"}
+# What each count of ImportResult.counts means (the command and the status page show it).
+COUNT_LABELS = {
+    "households_created": "新增户",
+    "households_updated": "更新户",
+    "households_unchanged": "未变户",
+    "members_created": "新增成员",
+    "members_updated": "更新成员",
+    "members_unchanged": "未变成员",
+    "members_removed": "移除成员",
+    "statuses_created": "新增年度状态",
+    "statuses_updated": "更新年度状态",
+    "incomes_created": "新增收入",
+    "incomes_updated": "更新收入",
+    "incomes_unchanged": "未变收入",
+}
 
 CAUSE_SPLIT = re.compile("[" + re.escape(rules.CAUSE_SEPARATORS) + "]")
 MAX_NUMBER, MAX_NAME, MAX_PHONE = 32, 50, 20

@@ -15,20 +15,6 @@ from django.core.management.base import BaseCommand, CommandError
 from fupin.core import clock
 from fupin.registry import exporting, importing
 
-COUNT_LABELS = {
-    "households_created": "新增户",
-    "households_updated": "更新户",
-    "households_unchanged": "未变户",
-    "members_created": "新增成员",
-    "members_updated": "更新成员",
-    "members_unchanged": "未变成员",
-    "members_removed": "移除成员",
-    "statuses_created": "新增年度状态",
-    "statuses_updated": "更新年度状态",
-    "incomes_created": "新增收入",
-    "incomes_updated": "更新收入",
-    "incomes_unchanged": "未变收入",
-}
 SHOW_ERRORS = 20
 
 
@@ -96,7 +82,7 @@ class Command(BaseCommand):
             )
         )
         for key, value in result.counts.items():
-            self.stdout.write(f"  {COUNT_LABELS.get(key, key)}（{key}）：{value}")
+            self.stdout.write(f"  {importing.COUNT_LABELS.get(key, key)}（{key}）：{value}")
 
     def _template(self, out: Path):
         kind = "income" if "income" in out.name.lower() or "收入" in out.name else "members"
