@@ -1,0 +1,394 @@
+"""Benchmark: the registry import (`fupin import FILE`) of N member rows.
+
+    python -m bench.bench_import [--rows 1000000] [--sample 2000]
+
+Generates a .csv of N valid member rows (≈2.6 members per household, valid ID numbers, real
+Hinggan village codes) and, each on its own fresh temporary SQLite database (migrated, areas
+loaded), times:
+
+(a) ``import_file`` of the whole file: reading, validating every row and writing households,
+    members, the year's status rows and the history rows of all three, in one transaction;
+(b) the baseline: the same rows read from the same file and written with raw
+    ``cursor.executemany`` into the same tables (households, members, status rows and their
+    three history tables) in one transaction, with only the transformation the rows need
+    (labels → codes, sex and birth date from the ID) and no validation;
+(c) the naive ORM loop on the first ``--sample`` rows: per row ``get_or_create`` of the
+    household, ``full_clean()`` + ``save()`` of the member (history by signal), and
+    ``update_or_create`` of the status row — extrapolated to N rows.
+
+Prints rows, seconds and the two ratios: import ÷ raw (target ≤ 3) and naive ÷ import per row
+(target ≥ 20). Not part of the tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+REGIONS = ("152201", "152202", "152221", "152222", "152223", "152224")
+SIZES = (2, 3, 3, 2, 3, 2, 3, 3, 2, 3)  # 2.6 members per household
+YEAR = 2017
+
+
+def _setup(var: Path) -> None:
+    os.environ["FUPIN_VAR"] = str(var)
+    os.environ["DATABASE_URL"] = f"sqlite:///{var / 'fupin.sqlite3'}"
+    os.environ["FUPIN_AS_OF"] = f"{YEAR}-06-30"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
+    import django
+
+    django.setup()
+
+
+def _use_database(path: Path) -> None:
+    from django.db import connections
+
+    connection = connections["default"]
+    connection.close()
+    connection.settings_dict["NAME"] = str(path)
+
+
+def _person(n: int, role: str) -> tuple[str, str]:
+    """Return (ID number, relation) of person ``n``; unique across millions of persons."""
+    from fupin.registry.idnumber import make_id_number
+
+    if role == "child":
+        start, span = datetime.date(2002, 1, 1), 3000
+    else:
+        start, span = datetime.date(1958, 1, 1), 9000
+    birth = start + datetime.timedelta(days=(n // 500) % span)
+    region = REGIONS[(n // (500 * span)) % len(REGIONS)]
+    sex = "M" if role == "head" else "F" if role == "spouse" else "MF"[n % 2]
+    return make_id_number(region, birth, n % 500, sex), {
+        "head": "户主",
+        "spouse": "配偶",
+        "child": "之子" if sex == "M" else "之女",
+    }[role]
+
+
+def generate(path: Path, rows: int, villages: list[str]) -> int:
+    """Write ``rows`` member rows; return the number of households."""
+    from fupin.registry.rules import MEMBER_COLUMNS
+
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(MEMBER_COLUMNS)
+        written = household = 0
+        while written < rows:
+            size = min(SIZES[household % len(SIZES)], rows - written)
+            village = villages[household % len(villages)]
+            number = f"{village}{household:07d}"
+            for i in range(size):
+                role = "head" if i == 0 else "spouse" if i == 1 else "child"
+                id_number, relation = _person(written, role)
+                adult = role != "child"
+                writer.writerow(
+                    [
+                        village,
+                        number,
+                        f"成员{written}",
+                        id_number,
+                        relation,
+                        "蒙古族" if written % 3 == 0 else "汉族",
+                        "初中" if adult else "小学",
+                        "非在校生" if adult else "小学",
+                        "健康",
+                        "普通劳动力" if adult else "",
+                        "3" if adult else "0",
+                        "是",
+                        "一般贫困户",
+                        "缺资金",
+                        "缺技术",
+                        "否",
+                        "是",
+                        "2014",
+                        "未脱贫",
+                        "",
+                        "13900000000",
+                    ]
+                )
+                written += 1
+            household += 1
+    return household
+
+
+def raw_baseline(path: Path) -> None:
+    """Insert the file's rows with raw executemany: the floor an import is measured against."""
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from fupin.registry import codes
+    from fupin.registry.models import Household, Member, StatusRecord
+
+    relation = codes.label_to_value(codes.Relation)
+    ethnicity = codes.label_to_value(codes.Ethnicity)
+    education = codes.label_to_value(codes.Education)
+    school = codes.label_to_value(codes.SchoolStatus)
+    health = codes.label_to_value(codes.Health)
+    labour = codes.label_to_value(codes.Labour)
+    attribute = codes.label_to_value(codes.Attribute)
+    cause = codes.label_to_value(codes.Cause)
+    status = codes.label_to_value(codes.Status)
+    now = timezone.now().isoformat()
+    hh_rows, hh_hist, m_rows, m_hist, s_rows, s_hist = [], [], [], [], [], []
+    households: dict[str, list] = {}
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for member_id, r in enumerate(reader, start=1):
+            number = r[1]
+            h = households.get(number)
+            if h is None:
+                h = [
+                    len(households) + 1,
+                    number,
+                    r[0],
+                    "",
+                    0,
+                    attribute[r[12]],
+                    cause[r[13]],
+                    '["' + cause[r[14]] + '"]',
+                    r[15] == "是",
+                    r[16] == "是",
+                    r[20],
+                    int(r[17]),
+                    status[r[18]],
+                    None,
+                ]
+                households[number] = h
+            h[4] += 1
+            if r[4] == "户主":
+                h[3] = r[2]
+            idn = r[3]
+            m = (
+                member_id,
+                h[0],
+                r[0],
+                r[2],
+                idn,
+                "M" if int(idn[16]) % 2 else "F",
+                f"{idn[6:10]}-{idn[10:12]}-{idn[12:14]}",
+                relation[r[4]],
+                ethnicity[r[5]],
+                education.get(r[6], ""),
+                school.get(r[7], ""),
+                health[r[8]],
+                labour.get(r[9], ""),
+                int(r[10] or 0),
+                r[11] == "是",
+            )
+            m_rows.append((*m, None, "", now))
+            m_hist.append((*m, None, "", now, "+", None, "导入"))
+    for h in households.values():
+        h = tuple(h)
+        hh_rows.append((*h, None, None, True, None, "national", None, now, now))
+        hh_hist.append((*h, None, None, True, None, "national", None, now, "+", None, "导入"))
+        s = (h[0], h[0], h[2], YEAR, h[12], h[5], h[4])
+        s_rows.append(s)
+        s_hist.append((*s, now, "+", None, "导入"))
+
+    hh_cols = [
+        "id",
+        "number",
+        "village_id",
+        "head_name",
+        "members_count",
+        "attribute",
+        "main_cause",
+        "other_causes",
+        "dangerous_housing",
+        "safe_water",
+        "phone",
+        "identified_year",
+        "status",
+        "exit_year",
+        "farmland_mu",
+        "house_area",
+        "has_electricity",
+        "road_km",
+        "standard",
+        "planned_exit_year",
+    ]
+    m_cols = [
+        "id",
+        "household_id",
+        "village_id",
+        "name",
+        "id_number",
+        "sex",
+        "birth_date",
+        "relation",
+        "ethnicity",
+        "education",
+        "school_status",
+        "health",
+        "labour",
+        "migrant_months",
+        "medical_insurance",
+        "pension",
+        "phone",
+    ]
+    s_cols = ["id", "household_id", "village_id", "year", "status", "attribute", "members_count"]
+    hist = ["history_date", "history_type", "history_user_id", "history_change_reason"]
+    tables = [
+        (Household._meta.db_table, [*hh_cols, "created_at", "updated_at"], hh_rows),
+        (Member._meta.db_table, [*m_cols, "updated_at"], m_rows),
+        (StatusRecord._meta.db_table, s_cols, s_rows),
+        (Household.history.model._meta.db_table, [*hh_cols, *hist], hh_hist),
+        (Member.history.model._meta.db_table, [*m_cols, *hist], m_hist),
+        (StatusRecord.history.model._meta.db_table, [*s_cols, *hist], s_hist),
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, columns, rows in tables:
+            sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                table, ", ".join(columns), ", ".join(["%s"] * len(columns))
+            )
+            for start in range(0, len(rows), 5000):
+                cursor.executemany(sql, rows[start : start + 5000])
+
+
+def naive(path: Path, sample: int) -> int:
+    """The per-row ORM loop on the first ``sample`` rows; return the rows done."""
+    from fupin.registry import codes
+    from fupin.registry.idnumber import parse_id_number
+    from fupin.registry.models import Household, Member, StatusRecord
+
+    lookup = {c: codes.label_to_value(c) for c in (codes.Relation, codes.Ethnicity)}
+    done = 0
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for r in reader:
+            if done >= sample:
+                break
+            info = parse_id_number(r[3], today=datetime.date(YEAR, 6, 30))
+            household, _created = Household.objects.get_or_create(
+                number=r[1],
+                defaults={
+                    "village_id": r[0],
+                    "attribute": codes.Attribute.GENERAL,
+                    "main_cause": codes.Cause.CAPITAL,
+                    "identified_year": int(r[17]),
+                },
+            )
+            member = Member(
+                household=household,
+                village_id=r[0],
+                name=r[2],
+                id_number=info.number,
+                sex=info.sex,
+                birth_date=info.birth_date,
+                relation=lookup[codes.Relation][r[4]],
+                ethnicity=lookup[codes.Ethnicity][r[5]],
+                health=codes.Health.HEALTHY,
+                school_status=codes.SchoolStatus.NONE,
+                labour=codes.Labour.ORDINARY,
+            )
+            member.full_clean()
+            member.save()
+            household.members_count = household.members.count()
+            household.save()
+            StatusRecord.objects.update_or_create(
+                household=household,
+                year=YEAR,
+                defaults={
+                    "village_id": r[0],
+                    "status": codes.Status.POOR,
+                    "attribute": codes.Attribute.GENERAL,
+                    "members_count": household.members_count,
+                },
+            )
+            done += 1
+    return done
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--sample", type=int, default=2000)
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args(argv)
+    var = Path(tempfile.mkdtemp(prefix="fupin-bench-import-"))
+    _setup(var)
+    from django.core.management import call_command
+    from django.db import connection
+
+    from fupin.areas.models import Area, Level
+    from fupin.areas.services import areas_load_hinggan
+    from fupin.registry import importing
+    from fupin.registry.models import Household, Member, StatusRecord
+
+    call_command("migrate", verbosity=0)
+    areas_load_hinggan()
+    connection.close()
+    fresh = var / "fresh.sqlite3"
+    shutil.copy(var / "fupin.sqlite3", fresh)
+    villages = sorted(
+        Area.objects.filter(level=Level.VILLAGE, participates=True).values_list("code", flat=True)
+    )
+    data = var / "members.csv"
+    start = time.perf_counter()
+    households = generate(data, args.rows, villages)
+    print(
+        f"generated {args.rows:,} rows, {households:,} households in {time.perf_counter() - start:.1f} s"
+    )
+
+    # (a) the import
+    database = var / "import.sqlite3"
+    shutil.copy(fresh, database)
+    _use_database(database)
+    start = time.perf_counter()
+    result = importing.import_file(actor=None, path=data, year=YEAR)
+    import_s = time.perf_counter() - start
+    assert result.ok, result.messages(5)
+    assert Member.objects.count() == args.rows
+    assert Household.objects.count() == households == StatusRecord.objects.count()
+    assert Member.history.count() == args.rows
+    start = time.perf_counter()
+    again = importing.import_file(actor=None, path=data, year=YEAR)
+    again_s = time.perf_counter() - start
+    assert again.ok and again.counts["members_unchanged"] == args.rows
+    assert Member.history.count() == args.rows
+
+    # (b) the raw baseline
+    database = var / "raw.sqlite3"
+    shutil.copy(fresh, database)
+    _use_database(database)
+    start = time.perf_counter()
+    raw_baseline(data)
+    raw_s = time.perf_counter() - start
+    assert Member.objects.count() == args.rows and Member.history.count() == args.rows
+
+    # (c) the naive loop on a sample
+    database = var / "naive.sqlite3"
+    shutil.copy(fresh, database)
+    _use_database(database)
+    start = time.perf_counter()
+    sample = naive(data, min(args.sample, args.rows))
+    naive_s = time.perf_counter() - start
+    naive_total = naive_s / sample * args.rows
+
+    print(f"rows:                         {args.rows:,} ({households:,} households)")
+    print(f"(a) import_file:              {import_s:8.1f} s  ({args.rows / import_s:,.0f} rows/s)")
+    print(f"    same file again (no-op):  {again_s:8.1f} s")
+    print(f"(b) raw executemany:          {raw_s:8.1f} s")
+    print(
+        f"(c) naive ORM loop:           {naive_s:8.1f} s for {sample:,} rows "
+        f"→ {naive_total:,.0f} s extrapolated"
+    )
+    print(f"import ÷ raw:                 {import_s / raw_s:8.2f}  (target ≤ 3)")
+    print(f"naive ÷ import (per row):     {naive_total / import_s:8.1f}  (target ≥ 20)")
+    if not args.keep:
+        connection.close()
+        shutil.rmtree(var, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
