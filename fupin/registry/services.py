@@ -13,13 +13,11 @@ from django.db import transaction
 from fupin.accounts.models import EDIT_REGISTRY
 from fupin.core.clock import as_of
 
-from . import codes
-from .idnumber import IdNumberError, parse_id_number
+from . import codes, rules
 from .models import Household, Member
 
 MSG_NO_RIGHT = "您没有修改该户数据的权限"
 MSG_ID_TAKEN = "证件号码 {id_number} 已登记在户 {number}（一人只能在一户）"
-MSG_SECOND_HEAD = "该户已有户主 {name}，一户只能有一个户主"
 
 MEMBER_FIELDS = (
     "name",
@@ -37,29 +35,64 @@ MEMBER_FIELDS = (
 )
 
 
+# The rules speak in the import format's column headers; the form speaks in field names.
+COLUMN_FIELDS = {
+    rules.COL_NAME: "name",
+    rules.COL_ID: "id_number",
+    rules.COL_RELATION: "relation",
+    rules.COL_SCHOOL: "school_status",
+    rules.COL_LABOUR: "labour",
+    rules.COL_MIGRANT: "migrant_months",
+    rules.COL_HEALTH: "health",
+    rules.COL_MAIN_CAUSE: "health",
+    rules.COL_OTHER_CAUSES: "health",
+}
+MEMBER_RULE_FIELDS = ("relation", "school_status", "health", "labour", "birth_date")
+
+
 def _check_member(member: Member, household: Household) -> dict[str, list[str]]:
-    """Return the problems of a member as {field name: [reasons]} (empty when valid)."""
+    """Return the problems of a member as {field name: [reasons]} (empty when valid).
+
+    The same rules as the import (fupin.registry.rules): the member's own fields, then the
+    household's rules with this member's new values among the others.
+    """
     problems: dict[str, list[str]] = {}
-    try:
-        info = parse_id_number(member.id_number, today=as_of())
-    except IdNumberError as error:
-        problems.setdefault("id_number", []).append(str(error))
-    else:
-        member.id_number, member.birth_date, member.sex = info.number, info.birth_date, info.sex
-        other = (
-            Member.objects.filter(id_number=info.number)
-            .exclude(pk=member.pk)
-            .select_related("household")
-            .first()
-        )
-        if other is not None:
-            problems.setdefault("id_number", []).append(
-                MSG_ID_TAKEN.format(id_number=info.number, number=other.household.number)
-            )
-    if member.relation == codes.Relation.HEAD:
-        head = household.members.filter(relation=codes.Relation.HEAD).exclude(pk=member.pk).first()
-        if head is not None:
-            problems.setdefault("relation", []).append(MSG_SECOND_HEAD.format(name=head.name))
+
+    def add(field: str, reason: str) -> None:
+        problems.setdefault(field, []).append(reason)
+
+    today = as_of()
+    info, id_problems = rules.check_id_number(member.id_number, today=today)
+    for problem in id_problems:
+        add("id_number", problem.reason)
+    if info is None:
+        return problems
+    member.id_number, member.birth_date, member.sex = info.number, info.birth_date, info.sex
+    other = (
+        Member.objects.filter(id_number=info.number)
+        .exclude(pk=member.pk)
+        .select_related("household")
+        .first()
+    )
+    if other is not None:
+        add("id_number", MSG_ID_TAKEN.format(id_number=info.number, number=other.household.number))
+    values = {field: getattr(member, field) for field in MEMBER_RULE_FIELDS}
+    values["migrant_months"] = member.migrant_months
+    for problem in rules.check_member(values, as_of=today):
+        add(COLUMN_FIELDS.get(problem.field, "name"), problem.reason)
+    others = household.members.exclude(pk=member.pk).values(*MEMBER_RULE_FIELDS)
+    household_values = {
+        "main_cause": household.main_cause,
+        "other_causes": household.other_causes,
+        "status": household.status,
+        "identified_year": household.identified_year,
+        "exit_year": household.exit_year,
+    }
+    for problem in rules.check_household(
+        household_values, [values, *others], data_year=today.year, as_of=today
+    ):
+        if problem.field in (rules.COL_RELATION, rules.COL_MAIN_CAUSE, rules.COL_OTHER_CAUSES):
+            add(COLUMN_FIELDS[problem.field], problem.reason)
     return problems
 
 

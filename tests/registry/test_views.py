@@ -162,3 +162,24 @@ def test_opening_a_household_is_written_to_the_audit_log(village_client):
     event = AuditEvent.objects.get()
     assert (event.action, event.target) == ("household.viewed", household.number)
     assert event.user.username.startswith("village_team")
+
+
+def test_the_form_applies_the_import_rules_to_the_whole_household(village_client):
+    from fupin.registry import rules
+
+    household = make_household(CHANGFA, members=2, main_cause=codes.Cause.ILLNESS)
+    head = household.members.get(relation=codes.Relation.HEAD)
+    head.health = codes.Health.SERIOUS
+    head.save()
+    spouse = household.members.get(relation=codes.Relation.SPOUSE)
+    # A second head, and the only ill person declared healthy: both refused, nothing saved.
+    response = village_client.post(
+        f"/members/{spouse.pk}/edit/", _form_data(spouse, relation="head", labour="")
+    )
+    errors = response.context["form"].errors
+    assert rules.MSG_MANY_HEADS.format(count=2) in errors["relation"]
+    age = spouse.age_on(__import__("datetime").date(2017, 6, 30))
+    assert rules.MSG_LABOUR_REQUIRED.format(age=age) in errors["labour"]
+    response = village_client.post(f"/members/{head.pk}/edit/", _form_data(head, health="healthy"))
+    assert rules.MSG_CAUSE_ILL in response.context["form"].errors["health"]
+    assert Member.objects.get(pk=head.pk).health == codes.Health.SERIOUS
