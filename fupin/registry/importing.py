@@ -34,6 +34,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import datetime
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -632,23 +633,50 @@ def _allocate_ids(model, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+def _converter(field):
+    """Return a function turning a Python value into a parameter for ``field``, memoised:
+    an import repeats the same dates, timestamps and cause lists thousands of times."""
+    cache: dict = {}
+
+    def convert(value):
+        key = tuple(value) if isinstance(value, list) else value
+        try:
+            return cache[key]
+        except KeyError:
+            out = cache[key] = field.get_db_prep_save(value, connection)
+            return out
+
+    return convert
+
+
 def _converters(model, columns: list[str]):
-    """Return per-column functions turning Python values into database parameters."""
+    """Return per-column converters (None where the driver takes the Python value as is)."""
     out = []
     for column in columns:
         field = model._meta.get_field(column)
         if isinstance(
             field, models.JSONField | models.DateField | models.DecimalField | models.DateTimeField
         ):
-            out.append(lambda v, f=field: f.get_db_prep_save(v, connection))
+            out.append(_converter(field))
         else:
             out.append(None)
     return out
 
 
-def _params(rows: list[dict], columns: list[str], converters) -> list[tuple]:
-    pairs = list(zip(columns, converters, strict=True))
-    return [tuple(row[c] if conv is None else conv(row[c]) for c, conv in pairs) for row in rows]
+def _params(rows: list[dict], columns: list[str], converters) -> list:
+    getter = operator.itemgetter(*columns)
+    convert = [(i, f) for i, f in enumerate(converters) if f is not None]
+    if len(columns) == 1:
+        return [(getter(row),) for row in rows]
+    if not convert:
+        return [getter(row) for row in rows]
+    out = []
+    for row in rows:
+        values = list(getter(row))
+        for i, function in convert:
+            values[i] = function(values[i])
+        out.append(values)
+    return out
 
 
 def insert_rows(model, rows: list[dict]) -> None:
