@@ -7,6 +7,7 @@ place of first registration, which may since have been renamed or merged, so the
 
 import dataclasses
 import datetime
+import unicodedata
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -78,8 +79,12 @@ def check_digit(first17: str) -> str:
     return CHECK_CHARS[total % 11]
 
 
+ASCII_DIGITS = frozenset("0123456789")
+
+
 def normalize(value) -> str:
-    return str(value or "").strip().upper()
+    """Strip and upper-case; full-width digits and Ｘ (pasted from Chinese text) become ASCII."""
+    return unicodedata.normalize("NFKC", str(value or "")).strip().upper()
 
 
 def parse_id_number(value, *, today: datetime.date | None = None) -> IdInfo:
@@ -89,7 +94,8 @@ def parse_id_number(value, *, today: datetime.date | None = None) -> IdInfo:
         raise IdNumberError(MSG_EMPTY)
     if len(number) != 18:
         raise IdNumberError(MSG_LENGTH.format(length=len(number)))
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    # str.isdigit() also accepts other scripts' digits (and "²"), which int() may reject.
+    if not ASCII_DIGITS.issuperset(number[:17]) or number[17] not in ASCII_DIGITS | {"X"}:
         raise IdNumberError(MSG_CHARS)
     region = number[:6]
     if region[:2] not in PROVINCE_CODES or region[2:] == "0000":
