@@ -111,7 +111,7 @@ class Command(BaseCommand):
             "农村人口",
             "贫困发生率",
         )
-        self.stdout.write("  " + "  ".join(f"{h:>8}" for h in header))
+        self.stdout.write("  " + "  ".join(_pad(h, 10) for h in header))
         for year in YEARS:
             s = area_stats(viewer, LEAGUE, year)
             row = (
@@ -123,12 +123,24 @@ class Command(BaseCommand):
                 s["rural_population"],
                 f"{s['incidence']}%",
             )
-            self.stdout.write("  " + "  ".join(f"{v:>10}" for v in row))
+            self.stdout.write("  " + "  ".join(_pad(v, 10) for v in row))
+        self.stdout.write(
+            "  注：脱贫人数按“上年末贫困、本年末脱贫”计，建档当年（2014）的脱贫不计入；"
+            "2014 年贫困人口已扣除当年脱贫者。"
+        )
         league = Area.objects.get(pk=LEAGUE)
         year = AS_OF.year - 1
         self.stdout.write(f"{year} 年末各旗县市：")
         for county, s in child_stats(viewer, league, year):
             self.stdout.write(
-                f"  {county.name:<8} 贫困人口 {s['poor_persons']:>6}  脱贫 {s['exited_persons']:>6}"
+                f"  {_pad(county.name, 16, left=True)} 贫困人口 {s['poor_persons']:>6}  脱贫 {s['exited_persons']:>6}"
                 f"  农村人口 {s['rural_population']:>7}  发生率 {s['incidence']}%"
             )
+
+
+def _pad(value, width: int, *, left: bool = False) -> str:
+    """Pad to a display width (a Chinese character takes two columns in a terminal)."""
+    text = str(value)
+    shown = sum(2 if ord(ch) >= 0x2E80 else 1 for ch in text)
+    space = " " * max(0, width - shown)
+    return text + space if left else space + text
