@@ -7,8 +7,8 @@ call it, so their numbers agree (ARCHITECTURE rule 5). The figures:
 * ``identified_households`` / ``identified_persons`` — households first identified in the year
   (``Household.identified_year``), persons as that year's status row counts them;
 * ``poor_households`` / ``poor_persons`` — status 未脱贫 or 返贫 at the end of the year;
-* ``exited_households`` / ``exited_persons`` — poor (or relapsed) at the end of the year before
-  and exited at the end of this one;
+* ``exited_households`` / ``exited_persons`` — poor (or relapsed) at the end of the year before,
+  or first identified this year, and exited at the end of this one;
 * ``relapsed_households`` / ``relapsed_persons`` — exited the year before, 返贫 this year;
 * ``rural_population`` — from the village rows of the latest year up to this one;
 * ``incidence`` — poor persons ÷ rural population, in percent, two decimals.
@@ -88,7 +88,11 @@ def _status_figures(status_rows, year: int, prefix_len: int | None = None):
         was_exited=Exists(previous.filter(status__in=codes.EXITED_STATUSES)),
     )
     poor = Q(status__in=codes.POOR_STATUSES)
-    exited = Q(status__in=codes.EXITED_STATUSES, was_poor=True)
+    # A household identified and exited in the same year (e.g. 2014, the first year of the
+    # registry) has no earlier row: it counts as an exit of that year.
+    exited = Q(status__in=codes.EXITED_STATUSES) & (
+        Q(was_poor=True) | Q(household__identified_year=year)
+    )
     relapsed = Q(status=codes.Status.RELAPSED, was_exited=True)
     aggregates = {
         "poor_households": Count("id", filter=poor),

@@ -42,6 +42,11 @@ def test_figures_follow_the_status_rows_year_by_year(league):
     RuralPopulation.objects.create(village_id=CHANGFA, year=2014, population=1000)
     RuralPopulation.objects.create(village_id=HADANALA, year=2014, population=500)
 
+    d = make_household(HADANALA, members=2, year=2014, status=Status.EXITED, identified_year=2014)
+    y2014 = area_stats(league, LEAGUE, 2014)
+    # d was identified and exited within 2014: identified and exited, not poor at year end.
+    assert y2014["exited_persons"] == 2
+    d.delete()
     y2014 = area_stats(league, LEAGUE, 2014)
     assert (y2014["identified_persons"], y2014["identified_households"]) == (5, 2)
     assert (y2014["poor_persons"], y2014["poor_households"]) == (5, 2)

@@ -124,10 +124,6 @@ class Command(BaseCommand):
                 f"{s['incidence']}%",
             )
             self.stdout.write("  " + "  ".join(_pad(v, 10) for v in row))
-        self.stdout.write(
-            "  注：脱贫人数按“上年末贫困、本年末脱贫”计，建档当年（2014）的脱贫不计入；"
-            "2014 年贫困人口已扣除当年脱贫者。"
-        )
         league = Area.objects.get(pk=LEAGUE)
         year = AS_OF.year - 1
         self.stdout.write(f"{year} 年末各旗县市：")
