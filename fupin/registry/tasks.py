@@ -20,6 +20,8 @@ from . import importing
 from .models import ImportJob
 
 logger = logging.getLogger(__name__)
+# ImportJob.kind holds ten characters: a workbook with both sheets is "both".
+JOB_KINDS = {"members+income": "both"}
 
 
 @task()
@@ -54,7 +56,7 @@ def import_job_run(job: ImportJob) -> str:
         return job.state
 
     job.refresh_from_db()
-    job.kind = result.kind[:10]
+    job.kind = JOB_KINDS.get(result.kind, result.kind)[:10]
     job.summary = result.summary()
     job.total = max(job.total, 2 * result.rows)
     job.done = job.total if result.ok else job.done
