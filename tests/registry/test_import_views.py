@@ -163,3 +163,14 @@ def test_unknown_template_is_404(client, officer):
     assert (
         client.get(reverse("registry:import_template", args=["members", "pdf"])).status_code == 404
     )
+
+
+def test_workbook_with_both_sheets_through_the_page(client, officer, tmp_path):
+    from tests.registry.helpers import income_row, members_xlsx
+
+    rows = household_rows()
+    path = members_xlsx(tmp_path / "both.xlsx", rows, [income_row(rows[0]["户编号"])])
+    _upload(client, path)
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.DONE and job.kind == "both"
+    assert job.summary["counts"]["incomes_created"] == 1
