@@ -196,6 +196,8 @@ class ImportResult:
     counts: dict[str, int] = dataclasses.field(default_factory=dict)
     errors: list[tuple[int, list[str]]] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    # Village codes whose households, status or income rows were written (for rollups).
+    villages: list[str] = dataclasses.field(default_factory=list)
     sheets: list[Sheet] = dataclasses.field(default_factory=list, repr=False)
 
     def messages(self, limit: int | None = None) -> list[str]:
@@ -538,12 +540,14 @@ def import_file(
         return result
 
     counts: dict[str, int] = {}
+    villages: set[str] = set()
     with transaction.atomic():
         if member_plan:
-            counts.update(member_plan.write())
+            counts.update(member_plan.write(villages))
         if income_plan:
-            counts.update(income_plan.write())
+            counts.update(income_plan.write(villages))
     result.counts = counts
+    result.villages = sorted(villages)
     result.ok = True
     result.sheets = []
     if progress:
@@ -981,7 +985,7 @@ class _MemberImport:
             _fetch_flat(StatusRecord.objects.filter(year__gt=ctx.year), "household_id", known)
         )
 
-    def write(self) -> dict[str, int]:
+    def write(self, villages: set[str]) -> dict[str, int]:
         ctx = self.ctx
         counts = dict.fromkeys(
             (
@@ -1015,8 +1019,11 @@ class _MemberImport:
                     target.pop(field)
             if _differs(household.existing, target):
                 updated.append({**household.existing, **target, "updated_at": ctx.now})
+                villages.add(household.existing["village_id"])  # a moved household's old one
             else:
                 counts["households_unchanged"] += 1
+        villages.update(row["village_id"] for row in created)
+        villages.update(row["village_id"] for row in updated)
         _write(Household, created, updated, (*HOUSEHOLD_FIELDS, "updated_at"), ctx)
         counts["households_created"], counts["households_updated"] = len(created), len(updated)
         ctx.tick(len(self.sheet.rows) // 3)
@@ -1066,6 +1073,7 @@ class _MemberImport:
                 updated.append({**existing, **target})
         for row, pk in zip(fresh, _allocate_ids(StatusRecord, len(fresh)), strict=True):
             created.append({"id": pk, **row})
+        villages.update(row["village_id"] for row in (*created, *updated))
         _write(StatusRecord, created, updated, STATUS_FIELDS, ctx)
         counts["statuses_created"], counts["statuses_updated"] = len(created), len(updated)
         ctx.tick(len(self.sheet.rows) - 2 * (len(self.sheet.rows) // 3))
@@ -1178,7 +1186,7 @@ class _IncomeImport:
             for problem in problems:
                 self.error(record["row"], problem)
 
-    def write(self) -> dict[str, int]:
+    def write(self, villages: set[str]) -> dict[str, int]:
         ctx = self.ctx
         in_sheet = self.member_import.households if self.member_import else {}
         targets: dict[tuple[int, int], dict] = {}
@@ -1214,6 +1222,7 @@ class _IncomeImport:
                 unchanged += 1
         for row, new_pk in zip(fresh, _allocate_ids(IncomeRecord, len(fresh)), strict=True):
             created.append({"id": new_pk, **row})
+        villages.update(row["village_id"] for row in (*created, *updated))
         _write(IncomeRecord, created, updated, INCOME_FIELDS, ctx)
         ctx.tick(len(self.sheet.rows))
         return {

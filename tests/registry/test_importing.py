@@ -64,6 +64,7 @@ def test_good_file_imports_households_members_status_and_history(officer, tmp_pa
     assert result.counts["households_created"] == 2
     assert result.counts["members_created"] == 6
     assert result.counts["statuses_created"] == 2
+    assert result.villages == sorted([CHANGFA, SHUANGYUSHU])
     household = Household.objects.get(number=first[0]["户编号"])
     assert household.village_id == CHANGFA
     assert household.head_name == "张三"
@@ -101,6 +102,7 @@ def test_same_file_twice_changes_nothing(officer, tmp_path):
     assert result.counts["households_unchanged"] == 2
     assert result.counts["members_unchanged"] == 6
     assert result.counts["households_updated"] == result.counts["members_updated"] == 0
+    assert result.villages == []
 
 
 def test_corrected_file_updates_in_place(officer, tmp_path):
