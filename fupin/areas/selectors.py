@@ -1,6 +1,7 @@
 """Reads of areas and of the figures per area and year, already scoped.
 
-:func:`area_stats` is *the* selector of the registry's yearly figures: the area overview page,
+:func:`area_stats` (and :func:`area_series`, its form over several years) is *the* selector
+of the registry's yearly figures: the area overview page,
 its JSON twin (``/api/areas/<code>/stats/``), the demo's self-check and later the war map all
 call it, so their numbers agree (ARCHITECTURE rule 5). The figures:
 
@@ -12,18 +13,21 @@ call it, so their numbers agree (ARCHITECTURE rule 5). The figures:
 * ``relapsed_households`` / ``relapsed_persons`` — exited the year before, 返贫 this year;
 * ``rural_population`` — from the village rows of the latest year up to this one;
 * ``incidence`` — poor persons ÷ rural population, in percent, two decimals.
+
+The counts are sums of the village-year rollup rows (:mod:`fupin.registry.rollups`, which
+holds the SQL of these definitions), kept current inside every writing transaction.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
+from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
-from fupin.registry import codes
-from fupin.registry.models import Household, StatusRecord
+from fupin.registry.models import Household, StatusRecord, YearFact
+from fupin.registry.rollups import FIGURES
 
 from .models import CHILD_LEVEL, LEVEL_DIGITS, Area, RuralPopulation
 from .scope import prefixes_q, user_can_see_code, user_prefixes
@@ -80,51 +84,18 @@ def _scoped(qs, user, code: str):
     )
 
 
-def _status_figures(status_rows, year: int, prefix_len: int | None = None):
-    """Aggregate one year's status rows, whole or grouped by a code prefix."""
-    previous = StatusRecord.objects.filter(household_id=OuterRef("household_id"), year=year - 1)
-    rows = status_rows.filter(year=year).annotate(
-        was_poor=Exists(previous.filter(status__in=codes.POOR_STATUSES)),
-        was_exited=Exists(previous.filter(status__in=codes.EXITED_STATUSES)),
-    )
-    poor = Q(status__in=codes.POOR_STATUSES)
-    # A household identified and exited in the same year (e.g. 2014, the first year of the
-    # registry) has no earlier row: it counts as an exit of that year.
-    exited = Q(status__in=codes.EXITED_STATUSES) & (
-        Q(was_poor=True) | Q(household__identified_year=year)
-    )
-    relapsed = Q(status=codes.Status.RELAPSED, was_exited=True)
-    aggregates = {
-        "poor_households": Count("id", filter=poor),
-        "poor_persons": Coalesce(Sum("members_count", filter=poor), 0),
-        "exited_households": Count("id", filter=exited),
-        "exited_persons": Coalesce(Sum("members_count", filter=exited), 0),
-        "relapsed_households": Count("id", filter=relapsed),
-        "relapsed_persons": Coalesce(Sum("members_count", filter=relapsed), 0),
-    }
-    if prefix_len is None:
-        return rows.aggregate(**aggregates)
+def _fact_sums(fact_rows, prefix_len: int | None = None, by_year: bool = False):
+    """Sum the rollup rows, whole, per code prefix or per year."""
+    sums = {name: Coalesce(Sum(name), 0) for name in FIGURES}
+    if prefix_len is None and not by_year:
+        return fact_rows.aggregate(**sums)
+    if by_year:
+        return {r.pop("year"): r for r in fact_rows.values("year").annotate(**sums)}
     return {
         r.pop("prefix"): r
-        for r in rows.annotate(prefix=Substr("village_id", 1, prefix_len))
+        for r in fact_rows.annotate(prefix=Substr("village_id", 1, prefix_len))
         .values("prefix")
-        .annotate(**aggregates)
-    }
-
-
-def _identified_figures(status_rows, year: int, prefix_len: int | None = None):
-    rows = status_rows.filter(year=year, household__identified_year=year)
-    aggregates = {
-        "identified_households": Count("id"),
-        "identified_persons": Coalesce(Sum("members_count"), 0),
-    }
-    if prefix_len is None:
-        return rows.aggregate(**aggregates)
-    return {
-        r.pop("prefix"): r
-        for r in rows.annotate(prefix=Substr("village_id", 1, prefix_len))
-        .values("prefix")
-        .annotate(**aggregates)
+        .annotate(**sums)
     }
 
 
@@ -159,14 +130,34 @@ def _empty() -> dict:
 def area_stats(user, code: str, year: int) -> dict:
     """Return the yearly figures of area ``code`` as the user's scope sees them."""
     access_area(user, code)
-    status_rows = _scoped(StatusRecord.objects.all(), user, code)
+    facts = _scoped(YearFact.objects.filter(year=year), user, code)
     pop_rows = _scoped(RuralPopulation.objects.all(), user, code)
     result = _empty()
-    result.update(_status_figures(status_rows, year))
-    result.update(_identified_figures(status_rows, year))
+    result.update(_fact_sums(facts))
     result["rural_population"] = _population(pop_rows, year)
     result["incidence"] = incidence(result["poor_persons"], result["rural_population"])
     return result
+
+
+def area_series(user, code: str, years) -> list[tuple[int, dict]]:
+    """Return the figures of area ``code`` for each of ``years`` (two queries in all)."""
+    access_area(user, code)
+    years = list(years)
+    facts = _scoped(YearFact.objects.filter(year__in=years), user, code)
+    by_year = _fact_sums(facts, by_year=True)
+    pop_rows = _scoped(RuralPopulation.objects.filter(year__lte=max(years)), user, code)
+    populations = {
+        r["year"]: r["total"] for r in pop_rows.values("year").annotate(total=Sum("population"))
+    }
+    out = []
+    for year in years:
+        figures = _empty()
+        figures.update(by_year.get(year, {}))
+        known = [y for y in populations if y <= year]
+        figures["rural_population"] = populations[max(known)] if known else 0
+        figures["incidence"] = incidence(figures["poor_persons"], figures["rural_population"])
+        out.append((year, figures))
+    return out
 
 
 def child_stats(user, area: Area, year: int) -> list[tuple[Area, dict]]:
@@ -176,16 +167,14 @@ def child_stats(user, area: Area, year: int) -> list[tuple[Area, dict]]:
         return []
     prefix_len = LEVEL_DIGITS[child_level]
     children = children_in_scope(user, area)
-    status_rows = _scoped(StatusRecord.objects.all(), user, area.code)
+    facts = _scoped(YearFact.objects.filter(year=year), user, area.code)
     pop_rows = _scoped(RuralPopulation.objects.all(), user, area.code)
-    by_status = _status_figures(status_rows, year, prefix_len)
-    by_ident = _identified_figures(status_rows, year, prefix_len)
+    by_fact = _fact_sums(facts, prefix_len)
     by_pop = _population(pop_rows, year, prefix_len)
     out = []
     for child in children:
         figures = _empty()
-        figures.update(by_status.get(child.code, {}))
-        figures.update(by_ident.get(child.code, {}))
+        figures.update(by_fact.get(child.code, {}))
         figures["rural_population"] = by_pop.get(child.code, 0)
         figures["incidence"] = incidence(figures["poor_persons"], figures["rural_population"])
         out.append((child, figures))

@@ -43,10 +43,7 @@ def overview(request, code):
     year = _year(request)
     stats = selectors.area_stats(request.user, area.code, year)
     children = selectors.child_stats(request.user, area, year)
-    series = [
-        (y, selectors.area_stats(request.user, area.code, y))
-        for y in range(FIRST_YEAR, current_year() + 1)
-    ]
+    series = selectors.area_series(request.user, area.code, range(FIRST_YEAR, current_year() + 1))
     return render(
         request,
         "areas/overview.html",

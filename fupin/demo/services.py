@@ -25,7 +25,7 @@ from fupin.areas.models import Area, Level, RuralPopulation
 from fupin.areas.scope import prefixes_q
 from fupin.areas.services import areas_load_hinggan
 from fupin.core.clock import set_as_of
-from fupin.registry import codes
+from fupin.registry import codes, rollups
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
 from . import users as demo_users
@@ -115,6 +115,7 @@ def demo_reset() -> None:
     _wipe(Household, Household._base_manager.all(), frozenset({Household}))
     population = RuralPopulation.objects.filter(prefixes_q("village_id", (LEAGUE,)))
     population._raw_delete(population.db)
+    rollups.refresh()
     # Users who own other records are kept; demo_users_create updates them in place.
     with contextlib.suppress(ProtectedError), transaction.atomic():
         demo_users.demo_users_delete()
@@ -345,6 +346,7 @@ def demo_write(data: DemoData, *, progress=None) -> BuildResult:
 
     history_rows = _write_history(rng, specs, households, members, statuses, incomes)
     say(f"历史记录 {history_rows} 条")
+    rollups.refresh({spec.village for spec in specs})
     return BuildResult(
         households=len(households),
         members=len(members),

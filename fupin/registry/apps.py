@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "fupin.registry"
     label = "registry"
     verbose_name = _("建档立卡")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the rollup handlers)

@@ -50,7 +50,7 @@ from fupin.accounts.models import IMPORT_REGISTRY
 from fupin.areas.models import Area, Level
 from fupin.core import clock
 
-from . import codes, rules
+from . import codes, rollups, rules
 from .models import Household, IncomeRecord, Member, StatusRecord
 from .rules import (
     COL_ATTRIBUTE,
@@ -546,6 +546,7 @@ def import_file(
             counts.update(member_plan.write(villages))
         if income_plan:
             counts.update(income_plan.write(villages))
+        rollups.refresh(villages)
     result.counts = counts
     result.villages = sorted(villages)
     result.ok = True

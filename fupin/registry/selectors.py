@@ -6,27 +6,29 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, TextField
+from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast, Substr
 from django.http import Http404
 
-from fupin.areas.scope import within_q
+from fupin.areas.scope import prefix_upper_bound, within_q
 
 from . import codes
 from .models import Household, IncomeRecord, Member, StatusRecord
 
 NOT_FOUND = "该户不存在或不在您的权限范围内"
+# A search matching more persons than this is too broad to list; the first ones are shown.
+SEARCH_LIMIT = 2000
 MEMBER_NOT_FOUND = "该成员不存在或不在您的权限范围内"
 
 ORDERINGS = {
-    "number": "number",
-    "-number": "-number",
-    "head": "head_name",
-    "-head": "-head_name",
-    "size": "members_count",
-    "-size": "-members_count",
-    "identified": "identified_year",
-    "-identified": "-identified_year",
+    "number": ("village_id", "number"),
+    "-number": ("-village_id", "-number"),
+    "head": ("head_name", "pk"),
+    "-head": ("-head_name", "pk"),
+    "size": ("members_count", "pk"),
+    "-size": ("-members_count", "pk"),
+    "identified": ("identified_year", "pk"),
+    "-identified": ("-identified_year", "pk"),
 }
 
 
@@ -46,20 +48,16 @@ def household_list(user, filters: HouseholdFilter) -> QuerySet[Household]:
     qs = Household.objects.accessible_to(user)
     if filters.area:
         qs = qs.filter(within_q("village_id", filters.area))
-    if filters.status and filters.year:
-        qs = qs.filter(
-            Exists(
-                StatusRecord.objects.filter(
-                    household_id=OuterRef("pk"), year=filters.year, status=filters.status
-                )
-            )
-        )
+    if filters.year:
+        # IN (subquery) lets the database walk the (year, village, status) index once.
+        rows = StatusRecord.objects.accessible_to(user).filter(year=filters.year)
+        if filters.area:
+            rows = rows.filter(within_q("village_id", filters.area))
+        if filters.status:
+            rows = rows.filter(status=filters.status)
+        qs = qs.filter(pk__in=rows.values("household_id"))
     elif filters.status:
         qs = qs.filter(status=filters.status)
-    elif filters.year:
-        qs = qs.filter(
-            Exists(StatusRecord.objects.filter(household_id=OuterRef("pk"), year=filters.year))
-        )
     if filters.attribute:
         qs = qs.filter(attribute=filters.attribute)
     if filters.cause:
@@ -69,7 +67,7 @@ def household_list(user, filters: HouseholdFilter) -> QuerySet[Household]:
         )
     if filters.q:
         qs = qs.filter(search_q(user, filters.q.strip()))
-    return qs.select_related("village").order_by(ORDERINGS.get(filters.order, "number"), "pk")
+    return qs.select_related("village").order_by(*ORDERINGS.get(filters.order, ORDERINGS["number"]))
 
 
 def registry_prefixes(digits: int) -> list[str]:
@@ -85,17 +83,19 @@ def registry_prefixes(digits: int) -> list[str]:
 def search_q(user, text: str) -> Q:
     """Match a household by household number, a member's ID number, or a member's name.
 
-    Digits search numbers and ID numbers by prefix (an index range); anything else searches
-    names (any part), inside the user's scope.
+    Digits search numbers and ID numbers by prefix (a range on their unique indexes); anything
+    else searches names (any part) inside the user's scope. Matching members are read once,
+    so the count and the page do not scan the members twice.
     """
     text = text.upper()
     members = Member.objects.accessible_to(user)
     if text.rstrip("X").isdigit():
-        by_id = members.filter(id_number__startswith=text).values("household_id")
-        return Q(number__startswith=text) | Q(pk__in=by_id)
-    return Q(head_name__contains=text) | Q(
-        pk__in=members.filter(name__contains=text).values("household_id")
-    )
+        upper = prefix_upper_bound(text)
+        by_id = members.filter(id_number__gte=text, id_number__lt=upper)
+        ids = list(by_id.values_list("household_id", flat=True)[:SEARCH_LIMIT])
+        return Q(number__gte=text, number__lt=upper) | Q(pk__in=ids)
+    by_name = members.filter(name__contains=text).values_list("household_id", flat=True)
+    return Q(head_name__contains=text) | Q(pk__in=list(by_name[:SEARCH_LIMIT]))
 
 
 def access_household(user, pk) -> Household:

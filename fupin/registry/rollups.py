@@ -1,0 +1,79 @@
+"""Rollups of the registry (analytics tables in the DHIS2 sense): figures per village and year.
+
+One SQL statement computes a village-year's figures from the status rows (set-based, GROUP BY
+village and year); the definitions are those of :mod:`fupin.areas.selectors`:
+
+* identified — households whose ``identified_year`` is the year (persons: that year's size);
+* poor — status 未脱贫 or 返贫 at the end of the year;
+* exited — exited at the end of the year, having been poor at the end of the year before
+  (or first identified this year);
+* relapsed — 返贫 this year, exited at the end of the year before.
+
+Freshness: :func:`refresh` is called inside the writing transaction — by the signal handlers
+in :mod:`fupin.registry.signals` for single saves, and explicitly by bulk paths (import,
+demo) for the villages they touched. ``fupin rollup`` rebuilds everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from . import codes
+from .models import Household, StatusRecord, YearFact
+
+FIGURES = (
+    "identified_households",
+    "identified_persons",
+    "poor_households",
+    "poor_persons",
+    "exited_households",
+    "exited_persons",
+    "relapsed_households",
+    "relapsed_persons",
+)
+CHUNK = 500
+
+
+def _sql(where: str) -> str:
+    status = StatusRecord._meta.db_table
+    household = Household._meta.db_table
+    poor = "('" + "','".join(codes.POOR_STATUSES) + "')"
+    exited = "('" + "','".join(codes.EXITED_STATUSES) + "')"
+    identified = "h.identified_year = s.year"
+    is_exit = f"s.status IN {exited} AND (p.status IN {poor} OR {identified})"
+    is_relapse = f"s.status = '{codes.Status.RELAPSED}' AND p.status IN {exited}"
+    return f"""
+        INSERT INTO {YearFact._meta.db_table} (village_id, year, {", ".join(FIGURES)})
+        SELECT s.village_id, s.year,
+            SUM(CASE WHEN {identified} THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {identified} THEN s.members_count ELSE 0 END),
+            SUM(CASE WHEN s.status IN {poor} THEN 1 ELSE 0 END),
+            SUM(CASE WHEN s.status IN {poor} THEN s.members_count ELSE 0 END),
+            SUM(CASE WHEN {is_exit} THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {is_exit} THEN s.members_count ELSE 0 END),
+            SUM(CASE WHEN {is_relapse} THEN 1 ELSE 0 END),
+            SUM(CASE WHEN {is_relapse} THEN s.members_count ELSE 0 END)
+        FROM {status} s
+        JOIN {household} h ON h.id = s.household_id
+        LEFT JOIN {status} p ON p.household_id = s.household_id AND p.year = s.year - 1
+        {where}
+        GROUP BY s.village_id, s.year
+    """
+
+
+@transaction.atomic
+def refresh(villages: Iterable[str] | None = None) -> None:
+    """Recompute the facts of ``villages`` (every year), or of everything when ``None``."""
+    with connection.cursor() as cursor:
+        if villages is None:
+            YearFact.objects.all().delete()
+            cursor.execute(_sql(""))
+            return
+        villages = sorted(set(villages))
+        for start in range(0, len(villages), CHUNK):
+            chunk = villages[start : start + CHUNK]
+            YearFact.objects.filter(village_id__in=chunk).delete()
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(_sql(f"WHERE s.village_id IN ({marks})"), chunk)

@@ -1,0 +1,66 @@
+"""The rollups stay equal to a full rebuild after every kind of write."""
+
+import pytest
+from django.core.management import call_command
+
+from fupin.registry import codes, rollups
+from fupin.registry.models import StatusRecord, YearFact
+from tests.factories import CHANGFA, HADANALA, make_household
+
+pytestmark = pytest.mark.django_db
+
+
+def _facts():
+    return sorted(YearFact.objects.values_list("village_id", "year", *rollups.FIGURES))
+
+
+def test_single_saves_keep_the_facts_equal_to_a_rebuild():
+    a = make_household(CHANGFA, members=3, year=2015, identified_year=2015)
+    b = make_household(HADANALA, members=2, year=2015)
+    StatusRecord.objects.create(
+        household=a, village_id=CHANGFA, year=2016, status=codes.Status.EXITED,
+        attribute=a.attribute, members_count=3,
+    )  # fmt: skip
+    row = b.statuses.get()
+    row.status = codes.Status.EXITED
+    row.save()
+    a.identified_year = 2014
+    a.save()
+    incremental = _facts()
+    assert ("152223100234", 2016, 0, 0, 0, 0, 1, 3, 0, 0) in incremental
+    call_command("rollup", verbosity=0)
+    assert _facts() == incremental
+
+    b.delete()
+    incremental = _facts()
+    rollups.refresh()
+    assert _facts() == incremental
+    assert not YearFact.objects.filter(village_id=HADANALA).exists()
+
+
+def test_an_import_refreshes_the_figures_of_its_villages(tmp_path):
+    from fupin.accounts.models import User
+    from fupin.areas.selectors import area_stats
+    from fupin.registry.exporting import export_members
+    from fupin.registry.importing import import_file
+    from fupin.registry.models import Household
+
+    household = make_household(CHANGFA, members=3, year=2017)
+    content, _type, _name = export_members(Household.objects.filter(pk=household.pk), "csv")
+    root = User.objects.create_superuser("root", password="x" * 12)
+    assert area_stats(root, CHANGFA, 2017)["poor_persons"] == 3
+    # The same household exported, then re-numbered: a second household of 3 persons.
+    text = content.decode("utf-8-sig").replace(household.number, household.number + "9")
+    for member in household.members.all():
+        new_id = member.id_number[:14] + "9" + member.id_number[15:17]
+        from fupin.registry.idnumber import check_digit
+
+        text = text.replace(member.id_number, new_id + check_digit(new_id))
+    path = tmp_path / "more.csv"
+    path.write_text(text, encoding="utf-8-sig")
+    result = import_file(actor=None, path=path, year=2017)
+    assert result.ok, result.errors
+    incremental = _facts()
+    assert area_stats(root, CHANGFA, 2017)["poor_persons"] == 6
+    rollups.refresh()
+    assert _facts() == incremental
