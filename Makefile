@@ -60,6 +60,7 @@ lint: venv
 
 # The whole suite on SQLite, then on PostgreSQL when FUPIN_TEST_PG is a database URL.
 test: venv sysdeps-test assets
+	mkdir -p var
 	$(BIN)/fupin makemigrations --check --dry-run --verbosity 0
 	$(BIN)/pytest -q
 	@if [ -n "$$FUPIN_TEST_PG" ]; then \

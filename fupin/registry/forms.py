@@ -47,6 +47,24 @@ class HouseholdFilterForm(forms.Form):
         ]
         self.fields["year"].choices = EMPTY + [(y, y) for y in years]
 
+    def selects(self) -> list[dict]:
+        """Return the dropdowns with their options marked, computed once (not per option in
+        the template: the area dropdown of a league user has ~100 options)."""
+        out = []
+        for name, field in self.fields.items():
+            if name == "q":
+                continue
+            current = str(self[name].value() or "")
+            out.append(
+                {
+                    "name": name,
+                    "id": f"id_{name}",
+                    "label": field.label,
+                    "options": [(str(v), label, str(v) == current) for v, label in field.choices],
+                }
+            )
+        return out
+
 
 class MemberForm(forms.ModelForm):
     reason = forms.CharField(

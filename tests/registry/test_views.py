@@ -46,7 +46,10 @@ def test_list_filters_by_year_status_attribute_and_cause(village_client):
         attribute=exited.attribute, members_count=3,
     )  # fmt: skip
     get = village_client.get
-    assert _numbers(get("/households/?year=2016&status=poor")) == [poor.number]
+    response = get("/households/?year=2016&status=poor")
+    assert _numbers(response) == [poor.number]
+    page = response.content.decode()
+    assert '<option value="poor" selected>' in page and '<option value="2016" selected>' in page
     assert _numbers(get("/households/?year=2015&status=poor")) == [exited.number]
     assert _numbers(get("/households/?attribute=low_income")) == [exited.number]
     assert _numbers(get("/households/?cause=illness")) == [exited.number]
