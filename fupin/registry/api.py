@@ -11,7 +11,7 @@ labels are computed from the code lists, members and yearly facts are left to th
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -26,20 +26,16 @@ from fupin.areas.api import (
     parse_code,
     parse_year,
 )
-from fupin.areas.scope import scope_safe_class, within_q
+from fupin.areas.scope import scope_safe_class
 
-from . import codes
-from .idnumber import normalize
-from .models import Household, Member, StatusRecord
+from . import codes, selectors
+from .models import Household, Member
 from .serializers import HouseholdDetailSerializer, HouseholdListSerializer
 
 MSG_NOT_FOUND = "贫困户不存在或不在您的权限范围内"
 MSG_BAD_STATUS = "脱贫状态无效：应为 {choices} 之一"
 MSG_BAD_ATTRIBUTE = "贫困户属性无效：应为 {choices} 之一"
 MSG_BAD_CAUSE = "致贫原因无效：应为 {choices} 之一"
-
-# A shorter run of digits would match a part of nearly every ID number.
-SEARCH_ID_MIN = 4
 
 HOUSEHOLD_FILTERS = [
     OpenApiParameter(
@@ -68,49 +64,31 @@ HOUSEHOLD_FILTERS = [
         description="致贫原因（主要或其他致贫原因之一）",
     ),
     OpenApiParameter(
-        "search", OpenApiTypes.STR, description="任一家庭成员姓名、证件号码或户编号（部分匹配）"
+        "search",
+        OpenApiTypes.STR,
+        description="数字：户编号或任一成员证件号码的开头；其他：任一家庭成员姓名的一部分",
     ),
 ]
 
 
-def filter_households(qs, params):
-    """Apply the list filters of :data:`HOUSEHOLD_FILTERS` to a scoped household queryset."""
-    area = parse_code(params.get("area"), name="area")
-    if area is not None:
-        qs = qs.filter(within_q("village_id", area))
-
+def household_filter(params) -> selectors.HouseholdFilter:
+    """Parse the list filters of :data:`HOUSEHOLD_FILTERS` (400 with a Chinese reason)."""
     year = parse_year(params.get("year"))
-    status = parse_choice(params.get("status"), codes.Status, name="status", message=MSG_BAD_STATUS)
-    if year is not None:
-        rows = StatusRecord.objects.filter(household_id=OuterRef("pk"), year=year)
-        if status is not None:
-            rows = rows.filter(status=status)
-        qs = qs.filter(Exists(rows))
-    elif status is not None:
-        qs = qs.filter(status=status)
-
-    attribute = parse_choice(
-        params.get("attribute"), codes.Attribute, name="attribute", message=MSG_BAD_ATTRIBUTE
-    )
-    if attribute is not None:
-        qs = qs.filter(attribute=attribute)
-
-    cause = parse_choice(params.get("cause"), codes.Cause, name="cause", message=MSG_BAD_CAUSE)
-    if cause is not None:
-        # ``other_causes`` is a JSON list of codes; matching the quoted code in its text works
-        # on SQLite (no JSON containment) and PostgreSQL alike, and no code contains another.
-        qs = qs.filter(Q(main_cause=cause) | Q(other_causes__icontains=f'"{cause}"'))
-
-    search = (params.get("search") or "").strip()
-    if search:
-        person = Q(name__icontains=search)
-        if len(search) >= SEARCH_ID_MIN:
-            person |= Q(id_number__contains=normalize(search))
-        members = Member.objects.filter(household_id=OuterRef("pk")).filter(person)
-        qs = qs.filter(
-            Q(number__icontains=search) | Q(head_name__icontains=search) | Exists(members)
+    return selectors.HouseholdFilter(
+        area=parse_code(params.get("area"), name="area") or "",
+        year=year,
+        status=parse_choice(
+            params.get("status"), codes.Status, name="status", message=MSG_BAD_STATUS
         )
-    return qs
+        or "",
+        attribute=parse_choice(
+            params.get("attribute"), codes.Attribute, name="attribute", message=MSG_BAD_ATTRIBUTE
+        )
+        or "",
+        cause=parse_choice(params.get("cause"), codes.Cause, name="cause", message=MSG_BAD_CAUSE)
+        or "",
+        q=(params.get("search") or "").strip(),
+    )
 
 
 @extend_schema_view(
@@ -137,14 +115,16 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
         return HouseholdListSerializer
 
     def get_queryset(self):
+        if self.action != "retrieve":
+            # The same selector as the page and the export, so their lists agree.
+            filters = household_filter(self.request.query_params)
+            return selectors.household_list(self.request.user, filters)
         qs = Household.objects.accessible_to(self.request.user).select_related("village")
-        if self.action == "retrieve":
-            return qs.prefetch_related(
-                Prefetch("members", queryset=Member.objects.order_by("id")),
-                "incomes",
-                "statuses",
-            )
-        return filter_households(qs, self.request.query_params).order_by("village_id", "number")
+        return qs.prefetch_related(
+            Prefetch("members", queryset=Member.objects.order_by("id")),
+            "incomes",
+            "statuses",
+        )
 
     def get_object(self):
         try:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Q, QuerySet, TextField
+from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast, Substr
 from django.http import Http404
 
-from fupin.areas.scope import prefix_upper_bound, within_q
+from fupin.areas.scope import prefix_upper_bound, scope_q, within_q
 
 from . import codes
 from .models import Household, IncomeRecord, Member, StatusRecord
@@ -43,19 +43,27 @@ class HouseholdFilter:
     order: str = "number"
 
 
-def household_list(user, filters: HouseholdFilter) -> QuerySet[Household]:
-    """Return the households the user may see that match ``filters``, ordered."""
+def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
+    """Return the households the user may see that match ``filters``, ordered.
+
+    The year filter is written two ways with the same meaning, because SQLite plans them
+    differently: for a page, ``EXISTS`` lets it walk the (village, number) index and stop
+    after one page; for the count, ``IN (subquery)`` reads one covering index once.
+    """
     qs = Household.objects.accessible_to(user)
     if filters.area:
         qs = qs.filter(within_q("village_id", filters.area))
     if filters.year:
-        # IN (subquery) lets the database walk the (year, village, status) index once.
-        rows = StatusRecord.objects.accessible_to(user).filter(year=filters.year)
-        if filters.area:
-            rows = rows.filter(within_q("village_id", filters.area))
+        rows = StatusRecord.objects.filter(year=filters.year)
         if filters.status:
             rows = rows.filter(status=filters.status)
-        qs = qs.filter(pk__in=rows.values("household_id"))
+        if for_count:
+            rows = rows.filter(scope_q(user, "village_id"))
+            if filters.area:
+                rows = rows.filter(within_q("village_id", filters.area))
+            qs = qs.filter(pk__in=rows.values("household_id"))
+        else:
+            qs = qs.filter(Exists(rows.filter(household_id=OuterRef("pk"))))
     elif filters.status:
         qs = qs.filter(status=filters.status)
     if filters.attribute:
@@ -67,7 +75,13 @@ def household_list(user, filters: HouseholdFilter) -> QuerySet[Household]:
         )
     if filters.q:
         qs = qs.filter(search_q(user, filters.q.strip()))
+    if for_count:
+        return qs
     return qs.select_related("village").order_by(*ORDERINGS.get(filters.order, ORDERINGS["number"]))
+
+
+def household_count(user, filters: HouseholdFilter) -> int:
+    return household_list(user, filters, for_count=True).count()
 
 
 def registry_prefixes(digits: int) -> list[str]:
@@ -83,17 +97,27 @@ def registry_prefixes(digits: int) -> list[str]:
 def search_q(user, text: str) -> Q:
     """Match a household by household number, a member's ID number, or a member's name.
 
-    Digits search numbers and ID numbers by prefix (a range on their unique indexes); anything
+    Digits search household numbers (any part) and ID numbers (by prefix, a range on the unique
+    index); anything
     else searches names (any part) inside the user's scope. Matching members are read once,
     so the count and the page do not scan the members twice.
     """
     text = text.upper()
+    # The page and its count ask the same question in one request: answer it once.
+    cache = user.__dict__.setdefault("_fupin_search", {})
+    if text not in cache:
+        cache[text] = _search_q(user, text)
+    return cache[text]
+
+
+def _search_q(user, text: str) -> Q:
     members = Member.objects.accessible_to(user)
     if text.rstrip("X").isdigit():
         upper = prefix_upper_bound(text)
         by_id = members.filter(id_number__gte=text, id_number__lt=upper)
         ids = list(by_id.values_list("household_id", flat=True)[:SEARCH_LIMIT])
-        return Q(number__gte=text, number__lt=upper) | Q(pk__in=ids)
+        # Cadres type the tail of a household number as often as its head: any part matches.
+        return Q(number__contains=text) | Q(pk__in=ids)
     # The head is a member too, so the members' names cover the head's.
     by_name = members.filter(name__contains=text).values_list("household_id", flat=True)
     return Q(pk__in=list(by_name[:SEARCH_LIMIT]))

@@ -59,8 +59,9 @@ def _filters(form: HouseholdFilterForm) -> selectors.HouseholdFilter:
 def household_list(request):
     form = _filter_form(request)
     filters = _filters(form)
-    households = selectors.household_list(request.user, filters)
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(selectors.household_list(request.user, filters), PAGE_SIZE)
+    paginator.count = selectors.household_count(request.user, filters)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
