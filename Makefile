@@ -69,7 +69,7 @@ test: venv sysdeps-test assets
 	fi
 
 bench: venv
-	$(BIN)/python -m bench.run_all
+	$(BIN)/python -m bench.run_all $(if $(ROWS),--import-rows $(ROWS))
 
 clean:
 	rm -rf $(VENV) node_modules fupin/static/vendor staticfiles

@@ -1,0 +1,28 @@
+"""Run every benchmark in turn, each in its own process (each sets up its own database).
+
+    python -m bench.run_all [--import-rows N]
+"""
+
+import argparse
+import subprocess
+import sys
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--import-rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    runs = [
+        ["bench.bench_areas"],
+        ["bench.bench_pages"],
+        ["bench.bench_import", "--rows", str(args.import_rows)],
+    ]
+    failed = 0
+    for run in runs:
+        print(f"\n=== {' '.join(run)}", flush=True)
+        failed |= subprocess.call([sys.executable, "-m", *run])
+    return failed
+
+
+if __name__ == "__main__":
+    sys.exit(main())
