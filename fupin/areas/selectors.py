@@ -26,7 +26,7 @@ from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 
-from fupin.registry.models import Household, StatusRecord, YearFact
+from fupin.registry.models import Household, YearFact
 from fupin.registry.rollups import FIGURES
 
 from .models import CHILD_LEVEL, LEVEL_DIGITS, Area, RuralPopulation
@@ -179,17 +179,6 @@ def child_stats(user, area: Area, year: int) -> list[tuple[Area, dict]]:
         figures["incidence"] = incidence(figures["poor_persons"], figures["rural_population"])
         out.append((child, figures))
     return out
-
-
-def stats_years(user) -> list[int]:
-    """Return the years that have status rows in the user's scope, ascending."""
-    years = (
-        StatusRecord.objects.accessible_to(user)
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("year")
-    )
-    return list(years)
 
 
 def children_in_scope(user, area: Area) -> list[Area]:

@@ -48,6 +48,7 @@ from django.utils import timezone
 
 from fupin.accounts.models import IMPORT_REGISTRY
 from fupin.areas.models import Area, Level
+from fupin.areas.scope import user_can_see_code
 from fupin.core import clock
 
 from . import codes, rollups, rules
@@ -427,6 +428,9 @@ class _Context:
             self.scope_label = "、".join(
                 sorted({area for role, area in actor._assignments() if role in IMPORT_REGISTRY})
             )
+
+    def may_see(self, code: str) -> bool:
+        return self.actor is None or user_can_see_code(self.actor, code)
 
     def may_import(self, code: str) -> bool:
         allowed = self._may.get(code)
@@ -963,11 +967,23 @@ class _MemberImport:
             Member.objects, "id_number", ids, *_attnames(Member), "household__number"
         ):
             self.existing_members[values["id_number"]] = values
+        counties = rules.county_names(
+            {
+                m["village_id"]
+                for m in self.existing_members.values()
+                if not ctx.may_see(m["village_id"])
+            }
+        )
         for member in self.members:
             existing = self.existing_members.get(member["id_number"])
             if existing is not None and member["number"]:
+                village = existing["village_id"]
                 for problem in rules.check_person_in_one_household(
-                    member["id_number"], member["number"], existing["household__number"]
+                    member["id_number"],
+                    member["number"],
+                    existing["household__number"],
+                    visible=ctx.may_see(village),
+                    county=counties.get(village[:6], village[:6]),
                 ):
                     self.error(member["row"], problem)
         known = [h.pk for h in self.households.values() if h.pk is not None]

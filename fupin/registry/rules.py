@@ -157,6 +157,11 @@ MSG_INCOME_RANGE = (
 MSG_INCOME_NO_MEMBERS = "本户家庭人口为0，无法计算人均纯收入"
 MSG_ID_DUPLICATE = "证件号码“{id_number}”在文件中重复（第{rows}行）"
 MSG_ID_OTHER_HOUSEHOLD = "证件号码“{id_number}”已在户编号 {other} 中登记（一人只能在一户）"
+# Outside the user's scope only the county is named: the household itself is not theirs to see.
+MSG_ID_OTHER_AREA = (
+    "证件号码“{id_number}”已在{county}的一户中登记，该户不在您的权限范围内（一人只能在一户），"
+    "请与该地核实"
+)
 MSG_HOUSEHOLD_DISAGREES = (
     "与本户第{first_row}行不一致（本行为“{value}”，第{first_row}行为“{expected}”）"
 )
@@ -245,14 +250,33 @@ def check_member(member: Mapping, *, as_of: datetime.date) -> list[Problem]:
 
 
 def check_person_in_one_household(
-    id_number: str, household_number: str, registered_in: str | None
+    id_number: str,
+    household_number: str,
+    registered_in: str | None,
+    *,
+    visible: bool = True,
+    county: str = "",
 ) -> list[Problem]:
-    """A person is in one household only: ``registered_in`` is where the ID already is."""
-    if registered_in is not None and registered_in != household_number:
-        return [
-            Problem(COL_ID, MSG_ID_OTHER_HOUSEHOLD.format(id_number=id_number, other=registered_in))
-        ]
-    return []
+    """A person is in one household only: ``registered_in`` is where the ID already is.
+
+    ``visible`` tells whether that household is in the user's scope; if not, only its
+    ``county`` is named.
+    """
+    if registered_in is None or registered_in == household_number:
+        return []
+    if visible:
+        message = MSG_ID_OTHER_HOUSEHOLD.format(id_number=id_number, other=registered_in)
+    else:
+        message = MSG_ID_OTHER_AREA.format(id_number=id_number, county=county)
+    return [Problem(COL_ID, message)]
+
+
+def county_names(codes_) -> dict[str, str]:
+    """Return {6-digit county code: name} for the counties of ``codes_`` (one query)."""
+    from fupin.areas.models import Area
+
+    counties = {code[:6] for code in codes_}
+    return dict(Area.objects.filter(code__in=counties).values_list("code", "name"))
 
 
 def duplicate_id_problem(id_number: str, rows: Iterable[int]) -> Problem:

@@ -11,13 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fupin.accounts.models import EDIT_REGISTRY
+from fupin.areas.scope import user_can_see_code
 from fupin.core.clock import as_of
 
 from . import codes, rules
 from .models import Household, Member
 
 MSG_NO_RIGHT = "您没有修改该户数据的权限"
-MSG_ID_TAKEN = "证件号码 {id_number} 已登记在户 {number}（一人只能在一户）"
 
 MEMBER_FIELDS = (
     "name",
@@ -50,7 +50,7 @@ COLUMN_FIELDS = {
 MEMBER_RULE_FIELDS = ("relation", "school_status", "health", "labour", "birth_date")
 
 
-def _check_member(member: Member, household: Household) -> dict[str, list[str]]:
+def _check_member(actor, member: Member, household: Household) -> dict[str, list[str]]:
     """Return the problems of a member as {field name: [reasons]} (empty when valid).
 
     The same rules as the import (fupin.registry.rules): the member's own fields, then the
@@ -75,7 +75,14 @@ def _check_member(member: Member, household: Household) -> dict[str, list[str]]:
         .first()
     )
     if other is not None:
-        add("id_number", MSG_ID_TAKEN.format(id_number=info.number, number=other.household.number))
+        visible = user_can_see_code(actor, other.village_id)
+        county = (
+            "" if visible else rules.county_names([other.village_id]).get(other.village_id[:6], "")
+        )
+        for problem in rules.check_person_in_one_household(
+            info.number, household.number, other.household.number, visible=visible, county=county
+        ):
+            add("id_number", problem.reason)
     values = {field: getattr(member, field) for field in MEMBER_RULE_FIELDS}
     values["migrant_months"] = member.migrant_months
     for problem in rules.check_member(values, as_of=today):
@@ -106,7 +113,7 @@ def member_update(*, actor, member: Member, data: dict, reason: str = "") -> Mem
     for field in MEMBER_FIELDS:
         if field in data:
             setattr(member, field, data[field])
-    problems = _check_member(member, household)
+    problems = _check_member(actor, member, household)
     if problems:
         raise ValidationError(problems)
     member._history_user = actor

@@ -339,6 +339,18 @@ def test_person_already_in_another_household(officer, tmp_path):
     assert rules.MSG_ID_OTHER_HOUSEHOLD.format(id_number=taken, other="152223100234999") in messages
 
 
+def test_a_person_registered_outside_the_scope_is_refused_naming_only_the_county(
+    officer, tmp_path
+):
+    existing = make_household("152201101200", number="152201101200999")  # 乌兰浩特市
+    taken = existing.members.first().id_number
+    rows = household_rows()
+    rows[1]["证件号码"] = taken
+    messages = _refused(officer, tmp_path, rows)
+    assert rules.MSG_ID_OTHER_AREA.format(id_number=taken, county="乌兰浩特市") in messages
+    assert not any("152201101200999" in message for message in messages)
+
+
 def test_household_registered_out_of_scope_is_refused(tmp_path):
     township = make_user(Role.TOWNSHIP_OFFICER, "152223100")
     elsewhere = make_household(SHUANGYUSHU, number="H-ELSEWHERE")

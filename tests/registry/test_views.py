@@ -138,6 +138,22 @@ def test_bad_id_number_is_refused_with_the_reason_and_nothing_changes(village_cl
 
 
 def test_an_id_number_of_another_household_is_refused(village_client):
+    from fupin.registry import rules
+
+    household = make_household(CHANGFA, members=2)
+    neighbour = make_household(CHANGFA, members=1)
+    member = household.members.get(relation=codes.Relation.SPOUSE)
+    taken = neighbour.members.get().id_number
+    response = village_client.post(
+        f"/members/{member.pk}/edit/", _form_data(member, id_number=taken)
+    )
+    [error] = response.context["form"].errors["id_number"]
+    assert error == rules.MSG_ID_OTHER_HOUSEHOLD.format(id_number=taken, other=neighbour.number)
+
+
+def test_a_household_outside_the_scope_is_not_named_only_its_county(village_client):
+    from fupin.registry import rules
+
     household = make_household(CHANGFA, members=2)
     other = make_household(HADANALA, members=1)
     taken = other.members.get().id_number
@@ -146,7 +162,8 @@ def test_an_id_number_of_another_household_is_refused(village_client):
         f"/members/{member.pk}/edit/", _form_data(member, id_number=taken)
     )
     [error] = response.context["form"].errors["id_number"]
-    assert error == services.MSG_ID_TAKEN.format(id_number=taken, number=other.number)
+    assert error == rules.MSG_ID_OTHER_AREA.format(id_number=taken, county="乌兰浩特市")
+    assert other.number not in response.content.decode()
 
 
 def test_a_supervisor_reads_but_cannot_edit(client):
