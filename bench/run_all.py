@@ -1,6 +1,6 @@
 """Run every benchmark in turn, each in its own process (each sets up its own database).
 
-    python -m bench.run_all [--import-rows N]
+python -m bench.run_all [--import-rows N]
 """
 
 import argparse

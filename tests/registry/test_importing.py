@@ -339,9 +339,7 @@ def test_person_already_in_another_household(officer, tmp_path):
     assert rules.MSG_ID_OTHER_HOUSEHOLD.format(id_number=taken, other="152223100234999") in messages
 
 
-def test_a_person_registered_outside_the_scope_is_refused_naming_only_the_county(
-    officer, tmp_path
-):
+def test_a_person_registered_outside_the_scope_is_refused_naming_only_the_county(officer, tmp_path):
     existing = make_household("152201101200", number="152201101200999")  # 乌兰浩特市
     taken = existing.members.first().id_number
     rows = household_rows()
