@@ -804,9 +804,13 @@ def _timeline(rng: random.Random, households: list[HouseholdSpec], targets: dict
     pace = lambda h: h.exit_weight  # noqa: E731
     hard = lambda h: 1.0 / h.exit_weight  # noqa: E731
     cohort = [h for h in households if h.identified_year == 2014]
-    exit_in(2014, pick_exact(rng, cohort, round(EXIT_PERSONS[2014] * scale), pace))
+    # 长发村's first secretary arrived in 2015 and led the whole village out by the end of
+    # 2016 (the article): none of its households leaves in 2014, about half in each later year.
+    first_year = [h for h in cohort if h.village != CHANGFA]
+    exit_in(2014, pick_exact(rng, first_year, round(EXIT_PERSONS[2014] * scale), pace))
     poor_2014 = [h for h in cohort if h.exit_year is None]
-    exit_in(2015, pick_exact(rng, poor_2014, round(EXIT_PERSONS[2015] * scale), pace))
+    steady = lambda h: 1.0 if h.village == CHANGFA else h.exit_weight  # noqa: E731
+    exit_in(2015, pick_exact(rng, poor_2014, round(EXIT_PERSONS[2015] * scale), steady))
 
     exited_2015 = [h for h in households if h.exit_year == 2015 and h.village != CHANGFA]
     relapse_n = max(1, round(len(exited_2015) * RELAPSE_SHARE_2016)) if exited_2015 else 0
@@ -830,7 +834,10 @@ def _timeline(rng: random.Random, households: list[HouseholdSpec], targets: dict
     )
     if exits_2016 < 0:
         raise DemoCalibrationError("fewer poor persons at the end of 2015 than the 2016 target")
-    exit_in(2016, pick_exact(rng, poor_2015, exits_2016, pace))
+    changfa_left = [h for h in poor_2015 if h.village == CHANGFA]
+    others = [h for h in poor_2015 if h.village != CHANGFA]
+    exits_others = exits_2016 - persons(changfa_left)
+    exit_in(2016, changfa_left + pick_exact(rng, others, exits_others, pace))
 
     # 已脱贫不再享受政策: a few households that exited in 2014 or 2015 and prospered since.
     for h in households:

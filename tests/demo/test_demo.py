@@ -209,6 +209,13 @@ def test_users_and_scopes(demo, db):
     assert count == Household.objects.filter(village_id="152223100234").count()
 
 
+def test_changfa_left_poverty_in_2015_and_2016_as_the_article_tells(superuser):
+    figures = {y: area_stats(superuser, "152223100234", y) for y in (2014, 2015, 2016)}
+    assert figures[2014]["exited_persons"] == 0
+    assert figures[2015]["exited_persons"] > 0 and figures[2016]["exited_persons"] > 0
+    assert figures[2016]["poor_persons"] == 0
+
+
 def test_determinism(villages):
     first = generate(villages=villages, seed=SEED, scale=SCALE)
     again = generate(villages=villages, seed=SEED, scale=SCALE)
