@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "fupin.accounts",
     "fupin.areas",
     "fupin.registry",
+    "fupin.identification",
+    "fupin.assessment",
     "fupin.demo",
     "django.contrib.admin",
     "django.contrib.auth",
