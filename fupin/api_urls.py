@@ -33,5 +33,6 @@ urlpatterns = [
     path("schema/", public(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", public(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
     path("token/", public(ObtainAuthToken.as_view()), name="api-token"),
+    path("", include("fupin.assessment.api_urls")),
     path("", include(router.urls)),
 ]

@@ -16,5 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("fupin.areas.urls")),
     path("", include("fupin.registry.urls")),
+    path("", include("fupin.identification.urls")),
+    path("", include("fupin.identification.public_urls")),
+    path("", include("fupin.assessment.urls")),
     path("api/", include("fupin.api_urls")),
 ]
