@@ -147,10 +147,16 @@ class CaseStep(models.Model):
     decision = models.CharField(_("决定"), max_length=10, choices=Decision.choices)
     reason = models.TextField(_("理由"), blank=True)
     acted_on = models.DateField(_("日期"))
+    # Empty for the pause by a public objection (the filer has no account).
     actor = models.ForeignKey(
-        "accounts.User", verbose_name=_("办理人"), on_delete=models.PROTECT, related_name="+"
+        "accounts.User",
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    role = models.CharField(_("角色"), max_length=20)
+    role = models.CharField(_("角色"), max_length=20, blank=True)
     # The step's own record: the meeting (date, attendees, representatives, votes, minutes),
     # the spot check, the household's agreement ...
     record = models.JSONField(_("记录"), default=dict, blank=True)

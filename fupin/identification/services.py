@@ -1,0 +1,796 @@
+"""Writes of the case workflow (一申请两评议三公开): filing, steps, notices, objections, rounds.
+
+Every function is keyword-only and atomic, checks the actor's role at the case's village
+(:mod:`fupin.identification.workflow` says which role owns which step), is dated
+(``acted_on`` defaults to :func:`fupin.core.clock.as_of`), writes a :class:`CaseStep` and an
+audit event. Completed cases are the only writers of the registry's yearly status
+(:func:`_complete`). Messages are module constants, asserted by the tests.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import translation
+
+from fupin.accounts.models import Role
+from fupin.areas.models import Area
+from fupin.core.audit import audit
+from fupin.core.clock import as_of
+from fupin.registry import codes, rules
+from fupin.registry.models import Household, Member, StatusRecord
+
+from . import workflow
+from .models import (
+    DEFAULT_NOTICE_DAYS,
+    AdjustmentRound,
+    Case,
+    CaseStep,
+    Notice,
+    NoticePeriod,
+    Objection,
+)
+
+MSG_NO_RIGHT = "您没有办理该环节的权限（{step}应由{roles}办理）"
+MSG_NOT_OPEN = "该案件已办结，不能再办理"
+MSG_PAUSED = "该案件有未处理的异议，处理完毕前不能继续办理"
+MSG_NOTICE_NOT_ENDED = "公示期至{ends_on}结束，公示期满后才能继续办理"
+MSG_NOTICE_MISSING = "尚未发布{step}，不能继续办理"
+MSG_REASON_REQUIRED = "不通过或退回时必须填写理由"
+MSG_BAD_DECISION = "无效的决定"
+MSG_CANNOT_RETURN = "该案件已在第一个环节，不能退回"
+MSG_USE_NOTICE = "该环节须发布公示公告"
+MSG_NOT_A_NOTICE_STEP = "案件“{case}”当前不待发布{what}"
+MSG_NOTICE_MIXED = "一次公示的案件须为同一事项、同一{area}"
+MSG_NOTICE_NO_CASES = "请选择要公示的案件"
+MSG_RECORD_REQUIRED = "请填写“{label}”"
+MSG_RECORD_BAD = "“{label}”格式不正确"
+MSG_MEETING_COUNTS = "到会代表人数不能多于参会人数，赞成票与反对票之和不能多于到会代表人数"
+MSG_MEETING_VOTES = "民主评议赞成票未超过反对票，不能评议通过"
+MSG_OBJECTION_NOT_NOTICE = "该公告不受理异议，只有公示期内可以提出异议"
+MSG_OBJECTION_OUT_OF_PERIOD = "公示期为{start}至{end}，现已不在公示期内"
+MSG_OBJECTION_CASE = "该案件不在此公示中"
+MSG_OBJECTION_CASE_CLOSED = "该案件已办结"
+MSG_OBJECTION_REQUIRED = "请填写{what}"
+MSG_OBJECTION_ANSWERED = "该异议已处理"
+MSG_OBJECTION_ANSWER_REQUIRED = "请填写处理答复"
+MSG_OBJECTION_OUTCOME = "异议成立时须选择不予通过或退回"
+MSG_NO_RIGHT_OBJECTION = "您没有处理该异议的权限"
+MSG_NO_RIGHT_CREATE = "只有嘎查村工作队（两委、第一书记）可以提出申请"
+MSG_HOUSEHOLD_REQUIRED = "退出、返贫和监测案件须选择已登记的户"
+MSG_HOUSEHOLD_VILLAGE = "该户不属于本嘎查村"
+MSG_CASE_DUPLICATE = "该户{year}年已有办理中的同类案件"
+MSG_APPLICATION_NO_MEMBERS = "申请须至少列出一名家庭成员"
+MSG_MEMBER_PROBLEM = "成员“{name}”：{problem}"
+MSG_ROUND_NO_RIGHT = "只有旗县市扶贫办可以开启或关闭动态调整"
+MSG_ROUND_EXISTS = "{county}{year}年动态调整已存在"
+MSG_ROUND_CLOSED = "该动态调整已关闭"
+MSG_ROUND_OPEN_CASES = "还有{count}件案件在办理中：请先办结，或选择结转到下一轮"
+
+DECISIONS = (CaseStep.Decision.APPROVE, CaseStep.Decision.REJECT, CaseStep.Decision.RETURN)
+NOTICE_AREA_DIGITS = {Notice.Level.VILLAGE: 12, Notice.Level.TOWNSHIP: 9, Notice.Level.COUNTY: 6}
+AREA_WORDS = {Notice.Level.VILLAGE: "嘎查村", Notice.Level.TOWNSHIP: "苏木乡镇"}
+AREA_WORDS[Notice.Level.COUNTY] = "旗县市"
+
+HOUSEHOLD_FIELDS = (
+    "attribute",
+    "main_cause",
+    "other_causes",
+    "dangerous_housing",
+    "safe_water",
+    "farmland_mu",
+    "house_area",
+    "has_electricity",
+    "road_km",
+    "phone",
+    "standard",
+    "planned_exit_year",
+)
+MEMBER_FIELDS = (
+    "name",
+    "id_number",
+    "relation",
+    "ethnicity",
+    "education",
+    "school_status",
+    "health",
+    "labour",
+    "migrant_months",
+    "medical_insurance",
+    "pension",
+    "phone",
+)
+
+
+# -- Helpers ------------------------------------------------------------------------------
+
+
+def _roles_label(roles) -> str:
+    with translation.override("zh-hans"):
+        return "、".join(str(Role(r).label) for r in sorted(roles))
+
+
+def _actor_role(actor, roles, code: str) -> str:
+    """Return the role the actor acts in, or raise PermissionDenied."""
+    for role in sorted(roles):
+        if actor.has_role_at({role}, code):
+            return "superuser" if actor.is_superuser else role
+    return ""
+
+
+def _check_step_right(actor, case: Case, step: workflow.Step) -> str:
+    role = _actor_role(actor, step.roles, case.village_id) if step.roles else ""
+    if not role:
+        raise PermissionDenied(MSG_NO_RIGHT.format(step=step.label, roles=_roles_label(step.roles)))
+    return role
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def notice_days(code: str) -> int:
+    """Return the notice duration of the nearest area up the prefixes of ``code``."""
+    prefixes = [code[:n] for n in (12, 9, 6, 4, 2) if len(code) >= n]
+    periods = dict(NoticePeriod.objects.filter(area_id__in=prefixes).values_list("area_id", "days"))
+    for prefix in prefixes:
+        if prefix in periods:
+            return periods[prefix]
+    return DEFAULT_NOTICE_DAYS
+
+
+def last_notice(case: Case, step_name: str) -> Notice | None:
+    """Return the latest notice the case got at step ``step_name`` (none when not published)."""
+    level, kind = workflow.step(case.kind, step_name).publishes
+    return case.notices.filter(level=level, kind=kind).order_by("-published_on", "-pk").first()
+
+
+def _check_can_move(case: Case, step: workflow.Step) -> None:
+    if not case.is_open:
+        raise ValidationError(MSG_NOT_OPEN)
+    if case.paused or case.objections.filter(state=Objection.State.OPEN).exists():
+        raise ValidationError(MSG_PAUSED)
+
+
+def _check_notice_over(case: Case, step: workflow.Step, today: datetime.date) -> None:
+    if not step.after_notice:
+        return
+    notice = last_notice(case, step.after_notice)
+    if notice is None:
+        raise ValidationError(
+            MSG_NOTICE_MISSING.format(step=workflow.label(case.kind, step.after_notice))
+        )
+    if notice.ends_on and not today > notice.ends_on:
+        raise ValidationError(MSG_NOTICE_NOT_ENDED.format(ends_on=notice.ends_on.isoformat()))
+
+
+def _clean_record(step: workflow.Step, record: dict | None, decision: str) -> dict:
+    """Return the step's record with typed values (JSON-ready); raise naming each problem."""
+    record = record or {}
+    if decision != CaseStep.Decision.APPROVE and not step.record:
+        return {}
+    clean: dict = {}
+    problems: list[str] = []
+    for field, label, kind in step.record:
+        value = record.get(field)
+        if value in (None, ""):
+            if decision == CaseStep.Decision.APPROVE:
+                problems.append(MSG_RECORD_REQUIRED.format(label=label))
+            continue
+        try:
+            if kind == "date":
+                if isinstance(value, str):
+                    value = datetime.date.fromisoformat(value)
+                clean[field] = value.isoformat()
+            elif kind == "int":
+                value = int(value)
+                if value < 0:
+                    raise ValueError
+                clean[field] = value
+            elif kind == "bool":
+                clean[field] = bool(value)
+            else:
+                clean[field] = str(value).strip()
+        except (TypeError, ValueError):
+            problems.append(MSG_RECORD_BAD.format(label=label))
+    if problems:
+        raise ValidationError(problems)
+    if step.record is workflow.MEETING and len(clean) == len(step.record):
+        if clean["representatives"] > clean["attendees"] or (
+            clean["votes_for"] + clean["votes_against"] > clean["representatives"]
+        ):
+            raise ValidationError(MSG_MEETING_COUNTS)
+        if decision == CaseStep.Decision.APPROVE and clean["votes_for"] <= clean["votes_against"]:
+            raise ValidationError(MSG_MEETING_VOTES)
+    return clean
+
+
+def _write_step(
+    *, case, step_name, decision, actor, role, acted_on, reason="", record=None
+) -> CaseStep:
+    return CaseStep.objects.create(
+        case=case,
+        village_id=case.village_id,
+        step=step_name,
+        decision=decision,
+        reason=reason,
+        acted_on=acted_on,
+        actor=actor,
+        role=role,
+        record=record or {},
+    )
+
+
+def _reject(case: Case, *, reason: str, acted_on) -> None:
+    case.outcome = Case.Outcome.REJECTED
+    case.outcome_reason = reason
+    case.closed_on = acted_on
+    case.paused = False
+    case.save(update_fields=["outcome", "outcome_reason", "closed_on", "paused"])
+
+
+def _return(case: Case) -> None:
+    previous = workflow.previous_step(case.kind, case.state)
+    if previous is None:
+        raise ValidationError(MSG_CANNOT_RETURN)
+    case.state = previous.name
+    case.save(update_fields=["state"])
+
+
+# -- Filing -------------------------------------------------------------------------------
+
+
+def _open_round(county: str, year: int) -> AdjustmentRound | None:
+    return AdjustmentRound.objects.filter(
+        county_id=county, year=year, closed_on__isnull=True
+    ).first()
+
+
+def check_application(application: dict, *, village: str, today: datetime.date) -> list[str]:
+    """Return the problems of an application (household and members in registry fields)."""
+    members = list(application.get("members") or [])
+    if not members:
+        return [MSG_APPLICATION_NO_MEMBERS]
+    problems: list[str] = []
+    values_list = []
+    seen: set[str] = set()
+    for data in members:
+        name = data.get("name") or "—"
+        info, id_problems = rules.check_id_number(data.get("id_number", ""), today=today)
+        for problem in id_problems:
+            problems.append(MSG_MEMBER_PROBLEM.format(name=name, problem=problem.reason))
+        values = {
+            "relation": data.get("relation", ""),
+            "school_status": data.get("school_status", ""),
+            "health": data.get("health", ""),
+            "labour": data.get("labour", ""),
+            "migrant_months": int(data.get("migrant_months") or 0),
+        }
+        if info is not None:
+            values["birth_date"] = info.birth_date
+            if info.number in seen:
+                problems.append(
+                    MSG_MEMBER_PROBLEM.format(
+                        name=name, problem=rules.duplicate_id_problem(info.number, []).reason
+                    )
+                )
+            seen.add(info.number)
+            other = Member.objects.filter(id_number=info.number).select_related("household").first()
+            if other is not None:
+                for problem in rules.check_person_in_one_household(
+                    info.number, "", other.household.number
+                ):
+                    problems.append(MSG_MEMBER_PROBLEM.format(name=name, problem=problem.reason))
+            for problem in rules.check_member(values, as_of=today):
+                problems.append(MSG_MEMBER_PROBLEM.format(name=name, problem=problem))
+        values_list.append(values)
+    household = application.get("household") or {}
+    for problem in rules.check_household(
+        {
+            "main_cause": household.get("main_cause"),
+            "other_causes": household.get("other_causes") or [],
+            "status": codes.Status.POOR,
+            "identified_year": None,
+            "exit_year": None,
+        },
+        values_list,
+        data_year=today.year,
+        as_of=today,
+    ):
+        problems.append(str(problem))
+    return problems
+
+
+@transaction.atomic
+def case_create(
+    *,
+    actor,
+    kind: str,
+    village: str,
+    year: int,
+    applicant_name: str,
+    application: dict | None = None,
+    household: Household | None = None,
+    scan=None,
+    acted_on: datetime.date | None = None,
+    reason: str = "",
+) -> Case:
+    """File a case (application, or exit/relapse/monitoring proposal) for a village."""
+    if not actor.has_role_at(workflow.VILLAGE, village):
+        raise PermissionDenied(MSG_NO_RIGHT_CREATE)
+    acted_on = acted_on or as_of()
+    application = application or {}
+    if kind == Case.Kind.IDENTIFICATION:
+        problems = check_application(application, village=village, today=acted_on)
+        if problems:
+            raise ValidationError(problems)
+    else:
+        if household is None:
+            raise ValidationError(MSG_HOUSEHOLD_REQUIRED)
+        if household.village_id != village:
+            raise ValidationError(MSG_HOUSEHOLD_VILLAGE)
+        if Case.objects.filter(
+            household=household, kind=kind, year=year, outcome=Case.Outcome.OPEN
+        ).exists():
+            raise ValidationError(MSG_CASE_DUPLICATE.format(year=year))
+        applicant_name = applicant_name or household.head_name
+    first = workflow.first_step(kind)
+    case = Case(
+        kind=kind,
+        village_id=village,
+        year=year,
+        adjustment_round=_open_round(village[:6], year),
+        household=household,
+        applicant_name=applicant_name,
+        application=application,
+        state=first.name,
+        created_by=actor,
+        created_on=acted_on,
+    )
+    if scan:
+        case.scan = scan
+    case.full_clean(exclude=["scan", "adjustment_round", "household", "village", "created_by"])
+    case.save()
+    _write_step(
+        case=case,
+        step_name=first.name,
+        decision=CaseStep.Decision.APPROVE,
+        actor=actor,
+        role=Role.VILLAGE_TEAM if not actor.is_superuser else "superuser",
+        acted_on=acted_on,
+        reason=reason,
+    )
+    audit(actor, "case.created", case.pk, kind=kind, village=village, year=year)
+    return case
+
+
+# -- Steps --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def case_act(
+    *,
+    actor,
+    case: Case,
+    decision: str,
+    reason: str = "",
+    record: dict | None = None,
+    acted_on: datetime.date | None = None,
+) -> Case:
+    """Take the case's next step: approve (advance), reject (end) or return (one step back).
+
+    Approving a step that publishes a notice publishes one for this case alone
+    (:func:`notice_publish` publishes several at once); approving the last step completes
+    the case and writes the registry.
+    """
+    case = _lock(case)
+    acted_on = acted_on or as_of()
+    if decision not in DECISIONS:
+        raise ValidationError(MSG_BAD_DECISION)
+    if not case.is_open:
+        raise ValidationError(MSG_NOT_OPEN)
+    step = workflow.next_step(case.kind, case.state)
+    role = _check_step_right(actor, case, step)
+    _check_can_move(case, step)
+    reason = (reason or "").strip()
+    if decision != CaseStep.Decision.APPROVE and not reason:
+        raise ValidationError(MSG_REASON_REQUIRED)
+    if decision == CaseStep.Decision.APPROVE:
+        _check_notice_over(case, step, acted_on)
+        if step.publishes:
+            level, kind = step.publishes
+            notice_publish(actor=actor, cases=[case], level=level, kind=kind, published_on=acted_on)
+            case.refresh_from_db()
+            return case
+    clean = _clean_record(step, record, decision)
+    _write_step(
+        case=case,
+        step_name=step.name,
+        decision=decision,
+        actor=actor,
+        role=role,
+        acted_on=acted_on,
+        reason=reason,
+        record=clean,
+    )
+    if decision == CaseStep.Decision.REJECT:
+        _reject(case, reason=reason, acted_on=acted_on)
+    elif decision == CaseStep.Decision.RETURN:
+        _return(case)
+    else:
+        case.state = step.name
+        case.save(update_fields=["state"])
+        if step.final:
+            _complete(actor=actor, case=case, acted_on=acted_on)
+    audit(actor, f"case.{decision}", case.pk, step=step.name, reason=reason)
+    return case
+
+
+def next_action(user, case: Case) -> workflow.Step | None:
+    """Return the step this user may take on the case now (None: nothing for this user)."""
+    if not case.is_open:
+        return None
+    step = workflow.next_step(case.kind, case.state)
+    if step is None or not step.roles or not _actor_role(user, step.roles, case.village_id):
+        return None
+    return step
+
+
+# -- Notices ------------------------------------------------------------------------------
+
+
+def _notice_title(area: Area, case_kind: str, year: int, level: str, kind: str) -> str:
+    with translation.override("zh-hans"):
+        what = str(Case.Kind(case_kind).label)
+        which = str(Notice.Kind(kind).label)
+        if kind == Notice.Kind.NOTICE:
+            which = str(Notice.Level(level).label)
+    return f"{area.name}{year}年{what}{which}"
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    actor,
+    cases,
+    level: str,
+    kind: str,
+    published_on: datetime.date | None = None,
+    title: str | None = None,
+) -> Notice:
+    """Publish a notice (公示) or announcement (公告) of ``cases`` and move each case past it.
+
+    All cases must be of one kind, in one area of the notice's level, and waiting for this
+    publication as their next step. A notice runs for the area's configured number of days
+    (``ends_on`` is its last day); an announcement has no objection period.
+    """
+    cases = [_lock(c) for c in cases]
+    if not cases:
+        raise ValidationError(MSG_NOTICE_NO_CASES)
+    published_on = published_on or as_of()
+    digits = NOTICE_AREA_DIGITS[level]
+    case_kinds = {c.kind for c in cases}
+    area_codes = {c.village_id[:digits] for c in cases}
+    if len(case_kinds) > 1 or len(area_codes) > 1:
+        raise ValidationError(MSG_NOTICE_MIXED.format(area=AREA_WORDS[level]))
+    with translation.override("zh-hans"):
+        what = str(Notice.Kind(kind).label)
+    steps = {}
+    for case in cases:
+        if not case.is_open:
+            raise ValidationError(MSG_NOT_OPEN)
+        step = workflow.next_step(case.kind, case.state)
+        if step is None or step.publishes != (level, kind):
+            raise ValidationError(MSG_NOT_A_NOTICE_STEP.format(case=case, what=what))
+        steps[case.pk] = (step, _check_step_right(actor, case, step))
+        _check_can_move(case, step)
+        _check_notice_over(case, step, published_on)
+    area = Area.objects.get(pk=area_codes.pop())
+    (case_kind,) = case_kinds
+    year = max(c.year for c in cases)
+    ends_on = None
+    if kind == Notice.Kind.NOTICE:
+        ends_on = published_on + datetime.timedelta(days=notice_days(area.code) - 1)
+    notice = Notice.objects.create(
+        kind=kind,
+        level=level,
+        case_kind=case_kind,
+        area=area,
+        title=title or _notice_title(area, case_kind, year, level, kind),
+        published_on=published_on,
+        ends_on=ends_on,
+        contact=getattr(actor, "phone", "") or "",
+        created_by=actor,
+    )
+    notice.cases.set(cases)
+    for case in cases:
+        step, role = steps[case.pk]
+        _write_step(
+            case=case,
+            step_name=step.name,
+            decision=CaseStep.Decision.APPROVE,
+            actor=actor,
+            role=role,
+            acted_on=published_on,
+            record={"notice": notice.pk, "ends_on": ends_on.isoformat() if ends_on else ""},
+        )
+        case.state = step.name
+        case.save(update_fields=["state"])
+    audit(actor, "notice.published", notice.pk, cases=[c.pk for c in cases], level=level)
+    return notice
+
+
+# -- Objections ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def objection_file(
+    *, notice: Notice, case: Case, filer_name: str, filer_contact: str, text: str, source: str
+) -> Objection:
+    """File a villager's objection to a case on a notice, during its period; pause the case.
+
+    Called by the public form (no account): ``source`` is a hash of the filer's address.
+    """
+    case = _lock(case)
+    today = as_of()
+    if notice.kind != Notice.Kind.NOTICE or notice.ends_on is None:
+        raise ValidationError(MSG_OBJECTION_NOT_NOTICE)
+    if not notice.published_on <= today <= notice.ends_on:
+        raise ValidationError(
+            MSG_OBJECTION_OUT_OF_PERIOD.format(
+                start=notice.published_on.isoformat(), end=notice.ends_on.isoformat()
+            )
+        )
+    if not notice.cases.filter(pk=case.pk).exists():
+        raise ValidationError(MSG_OBJECTION_CASE)
+    if not case.is_open:
+        raise ValidationError(MSG_OBJECTION_CASE_CLOSED)
+    filer_name, filer_contact, text = (
+        (filer_name or "").strip(),
+        (filer_contact or "").strip(),
+        (text or "").strip(),
+    )
+    problems = [
+        MSG_OBJECTION_REQUIRED.format(what=what)
+        for value, what in ((filer_name, "反映人"), (filer_contact, "联系方式"), (text, "异议内容"))
+        if not value
+    ]
+    if problems:
+        raise ValidationError(problems)
+    objection = Objection(
+        notice=notice,
+        case=case,
+        village_id=case.village_id,
+        filer_name=filer_name,
+        filer_contact=filer_contact,
+        text=text,
+        source=source or "",
+    )
+    objection.full_clean(exclude=["notice", "case", "village", "answered_by"])
+    objection.save()
+    if not case.paused:
+        case.paused = True
+        case.save(update_fields=["paused"])
+    _write_step(
+        case=case,
+        step_name=case.state,
+        decision=CaseStep.Decision.PAUSE,
+        actor=None,
+        role="",
+        acted_on=today,
+        reason=text,
+        record={"objection": objection.pk, "filer": filer_name},
+    )
+    audit(None, "objection.filed", objection.pk, case=case.pk, notice=notice.pk)
+    return objection
+
+
+@transaction.atomic
+def objection_answer(
+    *,
+    actor,
+    objection: Objection,
+    upheld: bool,
+    answer: str,
+    outcome: str | None = None,
+    answered_on: datetime.date | None = None,
+) -> Objection:
+    """Answer an objection: upheld rejects or returns the case; dismissed lets it resume.
+
+    The case resumes (``paused`` cleared, a resume step written) when no other objection of
+    it stays open.
+    """
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    case = _lock(objection.case)
+    role = _actor_role(actor, workflow.ANSWERS_OBJECTIONS, case.village_id)
+    if not role:
+        raise PermissionDenied(MSG_NO_RIGHT_OBJECTION)
+    if objection.state != Objection.State.OPEN:
+        raise ValidationError(MSG_OBJECTION_ANSWERED)
+    answer = (answer or "").strip()
+    if not answer:
+        raise ValidationError(MSG_OBJECTION_ANSWER_REQUIRED)
+    if upheld and outcome not in (CaseStep.Decision.REJECT, CaseStep.Decision.RETURN):
+        raise ValidationError(MSG_OBJECTION_OUTCOME)
+    answered_on = answered_on or as_of()
+    objection.state = Objection.State.UPHELD if upheld else Objection.State.DISMISSED
+    objection.answer = answer
+    objection.answered_by = actor
+    objection.answered_on = answered_on
+    objection.save(update_fields=["state", "answer", "answered_by", "answered_on"])
+    record = {"objection": objection.pk, "upheld": upheld}
+    if upheld and case.is_open:
+        _write_step(
+            case=case,
+            step_name=case.state,
+            decision=outcome,
+            actor=actor,
+            role=role,
+            acted_on=answered_on,
+            reason=answer,
+            record=record,
+        )
+        if outcome == CaseStep.Decision.REJECT:
+            _reject(case, reason=answer, acted_on=answered_on)
+        else:
+            _return(case)
+    still_open = case.objections.filter(state=Objection.State.OPEN).exists()
+    if case.is_open and case.paused and not still_open:
+        case.paused = False
+        case.save(update_fields=["paused"])
+        _write_step(
+            case=case,
+            step_name=case.state,
+            decision=CaseStep.Decision.RESUME,
+            actor=actor,
+            role=role,
+            acted_on=answered_on,
+            reason=answer,
+            record=record,
+        )
+    audit(actor, "objection.answered", objection.pk, case=case.pk, upheld=upheld, outcome=outcome)
+    return objection
+
+
+# -- Completion: the only writer of the registry's yearly status --------------------------
+
+
+def _new_household_number(village: str) -> str:
+    numbers = Household.objects.filter(number__startswith=village).values_list("number", flat=True)
+    taken = set(numbers)
+    n = len(taken) + 1
+    while f"{village}{n:05d}" in taken:
+        n += 1
+    return f"{village}{n:05d}"
+
+
+def _history(obj, actor, case: Case):
+    obj._history_user = actor
+    obj._change_reason = f"案件{case.pk}：{case}"
+    return obj
+
+
+def _complete(*, actor, case: Case, acted_on: datetime.date) -> None:
+    """Write the registry for a completed case (identification/relapse/exit)."""
+    if case.kind == Case.Kind.IDENTIFICATION:
+        household = _register_household(actor=actor, case=case, acted_on=acted_on)
+        status = codes.Status.POOR
+    elif case.kind == Case.Kind.RELAPSE:
+        household = Household.objects.select_for_update().get(pk=case.household_id)
+        status = codes.Status.RELAPSED
+        household.status = status
+        _history(household, actor, case).save(update_fields=["status", "updated_at"])
+    elif case.kind == Case.Kind.EXIT:
+        household = Household.objects.select_for_update().get(pk=case.household_id)
+        status = codes.Status.EXITED
+        household.status = status
+        household.exit_year = case.year
+        _history(household, actor, case).save(update_fields=["status", "exit_year", "updated_at"])
+    else:
+        # A monitoring case puts the household under monitoring; its poverty status stays.
+        household, status = None, None
+    if status is not None:
+        record = StatusRecord.objects.filter(household=household, year=case.year).first()
+        if record is None:
+            record = StatusRecord(household=household, village_id=household.village_id)
+            record.year = case.year
+        record.status = status
+        record.attribute = household.attribute
+        record.members_count = household.members.count()
+        _history(record, actor, case).save()
+    case.outcome = Case.Outcome.COMPLETED
+    case.closed_on = acted_on
+    case.household = household or case.household
+    case.save(update_fields=["outcome", "closed_on", "household"])
+
+
+def _register_household(*, actor, case: Case, acted_on: datetime.date) -> Household:
+    problems = check_application(case.application, village=case.village_id, today=acted_on)
+    if problems:
+        raise ValidationError(problems)
+    data = case.application.get("household") or {}
+    members = case.application["members"]
+    household = Household(
+        number=_new_household_number(case.village_id),
+        village_id=case.village_id,
+        head_name=case.applicant_name,
+        members_count=len(members),
+        identified_year=case.year,
+        status=codes.Status.POOR,
+    )
+    for field in HOUSEHOLD_FIELDS:
+        if data.get(field) not in (None, ""):
+            setattr(household, field, data[field])
+    for member in members:
+        if member.get("relation") == codes.Relation.HEAD:
+            household.head_name = member["name"]
+    household.full_clean(exclude=["village"])
+    _history(household, actor, case).save()
+    for data in members:
+        info, _problems = rules.check_id_number(data["id_number"], today=acted_on)
+        member = Member(
+            household=household,
+            village_id=case.village_id,
+            sex=info.sex,
+            birth_date=info.birth_date,
+        )
+        for field in MEMBER_FIELDS:
+            if data.get(field) not in (None, ""):
+                setattr(member, field, data[field])
+        member.id_number = info.number
+        member.full_clean(exclude=["household", "village"])
+        _history(member, actor, case).save()
+    return household
+
+
+# -- Adjustment rounds --------------------------------------------------------------------
+
+
+@transaction.atomic
+def round_open(
+    *, actor, county_code: str, year: int, opened_on: datetime.date | None = None
+) -> AdjustmentRound:
+    """Open a county's adjustment round of a year; open cases without a round join it."""
+    if not actor.has_role_at(workflow.COUNTY, county_code):
+        raise PermissionDenied(MSG_ROUND_NO_RIGHT)
+    if AdjustmentRound.objects.filter(county_id=county_code, year=year).exists():
+        county = Area.objects.filter(pk=county_code).values_list("name", flat=True).first()
+        raise ValidationError(MSG_ROUND_EXISTS.format(county=county or county_code, year=year))
+    adjustment_round = AdjustmentRound.objects.create(
+        county_id=county_code, year=year, opened_on=opened_on or as_of(), opened_by=actor
+    )
+    # Cases of the year, and open ones carried over from a closed round, join the round.
+    Case.objects.within(county_code).filter(
+        outcome=Case.Outcome.OPEN, adjustment_round__isnull=True
+    ).update(adjustment_round=adjustment_round)
+    audit(actor, "round.opened", adjustment_round.pk, county=county_code, year=year)
+    return adjustment_round
+
+
+@transaction.atomic
+def round_close(
+    *,
+    actor,
+    adjustment_round: AdjustmentRound,
+    carry_over: bool = False,
+    closed_on: datetime.date | None = None,
+) -> AdjustmentRound:
+    """Close a round. Open cases refuse the closing unless ``carry_over``: then they leave the
+    round and join the county's next round when it opens."""
+    adjustment_round = AdjustmentRound.objects.select_for_update().get(pk=adjustment_round.pk)
+    if not actor.has_role_at(workflow.COUNTY, adjustment_round.county_id):
+        raise PermissionDenied(MSG_ROUND_NO_RIGHT)
+    if not adjustment_round.is_open:
+        raise ValidationError(MSG_ROUND_CLOSED)
+    open_cases = adjustment_round.cases.filter(outcome=Case.Outcome.OPEN)
+    carried = list(open_cases.values_list("pk", flat=True))
+    if carried and not carry_over:
+        raise ValidationError(MSG_ROUND_OPEN_CASES.format(count=len(carried)))
+    open_cases.update(adjustment_round=None)
+    adjustment_round.closed_on = closed_on or as_of()
+    adjustment_round.closed_by = actor
+    adjustment_round.save(update_fields=["closed_on", "closed_by"])
+    audit(actor, "round.closed", adjustment_round.pk, carried_over=carried)
+    return adjustment_round
