@@ -1,0 +1,25 @@
+"""``fupin assess --year Y [--area CODE]``: the yearly assessment, set-based (DOMAIN §3.3)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from fupin.areas.models import Area
+from fupin.assessment.services import assess
+
+
+class Command(BaseCommand):
+    help = "评估年度脱贫标准：贫困户、贫困村、贫困县（可重复运行，结果相同）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="评估年度")
+        parser.add_argument("--area", default="", help="区划代码（默认全部）")
+
+    def handle(self, *args, year, area, **options):
+        if area and not Area.objects.filter(pk=area).exists():
+            raise CommandError(f"区划不存在：{area}")
+        counts = assess(year=year, code=area)
+        self.stdout.write(
+            f"{year} 年评估（规则 v{counts['rule_set']}，范围 {area or '全部'}）："
+            f"贫困户 {counts['households']} 户，达标 {counts['households_eligible']} 户；"
+            f"贫困村 {counts['villages']} 个，达标 {counts['villages_eligible']} 个；"
+            f"旗县 {counts['counties']} 个，达标 {counts['counties_eligible']} 个"
+        )

@@ -1,0 +1,556 @@
+"""The yearly assessment and the monitoring rules: set-based writes (ARCHITECTURE rule 3).
+
+:func:`assess` replaces a year's results for an area in one transaction:
+
+1. households — one ``INSERT … SELECT`` computes every exit candidate's flags in SQL (member
+   aggregates by ``GROUP BY household``) and its reasons (rendered in SQL from the message
+   constants of :mod:`fupin.assessment.rules`);
+2. villages — incidence per village (the semantics of :func:`fupin.areas.selectors.area_stats`:
+   poor persons at the end of the year from the rollup rows ÷ rural population of the latest
+   year up to it), a few grouped queries and one bulk insert;
+3. counties — composite incidence and the latest :class:`CountyCheck` of the year.
+
+Exit candidates are households poor (未脱贫/返贫) at the end of the year before, or first
+identified in the year. Re-running gives identical rows (ids aside).
+
+:func:`monitor` flags households (防返贫监测) with one ``INSERT … SELECT`` per rule and then
+clears the risks whose next year's income is above the line with the guarantees met.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q, Sum
+
+from fupin.areas.models import Area, Level, RuralPopulation
+from fupin.areas.scope import within_q
+from fupin.areas.selectors import incidence as compute_incidence
+from fupin.core.clock import as_of
+from fupin.registry import codes
+from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord, YearFact
+
+from . import rules
+from .models import (
+    CountyAssessment,
+    CountyCheck,
+    HouseholdAssessment,
+    MonitoredHousehold,
+    PovertyLine,
+    RuleSet,
+    VillageAssessment,
+)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """``day`` plus ``months`` calendar months (the last day of a shorter month if needed)."""
+    import calendar
+
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(rules.sql_literal(str(v)) for v in values) + ")"
+
+
+def _range(column: str, code: str) -> tuple[str, list]:
+    if not code:
+        return "1 = 1", []
+    from fupin.areas.scope import prefix_upper_bound
+
+    return f"{column} >= %s AND {column} < %s", [code, prefix_upper_bound(code)]
+
+
+def _vendor() -> str:
+    return connection.vendor
+
+
+def _json(expr: str) -> str:
+    return f"CAST({expr} AS jsonb)" if _vendor() == "postgresql" else expr
+
+
+def _net(alias: str) -> str:
+    return (
+        f"({alias}.wage_income + {alias}.business_income + {alias}.property_income"
+        f" + {alias}.transfer_income - {alias}.business_costs)"
+    )
+
+
+def _per_capita(alias: str) -> str:
+    return f"ROUND({_net(alias)} * 1.0 / NULLIF({alias}.members_count, 0), 2)"
+
+
+def _standard_label_sql(column: str) -> str:
+    labels = rules.value_labels(codes.Standard)
+    whens = " ".join(
+        f"WHEN {rules.sql_literal(v)} THEN {rules.sql_literal(label)}" for v, label in labels
+    )
+    return f"CASE {column} {whens} ELSE {column} END"
+
+
+def household_sql(year: int, code: str, rule_set: RuleSet) -> tuple[str, list]:
+    """Return the INSERT … SELECT that stores the household results of ``year`` in ``code``."""
+    vendor = _vendor()
+    ha = HouseholdAssessment._meta.db_table
+    hh = Household._meta.db_table
+    member = Member._meta.db_table
+    status = StatusRecord._meta.db_table
+    income = IncomeRecord._meta.db_table
+    line = PovertyLine._meta.db_table
+    h_range, h_params = _range("h.village_id", code)
+    m_range, m_params = _range("village_id", code)
+    born_from = datetime.date(year - rule_set.school_age_max, 1, 1)
+    born_to = datetime.date(year - rule_set.school_age_min, 12, 31)
+    no_school = _in([codes.SchoolStatus.NONE, ""])
+    yuan = lambda e: rules.sql_yuan(e, vendor)  # noqa: E731
+    reasons = rules.sql_json_list(
+        [
+            ("f.pc IS NULL", rules.sql_format(rules.MSG_NO_INCOME, year=f"'{year}'")),
+            (
+                "f.pc IS NOT NULL AND f.line_amount IS NULL",
+                rules.sql_format(
+                    rules.MSG_NO_LINE,
+                    year=f"'{year}'",
+                    standard=_standard_label_sql("f.standard"),
+                ),
+            ),
+            (
+                "f.pc < f.line_amount",
+                rules.sql_format(
+                    rules.MSG_INCOME_BELOW, income=yuan("f.pc"), line=yuan("f.line_amount")
+                ),
+            ),
+            (
+                "f.pc = f.line_amount",
+                rules.sql_format(
+                    rules.MSG_INCOME_NOT_ABOVE, income=yuan("f.pc"), line=yuan("f.line_amount")
+                ),
+            ),
+            ("f.oos > 0", rules.sql_format(rules.MSG_EDUCATION, count=rules.sql_text("f.oos"))),
+            ("f.unins > 0", rules.sql_format(rules.MSG_MEDICAL, count=rules.sql_text("f.unins"))),
+            ("f.dangerous_housing", rules.sql_literal(rules.MSG_HOUSING)),
+            ("NOT f.safe_water", rules.sql_literal(rules.MSG_WATER)),
+        ]
+    )
+    sql = f"""
+        INSERT INTO {ha} (
+            household_id, village_id, year, rule_set_id, line_id, line_amount, members_count,
+            net_income_per_capita, income_ok, food_clothing_ok, education_ok, medical_ok,
+            housing_ok, water_ok, children_out_of_school, uninsured_members, eligible, reasons
+        )
+        WITH m AS (
+            SELECT household_id,
+                SUM(CASE WHEN birth_date >= %s AND birth_date <= %s
+                    AND (school_status IN {no_school} OR school_status IS NULL)
+                    THEN 1 ELSE 0 END) AS oos,
+                SUM(CASE WHEN medical_insurance THEN 0 ELSE 1 END) AS unins
+            FROM {member}
+            WHERE {m_range}
+            GROUP BY household_id
+        ),
+        c AS (
+            SELECT h.id AS household_id, h.village_id, h.standard, h.dangerous_housing,
+                h.safe_water, l.id AS line_id, l.amount AS line_amount,
+                COALESCE(i.members_count, h.members_count) AS members_count,
+                {_per_capita("i")} AS pc,
+                COALESCE(m.oos, 0) AS oos, COALESCE(m.unins, 0) AS unins
+            FROM {hh} h
+            LEFT JOIN {status} p ON p.household_id = h.id AND p.year = %s
+            LEFT JOIN {income} i ON i.household_id = h.id AND i.year = %s
+            LEFT JOIN {line} l ON l.year = %s AND l.standard = h.standard
+            LEFT JOIN m ON m.household_id = h.id
+            WHERE {h_range}
+              AND (p.status IN {_in(codes.POOR_STATUSES)} OR h.identified_year = %s)
+        ),
+        f AS (
+            SELECT c.*, COALESCE(c.pc > c.line_amount, FALSE) AS inc_ok FROM c
+        )
+        SELECT f.household_id, f.village_id, %s, %s, f.line_id, f.line_amount, f.members_count,
+            f.pc, f.inc_ok, f.inc_ok, f.oos = 0, f.unins = 0, NOT f.dangerous_housing,
+            f.safe_water, f.oos, f.unins,
+            (f.inc_ok AND f.oos = 0 AND f.unins = 0 AND NOT f.dangerous_housing AND f.safe_water),
+            {_json(reasons)}
+        FROM f
+    """
+    params = [born_from, born_to, *m_params, year - 1, year, year, *h_params, year]
+    params += [year, rule_set.pk]
+    return sql, params
+
+
+def _villages_of(year: int, code: str) -> list[str]:
+    facts = YearFact.objects.filter(year=year)
+    assessed = HouseholdAssessment.objects.filter(year=year)
+    if code:
+        facts = facts.filter(within_q("village_id", code))
+        assessed = assessed.filter(within_q("village_id", code))
+    found = set(facts.values_list("village_id", flat=True))
+    found |= set(assessed.values_list("village_id", flat=True).distinct())
+    return sorted(found)
+
+
+def _latest_population(villages: list[str], year: int) -> dict[str, int]:
+    """Each village's rural population of the latest year up to ``year``."""
+    out: dict[str, tuple[int, int]] = {}
+    rows = RuralPopulation.objects.filter(year__lte=year)
+    for start in range(0, len(villages), 500):
+        chunk = villages[start : start + 500]
+        for village, y, population in rows.filter(village_id__in=chunk).values_list(
+            "village_id", "year", "population"
+        ):
+            if village not in out or out[village][0] < y:
+                out[village] = (y, population)
+    return {v: p for v, (_y, p) in out.items()}
+
+
+def _county_population(county: str, year: int) -> int:
+    """As :func:`fupin.areas.selectors.area_stats` counts it: the latest year up to ``year``."""
+    rows = RuralPopulation.objects.filter(within_q("village_id", county), year__lte=year)
+    pop_year = rows.aggregate(y=Max("year"))["y"]
+    if pop_year is None:
+        return 0
+    return rows.filter(year=pop_year).aggregate(t=Sum("population"))["t"] or 0
+
+
+def assess_villages(year: int, code: str, rule_set: RuleSet) -> list[VillageAssessment]:
+    villages = _villages_of(year, code)
+    poor = (
+        dict(
+            YearFact.objects.filter(year=year, village_id__in=villages).values_list(
+                "village_id", "poor_persons"
+            )
+        )
+        if len(villages) < 900
+        else dict(
+            YearFact.objects.filter(year=year)
+            .filter(within_q("village_id", code) if code else Q())
+            .values_list("village_id", "poor_persons")
+        )
+    )
+    population = _latest_population(villages, year)
+    counts = defaultdict(lambda: [0, 0])
+    assessed = HouseholdAssessment.objects.filter(year=year)
+    if code:
+        assessed = assessed.filter(within_q("village_id", code))
+    for row in assessed.values("village_id", "eligible").annotate(n=Count("id")):
+        counts[row["village_id"]][0] += row["n"]
+        if row["eligible"]:
+            counts[row["village_id"]][1] += row["n"]
+    limit = rule_set.village_incidence_max
+    out = []
+    for village in villages:
+        persons = poor.get(village, 0)
+        pop = population.get(village, 0)
+        rate = compute_incidence(persons, pop)
+        reasons = []
+        if rate is None:
+            reasons.append(rules.MSG_NO_POPULATION)
+        elif rate >= limit:
+            reasons.append(
+                rules.MSG_VILLAGE_INCIDENCE.format(
+                    incidence=rules.fmt_percent(rate), limit=rules.fmt_limit(limit)
+                )
+            )
+        out.append(
+            VillageAssessment(
+                village_id=village,
+                year=year,
+                rule_set=rule_set,
+                poor_persons=persons,
+                rural_population=pop,
+                incidence=rate,
+                households_assessed=counts[village][0],
+                households_eligible=counts[village][1],
+                eligible=not reasons,
+                reasons=reasons,
+            )
+        )
+    return out
+
+
+def county_reasons(rate, check: CountyCheck | None, rule_set: RuleSet) -> list[str]:
+    reasons = []
+    if rate is None:
+        reasons.append(rules.MSG_NO_POPULATION)
+    elif rate >= rule_set.county_incidence_max:
+        reasons.append(
+            rules.MSG_COUNTY_INCIDENCE.format(
+                incidence=rules.fmt_percent(rate),
+                limit=rules.fmt_limit(rule_set.county_incidence_max),
+            )
+        )
+    if check is None:
+        reasons.append(rules.MSG_NO_CHECK)
+        return reasons
+    for template, value, limit, failed in (
+        (
+            rules.MSG_MISSED,
+            check.missed_rate,
+            rule_set.missed_rate_max,
+            check.missed_rate >= rule_set.missed_rate_max,
+        ),
+        (
+            rules.MSG_WRONG_EXIT,
+            check.wrong_exit_rate,
+            rule_set.wrong_exit_rate_max,
+            check.wrong_exit_rate >= rule_set.wrong_exit_rate_max,
+        ),
+        (
+            rules.MSG_APPROVAL,
+            check.approval_rate,
+            rule_set.approval_min,
+            check.approval_rate <= rule_set.approval_min,
+        ),
+    ):
+        if failed:
+            reasons.append(
+                template.format(rate=rules.fmt_percent(value), limit=rules.fmt_limit(limit))
+            )
+    return reasons
+
+
+def _counties_of(code: str) -> list[Area]:
+    qs = Area.objects.filter(level=Level.COUNTY)
+    if code:
+        if len(code) > 6:
+            return []
+        qs = qs.filter(within_q("code", code))
+    return list(qs.order_by("code"))
+
+
+def assess_counties(year: int, code: str, rule_set: RuleSet) -> list[CountyAssessment]:
+    out = []
+    for county in _counties_of(code):
+        facts = YearFact.objects.filter(within_q("village_id", county.code), year=year)
+        if not facts.exists():
+            continue
+        persons = facts.aggregate(t=Sum("poor_persons"))["t"] or 0
+        pop = _county_population(county.code, year)
+        rate = compute_incidence(persons, pop)
+        check = CountyCheck.objects.filter(county=county, year=year).first()
+        reasons = county_reasons(rate, check, rule_set)
+        out.append(
+            CountyAssessment(
+                county=county,
+                year=year,
+                rule_set=rule_set,
+                county_check=check,
+                poor_persons=persons,
+                rural_population=pop,
+                incidence=rate,
+                missed_rate=check.missed_rate if check else None,
+                wrong_exit_rate=check.wrong_exit_rate if check else None,
+                approval_rate=check.approval_rate if check else None,
+                eligible=not reasons,
+                reasons=reasons,
+            )
+        )
+    return out
+
+
+@transaction.atomic
+def assess(*, year: int, code: str = "", rule_set: RuleSet | None = None) -> dict:
+    """Replace the assessment of ``year`` within area ``code`` (everything when empty)."""
+    rule_set = rule_set or RuleSet.current()
+    scope = within_q("village_id", code) if code else Q()
+    HouseholdAssessment.objects.filter(scope, year=year).delete()
+    sql, params = household_sql(year, code, rule_set)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    VillageAssessment.objects.filter(scope, year=year).delete()
+    villages = VillageAssessment.objects.bulk_create(
+        assess_villages(year, code, rule_set), batch_size=500
+    )
+    counties_scope = within_q("county_id", code) if code else Q()
+    if not code or len(code) <= 6:
+        CountyAssessment.objects.filter(counties_scope, year=year).delete()
+    counties = CountyAssessment.objects.bulk_create(assess_counties(year, code, rule_set))
+    households = HouseholdAssessment.objects.filter(scope, year=year)
+    return {
+        "rule_set": rule_set.version,
+        "households": households.count(),
+        "households_eligible": households.filter(eligible=True).count(),
+        "villages": len(villages),
+        "villages_eligible": sum(v.eligible for v in villages),
+        "counties": len(counties),
+        "counties_eligible": sum(c.eligible for c in counties),
+    }
+
+
+# --- monitoring (防止返贫监测) ---------------------------------------------------------------
+
+
+def monitor_sql(year: int, code: str, rule_set: RuleSet) -> list[tuple[str, list]]:
+    """The INSERT … SELECT statements of the monitoring rules for ``year`` in ``code``."""
+    vendor = _vendor()
+    mh = MonitoredHousehold._meta.db_table
+    hh = Household._meta.db_table
+    status = StatusRecord._meta.db_table
+    income = IncomeRecord._meta.db_table
+    line = PovertyLine._meta.db_table
+    h_range, h_params = _range("h.village_id", code)
+    yuan = lambda e: rules.sql_yuan(e, vendor)  # noqa: E731
+    exited = _in(codes.EXITED_STATUSES)
+    flagged_on = datetime.date(year, 12, 31)
+    columns = (
+        "household_id, village_id, kind, year, flagged_on, rule_set_id,"
+        " net_income_per_capita, line_amount, reasons, state, cleared_reason"
+    )
+    ratio = rule_set.monitor_income_ratio
+    threshold = f"ROUND(l.amount * {ratio}, 2)"
+    unstable_reason = rules.sql_format(
+        rules.MSG_UNSTABLE,
+        income=yuan(_per_capita("i")),
+        threshold=yuan(threshold),
+        line=yuan("l.amount"),
+        ratio=rules.sql_literal(rules.fmt_limit(ratio)),
+    )
+    base = f"""
+        FROM {hh} h
+        JOIN {status} s ON s.household_id = h.id AND s.year = %s AND s.status IN {exited}
+        JOIN {income} i ON i.household_id = h.id AND i.year = %s
+        JOIN {line} l ON l.year = %s AND l.standard = h.standard
+    """
+    unstable = f"""
+        INSERT INTO {mh} ({columns})
+        SELECT h.id, h.village_id, '{MonitoredHousehold.Kind.UNSTABLE}', %s, %s, %s,
+            {_per_capita("i")}, l.amount, {_json(rules.sql_json_list([("1 = 1", unstable_reason)]))},
+            '{MonitoredHousehold.State.AT_RISK}', ''
+        {base}
+        WHERE {h_range} AND {_per_capita("i")} < {threshold}
+    """
+    share = rule_set.sharp_drop_share
+    drop = f"(({_per_capita('q')} - {_per_capita('i')}) * 100.0 / {_per_capita('q')})"
+    if vendor == "postgresql":
+        share_text = f"to_char({drop}, 'FM990.00')"
+    else:
+        share_text = f"printf('%.2f', {drop})"
+    sudden_reason = rules.sql_format(
+        rules.MSG_SUDDEN,
+        previous=yuan(_per_capita("q")),
+        income=yuan(_per_capita("i")),
+        share=share_text,
+    )
+    sudden = f"""
+        INSERT INTO {mh} ({columns})
+        SELECT h.id, h.village_id, '{MonitoredHousehold.Kind.SUDDEN}', %s, %s, %s,
+            {_per_capita("i")}, l.amount, {_json(rules.sql_json_list([("1 = 1", sudden_reason)]))},
+            '{MonitoredHousehold.State.AT_RISK}', ''
+        {base}
+        JOIN {income} q ON q.household_id = h.id AND q.year = %s
+        WHERE {h_range} AND {_per_capita("q")} > 0 AND {drop} >= {share}
+    """
+    head = [year, flagged_on, rule_set.pk, year, year, year]
+    return [
+        (unstable, head + h_params),
+        (sudden, head + [year - 1] + h_params),
+    ]
+
+
+def guarantees_failing(household_ids, year: int, rule_set: RuleSet) -> set[int]:
+    """Households among ``household_ids`` whose 三保障 (or water) fails at the end of ``year``."""
+    ids = list(household_ids)
+    failing: set[int] = set()
+    born_from = datetime.date(year - rule_set.school_age_max, 1, 1)
+    born_to = datetime.date(year - rule_set.school_age_min, 12, 31)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        failing |= set(
+            Household.objects.filter(pk__in=chunk)
+            .filter(Q(dangerous_housing=True) | Q(safe_water=False))
+            .values_list("pk", flat=True)
+        )
+        failing |= set(
+            Member.objects.filter(household_id__in=chunk)
+            .filter(
+                Q(medical_insurance=False)
+                | Q(
+                    birth_date__gte=born_from,
+                    birth_date__lte=born_to,
+                    school_status__in=[codes.SchoolStatus.NONE, ""],
+                )
+            )
+            .values_list("household_id", flat=True)
+        )
+    return failing
+
+
+def clear_risks(*, code: str = "", year: int | None = None, rule_set: RuleSet | None = None):
+    """Clear the risks whose household stayed above the line long enough, guarantees met.
+
+    A flag of year Y (flagged at the end of Y) clears when ``as_of()`` is at least
+    ``clear_after_months`` after it and the income of Y+1 is above the line of Y+1 with the
+    guarantees met; ``cleared_on`` is the day those months were complete (deterministic).
+    """
+    rule_set = rule_set or RuleSet.current()
+    today = as_of()
+    flags = MonitoredHousehold.objects.filter(state=MonitoredHousehold.State.AT_RISK)
+    if code:
+        flags = flags.filter(within_q("village_id", code))
+    if year is not None:
+        flags = flags.filter(year=year)
+    cleared = 0
+    by_year = defaultdict(list)
+    for flag in flags:
+        if add_months(flag.flagged_on, rule_set.clear_after_months) <= today:
+            by_year[flag.year].append(flag)
+    for flag_year, items in by_year.items():
+        ids = {f.household_id for f in items}
+        lines = dict(
+            PovertyLine.objects.filter(year=flag_year + 1).values_list("standard", "amount")
+        )
+        standards = dict(Household.objects.filter(pk__in=ids).values_list("pk", "standard"))
+        incomes = {
+            r.household_id: r
+            for r in IncomeRecord.objects.filter(household_id__in=ids, year=flag_year + 1)
+        }
+        failing = guarantees_failing(ids, flag_year + 1, rule_set)
+        changed = []
+        for flag in items:
+            record = incomes.get(flag.household_id)
+            line_amount = lines.get(standards.get(flag.household_id))
+            if record is None or line_amount is None or flag.household_id in failing:
+                continue
+            income = record.net_income_per_capita
+            if income is None or income <= line_amount:
+                continue
+            flag.state = MonitoredHousehold.State.CLEARED
+            flag.cleared_on = add_months(flag.flagged_on, rule_set.clear_after_months)
+            flag.cleared_reason = rules.MSG_CLEARED.format(
+                year=flag_year + 1, income=rules.fmt_yuan(income), line=rules.fmt_yuan(line_amount)
+            )
+            changed.append(flag)
+        MonitoredHousehold.objects.bulk_update(
+            changed, ["state", "cleared_on", "cleared_reason"], batch_size=500
+        )
+        cleared += len(changed)
+    return cleared
+
+
+@transaction.atomic
+def monitor(*, year: int, code: str = "", rule_set: RuleSet | None = None) -> dict:
+    """Replace the monitoring flags of ``year`` within ``code``, then clear what has cleared."""
+    rule_set = rule_set or RuleSet.current()
+    scope = within_q("village_id", code) if code else Q()
+    MonitoredHousehold.objects.filter(scope, year=year).delete()
+    with connection.cursor() as cursor:
+        for sql, params in monitor_sql(year, code, rule_set):
+            cursor.execute(sql, params)
+    cleared = clear_risks(code=code, year=year, rule_set=rule_set)
+    flags = MonitoredHousehold.objects.filter(scope, year=year)
+    counts = {kind: 0 for kind in MonitoredHousehold.Kind.values}
+    for row in flags.values("kind").annotate(n=Count("id")):
+        counts[row["kind"]] = row["n"]
+    return {"rule_set": rule_set.version, **counts, "cleared": cleared}
+
+
+def default_line(year: int, standard: str = codes.Standard.NATIONAL) -> Decimal | None:
+    return (
+        PovertyLine.objects.filter(year=year, standard=standard)
+        .values_list("amount", flat=True)
+        .first()
+    )
