@@ -78,6 +78,9 @@ def _fill(route: str, objects) -> str | None:
 
     def value(name: str, before: str) -> str:
         if name == "pk" or name == "id":
+            if before.startswith("notices/"):
+                # Public notices: no notice of 长发村 exists here, so the page answers 404.
+                return str(household.pk)
             if "member" in before:
                 return str(member.pk)
             if "import" in before:

@@ -1,0 +1,92 @@
+"""Forms of the public notice pages: the index filters and the objection form (no login)."""
+
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Notice
+
+TEXT_MAX = 2000
+# 11-digit mobile (13x–19x), or a landline: area code 0xx/0xxx, 7–8 digits, optional extension.
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def normalise_phone(value: str) -> str:
+    """Strip spaces and full-width characters a villager may type (＋86, －, spaces)."""
+    value = value.translate(str.maketrans("０１２３４５６７８９－（）", "0123456789-()"))
+    value = re.sub(r"[\s()]", "", value)
+    if value.startswith("+86"):
+        value = value[3:]
+    return value
+
+
+class NoticeFilterForm(forms.Form):
+    WHEN_CURRENT = "current"
+    WHEN_PAST = "past"
+
+    area = forms.RegexField(
+        label=_("区划代码"),
+        regex=r"^\d{2,12}$",
+        required=False,
+        error_messages={"invalid": _("区划代码应为 2 至 12 位数字")},
+        widget=forms.TextInput(attrs={"placeholder": _("如 152223"), "inputmode": "numeric"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=[("", _("全部"))] + Notice.Kind.choices, required=False
+    )
+    when = forms.ChoiceField(
+        label=_("时间"),
+        choices=[("", _("全部")), (WHEN_CURRENT, _("公示期内")), (WHEN_PAST, _("已结束"))],
+        required=False,
+    )
+
+
+class ObjectionForm(forms.Form):
+    case = forms.TypedChoiceField(label=_("对哪一户提出异议"), coerce=int)
+    filer_name = forms.CharField(label=_("您的姓名"), max_length=50)
+    filer_contact = forms.CharField(
+        label=_("联系电话"),
+        max_length=30,
+        help_text=_("11 位手机号码或固定电话（如 0482-8212345），仅用于答复您"),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    text = forms.CharField(
+        label=_("异议内容"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": TEXT_MAX}),
+        help_text=_("请写明异议的事实和理由，不超过 2000 字"),
+    )
+
+    def __init__(self, *args, cases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cases = {case.pk: case for case in cases}
+        self.fields["case"].choices = [("", _("请选择"))] + [
+            (case.pk, f"{case.applicant_name}（{case.village.name}）") for case in cases
+        ]
+
+    def clean_filer_name(self):
+        name = self.cleaned_data["filer_name"].strip()
+        if not name:
+            raise ValidationError(_("请填写您的姓名"))
+        return name
+
+    def clean_filer_contact(self):
+        value = normalise_phone(self.cleaned_data["filer_contact"])
+        if not (MOBILE_RE.match(value) or LANDLINE_RE.match(value)):
+            raise ValidationError(_("请填写 11 位手机号码或带区号的固定电话"))
+        return value
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise ValidationError(_("请填写异议内容"))
+        return text
+
+    def clean_case(self):
+        pk = self.cleaned_data["case"]
+        if pk not in self.cases:
+            raise ValidationError(_("请选择本公示中的一户"))
+        return self.cases[pk]

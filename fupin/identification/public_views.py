@@ -1,0 +1,390 @@
+"""Public notices (公示/公告): index, page, A4 PDF, xlsx and the objection form — no login.
+
+These views are marked ``@public``: they show nothing beyond what a notice publishes (the
+applicant's name, village, household size, attribute or exit reason) and ID numbers only
+masked (:func:`fupin.registry.idnumber.mask`). Every row shown, printed or exported is built
+by :func:`notice_rows`, which never carries a full ID number.
+
+Objections are stored with an HMAC of the client's address (:func:`source_hash`), never the
+address; the hash rate-limits filing (:data:`LIMIT_PER_HOUR`, :data:`LIMIT_PER_NOTICE_DAY`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import hashlib
+import hmac
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fupin.areas.scope import prefix_upper_bound, public
+from fupin.core.clock import as_of
+from fupin.registry import codes
+from fupin.registry.idnumber import mask
+
+from . import services
+from .models import Case, Notice, Objection
+from .public_forms import NoticeFilterForm, ObjectionForm
+
+PAGE_SIZE = 20
+LIMIT_PER_HOUR = 5
+LIMIT_PER_NOTICE_DAY = 20
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---------------------------------------------------------------------------- notice facts
+
+
+def is_open(notice: Notice, today: datetime.date | None = None) -> bool:
+    """A notice takes objections from its publication to its end date, both included."""
+    today = today or as_of()
+    return bool(notice.ends_on) and notice.published_on <= today <= notice.ends_on
+
+
+def published_notices(today: datetime.date):
+    """Notices published on or before ``today`` (a notice dated later is not yet public)."""
+    return Notice.objects.filter(published_on__lte=today).select_related("area")
+
+
+@dataclasses.dataclass(frozen=True)
+class NoticeRow:
+    number: int
+    name: str
+    id_masked: str
+    village: str
+    members: int | None
+    detail: str  # attribute (identification, relapse, monitoring) or exit reason (exit)
+    cause: str
+
+
+def _app(case: Case, *keys, default=None):
+    data = case.application or {}
+    for key in keys:
+        if data.get(key) not in (None, ""):
+            return data[key]
+    return default
+
+
+def _head_id_number(case: Case) -> str:
+    """The applicant's (head's) ID number, from the registry or the application."""
+    if case.household_id:
+        heads = [m for m in case.household.members.all() if m.relation == codes.Relation.HEAD]
+        if heads:
+            return heads[0].id_number
+    number = _app(case, "id_number", "证件号码", "head_id_number", default="")
+    if number:
+        return str(number)
+    for member in _app(case, "members", "成员", default=[]) or []:
+        if not isinstance(member, dict):
+            continue
+        relation = member.get("relation") or member.get("与户主关系")
+        if relation in (codes.Relation.HEAD, "户主") or member.get("name") == case.applicant_name:
+            return str(member.get("id_number") or member.get("证件号码") or "")
+    return ""
+
+
+def _members(case: Case) -> int | None:
+    if case.household_id:
+        return case.household.members_count
+    count = _app(case, "members_count", "家庭人口")
+    if count is not None:
+        return int(count)
+    members = _app(case, "members", "成员")
+    return len(members) if isinstance(members, list) else None
+
+
+def _label(choices, value) -> str:
+    if value in (None, ""):
+        return ""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)  # already a label (import format)
+
+
+def _household_value(case: Case, field: str):
+    """A household field as applied for (``application["household"]``), else the registry's."""
+    data = (case.application or {}).get("household") or {}
+    value = data.get(field) if isinstance(data, dict) else None
+    if value in (None, "") and case.household_id:
+        value = getattr(case.household, field, None)
+    return value
+
+
+def _exit_reason(case: Case) -> str:
+    """The reason given when the exit was proposed (the case's first step), or the application's."""
+    reason = _app(case, "exit_reason", "退出原因", default="")
+    if not reason:
+        first = min(case.steps.all(), key=lambda s: (s.created_at, s.pk), default=None)
+        reason = first.reason if first is not None else ""
+    return str(reason or "")
+
+
+def _detail(case: Case) -> str:
+    if case.kind == Case.Kind.EXIT:
+        return _exit_reason(case)
+    return _label(codes.Attribute, _household_value(case, "attribute"))
+
+
+def _cause(case: Case) -> str:
+    return _label(codes.Cause, _household_value(case, "main_cause"))
+
+
+def notice_cases(notice: Notice):
+    from fupin.registry.models import Member
+
+    return (
+        notice.cases.select_related("village", "household")
+        .prefetch_related(
+            Prefetch(
+                "household__members",
+                queryset=Member.objects.filter(relation=codes.Relation.HEAD).only(
+                    "household_id", "id_number", "relation"
+                ),
+            ),
+            "steps",
+        )
+        .order_by("village_id", "applicant_name", "pk")
+    )
+
+
+def notice_rows(notice: Notice, cases=None) -> list[NoticeRow]:
+    """The published rows of a notice: the only shape in which cases leave these views."""
+    cases = notice_cases(notice) if cases is None else cases
+    rows = []
+    for i, case in enumerate(cases, start=1):
+        number = _head_id_number(case)
+        rows.append(
+            NoticeRow(
+                number=i,
+                name=case.applicant_name,
+                id_masked=mask(number) if number else "",
+                village=case.village.name,
+                members=_members(case),
+                detail=_detail(case),
+                cause=_cause(case),
+            )
+        )
+    return rows
+
+
+def detail_heading(notice: Notice) -> str:
+    return _("退出原因") if notice.case_kind == Case.Kind.EXIT else _("贫困户属性")
+
+
+def _context(notice: Notice, today: datetime.date, cases=None) -> dict:
+    return {
+        "notice": notice,
+        "rows": notice_rows(notice, cases),
+        "detail_heading": detail_heading(notice),
+        "is_open": is_open(notice, today),
+        "today": today,
+        "issuer": _issuer(notice),
+    }
+
+
+def _issuer(notice: Notice) -> str:
+    """The issuing unit as printed under the notice (e.g. 长发村委会, 音德尔镇人民政府)."""
+    name = notice.area.name
+    if notice.level == Notice.Level.VILLAGE:
+        return name if name.endswith(("委会", "委员会")) else name + _("村民委员会")
+    if notice.level == Notice.Level.TOWNSHIP:
+        return name + _("人民政府")
+    return name + _("扶贫开发领导小组办公室")
+
+
+# ---------------------------------------------------------------------------- rate limiting
+
+
+def client_address(request) -> str:
+    """The client's address as the server sees it (a proxy's forwarded header is not trusted)."""
+    return request.META.get("REMOTE_ADDR", "") or ""
+
+
+def source_hash(address: str) -> str:
+    """HMAC-SHA256 of the address under the secret key: comparable, not reversible by a reader."""
+    key = hashlib.sha256(("fupin-objection-source:" + settings.SECRET_KEY).encode()).digest()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
+
+
+def rate_limit_error(source: str, notice: Notice) -> str | None:
+    now = timezone.now()
+    recent = Objection.objects.filter(source=source)
+    if recent.filter(filed_at__gte=now - datetime.timedelta(hours=1)).count() >= LIMIT_PER_HOUR:
+        return _("提交过于频繁：同一网络每小时最多提交 %(n)d 条异议，请稍后再试。") % {
+            "n": LIMIT_PER_HOUR
+        }
+    day = recent.filter(notice=notice, filed_at__gte=now - datetime.timedelta(days=1))
+    if day.count() >= LIMIT_PER_NOTICE_DAY:
+        return _("提交过于频繁：同一网络对同一公示每天最多提交 %(n)d 条异议，请明天再试。") % {
+            "n": LIMIT_PER_NOTICE_DAY
+        }
+    return None
+
+
+# ---------------------------------------------------------------------------- views
+
+
+@public
+@require_GET
+def notice_index(request):
+    today = as_of()
+    form = NoticeFilterForm(request.GET or None)
+    notices = published_notices(today)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        if data["area"]:
+            # Notices of the area, of the areas above it, and of the areas within it.
+            prefix = data["area"]
+            ancestors = [prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)]
+            notices = notices.filter(
+                Q(area_id__gte=prefix, area_id__lt=prefix_upper_bound(prefix))
+                | Q(area_id__in=ancestors)
+            )
+        if data["kind"]:
+            notices = notices.filter(kind=data["kind"])
+        if data["when"] == NoticeFilterForm.WHEN_CURRENT:
+            notices = notices.filter(ends_on__gte=today)
+        elif data["when"] == NoticeFilterForm.WHEN_PAST:
+            notices = notices.filter(Q(ends_on__lt=today) | Q(ends_on__isnull=True))
+    page = Paginator(notices.order_by("-published_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for notice in page:
+        notice.is_open = is_open(notice, today)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "identification/notice_index.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": today},
+    )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def notice_page(request, pk):
+    today = as_of()
+    notice = get_object_or_404(published_notices(today), pk=pk)
+    cases = list(notice_cases(notice))
+    context = _context(notice, today, cases)
+    form = None
+    if context["is_open"]:
+        form = ObjectionForm(request.POST if request.method == "POST" else None, cases=cases)
+    if request.method == "POST":
+        if form is None:
+            context["closed_error"] = _("本公示已不在公示期内，不能在网上提出异议。")
+            return render(request, "identification/notice_page.html", context, status=400)
+        if form.is_valid():
+            source = source_hash(client_address(request))
+            error = rate_limit_error(source, notice)
+            if error:
+                form.add_error(None, error)
+            else:
+                data = form.cleaned_data
+                try:
+                    objection = services.objection_file(
+                        notice=notice,
+                        case=data["case"],
+                        filer_name=data["filer_name"],
+                        filer_contact=data["filer_contact"],
+                        text=data["text"],
+                        source=source,
+                    )
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        form.add_error(None, message)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "您的异议已收到（受理编号 %(no)d）。%(case)s 的办理已暂停，"
+                            "核实后将通过您留下的电话答复您。感谢您的监督！"
+                        )
+                        % {"no": objection.pk, "case": data["case"].applicant_name},
+                    )
+                    return redirect(reverse("notices:page", args=[notice.pk]) + "#objection")
+        context["status"] = 400 if form.errors else 200
+    context["form"] = form
+    return render(
+        request, "identification/notice_page.html", context, status=context.get("status", 200)
+    )
+
+
+@public
+@require_GET
+def notice_pdf(request, pk):
+    from .pdf import render_pdf
+
+    today = as_of()
+    notice = get_object_or_404(published_notices(today), pk=pk)
+    html = render_to_string("identification/notice_print.html", _context(notice, today))
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename=notice-{notice.pk}.pdf"
+    return response
+
+
+@public
+@require_GET
+def notice_xlsx(request, pk):
+    today = as_of()
+    notice = get_object_or_404(published_notices(today), pk=pk)
+    response = HttpResponse(notice_workbook(notice), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename=notice-{notice.pk}.xlsx"
+    return response
+
+
+def notice_workbook(notice: Notice) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    rows = notice_rows(notice)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(notice.get_kind_display())
+    sheet.append([notice.title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    period = notice.published_on.isoformat()
+    if notice.ends_on:
+        period += " 至 " + notice.ends_on.isoformat()
+    sheet.append([_("发布单位") + "：" + _issuer(notice), "", "", _("期间") + "：" + period])
+    headings = [
+        _("序号"),
+        _("姓名（户主）"),
+        _("证件号码"),
+        _("嘎查村"),
+        _("家庭人口"),
+        detail_heading(notice),
+    ]
+    if notice.case_kind != Case.Kind.EXIT:
+        headings.append(_("主要致贫原因"))
+    sheet.append(headings)
+    for cell in sheet[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center")
+    for row in rows:
+        values = [row.number, row.name, row.id_masked, row.village, row.members, row.detail]
+        if notice.case_kind != Case.Kind.EXIT:
+            values.append(row.cause)
+        sheet.append(values)
+    if notice.contact:
+        sheet.append([])
+        sheet.append([_("异议受理电话") + "：" + notice.contact])
+    for letter, width in zip("ABCDEFG", (6, 14, 22, 18, 10, 18, 16), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
