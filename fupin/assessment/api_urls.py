@@ -1,3 +1,12 @@
-"""Placeholder: routes are being built."""
+from django.urls import path
 
-urlpatterns: list = []
+from .api import AreaAssessmentView
+
+app_name = "assessment-api"
+urlpatterns = [
+    path(
+        "areas/<str:code>/assessment/",
+        AreaAssessmentView.as_view(),
+        name="area-assessment",
+    ),
+]

@@ -1,3 +1,9 @@
-"""Placeholder: routes are being built."""
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("assessment/", views.assessment, name="assessment"),
+    path("monitoring/", views.monitoring, name="monitoring"),
+]

@@ -1,0 +1,148 @@
+"""Reads of the assessment results, already scoped: the page, the API and exit cases share them.
+
+:func:`assessment_summary` is *the* selector of the page and of
+``/api/areas/<code>/assessment/`` (ARCHITECTURE rule 5); :func:`exit_candidates` is the list
+exit cases are created from.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+
+from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS
+from fupin.areas.scope import scope_q, within_q
+from fupin.areas.selectors import access_area, children_in_scope
+
+from .models import (
+    CountyAssessment,
+    HouseholdAssessment,
+    MonitoredHousehold,
+    RuleSet,
+    VillageAssessment,
+)
+
+
+def household_results(user, code: str, year: int):
+    """The household results of ``year`` in area ``code`` as the user's scope sees them."""
+    access_area(user, code)
+    return (
+        HouseholdAssessment.objects.accessible_to(user)
+        .within(code)
+        .filter(year=year)
+        .select_related("household", "village", "rule_set")
+        .order_by("village_id", "household__number")
+    )
+
+
+def exit_candidates(user, code: str, year: int):
+    """Households in scope that meet the exit criteria of ``year``: exit cases start here."""
+    return household_results(user, code, year).filter(eligible=True)
+
+
+def village_results(user, code: str, year: int):
+    access_area(user, code)
+    return (
+        VillageAssessment.objects.accessible_to(user)
+        .within(code)
+        .filter(year=year)
+        .select_related("village", "rule_set")
+        .order_by("village_id")
+    )
+
+
+def county_results(user, code: str, year: int):
+    """Counties of area ``code`` (or the county containing it) in the user's scope."""
+    access_area(user, code)
+    qs = CountyAssessment.objects.accessible_to(user).filter(year=year)
+    qs = qs.within(code) if len(code) <= 6 else qs.filter(county_id=code[:6])
+    return qs.select_related("county", "rule_set", "county_check").order_by("county_id")
+
+
+def assessment_summary(user, code: str, year: int) -> dict:
+    """The figures of the page and the API: households, villages and counties of a year."""
+    households = household_results(user, code, year)
+    by_flag = {r["eligible"]: r["n"] for r in households.values("eligible").annotate(n=Count("id"))}
+    villages = village_results(user, code, year)
+    by_village = {
+        r["eligible"]: r["n"] for r in villages.values("eligible").annotate(n=Count("id"))
+    }
+    counties = [
+        {
+            "code": c.county_id,
+            "name": c.county.name,
+            "eligible": c.eligible,
+            "incidence": c.incidence,
+            "reasons": c.reasons,
+        }
+        for c in county_results(user, code, year)
+    ]
+    return {
+        "households_assessed": by_flag.get(True, 0) + by_flag.get(False, 0),
+        "households_eligible": by_flag.get(True, 0),
+        "households_not_eligible": by_flag.get(False, 0),
+        "villages_eligible": by_village.get(True, 0),
+        "villages_not_eligible": by_village.get(False, 0),
+        "counties": counties,
+    }
+
+
+def rule_versions(user, code: str, year: int) -> list[RuleSet]:
+    """The rule versions the stored results of ``year`` in ``code`` used (normally one)."""
+    ids = set(
+        household_results(user, code, year).values_list("rule_set_id", flat=True).distinct()
+    ) | set(village_results(user, code, year).values_list("rule_set_id", flat=True).distinct())
+    return list(RuleSet.objects.filter(pk__in=ids).order_by("version"))
+
+
+def child_summary(user, area, year: int) -> list[dict]:
+    """Per child area: households assessed / eligible, villages eligible / not."""
+    child_level = CHILD_LEVEL.get(area.level)
+    if child_level is None:
+        return []
+    digits = LEVEL_DIGITS[child_level]
+    households = {
+        r["prefix"]: r
+        for r in household_results(user, area.code, year)
+        .order_by()
+        .annotate(prefix=Substr("village_id", 1, digits))
+        .values("prefix")
+        .annotate(n=Count("id"), ok=Count("id", filter=Q(eligible=True)))
+    }
+    villages = {
+        r["prefix"]: r
+        for r in village_results(user, area.code, year)
+        .order_by()
+        .annotate(prefix=Substr("village_id", 1, digits))
+        .values("prefix")
+        .annotate(n=Count("id"), ok=Count("id", filter=Q(eligible=True)))
+    }
+    out = []
+    for child in children_in_scope(user, area):
+        h = households.get(child.code, {"n": 0, "ok": 0})
+        v = villages.get(child.code, {"n": 0, "ok": 0})
+        out.append(
+            {
+                "area": child,
+                "households_assessed": h["n"],
+                "households_eligible": h["ok"],
+                "households_not_eligible": h["n"] - h["ok"],
+                "villages_eligible": v["ok"],
+                "villages_not_eligible": v["n"] - v["ok"],
+            }
+        )
+    return out
+
+
+def monitored_households(user, code: str, *, year=None, kind=None, state=None):
+    access_area(user, code)
+    qs = MonitoredHousehold.objects.filter(scope_q(user, "village_id")).filter(
+        within_q("village_id", code)
+    )
+    if year:
+        qs = qs.filter(year=year)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if state:
+        qs = qs.filter(state=state)
+    return qs.select_related("household", "village").order_by("-year", "village_id", "household_id")

@@ -1,0 +1,127 @@
+"""The assessment page (everyone in scope reads; county office and above run it) and the
+monitoring list. Both read through :mod:`fupin.assessment.selectors`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fupin.accounts.models import Role
+from fupin.areas import selectors as area_selectors
+from fupin.areas.models import Level
+from fupin.areas.scope import scope_safe
+from fupin.core.clock import current_year
+
+from . import selectors, services
+from .models import MonitoredHousehold
+
+FIRST_YEAR = 2014
+PAGE_SIZE = 50
+RUN_ROLES = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
+MSG_DONE = "已完成 {year} 年评估：贫困户 {households} 户（达标 {households_eligible} 户），贫困村 {villages} 个（达标 {villages_eligible} 个）。"
+MSG_NOT_ALLOWED = "只有旗县扶贫办及以上可以运行评估。"
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or "")
+    except ValueError:
+        return current_year()
+    return year if FIRST_YEAR <= year <= current_year() + 1 else current_year()
+
+
+def _area(request):
+    code = (request.GET.get("area") or request.POST.get("area") or "").strip()
+    if code:
+        return area_selectors.access_area(request.user, code)
+    roots = area_selectors.user_root_areas(request.user)
+    if not roots:
+        return None
+    return roots[0]
+
+
+def can_run(user, area) -> bool:
+    return area.level != Level.VILLAGE and user.has_role_at(RUN_ROLES, area.code)
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def assessment(request):
+    area = _area(request)
+    year = _year(request)
+    if area is None:
+        return render(request, "assessment/assessment.html", {"area": None, "year": year})
+    if request.method == "POST":
+        if not can_run(request.user, area):
+            return HttpResponseForbidden(MSG_NOT_ALLOWED)
+        counts = services.assess(year=year, code=area.code)
+        messages.success(request, MSG_DONE.format(year=year, **counts))
+        return redirect(f"{reverse('assessment:assessment')}?area={area.code}&year={year}")
+    user = request.user
+    households = selectors.household_results(user, area.code, year)
+    eligible = Paginator(households.filter(eligible=True), PAGE_SIZE).get_page(
+        request.GET.get("ok_page")
+    )
+    not_eligible = Paginator(households.filter(eligible=False), PAGE_SIZE).get_page(
+        request.GET.get("no_page")
+    )
+    villages = Paginator(selectors.village_results(user, area.code, year), PAGE_SIZE).get_page(
+        request.GET.get("village_page")
+    )
+    return render(
+        request,
+        "assessment/assessment.html",
+        {
+            "area": area,
+            "year": year,
+            "years": list(range(FIRST_YEAR, current_year() + 1)),
+            "summary": selectors.assessment_summary(user, area.code, year),
+            "children": selectors.child_summary(user, area, year),
+            "eligible": eligible,
+            "not_eligible": not_eligible,
+            "villages": villages,
+            "counties": selectors.county_results(user, area.code, year),
+            "rule_sets": selectors.rule_versions(user, area.code, year),
+            "crumbs": area_selectors.breadcrumbs(user, area),
+            "can_run": can_run(user, area),
+        },
+    )
+
+
+@scope_safe
+@login_required
+@require_GET
+def monitoring(request):
+    area = _area(request)
+    kind = request.GET.get("kind") or ""
+    state = request.GET.get("state") or ""
+    kind = kind if kind in MonitoredHousehold.Kind.values else ""
+    state = state if state in MonitoredHousehold.State.values else ""
+    year = request.GET.get("year") or ""
+    year = _year(request) if year else None
+    rows = None
+    if area is not None:
+        qs = selectors.monitored_households(
+            request.user, area.code, year=year, kind=kind, state=state
+        )
+        rows = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "assessment/monitoring.html",
+        {
+            "area": area,
+            "rows": rows,
+            "year": year,
+            "kind": kind,
+            "state": state,
+            "years": list(range(FIRST_YEAR, current_year() + 1)),
+            "kinds": MonitoredHousehold.Kind.choices,
+            "states": MonitoredHousehold.State.choices,
+        },
+    )
