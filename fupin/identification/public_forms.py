@@ -62,9 +62,11 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, *args, cases, **kwargs):
         super().__init__(*args, **kwargs)
+        from .public_views import scrub
+
         self.cases = {case.pk: case for case in cases}
         self.fields["case"].choices = [("", _("请选择"))] + [
-            (case.pk, f"{case.applicant_name}（{case.village.name}）") for case in cases
+            (case.pk, f"{scrub(case.applicant_name)}（{case.village.name}）") for case in cases
         ]
 
     def clean_filer_name(self):

@@ -16,6 +16,7 @@ import datetime
 import hashlib
 import hmac
 import io
+import re
 
 from django.conf import settings
 from django.contrib import messages
@@ -43,6 +44,13 @@ PAGE_SIZE = 20
 LIMIT_PER_HOUR = 5
 LIMIT_PER_NOTICE_DAY = 20
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# An 18-character ID number (or a 15-digit old one) typed into free text (title, body, reason).
+ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
+
+
+def scrub(text: str) -> str:
+    """Mask any ID number a cadre typed into a published text."""
+    return ID_IN_TEXT.sub(lambda m: mask(m.group(1).upper()), text or "")
 
 
 # ---------------------------------------------------------------------------- notice facts
@@ -170,11 +178,11 @@ def notice_rows(notice: Notice, cases=None) -> list[NoticeRow]:
         rows.append(
             NoticeRow(
                 number=i,
-                name=case.applicant_name,
+                name=scrub(case.applicant_name),
                 id_masked=mask(number) if number else "",
                 village=case.village.name,
                 members=_members(case),
-                detail=_detail(case),
+                detail=scrub(_detail(case)),
                 cause=_cause(case),
             )
         )
@@ -188,6 +196,8 @@ def detail_heading(notice: Notice) -> str:
 def _context(notice: Notice, today: datetime.date, cases=None) -> dict:
     return {
         "notice": notice,
+        "title": scrub(notice.title),
+        "body": scrub(notice.body),
         "rows": notice_rows(notice, cases),
         "detail_heading": detail_heading(notice),
         "is_open": is_open(notice, today),
@@ -265,6 +275,7 @@ def notice_index(request):
     )
     for notice in page:
         notice.is_open = is_open(notice, today)
+        notice.public_title = scrub(notice.title)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -355,7 +366,7 @@ def notice_workbook(notice: Notice) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(notice.get_kind_display())
-    sheet.append([notice.title])
+    sheet.append([scrub(notice.title)])
     sheet["A1"].font = Font(bold=True, size=14)
     period = notice.published_on.isoformat()
     if notice.ends_on:

@@ -98,7 +98,9 @@ def data():
         actor=user,
         role="village_team",
     )
-    current = make_notice(user, [wang, li])
+    # A cadre typed an ID number into the notice's text: it is published masked.
+    typed = wang.application["members"][1]["id_number"]
+    current = make_notice(user, [wang, li], body=f"经民主评议，王秀兰户（{typed}）等纳入。")
     past = make_notice(
         user, [exit_case], period=PAST, case_kind=Case.Kind.EXIT, title="长发村脱贫退出公示"
     )
@@ -206,6 +208,8 @@ def test_notice_page_shows_the_published_facts_and_masked_ids(client, data):
     assert "2017年6月26日" in text and "2017年7月2日" in text
     assert "公示中，可提出异议" in text
     assert 'id="objection-form"' in text
+    typed = data["wang"].application["members"][1]["id_number"]
+    assert f"王秀兰户（{mask(typed)}）" in text
     head_id = data["wang"].application["members"][0]["id_number"]
     assert mask(head_id) in text
     assert head_id not in text
@@ -393,3 +397,25 @@ def test_objection_form_is_csrf_protected(data):
         REMOTE_ADDR=ADDRESS,
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_demo_notices_show_no_full_id_number(client):
+    """Acceptance: every notice of the (small) demo, as page, xlsx and PDF, masks ID numbers."""
+    from fupin.demo import services as demo_services
+    from tests.identification.test_notice_pdf import pdf_text, weasyprint_missing
+
+    demo_services.demo_build(seed=5, scale=0.005, password="demo-notices-pw-1")
+    notices = list(Notice.objects.filter(published_on__lte=datetime.date(2017, 6, 30)))
+    if not notices:
+        pytest.skip("the demo publishes no notices yet")
+    for notice in notices:
+        bodies = [
+            client.get(f"/notices/{notice.pk}/").content.decode(),
+            _xlsx_text(client.get(f"/notices/{notice.pk}/notice.xlsx").content),
+        ]
+        if not weasyprint_missing():
+            bodies.append(pdf_text(client.get(f"/notices/{notice.pk}/notice.pdf").content))
+        for body in bodies:
+            assert not FULL_ID.search(body), notice.title
+    assert not FULL_ID.search(client.get("/notices/?when=current").content.decode())
