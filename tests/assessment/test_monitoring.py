@@ -1,0 +1,116 @@
+"""Monitoring (防止返贫监测): flags by rule, idempotent, clearing after six months, the list."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from fupin.assessment.models import MonitoredHousehold
+from fupin.assessment.services import add_months, monitor
+from fupin.registry import codes
+from fupin.registry.models import IncomeRecord, Member
+from tests.factories import CHANGFA, HADANALA, make_household, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def add_income(household, year, per_capita, members=3):
+    IncomeRecord.objects.create(
+        household=household,
+        village_id=household.village_id,
+        year=year,
+        wage_income=Decimal(per_capita) * members,
+        members_count=members,
+    )
+
+
+def exited(village=CHANGFA, **kw):
+    return make_household(village, year=2016, status=codes.Status.EXITED, **kw)
+
+
+def test_unstable_and_sudden_flags_with_reasons():
+    unstable = exited()
+    add_income(unstable, 2016, 4000)  # < 1.5 × 2,952 = 4,428
+    stable = exited()
+    add_income(stable, 2016, 5000)
+    sudden = exited()
+    add_income(sudden, 2015, 8000)
+    add_income(sudden, 2016, 5000)  # −37.5 %
+    poor = make_household(year=2016)  # not exited: not a monitoring object by these rules
+    add_income(poor, 2016, 1000)
+    counts = monitor(year=2016)
+    assert counts["unstable"] == 1 and counts["sudden"] == 1 and counts["marginal"] == 0
+    flag = MonitoredHousehold.objects.get(household=unstable)
+    assert flag.kind == "unstable" and flag.state == "at_risk"
+    assert flag.flagged_on == datetime.date(2016, 12, 31)
+    assert flag.reasons == ["人均纯收入 4,000 元 < 监测线 4,428 元（贫困线 2,952 元 × 1.5）"]
+    drop = MonitoredHousehold.objects.get(household=sudden)
+    assert drop.kind == "sudden"
+    assert drop.reasons == ["人均纯收入由 8,000 元降至 5,000 元，降幅 37.50%"]
+    assert not MonitoredHousehold.objects.filter(household__in=[stable, poor]).exists()
+
+
+def test_idempotent_rerun():
+    household = exited()
+    add_income(household, 2016, 4000)
+
+    def rows():
+        return list(
+            MonitoredHousehold.objects.values_list(
+                "household_id", "kind", "year", "flagged_on", "reasons", "state", "cleared_on"
+            )
+        )
+
+    monitor(year=2016)
+    first = rows()
+    monitor(year=2016)
+    assert rows() == first and len(first) == 1
+
+
+def test_clearing_after_six_months_above_the_line(settings):
+    household = exited()
+    add_income(household, 2016, 4000)
+    add_income(household, 2017, 3500)  # > 3,335, the line of 2017
+    settings.FUPIN_AS_OF = "2017-06-29"
+    monitor(year=2016)
+    assert MonitoredHousehold.objects.get().state == "at_risk"
+    settings.FUPIN_AS_OF = "2017-06-30"
+    counts = monitor(year=2016)
+    flag = MonitoredHousehold.objects.get()
+    assert counts["cleared"] == 1 and flag.state == "cleared"
+    assert flag.cleared_on == datetime.date(2017, 6, 30)
+    assert flag.cleared_reason == "2017 年人均纯收入 3,500 元 > 贫困线 3,335 元，且三保障达标"
+
+
+def test_no_clearing_without_the_guarantees_or_the_income(settings):
+    uninsured = exited()
+    add_income(uninsured, 2016, 4000)
+    add_income(uninsured, 2017, 3500)
+    Member.objects.filter(household=uninsured).update(medical_insurance=False)
+    low = exited()
+    add_income(low, 2016, 4000)
+    add_income(low, 2017, 3000)
+    settings.FUPIN_AS_OF = "2018-01-01"
+    monitor(year=2016)
+    assert set(MonitoredHousehold.objects.values_list("state", flat=True)) == {"at_risk"}
+
+
+def test_add_months():
+    assert add_months(datetime.date(2016, 12, 31), 6) == datetime.date(2017, 6, 30)
+    assert add_months(datetime.date(2016, 8, 31), 6) == datetime.date(2017, 2, 28)
+
+
+def test_command_and_list_page_scoped(client, capsys):
+    mine = exited(head_name="监测户甲")
+    add_income(mine, 2016, 4000)
+    other = exited(HADANALA, head_name="监测户乙")
+    add_income(other, 2016, 4000)
+    call_command("monitor", "--year", "2016")
+    assert "脱贫不稳定户 2 户" in capsys.readouterr().out
+    client.force_login(make_user("village_team", CHANGFA))
+    page = client.get("/monitoring/?kind=unstable&year=2016").content.decode()
+    assert mine.number in page and other.number not in page
+    assert "监测线 4,428 元" in page
+    assert mine.number not in client.get("/monitoring/?state=cleared").content.decode()
+    assert client.get(f"/monitoring/?area={HADANALA}").status_code == 404
