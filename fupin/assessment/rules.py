@@ -68,7 +68,8 @@ def income_reason(income, line) -> str:
 
 
 def sql_literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+    # '%' doubled: the SQL goes through the driver's parameter formatting (%s placeholders).
+    return "'" + text.replace("'", "''").replace("%", "%%") + "'"
 
 
 def sql_format(template: str, **expressions: str) -> str:
@@ -90,12 +91,12 @@ def sql_yuan(expr: str, vendor: str) -> str:
     sign = f"CASE WHEN ({expr}) < 0 THEN '-' ELSE '' END"
     if vendor == "postgresql":
         whole = f"to_char(trunc({a}), 'FM999,999,999,990')"
-        cents = f"(round({a} * 100)::bigint % 100)"
+        cents = f"(round({a} * 100)::bigint %% 100)"
         frac = f"CASE WHEN {cents} = 0 THEN '' ELSE '.' || lpad({cents}::text, 2, '0') END"
     else:
-        whole = f"printf('%,d', CAST({a} AS INTEGER))"
-        cents = f"(CAST(ROUND({a} * 100) AS INTEGER) % 100)"
-        frac = f"CASE WHEN {cents} = 0 THEN '' ELSE printf('.%02d', {cents}) END"
+        whole = f"printf('%%,d', CAST({a} AS INTEGER))"
+        cents = f"(CAST(ROUND({a} * 100) AS INTEGER) %% 100)"
+        frac = f"CASE WHEN {cents} = 0 THEN '' ELSE printf('.%%02d', {cents}) END"
     return f"{sign} || {whole} || {frac}"
 
 

@@ -428,7 +428,7 @@ def monitor_sql(year: int, code: str, rule_set: RuleSet) -> list[tuple[str, list
     if vendor == "postgresql":
         share_text = f"to_char({drop}, 'FM990.00')"
     else:
-        share_text = f"printf('%.2f', {drop})"
+        share_text = f"printf('%%.2f', {drop})"
     sudden_reason = rules.sql_format(
         rules.MSG_SUDDEN,
         previous=yuan(_per_capita("q")),
