@@ -66,7 +66,52 @@ def changfa():
         year=2017,
         file="imports/changfa.xlsx",
     )
-    return {"household": household, "member": member, "job": job}
+    return {"household": household, "member": member, "job": job, **_changfa_cases(household)}
+
+
+def _changfa_cases(household):
+    """An exit case of 长发村's household, with an open objection, and 扎赉特旗's round."""
+    import datetime
+
+    from fupin.identification.models import AdjustmentRound, Case, Notice, Objection
+
+    county = make_user("county_office", CHANGFA[:6])
+    adjustment_round = AdjustmentRound.objects.create(
+        county_id=CHANGFA[:6], year=2017, opened_on=datetime.date(2017, 3, 1), opened_by=county
+    )
+    case = Case.objects.create(
+        kind=Case.Kind.EXIT,
+        village_id=CHANGFA,
+        year=2017,
+        adjustment_round=adjustment_round,
+        household=household,
+        applicant_name=household.head_name,
+        state="notice",
+        created_by=county,
+        created_on=datetime.date(2017, 6, 1),
+    )
+    # A pk no public-notice route of the walk fills in (those routes get 404 by design).
+    notice = Notice.objects.create(
+        pk=10**6,
+        kind=Notice.Kind.NOTICE,
+        level=Notice.Level.VILLAGE,
+        case_kind=Case.Kind.EXIT,
+        area_id=CHANGFA,
+        title="长发村公示",
+        published_on=datetime.date(2017, 6, 28),
+        ends_on=datetime.date(2017, 7, 4),
+        created_by=county,
+    )
+    notice.cases.add(case)
+    objection = Objection.objects.create(
+        notice=notice,
+        case=case,
+        village_id=CHANGFA,
+        filer_name="村民",
+        filer_contact="13800000000",
+        text=household.head_name,
+    )
+    return {"case": case, "objection": objection, "round": adjustment_round}
 
 
 def _fill(route: str, objects) -> str | None:
@@ -83,6 +128,12 @@ def _fill(route: str, objects) -> str | None:
                 return str(household.pk)
             if "member" in before:
                 return str(member.pk)
+            if "objection" in before:
+                return str(objects["objection"].pk)
+            if "cases/" in before:
+                return str(objects["case"].pk)
+            if "rounds/" in before:
+                return str(objects["round"].pk)
             if "import" in before:
                 return str(job.pk)
             if "household" in before:
@@ -223,3 +274,6 @@ def test_the_same_walk_as_the_owner_does_see_changfa(client, changfa):
     household = changfa["household"]
     assert household.number in client.get(f"/households/{household.pk}/").content.decode()
     assert household.number in client.get(f"/households/?q={household.number}").content.decode()
+    case_page = client.get(f"/cases/{changfa['case'].pk}/").content.decode()
+    assert household.head_name in case_page
+    assert household.head_name in client.get("/cases/").content.decode()

@@ -1,0 +1,71 @@
+"""Reads of cases and rounds, always through the user's scope."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from .models import AdjustmentRound, Case, Objection
+
+CASE_NOT_FOUND = "案件不存在或不在您的权限范围内"
+ROUND_NOT_FOUND = "动态调整不存在或不在您的权限范围内"
+OBJECTION_NOT_FOUND = "异议不存在或不在您的权限范围内"
+
+
+def access_case(user, pk) -> Case:
+    """Return a case the user may see; missing and forbidden are the same 404."""
+    case = Case.objects.accessible_to(user).select_related("village").filter(pk=pk).first()
+    if case is None:
+        raise Http404(CASE_NOT_FOUND)
+    return case
+
+
+def access_objection(user, pk) -> Objection:
+    objection = (
+        Objection.objects.accessible_to(user).select_related("case", "notice").filter(pk=pk).first()
+    )
+    if objection is None:
+        raise Http404(OBJECTION_NOT_FOUND)
+    return objection
+
+
+def access_round(user, pk) -> AdjustmentRound:
+    found = AdjustmentRound.objects.accessible_to(user).select_related("county").filter(pk=pk)
+    adjustment_round = found.first()
+    if adjustment_round is None:
+        raise Http404(ROUND_NOT_FOUND)
+    return adjustment_round
+
+
+def case_list(user, *, kind: str = "", state: str = "", year: int | None = None, outcome=None):
+    """Return the cases in the user's scope, newest first, filtered."""
+    cases = Case.objects.accessible_to(user).select_related("village")
+    if kind:
+        cases = cases.filter(kind=kind)
+    if state:
+        cases = cases.filter(state=state)
+    if year:
+        cases = cases.filter(year=year)
+    if outcome is not None:
+        cases = cases.filter(outcome=outcome)
+    return cases.order_by("-created_on", "-pk")
+
+
+def case_steps(case: Case):
+    return case.steps.select_related("actor").order_by("created_at", "pk")
+
+
+def round_list(user):
+    return (
+        AdjustmentRound.objects.accessible_to(user)
+        .select_related("county")
+        .order_by("-year", "county_id")
+    )
+
+
+def round_summary(adjustment_round: AdjustmentRound) -> list[dict]:
+    """Return the round's cases counted by kind and outcome."""
+    from django.db.models import Count
+
+    return list(
+        adjustment_round.cases.values("kind", "outcome").annotate(n=Count("pk")).order_by("kind")
+    )

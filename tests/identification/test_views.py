@@ -1,0 +1,87 @@
+"""Case pages: the chain through the browser forms, the scope, only the owner's action."""
+
+import pytest
+
+from fupin.identification.models import Case
+from tests.factories import CHANGFA, HADANALA, make_user
+
+from .helpers import MEETING, new_case, users
+
+pytestmark = pytest.mark.django_db
+
+
+def member_rows(app):
+    data = {"m-TOTAL_FORMS": str(len(app["members"])), "m-INITIAL_FORMS": "0"}
+    data["m-MAX_NUM_FORMS"] = "1000"
+    for i, m in enumerate(app["members"]):
+        for field in ("name", "id_number", "relation", "ethnicity", "education"):
+            data[f"m-{i}-{field}"] = m[field]
+        data.update(
+            {
+                f"m-{i}-school_status": m["school_status"],
+                f"m-{i}-health": m["health"],
+                f"m-{i}-labour": m["labour"],
+                f"m-{i}-migrant_months": m["migrant_months"],
+                f"m-{i}-medical_insurance": "on",
+            }
+        )
+    return data
+
+
+def test_application_form_files_a_case(client):
+    from .helpers import application
+
+    u = users()
+    client.force_login(u["village"])
+    assert client.get("/cases/new/").status_code == 200
+    app = application()
+    data = {
+        "village": CHANGFA,
+        "year": 2017,
+        "attribute": "general",
+        "main_cause": "illness",
+        "safe_water": "on",
+        **member_rows(app),
+    }
+    response = client.post("/cases/new/", data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    case = Case.objects.get()
+    assert case.applicant_name == "乌力吉·巴特尔"
+    assert len(case.application["members"]) == 2
+
+
+def test_case_page_shows_the_action_to_its_owner_only(client, settings):
+    u = users()
+    case = new_case(u["village"])
+    client.force_login(u["village"])
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="next-action"' in page
+    response = client.post(f"/cases/{case.pk}/act/", {"decision": "approve", **MEETING})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "democratic_review"
+    client.force_login(u["township"])
+    assert 'id="next-action"' not in client.get(f"/cases/{case.pk}/").content.decode()
+    assert client.post(f"/cases/{case.pk}/act/", {"decision": "approve"}).status_code == 403
+
+
+def test_another_villages_user_gets_404(client):
+    u = users()
+    case = new_case(u["village"])
+    client.force_login(make_user("village_team", HADANALA))
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
+    assert client.post(f"/cases/{case.pk}/act/", {"decision": "approve"}).status_code == 404
+    assert client.get(f"/cases/{case.pk + 1000}/").status_code == 404
+    assert case.applicant_name not in client.get("/cases/").content.decode()
+
+
+def test_list_filters_and_rounds_page(client):
+    u = users()
+    new_case(u["village"])
+    client.force_login(u["county"])
+    assert "乌力吉·巴特尔" in client.get("/cases/?kind=identification&year=2017").content.decode()
+    assert "乌力吉·巴特尔" not in client.get("/cases/?kind=exit").content.decode()
+    response = client.post("/rounds/", {"county": "152223", "year": 2017})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "乌力吉·巴特尔" in page
