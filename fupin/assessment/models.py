@@ -108,15 +108,29 @@ class HouseholdAssessment(models.Model):
 
     scope_field = "village_id"
 
+    # Indexes: the unique (household, year) and (year, village, eligible) serve every read;
+    # the foreign keys get no index of their own (fewer indexes to maintain per bulk insert).
     household = models.ForeignKey(
-        "registry.Household", verbose_name=_("户"), on_delete=models.CASCADE, related_name="+"
+        "registry.Household",
+        verbose_name=_("户"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     village = models.ForeignKey(
-        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.CASCADE, related_name="+"
+        "areas.Area",
+        verbose_name=_("嘎查村"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     rule_set = models.ForeignKey(
-        RuleSet, verbose_name=_("规则版本"), on_delete=models.PROTECT, related_name="+"
+        RuleSet,
+        verbose_name=_("规则版本"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     line = models.ForeignKey(
         PovertyLine,
@@ -124,6 +138,7 @@ class HouseholdAssessment(models.Model):
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     line_amount = models.DecimalField(_("贫困线（元）"), max_digits=10, decimal_places=2, null=True)
     members_count = models.PositiveSmallIntegerField(_("家庭人口"), default=0)
