@@ -124,6 +124,12 @@ class Case(models.Model):
     def is_open(self) -> bool:
         return self.outcome == self.Outcome.OPEN
 
+    @property
+    def state_label(self) -> str:
+        from .workflow import label
+
+        return label(self.kind, self.state)
+
 
 class CaseStep(models.Model):
     """One move of a case: the step reached, by whom, when, with which decision and why."""

@@ -156,7 +156,7 @@ def case_detail(request, pk):
         "identification/case_detail.html",
         {
             "case": case,
-            "steps": selectors.case_steps(case),
+            "steps": [(s, workflow.label(case.kind, s.step)) for s in selectors.case_steps(case)],
             "chain": [(i, s, i <= reached) for i, s in enumerate(chain)],
             "next_step": workflow.next_step(case.kind, case.state) if case.is_open else None,
             "action": step,
