@@ -7,6 +7,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from fupin.assessment.models import MonitoredHousehold
+from fupin.assessment.selectors import monitored_households
 from fupin.core.clock import current_year
 
 from . import selectors
@@ -57,6 +59,9 @@ def overview(request, code):
             "crumbs": selectors.breadcrumbs(request.user, area),
             "child_is_village": CHILD_LEVEL.get(area.level) == Level.VILLAGE,
             "is_village": area.level == Level.VILLAGE,
+            "at_risk": monitored_households(
+                request.user, area.code, state=MonitoredHousehold.State.AT_RISK
+            ).count(),
         },
     )
 

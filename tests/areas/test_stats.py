@@ -120,3 +120,22 @@ def test_county_boundaries_are_served(client):
     assert {f["properties"]["code"] for f in data["features"]} == {
         "152201", "152202", "152221", "152222", "152223", "152224"
     }  # fmt: skip
+
+
+def test_overview_warns_of_households_at_risk_of_relapse(client):
+    import datetime
+
+    from fupin.assessment.models import MonitoredHousehold, RuleSet
+
+    household = make_household(CHANGFA, members=2, year=2016, status=Status.EXITED)
+    MonitoredHousehold.objects.create(
+        household=household, village_id=CHANGFA, kind=MonitoredHousehold.Kind.UNSTABLE,
+        year=2016, flagged_on=datetime.date(2017, 3, 1), rule_set=RuleSet.current(),
+        reasons=["人均纯收入低于贫困线的1.5倍"],
+    )  # fmt: skip
+    client.force_login(make_user("county_office", ZHALAITE))
+    response = client.get(f"/areas/{ZHALAITE}/")
+    assert response.context["at_risk"] == 1
+    assert "monitoring-alert" in response.content.decode()
+    client.force_login(make_user("county_office", "152201"))
+    assert client.get("/areas/152201/").context["at_risk"] == 0
