@@ -28,6 +28,7 @@ from fupin.core.clock import set_as_of
 from fupin.registry import codes, rollups
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
+from . import cases as demo_cases
 from . import users as demo_users
 from .generator import (
     AS_OF,
@@ -60,6 +61,7 @@ class BuildResult:
     history_rows: int
     villages: int
     targets: dict
+    cases: object = None  # fupin.demo.cases.CasesResult
 
 
 def ensure_areas() -> bool:
@@ -108,7 +110,9 @@ def _wipe(model, queryset, seen: frozenset) -> None:
 @transaction.atomic
 def demo_reset() -> None:
     """Delete the registry (households, members, income, status, their history, anything
-    that points at them), the league's rural population and the demo users."""
+    that points at them), the league's rural population and the demo users; first the
+    cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
+    demo_cases.demo_cases_reset()
     for model in REGISTRY_MODELS:
         history = model.history.model
         history._base_manager.all()._raw_delete(history._base_manager.db)
@@ -396,5 +400,7 @@ def demo_build(
         progress(f"已生成：{len(data.households)} 户，{len(data.villages)} 个嘎查村")
     result = demo_write(data, progress=progress)
     demo_users.demo_users_create(password=password)
+    set_as_of(AS_OF)
+    result.cases = demo_cases.demo_cases(seed=seed, progress=progress)
     set_as_of(AS_OF)
     return result

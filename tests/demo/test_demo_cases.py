@@ -1,0 +1,174 @@
+"""The demo's cases at a small scale: consistent with the registry, every state, notices in
+their period, open objections, no full ID number on a public page, deterministic."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.db import transaction
+
+from fupin.accounts.models import User
+from fupin.areas.models import Area
+from fupin.areas.scope import prefixes_q
+from fupin.areas.selectors import area_stats
+from fupin.assessment.models import MonitoredHousehold
+from fupin.demo import services, users
+from fupin.identification import services as case_services
+from fupin.identification import workflow
+from fupin.identification.models import AdjustmentRound, Case, CaseStep, Notice, Objection
+
+SCALE = 0.02
+SEED = 7
+AS_OF = datetime.date(2017, 6, 30)
+FULL_ID = re.compile(r"\d{17}[\dXx]")
+
+
+def _snapshot() -> dict:
+    return {
+        "cases": list(
+            Case.objects.order_by("pk").values_list(
+                "kind", "village_id", "year", "state", "outcome", "applicant_name", "created_on"
+            )
+        ),
+        "steps": list(
+            CaseStep.objects.order_by("pk").values_list("step", "acted_on", "role", "record")
+        ),
+        "notices": list(
+            Notice.objects.order_by("pk").values_list("title", "published_on", "ends_on")
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = services.demo_build(seed=SEED, scale=SCALE, password="demo-cases-pw-1")
+        snapshot = _snapshot()
+        yield result, snapshot
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def admin(demo, db):
+    return User.objects.get(username=users.ADMIN)
+
+
+def test_completed_exit_cases_equal_the_registry_exits(admin):
+    for year in (2014, 2015, 2016):
+        stats = area_stats(admin, "1522", year)
+        cases = Case.objects.filter(kind=Case.Kind.EXIT, year=year, outcome=Case.Outcome.COMPLETED)
+        assert stats["exited_households"] > 0
+        assert cases.count() == stats["exited_households"], year
+        county = area_stats(admin, "152223", year)["exited_households"]
+        assert cases.filter(village_id__in=_villages("152223")).count() == county
+
+
+def _villages(prefix):
+    return Area.objects.filter(prefixes_q("code", (prefix,))).values("code")
+
+
+def test_completed_identifications_equal_the_registry(admin):
+    for year in (2014, 2015, 2016):
+        stats = area_stats(admin, "1522", year)
+        cases = Case.objects.filter(
+            kind=Case.Kind.IDENTIFICATION, year=year, outcome=Case.Outcome.COMPLETED
+        )
+        assert cases.count() == stats["identified_households"], year
+
+
+def test_completed_cases_have_every_step_and_their_notices(demo, db):
+    case = (
+        Case.objects.filter(kind=Case.Kind.EXIT, year=2016, outcome=Case.Outcome.COMPLETED)
+        .order_by("pk")
+        .first()
+    )
+    steps = list(case.steps.order_by("pk"))
+    assert [s.step for s in steps] == [s.name for s in workflow.steps(Case.Kind.EXIT)]
+    assert all(s.acted_on.year == 2016 for s in steps)
+    assert [s.acted_on for s in steps] == sorted(s.acted_on for s in steps)
+    meeting = steps[1].record
+    assert meeting["votes_for"] > meeting["votes_against"]
+    assert meeting["votes_for"] + meeting["votes_against"] <= meeting["representatives"]
+    assert meeting["representatives"] <= meeting["attendees"]
+    assert steps[3].record["signed_by"] == case.applicant_name
+    levels = set(case.notices.values_list("level", flat=True))
+    assert levels == {Notice.Level.VILLAGE, Notice.Level.COUNTY}
+    # one village notice per village and year, one announcement per county and year
+    village_notice = case.notices.get(level=Notice.Level.VILLAGE)
+    assert (
+        village_notice.cases.count()
+        == Case.objects.filter(kind=Case.Kind.EXIT, year=2016, village_id=case.village_id).count()
+    )
+    assert village_notice.ends_on < steps[5].acted_on  # announced after the period
+    ident = Case.objects.filter(kind=Case.Kind.IDENTIFICATION, year=2015).first()
+    assert [s.step for s in ident.steps.order_by("pk")] == [
+        s.name for s in workflow.steps(Case.Kind.IDENTIFICATION)
+    ]
+    assert ident.household.identified_year == 2015
+    assert ident.application["members"]
+
+
+def test_changfa_has_its_exits_and_work_in_progress(demo, db):
+    changfa = users.CHANGFA
+    exits = Case.objects.filter(village_id=changfa, kind=Case.Kind.EXIT)
+    assert set(exits.values_list("year", flat=True)) >= {2015, 2016}
+    assert Case.objects.filter(village_id=changfa, year=2017, outcome=Case.Outcome.OPEN).exists()
+    village_user = User.objects.get(username=f"village_team-{changfa}")
+    mine = [
+        c
+        for c in Case.objects.filter(village_id=changfa, outcome=Case.Outcome.OPEN)
+        if case_services.next_action(village_user, c)
+    ]
+    assert mine
+
+
+def test_every_open_state_of_both_chains(demo, db):
+    open_cases = Case.objects.filter(outcome=Case.Outcome.OPEN, year=2017)
+    for kind in (Case.Kind.IDENTIFICATION, Case.Kind.EXIT):
+        wanted = {s.name for s in workflow.steps(kind) if not s.final}
+        assert set(open_cases.filter(kind=kind).values_list("state", flat=True)) == wanted
+    assert len(set(open_cases.values_list("village_id", flat=True))) >= 2
+    rounds = AdjustmentRound.objects.filter(year=2017)
+    assert rounds.count() == 6 and all(r.is_open for r in rounds)
+    assert not open_cases.filter(adjustment_round__isnull=True).exists()
+    rejected = Case.objects.filter(outcome=Case.Outcome.REJECTED)
+    assert rejected.count() >= 3 and all(r.outcome_reason for r in rejected)
+
+
+def test_notices_in_period_and_open_objections(demo, db):
+    current = Notice.objects.filter(published_on__lte=AS_OF, ends_on__gte=AS_OF)
+    assert current.count() >= 3
+    assert all(n.published_on >= datetime.date(2017, 6, 26) for n in current)
+    objections = Objection.objects.filter(state=Objection.State.OPEN)
+    assert objections.count() >= 2
+    assert all(o.case.paused for o in objections)
+    kinds = {o.case.kind for o in objections}
+    assert kinds == {Case.Kind.IDENTIFICATION, Case.Kind.EXIT}
+
+
+def test_monitoring_flags_2016(demo, db):
+    assert MonitoredHousehold.objects.filter(year=2016).exists()
+
+
+def test_public_notice_pages_show_no_full_id_number(demo, client):
+    notices = list(Notice.objects.all())
+    assert len(notices) > 20
+    for notice in notices:
+        response = client.get(f"/notices/{notice.pk}/")
+        assert response.status_code == 200
+        assert not FULL_ID.search(response.content.decode()), notice.title
+
+
+def test_deterministic(demo, db):
+    _result, snapshot = demo
+    with transaction.atomic():
+        services.demo_reset()
+        assert not Case.objects.exists() and not Notice.objects.exists()
+        services.demo_build(seed=SEED, scale=SCALE, password="demo-cases-pw-1")
+        again = _snapshot()
+        transaction.set_rollback(True)
+    assert again["notices"] == snapshot["notices"]
+    assert again["cases"] == snapshot["cases"]
+    assert [s[:3] for s in again["steps"]] == [s[:3] for s in snapshot["steps"]]
