@@ -71,18 +71,22 @@ class ApplicationForm(_Bootstrap, forms.Form):
         }
 
 
+# Required selects start blank, so the formset's untouched extra rows count as unchanged.
+BLANK = [("", "—")]
+
+
 class MemberRowForm(_Bootstrap, forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     id_number = forms.CharField(label=_("证件号码"), max_length=18)
-    relation = forms.ChoiceField(label=_("与户主关系"), choices=codes.Relation.choices)
-    ethnicity = forms.ChoiceField(label=_("民族"), choices=codes.Ethnicity.choices)
+    relation = forms.ChoiceField(label=_("与户主关系"), choices=BLANK + codes.Relation.choices)
+    ethnicity = forms.ChoiceField(label=_("民族"), choices=BLANK + codes.Ethnicity.choices)
     education = forms.ChoiceField(
         label=_("文化程度"), choices=[("", "—")] + codes.Education.choices, required=False
     )
     school_status = forms.ChoiceField(
         label=_("在校生状况"), choices=[("", "—")] + codes.SchoolStatus.choices, required=False
     )
-    health = forms.ChoiceField(label=_("健康状况"), choices=codes.Health.choices)
+    health = forms.ChoiceField(label=_("健康状况"), choices=BLANK + codes.Health.choices)
     labour = forms.ChoiceField(
         label=_("劳动技能"), choices=[("", "—")] + codes.Labour.choices, required=False
     )

@@ -50,6 +50,41 @@ def test_application_form_files_a_case(client):
     assert len(case.application["members"]) == 2
 
 
+def test_untouched_extra_member_rows_are_ignored(client):
+    """The page offers blank member rows; left blank, as a browser submits them, they are
+    not members (the required selects start empty)."""
+    from .helpers import application
+
+    client.force_login(users()["village"])
+    app = application()
+    data = {
+        "village": CHANGFA, "year": 2017, "attribute": "general", "main_cause": "illness",
+        "safe_water": "on", **member_rows(app),
+    }  # fmt: skip
+    from django import forms
+
+    from fupin.identification.forms import MemberFormSet
+
+    extra = len(app["members"])
+    data["m-TOTAL_FORMS"] = str(extra + 2)
+    blank = MemberFormSet(prefix="m").empty_form
+    for i in (extra, extra + 1):  # what a browser sends for an untouched row
+        for name, field in blank.fields.items():
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.MultipleChoiceField
+            ):
+                value = str(field.choices[0][0])  # a select submits its first option
+            elif isinstance(field, forms.BooleanField):
+                value = "on" if field.initial else ""
+            else:
+                value = "" if field.initial is None else str(field.initial)
+            if value:
+                data[f"m-{i}-{name}"] = value
+    response = client.post("/cases/new/", data)
+    assert response.status_code == 302, response.content.decode()[-1500:]
+    assert len(Case.objects.get().application["members"]) == extra
+
+
 def test_case_page_shows_the_action_to_its_owner_only(client, settings):
     u = users()
     case = new_case(u["village"])
