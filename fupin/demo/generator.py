@@ -445,7 +445,9 @@ def _school(rng: random.Random, person: PersonSpec) -> None:
     elif age <= 15:
         grade = (SchoolStatus.GRADE7, SchoolStatus.GRADE8, SchoolStatus.GRADE9)[age - 13]
         person.school_status, person.education = grade, Education.JUNIOR
-    elif age <= 18 and rng.random() < 0.75:
+    # 16–17-year-olds were of compulsory-school age in the years before 2017, and school status
+    # is kept as it stands now: keep them in school (控辍保学) so past years assess rightly.
+    elif age <= 17 or (age == 18 and rng.random() < 0.75):
         senior = rng.random() < 0.65
         grades = (
             (SchoolStatus.SENIOR1, SchoolStatus.SENIOR2, SchoolStatus.SENIOR3)
@@ -879,7 +881,9 @@ def _finish(rng: random.Random, h: HouseholdSpec) -> None:
         else:
             ratio = max(1.08, ratio * rng.uniform(1.0, 1.25))
         h.incomes[year] = _income(rng, h, year, ratio)
-    if h.statuses[2017] in codes.EXITED_STATUSES:
+    # A household that ever exited met the guarantees then; the registry keeps their current
+    # value only, so they hold now too (a relapse here is a fall in income, not in housing).
+    if any(status in codes.EXITED_STATUSES for status in h.statuses.values()):
         h.dangerous_housing = False
         h.safe_water = True
         for person in h.members:

@@ -172,3 +172,31 @@ def test_deterministic(demo, db):
     assert again["notices"] == snapshot["notices"]
     assert again["cases"] == snapshot["cases"]
     assert [s[:3] for s in again["steps"]] == [s[:3] for s in snapshot["steps"]]
+
+
+def test_the_assessment_finds_exactly_the_households_that_exited(admin):
+    """DOMAIN §3.3 applied to the demo: the yearly assessment's eligible households of
+    2015 and 2016 are the households the registry shows exiting in that year."""
+    from fupin.assessment.models import HouseholdAssessment
+    from fupin.assessment.services import assess
+    from fupin.registry import codes
+    from fupin.registry.models import StatusRecord
+
+    for year in (2015, 2016):
+        assess(year=year)
+        eligible = set(
+            HouseholdAssessment.objects.filter(year=year, eligible=True).values_list(
+                "household_id", flat=True
+            )
+        )
+        before = StatusRecord.objects.filter(year=year - 1, status__in=codes.POOR_STATUSES)
+        exited = set(
+            StatusRecord.objects.filter(
+                year=year,
+                status__in=codes.EXITED_STATUSES,
+                household_id__in=before.values("household_id"),
+            ).values_list("household_id", flat=True)
+        )
+        missing = HouseholdAssessment.objects.filter(year=year, household_id__in=exited - eligible)
+        assert eligible == exited, [(r.household_id, r.reasons) for r in missing]
+        assert len(eligible) == area_stats(admin, "1522", year)["exited_households"]
