@@ -20,7 +20,7 @@ Design (every list, count, chart, export, dropdown, API response and admin page 
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseForbidden
@@ -163,9 +163,27 @@ def public_class(cls):
 
 
 class ScopedModelAdmin(admin.ModelAdmin):
-    """Admin whose list, detail, autocomplete and deletions all read through the scope."""
+    """Admin whose list, detail, autocomplete and deletions all read through the scope, whose
+    area dropdowns offer only areas in scope, and which refuses to save a row outside it."""
 
     scope_field = "village_id"
+    # An area foreign key named like a level offers only areas of that level.
+    AREA_FIELD_LEVELS = {"county": "county", "township": "township", "village": "village"}
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(scope_q(request.user, self.scope_field))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from .models import Area
+
+        if db_field.related_model is Area and db_field.name not in self.raw_id_fields:
+            areas = Area.objects.filter(scope_q(request.user, "code"))
+            level = self.AREA_FIELD_LEVELS.get(db_field.name)
+            kwargs["queryset"] = areas.filter(level=level) if level else areas
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        code = getattr(obj, self.scope_field, None) or ""
+        if not user_can_see_code(request.user, code):
+            raise PermissionDenied("该记录不在您的权限范围内")
+        super().save_model(request, obj, form, change)

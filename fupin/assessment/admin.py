@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from fupin.accounts.models import Role
 from fupin.areas.scope import ScopedModelAdmin
 
 from .models import (
@@ -15,14 +16,27 @@ from .models import (
 )
 
 
+class LeagueRulesAdmin(admin.ModelAdmin):
+    """Reference data of the whole league: changed by the league headquarters only."""
+
+    def _league(self, request) -> bool:
+        return request.user.has_role_anywhere({Role.LEAGUE_HQ})
+
+    def has_add_permission(self, request):
+        return self._league(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._league(request) and super().has_change_permission(request, obj)
+
+
 @admin.register(PovertyLine)
-class PovertyLineAdmin(admin.ModelAdmin):
+class PovertyLineAdmin(LeagueRulesAdmin):
     list_display = ("year", "standard", "amount", "source")
     list_filter = ("standard",)
 
 
 @admin.register(RuleSet)
-class RuleSetAdmin(admin.ModelAdmin):
+class RuleSetAdmin(LeagueRulesAdmin):
     """A rule set is never edited in place: saving a change stores a new version."""
 
     list_display = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Permission
 from django.db import transaction
 
 from fupin.accounts.models import Role, RoleAssignment, User
@@ -85,7 +86,31 @@ def demo_users_create(*, password: str) -> list[User]:
     RoleAssignment.objects.bulk_create(
         [RoleAssignment(user=users[u.username], role=u.role, area_id=u.area) for u in DEMO_USERS]
     )
+    _grant_admin_pages(users)
     return list(users.values())
+
+
+# The admin pages a role works in: the league edits poverty lines and rule versions,
+# supervisors enter their sample checks and surveys (both scoped in the admin itself).
+ADMIN_PAGES = {
+    Role.LEAGUE_HQ: ("povertyline", "ruleset"),
+    Role.SUPERVISOR: ("countycheck",),
+}
+
+
+def _grant_admin_pages(users: dict) -> None:
+    for spec in DEMO_USERS:
+        models_ = ADMIN_PAGES.get(spec.role)
+        if not models_:
+            continue
+        user = users[spec.username]
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+        user.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="assessment", content_type__model__in=models_
+            )
+        )
 
 
 def demo_users_set_password(password: str) -> int:
