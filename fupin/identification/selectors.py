@@ -69,3 +69,42 @@ def round_summary(adjustment_round: AdjustmentRound) -> list[dict]:
     return list(
         adjustment_round.cases.values("kind", "outcome").annotate(n=Count("pk")).order_by("kind")
     )
+
+
+def application_display(case: Case) -> dict | None:
+    """Return the household applied for with its code values as labels (for the case page)."""
+    from fupin.registry import codes
+
+    application = case.application or {}
+    if not application.get("members"):
+        return None
+    house = application.get("household", {})
+
+    def label(choices, value):
+        return dict(choices.choices).get(value, value or "")
+
+    household = {
+        "attribute": label(codes.Attribute, house.get("attribute")),
+        "causes": "、".join(
+            str(label(codes.Cause, c))
+            for c in [house.get("main_cause"), *house.get("other_causes", [])]
+            if c
+        ),
+        "dangerous_housing": house.get("dangerous_housing"),
+        "safe_water": house.get("safe_water"),
+        "phone": house.get("phone", ""),
+    }
+    members = [
+        {
+            "name": m.get("name", ""),
+            "id_number": m.get("id_number", ""),
+            "relation": label(codes.Relation, m.get("relation")),
+            "ethnicity": label(codes.Ethnicity, m.get("ethnicity")),
+            "school_status": label(codes.SchoolStatus, m.get("school_status")),
+            "health": label(codes.Health, m.get("health")),
+            "labour": label(codes.Labour, m.get("labour")),
+            "medical_insurance": m.get("medical_insurance"),
+        }
+        for m in application["members"]
+    ]
+    return {"household": household, "members": members}

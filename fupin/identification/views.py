@@ -165,6 +165,7 @@ def case_detail(request, pk):
             "answer_form": ObjectionAnswerForm() if can_answer else None,
             "notices": case.notices.all(),
             "state_label": workflow.label(case.kind, case.state),
+            "applied": selectors.application_display(case),
         },
     )
 

@@ -120,3 +120,16 @@ def test_list_filters_and_rounds_page(client):
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "乌力吉·巴特尔" in page
+
+
+def test_the_case_page_shows_the_household_applied_for(client):
+    u = users()
+    case = new_case(u["village"])
+    client.force_login(u["village"])
+    response = client.get(f"/cases/{case.pk}/")
+    applied = response.context["applied"]
+    assert [m["name"] for m in applied["members"]] == [
+        m["name"] for m in case.application["members"]
+    ]
+    assert applied["members"][0]["relation"] == "户主"
+    assert 'id="applied-members"' in response.content.decode()
