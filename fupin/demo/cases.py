@@ -86,8 +86,10 @@ VERIFICATION = (
 )
 SPOT_CHECK = "乡镇抽查{checked}户，入户核实收入、住房和家庭成员情况，与申请一致。"
 COUNTY_OPINION = "经旗县扶贫开发领导小组审定，同意{count}户纳入建档立卡贫困户。"
+# The exit reason shown on the public notice (the proposal's reason).
+EXIT_PROPOSAL = "人均纯收入 {income:,} 元，高于当年扶贫标准 {line:,} 元；两不愁三保障达标"
 EXIT_ANNOUNCE_REASON = "经旗县审定公告，标注脱贫"
-POVERTY_LINE = {2014: 2800, 2015: 2855, 2016: 2952, 2017: 3000}
+POVERTY_LINE = {2014: 2800, 2015: 2855, 2016: 2952, 2017: 3335}  # DOMAIN §3.3
 
 
 @dataclasses.dataclass
@@ -398,7 +400,16 @@ class _History:
                     income = incomes.get((row["pk"], year)) or POVERTY_LINE[year] + 300
                     income = max(income, POVERTY_LINE[year] + 1)
                     vt = Role.VILLAGE_TEAM
-                    self.step(case_id, village, "proposed", d["proposed"], vt, village_user)
+                    proposal = EXIT_PROPOSAL.format(income=income, line=POVERTY_LINE[year])
+                    self.step(
+                        case_id,
+                        village,
+                        "proposed",
+                        d["proposed"],
+                        vt,
+                        village_user,
+                        reason=proposal,
+                    )
                     record = dict(meeting)
                     for_more = rng.randint(0, 2)
                     record["votes_for"] = min(

@@ -200,3 +200,12 @@ def test_the_assessment_finds_exactly_the_households_that_exited(admin):
         missing = HouseholdAssessment.objects.filter(year=year, household_id__in=exited - eligible)
         assert eligible == exited, [(r.household_id, r.reasons) for r in missing]
         assert len(eligible) == area_stats(admin, "1522", year)["exited_households"]
+
+
+def test_every_exit_notice_gives_the_exit_reason(admin):
+    from fupin.identification.public_views import _exit_reason
+
+    completed = Case.objects.filter(kind=Case.Kind.EXIT, outcome=Case.Outcome.COMPLETED)
+    assert completed.exists()
+    for case in completed.prefetch_related("steps")[:200]:
+        assert "人均纯收入" in _exit_reason(case)
