@@ -366,6 +366,49 @@ def case_create(
     return case
 
 
+MSG_EXIT_PROPOSAL = (
+    "年度评估（规则 v{version}）：人均纯收入 {income} 元，高于 {line} 元；两不愁三保障达标"
+)
+
+
+@transaction.atomic
+def exit_cases_from_assessment(*, actor, village: str, year: int) -> list[Case]:
+    """File an exit case for every household of ``village`` that the yearly assessment of
+    ``year`` found to meet the exit criteria and that has no exit case of that year yet.
+
+    The assessment's numbers become the proposal's reason, so the notice says why.
+    """
+    from fupin.assessment.selectors import exit_candidates
+
+    if not actor.has_role_at(workflow.VILLAGE, village):
+        raise PermissionDenied(MSG_NO_RIGHT_CREATE)
+    taken = Case.objects.filter(kind=Case.Kind.EXIT, year=year, village_id=village).exclude(
+        outcome=Case.Outcome.REJECTED
+    )
+    results = (
+        exit_candidates(actor, village, year)
+        .exclude(household_id__in=taken.values("household_id"))
+        .select_related("household", "rule_set")
+        .order_by("household__number")
+    )
+    return [
+        case_create(
+            actor=actor,
+            kind=Case.Kind.EXIT,
+            village=village,
+            year=year,
+            applicant_name=result.household.head_name,
+            household=result.household,
+            reason=MSG_EXIT_PROPOSAL.format(
+                version=result.rule_set.version,
+                income=f"{result.net_income_per_capita:,.2f}",
+                line=f"{result.line_amount:,.2f}",
+            ),
+        )
+        for result in results
+    ]
+
+
 # -- Steps --------------------------------------------------------------------------------
 
 

@@ -8,6 +8,11 @@ app_name = "identification"
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_new, name="case_new"),
+    path(
+        "cases/exits-from-assessment/",
+        views.exit_cases_from_assessment,
+        name="exits_from_assessment",
+    ),
     path("cases/new/household/", views.case_new_for_household, name="case_new_household"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/act/", views.case_act, name="case_act"),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,8 +68,31 @@ def case_list(request):
             "form": form,
             "page": page,
             "can_file": request.user.has_role_anywhere(workflow.VILLAGE),
+            "villages": _areas_of_role(request.user, workflow.VILLAGE, Level.VILLAGE),
+            "assessment_year": current_year() - 1,
         },
     )
+
+
+@scope_safe
+@login_required
+@require_POST
+def exit_cases_from_assessment(request):
+    """File exit cases for the village's households the year's assessment found eligible."""
+    villages = _areas_of_role(request.user, workflow.VILLAGE, Level.VILLAGE)
+    village = request.POST.get("village", "")
+    if not villages.filter(code=village).exists():
+        raise PermissionDenied(services.MSG_NO_RIGHT_CREATE)
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        year = current_year() - 1
+    cases = services.exit_cases_from_assessment(actor=request.user, village=village, year=year)
+    messages.success(
+        request,
+        _("已根据 %(year)s 年度评估发起 %(n)s 件脱贫退出。") % {"year": year, "n": len(cases)},
+    )
+    return redirect(f"{reverse('identification:case_list')}?kind=exit&year={year}")
 
 
 @scope_safe

@@ -133,3 +133,35 @@ def test_the_case_page_shows_the_household_applied_for(client):
     ]
     assert applied["members"][0]["relation"] == "户主"
     assert 'id="applied-members"' in response.content.decode()
+
+
+def test_the_assessment_feeds_exit_cases(client):
+    """Households the year's assessment found eligible become exit cases, once, with the
+    assessment's numbers as the proposal's reason."""
+    from fupin.assessment.services import assess
+    from fupin.registry import codes
+    from tests.factories import make_household
+
+    income = {
+        "year": 2016, "wage_income": 9000, "business_income": 3000, "property_income": 0,
+        "transfer_income": 600, "business_costs": 600,
+    }  # fmt: skip
+    ready = make_household(CHANGFA, members=3, year=2015, income=income)
+    poor = make_household(CHANGFA, members=3, year=2015, income={**income, "wage_income": 0})
+    for household in (ready, poor):
+        household.statuses.update(status=codes.Status.POOR)
+    assess(year=2016)
+    u = users()
+    client.force_login(u["village"])
+    response = client.post(
+        "/cases/exits-from-assessment/", {"village": CHANGFA, "year": 2016}, follow=True
+    )
+    assert response.status_code == 200
+    [case] = Case.objects.filter(kind=Case.Kind.EXIT, year=2016)
+    assert case.household_id == ready.pk
+    assert "4,000.00 元，高于 2,952.00 元" in case.steps.get().reason
+    client.post("/cases/exits-from-assessment/", {"village": CHANGFA, "year": 2016})
+    assert Case.objects.filter(kind=Case.Kind.EXIT, year=2016).count() == 1
+    client.force_login(make_user("village_team", HADANALA))
+    response = client.post("/cases/exits-from-assessment/", {"village": CHANGFA, "year": 2016})
+    assert response.status_code == 403
