@@ -16,6 +16,7 @@ def main() -> int:
         ["bench.bench_areas"],
         ["bench.bench_pages"],
         ["bench.bench_import", "--rows", str(args.import_rows)],
+        ["bench.bench_assess", "--households", "1000000"],
     ]
     failed = 0
     for run in runs:
