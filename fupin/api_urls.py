@@ -34,5 +34,7 @@ urlpatterns = [
     path("docs/", public(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
     path("token/", public(ObtainAuthToken.as_view()), name="api-token"),
     path("", include("fupin.assessment.api_urls")),
+    path("", include("fupin.assistance.api_urls")),
+    path("", include("fupin.fieldwork.api_urls")),
     path("", include(router.urls)),
 ]

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "fupin.registry",
     "fupin.identification",
     "fupin.assessment",
+    "fupin.assistance",
+    "fupin.fieldwork",
     "fupin.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,129 @@
+"""Who helps (DOMAIN §3.4): cadres as records, 两联一包 links, cadre ↔ household pairings.
+
+Plans and measures (一户一法) and the clarity cards build on these; field work (visits,
+check-ins, concerns) refers to :class:`Cadre` and :class:`Pairing`.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fupin.areas.scope import ScopedManager
+
+
+class Cadre(models.Model):
+    """A cadre as a record (帮扶干部): may or may not have a login (``user``)."""
+
+    scope_field = "area_id"
+
+    class Post(models.TextChoices):
+        LEAGUE_LEADER = "league_leader", _("盟级领导")
+        COUNTY_LEADER = "county_leader", _("旗县级领导")
+        DEPUTY_HEAD = "deputy_head", _("旗县副职")
+        DEPARTMENT_CADRE = "department_cadre", _("部门干部")
+        FIRST_SECRETARY = "first_secretary", _("第一书记")
+        WORK_TEAM = "work_team", _("驻村工作队员")
+        TOWNSHIP_CADRE = "township_cadre", _("苏木乡镇干部")
+        VILLAGE_CADRE = "village_cadre", _("嘎查村干部")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("姓名"), max_length=50)
+    # The area whose records the cadre belongs to (the unit's area): the scope of the record.
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("所属区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.CharField(_("工作单位"), max_length=100)
+    post = models.CharField(_("职务类别"), max_length=20, choices=Post.choices)
+    title = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    party_member = models.BooleanField(_("是否党员"), default=False)
+    id_number = models.CharField(_("证件号码"), max_length=18, blank=True, db_index=True)
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
+    active = models.BooleanField(_("在岗"), default=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("帮扶干部")
+        verbose_name_plural = _("帮扶干部")
+        indexes = [models.Index(fields=["area", "post"], name="cadre_area_post_idx")]
+
+    def __str__(self):
+        return f"{self.name}（{self.unit}）"
+
+
+class Link(models.Model):
+    """两联一包: a leader linked to a township, a department or deputy head to a village."""
+
+    scope_field = "area_id"
+
+    class Kind(models.TextChoices):
+        LEADER_TOWNSHIP = "leader_township", _("领导联系苏木乡镇")
+        DEPARTMENT_VILLAGE = "department_village", _("部门包联嘎查村")
+        DEPUTY_VILLAGE = "deputy_village", _("旗县副职包联嘎查村")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("联系区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    cadre = models.ForeignKey(
+        Cadre,
+        verbose_name=_("联系人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links",
+    )
+    department = models.CharField(_("帮扶单位"), max_length=100, blank=True)
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("两联一包")
+        verbose_name_plural = _("两联一包")
+        indexes = [models.Index(fields=["area", "kind"], name="link_area_kind_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.area_id}"
+
+
+class Pairing(models.Model):
+    """结对帮扶: a cadre responsible for a household (one-to-one or one-to-many)."""
+
+    scope_field = "village_id"
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name=_("帮扶责任人"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("贫困户"),
+        on_delete=models.CASCADE,
+        related_name="pairings",
+    )
+    village = models.ForeignKey(
+        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
+    )
+    start_date = models.DateField(_("开始日期"))
+    end_date = models.DateField(_("结束日期"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("结对帮扶")
+        verbose_name_plural = _("结对帮扶")
+        indexes = [
+            models.Index(fields=["village", "household"], name="pairing_village_idx"),
+            models.Index(fields=["cadre", "end_date"], name="pairing_cadre_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre_id} ↔ {self.household_id}"

@@ -1,0 +1,3 @@
+"""Placeholder: routes are being built."""
+
+urlpatterns: list = []
