@@ -1,3 +1,8 @@
-"""Placeholder: routes are being built."""
+from django.urls import path
 
-urlpatterns: list = []
+from .api import AreaComplianceView
+
+app_name = "fieldwork-api"
+urlpatterns = [
+    path("areas/<str:code>/compliance/", AreaComplianceView.as_view(), name="area-compliance"),
+]

@@ -1,0 +1,253 @@
+"""Field work (DOMAIN §3.5): visits, residence check-ins, the 民情 loop, review meetings, cadences.
+
+Every row carries its village code (``village_id``; the meeting its ``area_id``) so scope is a
+code range, and :class:`~fupin.areas.scope.ScopedManager` is the only way views read them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fupin.areas.scope import ScopedManager
+
+
+class Visit(models.Model):
+    scope_field = "village_id"
+
+    class Kind(models.TextChoices):
+        HOME = "home", _("入户")
+        PHONE = "phone", _("电话")
+        WECHAT = "wechat", _("微信")
+        GROUP = "group", _("集中")
+
+    cadre = models.ForeignKey(
+        "assistance.Cadre", verbose_name=_("帮扶干部"), on_delete=models.PROTECT, related_name="+"
+    )
+    household = models.ForeignKey(
+        "registry.Household", verbose_name=_("贫困户"), on_delete=models.CASCADE, related_name="+"
+    )
+    village = models.ForeignKey(
+        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
+    )
+    visited_on = models.DateField(_("走访日期"))
+    kind = models.CharField(_("方式"), max_length=10, choices=Kind.choices, default=Kind.HOME)
+    content = models.TextField(_("走访内容"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("走访")
+        verbose_name_plural = _("走访")
+        indexes = [
+            models.Index(fields=["village", "visited_on"], name="visit_village_day_idx"),
+            models.Index(fields=["cadre", "household", "visited_on"], name="visit_pair_day_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.visited_on}"
+
+
+class CheckIn(models.Model):
+    scope_field = "village_id"
+
+    cadre = models.ForeignKey(
+        "assistance.Cadre", verbose_name=_("驻村干部"), on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("日期"))
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("驻村打卡")
+        verbose_name_plural = _("驻村打卡")
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "day"], name="checkin_cadre_day_uniq")
+        ]
+        indexes = [models.Index(fields=["village", "day"], name="checkin_village_day_idx")]
+
+    def __str__(self):
+        return f"{self.cadre_id} {self.day}"
+
+
+class Level(models.TextChoices):
+    VILLAGE = "village", _("嘎查村")
+    TOWNSHIP = "township", _("苏木乡镇")
+    COUNTY = "county", _("旗县市")
+
+
+NEXT_LEVEL = {Level.VILLAGE: Level.TOWNSHIP, Level.TOWNSHIP: Level.COUNTY}
+
+
+class Concern(models.Model):
+    """民情: raised → assigned → in_progress → answered → closed (only on the household's yes)."""
+
+    scope_field = "village_id"
+
+    class State(models.TextChoices):
+        RAISED = "raised", _("已反映")
+        ASSIGNED = "assigned", _("已交办")
+        IN_PROGRESS = "in_progress", _("办理中")
+        ANSWERED = "answered", _("已答复")
+        CLOSED = "closed", _("已办结")
+
+    class Source(models.TextChoices):
+        CADRE = "cadre", _("干部反映")
+        VISIT = "visit", _("走访发现")
+        HOUSEHOLD = "household", _("群众自报")
+
+    class Category(models.TextChoices):
+        INCOME = "income", _("产业就业")
+        HOUSING = "housing", _("住房安全")
+        HEALTH = "health", _("医疗")
+        EDUCATION = "education", _("教育")
+        WATER = "water", _("饮水")
+        POLICY = "policy", _("政策落实")
+        OTHER = "other", _("其他")
+
+    OPEN_STATES = (State.RAISED, State.ASSIGNED, State.IN_PROGRESS)
+
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("贫困户"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    village = models.ForeignKey(
+        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices)
+    raised_by = models.ForeignKey(
+        "assistance.Cadre",
+        verbose_name=_("反映人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    visit = models.ForeignKey(
+        Visit, null=True, blank=True, on_delete=models.SET_NULL, related_name="concerns"
+    )
+    raised_on = models.DateField(_("反映日期"))
+    text = models.TextField(_("诉求内容"))
+    category = models.CharField(_("类别"), max_length=12, choices=Category.choices)
+    state = models.CharField(
+        _("状态"), max_length=12, choices=State.choices, default=State.RAISED, db_index=True
+    )
+    level = models.CharField(_("办理层级"), max_length=10, choices=Level.choices, default="village")
+    # The owner is a cadre as a record (who may have no login); see docs/fieldwork.md.
+    owner = models.ForeignKey(
+        "assistance.Cadre",
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deadline = models.DateField(_("办理时限"), null=True, blank=True)
+    beyond_power = models.BooleanField(_("超出本级权限"), default=False)
+    answer = models.TextField(_("答复"), blank=True)
+    satisfied = models.BooleanField(_("群众满意"), null=True, blank=True)
+    feedback_on = models.DateField(_("反馈日期"), null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("民情诉求")
+        verbose_name_plural = _("民情诉求")
+        indexes = [
+            models.Index(fields=["village", "state", "deadline"], name="concern_open_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} {self.raised_on}"
+
+
+class ConcernEvent(models.Model):
+    scope_field = "village_id"
+
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="events")
+    village = models.ForeignKey("areas.Area", on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    day = models.DateField(_("日期"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    note = models.TextField(blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.from_state} → {self.to_state}"
+
+
+class ReviewMeeting(models.Model):
+    """民情分析会 / 研判会 at a village (half-monthly), township (monthly), county (quarterly)."""
+
+    scope_field = "area_id"
+
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
+    held_on = models.DateField(_("召开日期"))
+    attendees = models.TextField(_("参会人员"), blank=True)
+    minutes = models.TextField(_("会议纪要"), blank=True)
+    concerns = models.ManyToManyField(Concern, blank=True, related_name="meetings")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("研判会")
+        verbose_name_plural = _("研判会")
+        indexes = [models.Index(fields=["level", "held_on", "area"], name="review_lvl_day_idx")]
+
+    def __str__(self):
+        return f"{self.get_level_display()} {self.held_on}"
+
+
+class Cadence(models.Model):
+    """Editable cadences (no area data): the defaults live in ``CADENCE_DEFAULTS``."""
+
+    key = models.CharField(max_length=40, primary_key=True)
+    value = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("工作频次")
+        verbose_name_plural = _("工作频次")
+
+    def __str__(self):
+        return f"{self.key}={self.value}"
+
+
+CADENCE_DEFAULTS = {
+    "visit_days": 7,  # one contact per paired household per week
+    "resident_days": 20,  # ≥ 20 days in the village per month
+    "village_review_per_month": 2,  # half-monthly
+    "township_review_months": 1,  # monthly
+    "county_review_months": 3,  # quarterly
+}
+
+
+def cadence(key: str) -> int:
+    value = Cadence.objects.filter(key=key).values_list("value", flat=True).first()
+    return value if value is not None else CADENCE_DEFAULTS[key]

@@ -1,0 +1,136 @@
+"""Compliance of field work, set-based for any area and month (docs/fieldwork.md §Compliance).
+
+Definitions (the reference day ``ref`` is the month's last day, or ``as_of()`` if earlier):
+
+* pairings behind: pairings active on some day of the week ``ref-6 … ref`` with no visit by
+  that cadre to that household in that week;
+* residents under 20 days: active cadres with post 第一书记 / 驻村工作队员 whose area lies in the
+  area, with fewer than ``resident_days`` distinct check-in days from the 1st to ``ref``;
+* reviews missed: for every period that ended by ``ref`` — village half-months (1–15,
+  16–end), the township month, the county quarter when the month ends it — each area of that
+  level inside the area without a meeting of that level held in the period;
+* concerns overdue: concerns raised/assigned/in progress whose deadline is before ``ref``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from fupin.areas.models import Area
+from fupin.areas.scope import within_q
+from fupin.assistance.models import Cadre, Pairing
+from fupin.core.clock import as_of
+
+from .models import CheckIn, Concern, Level, ReviewMeeting, Visit, cadence
+
+RESIDENT_POSTS = (Cadre.Post.FIRST_SECRETARY, Cadre.Post.WORK_TEAM)
+
+
+@dataclass(frozen=True)
+class Month:
+    first: datetime.date
+    last: datetime.date
+    ref: datetime.date
+
+    @property
+    def week_start(self):
+        return self.ref - datetime.timedelta(days=cadence("visit_days") - 1)
+
+
+def month_window(month: str | None, today: datetime.date | None = None) -> Month:
+    """``YYYY-MM`` (default: the as-of month) → its first and last day and the reference day."""
+    today = today or as_of()
+    if month:
+        year, mon = (int(p) for p in month.split("-"))
+    else:
+        year, mon = today.year, today.month
+    first = datetime.date(year, mon, 1)
+    last = datetime.date(year, mon, calendar.monthrange(year, mon)[1])
+    return Month(first, last, min(last, max(today, first)))
+
+
+def pairings_behind(user, code: str, m: Month):
+    """Active pairings of the area with no visit in the week ending at ``m.ref``."""
+    visited = Visit.objects.filter(
+        cadre_id=OuterRef("cadre_id"),
+        household_id=OuterRef("household_id"),
+        visited_on__gte=m.week_start,
+        visited_on__lte=m.ref,
+    )
+    return (
+        Pairing.objects.accessible_to(user)
+        .within(code)
+        .filter(start_date__lte=m.ref)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=m.week_start))
+        .exclude(Exists(visited))
+    )
+
+
+def residents_under(user, code: str, m: Month):
+    """Resident cadres with fewer check-in days than the cadence, annotated with ``days``."""
+    days = (
+        CheckIn.objects.filter(cadre_id=OuterRef("pk"), day__gte=m.first, day__lte=m.ref)
+        .values("cadre_id")
+        .annotate(n=Count("day", distinct=True))
+        .values("n")
+    )
+    return (
+        Cadre.objects.accessible_to(user)
+        .within(code)
+        .filter(active=True, post__in=RESIDENT_POSTS)
+        .annotate(days=Coalesce(Subquery(days, output_field=IntegerField()), Value(0)))
+        .filter(days__lt=cadence("resident_days"))
+    )
+
+
+def review_periods(m: Month):
+    """(level, first, last) of every review period that ended by ``m.ref`` in this month."""
+    half = datetime.date(m.first.year, m.first.month, 15)
+    periods = [
+        (Level.VILLAGE, m.first, half),
+        (Level.VILLAGE, half + datetime.timedelta(1), m.last),
+    ]
+    periods.append((Level.TOWNSHIP, m.first, m.last))
+    if m.first.month % 3 == 0:
+        q_first = datetime.date(m.first.year, m.first.month - 2, 1)
+        periods.append((Level.COUNTY, q_first, m.last))
+    return [p for p in periods if p[2] <= m.ref]
+
+
+def reviews_missed(user, code: str, m: Month):
+    """[(level, first, last, areas without a meeting)] — one query per period."""
+    scoped_areas = Area.objects.filter(within_q("code", code))
+    out = []
+    for level, first, last in review_periods(m):
+        held = ReviewMeeting.objects.accessible_to(user).filter(
+            level=level, held_on__gte=first, held_on__lte=last, area_id=OuterRef("code")
+        )
+        missing = scoped_areas.filter(level=level).exclude(Exists(held))
+        out.append((level, first, last, missing))
+    return out
+
+
+def concerns_overdue(user, code: str, m: Month):
+    return (
+        Concern.objects.accessible_to(user)
+        .within(code)
+        .filter(state__in=Concern.OPEN_STATES, deadline__lt=m.ref)
+    )
+
+
+def compliance_counts(user, code: str, month: str | None = None) -> dict:
+    """The four counts of the compliance API and page; ``code`` must be in the user's scope."""
+    m = month_window(month)
+    return {
+        "month": m.first.strftime("%Y-%m"),
+        "reference_day": m.ref,
+        "pairings_behind": pairings_behind(user, code, m).count(),
+        "residents_under_20_days": residents_under(user, code, m).count(),
+        "reviews_missed": sum(q.count() for *_x, q in reviews_missed(user, code, m)),
+        "concerns_overdue": concerns_overdue(user, code, m).count(),
+    }

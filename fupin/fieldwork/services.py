@@ -1,0 +1,251 @@
+"""Write side of field work: keyword-only, atomic, scope-checked, audited."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from fupin.areas.scope import user_can_see_code
+from fupin.core.audit import audit
+from fupin.core.clock import as_of
+
+from .models import NEXT_LEVEL, CheckIn, Concern, ConcernEvent, Level, ReviewMeeting, Visit
+
+S = Concern.State
+
+
+def _check_scope(user, code: str) -> None:
+    if not user_can_see_code(user, code):
+        raise PermissionDenied("该记录不在您的权限范围内")
+
+
+def _event(concern, *, user, from_state, note="", day=None):
+    ConcernEvent.objects.create(
+        concern=concern,
+        village_id=concern.village_id,
+        day=day or as_of(),
+        user=user if getattr(user, "is_authenticated", False) else None,
+        from_state=from_state,
+        to_state=concern.state,
+        level=concern.level,
+        note=note,
+    )
+
+
+def _move(user, concern, *, allowed, to, note="", **changes):
+    _check_scope(user, concern.village_id)
+    concern = Concern.objects.select_for_update().get(pk=concern.pk)
+    if concern.state not in allowed:
+        raise ValidationError(f"状态 {concern.state} 不能转为 {to}")
+    before = concern.state
+    concern.state = to
+    for field, value in changes.items():
+        setattr(concern, field, value)
+    concern.save()
+    _event(concern, user=user, from_state=before, note=note)
+    audit(user, f"concern.{to}", concern.pk, village=concern.village_id)
+    return concern
+
+
+@transaction.atomic
+def visit_log(
+    *, user, cadre, household, visited_on=None, kind=Visit.Kind.HOME, content="", concerns=()
+) -> Visit:
+    """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call."""
+    _check_scope(user, household.village_id)
+    visit = Visit.objects.create(
+        cadre=cadre,
+        household=household,
+        village_id=household.village_id,
+        visited_on=visited_on or as_of(),
+        kind=kind,
+        content=content,
+        created_by=user if user.is_authenticated else None,
+    )
+    for item in concerns:
+        concern_raise(
+            user=user,
+            village_code=household.village_id,
+            household=household,
+            text=item["text"],
+            category=item.get("category", Concern.Category.OTHER),
+            raised_by=cadre,
+            visit=visit,
+        )
+    audit(user, "visit.logged", visit.pk, village=visit.village_id)
+    return visit
+
+
+@transaction.atomic
+def check_in(*, user, cadre, village_code, day=None, lat=None, lon=None, note="") -> CheckIn:
+    """One check-in per cadre and day: a second one the same day returns the first."""
+    _check_scope(user, village_code)
+    row, _created = CheckIn.objects.get_or_create(
+        cadre=cadre,
+        day=day or as_of(),
+        defaults={"village_id": village_code, "lat": lat, "lon": lon, "note": note},
+    )
+    return row
+
+
+@transaction.atomic
+def concern_raise(
+    *,
+    user,
+    village_code,
+    text,
+    category=Concern.Category.OTHER,
+    household=None,
+    raised_by=None,
+    visit=None,
+) -> Concern:
+    if user is not None and user.is_authenticated:
+        _check_scope(user, village_code)
+    if household is not None and household.village_id != village_code:
+        raise ValidationError("户不属于该村")
+    source = (
+        Concern.Source.VISIT
+        if visit
+        else Concern.Source.CADRE
+        if raised_by
+        else Concern.Source.HOUSEHOLD
+    )
+    concern = Concern.objects.create(
+        household=household,
+        village_id=village_code,
+        source=source,
+        raised_by=raised_by,
+        visit=visit,
+        raised_on=as_of(),
+        text=text,
+        category=category,
+    )
+    _event(concern, user=user, from_state="")
+    audit(user, "concern.raised", concern.pk, village=village_code)
+    return concern
+
+
+@transaction.atomic
+def concern_assign(*, user, concern, owner, deadline: datetime.date, note="") -> Concern:
+    return _move(
+        user,
+        concern,
+        allowed=(S.RAISED, S.ASSIGNED),
+        to=S.ASSIGNED,
+        note=note,
+        owner=owner,
+        deadline=deadline,
+    )
+
+
+@transaction.atomic
+def concern_start(*, user, concern, note="") -> Concern:
+    return _move(user, concern, allowed=(S.ASSIGNED,), to=S.IN_PROGRESS, note=note)
+
+
+@transaction.atomic
+def concern_answer(*, user, concern, answer: str) -> Concern:
+    if not answer.strip():
+        raise ValidationError("答复不能为空")
+    return _move(user, concern, allowed=(S.ASSIGNED, S.IN_PROGRESS), to=S.ANSWERED, answer=answer)
+
+
+@transaction.atomic
+def concern_feedback(*, user, concern, satisfied: bool, note="") -> Concern:
+    """The household's word: yes closes, no reopens to the owner (assigned)."""
+    return _move(
+        user,
+        concern,
+        allowed=(S.ANSWERED,),
+        to=S.CLOSED if satisfied else S.ASSIGNED,
+        note=note,
+        satisfied=satisfied,
+        feedback_on=as_of(),
+    )
+
+
+def is_overdue(concern, day=None) -> bool:
+    day = day or as_of()
+    return concern.state in Concern.OPEN_STATES and bool(
+        concern.deadline and concern.deadline < day
+    )
+
+
+@transaction.atomic
+def concern_escalate(*, user, concern, beyond_power=False, note="") -> Concern:
+    """Move one level up (village → township → county) when overdue or beyond the level."""
+    _check_scope(user, concern.village_id)
+    if concern.state not in Concern.OPEN_STATES:
+        raise ValidationError("只有未办结的诉求可以上报")
+    if concern.level not in NEXT_LEVEL:
+        raise ValidationError("已是最高层级")
+    if not (beyond_power or concern.beyond_power or is_overdue(concern)):
+        raise ValidationError("未超期且未超出本级权限，不能上报")
+    return _move(
+        user,
+        concern,
+        allowed=Concern.OPEN_STATES,
+        to=S.RAISED,
+        note=note,
+        level=NEXT_LEVEL[concern.level],
+        beyond_power=False,
+        owner=None,
+        deadline=None,
+    )
+
+
+@transaction.atomic
+def escalate_overdue(day: datetime.date | None = None, *, user=None) -> int:
+    """Set-based: every overdue open concern moves one level up; events written in bulk."""
+    day = day or as_of()
+    moved = 0
+    # County first so a concern moved village → township is not moved twice.
+    for level in (Level.TOWNSHIP, Level.VILLAGE):
+        overdue = Concern.objects.filter(
+            level=level, state__in=Concern.OPEN_STATES, deadline__lt=day
+        )
+        rows = list(overdue.values_list("pk", "village_id", "state"))
+        if not rows:
+            continue
+        new_level = NEXT_LEVEL[level]
+        Concern.objects.filter(pk__in=[r[0] for r in rows]).update(
+            level=new_level, state=S.RAISED, owner=None, deadline=None
+        )
+        ConcernEvent.objects.bulk_create(
+            ConcernEvent(
+                concern_id=pk,
+                village_id=village,
+                day=day,
+                user=user,
+                from_state=state,
+                to_state=S.RAISED,
+                level=new_level,
+                note="超期自动上报",
+            )
+            for pk, village, state in rows
+        )
+        moved += len(rows)
+    return moved
+
+
+@transaction.atomic
+def review_meeting_record(
+    *, user, area_code, level, held_on, attendees="", minutes="", concerns=()
+) -> ReviewMeeting:
+    _check_scope(user, area_code)
+    meeting = ReviewMeeting.objects.create(
+        area_id=area_code,
+        level=level,
+        held_on=held_on,
+        attendees=attendees,
+        minutes=minutes,
+        created_by=user if user.is_authenticated else None,
+    )
+    concerns = list(concerns)
+    for concern in concerns:
+        _check_scope(user, concern.village_id)
+    meeting.concerns.set(concerns)
+    audit(user, "review.recorded", meeting.pk, area=area_code)
+    return meeting
