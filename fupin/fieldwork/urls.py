@@ -1,3 +1,13 @@
-"""Placeholder: routes are being built."""
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "fieldwork"
+urlpatterns = [
+    path("visits/new/", views.visit_new, name="visit-new"),
+    path("checkin/", views.checkin, name="checkin"),
+    path("my/", views.my, name="my"),
+    path("concerns/", views.concern_list, name="concerns"),
+    path("concerns/<int:pk>/", views.concern_detail, name="concern"),
+    path("compliance/", views.compliance, name="compliance"),
+]

@@ -66,7 +66,50 @@ def changfa():
         year=2017,
         file="imports/changfa.xlsx",
     )
-    return {"household": household, "member": member, "job": job, **_changfa_cases(household)}
+    return {
+        "household": household,
+        "member": member,
+        "job": job,
+        **_changfa_cases(household),
+        **_changfa_fieldwork(household),
+    }
+
+
+def _changfa_fieldwork(household):
+    """A concern of 长发村's household raised on a visit, a pairing and a check-in."""
+    import datetime
+
+    from fupin.assistance.models import Cadre, Pairing
+    from fupin.fieldwork.models import CheckIn, Concern, ReviewMeeting, Visit
+
+    cadre = Cadre.objects.create(
+        name="长发干部", area_id=CHANGFA, unit="单位", post=Cadre.Post.FIRST_SECRETARY
+    )
+    Pairing.objects.create(
+        cadre=cadre,
+        household=household,
+        village_id=CHANGFA,
+        start_date=datetime.date(2017, 1, 1),
+    )
+    visit = Visit.objects.create(
+        cadre=cadre, household=household, village_id=CHANGFA, visited_on=datetime.date(2017, 6, 1)
+    )
+    CheckIn.objects.create(cadre=cadre, village_id=CHANGFA, day=datetime.date(2017, 6, 1))
+    ReviewMeeting.objects.create(
+        area_id=CHANGFA, level="village", held_on=datetime.date(2017, 6, 1)
+    )
+    concern = Concern.objects.create(
+        household=household,
+        village_id=CHANGFA,
+        source="visit",
+        visit=visit,
+        raised_on=datetime.date(2017, 6, 1),
+        text=household.head_name,
+        category="other",
+        state="assigned",
+        deadline=datetime.date(2017, 6, 2),
+    )
+    return {"concern": concern}
 
 
 def _changfa_cases(household):
@@ -130,6 +173,8 @@ def _fill(route: str, objects) -> str | None:
                 return str(member.pk)
             if "objection" in before:
                 return str(objects["objection"].pk)
+            if "concerns/" in before:
+                return str(objects["concern"].pk)
             if "cases/" in before:
                 return str(objects["case"].pk)
             if "rounds/" in before:

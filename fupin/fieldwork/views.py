@@ -1,0 +1,288 @@
+"""Phone-first pages of field work. Every read goes through ``accessible_to`` / ``access_*``;
+every write through :mod:`fupin.fieldwork.services` (which checks scope again)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods
+
+from fupin.areas import selectors as area_selectors
+from fupin.areas.scope import scope_safe
+from fupin.assistance.models import Cadre, Pairing
+from fupin.core.clock import as_of
+from fupin.registry.models import Household
+
+from . import selectors, services
+from .models import CheckIn, Concern, Visit
+
+PAGE_SIZE = 50
+
+
+def linked_cadre(user):
+    return Cadre.objects.filter(user=user, active=True).first() if user.is_authenticated else None
+
+
+def active_pairings(cadre, day):
+    return Pairing.objects.filter(cadre=cadre, start_date__lte=day).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=day)
+    )
+
+
+def week_start(day):
+    return day - datetime.timedelta(days=day.weekday())
+
+
+class VisitForm(forms.Form):
+    cadre = forms.ModelChoiceField(label=_("帮扶干部"), queryset=Cadre.objects.none())
+    household = forms.ModelChoiceField(label=_("贫困户"), queryset=Household.objects.none())
+    kind = forms.ChoiceField(
+        label=_("方式"),
+        choices=Visit.Kind.choices,
+        initial=Visit.Kind.HOME,
+        widget=forms.RadioSelect,
+    )
+    visited_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    content = forms.CharField(
+        label=_("走访内容"), required=False, widget=forms.Textarea({"rows": 3})
+    )
+    concern = forms.CharField(
+        label=_("群众诉求（可选）"), required=False, widget=forms.Textarea({"rows": 2})
+    )
+    category = forms.ChoiceField(
+        label=_("诉求类别"), choices=Concern.Category.choices, initial=Concern.Category.OTHER
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        day = as_of()
+        self.fields["visited_on"].initial = day
+        cadre = linked_cadre(user)
+        if cadre is not None:
+            self.fields["cadre"].queryset = Cadre.objects.filter(pk=cadre.pk)
+            self.fields["cadre"].initial = cadre.pk
+            self.fields["cadre"].widget = forms.HiddenInput()
+            ids = active_pairings(cadre, day).values("household_id")
+            households = Household.objects.accessible_to(user).filter(pk__in=ids)
+        else:
+            self.fields["cadre"].queryset = Cadre.objects.accessible_to(user).filter(active=True)
+            households = Household.objects.accessible_to(user)
+        self.fields["household"].queryset = households.order_by("village_id", "number")
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def visit_new(request):
+    form = VisitForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        concerns = (
+            [{"text": data["concern"], "category": data["category"]}] if data["concern"] else []
+        )
+        services.visit_log(
+            user=request.user,
+            cadre=data["cadre"],
+            household=data["household"],
+            visited_on=data["visited_on"],
+            kind=data["kind"],
+            content=data["content"],
+            concerns=concerns,
+        )
+        messages.success(request, _("已记录走访。"))
+        return redirect("fieldwork:my" if linked_cadre(request.user) else "fieldwork:visit-new")
+    return render(request, "fieldwork/visit_form.html", {"form": form})
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def checkin(request):
+    cadre = linked_cadre(request.user)
+    day = as_of()
+    if cadre is None:
+        return render(request, "fieldwork/checkin.html", {"cadre": None})
+    village = (
+        cadre.area_id
+        if len(cadre.area_id) == 12
+        else active_pairings(cadre, day).values_list("village_id", flat=True).first()
+    )
+    done = CheckIn.objects.accessible_to(request.user).filter(cadre=cadre, day=day).first()
+    if request.method == "POST" and village:
+        try:
+            services.check_in(
+                user=request.user,
+                cadre=cadre,
+                village_code=village,
+                lat=request.POST.get("lat") or None,
+                lon=request.POST.get("lon") or None,
+            )
+        except PermissionDenied:
+            raise Http404 from None
+        messages.success(request, _("今日已打卡。"))
+        return redirect("fieldwork:checkin")
+    return render(
+        request, "fieldwork/checkin.html", {"cadre": cadre, "village": village, "done": done}
+    )
+
+
+@scope_safe
+@login_required
+def my(request):
+    cadre = linked_cadre(request.user)
+    if cadre is None:
+        return render(request, "fieldwork/my.html", {"cadre": None})
+    day = as_of()
+    monday = week_start(day)
+    visits = (
+        Visit.objects.accessible_to(request.user)
+        .filter(cadre=cadre, visited_on__gte=monday, visited_on__lte=day)
+        .select_related("household")
+        .order_by("-visited_on")
+    )
+    visited = visits.values("household_id")
+    due = (
+        Household.objects.accessible_to(request.user)
+        .filter(pk__in=active_pairings(cadre, day).values("household_id"))
+        .exclude(pk__in=visited)
+        .order_by("number")
+    )
+    days = (
+        CheckIn.objects.accessible_to(request.user)
+        .filter(cadre=cadre, day__gte=day.replace(day=1), day__lte=day)
+        .count()
+    )
+    context = {"cadre": cadre, "due": due, "visits": visits, "days": days, "as_of": day}
+    return render(request, "fieldwork/my.html", context)
+
+
+@scope_safe
+@login_required
+def concern_list(request):
+    concerns = Concern.objects.accessible_to(request.user).select_related("village", "owner")
+    state = request.GET.get("state")
+    if state in Concern.State.values:
+        concerns = concerns.filter(state=state)
+    page = Paginator(concerns.order_by("-raised_on", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "states": Concern.State.choices, "state": state, "as_of": as_of()}
+    return render(request, "fieldwork/concern_list.html", context)
+
+
+ACTIONS = {"assign", "start", "answer", "feedback", "escalate"}
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_detail(request, pk):
+    concern = get_object_or_404(Concern.objects.accessible_to(request.user), pk=pk)
+    user = request.user
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "assign":
+                owner = get_object_or_404(
+                    Cadre.objects.accessible_to(user), pk=request.POST.get("owner")
+                )
+                deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
+                services.concern_assign(user=user, concern=concern, owner=owner, deadline=deadline)
+            elif action == "start":
+                services.concern_start(user=user, concern=concern)
+            elif action == "answer":
+                services.concern_answer(
+                    user=user, concern=concern, answer=request.POST.get("answer", "")
+                )
+            elif action == "feedback":
+                services.concern_feedback(
+                    user=user,
+                    concern=concern,
+                    satisfied=request.POST.get("satisfied") == "yes",
+                    note=request.POST.get("note", ""),
+                )
+            elif action == "escalate":
+                services.concern_escalate(
+                    user=user,
+                    concern=concern,
+                    beyond_power=bool(request.POST.get("beyond_power")),
+                    note=request.POST.get("note", ""),
+                )
+            else:
+                raise ValidationError(_("未知操作"))
+        except (ValidationError, ValueError) as error:
+            messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
+        return redirect("fieldwork:concern", pk=concern.pk)
+    context = {
+        "concern": concern,
+        "events": concern.events.all(),
+        "owners": Cadre.objects.accessible_to(user).filter(active=True).order_by("name")[:200],
+        "overdue": services.is_overdue(concern),
+        "can_escalate": concern.state in Concern.OPEN_STATES and concern.level != "county",
+    }
+    return render(request, "fieldwork/concern_detail.html", context)
+
+
+@scope_safe
+@login_required
+def compliance(request):
+    code = (request.GET.get("area") or "").strip()
+    if code:
+        area = area_selectors.access_area(request.user, code)
+    else:
+        roots = area_selectors.user_root_areas(request.user)
+        area = roots[0] if roots else None
+    if area is None:
+        return render(request, "fieldwork/compliance.html", {"area": None})
+    month = request.GET.get("month") or ""
+    try:
+        m = selectors.month_window(month or None)
+    except (ValueError, TypeError):
+        m = selectors.month_window(None)
+    month = m.first.strftime("%Y-%m")
+    user = request.user
+
+    def page(qs, param):
+        return Paginator(qs, PAGE_SIZE).get_page(request.GET.get(param))
+
+    behind = page(
+        selectors.pairings_behind(user, area.code, m)
+        .select_related("cadre", "household")
+        .order_by("village_id", "cadre__name", "pk"),
+        "p_page",
+    )
+    residents = page(
+        selectors.residents_under(user, area.code, m).order_by("area_id", "name", "pk"), "r_page"
+    )
+    reviews = [
+        (level, first, last, missing.count(), list(missing.order_by("code")[:PAGE_SIZE]))
+        for level, first, last, missing in selectors.reviews_missed(user, area.code, m)
+    ]
+    overdue = page(
+        selectors.concerns_overdue(user, area.code, m)
+        .select_related("owner", "village")
+        .order_by("deadline", "pk"),
+        "c_page",
+    )
+    context = {
+        "area": area,
+        "month": month,
+        "m": m,
+        "counts": selectors.compliance_counts(user, area.code, month),
+        "behind": behind,
+        "residents": residents,
+        "reviews": reviews,
+        "overdue": overdue,
+        "base": f"{reverse('fieldwork:compliance')}?area={area.code}&month={month}",
+    }
+    return render(request, "fieldwork/compliance.html", context)

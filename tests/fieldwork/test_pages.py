@@ -1,0 +1,93 @@
+import datetime
+
+import pytest
+
+from fupin.assistance.models import Cadre, Pairing
+from fupin.fieldwork.models import CheckIn, Concern, Visit
+from tests.factories import CHANGFA, HADANALA, make_household, make_user
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def linked(client):
+    user = make_user("pairing_cadre", CHANGFA)
+    cadre = Cadre.objects.create(
+        name="书记", area_id=CHANGFA, unit="单位", post=Cadre.Post.FIRST_SECRETARY, user=user
+    )
+    mine = make_household(CHANGFA, head_name="结对户")
+    make_household(CHANGFA, head_name="别人的户")
+    Pairing.objects.create(
+        cadre=cadre, household=mine, village_id=CHANGFA, start_date=D(2017, 1, 1)
+    )
+    client.force_login(user)
+    return cadre, mine
+
+
+def test_visit_form_offers_own_households_and_logs_a_visit_with_a_concern(client, linked):
+    cadre, mine = linked
+    page = client.get("/visits/new/").content.decode()
+    assert "结对户" in page and "别人的户" not in page
+    response = client.post(
+        "/visits/new/",
+        {
+            "cadre": cadre.pk,
+            "household": mine.pk,
+            "kind": "phone",
+            "visited_on": "2017-06-29",
+            "content": "电话问候",
+            "concern": "需要修路",
+            "category": "other",
+        },
+    )
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert visit.kind == "phone" and Concern.objects.get().visit == visit
+
+
+def test_checkin_one_tap_and_my_page(client, linked):
+    cadre, mine = linked
+    assert client.post("/checkin/").status_code == 302
+    assert client.post("/checkin/").status_code == 302
+    assert CheckIn.objects.filter(cadre=cadre).count() == 1
+    page = client.get("/my/").content.decode()
+    assert "结对户" in page  # due this week
+    assert "<strong>1</strong>" in page
+
+
+def test_concern_pages_walk_the_loop(client, linked):
+    cadre, mine = linked
+    concern = Concern.objects.create(
+        household=mine,
+        village_id=CHANGFA,
+        source="household",
+        raised_on=D(2017, 6, 1),
+        text="饮水困难",
+        category="water",
+    )
+    assert "饮水困难" in client.get("/concerns/").content.decode()
+    url = f"/concerns/{concern.pk}/"
+    client.post(url, {"action": "assign", "owner": cadre.pk, "deadline": "2017-07-10"})
+    client.post(url, {"action": "answer", "answer": "已解决"})
+    client.post(url, {"action": "feedback", "satisfied": "no"})
+    concern.refresh_from_db()
+    assert concern.state == "assigned"
+    client.post(url, {"action": "answer", "answer": "再次解决"})
+    client.post(url, {"action": "feedback", "satisfied": "yes"})
+    concern.refresh_from_db()
+    assert concern.state == "closed"
+    client.force_login(make_user("village_team", HADANALA))
+    assert client.get(url).status_code == 404
+    assert "饮水困难" not in client.get("/concerns/").content.decode()
+
+
+def test_compliance_page(client, linked):
+    client.force_login(make_user("county_office", CHANGFA[:6]))
+    response = client.get(f"/compliance/?area={CHANGFA}&month=2017-06")
+    assert response.status_code == 200
+    assert response.context["counts"]["pairings_behind"] == 1
+    assert response.context["counts"]["residents_under_20_days"] == 1
+    assert "结对户" in response.content.decode()
+    client.force_login(make_user("village_team", HADANALA))
+    assert client.get(f"/compliance/?area={CHANGFA}").status_code == 404
