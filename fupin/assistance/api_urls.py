@@ -1,3 +1,8 @@
-"""Placeholder: routes are being built."""
+from django.urls import path
 
-urlpatterns: list = []
+from .api import AreaCoverageView
+
+app_name = "assistance-api"
+urlpatterns = [
+    path("areas/<str:code>/coverage/", AreaCoverageView.as_view(), name="area-coverage"),
+]

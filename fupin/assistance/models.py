@@ -127,3 +127,134 @@ class Pairing(models.Model):
 
     def __str__(self):
         return f"{self.cadre_id} ↔ {self.household_id}"
+
+
+# -- Caps ------------------------------------------------------------------------------------
+
+DEFAULT_CAP = 5
+
+
+class PairingCap(models.Model):
+    """How many households a cadre of a post may pair with at most (data, not code).
+
+    A post without a row has :data:`DEFAULT_CAP`.
+    """
+
+    post = models.CharField(_("职务类别"), max_length=20, choices=Cadre.Post.choices, unique=True)
+    cap = models.PositiveSmallIntegerField(_("结对户数上限"), default=DEFAULT_CAP)
+
+    class Meta:
+        verbose_name = _("结对上限")
+        verbose_name_plural = _("结对上限")
+
+    def __str__(self):
+        return f"{self.get_post_display()}: {self.cap}"
+
+
+# -- Plans and measures (一户一法) --------------------------------------------------------------
+
+
+class MeasureType(models.TextChoices):
+    INDUSTRY = "industry", _("产业")
+    EMPLOYMENT = "employment", _("就业")
+    RELOCATION = "relocation", _("易地搬迁")
+    PUBLIC_POST = "public_post", _("公益岗位")
+    EDUCATION = "education", _("教育")
+    HEALTH = "health", _("健康")
+    HOUSING = "housing", _("危房改造")
+    FINANCE = "finance", _("金融")
+    SOCIAL_SECURITY = "social_security", _("社会保障兜底")
+    ECOLOGY = "ecology", _("生态")
+    ASSET_INCOME = "asset_income", _("资产收益")
+
+
+# 户户有增收项目: a measure of one of these types this year is an income project.
+INCOME_TYPES = (
+    MeasureType.INDUSTRY,
+    MeasureType.EMPLOYMENT,
+    MeasureType.PUBLIC_POST,
+    MeasureType.ASSET_INCOME,
+)
+# 人人有脱贫门路: a household with one of these gives its able-bodied adults a path.
+PATH_TYPES = (MeasureType.EMPLOYMENT, MeasureType.INDUSTRY, MeasureType.PUBLIC_POST)
+
+
+class AssistancePlan(models.Model):
+    """一户一法: the plan of one household for one year."""
+
+    scope_field = "village_id"
+
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("贫困户"),
+        on_delete=models.CASCADE,
+        related_name="plans",
+    )
+    village = models.ForeignKey(
+        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    note = models.TextField(_("帮扶思路"), blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("帮扶计划")
+        verbose_name_plural = _("帮扶计划")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "year"], name="plan_household_year_uniq")
+        ]
+        indexes = [models.Index(fields=["village", "year"], name="plan_village_year_idx")]
+
+    def __str__(self):
+        return f"{self.household_id} {self.year}"
+
+
+class Measure(models.Model):
+    """One measure of a plan: type, year, amount, responsible cadre, status and outcome."""
+
+    scope_field = "village_id"
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("计划")
+        IN_PROGRESS = "in_progress", _("实施中")
+        DONE = "done", _("已完成")
+
+    plan = models.ForeignKey(
+        AssistancePlan,
+        verbose_name=_("帮扶计划"),
+        on_delete=models.CASCADE,
+        related_name="measures",
+    )
+    # Copied from the plan so that scope and the checks filter without a join.
+    village = models.ForeignKey(
+        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
+    )
+    type = models.CharField(_("措施类型"), max_length=20, choices=MeasureType.choices)
+    year = models.PositiveSmallIntegerField(_("年度"))
+    amount = models.DecimalField(
+        _("金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    responsible = models.ForeignKey(
+        Cadre,
+        verbose_name=_("责任人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="measures",
+    )
+    status = models.CharField(
+        _("状态"), max_length=12, choices=State.choices, default=State.PLANNED
+    )
+    description = models.CharField(_("内容"), max_length=200, blank=True)
+    outcome = models.TextField(_("成效"), blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("帮扶措施")
+        verbose_name_plural = _("帮扶措施")
+        indexes = [models.Index(fields=["village", "year", "type"], name="measure_vyt_idx")]
+
+    def __str__(self):
+        return f"{self.get_type_display()} {self.year}"

@@ -1,3 +1,11 @@
-"""Placeholder: routes are being built."""
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "assistance"
+urlpatterns = [
+    path("coverage/", views.coverage, name="coverage"),
+    path("plans/checks/", views.plan_checks, name="plan_checks"),
+    path("pairings/import/", views.pairing_import, name="pairing_import"),
+    path("pairings/import/errors/", views.pairing_import_errors, name="pairing_import_errors"),
+]

@@ -71,6 +71,7 @@ def changfa():
         "member": member,
         "job": job,
         **_changfa_cases(household),
+        **_changfa_assistance(household, member),
         **_changfa_fieldwork(household),
     }
 
@@ -110,6 +111,40 @@ def _changfa_fieldwork(household):
         deadline=datetime.date(2017, 6, 2),
     )
     return {"concern": concern}
+
+
+def _changfa_assistance(household, member):
+    """长发村's cadre (a registered-poor member), link, pairing, plan and measure."""
+    import datetime
+
+    from fupin.assistance.models import AssistancePlan, Cadre, Link, Measure, Pairing
+
+    start = datetime.date(2017, 1, 1)
+    cadre = Cadre.objects.create(
+        name=member.name,
+        area_id=CHANGFA,
+        unit="长发村委会",
+        post=Cadre.Post.VILLAGE_CADRE,
+        id_number=member.id_number,
+    )
+    link = Link.objects.create(
+        kind=Link.Kind.DEPARTMENT_VILLAGE,
+        area_id=CHANGFA,
+        department="长发包联单位",
+        start_date=start,
+    )
+    pairing = Pairing.objects.create(
+        cadre=cadre, household=household, village_id=CHANGFA, start_date=start
+    )
+    plan = AssistancePlan.objects.create(household=household, village_id=CHANGFA, year=2017)
+    measure = Measure.objects.create(plan=plan, village_id=CHANGFA, type="industry", year=2017)
+    return {
+        "assistance_cadre": cadre,
+        "assistance_link": link,
+        "assistance_pairing": pairing,
+        "assistance_plan": plan,
+        "assistance_measure": measure,
+    }
 
 
 def _changfa_cases(household):
@@ -193,6 +228,11 @@ def _fill(route: str, objects) -> str | None:
             return "xlsx"
         if name == "object_id":
             for model, pk in (
+                ("assistance/cadre/", objects["assistance_cadre"].pk),
+                ("assistance/link/", objects["assistance_link"].pk),
+                ("assistance/pairing/", objects["assistance_pairing"].pk),
+                ("assistance/assistanceplan/", objects["assistance_plan"].pk),
+                ("assistance/measure/", objects["assistance_measure"].pk),
                 ("registry/member/", member.pk),
                 ("registry/importjob/", job.pk),
                 ("registry/statusrecord/", household.statuses.first().pk),

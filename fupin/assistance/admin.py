@@ -1,0 +1,83 @@
+"""Admin of cadres, links, pairings, plans and measures: all through the scope."""
+
+from django.contrib import admin
+
+from fupin.accounts.models import Role
+from fupin.areas.scope import ScopedModelAdmin
+
+from .models import AssistancePlan, Cadre, Link, Measure, Pairing, PairingCap
+
+
+@admin.register(Cadre)
+class CadreAdmin(ScopedModelAdmin):
+    scope_field = "area_id"
+    list_display = ("name", "unit", "post", "phone", "party_member", "active", "area")
+    list_filter = ("post", "party_member", "active")
+    search_fields = ("name", "unit", "phone")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Link)
+class LinkAdmin(ScopedModelAdmin):
+    scope_field = "area_id"
+    list_display = ("kind", "area", "cadre", "department", "start_date", "end_date")
+    list_filter = ("kind",)
+    raw_id_fields = ("cadre",)
+
+
+@admin.register(Pairing)
+class PairingAdmin(ScopedModelAdmin):
+    list_display = ("cadre", "household", "village", "start_date", "end_date")
+    raw_id_fields = ("cadre", "household")
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    extra = 0
+    raw_id_fields = ("responsible",)
+    fields = ("type", "year", "amount", "responsible", "status", "description", "outcome")
+
+
+@admin.register(AssistancePlan)
+class AssistancePlanAdmin(ScopedModelAdmin):
+    list_display = ("household", "village", "year")
+    list_filter = ("year",)
+    raw_id_fields = ("household",)
+    inlines = [MeasureInline]
+
+    def save_formset(self, request, form, formset, change):
+        for measure in formset.save(commit=False):
+            measure.village_id = form.instance.village_id
+            measure.save()
+        for measure in formset.deleted_objects:
+            measure.delete()
+        formset.save_m2m()
+
+
+@admin.register(Measure)
+class MeasureAdmin(ScopedModelAdmin):
+    list_display = ("plan", "type", "year", "amount", "responsible", "status")
+    list_filter = ("type", "status", "year")
+    raw_id_fields = ("plan", "responsible")
+
+
+@admin.register(PairingCap)
+class PairingCapAdmin(admin.ModelAdmin):
+    """Reference data of the whole league: changed by the league headquarters only."""
+
+    list_display = ("post", "cap")
+
+    def has_add_permission(self, request):
+        return request.user.has_role_anywhere({Role.LEAGUE_HQ}) and super().has_add_permission(
+            request
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_role_anywhere({Role.LEAGUE_HQ}) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_role_anywhere({Role.LEAGUE_HQ}) and super().has_delete_permission(
+            request, obj
+        )

@@ -1,0 +1,256 @@
+"""Bulk pairing by spreadsheet (结对帮扶批量导入): all or nothing, like the registry import.
+
+Columns (the header row; order free): 户编号, 帮扶责任人姓名, 帮扶责任人证件号码, 联系电话,
+工作单位, 职务类别, 开始日期 (and optionally 是否党员). A cadre is matched by ID number when
+the row has one, else by name and phone, among the cadres in the importer's scope; an
+unmatched cadre is created in the import's area. Every row is checked first; one bad row
+refuses the whole file and :func:`fupin.registry.importing.write_error_workbook` returns the
+rows with 错误原因 (row, column and reason). A good file is written in one transaction with
+set-based inserts; pairings that already exist are left as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+
+from fupin.accounts.models import IMPORT_REGISTRY
+from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
+from fupin.core.audit import audit
+from fupin.core.clock import as_of
+from fupin.registry import idnumber
+from fupin.registry.importing import (
+    MSG_HEADER,
+    MSG_MISSING_COLUMNS,
+    MSG_NO_ROWS,
+    ImportResult,
+    read_sheets,
+)
+from fupin.registry.models import Household
+
+from .models import Cadre, Pairing
+from .selectors import active_q, cap_expression, cap_for
+
+COL_NUMBER = "户编号"
+COL_NAME = "帮扶责任人姓名"
+COL_ID = "帮扶责任人证件号码"
+COL_PHONE = "联系电话"
+COL_UNIT = "工作单位"
+COL_POST = "职务类别"
+COL_START = "开始日期"
+COL_PARTY = "是否党员"
+COLUMNS = [COL_NUMBER, COL_NAME, COL_ID, COL_PHONE, COL_UNIT, COL_POST, COL_START, COL_PARTY]
+REQUIRED = [COL_NUMBER, COL_NAME]
+
+MSG_ROW = "第{row}行“{column}”：{reason}"
+MSG_REQUIRED = "不能为空"
+MSG_NO_HOUSEHOLD = "户编号“{value}”不存在或不在您的权限范围内"
+MSG_ID_OR_PHONE = "证件号码和联系电话至少填写一项"
+MSG_BAD_ID = "证件号码无效（{error}）"
+MSG_POST = "“{value}”不是有效选项（可选：{allowed}）"
+MSG_DATE = "“{value}”不是有效日期（应为 YYYY-MM-DD）"
+MSG_DATE_FUTURE = "开始日期不能晚于 {today}"
+MSG_UNIT_NEW = "新建帮扶干部时工作单位不能为空"
+MSG_CADRE_SCOPE = "证件号码为该号码的干部不在您的权限范围内"
+MSG_DUPLICATE = "与第{first}行重复（同一户、同一帮扶责任人）"
+MSG_OVER_CAP = "{name}结对户数将达 {count} 户，超过上限 {cap} 户"
+MSG_YES_NO = "应为“是”或“否”"
+MSG_NOT_ALLOWED = "您没有导入结对帮扶的权限"
+
+POST_LABELS = {str(label): value for value, label in Cadre.Post.choices}
+
+
+def _date(text: str) -> datetime.date:
+    return datetime.date.fromisoformat(text.replace("/", "-").replace(".", "-")[:10])
+
+
+def import_pairings(path, *, actor, area_code: str) -> ImportResult:
+    """Check and (if every row is good) write the pairings of ``path``; see the module doc."""
+    if not user_can_see_code(actor, area_code) or not actor.has_role_at(IMPORT_REGISTRY, area_code):
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    today = as_of()
+    result = ImportResult(filename=Path(path).name, year=today.year, kind="pairings")
+    sheets = [s for s in read_sheets(Path(path)) if s.headers]
+    sheet = next((s for s in sheets if COL_NUMBER in s.headers), sheets[0] if sheets else None)
+    if sheet is None or not sheet.rows:
+        result.errors.append((1, [MSG_NO_ROWS]))
+        return result
+    result.sheets = [sheet]
+    result.rows = len(sheet.rows)
+    missing = [c for c in REQUIRED if c not in sheet.headers]
+    if COL_ID not in sheet.headers and COL_PHONE not in sheet.headers:
+        missing.append(f"{COL_ID}/{COL_PHONE}")
+    if missing:
+        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
+        sheet.add(1, message)
+        result.errors.append((1, [message]))
+        return result
+    index = {h: i for i, h in enumerate(sheet.headers) if h in COLUMNS}
+
+    def cell(cells, column):
+        i = index.get(column)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    # One query each: households and cadres in scope that the file names.
+    rows = [(n, {c: cell(cells, c) for c in COLUMNS}) for n, cells in sheet.rows]
+    prefixes = user_prefixes(actor)
+    households = {
+        h["number"]: h
+        for h in Household.objects.filter(prefixes_q("village_id", prefixes))
+        .filter(prefixes_q("village_id", (area_code,)))
+        .filter(number__in={r[COL_NUMBER] for _n, r in rows})
+        .values("pk", "number", "village_id")
+    }
+    ids = {idnumber.normalize(r[COL_ID]) for _n, r in rows if r[COL_ID]}
+    by_id, out_of_scope = {}, set()
+    for cadre in Cadre.objects.filter(id_number__in=ids).values("pk", "id_number", "area_id"):
+        if user_can_see_code(actor, cadre["area_id"]):
+            by_id[cadre["id_number"]] = cadre["pk"]
+        else:
+            out_of_scope.add(cadre["id_number"])
+    by_phone = {
+        (c["name"], c["phone"]): c["pk"]
+        for c in Cadre.objects.accessible_to(actor)
+        .filter(phone__in={r[COL_PHONE] for _n, r in rows if r[COL_PHONE]})
+        .values("pk", "name", "phone")
+    }
+
+    parsed = []  # (row, household, cadre key, cadre pk or None, cadre fields, start)
+    seen: dict[tuple, int] = {}
+    for number, r in rows:
+        problems: list[tuple[str, str]] = []
+        household = households.get(r[COL_NUMBER])
+        if not r[COL_NUMBER]:
+            problems.append((COL_NUMBER, MSG_REQUIRED))
+        elif household is None:
+            problems.append((COL_NUMBER, MSG_NO_HOUSEHOLD.format(value=r[COL_NUMBER])))
+        if not r[COL_NAME]:
+            problems.append((COL_NAME, MSG_REQUIRED))
+        id_number = ""
+        if r[COL_ID]:
+            try:
+                id_number = idnumber.parse_id_number(r[COL_ID], today=today).number
+            except idnumber.IdNumberError as error:
+                problems.append((COL_ID, MSG_BAD_ID.format(error=error)))
+            if id_number in out_of_scope:
+                problems.append((COL_ID, MSG_CADRE_SCOPE))
+        elif not r[COL_PHONE]:
+            problems.append((COL_ID, MSG_ID_OR_PHONE))
+        post = Cadre.Post.OTHER
+        if r[COL_POST]:
+            post = POST_LABELS.get(r[COL_POST])
+            if post is None:
+                allowed = "、".join(POST_LABELS)
+                problems.append((COL_POST, MSG_POST.format(value=r[COL_POST], allowed=allowed)))
+        start = today
+        if r[COL_START]:
+            try:
+                start = _date(r[COL_START])
+            except ValueError:
+                problems.append((COL_START, MSG_DATE.format(value=r[COL_START])))
+            else:
+                if start > today:
+                    problems.append((COL_START, MSG_DATE_FUTURE.format(today=today.isoformat())))
+        party = False
+        if r[COL_PARTY]:
+            if r[COL_PARTY] not in ("是", "否"):
+                problems.append((COL_PARTY, MSG_YES_NO))
+            party = r[COL_PARTY] == "是"
+        cadre_pk = by_id.get(id_number) if id_number else by_phone.get((r[COL_NAME], r[COL_PHONE]))
+        if cadre_pk is None and not r[COL_UNIT]:
+            problems.append((COL_UNIT, MSG_UNIT_NEW))
+        key = ("id", id_number) if id_number else ("phone", r[COL_NAME], r[COL_PHONE])
+        if household is not None and not problems:
+            first = seen.setdefault((household["pk"], key), number)
+            if first != number:
+                problems.append((COL_NUMBER, MSG_DUPLICATE.format(first=first)))
+        if problems:
+            messages = [MSG_ROW.format(row=number, column=c, reason=m) for c, m in problems]
+            for message in messages:
+                sheet.add(number, message)
+            result.errors.append((number, messages))
+            continue
+        fields = {
+            "name": r[COL_NAME],
+            "id_number": id_number,
+            "phone": r[COL_PHONE],
+            "unit": r[COL_UNIT],
+            "post": post,
+            "party_member": party,
+        }
+        parsed.append((number, household, key, cadre_pk, fields, start))
+    if result.errors:
+        return result
+
+    # Skip pairings already active; check the caps of existing and new cadres.
+    existing_pks = {p[3] for p in parsed if p[3] is not None}
+    active_pairs = set(
+        Pairing.objects.filter(active_q(today), cadre_id__in=existing_pks).values_list(
+            "cadre_id", "household_id"
+        )
+    )
+    loads = dict(
+        Cadre.objects.filter(pk__in=existing_pks)
+        .annotate(n=Count("pairings", filter=active_q(today, "pairings__")))
+        .values_list("pk", "n")
+    )
+    caps = dict(
+        Cadre.objects.filter(pk__in=existing_pks)
+        .annotate(cap=cap_expression())
+        .values_list("pk", "cap")
+    )
+    new_load: Counter = Counter()
+    todo = []
+    for number, household, key, cadre_pk, fields, start in parsed:
+        if cadre_pk is not None and (cadre_pk, household["pk"]) in active_pairs:
+            continue
+        new_load[key] += 1
+        todo.append((number, household, key, cadre_pk, fields, start))
+    reported = set()
+    for number, _household, key, cadre_pk, fields, _start in todo:
+        load = loads.get(cadre_pk, 0) + new_load[key]
+        cap = caps[cadre_pk] if cadre_pk is not None else cap_for(fields["post"])
+        if load > cap and key not in reported:
+            reported.add(key)
+            message = MSG_ROW.format(
+                row=number,
+                column=COL_NAME,
+                reason=MSG_OVER_CAP.format(name=fields["name"], count=load, cap=cap),
+            )
+            sheet.add(number, message)
+            result.errors.append((number, [message]))
+    if result.errors:
+        result.errors.sort()
+        return result
+
+    with transaction.atomic():
+        new_cadres: dict[tuple, Cadre] = {}
+        for _n, _h, key, cadre_pk, fields, _s in todo:
+            if cadre_pk is None and key not in new_cadres:
+                new_cadres[key] = Cadre(area_id=area_code, **fields)
+        Cadre.objects.bulk_create(new_cadres.values())
+        pairings = [
+            Pairing(
+                cadre_id=cadre_pk if cadre_pk is not None else new_cadres[key].pk,
+                household_id=household["pk"],
+                village_id=household["village_id"],
+                start_date=start,
+            )
+            for _n, household, key, cadre_pk, _f, start in todo
+        ]
+        Pairing.objects.bulk_create(pairings)
+        result.counts = {
+            "cadres_created": len(new_cadres),
+            "pairings_created": len(pairings),
+            "pairings_unchanged": len(parsed) - len(todo),
+        }
+        result.ok = True
+        audit(
+            actor, "assistance.pairings_imported", area_code, file=result.filename, **result.counts
+        )
+    return result

@@ -1,0 +1,139 @@
+"""Writes of 两联一包 and 一户一法: keyword-only, atomic, scope-checked, audited."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from fupin.areas.scope import user_can_see_code
+from fupin.core.audit import audit
+from fupin.core.clock import as_of
+
+from .models import AssistancePlan, Cadre, Link, Measure, Pairing
+from .selectors import active_q, cap_for
+
+LINK_CREATED = "assistance.link_created"
+LINK_ENDED = "assistance.link_ended"
+PAIRING_CREATED = "assistance.pairing_created"
+PAIRING_ENDED = "assistance.pairing_ended"
+PAIRINGS_IMPORTED = "assistance.pairings_imported"
+
+MSG_SCOPE = "该记录不在您的权限范围内"
+MSG_LINK_LEVEL = "{kind}只能联系{level}"
+MSG_LINK_WHO = "请填写联系人或帮扶单位"
+MSG_ALREADY_PAIRED = "该干部已与该户结对"
+MSG_OVER_CAP = "{cadre}已结对 {count} 户，达到上限 {cap} 户"
+MSG_CADRE_INACTIVE = "该干部已不在岗"
+MSG_END_BEFORE_START = "结束日期不能早于开始日期"
+MSG_ENDED = "该记录已结束"
+
+LINK_LEVELS = {
+    Link.Kind.LEADER_TOWNSHIP: ("township", "苏木乡镇"),
+    Link.Kind.DEPARTMENT_VILLAGE: ("village", "嘎查村"),
+    Link.Kind.DEPUTY_VILLAGE: ("village", "嘎查村"),
+}
+
+
+def _check_scope(actor, code: str) -> None:
+    if not user_can_see_code(actor, code or ""):
+        raise PermissionDenied(MSG_SCOPE)
+
+
+@transaction.atomic
+def link(
+    *,
+    actor,
+    kind: str,
+    area,
+    cadre: Cadre | None = None,
+    department: str = "",
+    start_date: datetime.date | None = None,
+) -> Link:
+    """Link a leader to a township, or a department / deputy head to a village."""
+    _check_scope(actor, area.code)
+    level, level_label = LINK_LEVELS[kind]
+    if area.level != level:
+        raise ValidationError(MSG_LINK_LEVEL.format(kind=Link.Kind(kind).label, level=level_label))
+    if cadre is None and not department.strip():
+        raise ValidationError(MSG_LINK_WHO)
+    if cadre is not None:
+        _check_scope(actor, cadre.area_id)
+    row = Link.objects.create(
+        kind=kind,
+        area=area,
+        cadre=cadre,
+        department=department.strip() or (cadre.unit if cadre else ""),
+        start_date=start_date or as_of(),
+    )
+    audit(actor, LINK_CREATED, row.pk, kind=kind, area=area.code, cadre=cadre and cadre.pk)
+    return row
+
+
+@transaction.atomic
+def unlink(*, actor, link: Link, end_date: datetime.date | None = None) -> Link:
+    link = Link.objects.select_for_update().get(pk=link.pk)
+    _check_scope(actor, link.area_id)
+    if link.end_date is not None:
+        raise ValidationError(MSG_ENDED)
+    end_date = end_date or as_of()
+    if end_date < link.start_date:
+        raise ValidationError(MSG_END_BEFORE_START)
+    link.end_date = end_date
+    link.save(update_fields=["end_date"])
+    audit(actor, LINK_ENDED, link.pk, area=link.area_id, end_date=end_date.isoformat())
+    return link
+
+
+@transaction.atomic
+def pair(*, actor, cadre: Cadre, household, start_date: datetime.date | None = None) -> Pairing:
+    """Pair a cadre with a household; refused past the cadre's cap (by post)."""
+    _check_scope(actor, household.village_id)
+    _check_scope(actor, cadre.area_id)
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if not cadre.active:
+        raise ValidationError(MSG_CADRE_INACTIVE)
+    start_date = start_date or as_of()
+    active = Pairing.objects.filter(active_q(start_date), cadre=cadre)
+    if active.filter(household=household).exists():
+        raise ValidationError(MSG_ALREADY_PAIRED)
+    count, cap = active.count(), cap_for(cadre.post)
+    if count >= cap:
+        raise ValidationError(MSG_OVER_CAP.format(cadre=cadre.name, count=count, cap=cap))
+    row = Pairing.objects.create(
+        cadre=cadre, household=household, village_id=household.village_id, start_date=start_date
+    )
+    audit(actor, PAIRING_CREATED, row.pk, cadre=cadre.pk, household=household.pk)
+    return row
+
+
+@transaction.atomic
+def unpair(*, actor, pairing: Pairing, end_date: datetime.date | None = None) -> Pairing:
+    pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
+    _check_scope(actor, pairing.village_id)
+    if pairing.end_date is not None:
+        raise ValidationError(MSG_ENDED)
+    end_date = end_date or as_of()
+    if end_date < pairing.start_date:
+        raise ValidationError(MSG_END_BEFORE_START)
+    pairing.end_date = end_date
+    pairing.save(update_fields=["end_date"])
+    audit(actor, PAIRING_ENDED, pairing.pk, household=pairing.household_id)
+    return pairing
+
+
+@transaction.atomic
+def add_measure(*, actor, household, year: int, type: str, **fields) -> Measure:  # noqa: A002
+    """Add a measure to the household's plan of ``year`` (the plan is created if missing)."""
+    _check_scope(actor, household.village_id)
+    responsible = fields.get("responsible")
+    if responsible is not None:
+        _check_scope(actor, responsible.area_id)
+    plan, _created = AssistancePlan.objects.get_or_create(
+        household=household, year=year, defaults={"village_id": household.village_id}
+    )
+    measure = Measure(plan=plan, village_id=plan.village_id, type=type, year=year, **fields)
+    measure.full_clean()
+    measure.save()
+    return measure

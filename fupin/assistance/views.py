@@ -1,0 +1,144 @@
+"""Pages of 两联一包 and 一户一法: the coverage page, the plan checks and the pairing import.
+
+Every page reads through :mod:`fupin.assistance.selectors` (scoped by the user and the area
+of ``?area=``, which :func:`fupin.areas.selectors.access_area` checks first).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fupin.accounts.models import IMPORT_REGISTRY
+from fupin.areas import selectors as area_selectors
+from fupin.areas.scope import scope_safe
+from fupin.core.clock import as_of
+from fupin.registry.importing import ImportFileError, write_error_workbook
+
+from . import selectors
+from .importing import COLUMNS, import_pairings
+
+PAGE_SIZE = 50
+FIRST_ERRORS = 50
+LISTS = (
+    "villages_without_link",
+    "households_without_cadre",
+    "cadres_over_cap",
+    "cadres_registered_poor",
+)
+SESSION_ERRORS = "assistance_pairing_errors"
+ERRORS_DIR = "assistance-errors"
+
+
+def _area(request):
+    code = (request.GET.get("area") or request.POST.get("area") or "").strip()
+    if code:
+        return area_selectors.access_area(request.user, code)
+    roots = area_selectors.user_root_areas(request.user)
+    return roots[0] if roots else None
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year") or "")
+    except ValueError:
+        return as_of().year
+    return year if 2013 <= year <= as_of().year + 1 else as_of().year
+
+
+@scope_safe
+@login_required
+@require_GET
+def coverage(request):
+    area = _area(request)
+    context = {"area": area, "lists": LISTS}
+    if area is not None:
+        show = request.GET.get("list") or LISTS[1]
+        show = show if show in LISTS else LISTS[1]
+        data = selectors.coverage(request.user, area.code)
+        context.update(
+            show=show,
+            counts=data["counts"],
+            rows=Paginator(data[show], PAGE_SIZE).get_page(request.GET.get("page")),
+        )
+    return render(request, "assistance/coverage.html", context)
+
+
+@scope_safe
+@login_required
+@require_GET
+def plan_checks(request):
+    area = _area(request)
+    year = _year(request)
+    context = {"area": area, "year": year}
+    if area is not None:
+        show = request.GET.get("list") or "households_without_income"
+        show = (
+            show
+            if show in ("households_without_income", "adults_without_path")
+            else ("households_without_income")
+        )
+        data = selectors.plan_checks(request.user, area.code, year)
+        context.update(
+            show=show,
+            counts=data["counts"],
+            rows=Paginator(data[show], PAGE_SIZE).get_page(request.GET.get("page")),
+        )
+    return render(request, "assistance/plan_checks.html", context)
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def pairing_import(request):
+    area = _area(request)
+    context = {"area": area, "columns": COLUMNS}
+    if area is not None and not request.user.has_role_at(IMPORT_REGISTRY, area.code):
+        raise PermissionDenied("您没有导入结对帮扶的权限")
+    upload = request.FILES.get("file")
+    if request.method == "POST" and area is not None and upload is not None:
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            with open(path, "wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            try:
+                result = import_pairings(path, actor=request.user, area_code=area.code)
+            except ImportFileError as error:
+                context["file_error"] = str(error)
+                return render(request, "assistance/pairing_import.html", context, status=400)
+        result.filename = upload.name
+        context["result"] = result
+        context["errors"] = result.messages(FIRST_ERRORS)
+        if not result.ok and result.sheets:
+            directory = Path(settings.MEDIA_ROOT) / ERRORS_DIR
+            directory.mkdir(parents=True, exist_ok=True)
+            name = f"{uuid.uuid4().hex}.xlsx"
+            write_error_workbook(result, directory / name)
+            request.session[SESSION_ERRORS] = name
+            context["error_file"] = True
+        status = 200 if result.ok else 400
+        return render(request, "assistance/pairing_import.html", context, status=status)
+    return render(request, "assistance/pairing_import.html", context)
+
+
+@scope_safe
+@login_required
+@require_GET
+def pairing_import_errors(request):
+    """The error workbook of this session's last refused pairing import (only its own)."""
+    name = request.session.get(SESSION_ERRORS)
+    path = Path(settings.MEDIA_ROOT) / ERRORS_DIR / (name or "-")
+    if not name or not path.is_file():
+        raise Http404("没有错误报告")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename="结对导入.errors.xlsx")
