@@ -1,0 +1,33 @@
+"""The assistance admin reads through the scope."""
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from fupin.assistance.models import AssistancePlan, Measure, Pairing
+from tests.assistance.helpers import START, make_cadre
+from tests.factories import CHANGFA, HADANALA, make_household, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_staff_user_of_another_county_sees_no_pairing_or_plan(client):
+    household = make_household(CHANGFA)
+    cadre = make_cadre(CHANGFA[:6])
+    pairing = Pairing.objects.create(
+        cadre=cadre, household=household, village_id=CHANGFA, start_date=START
+    )
+    plan = AssistancePlan.objects.create(household=household, village_id=CHANGFA, year=2017)
+    Measure.objects.create(plan=plan, village_id=CHANGFA, type="industry", year=2017)
+    user = make_user("county_office", HADANALA[:6], is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="assistance"))
+    client.force_login(user)
+    for name in ("cadre", "link", "pairing", "assistanceplan", "measure"):
+        response = client.get(f"/admin/assistance/{name}/")
+        assert response.status_code == 200, name
+        assert response.context["cl"].result_count == 0, name
+    assert client.get(f"/admin/assistance/pairing/{pairing.pk}/change/").status_code in (302, 404)
+    owner = make_user("county_office", CHANGFA[:6], is_staff=True)
+    owner.user_permissions.set(Permission.objects.filter(content_type__app_label="assistance"))
+    client.force_login(owner)
+    assert client.get("/admin/assistance/pairing/").context["cl"].result_count == 1
+    assert client.get(f"/admin/assistance/assistanceplan/{plan.pk}/change/").status_code == 200
