@@ -128,12 +128,29 @@ def add_measure(*, actor, household, year: int, type: str, **fields) -> Measure:
     """Add a measure to the household's plan of ``year`` (the plan is created if missing)."""
     _check_scope(actor, household.village_id)
     responsible = fields.get("responsible")
-    if responsible is not None:
-        _check_scope(actor, responsible.area_id)
+    # The responsible cadre is one of the actor's scope or one paired with the household (a
+    # county department's cadre is outside a village team's scope but is its household's).
+    if responsible is not None and not user_can_see_code(actor, responsible.area_id):
+        paired = Pairing.objects.filter(active_q(as_of()), household=household, cadre=responsible)
+        if not paired.exists():
+            raise PermissionDenied(MSG_SCOPE)
     plan, _created = AssistancePlan.objects.get_or_create(
         household=household, year=year, defaults={"village_id": household.village_id}
     )
     measure = Measure(plan=plan, village_id=plan.village_id, type=type, year=year, **fields)
     measure.full_clean()
     measure.save()
+    return measure
+
+
+@transaction.atomic
+def update_measure(*, actor, measure: Measure, status: str, outcome: str = "") -> Measure:
+    """Record a measure's progress (计划 → 实施中 → 已完成) and its outcome."""
+    measure = Measure.objects.select_for_update().get(pk=measure.pk)
+    _check_scope(actor, measure.village_id)
+    if status not in Measure.State.values:
+        raise ValidationError("无效的状态")
+    measure.status = status
+    measure.outcome = outcome.strip()
+    measure.save(update_fields=["status", "outcome"])
     return measure

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "assistance"
 urlpatterns = [
+    path("households/<int:pk>/plan/", views.household_plan, name="household_plan"),
     path("coverage/", views.coverage, name="coverage"),
     path("plans/checks/", views.plan_checks, name="plan_checks"),
     path("pairings/import/", views.pairing_import, name="pairing_import"),

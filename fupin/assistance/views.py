@@ -15,17 +15,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.accounts.models import IMPORT_REGISTRY
+from fupin.accounts.models import EDIT_REGISTRY, IMPORT_REGISTRY
 from fupin.areas import selectors as area_selectors
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 from fupin.registry.importing import ImportFileError, write_error_workbook
+from fupin.registry.selectors import access_household
 
-from . import selectors
+from . import selectors, services
+from .forms import MeasureForm
 from .importing import COLUMNS, import_pairings
+from .models import AssistancePlan, Cadre, Measure, Pairing
 
 PAGE_SIZE = 50
 FIRST_ERRORS = 50
@@ -142,3 +146,77 @@ def pairing_import_errors(request):
     if not name or not path.is_file():
         raise Http404("没有错误报告")
     return FileResponse(open(path, "rb"), as_attachment=True, filename="结对导入.errors.xlsx")
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_plan(request, pk):
+    """一户一法 of a household for a year: its measures, the suggested types, add / progress."""
+    household = access_household(request.user, pk)
+    year = _year(request) if request.method == "GET" else _post_year(request)
+    can_edit = request.user.has_role_at(EDIT_REGISTRY, household.village_id)
+    # The household's paired cadres (visible through the household's pairings, wherever the
+    # cadre's unit is recorded).
+    paired = Pairing.objects.accessible_to(request.user).filter(
+        selectors.active_q(as_of()), household=household
+    )
+    cadres = Cadre.objects.filter(pk__in=paired.values("cadre_id"))
+    suggested = selectors.suggested_measures(household)
+    form = MeasureForm(cadres=cadres, suggested=suggested)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied("您没有编辑帮扶计划的权限")
+        url = reverse("assistance:household_plan", args=[household.pk]) + f"?year={year}"
+        measure_pk = request.POST.get("measure")
+        if measure_pk:
+            measure = (
+                Measure.objects.accessible_to(request.user)
+                .filter(pk=measure_pk, plan__household=household)
+                .first()
+            )
+            if measure is None:
+                raise Http404("措施不存在")
+            services.update_measure(
+                actor=request.user,
+                measure=measure,
+                status=request.POST.get("status", ""),
+                outcome=request.POST.get("outcome", ""),
+            )
+            return redirect(url)
+        form = MeasureForm(request.POST, cadres=cadres)
+        if form.is_valid():
+            services.add_measure(
+                actor=request.user, household=household, year=year, **form.cleaned_data
+            )
+            return redirect(url)
+    plan = (
+        AssistancePlan.objects.accessible_to(request.user)
+        .filter(household=household, year=year)
+        .first()
+    )
+    measures = plan.measures.select_related("responsible").order_by("type", "pk") if plan else []
+    labels = dict(selectors.MeasureType.choices)
+    return render(
+        request,
+        "assistance/household_plan.html",
+        {
+            "household": household,
+            "year": year,
+            "plan": plan,
+            "measures": measures,
+            "suggested": [labels[t] for t in suggested],
+            "form": form,
+            "can_edit": can_edit,
+            "states": Measure.State.choices,
+            "cadres": cadres.order_by("name"),
+        },
+    )
+
+
+def _post_year(request) -> int:
+    try:
+        year = int(request.POST.get("year") or "")
+    except ValueError:
+        return as_of().year
+    return year if 2013 <= year <= as_of().year + 1 else as_of().year

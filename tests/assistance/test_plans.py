@@ -100,3 +100,40 @@ def test_measures_share_the_plan(client):
     page = client.get(f"/plans/checks/?area={CHANGFA}&year=2017")
     assert page.status_code == 200
     assert household.number in page.content.decode()
+
+
+def test_the_household_plan_page_adds_measures_and_records_progress(client):
+    from fupin.assistance.models import Pairing
+    from tests.assistance.helpers import START
+
+    household = make_household(CHANGFA, main_cause=codes.Cause.ILLNESS)
+    cadre = make_cadre(ZHALAITE)
+    Pairing.objects.create(cadre=cadre, household=household, village_id=CHANGFA, start_date=START)
+    client.force_login(make_user("village_team", CHANGFA))
+    url = f"/households/{household.pk}/plan/"
+    page = client.get(url + "?year=2017")
+    assert page.status_code == 200
+    assert "健康、社会保障兜底" in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "year": "2017",
+            "type": "health",
+            "amount": "1200",
+            "responsible": cadre.pk,
+            "status": "planned",
+            "description": "大病救助",
+        },
+    )
+    assert response.status_code == 302
+    measure = Measure.objects.get()
+    assert (measure.plan.year, measure.responsible, measure.amount) == (2017, cadre, 1200)
+    client.post(url, {"year": "2017", "measure": measure.pk, "status": "done", "outcome": "已报销"})
+    measure.refresh_from_db()
+    assert (measure.status, measure.outcome) == ("done", "已报销")
+    assert "大病救助" in client.get(url + "?year=2017").content.decode()
+    client.force_login(make_user("village_team", HADANALA))
+    assert client.get(url).status_code == 404
+    assert (
+        client.post(url, {"year": "2017", "type": "health", "status": "planned"}).status_code == 404
+    )
