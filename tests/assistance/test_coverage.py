@@ -143,3 +143,20 @@ def test_coverage_page_lists_and_counts(client, county):
     villages = client.get(f"/coverage/?area={YINDEER}&list=villages_without_link")
     assert villages.context["rows"].paginator.count == len(_rural_villages(YINDEER))
     assert client.get(f"/coverage/?area={HADANALA}").status_code == 404
+
+
+def test_the_coverage_page_runs_a_bounded_number_of_queries(
+    client, county, django_assert_max_num_queries
+):
+    cadre = make_cadre(ZHALAITE)
+    for _ in range(5):
+        household = make_household(CHANGFA)
+        Pairing.objects.create(
+            cadre=cadre, household=household, village_id=CHANGFA, start_date=START
+        )
+    for _ in range(5):
+        make_household(SHUANGYUSHU)
+    client.force_login(county)
+    for name in ("villages_without_link", "households_without_cadre", "cadres_over_cap"):
+        with django_assert_max_num_queries(15):
+            assert client.get(f"/coverage/?area={ZHALAITE}&list={name}").status_code == 200
