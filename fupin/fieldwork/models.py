@@ -159,6 +159,10 @@ class Concern(models.Model):
     answer = models.TextField(_("答复"), blank=True)
     satisfied = models.BooleanField(_("群众满意"), null=True, blank=True)
     feedback_on = models.DateField(_("反馈日期"), null=True, blank=True)
+    # Raised at the public form: the contact the household left, and a keyed hash of the
+    # network address (rate limiting, as for objections to notices).
+    filer_contact = models.CharField(_("联系方式"), max_length=50, blank=True)
+    source_hash = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = ScopedManager()
 

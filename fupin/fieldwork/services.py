@@ -100,6 +100,8 @@ def concern_raise(
     household=None,
     raised_by=None,
     visit=None,
+    filer_contact="",
+    source_hash="",
 ) -> Concern:
     if user is not None and user.is_authenticated:
         _check_scope(user, village_code)
@@ -121,6 +123,8 @@ def concern_raise(
         raised_on=as_of(),
         text=text,
         category=category,
+        filer_contact=filer_contact,
+        source_hash=source_hash,
     )
     _event(concern, user=user, from_state="")
     audit(user, "concern.raised", concern.pk, village=village_code)

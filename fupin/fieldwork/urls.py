@@ -9,5 +9,6 @@ urlpatterns = [
     path("my/", views.my, name="my"),
     path("concerns/", views.concern_list, name="concerns"),
     path("concerns/<int:pk>/", views.concern_detail, name="concern"),
+    path("concerns/raise/<str:code>/", views.concern_public, name="concern-public"),
     path("compliance/", views.compliance, name="compliance"),
 ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from fupin.areas import selectors as area_selectors
-from fupin.areas.scope import scope_safe
+from fupin.areas.scope import public, scope_safe
 from fupin.assistance.models import Cadre, Pairing
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
@@ -286,3 +286,56 @@ def compliance(request):
         "base": f"{reverse('fieldwork:compliance')}?area={area.code}&month={month}",
     }
     return render(request, "fieldwork/compliance.html", context)
+
+
+# ---------------------------------------------------------------------------- public form
+
+PUBLIC_LIMIT_PER_DAY = 5
+
+
+class PublicConcernForm(forms.Form):
+    text = forms.CharField(label=_("您的诉求"), max_length=2000, widget=forms.Textarea({"rows": 4}))
+    category = forms.ChoiceField(
+        label=_("类别"), choices=Concern.Category.choices, initial=Concern.Category.OTHER
+    )
+    filer_contact = forms.CharField(label=_("联系电话（可不填）"), max_length=50, required=False)
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def concern_public(request, code):
+    """群众自报: a village's public form (e.g. behind a QR code on the village notice board).
+
+    Shows only the village's name; writes a concern of that village with no household."""
+    from fupin.areas.models import Area, Level
+    from fupin.identification.public_views import client_address, source_hash
+
+    village = get_object_or_404(Area, code=code, level=Level.VILLAGE)
+    form = PublicConcernForm(request.POST or None)
+    done = False
+    if request.method == "POST" and form.is_valid():
+        source = source_hash(client_address(request))
+        today = as_of()
+        if Concern.objects.filter(source_hash=source, raised_on=today).count() >= (
+            PUBLIC_LIMIT_PER_DAY
+        ):
+            form.add_error(None, _("提交过于频繁，请明天再试。"))
+        else:
+            data = form.cleaned_data
+            services.concern_raise(
+                user=None,
+                village_code=village.code,
+                text=data["text"],
+                category=data["category"],
+                filer_contact=data["filer_contact"],
+                source_hash=source,
+            )
+            done = True
+            form = PublicConcernForm()
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "fieldwork/concern_public.html",
+        {"village": village, "form": form, "done": done},
+        status=status,
+    )

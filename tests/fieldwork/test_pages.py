@@ -91,3 +91,16 @@ def test_compliance_page(client, linked):
     assert "结对户" in response.content.decode()
     client.force_login(make_user("village_team", HADANALA))
     assert client.get(f"/compliance/?area={CHANGFA}").status_code == 404
+
+
+def test_public_form_raises_a_household_concern_and_is_rate_limited(client):
+    url = f"/concerns/raise/{CHANGFA}/"
+    assert client.get(url).status_code == 200
+    for _ in range(5):
+        response = client.post(url, {"text": "路灯坏了", "category": "other"})
+        assert response.status_code == 200
+    assert client.post(url, {"text": "路灯坏了", "category": "other"}).status_code == 400
+    concerns = Concern.objects.filter(village_id=CHANGFA)
+    assert concerns.count() == 5
+    assert {c.source for c in concerns} == {"household"}
+    assert client.get(f"/concerns/raise/{CHANGFA[:9]}/").status_code == 404
