@@ -10,5 +10,6 @@ urlpatterns = [
     path("concerns/", views.concern_list, name="concerns"),
     path("concerns/<int:pk>/", views.concern_detail, name="concern"),
     path("concerns/raise/<str:code>/", views.concern_public, name="concern-public"),
+    path("reviews/", views.reviews, name="reviews"),
     path("compliance/", views.compliance, name="compliance"),
 ]

@@ -339,3 +339,67 @@ def concern_public(request, code):
         {"village": village, "form": form, "done": done},
         status=status,
     )
+
+
+# ---------------------------------------------------------------------------- review meetings
+
+MEETING_LEVELS = {"village": "village", "township": "township", "county": "county"}
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def reviews(request):
+    """The review meetings of an area, and the form to record one (village, township, county)."""
+    from .models import ReviewMeeting
+
+    code = (request.GET.get("area") or request.POST.get("area") or "").strip()
+    if code:
+        area = area_selectors.access_area(request.user, code)
+    else:
+        roots = area_selectors.user_root_areas(request.user)
+        area = roots[0] if roots else None
+    if area is None:
+        return render(request, "fieldwork/reviews.html", {"area": None})
+    level = MEETING_LEVELS.get(area.level)
+    open_concerns = (
+        Concern.objects.accessible_to(request.user)
+        .within(area.code)
+        .filter(state__in=Concern.OPEN_STATES)
+        .order_by("deadline", "pk")[:100]
+    )
+    if request.method == "POST" and level:
+        try:
+            held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
+        except ValueError:
+            messages.error(request, _("请填写召开日期。"))
+        else:
+            chosen = Concern.objects.accessible_to(request.user).filter(
+                pk__in=[p for p in request.POST.getlist("concerns") if p.isdigit()]
+            )
+            services.review_meeting_record(
+                user=request.user,
+                area_code=area.code,
+                level=level,
+                held_on=held_on,
+                attendees=request.POST.get("attendees", ""),
+                minutes=request.POST.get("minutes", ""),
+                concerns=chosen,
+            )
+            messages.success(request, _("已记录研判会。"))
+        return redirect(f"{reverse('fieldwork:reviews')}?area={area.code}")
+    meetings = (
+        ReviewMeeting.objects.accessible_to(request.user)
+        .within(area.code)
+        .select_related("area")
+        .order_by("-held_on", "-pk")
+    )
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "area": area,
+        "level": level,
+        "page": page,
+        "open_concerns": open_concerns,
+        "as_of": as_of(),
+    }
+    return render(request, "fieldwork/reviews.html", context)

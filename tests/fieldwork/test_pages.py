@@ -104,3 +104,27 @@ def test_public_form_raises_a_household_concern_and_is_rate_limited(client):
     assert concerns.count() == 5
     assert {c.source for c in concerns} == {"household"}
     assert client.get(f"/concerns/raise/{CHANGFA[:9]}/").status_code == 404
+
+
+def test_review_meeting_page_records_a_meeting_and_it_counts(client):
+    from fupin.fieldwork.models import ReviewMeeting
+    from fupin.fieldwork.selectors import compliance_counts
+
+    user = make_user("village_team", CHANGFA)
+    client.force_login(user)
+    concern = Concern.objects.create(
+        village_id=CHANGFA, source="cadre", raised_on=D(2017, 6, 1), text="修路", category="other"
+    )
+    before = compliance_counts(user, CHANGFA, "2017-06")["reviews_missed"]
+    response = client.post(
+        "/reviews/",
+        {"area": CHANGFA, "held_on": "2017-06-20", "minutes": "研判", "concerns": [concern.pk]},
+    )
+    assert response.status_code == 302
+    meeting = ReviewMeeting.objects.get()
+    assert meeting.level == "village" and list(meeting.concerns.all()) == [concern]
+    assert compliance_counts(user, CHANGFA, "2017-06")["reviews_missed"] == before - 1
+    assert "研判" in client.get(f"/reviews/?area={CHANGFA}").content.decode()
+    client.force_login(make_user("village_team", HADANALA))
+    assert client.get(f"/reviews/?area={CHANGFA}").status_code == 404
+    assert client.post("/reviews/", {"area": CHANGFA, "held_on": "2017-06-21"}).status_code == 404
