@@ -29,6 +29,11 @@ class LinkAdmin(ScopedModelAdmin):
 class PairingAdmin(ScopedModelAdmin):
     list_display = ("cadre", "household", "village", "start_date", "end_date")
     raw_id_fields = ("cadre", "household")
+    exclude = ("village",)
+
+    def save_model(self, request, obj, form, change):
+        obj.village_id = obj.household.village_id  # the household's village, not a choice
+        super().save_model(request, obj, form, change)
 
 
 class MeasureInline(admin.TabularInline):
@@ -43,7 +48,12 @@ class AssistancePlanAdmin(ScopedModelAdmin):
     list_display = ("household", "village", "year")
     list_filter = ("year",)
     raw_id_fields = ("household",)
+    exclude = ("village",)
     inlines = [MeasureInline]
+
+    def save_model(self, request, obj, form, change):
+        obj.village_id = obj.household.village_id
+        super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
         for measure in formset.save(commit=False):
@@ -59,6 +69,11 @@ class MeasureAdmin(ScopedModelAdmin):
     list_display = ("plan", "type", "year", "amount", "responsible", "status")
     list_filter = ("type", "status", "year")
     raw_id_fields = ("plan", "responsible")
+    exclude = ("village",)
+
+    def save_model(self, request, obj, form, change):
+        obj.village_id = obj.plan.village_id
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(PairingCap)

@@ -31,3 +31,24 @@ def test_a_staff_user_of_another_county_sees_no_pairing_or_plan(client):
     client.force_login(owner)
     assert client.get("/admin/assistance/pairing/").context["cl"].result_count == 1
     assert client.get(f"/admin/assistance/assistanceplan/{plan.pk}/change/").status_code == 200
+
+
+def test_a_pairing_added_in_the_admin_takes_the_households_village(client):
+    household = make_household(CHANGFA)
+    cadre = make_cadre(CHANGFA[:6])
+    owner = make_user("county_office", CHANGFA[:6], is_staff=True)
+    owner.user_permissions.set(Permission.objects.filter(content_type__app_label="assistance"))
+    client.force_login(owner)
+    response = client.post(
+        "/admin/assistance/pairing/add/",
+        {"cadre": cadre.pk, "household": household.pk, "start_date": "2017-01-01"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Pairing.objects.get().village_id == CHANGFA
+    outside = make_household(HADANALA)
+    response = client.post(
+        "/admin/assistance/pairing/add/",
+        {"cadre": cadre.pk, "household": outside.pk, "start_date": "2017-01-01"},
+    )
+    assert response.status_code == 403
+    assert Pairing.objects.count() == 1
