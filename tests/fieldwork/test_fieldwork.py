@@ -341,3 +341,23 @@ def test_api_shape_and_scope(client, world, user):
     client.force_login(make_user("village_team", HADANALA))
     assert client.get(f"/api/areas/{CHANGFA}/compliance/?month=2017-06").status_code == 404
     assert client.get(f"/api/areas/{COUNTY}/compliance/").status_code == 404
+
+
+def test_escalate_overdue_command():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Concern.objects.create(
+        village_id=CHANGFA,
+        source="cadre",
+        raised_on=D(2017, 5, 1),
+        text="t",
+        category="other",
+        state="assigned",
+        deadline=D(2017, 6, 1),
+    )
+    out = StringIO()
+    call_command("escalate_overdue", stdout=out)
+    assert "1" in out.getvalue()
+    assert Concern.objects.get().level == "township"
