@@ -33,6 +33,15 @@ def linked_cadre(user):
     return Cadre.objects.filter(user=user, active=True).first() if user.is_authenticated else None
 
 
+def cadres_for(user):
+    """Cadres the user may pick: in scope, or paired with a household in scope (a department
+    cadre of the county working in the user's village)."""
+    paired = Pairing.objects.accessible_to(user).values("cadre_id")
+    return Cadre.objects.filter(
+        Q(pk__in=Cadre.objects.accessible_to(user).values("pk")) | Q(pk__in=paired), active=True
+    ).order_by("name", "pk")
+
+
 def active_pairings(cadre, day):
     return Pairing.objects.filter(cadre=cadre, start_date__lte=day).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=day)
@@ -75,9 +84,15 @@ class VisitForm(forms.Form):
             ids = active_pairings(cadre, day).values("household_id")
             households = Household.objects.accessible_to(user).filter(pk__in=ids)
         else:
-            self.fields["cadre"].queryset = Cadre.objects.accessible_to(user).filter(active=True)
+            self.fields["cadre"].queryset = cadres_for(user)
             households = Household.objects.accessible_to(user)
         self.fields["household"].queryset = households.order_by("village_id", "number")
+
+    def clean_visited_on(self):
+        day = self.cleaned_data["visited_on"]
+        if day > as_of():
+            raise forms.ValidationError(_("走访日期不能晚于今天。"))
+        return day
 
 
 @scope_safe
@@ -193,9 +208,7 @@ def concern_detail(request, pk):
         action = request.POST.get("action")
         try:
             if action == "assign":
-                owner = get_object_or_404(
-                    Cadre.objects.accessible_to(user), pk=request.POST.get("owner")
-                )
+                owner = get_object_or_404(cadres_for(user), pk=request.POST.get("owner"))
                 deadline = datetime.date.fromisoformat(request.POST.get("deadline", ""))
                 services.concern_assign(user=user, concern=concern, owner=owner, deadline=deadline)
             elif action == "start":
@@ -226,7 +239,7 @@ def concern_detail(request, pk):
     context = {
         "concern": concern,
         "events": concern.events.all(),
-        "owners": Cadre.objects.accessible_to(user).filter(active=True).order_by("name")[:200],
+        "owners": cadres_for(user)[:200],
         "overdue": services.is_overdue(concern),
         "can_escalate": concern.state in Concern.OPEN_STATES and concern.level != "county",
     }

@@ -128,3 +128,27 @@ def test_review_meeting_page_records_a_meeting_and_it_counts(client):
     client.force_login(make_user("village_team", HADANALA))
     assert client.get(f"/reviews/?area={CHANGFA}").status_code == 404
     assert client.post("/reviews/", {"area": CHANGFA, "held_on": "2017-06-21"}).status_code == 404
+
+
+def test_unlinked_village_user_picks_a_county_cadre_paired_in_the_village(client):
+    user = make_user("village_team", CHANGFA)
+    county_cadre = Cadre.objects.create(
+        name="县干部", area_id=CHANGFA[:6], unit="县局", post=Cadre.Post.DEPARTMENT_CADRE
+    )
+    Cadre.objects.create(name="无关干部", area_id=CHANGFA[:6], unit="县局", post="other")
+    household = make_household(CHANGFA)
+    Pairing.objects.create(
+        cadre=county_cadre, household=household, village_id=CHANGFA, start_date=D(2017, 1, 1)
+    )
+    client.force_login(user)
+    page = client.get("/visits/new/").content.decode()
+    assert "县干部" in page and "无关干部" not in page
+    data = {
+        "cadre": county_cadre.pk,
+        "household": household.pk,
+        "kind": "home",
+        "category": "other",
+    }
+    assert client.post("/visits/new/", {**data, "visited_on": "2017-07-01"}).status_code == 200
+    assert client.post("/visits/new/", {**data, "visited_on": "2017-06-30"}).status_code == 302
+    assert Visit.objects.get().cadre == county_cadre
