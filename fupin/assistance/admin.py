@@ -1,11 +1,14 @@
 """Admin of cadres, links, pairings, plans and measures: all through the scope."""
 
+from django import forms
 from django.contrib import admin
 
 from fupin.accounts.models import Role
 from fupin.areas.scope import ScopedModelAdmin
 
 from .models import AssistancePlan, Cadre, Link, Measure, Pairing, PairingCap
+from .selectors import active_q, cap_for
+from .services import MSG_OVER_CAP
 
 
 @admin.register(Cadre)
@@ -25,8 +28,29 @@ class LinkAdmin(ScopedModelAdmin):
     raw_id_fields = ("cadre",)
 
 
+class PairingAdminForm(forms.ModelForm):
+    """A new pairing in the admin obeys the cap of the cadre's post, like ``services.pair``."""
+
+    class Meta:
+        model = Pairing
+        fields = ("cadre", "household", "start_date", "end_date")
+
+    def clean(self):
+        data = super().clean()
+        cadre, start = data.get("cadre"), data.get("start_date")
+        if self.instance.pk is None and cadre is not None and start is not None:
+            count = Pairing.objects.filter(active_q(start), cadre=cadre).count()
+            cap = cap_for(cadre.post)
+            if count >= cap:
+                raise forms.ValidationError(
+                    MSG_OVER_CAP.format(cadre=cadre.name, count=count, cap=cap)
+                )
+        return data
+
+
 @admin.register(Pairing)
 class PairingAdmin(ScopedModelAdmin):
+    form = PairingAdminForm
     list_display = ("cadre", "household", "village", "start_date", "end_date")
     raw_id_fields = ("cadre", "household")
     exclude = ("village",)

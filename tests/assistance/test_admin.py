@@ -52,3 +52,22 @@ def test_a_pairing_added_in_the_admin_takes_the_households_village(client):
     )
     assert response.status_code == 403
     assert Pairing.objects.count() == 1
+
+
+def test_the_admin_refuses_a_pairing_past_the_cap(client):
+    cadre = make_cadre(CHANGFA[:6])
+    for _ in range(5):
+        household = make_household(CHANGFA)
+        Pairing.objects.create(
+            cadre=cadre, household=household, village_id=CHANGFA, start_date=START
+        )
+    owner = make_user("county_office", CHANGFA[:6], is_staff=True)
+    owner.user_permissions.set(Permission.objects.filter(content_type__app_label="assistance"))
+    client.force_login(owner)
+    response = client.post(
+        "/admin/assistance/pairing/add/",
+        {"cadre": cadre.pk, "household": make_household(CHANGFA).pk, "start_date": "2017-01-01"},
+    )
+    assert response.status_code == 200
+    assert "达到上限 5 户" in response.content.decode()
+    assert Pairing.objects.count() == 5
