@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("fupin.identification.public_urls")),
     path("", include("fupin.assessment.urls")),
     path("", include("fupin.assistance.urls")),
+    path("", include("fupin.assistance.card_urls")),
     path("", include("fupin.fieldwork.urls")),
     path("api/", include("fupin.api_urls")),
 ]

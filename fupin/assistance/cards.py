@@ -1,0 +1,268 @@
+"""Clarity cards (明白卡, DOMAIN §3.4): one printable page per household, A4 or A5.
+
+A card shows the household (village, township, number, head), its members with masked ID
+numbers, attribute and causes, this year's measures (一户一法, when the plans app provides
+them), the latest income record up to the year, the paired cadres with unit and phone, the
+supervision hotline and a signature line for the head and the cadre.
+
+Set-based: :func:`build_cards` reads any number of households with a fixed handful of
+queries (households with village and township, members, incomes, active pairings with their
+cadres, measures), and :func:`render_cards_pdf` makes one HTML document with a page break
+per card and hands it to WeasyPrint once (Noto CJK through fontconfig, nothing fetched), so
+a village of ~100 households is one PDF of ~100 pages.
+
+Callers pass an already scoped household queryset (``Household.objects.accessible_to``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import F, Prefetch, Q
+from django.template.loader import render_to_string
+
+from fupin.registry import codes
+from fupin.registry.idnumber import mask
+from fupin.registry.models import Household, IncomeRecord, Member
+
+from .models import Pairing
+
+# 全国扶贫监督举报电话 (State Council Leading Group Office of Poverty Alleviation).
+HOTLINE = "12317"
+SIZES = ("A4", "A5")
+# Members + measures beyond which a card is set in a smaller type to stay on one page.
+DENSE_ROWS = {"A4": 14, "A5": 7}
+
+# The order members are listed in: head first, then spouse, then the rest by birth.
+_RELATION_ORDER = {codes.Relation.HEAD: 0, codes.Relation.SPOUSE: 1}
+
+
+@dataclasses.dataclass
+class CardMember:
+    name: str
+    relation: str
+    id_masked: str
+    sex: str
+    age: int
+    health: str
+    labour: str
+    school: str
+
+
+@dataclasses.dataclass
+class CardIncome:
+    year: int
+    wage: Decimal
+    business: Decimal
+    property: Decimal
+    transfer: Decimal
+    costs: Decimal
+    net: Decimal
+    per_capita: Decimal | None
+    members_count: int
+
+
+@dataclasses.dataclass
+class CardMeasure:
+    kind: str
+    content: str
+    amount: Decimal | None
+    cadre: str
+    status: str
+
+
+@dataclasses.dataclass
+class CardCadre:
+    name: str
+    unit: str
+    title: str
+    phone: str
+
+
+@dataclasses.dataclass
+class Card:
+    household_id: int
+    number: str
+    head_name: str
+    village: str
+    township: str
+    county: str
+    attribute: str
+    status: str
+    main_cause: str
+    other_causes: list[str]
+    members_count: int
+    members: list[CardMember]
+    income: CardIncome | None
+    measures: list[CardMeasure] | None  # None: the plans app has no measures yet
+    cadres: list[CardCadre]
+    dense: bool = False
+
+
+def _measure_model():
+    """The plans app's Measure (一户一法), or None while it does not exist."""
+    try:
+        return apps.get_model("assistance", "Measure")
+    except LookupError:
+        return None
+
+
+def _measures_by_household(household_ids, year: int) -> dict[int, list[CardMeasure]] | None:
+    """Return the year's measures per household (one query), or None without a Measure model."""
+    model = _measure_model()
+    if model is None:
+        return None
+    rows = (
+        model.objects.filter(plan__household_id__in=household_ids, year=year)
+        .select_related("responsible")
+        .annotate(card_household=F("plan__household_id"))
+        .order_by("pk")
+    )
+    result: dict[int, list[CardMeasure]] = {}
+    for m in rows:
+        result.setdefault(m.card_household, []).append(
+            CardMeasure(
+                kind=m.get_type_display(),
+                content=m.description,
+                amount=m.amount,
+                cadre=m.responsible.name if m.responsible is not None else "",
+                status=m.get_status_display(),
+            )
+        )
+    return result
+
+
+def card_households(households, year: int, today: datetime.date):
+    """Return ``households`` with everything a card shows prefetched (a handful of queries)."""
+    active = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
+    return (
+        households.select_related("village", "village__parent", "village__parent__parent")
+        .prefetch_related(
+            Prefetch("members", queryset=Member.objects.order_by("birth_date", "pk")),
+            Prefetch(
+                "incomes",
+                queryset=IncomeRecord.objects.filter(year__lte=year).order_by("-year"),
+                to_attr="card_incomes",
+            ),
+            Prefetch(
+                "pairings",
+                queryset=Pairing.objects.filter(active, cadre__active=True)
+                .select_related("cadre")
+                .order_by("start_date", "pk"),
+                to_attr="card_pairings",
+            ),
+        )
+        .order_by("number")
+    )
+
+
+def _card(household: Household, today: datetime.date, measures) -> Card:
+    members = sorted(
+        household.members.all(),
+        key=lambda m: (_RELATION_ORDER.get(m.relation, 2), m.birth_date, m.pk),
+    )
+    income = household.card_incomes[0] if household.card_incomes else None
+    village = household.village
+    township = village.parent
+    county = township.parent if township is not None else None
+    seen = set()
+    cadres = []
+    for pairing in household.card_pairings:
+        if pairing.cadre_id in seen:
+            continue
+        seen.add(pairing.cadre_id)
+        c = pairing.cadre
+        cadres.append(CardCadre(name=c.name, unit=c.unit, title=c.title, phone=c.phone))
+    cause_labels = codes.value_to_label(codes.Cause)
+    card_measures = None if measures is None else measures.get(household.pk, [])
+    card = Card(
+        household_id=household.pk,
+        number=household.number,
+        head_name=household.head_name,
+        village=village.name,
+        township=township.name if township is not None else "",
+        county=county.name if county is not None else "",
+        attribute=household.attribute_label,
+        status=household.get_status_display(),
+        main_cause=household.get_main_cause_display(),
+        other_causes=[
+            cause_labels.get(c, c)
+            for c in household.other_causes or []
+            if c != household.main_cause
+        ],
+        members_count=household.members_count,
+        members=[
+            CardMember(
+                name=m.name,
+                relation=m.get_relation_display(),
+                id_masked=mask(m.id_number),
+                sex=m.get_sex_display(),
+                age=m.age_on(today),
+                health=m.get_health_display(),
+                labour=m.get_labour_display(),
+                school=m.get_school_status_display(),
+            )
+            for m in members
+        ],
+        income=None
+        if income is None
+        else CardIncome(
+            year=income.year,
+            wage=income.wage_income,
+            business=income.business_income,
+            property=income.property_income,
+            transfer=income.transfer_income,
+            costs=income.business_costs,
+            net=income.net_income,
+            per_capita=income.net_income_per_capita,
+            members_count=income.members_count,
+        ),
+        measures=card_measures,
+        cadres=cadres,
+    )
+    return card
+
+
+def build_cards(households, *, year: int, today: datetime.date, size: str = "A4") -> list[Card]:
+    """Return the cards of ``households`` (a scoped queryset), in household-number order."""
+    rows = list(card_households(households, year, today))
+    measures = _measures_by_household([h.pk for h in rows], year) if rows else None
+    cards = [_card(h, today, measures) for h in rows]
+    for card in cards:
+        card.dense = len(card.members) + len(card.measures or []) > DENSE_ROWS[size]
+    return cards
+
+
+def render_cards_html(
+    cards: list[Card], *, year: int, today: datetime.date, size: str = "A4", empty: str = ""
+) -> str:
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {SIZES}")
+    return render_to_string(
+        "assistance/card.html",
+        {
+            "cards": cards,
+            "year": year,
+            "today": today,
+            "size": size,
+            "hotline": HOTLINE,
+            "empty": empty,
+        },
+    )
+
+
+def render_cards_pdf(
+    cards: list[Card], *, year: int, today: datetime.date, size: str = "A4", empty: str = ""
+) -> bytes:
+    from fupin.identification.pdf import render_pdf
+
+    return render_pdf(render_cards_html(cards, year=year, today=today, size=size, empty=empty))
+
+
+def village_households(village_code: str, households=None):
+    """The households whose cards a village prints: every registered household of it."""
+    qs = Household.objects.all() if households is None else households
+    return qs.filter(village_id=village_code)
