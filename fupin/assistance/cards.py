@@ -272,7 +272,7 @@ def _no_cyclic_gc():
 
     WeasyPrint allocates millions of short-lived objects; in a Django process with ~10⁵ live
     objects every generation-2 pass walks them all, which costs ~20–25 % of a village PDF.
-    Reference counting still frees almost everything; the cycles are collected afterwards.
+    Reference counting still frees almost everything; the cycles go at the next pass.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -280,8 +280,7 @@ def _no_cyclic_gc():
         yield
     finally:
         if was_enabled:
-            gc.enable()
-            gc.collect()
+            gc.enable()  # the next automatic pass collects the render's cycles
 
 
 def village_households(village_code: str, households=None):
