@@ -17,6 +17,8 @@ def main() -> int:
         ["bench.bench_pages"],
         ["bench.bench_import", "--rows", str(args.import_rows)],
         ["bench.bench_assess", "--households", "1000000"],
+        ["bench.bench_compliance"],
+        ["bench.bench_cards"],
     ]
     failed = 0
     for run in runs:
