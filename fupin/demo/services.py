@@ -28,6 +28,7 @@ from fupin.core.clock import set_as_of
 from fupin.registry import codes, rollups
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
+from . import assistance as demo_assistance
 from . import cases as demo_cases
 from . import users as demo_users
 from .generator import (
@@ -62,6 +63,7 @@ class BuildResult:
     villages: int
     targets: dict
     cases: object = None  # fupin.demo.cases.CasesResult
+    assistance: object = None  # fupin.demo.assistance.AssistanceResult
 
 
 def ensure_areas() -> bool:
@@ -112,6 +114,7 @@ def demo_reset() -> None:
     """Delete the registry (households, members, income, status, their history, anything
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
+    demo_assistance.demo_assistance_reset()
     demo_cases.demo_cases_reset()
     for model in REGISTRY_MODELS:
         history = model.history.model
@@ -402,5 +405,6 @@ def demo_build(
     demo_users.demo_users_create(password=password)
     set_as_of(AS_OF)
     result.cases = demo_cases.demo_cases(seed=seed, progress=progress)
+    result.assistance = demo_assistance.demo_assistance(seed=seed, scale=scale, progress=progress)
     set_as_of(AS_OF)
     return result

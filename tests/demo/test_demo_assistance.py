@@ -1,0 +1,145 @@
+"""The demo's assistance and field work at a small scale: the coverage and compliance gaps
+that were made are reported, consistent with independent counts; closed concerns all have
+the household's feedback; deterministic."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import transaction
+from django.db.models import Count, Q
+
+from fupin.accounts.models import User
+from fupin.areas.models import Area
+from fupin.areas.scope import prefixes_q
+from fupin.assistance.models import AssistancePlan, Cadre, Link, Measure, Pairing
+from fupin.assistance.selectors import coverage
+from fupin.demo import services, users
+from fupin.fieldwork.models import CheckIn, Concern, ConcernEvent, ReviewMeeting, Visit
+from fupin.fieldwork.selectors import compliance_counts
+from fupin.registry import codes
+from fupin.registry.models import Household
+
+SCALE = 0.02
+SEED = 7
+AS_OF = datetime.date(2017, 6, 30)
+
+
+def _snapshot() -> dict:
+    return {
+        "cadres": list(
+            Cadre.objects.order_by("pk").values_list(
+                "name", "area_id", "post", "phone", "party_member"
+            )
+        ),
+        "pairings": list(
+            Pairing.objects.order_by("pk").values_list("household__number", "cadre__name")
+        ),
+        "visits": Visit.objects.count(),
+        "last_visits": list(
+            Visit.objects.filter(visited_on__gte=AS_OF - datetime.timedelta(days=6))
+            .order_by("pk")
+            .values_list("household__number", "visited_on", "kind")
+        ),
+        "checkins": CheckIn.objects.count(),
+        "concerns": list(
+            Concern.objects.order_by("pk").values_list("village_id", "state", "raised_on", "level")
+        ),
+        "meetings": ReviewMeeting.objects.count(),
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        result = services.demo_build(seed=SEED, scale=SCALE, password="demo-assist-pw-1")
+        snapshot = _snapshot()
+        yield result, snapshot
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def admin(demo, db):
+    return User.objects.get(username=users.ADMIN)
+
+
+def test_counts_scale(demo, db):
+    result = demo[0].assistance
+    assert result.cadres >= 0.95 * 42_000 * SCALE
+    pairing_cadres = Pairing.objects.values("cadre_id").distinct().count()
+    assert pairing_cadres < result.pairings
+    pairing = Cadre.objects.exclude(post__in=("first_secretary", "work_team"))
+    assert 0.15 < pairing.filter(party_member=True).count() / pairing.count() < 0.4
+    assert result.visits > 20 * result.pairings
+    assert Concern.objects.filter(state=Concern.State.CLOSED).count() == round(27_000 * SCALE)
+
+
+def test_coverage_gaps_match_independent_counts(admin):
+    counts = coverage(admin, "1522", AS_OF)["counts"]
+    assert all(counts[k] > 0 for k in counts), counts
+    paired = Pairing.objects.values("household_id")
+    poor = Household.objects.filter(status__in=codes.POOR_STATUSES)
+    assert counts["households_without_cadre"] == poor.exclude(pk__in=paired).count()
+    assert counts["households_without_cadre"] < poor.count() * 0.05
+    per_cadre = Pairing.objects.values("cadre_id").annotate(n=Count("pk")).filter(n__gt=5)
+    assert counts["cadres_over_cap"] == per_cadre.count()
+    linked = Link.objects.filter(kind=Link.Kind.DEPARTMENT_VILLAGE).values("area_id")
+    rural = Area.objects.filter(prefixes_q("code", ("1522",)), level="village", participates=True)
+    unlinked = [
+        c for c in rural.exclude(code__in=linked).values_list("code", flat=True) if c[9:] >= "200"
+    ]
+    assert counts["villages_without_link"] == len(unlinked)
+    townships = Area.objects.filter(prefixes_q("code", ("1522",)), level="township")
+    assert Link.objects.filter(kind=Link.Kind.LEADER_TOWNSHIP).count() == townships.count()
+
+
+def test_plans_for_poor_households(demo, db):
+    poor = Household.objects.filter(status__in=codes.POOR_STATUSES)
+    plans = AssistancePlan.objects.filter(year=2017)
+    assert plans.count() > 0.9 * poor.count()
+    assert not Measure.objects.filter(year=2017).exclude(plan__in=plans).exists()
+
+
+def test_compliance_gaps_match_independent_counts(admin):
+    counts = compliance_counts(admin, "1522", "2017-06")
+    assert counts["reference_day"] == AS_OF
+    assert counts["pairings_behind"] > 0
+    assert counts["residents_under_20_days"] > 0
+    assert counts["reviews_missed"] > 0
+    assert counts["concerns_overdue"] > 0
+    week = Visit.objects.filter(visited_on__gte=AS_OF - datetime.timedelta(days=6))
+    seen = set(week.values_list("cadre_id", "household_id"))
+    pairs = set(Pairing.objects.values_list("cadre_id", "household_id"))
+    assert counts["pairings_behind"] == len(pairs - seen)
+    june = (
+        CheckIn.objects.filter(day__gte=datetime.date(2017, 6, 1))
+        .values("cadre_id")
+        .annotate(n=Count("day"))
+    )
+    full = {r["cadre_id"] for r in june if r["n"] >= 20}
+    residents = Cadre.objects.filter(post__in=("first_secretary", "work_team"))
+    assert counts["residents_under_20_days"] == residents.exclude(pk__in=full).count()
+    overdue = Concern.objects.filter(state__in=Concern.OPEN_STATES, deadline__lt=AS_OF)
+    assert counts["concerns_overdue"] == overdue.count()
+
+
+def test_closed_concerns_have_feedback(demo, db):
+    closed = Concern.objects.filter(state=Concern.State.CLOSED)
+    assert closed.count() > 0
+    assert not closed.filter(Q(satisfied__isnull=True) | Q(feedback_on__isnull=True)).exists()
+    assert not closed.filter(answer="").exists()
+    assert ConcernEvent.objects.filter(to_state="closed").count() == closed.count()
+    first = closed.order_by("raised_on").first().raised_on
+    assert first < AS_OF - datetime.timedelta(days=600)
+    escalated = Concern.objects.filter(state__in=Concern.OPEN_STATES).exclude(level="village")
+    assert escalated.exists()
+
+
+def test_deterministic(demo, db):
+    _result, snapshot = demo
+    with transaction.atomic():
+        services.demo_reset()
+        services.demo_build(seed=SEED, scale=SCALE, password="demo-assist-pw-1")
+        assert _snapshot() == snapshot
+        transaction.set_rollback(True)
