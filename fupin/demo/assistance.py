@@ -148,7 +148,7 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
         households[row[0]].append(row[1:])
     villages = [v for v in rural if households[v]]  # the demo's villages (all at full scale)
     targets = {
-        v: [h for h in households[v] if h[1] in codes.POOR_STATUSES or (h[2] or 0) >= 2016]
+        v: [h for i, h in enumerate(households[v]) if h[1] in codes.POOR_STATUSES or _recent(h, i)]
         for v in villages
     }
     total_targets = sum(len(t) for t in targets.values())
@@ -507,3 +507,9 @@ def _name(rng) -> str:
     if rng.random() < 0.3:
         return names.mongol_name(rng, sex, birth)
     return names.han_name(rng, sex, birth)
+
+
+def _recent(h, index: int) -> bool:
+    """Exited households still paired: all of 2016 and 2017, a quarter of 2015's."""
+    exit_year = h[2] or 0
+    return exit_year >= 2016 or (exit_year == 2015 and index % 4 == 0)
