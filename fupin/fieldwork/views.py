@@ -61,7 +61,10 @@ class VisitForm(forms.Form):
         initial=Visit.Kind.HOME,
         widget=forms.RadioSelect,
     )
-    visited_on = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type="date"> takes ISO dates only, whatever the language.
+    visited_on = forms.DateField(
+        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     content = forms.CharField(
         label=_("走访内容"), required=False, widget=forms.Textarea({"rows": 3})
     )

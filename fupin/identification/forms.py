@@ -9,7 +9,7 @@ from .models import Case, CaseStep
 
 FIELD_TYPES = {
     "date": lambda label: forms.DateField(
-        label=label, widget=forms.DateInput(attrs={"type": "date"})
+        label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     ),
     "int": lambda label: forms.IntegerField(label=label, min_value=0),
     "bool": lambda label: forms.BooleanField(label=label, required=False),
@@ -137,7 +137,9 @@ class ActionForm(_Bootstrap, forms.Form):
         label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     acted_on = forms.DateField(
-        label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, step=None, **kwargs):

@@ -57,6 +57,12 @@ def village():
     )
     second = make_household(CHANGFA, members=2, head_name="明白乙", number="CARD-B", year=2016)
     third = make_household(CHANGFA, members=1, head_name="明白丙", number="CARD-C", year=2016)
+    # Real names, a long Mongolian one among them (the factory's names grow with the suite).
+    names = iter(["乌力吉·巴特尔", "其木格", "张玉兰", "那顺", "额尔敦·毕力格", "王强"])
+    for household in (first, second):
+        for member in household.members.exclude(relation="head").order_by("pk"):
+            member.name = next(names)
+            member.save(update_fields=["name"])
     start = datetime.date(2016, 1, 1)
     wang = Cadre.objects.create(
         name="王帮扶",

@@ -66,9 +66,8 @@ def test_visit_concern_assign_answer_close(live_server, browser_page):  # noqa: 
     _login(page, url, "cadre-changfa", "bangfu-2017")
     page.goto(f"{url}/visits/new/")
     page.select_option("#id_household", str(household.pk))
-    # The date input is pre-filled as 2017/06/30 under zh-hans, which a date input rejects
-    # (see the report); the cadre types the day.
-    page.fill("#id_visited_on", "2017-06-30")
+    # The date comes pre-filled with the as-of day: the cadre does not type it.
+    assert page.input_value("#id_visited_on") == "2017-06-30"
     page.fill("#id_content", "入户走访，了解春耕情况")
     page.fill("#id_concern", "房屋墙体开裂，申请危房改造")
     page.select_option("#id_category", Concern.Category.HOUSING)
