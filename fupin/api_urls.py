@@ -36,5 +36,9 @@ urlpatterns = [
     path("", include("fupin.assessment.api_urls")),
     path("", include("fupin.assistance.api_urls")),
     path("", include("fupin.fieldwork.api_urls")),
+    path("", include("fupin.cadres.api_urls")),
+    path("", include("fupin.party.api_urls")),
+    path("", include("fupin.duties.api_urls")),
+    path("", include("fupin.command.api_urls")),
     path("", include(router.urls)),
 ]

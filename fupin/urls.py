@@ -22,5 +22,9 @@ urlpatterns = [
     path("", include("fupin.assistance.urls")),
     path("", include("fupin.assistance.card_urls")),
     path("", include("fupin.fieldwork.urls")),
+    path("", include("fupin.cadres.urls")),
+    path("", include("fupin.party.urls")),
+    path("", include("fupin.duties.urls")),
+    path("", include("fupin.command.urls")),
     path("api/", include("fupin.api_urls")),
 ]

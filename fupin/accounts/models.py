@@ -13,12 +13,26 @@ class Role(models.TextChoices):
     PAIRING_CADRE = "pairing_cadre", _("帮扶责任人")
     DEPARTMENT = "department", _("帮扶单位")
     SUPERVISOR = "supervisor", _("督查组")
+    ORGANIZATION = "organization", _("组织部门")
 
 
 # What each role may do beyond reading its scope. Reads are governed by scope alone.
 EDIT_REGISTRY = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
 IMPORT_REGISTRY = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}
 EXPORT_REGISTRY = EDIT_REGISTRY | {Role.SUPERVISOR}
+# Party building (DOMAIN §3.6): the organisation department keeps the Party records; a
+# village team records its own branch's meetings, a township its committee's.
+EDIT_PARTY = {Role.ORGANIZATION, Role.LEAGUE_HQ, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
+EDIT_CADRES = {Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
+# Duty lists: the organisation department sets them; every level reports its own progress.
+EDIT_DUTIES = {
+    Role.ORGANIZATION,
+    Role.LEAGUE_HQ,
+    Role.COUNTY_OFFICE,
+    Role.TOWNSHIP_OFFICER,
+    Role.VILLAGE_TEAM,
+}
+EDIT_COMMAND = {Role.ORGANIZATION, Role.LEAGUE_HQ}
 
 
 class User(AbstractUser):

@@ -29,7 +29,10 @@ from fupin.registry import codes, rollups
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
 from . import assistance as demo_assistance
+from . import cadres as demo_cadres
 from . import cases as demo_cases
+from . import duties as demo_duties
+from . import party as demo_party
 from . import users as demo_users
 from .generator import (
     AS_OF,
@@ -64,6 +67,9 @@ class BuildResult:
     targets: dict
     cases: object = None  # fupin.demo.cases.CasesResult
     assistance: object = None  # fupin.demo.assistance.AssistanceResult
+    cadres: object = None  # fupin.demo.cadres
+    party: object = None  # fupin.demo.party
+    duties: object = None  # fupin.demo.duties
 
 
 def ensure_areas() -> bool:
@@ -114,6 +120,9 @@ def demo_reset() -> None:
     """Delete the registry (households, members, income, status, their history, anything
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
+    demo_duties.demo_duties_reset()
+    demo_party.demo_party_reset()
+    demo_cadres.demo_cadres_reset()
     demo_assistance.demo_assistance_reset()
     demo_cases.demo_cases_reset()
     for model in REGISTRY_MODELS:
@@ -406,5 +415,9 @@ def demo_build(
     set_as_of(AS_OF)
     result.cases = demo_cases.demo_cases(seed=seed, progress=progress)
     result.assistance = demo_assistance.demo_assistance(seed=seed, scale=scale, progress=progress)
+    # Party building (issue 5): cadres first, since members and duty owners refer to them.
+    result.cadres = demo_cadres.demo_cadres(seed=seed, scale=scale, progress=progress)
+    result.party = demo_party.demo_party(seed=seed, scale=scale, progress=progress)
+    result.duties = demo_duties.demo_duties(seed=seed, scale=scale, progress=progress)
     set_as_of(AS_OF)
     return result

@@ -38,6 +38,7 @@ COUNTY_SUPERVISORS = ("赵立新", "韩斯琴", "孙春梅", "吴巴特尔", "�
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser(Role.LEAGUE_HQ, LEAGUE, "胡日查"),
     DemoUser(Role.SUPERVISOR, LEAGUE, "高敏娜"),
+    DemoUser(Role.ORGANIZATION, LEAGUE, "乌日娜"),
     *(
         DemoUser(Role.COUNTY_OFFICE, code, name)
         for code, name in zip(COUNTIES, COUNTY_OFFICERS, strict=True)

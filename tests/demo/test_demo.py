@@ -184,6 +184,7 @@ def test_users_and_scopes(demo, db):
     expected = {
         "league_hq-1522": (Role.LEAGUE_HQ, "1522"),
         "supervisor-1522": (Role.SUPERVISOR, "1522"),
+        "organization-1522": (Role.ORGANIZATION, "1522"),
         "township_officer-152223100": (Role.TOWNSHIP_OFFICER, "152223100"),
         "village_team-152223100234": (Role.VILLAGE_TEAM, "152223100234"),
         "pairing_cadre-152223100234": (Role.PAIRING_CADRE, "152223100234"),
