@@ -324,6 +324,12 @@ class _History:
             created_at=_moment(day, self.minute % 600),
         )
 
+    def chain(self, case_id, village, role, actor, *entries):
+        """Write consecutive steps of one case taken by one role: ``(name, day, record,
+        reason)`` each."""
+        for name, day, record, reason in entries:
+            self.step(case_id, village, name, day, role, actor, record, reason)
+
     def case(self, *, kind, row, year, state, created_on, closed_on, application=None):
         village = row["village_id"]
         return self.cases.add(
@@ -399,58 +405,39 @@ class _History:
                     case_id = row["case_id"]
                     income = incomes.get((row["pk"], year)) or POVERTY_LINE[year] + 300
                     income = max(income, POVERTY_LINE[year] + 1)
-                    vt = Role.VILLAGE_TEAM
-                    proposal = EXIT_PROPOSAL.format(income=income, line=POVERTY_LINE[year])
-                    self.step(
-                        case_id,
-                        village,
-                        "proposed",
-                        d["proposed"],
-                        vt,
-                        village_user,
-                        reason=proposal,
-                    )
                     record = dict(meeting)
                     for_more = rng.randint(0, 2)
                     record["votes_for"] = min(
                         record["votes_for"] + for_more,
                         record["representatives"] - record["votes_against"],
                     )
-                    self.step(
-                        case_id,
-                        village,
-                        "democratic_review",
-                        d["meeting_day"],
-                        vt,
-                        village_user,
-                        record,
-                    )
-                    text = VERIFICATION.format(year=year, income=income, line=POVERTY_LINE[year])
-                    self.step(
-                        case_id,
-                        village,
-                        "verified",
-                        d["verified"],
-                        vt,
-                        village_user,
-                        {"verification": text},
+                    verification = VERIFICATION.format(
+                        year=year, income=income, line=POVERTY_LINE[year]
                     )
                     agreement = {
                         "agreed_on": d["agreed"].isoformat(),
                         "signed_by": row["head_name"],
                     }
-                    self.step(
+                    self.chain(
                         case_id,
                         village,
-                        "household_agreed",
-                        d["agreed"],
-                        vt,
+                        Role.VILLAGE_TEAM,
                         village_user,
-                        agreement,
-                    )
-                    notice_record = {"notice": notice_pk, "ends_on": ends_on.isoformat()}
-                    self.step(
-                        case_id, village, "notice", published, vt, village_user, notice_record
+                        (
+                            "proposed",
+                            d["proposed"],
+                            None,
+                            EXIT_PROPOSAL.format(income=income, line=POVERTY_LINE[year]),
+                        ),
+                        ("democratic_review", d["meeting_day"], record, ""),
+                        ("verified", d["verified"], {"verification": verification}, ""),
+                        ("household_agreed", d["agreed"], agreement, ""),
+                        (
+                            "notice",
+                            published,
+                            {"notice": notice_pk, "ends_on": ends_on.isoformat()},
+                            "",
+                        ),
                     )
                     county_cases.append((case_id, village))
                     total += 1
@@ -464,19 +451,14 @@ class _History:
                 actor=county_user,
                 case_ids=[c for c, _v in county_cases],
             )
-            co = Role.COUNTY_OFFICE
             for case_id, village in county_cases:
-                self.step(
+                self.chain(
                     case_id,
                     village,
-                    "announced",
-                    announced,
-                    co,
+                    Role.COUNTY_OFFICE,
                     county_user,
-                    {"notice": pk, "ends_on": ""},
-                )
-                self.step(
-                    case_id, village, "exited", exited, co, county_user, reason=EXIT_ANNOUNCE_REASON
+                    ("announced", announced, {"notice": pk, "ends_on": ""}, ""),
+                    ("exited", exited, None, EXIT_ANNOUNCE_REASON),
                 )
         return total
 
@@ -529,26 +511,16 @@ class _History:
                     actor=clerk,
                     case_ids=case_ids,
                 )
-                vt = Role.VILLAGE_TEAM
+                notice_record = {"notice": notice_pk, "ends_on": ends_on.isoformat()}
                 for case_id in case_ids:
-                    self.step(case_id, village, "applied", applied, vt, village_user)
-                    self.step(
+                    self.chain(
                         case_id,
                         village,
-                        "democratic_review",
-                        meeting_day,
-                        vt,
+                        Role.VILLAGE_TEAM,
                         village_user,
-                        meeting,
-                    )
-                    self.step(
-                        case_id,
-                        village,
-                        "village_notice",
-                        published,
-                        vt,
-                        village_user,
-                        {"notice": notice_pk, "ends_on": ends_on.isoformat()},
+                        ("applied", applied, None, ""),
+                        ("democratic_review", meeting_day, meeting, ""),
+                        ("village_notice", published, notice_record, ""),
                     )
                     village_cases.append((case_id, village))
                 last_end = max(last_end or ends_on, ends_on)
@@ -566,26 +538,16 @@ class _History:
                 actor=clerk,
                 case_ids=[c for c, _v in village_cases],
             )
-            checked = max(1, len(village_cases) // 5)
-            to = Role.TOWNSHIP_OFFICER
+            spot_check = {"spot_check": SPOT_CHECK.format(checked=max(1, len(village_cases) // 5))}
+            notice_record = {"notice": notice_pk, "ends_on": ends_on.isoformat()}
             for case_id, village in village_cases:
-                self.step(
+                self.chain(
                     case_id,
                     village,
-                    "township_review",
-                    reviewed,
-                    to,
+                    Role.TOWNSHIP_OFFICER,
                     township_user,
-                    {"spot_check": SPOT_CHECK.format(checked=checked)},
-                )
-                self.step(
-                    case_id,
-                    village,
-                    "township_notice",
-                    published,
-                    to,
-                    township_user,
-                    {"notice": notice_pk, "ends_on": ends_on.isoformat()},
+                    ("township_review", reviewed, spot_check, ""),
+                    ("township_notice", published, notice_record, ""),
                 )
             by_county[township[:6], year].append((village_cases, ends_on))
         closed = {}
@@ -606,28 +568,17 @@ class _History:
                 actor=county_user,
                 case_ids=[c for c, _v in county_cases],
             )
-            opinion = COUNTY_OPINION.format(count=len(county_cases))
-            co = Role.COUNTY_OFFICE
+            opinion = {"opinion": COUNTY_OPINION.format(count=len(county_cases))}
             for case_id, village in county_cases:
-                self.step(
+                self.chain(
                     case_id,
                     village,
-                    "county_review",
-                    reviewed,
-                    co,
+                    Role.COUNTY_OFFICE,
                     county_user,
-                    {"opinion": opinion},
+                    ("county_review", reviewed, opinion, ""),
+                    ("announced", announced, {"notice": pk, "ends_on": ""}, ""),
+                    ("registered", registered, None, ""),
                 )
-                self.step(
-                    case_id,
-                    village,
-                    "announced",
-                    announced,
-                    co,
-                    county_user,
-                    {"notice": pk, "ends_on": ""},
-                )
-                self.step(case_id, village, "registered", registered, co, county_user)
                 closed[case_id] = registered
                 total += 1
         for row in self.cases.rows:
