@@ -40,5 +40,8 @@ urlpatterns = [
     path("", include("fupin.party.api_urls")),
     path("", include("fupin.duties.api_urls")),
     path("", include("fupin.command.api_urls")),
+    path("", include("fupin.funds.api_urls")),
+    path("", include("fupin.collective.api_urls")),
+    path("", include("fupin.safetynet.api_urls")),
     path("", include(router.urls)),
 ]

@@ -26,5 +26,8 @@ urlpatterns = [
     path("", include("fupin.party.urls")),
     path("", include("fupin.duties.urls")),
     path("", include("fupin.command.urls")),
+    path("", include("fupin.funds.urls")),
+    path("", include("fupin.collective.urls")),
+    path("", include("fupin.safetynet.urls")),
     path("api/", include("fupin.api_urls")),
 ]

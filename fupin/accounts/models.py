@@ -33,6 +33,12 @@ EDIT_DUTIES = {
     Role.VILLAGE_TEAM,
 }
 EDIT_COMMAND = {Role.ORGANIZATION, Role.LEAGUE_HQ}
+# Money (DOMAIN §3.7): funds and projects are the county poverty office's (and the league's);
+# a village records its own collective income; policy enrolments come from the county and
+# township offices that run them.
+EDIT_FUNDS = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
+EDIT_COLLECTIVE = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
+EDIT_SAFETYNET = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}
 
 
 class User(AbstractUser):

@@ -31,8 +31,11 @@ from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 from . import assistance as demo_assistance
 from . import cadres as demo_cadres
 from . import cases as demo_cases
+from . import collective as demo_collective
 from . import duties as demo_duties
+from . import funds as demo_funds
 from . import party as demo_party
+from . import safetynet as demo_safetynet
 from . import users as demo_users
 from .generator import (
     AS_OF,
@@ -70,6 +73,9 @@ class BuildResult:
     cadres: object = None  # fupin.demo.cadres
     party: object = None  # fupin.demo.party
     duties: object = None  # fupin.demo.duties
+    funds: object = None  # fupin.demo.funds
+    collective: object = None  # fupin.demo.collective
+    safetynet: object = None  # fupin.demo.safetynet
 
 
 def ensure_areas() -> bool:
@@ -120,6 +126,9 @@ def demo_reset() -> None:
     """Delete the registry (households, members, income, status, their history, anything
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
+    demo_safetynet.demo_safetynet_reset()
+    demo_collective.demo_collective_reset()
+    demo_funds.demo_funds_reset()
     demo_duties.demo_duties_reset()
     demo_party.demo_party_reset()
     demo_cadres.demo_cadres_reset()
@@ -419,5 +428,9 @@ def demo_build(
     result.cadres = demo_cadres.demo_cadres(seed=seed, scale=scale, progress=progress)
     result.party = demo_party.demo_party(seed=seed, scale=scale, progress=progress)
     result.duties = demo_duties.demo_duties(seed=seed, scale=scale, progress=progress)
+    # Money (issue 6).
+    result.funds = demo_funds.demo_funds(seed=seed, scale=scale, progress=progress)
+    result.collective = demo_collective.demo_collective(seed=seed, scale=scale, progress=progress)
+    result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=progress)
     set_as_of(AS_OF)
     return result
