@@ -1,2 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "party"
-urlpatterns = []
+urlpatterns = [
+    path("party/", views.organizations, name="organizations"),
+    path("party/organizations/<int:pk>/", views.organization_detail, name="organization"),
+    path("party/organizations/<int:pk>/meetings/new/", views.meeting_new, name="meeting-new"),
+    path("party/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("party/members/<int:pk>/", views.member_archive, name="member"),
+    path("party/members/<int:pk>/archive.pdf", views.member_archive_pdf, name="member-pdf"),
+    path("party/compliance/", views.compliance, name="compliance"),
+    path("party/compliance/export/", views.compliance_export, name="compliance-export"),
+]
