@@ -242,7 +242,8 @@ def attendees(meeting: PartyMeeting):
 
 def member_meetings(member: PartyMember):
     """The meetings that were the member's: of the present organisation (and group) since
-    ``org_since``, of each earlier organisation between the transfers."""
+    ``org_since``, of each earlier organisation between the transfers; committee meetings
+    only for a member who holds a committee post now."""
     since = member.org_since or member.joined_on
     until = member.left_on
     current = Q(organization_id=member.organization_id)
@@ -258,7 +259,10 @@ def member_meetings(member: PartyMember):
             earlier &= Q(held_on__gte=start)
         q |= earlier
         start = transfer.date
-    return PartyMeeting.objects.filter(q)
+    meetings = PartyMeeting.objects.filter(q)
+    if member.post not in COMMITTEE_POSTS:
+        meetings = meetings.exclude(kind=MeetingKind.COMMITTEE_MEETING)
+    return meetings
 
 
 @dataclass
