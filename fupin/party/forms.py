@@ -13,7 +13,7 @@ from .models import (
     ATTACHMENT_MAX_BYTES,
     MeetingAbsence,
     MeetingKind,
-    MeetingRequirement,
+    requirements,
 )
 
 GROUP_KINDS = (MeetingKind.GROUP_MEETING,)
@@ -22,11 +22,7 @@ BRANCH_KINDS = (MeetingKind.COMMITTEE_MEETING, MeetingKind.MEMBERS_MEETING, Meet
 
 def kinds_for(organization) -> list[tuple[str, str]]:
     """The meeting kinds an organisation holds: those its requirements name, else by kind."""
-    kinds = [
-        r.kind
-        for r in MeetingRequirement.objects.all()
-        if organization.kind in (r.organization_kinds or ())
-    ]
+    kinds = [r.kind for r in requirements() if organization.kind in (r.organization_kinds or ())]
     if not kinds:
         kinds = GROUP_KINDS if organization.is_group else BRANCH_KINDS
     return [(k, MeetingKind(k).label) for k in MeetingKind.values if k in kinds]

@@ -216,6 +216,24 @@ class MeetingRequirement(models.Model):
         return f"{self.get_kind_display()}: {self.every_months}"
 
 
+BRANCH_KINDS = ["committee", "general_branch", "branch"]
+# The seeded frequencies (migration 0002): used as they are when the table is empty.
+DEFAULT_REQUIREMENTS = (
+    (MeetingKind.COMMITTEE_MEETING, BRANCH_KINDS, 1),
+    (MeetingKind.MEMBERS_MEETING, ["general_branch", "branch"], 3),
+    (MeetingKind.GROUP_MEETING, ["group"], 1),
+    (MeetingKind.LESSON, ["general_branch", "branch"], 3),
+)
+
+
+def requirements() -> list[MeetingRequirement]:
+    rows = list(MeetingRequirement.objects.all())
+    return rows or [
+        MeetingRequirement(kind=k, organization_kinds=o, every_months=n)
+        for k, o, n in DEFAULT_REQUIREMENTS
+    ]
+
+
 class PartyMeeting(models.Model):
     scope_field = "area_id"
 

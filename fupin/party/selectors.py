@@ -30,10 +30,10 @@ from fupin.core.clock import as_of
 from .models import (
     MeetingAbsence,
     MeetingKind,
-    MeetingRequirement,
     PartyMeeting,
     PartyMember,
     PartyOrganization,
+    requirements,
 )
 
 
@@ -143,9 +143,8 @@ class Compliance:
 def meeting_compliance(user, code: str, r: Range, today: datetime.date | None = None) -> Compliance:
     """Compliance of the organisations in ``code`` (already checked against the user's scope)."""
     today = today or as_of()
-    requirements = list(MeetingRequirement.objects.all())
     periods_by_org_kind: dict[str, list[Period]] = {}
-    for requirement in requirements:
+    for requirement in requirements():
         periods = due_periods(requirement, r, today)
         for org_kind in requirement.organization_kinds or ():
             periods_by_org_kind.setdefault(org_kind, []).extend(periods)
