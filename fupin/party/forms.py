@@ -11,6 +11,7 @@ from fupin.core.clock import as_of
 from .models import (
     ATTACHMENT_EXTENSIONS,
     ATTACHMENT_MAX_BYTES,
+    ArchiveEntry,
     MeetingAbsence,
     MeetingKind,
     requirements,
@@ -100,4 +101,41 @@ class MeetingForm(forms.Form):
             raise forms.ValidationError(
                 _("以下缺席党员未填写缺席原因：%(names)s") % {"names": "、".join(missing)}
             )
+        return cleaned
+
+
+class TransferForm(forms.Form):
+    to_organization = forms.ModelChoiceField(
+        label=_("转入党组织"), queryset=None, required=False, empty_label=_("（转出至外地）")
+    )
+    date = forms.DateField(
+        label=_("转接日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    reason = forms.CharField(label=_("转接原因"), max_length=200, required=False)
+    destination = forms.CharField(label=_("转往（外地）"), max_length=100, required=False)
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_organization"].queryset = organizations
+        self.fields["date"].initial = as_of()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("to_organization") and not cleaned.get("destination"):
+            raise forms.ValidationError(_("请选择转入党组织，或填写转往的外地党组织。"))
+        return cleaned
+
+
+class ArchiveEntryForm(forms.ModelForm):
+    class Meta:
+        model = ArchiveEntry
+        fields = ("kind", "year", "text", "result")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == ArchiveEntry.Kind.APPRAISAL and not cleaned.get("result"):
+            self.add_error("result", _("民主评议须填写评议结果。"))
+        year = cleaned.get("year")
+        if year and not (1950 <= year <= as_of().year):
+            self.add_error("year", _("年度不正确。"))
         return cleaned

@@ -10,6 +10,8 @@ urlpatterns = [
     path("party/meetings/<int:pk>/", views.meeting_detail, name="meeting"),
     path("party/members/<int:pk>/", views.member_archive, name="member"),
     path("party/members/<int:pk>/archive.pdf", views.member_archive_pdf, name="member-pdf"),
+    path("party/members/<int:pk>/entries/", views.member_entry_add, name="member-entry"),
+    path("party/members/<int:pk>/transfer/", views.member_transfer, name="member-transfer"),
     path("party/compliance/", views.compliance, name="compliance"),
     path("party/compliance/export/", views.compliance_export, name="compliance-export"),
 ]

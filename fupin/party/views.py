@@ -13,14 +13,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fupin.areas import selectors as area_selectors
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 
 from . import selectors, services
-from .forms import MeetingForm
+from .forms import ArchiveEntryForm, MeetingForm, TransferForm
 from .models import MeetingKind, PartyMeeting, PartyMember, PartyOrganization
 
 PAGE_SIZE = 50
@@ -113,8 +113,15 @@ def organization_detail(request, pk):
         .order_by("-held_on", "-pk")
     )
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    children = (
+        PartyOrganization.objects.accessible_to(request.user)
+        .filter(parent=org)
+        .exclude(kind=PartyOrganization.Kind.GROUP)
+        .order_by("area_id", "name")
+    )
     context = {
         "org": org,
+        "children": children,
         "members": members,
         "groups": groups,
         "page": page,
@@ -188,19 +195,92 @@ def _member(request, pk) -> PartyMember:
     )
 
 
+def _transfer_targets(user, member):
+    """Organisations (not groups) the user may move the member to: in scope, editable."""
+    orgs = (
+        PartyOrganization.objects.accessible_to(user)
+        .filter(active=True)
+        .exclude(kind=PartyOrganization.Kind.GROUP)
+        .exclude(pk=member.organization_id)
+        .select_related("area")
+        .order_by("area_id", "name")
+    )
+    codes = [c for c in set(orgs.values_list("area_id", flat=True)) if services.can_edit(user, c)]
+    return orgs.filter(area_id__in=codes)
+
+
 @scope_safe
 @login_required
 def member_archive(request, pk):
     member = _member(request, pk)
     record = selectors.archive(member)
+    can_edit = services.can_edit(request.user, member.area_id)
     context = {
         "a": record,
         "member": member,
         "kinds": [(k, MeetingKind(k).label, record.counts[k]) for k in MeetingKind.values],
         "transfers": member.transfers.select_related("from_organization", "to_organization"),
         "as_of": as_of(),
+        "can_edit": can_edit,
+        "entry_form": ArchiveEntryForm(initial={"year": as_of().year - 1}) if can_edit else None,
+        "transfer_form": TransferForm(organizations=_transfer_targets(request.user, member))
+        if can_edit and member.status == PartyMember.Status.ACTIVE
+        else None,
     }
     return render(request, "party/archive.html", context)
+
+
+@scope_safe
+@login_required
+@require_POST
+def member_entry_add(request, pk):
+    member = _member(request, pk)
+    if not services.can_edit(request.user, member.area_id):
+        raise PermissionDenied(_("您没有在该区划记录党建信息的权限。"))
+    form = ArchiveEntryForm(request.POST)
+    if form.is_valid():
+        entry = form.save(commit=False)
+        entry.member, entry.area_id = member, member.area_id
+        entry.save()
+        messages.success(request, _("已记入政治生活档案。"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("party:member", pk=member.pk)
+
+
+@scope_safe
+@login_required
+@require_POST
+def member_transfer(request, pk):
+    member = _member(request, pk)
+    left = member.organization_id
+    form = TransferForm(request.POST, organizations=_transfer_targets(request.user, member))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.member_transfer(
+                user=request.user,
+                member=member,
+                to_organization=data["to_organization"],
+                date=data["date"],
+                reason=data["reason"],
+                destination=data["destination"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("已办理组织关系转接。"))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    # The member may now be outside the user's scope: back to the organisation left.
+    if PartyMember.objects.accessible_to(request.user).filter(pk=member.pk).exists():
+        return redirect("party:member", pk=member.pk)
+    return redirect("party:organization", pk=left)
 
 
 @scope_safe

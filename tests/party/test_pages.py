@@ -240,3 +240,37 @@ def test_transfer_moves_the_member_and_keeps_the_archive(branch):
     )
     member.refresh_from_db()
     assert member.status == PartyMember.Status.TRANSFERRED_OUT and member.left_on == D(2017, 6, 10)
+
+
+def test_transfer_and_archive_entry_through_the_member_page(client, branch):
+    org, _groups, people = branch
+    member = people[5]
+    other = make_org(CHANGFA, "branch", name="长发村第二党支部")
+    foreign = make_org(HADANALA, "branch", name="哈达那拉党支部")
+    client.force_login(make_user("village_team", CHANGFA))
+    page = client.get(f"/party/members/{member.pk}/").content.decode()
+    assert other.name in page and foreign.name not in page
+    response = client.post(
+        f"/party/members/{member.pk}/entries/", {"kind": "appraisal", "year": 2016, "text": ""}
+    )
+    assert not ArchiveEntry.objects.exists()
+    assert "民主评议须填写评议结果" in client.get(response["Location"]).content.decode()
+    client.post(
+        f"/party/members/{member.pk}/entries/",
+        {"kind": "appraisal", "year": 2016, "text": "年度评议", "result": "qualified"},
+    )
+    assert ArchiveEntry.objects.get().area_id == CHANGFA
+    # Not to an organisation of another village.
+    client.post(
+        f"/party/members/{member.pk}/transfer/",
+        {"to_organization": foreign.pk, "date": "2017-06-01"},
+    )
+    member.refresh_from_db()
+    assert member.organization == org
+    client.post(
+        f"/party/members/{member.pk}/transfer/",
+        {"to_organization": other.pk, "date": "2017-06-01", "reason": "迁居"},
+    )
+    member.refresh_from_db()
+    assert member.organization == other and member.org_since == D(2017, 6, 1)
+    assert client.get(f"/party/members/{member.pk}/transfer/").status_code == 405
