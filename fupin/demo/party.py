@@ -50,9 +50,9 @@ Kind = PartyOrganization.Kind
 Post = PartyMember.Post
 Reason = MeetingAbsence.Reason
 REASONS = (
-    (Reason.WORK_AWAY, "外出务工", 0.45),
-    (Reason.ILLNESS, "因病住院", 0.25),
-    (Reason.LEAVE, "事假，已书面请假", 0.2),
+    (Reason.WORK_AWAY, "在外地务工", 0.45),
+    (Reason.ILLNESS, "住院治疗", 0.25),
+    (Reason.LEAVE, "已书面请假", 0.2),
     (Reason.OTHER, "照顾家中老人", 0.1),
 )
 TOPICS = {
