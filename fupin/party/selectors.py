@@ -124,6 +124,24 @@ class Compliance:
     organizations: int
     late: list[Late]
     absences: list  # MeetingAbsence rows with meeting, member, meeting.organization
+    area_codes: list[str] = field(default_factory=list)  # of the organisations counted
+
+    def by_child(self, children) -> list[tuple]:
+        """[(child area, organisations, late, missed meetings, absences)] for a drill-down."""
+        out = []
+        for child in children:
+            prefix = child.code
+            late = [i for i in self.late if i.organization.area_id.startswith(prefix)]
+            out.append(
+                (
+                    child,
+                    sum(1 for c in self.area_codes if c.startswith(prefix)),
+                    len(late),
+                    sum(len(i.missing) for i in late),
+                    sum(1 for a in self.absences if a.area_id.startswith(prefix)),
+                )
+            )
+        return [row for row in out if row[1] or row[4]]
 
     @property
     def missed_meetings(self) -> int:
@@ -192,7 +210,14 @@ def meeting_compliance(user, code: str, r: Range, today: datetime.date | None = 
         .select_related("member", "meeting", "meeting__organization")
         .order_by("meeting__held_on", "meeting_id", "member__name", "pk")
     )
-    return Compliance(r, min(r.last, today), len(organizations), late, absences)
+    return Compliance(
+        r,
+        min(r.last, today),
+        len(organizations),
+        late,
+        absences,
+        [o.area_id for o in organizations],
+    )
 
 
 def _earliest(periods_by_org_kind, r: Range) -> datetime.date:

@@ -315,20 +315,21 @@ def compliance(request):
     result = selectors.meeting_compliance(request.user, area.code, r)
     late = Paginator(result.late, PAGE_SIZE).get_page(request.GET.get("l_page"))
     absences = Paginator(result.absences, PAGE_SIZE).get_page(request.GET.get("a_page"))
-    quarter = request.GET.get("month") and "" or r.label
+    param = "quarter" if "Q" in r.label else "month"
+    query = f"area={area.code}&{param}={r.label}"
     context = {
         "area": area,
         "crumbs": area_selectors.breadcrumbs(request.user, area),
         "r": r,
-        "quarter": quarter,
+        "quarter": r.label if param == "quarter" else "",
         "result": result,
         "counts": result.counts(),
         "late": late,
         "absences": absences,
-        "base": f"{reverse('party:compliance')}?area={area.code}&"
-        + (f"month={request.GET['month']}" if not quarter else f"quarter={quarter}"),
-        "export": f"{reverse('party:compliance-export')}?area={area.code}&"
-        + (f"month={request.GET['month']}" if not quarter else f"quarter={quarter}"),
+        "base": f"{reverse('party:compliance')}?{query}",
+        "crumb_extra": f"&{param}={r.label}",
+        "children": result.by_child(area.children.order_by("code")) if len(area.code) < 12 else [],
+        "export": f"{reverse('party:compliance-export')}?{query}",
     }
     return render(request, "party/compliance.html", context)
 

@@ -167,3 +167,15 @@ def test_page_and_export(league, client):
     late_rows = list(book.worksheets[0].iter_rows(min_row=2, values_only=True))
     assert len(late_rows) == 5  # one row per missing (organisation, kind, period)
     assert len(list(book.worksheets[1].iter_rows(min_row=2))) == 2
+
+
+def test_page_drills_down_by_area(league, client):
+    client.force_login(make_user("county_office", "152223"))
+    page = client.get("/party/compliance/?area=152223&quarter=2017-Q2")
+    rows = page.context["children"]
+    assert [(c.code, n, late, missed, absent) for c, n, late, missed, absent in rows] == [
+        (YINDEER, 5, 3, 5, 2)
+    ]
+    assert f"?area={YINDEER}&amp;quarter=2017-Q2" in page.content.decode()
+    month = client.get("/party/compliance/?area=152223&month=2017-05")
+    assert month.context["quarter"] == "" and "month=2017-05" in month.context["export"]
