@@ -145,11 +145,18 @@ class PartyMember(models.Model):
 
         from fupin.registry.idnumber import IdNumberError, parse_id_number
 
+        errors = {}
         if self.id_number:
             try:
                 parse_id_number(self.id_number)
             except IdNumberError as error:
-                raise ValidationError({"id_number": _("身份证号无效：%s") % error}) from None
+                errors["id_number"] = _("身份证号无效：%s") % error
+        if self.organization_id and self.area_id != self.organization.area_id:
+            errors["area"] = _("所在区划应与所在党组织的区划一致。")
+        if self.group_id and self.group.parent_id != self.organization_id:
+            errors["group"] = _("党小组应属于所在党组织。")
+        if errors:
+            raise ValidationError(errors)
 
 
 class MemberTransfer(models.Model):
@@ -273,6 +280,12 @@ class PartyMeeting(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.held_on}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.organization_id and self.area_id != self.organization.area_id:
+            raise ValidationError({"area": _("所在区划应与党组织的区划一致。")})
 
 
 class MeetingAbsence(models.Model):

@@ -274,3 +274,21 @@ def test_transfer_and_archive_entry_through_the_member_page(client, branch):
     member.refresh_from_db()
     assert member.organization == other and member.org_since == D(2017, 6, 1)
     assert client.get(f"/party/members/{member.pk}/transfer/").status_code == 405
+
+
+def test_member_validation(branch):
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import id_number_for
+
+    org, groups, people = branch
+    member = people[3]
+    valid = id_number_for(CHANGFA)
+    member.id_number = valid[:17] + ("0" if valid[17] != "0" else "1")  # wrong check digit
+    with pytest.raises(ValidationError, match="身份证号无效"):
+        member.full_clean()
+    member.id_number = valid
+    member.full_clean()
+    member.area_id = HADANALA
+    with pytest.raises(ValidationError, match="区划应与所在党组织"):
+        member.full_clean()
