@@ -186,6 +186,23 @@ def meeting_detail(request, pk):
     return render(request, "party/meeting.html", context)
 
 
+@scope_safe
+@login_required
+def meeting_attachment(request, pk):
+    """The attachment through the scope (media files are not served as such)."""
+    from django.http import FileResponse
+
+    meeting = get_object_or_404(PartyMeeting.objects.accessible_to(request.user), pk=pk)
+    if not meeting.attachment:
+        raise Http404
+    try:
+        handle = meeting.attachment.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    name = meeting.attachment.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, as_attachment=False, filename=name)
+
+
 def _member(request, pk) -> PartyMember:
     return get_object_or_404(
         PartyMember.objects.accessible_to(request.user).select_related(

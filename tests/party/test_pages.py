@@ -103,7 +103,13 @@ def test_attachment_type_and_size(client, branch, settings, tmp_path):
     assert response.status_code == 400 and "附件只接受" in response.content.decode()
     good = SimpleUploadedFile("minutes.pdf", b"%PDF-1.4 test")
     assert _post(client, org, attachment=good).status_code == 302
-    assert PartyMeeting.objects.get().attachment.name.endswith(".pdf")
+    meeting = PartyMeeting.objects.get()
+    assert meeting.attachment.name.endswith(".pdf")
+    url = f"/party/meetings/{meeting.pk}/attachment/"
+    assert url in client.get(f"/party/meetings/{meeting.pk}/").content.decode()
+    assert b"".join(client.get(url).streaming_content) == b"%PDF-1.4 test"
+    client.force_login(make_user("village_team", HADANALA))
+    assert client.get(url).status_code == 404
 
 
 def test_who_may_record(client, branch):
