@@ -1,19 +1,13 @@
 """The demo's Party records at a small scale: a branch per demo village with groups and
 members, two years of 三会一课 whose gaps the compliance selector finds exactly, 长发村's story,
-appraisals, transfers; deterministic."""
+appraisals, transfers."""
 
 from __future__ import annotations
 
 import datetime
-import time
 
-import pytest
-from django.db import transaction
 from django.db.models import Count
 
-from fupin.accounts.models import User
-from fupin.demo import services, users
-from fupin.demo.party import demo_party, demo_party_reset
 from fupin.party.models import (
     ArchiveEntry,
     MeetingAbsence,
@@ -25,12 +19,12 @@ from fupin.party.models import (
 )
 from fupin.party.selectors import meeting_compliance, parse_quarter
 from fupin.registry.models import Household
+from tests.demo.snapshots import snapshot_part
 
-SCALE = 0.02
-SEED = 7
 CHANGFA = "152223100234"
 
 
+@snapshot_part("party")
 def _snapshot():
     return {
         "members": list(
@@ -43,19 +37,6 @@ def _snapshot():
             MeetingAbsence.objects.order_by("pk").values_list("member__name", "reason")
         ),
     }
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = services.demo_build(seed=SEED, scale=SCALE, password="demo-party-pw-1")
-        yield result, _snapshot()
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def admin(demo, db):
-    return User.objects.get(username=users.ADMIN)
 
 
 def test_a_branch_per_demo_village_with_groups_and_members(demo, db):
@@ -80,7 +61,7 @@ def test_a_branch_per_demo_village_with_groups_and_members(demo, db):
     assert all(19 <= s["n"] <= 36 for s in sizes)
     assert PartyMember.objects.filter(is_cadre=True, cadre__isnull=False).exists()
     assert not PartyOrganization.objects.filter(kind="branch", secretary__isnull=True).exists()
-    assert demo[0].party.members == PartyMember.objects.count()
+    assert demo.party.members == PartyMember.objects.count()
 
 
 def test_compliance_finds_exactly_the_gaps_made(demo, admin):
@@ -93,7 +74,7 @@ def test_compliance_finds_exactly_the_gaps_made(demo, admin):
             break
         result = meeting_compliance(admin, "1522", parse_quarter(f"{year}-Q{quarter}"))
         total += result.missed_meetings
-    assert total == demo[0].party.gaps > 0
+    assert total == demo.party.gaps > 0
 
 
 def test_changfa_story(demo, admin):
@@ -132,12 +113,3 @@ def test_transfers_and_archive(demo, db):
     assert ArchiveEntry.objects.filter(kind="appraisal", year=2016).count() > 0.9 * (
         PartyMember.objects.filter(joined_on__lte=datetime.date(2016, 12, 1)).count()
     )
-
-
-def test_deterministic_and_fast(demo, db):
-    demo_party_reset()
-    assert not PartyMeeting.objects.exists()
-    started = time.monotonic()
-    demo_party(seed=SEED, scale=SCALE)
-    assert time.monotonic() - started < 10
-    assert _snapshot() == demo[1]
