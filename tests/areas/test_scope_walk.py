@@ -73,7 +73,39 @@ def changfa():
         **_changfa_cases(household),
         **_changfa_assistance(household, member),
         **_changfa_fieldwork(household),
+        **_changfa_party(household, member),
     }
+
+
+def _changfa_party(household, member):
+    """长发村's branch, a member named like the household's member, a meeting with an absence."""
+    import datetime
+
+    from fupin.party.models import MeetingAbsence, PartyMeeting, PartyMember, PartyOrganization
+
+    branch = PartyOrganization.objects.create(kind="branch", name="长发村党支部", area_id=CHANGFA)
+    party_member = PartyMember.objects.create(
+        name=member.name, sex="M", organization=branch, area_id=CHANGFA, post="member"
+    )
+    meeting = PartyMeeting.objects.create(
+        organization=branch,
+        area_id=CHANGFA,
+        kind="members_meeting",
+        held_on=datetime.date(2017, 5, 12),
+        topic=household.head_name,
+    )
+    MeetingAbsence.objects.create(
+        meeting=meeting, member=party_member, area_id=CHANGFA, reason="work_away"
+    )
+    return {"party_org": branch, "party_member": party_member, "party_meeting": meeting}
+
+
+def _fill_party(objects, before: str) -> str:
+    if before.startswith("party/organizations/"):
+        return str(objects["party_org"].pk)
+    if before.startswith("party/meetings/"):
+        return str(objects["party_meeting"].pk)
+    return str(objects["party_member"].pk)
 
 
 def _changfa_fieldwork(household):
@@ -201,6 +233,8 @@ def _fill(route: str, objects) -> str | None:
 
     def value(name: str, before: str) -> str:
         if name == "pk" or name == "id":
+            if before.startswith("party/"):
+                return _fill_party(objects, before)
             if before.startswith("notices/"):
                 # Public notices: no notice of 长发村 exists here, so the page answers 404.
                 return str(household.pk)

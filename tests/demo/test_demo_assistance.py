@@ -6,26 +6,22 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
-from django.db import transaction
 from django.db.models import Count, Q
 
-from fupin.accounts.models import User
 from fupin.areas.models import Area
 from fupin.areas.scope import prefixes_q
 from fupin.assistance.models import AssistancePlan, Cadre, Link, Measure, Pairing
 from fupin.assistance.selectors import coverage
-from fupin.demo import services, users
 from fupin.fieldwork.models import CheckIn, Concern, ConcernEvent, ReviewMeeting, Visit
 from fupin.fieldwork.selectors import compliance_counts
 from fupin.registry import codes
 from fupin.registry.models import Household
+from tests.demo.snapshots import SCALE, snapshot_part
 
-SCALE = 0.02
-SEED = 7
 AS_OF = datetime.date(2017, 6, 30)
 
 
+@snapshot_part("assistance")
 def _snapshot() -> dict:
     return {
         "cadres": list(
@@ -50,22 +46,8 @@ def _snapshot() -> dict:
     }
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        result = services.demo_build(seed=SEED, scale=SCALE, password="demo-assist-pw-1")
-        snapshot = _snapshot()
-        yield result, snapshot
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def admin(demo, db):
-    return User.objects.get(username=users.ADMIN)
-
-
 def test_counts_scale(demo, db):
-    result = demo[0].assistance
+    result = demo.assistance
     assert result.cadres >= 0.95 * 42_000 * SCALE
     pairing_cadres = Pairing.objects.values("cadre_id").distinct().count()
     assert pairing_cadres < result.pairings
@@ -134,12 +116,3 @@ def test_closed_concerns_have_feedback(demo, db):
     assert first < AS_OF - datetime.timedelta(days=600)
     escalated = Concern.objects.filter(state__in=Concern.OPEN_STATES).exclude(level="village")
     assert escalated.exists()
-
-
-def test_deterministic(demo, db):
-    _result, snapshot = demo
-    with transaction.atomic():
-        services.demo_reset()
-        services.demo_build(seed=SEED, scale=SCALE, password="demo-assist-pw-1")
-        assert _snapshot() == snapshot
-        transaction.set_rollback(True)

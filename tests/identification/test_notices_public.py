@@ -397,25 +397,3 @@ def test_objection_form_is_csrf_protected(data):
         REMOTE_ADDR=ADDRESS,
     )
     assert response.status_code == 302
-
-
-@pytest.mark.django_db
-def test_demo_notices_show_no_full_id_number(client):
-    """Acceptance: every notice of the (small) demo, as page, xlsx and PDF, masks ID numbers."""
-    from fupin.demo import services as demo_services
-    from tests.identification.test_notice_pdf import pdf_text, weasyprint_missing
-
-    demo_services.demo_build(seed=5, scale=0.005, password="demo-notices-pw-1")
-    notices = list(Notice.objects.filter(published_on__lte=datetime.date(2017, 6, 30)))
-    if not notices:
-        pytest.skip("the demo publishes no notices yet")
-    for notice in notices:
-        bodies = [
-            client.get(f"/notices/{notice.pk}/").content.decode(),
-            _xlsx_text(client.get(f"/notices/{notice.pk}/notice.xlsx").content),
-        ]
-        if not weasyprint_missing():
-            bodies.append(pdf_text(client.get(f"/notices/{notice.pk}/notice.pdf").content))
-        for body in bodies:
-            assert not FULL_ID.search(body), notice.title
-    assert not FULL_ID.search(client.get("/notices/?when=current").content.decode())
