@@ -43,5 +43,6 @@ urlpatterns = [
     path("", include("fupin.funds.api_urls")),
     path("", include("fupin.collective.api_urls")),
     path("", include("fupin.safetynet.api_urls")),
+    path("", include("fupin.leaders.api_urls")),
     path("", include(router.urls)),
 ]

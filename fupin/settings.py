@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "fupin.funds",
     "fupin.collective",
     "fupin.safetynet",
+    "fupin.leaders",
     "fupin.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -29,5 +29,6 @@ urlpatterns = [
     path("", include("fupin.funds.urls")),
     path("", include("fupin.collective.urls")),
     path("", include("fupin.safetynet.urls")),
+    path("", include("fupin.leaders.urls")),
     path("api/", include("fupin.api_urls")),
 ]

@@ -34,6 +34,7 @@ from . import cases as demo_cases
 from . import collective as demo_collective
 from . import duties as demo_duties
 from . import funds as demo_funds
+from . import leaders as demo_leaders
 from . import party as demo_party
 from . import safetynet as demo_safetynet
 from . import users as demo_users
@@ -76,6 +77,7 @@ class BuildResult:
     funds: object = None  # fupin.demo.funds
     collective: object = None  # fupin.demo.collective
     safetynet: object = None  # fupin.demo.safetynet
+    leaders: object = None  # fupin.demo.leaders
 
 
 def ensure_areas() -> bool:
@@ -126,6 +128,7 @@ def demo_reset() -> None:
     """Delete the registry (households, members, income, status, their history, anything
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
+    demo_leaders.demo_leaders_reset()
     demo_safetynet.demo_safetynet_reset()
     demo_collective.demo_collective_reset()
     demo_funds.demo_funds_reset()
@@ -432,5 +435,6 @@ def demo_build(
     result.funds = demo_funds.demo_funds(seed=seed, scale=scale, progress=progress)
     result.collective = demo_collective.demo_collective(seed=seed, scale=scale, progress=progress)
     result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=progress)
+    result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=progress)
     set_as_of(AS_OF)
     return result
