@@ -60,6 +60,14 @@ def _sum_of(model, link: str, *, filters: Q | None = None):
     return Coalesce(Subquery(qs, output_field=MONEY_FIELD), Value(ZERO), output_field=MONEY_FIELD)
 
 
+def _count_of(model, link: str):
+    """Subquery: how many ``model`` rows point at the outer row (a join + GROUP BY would
+    run the other subqueries once per joined row)."""
+    qs = model.objects.filter(**{link: OuterRef("pk")}).order_by().values(link)
+    qs = qs.annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(qs), Value(0))
+
+
 def _outside(field: str, code: str) -> Q:
     return Q(**{f"{field}__lt": code}) | Q(**{f"{field}__gte": prefix_upper_bound(code)})
 
@@ -191,7 +199,7 @@ def projects_in(user, code: str):
             village_shared=_sum_of(VillageShare, "project"),
             household_shared=_sum_of(HouseholdShare, "project"),
             dividends_paid=_sum_of(Dividend, "project"),
-            households=Count("household_shares", distinct=True),
+            households=_count_of(HouseholdShare, "project"),
         )
         .annotate(
             remainder=F("held") - F("village_shared"),
