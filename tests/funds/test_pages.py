@@ -108,3 +108,35 @@ def test_api_shape_and_year(client, office, fund):
     assert client.get(f"/api/areas/{ZHALAITE}/funds/?year=2016").json()["received_yuan"] == "0.00"
     assert client.get(f"/api/areas/{ZHALAITE}/funds/?year=abc").status_code == 400
     _ = services, D
+
+
+def test_pages_make_a_bounded_number_of_queries(
+    client, office, fund, project, django_assert_max_num_queries
+):
+    from tests.factories import make_household
+
+    households = [make_household(CHANGFA) for _ in range(25)]
+    services.allocate(actor=office, fund=fund, project=project, amount="100000", date=D)
+    share = services.add_village_share(
+        actor=office, project=project, village=CHANGFA, amount="50000"
+    )
+    services.add_household_shares(
+        actor=office,
+        village_share=share,
+        households=households,
+        benefit_model="asset_income",
+        amount_each="1000",
+        since=D,
+    )
+    services.pay_dividends(actor=office, project=project, year=2016, paid_on=D, amount_each="10")
+    client.force_login(office)
+    for url in (
+        f"/projects/{project.pk}/",
+        f"/projects/{project.pk}/?share={share.pk}",
+        f"/projects/?area={ZHALAITE}",
+        f"/funds/?area={ZHALAITE}",
+        f"/funds/{fund.pk}/",
+        f"/funds/summary/?area={ZHALAITE}",
+    ):
+        with django_assert_max_num_queries(30):
+            assert client.get(url).status_code == 200
