@@ -28,6 +28,7 @@ from . import forms, selectors, services
 from .models import BenefitModel, Fund, HouseholdShare, Project, VillageShare
 
 PAGE_SIZE = 50
+HOUSEHOLD_PAGE = 100
 MSG_NOT_FOUND = "资金或项目不存在，或不在您的权限范围内"
 
 
@@ -318,9 +319,13 @@ def project_detail(request, pk):
                 return redirect(reverse("funds:project_detail", args=[project.pk]) + "#" + action)
         status = 400
     detail = selectors.project_detail(user, project)
+    detail["households"] = Paginator(detail["households"], HOUSEHOLD_PAGE).get_page(
+        request.GET.get("page")
+    )
     context = {
         "project": project,
         **detail,
+        "query": f"share={share.pk}" if share else "",
         "can_edit": can_edit,
         "share": share,
         "allocate_form": allocate_form,
