@@ -7,6 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fupin.funds import selectors, services
 from fupin.funds.models import BenefitModel, Dividend, Fund, FundLevel, Source
@@ -194,3 +196,15 @@ def test_rights_are_by_area(fund, project):
     assert not Fund.objects.accessible_to(other).exists()
     assert selectors.area_funds(other, "152201")["total"]["received"] == 0
     _ = make_household
+
+
+@given(st.integers(min_value=1, max_value=10**13))
+def test_any_amount_in_fen_parses_exactly(fen):
+    amount = services.parse_money(f"{fen // 100}.{fen % 100:02d}")
+    assert amount == Decimal(fen) / 100 and amount.as_tuple().exponent == -2
+
+
+@given(st.integers(min_value=1, max_value=10**9), st.integers(min_value=1, max_value=9))
+def test_a_third_decimal_is_refused(yuan, third):
+    with pytest.raises(ValidationError):
+        services.parse_money(f"{yuan}.0{third}{third}")
