@@ -10,8 +10,9 @@ Construction (deterministic for a seed; amounts in integer fen, written as Decim
   each year.
 * **Projects**: per township with households in base construction, an industry base (a cattle
   or sheep base run by a cooperative) started in 2015; per county a tourism village and a
-  greenhouse park; per township an infrastructure project. Each is funded by allocations taken
-  in date order from the county's funds (so projects draw on several funds, partially).
+  greenhouse park (2016); per township an infrastructure project (2016). Each is funded by
+  allocations taken in date order from the county's funds, the households' projects first (so
+  projects draw on several funds, partially, never before the fund arrived).
 * **Beneficiaries**: exactly ``base_households`` households (44,000 at full scale) hold a share
   in an industry base, under the menu, trusteeship or asset-income model (each county has all
   three); a further tenth of the households share in the tourism and greenhouse projects.
@@ -419,7 +420,7 @@ def demo_funds(*, seed: int, scale: float, progress=None) -> FundsResult:
                 ProjectType.INFRASTRUCTURE,
                 township,
                 f"{names.get(township, township)}村村通硬化路及安全饮水工程",
-                datetime.date(2014, 6, 1),
+                datetime.date(2016, 5, 1),
             )["villages"].update(p["villages"])
 
     # --- projects, allocations, shares -------------------------------------------------------
@@ -500,7 +501,11 @@ def demo_funds(*, seed: int, scale: float, progress=None) -> FundsResult:
     for fund in sorted(county_funds, key=lambda f: (f.received_on, f.pk)):
         pools[fund.area_id].append([fund, int(fund.amount * 100)])
     allocations = []
-    for key, p in ordered:
+    # The households' projects first, so they get the early funds; infrastructure takes the rest.
+    by_priority = sorted(
+        ordered, key=lambda kv: (kv[1]["type"] == ProjectType.INFRASTRUCTURE, kv[1]["start"])
+    )
+    for key, p in by_priority:
         county = p["area"][:6]
         left = need[key]
         pool = pools[county]

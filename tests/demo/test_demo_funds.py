@@ -144,3 +144,24 @@ def test_dividends_sit_inside_the_calibrated_property_income(demo, admin):
         household_id__in=Dividend.objects.values("household_id")
     ).count()
     assert years >= Dividend.objects.values("household_id").distinct().count()
+
+
+def test_money_moves_in_time_order(demo, admin):
+    assert not Allocation.objects.filter(allocated_on__lt=F("fund__received_on")).exists()
+    assert not Fund.objects.filter(received_on__lt=F("parent__received_on")).exists()
+    # A project pays a year's dividend only from money it held by the end of that year.
+    for year in (2015, 2016):
+        paying = Dividend.objects.filter(year=year).values_list("project_id", flat=True)
+        held = dict(
+            Allocation.objects.filter(project_id__in=paying, allocated_on__year__lte=year)
+            .values("project_id")
+            .annotate(s=Sum("amount"))
+            .values_list("project_id", "s")
+        )
+        paid = dict(
+            Dividend.objects.filter(year__lte=year, project_id__in=paying)
+            .values("project_id")
+            .annotate(s=Sum("amount"))
+            .values_list("project_id", "s")
+        )
+        assert all(held.get(p, 0) >= s for p, s in paid.items()), year
