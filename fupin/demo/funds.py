@@ -49,6 +49,7 @@ from fupin.funds.models import (
 from fupin.registry.models import Household, IncomeRecord
 
 LEAGUE = "1522"
+AS_OF = datetime.date(2017, 6, 30)
 DEPARTMENT_YUAN = 7_550_000_000
 BASE_HOUSEHOLDS = 44_000
 YEARS = (2014, 2015, 2016, 2017)
@@ -311,7 +312,9 @@ def demo_funds(*, seed: int, scale: float, progress=None) -> FundsResult:
                         department=fund.department,
                         area_id=county,
                         amount=_yuan(fen),
-                        received_on=fund.received_on + datetime.timedelta(days=rng.randint(10, 40)),
+                        received_on=min(
+                            AS_OF, fund.received_on + datetime.timedelta(days=rng.randint(10, 40))
+                        ),
                         purpose=fund.purpose,
                         conditions=fund.conditions,
                         parent_id=fund.pk,

@@ -4,6 +4,7 @@ pages' selectors; every level reconciles; dividends sit inside the calibrated in
 
 from __future__ import annotations
 
+import datetime
 import time
 from decimal import Decimal
 
@@ -147,6 +148,10 @@ def test_dividends_sit_inside_the_calibrated_property_income(demo, admin):
 
 
 def test_money_moves_in_time_order(demo, admin):
+    as_of = datetime.date(2017, 6, 30)
+    assert not Fund.objects.filter(received_on__gt=as_of).exists()
+    assert not Allocation.objects.filter(allocated_on__gt=as_of).exists()
+    assert not Dividend.objects.filter(paid_on__gt=as_of).exists()
     assert not Allocation.objects.filter(allocated_on__lt=F("fund__received_on")).exists()
     assert not Fund.objects.filter(received_on__lt=F("parent__received_on")).exists()
     # A project pays a year's dividend only from money it held by the end of that year.
