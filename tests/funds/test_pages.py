@@ -140,3 +140,40 @@ def test_pages_make_a_bounded_number_of_queries(
     ):
         with django_assert_max_num_queries(30):
             assert client.get(url).status_code == 200
+
+
+def test_league_transfers_a_department_fund_down_on_the_fund_page(client, db):
+    from tests.factories import LEAGUE
+
+    hq = make_user("league_hq", LEAGUE)
+    fund = services.fund_record(
+        actor=hq,
+        name="自治区财政厅2017年帮扶资金",
+        source="department",
+        level="region",
+        department="自治区财政厅",
+        area=LEAGUE,
+        amount="800000",
+        received_on=D,
+    )
+    client.force_login(hq)
+    page = client.get(f"/funds/{fund.pk}/").content.decode()
+    assert 'id="transfer-form"' in page and "扎赉特旗" in page
+    over = client.post(
+        f"/funds/{fund.pk}/",
+        {"action": "transfer", "area": ZHALAITE, "amount": "800000.01", "date": "2017-03-10"},
+    )
+    assert over.status_code == 400 and "可用余额 800,000.00 元" in over.content.decode()
+    client.post(
+        f"/funds/{fund.pk}/",
+        {"action": "transfer", "area": ZHALAITE, "amount": "500000", "date": "2017-03-10"},
+    )
+    child = Fund.objects.get(parent=fund)
+    assert child.area_id == ZHALAITE and child.amount == Decimal("500000.00")
+    assert 'id="fund-remainder">300,000.00' in client.get(f"/funds/{fund.pk}/").content.decode()
+    # The county office sees the transfer as money received by the county.
+    office = make_user("county_office", ZHALAITE)
+    client.force_login(office)
+    data = client.get(f"/api/areas/{ZHALAITE}/funds/?year=2017").json()
+    assert data["received_yuan"] == "500000.00"
+    assert client.get(f"/funds/{fund.pk}/").status_code == 404  # the league's fund itself
