@@ -10,7 +10,7 @@ Construction (deterministic for a seed; amounts in integer fen, written as Decim
   each year.
 * **Projects**: per township with households in base construction, an industry base (a cattle
   or sheep base run by a cooperative) started in 2015; per county a tourism village and a
-  greenhouse park (2016); per township an infrastructure project (2016). Each is funded by
+  greenhouse park (2016); per township an infrastructure project (2014–2016). Each is funded by
   allocations taken in date order from the county's funds, the households' projects first (so
   projects draw on several funds, partially, never before the fund arrived).
 * **Beneficiaries**: exactly ``base_households`` households (44,000 at full scale) hold a share
@@ -56,6 +56,7 @@ DEPARTMENT_YUAN = 7_550_000_000
 BASE_HOUSEHOLDS = 44_000
 YEARS = (2014, 2015, 2016, 2017)
 DIVIDEND_YEARS = (2015, 2016)
+INFRA_STARTS = (datetime.date(2014, 6, 1), datetime.date(2015, 6, 1), datetime.date(2016, 5, 1))
 TRANSFER_SHARE = Decimal("0.95")
 REASON = "演示数据"
 COUNTY_WEIGHT = {
@@ -437,7 +438,7 @@ def demo_funds(*, seed: int, scale: float, progress=None) -> FundsResult:
                 ProjectType.INFRASTRUCTURE,
                 township,
                 f"{names.get(township, township)}村村通硬化路及安全饮水工程",
-                datetime.date(2016, 5, 1),
+                INFRA_STARTS[int(township) % len(INFRA_STARTS)],
             )["villages"].update(p["villages"])
 
     # --- projects, allocations, shares -------------------------------------------------------

@@ -346,8 +346,22 @@ def summary(request):
     year = _year(request)
     context = {"area": area, "year": year, "years": _years()}
     if area is not None:
+        data = selectors.summary(request.user, area.code, year)
+        rows = data["funds"]["by_source"]
         context.update(
-            data=selectors.summary(request.user, area.code, year),
+            data=data,
             crumbs=area_selectors.breadcrumbs(request.user, area),
+            # The chart draws the table's own figures (in 万元; the table keeps the fen).
+            chart={
+                "labels": [r["label"] for r in rows],
+                "series": [
+                    {"name": _(name), "data": [str(r[key] / 10000) for r in rows]}
+                    for key, name in (
+                        ("received", "到位"),
+                        ("allocated", "下达项目"),
+                        ("balance", "结余"),
+                    )
+                ],
+            },
         )
     return render(request, "funds/summary.html", context)
