@@ -74,6 +74,7 @@ def changfa():
         **_changfa_assistance(household, member),
         **_changfa_fieldwork(household),
         **_changfa_party(household, member),
+        **_changfa_funds(household),
     }
 
 
@@ -106,6 +107,42 @@ def _fill_party(objects, before: str) -> str:
     if before.startswith("party/meetings/"):
         return str(objects["party_meeting"].pk)
     return str(objects["party_member"].pk)
+
+
+def _changfa_funds(household):
+    """扎赉特旗's fund allocated to a 长发村 project whose beneficiary is the household."""
+    import datetime
+
+    from fupin.funds import services
+
+    office = make_user("county_office", CHANGFA[:6])
+    day = datetime.date(2017, 3, 1)
+    fund = services.fund_record(
+        actor=office,
+        name="长发资金",
+        source="three_to",
+        level="region",
+        area=CHANGFA[:6],
+        amount="10000",
+        received_on=day,
+    )
+    project = services.project_create(
+        actor=office, area=CHANGFA, name="长发项目", type="industry_base", status="in_progress"
+    )
+    services.allocate(actor=office, fund=fund, project=project, amount="5000", date=day)
+    share = services.add_village_share(
+        actor=office, project=project, village=CHANGFA, amount="5000"
+    )
+    services.add_household_shares(
+        actor=office,
+        village_share=share,
+        households=[household],
+        benefit_model="asset_income",
+        amount_each="3000",
+        since=day,
+    )
+    services.pay_dividends(actor=office, project=project, year=2016, paid_on=day, amount_each="50")
+    return {"funds_fund": fund, "funds_project": project}
 
 
 def _changfa_fieldwork(household):
@@ -235,6 +272,10 @@ def _fill(route: str, objects) -> str | None:
         if name == "pk" or name == "id":
             if before.startswith("party/"):
                 return _fill_party(objects, before)
+            if before.startswith("funds/"):
+                return str(objects["funds_fund"].pk)
+            if before.startswith("projects/"):
+                return str(objects["funds_project"].pk)
             if before.startswith("notices/"):
                 # Public notices: no notice of 长发村 exists here, so the page answers 404.
                 return str(household.pk)
@@ -257,7 +298,7 @@ def _fill(route: str, objects) -> str | None:
         if name == "code":
             return CHANGFA
         if name == "kind":
-            return "members"
+            return "beneficiaries" if before.startswith("funds/") else "members"
         if name == "fmt":
             return "xlsx"
         if name == "object_id":

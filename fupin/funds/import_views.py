@@ -1,0 +1,113 @@
+"""The funds import page (upload, result, error workbook), the templates and the exports."""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from fupin.accounts.models import EDIT_FUNDS
+from fupin.areas.scope import scope_safe
+from fupin.core.audit import audit
+from fupin.registry.importing import ImportFileError, write_error_workbook
+
+from . import importing
+from .views import _area
+
+FIRST_ERRORS = 50
+SESSION_ERRORS = "funds_import_errors"
+ERRORS_DIR = "funds-errors"
+
+
+def _kind(kind: str) -> str:
+    if kind not in importing.COLUMNS:
+        raise Http404(_("没有该格式"))
+    return kind
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request):
+    area = _area(request)
+    context = {"area": area, "formats": importing.COLUMNS, "labels": importing.KIND_LABELS}
+    if area is not None and not request.user.has_role_at(EDIT_FUNDS, area.code):
+        raise PermissionDenied(importing.MSG_NOT_ALLOWED)
+    upload = request.FILES.get("file")
+    if request.method == "POST" and area is not None and upload is not None:
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            with open(path, "wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            try:
+                result = importing.import_workbook(path, actor=request.user, area_code=area.code)
+            except ImportFileError as error:
+                context["file_error"] = str(error)
+                return render(request, "funds/import.html", context, status=400)
+        result.filename = upload.name
+        context["result"] = result
+        context["errors"] = result.messages(FIRST_ERRORS)
+        context["kind_label"] = importing.KIND_LABELS.get(result.kind, "")
+        if not result.ok and result.sheets:
+            directory = Path(settings.MEDIA_ROOT) / ERRORS_DIR
+            directory.mkdir(parents=True, exist_ok=True)
+            name = f"{uuid.uuid4().hex}.xlsx"
+            write_error_workbook(result, directory / name)
+            request.session[SESSION_ERRORS] = name
+            context["error_file"] = True
+        return render(request, "funds/import.html", context, status=200 if result.ok else 400)
+    return render(request, "funds/import.html", context)
+
+
+@scope_safe
+@login_required
+@require_GET
+def errors(request):
+    """The error workbook of this session's last refused import (only its own)."""
+    name = request.session.get(SESSION_ERRORS)
+    path = Path(settings.MEDIA_ROOT) / ERRORS_DIR / (name or "-")
+    if not name or not path.is_file():
+        raise Http404(_("没有错误报告"))
+    return FileResponse(open(path, "rb"), as_attachment=True, filename="资金导入.errors.xlsx")
+
+
+def _xlsx(rows, title: str, filename: str) -> FileResponse:
+    buffer = io.BytesIO()
+    importing.write_workbook(rows, buffer, title=title)
+    buffer.seek(0)
+    return FileResponse(buffer, as_attachment=True, filename=filename)
+
+
+@scope_safe
+@login_required
+@require_GET
+def template(request, kind):
+    """An empty workbook in the import format (no record: the header only)."""
+    kind = _kind(kind)
+    label = importing.KIND_LABELS[kind]
+    return _xlsx([importing.COLUMNS[kind]], label, f"{label}导入模板.xlsx")
+
+
+@scope_safe
+@login_required
+@require_GET
+def export(request, kind):
+    kind = _kind(kind)
+    area = _area(request)
+    if area is None:
+        raise Http404(_("区划不存在或不在您的权限范围内"))
+    label = importing.KIND_LABELS[kind]
+    audit(request.user, f"funds.exported.{kind}", area.code)
+    rows = importing.export_rows(request.user, kind, area.code)
+    return _xlsx(rows, label, f"{label}-{area.code}.xlsx")

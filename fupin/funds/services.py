@@ -1,0 +1,501 @@
+"""Every write of funds, projects, allocations, beneficiaries and dividends.
+
+Keyword-only arguments, one transaction each, the actor's right (``EDIT_FUNDS``) checked at
+the area of the row, and the parent row locked (``select_for_update``) before its remainder is
+computed, so two clerks allocating the same fund at once cannot both take its last yuan.
+Refusals are ``ValidationError``s in Chinese that name the fund or project, the amount asked
+and the remainder.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from fupin.accounts.models import EDIT_FUNDS
+from fupin.areas.models import Area, Level
+from fupin.registry.models import Household, IncomeRecord
+
+from .models import (
+    ZERO,
+    Allocation,
+    BenefitModel,
+    Dividend,
+    Fund,
+    HouseholdShare,
+    Project,
+    ProjectProgress,
+    VillageShare,
+)
+
+FEN = Decimal("0.01")
+MAX_AMOUNT = Decimal("1e12")
+
+MSG_NO_RIGHT = "您没有在“{area}”管理资金项目的权限"
+MSG_AMOUNT = "金额“{value}”无效：应为大于 0 的数字，最多两位小数（精确到分）"
+MSG_FUND_OVER = "资金“{name}”余额不足：申请 {asked} 元，可用余额 {left} 元"
+MSG_PROJECT_OVER = "项目“{name}”已下达资金不足：申请 {asked} 元，未分到村的余额 {left} 元"
+MSG_VILLAGE_OVER = (
+    "项目“{name}”在{village}的村级份额不足：申请 {asked} 元，未分到户的余额 {left} 元"
+)
+MSG_DIVIDEND_OVER = "项目“{name}”分红超过其持有资金：本次 {asked} 元，可发放余额 {left} 元"
+MSG_TRANSFER_AREA = "只能下拨给“{area}”的下级区划"
+MSG_ALLOCATE_AREA = "项目“{project}”不在资金“{fund}”持有区划“{area}”范围内"
+MSG_VILLAGE_AREA = "嘎查村“{village}”不在项目“{project}”的区划范围内"
+MSG_NOT_VILLAGE = "“{code}”不是嘎查村"
+MSG_HOUSEHOLD_VILLAGE = "户“{number}”不属于{village}"
+MSG_ALREADY_SHARE = "户“{number}”已是项目“{project}”的受益户"
+MSG_DIVIDEND_PAID = "项目“{project}”{year}年分红已发放（{count}户）"
+MSG_NO_ASSET_HOUSEHOLDS = "项目“{project}”没有资产收益式受益户"
+MSG_DIVIDEND_HOW = "请填写每户金额或按份额的分红比例（二选一）"
+MSG_DATE_FUTURE = "日期不能晚于 {today}"
+REASON_DIVIDEND = "项目分红：{project}（{year}年）"
+
+
+def parse_money(value, *, field: str = "amount") -> Decimal:
+    """Parse yuan as Decimal; refuse floats' noise, negatives and more than two decimals."""
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except (InvalidOperation, ValueError):
+        raise ValidationError({field: MSG_AMOUNT.format(value=value)}) from None
+    if (
+        not amount.is_finite()
+        or amount <= 0
+        or amount >= MAX_AMOUNT
+        or amount != amount.quantize(FEN)
+    ):
+        raise ValidationError({field: MSG_AMOUNT.format(value=value)})
+    return amount.quantize(FEN)
+
+
+def _yuan(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def _check_right(actor, code: str) -> None:
+    if not actor.has_role_at(EDIT_FUNDS, code):
+        name = Area.objects.filter(pk=code).values_list("name", flat=True).first() or code
+        raise PermissionDenied(MSG_NO_RIGHT.format(area=name))
+
+
+def _within(code: str, prefix: str) -> bool:
+    return code.startswith(prefix)
+
+
+def _sum(qs) -> Decimal:
+    return qs.aggregate(s=Sum("amount"))["s"] or ZERO
+
+
+# --- remainders (also shown on the pages) ------------------------------------------------------
+def fund_remainder(fund: Fund) -> Decimal:
+    """What is left of a fund after its transfers down and its allocations to projects."""
+    return fund.amount - _sum(Fund.objects.filter(parent=fund)) - _sum(fund.allocations.all())
+
+
+def project_held(project: Project) -> Decimal:
+    """What a project holds: the sum of its allocations."""
+    return _sum(project.allocations.all())
+
+
+def project_remainder(project: Project) -> Decimal:
+    """Allocated to the project but not yet shared out to villages."""
+    return project_held(project) - _sum(project.village_shares.all())
+
+
+def village_share_remainder(share: VillageShare) -> Decimal:
+    return share.amount - _sum(share.household_shares.all())
+
+
+def dividend_remainder(project: Project) -> Decimal:
+    """What the project may still pay out in dividends over all years."""
+    return project_held(project) - _sum(project.dividends.all())
+
+
+# --- funds -------------------------------------------------------------------------------------
+@transaction.atomic
+def fund_record(
+    *,
+    actor,
+    name: str,
+    source: str,
+    level: str,
+    area: str,
+    amount,
+    received_on: datetime.date,
+    department: str = "",
+    purpose: str = "",
+    conditions: str = "",
+    reason: str = "",
+) -> Fund:
+    """Record a fund as it arrives at an area (league or county)."""
+    _check_right(actor, area)
+    fund = Fund(
+        name=name,
+        source=source,
+        level=level,
+        area_id=area,
+        amount=parse_money(amount),
+        received_on=received_on,
+        department=department,
+        purpose=purpose,
+        conditions=conditions,
+    )
+    fund.full_clean()
+    fund._history_user = actor
+    fund._change_reason = reason or "资金到位"
+    fund.save()
+    return fund
+
+
+@transaction.atomic
+def fund_transfer(
+    *, actor, parent: Fund, area: str, amount, date: datetime.date, reason: str = ""
+) -> Fund:
+    """Transfer part of a fund down to a lower area: a child fund held there."""
+    parent = Fund.objects.select_for_update().get(pk=parent.pk)
+    _check_right(actor, parent.area_id)
+    amount = parse_money(amount)
+    if area == parent.area_id or not _within(area, parent.area_id):
+        raise ValidationError({"area": MSG_TRANSFER_AREA.format(area=parent.area.name)})
+    target = Area.objects.filter(pk=area).first()
+    if target is None:
+        raise ValidationError({"area": MSG_TRANSFER_AREA.format(area=parent.area.name)})
+    left = fund_remainder(parent)
+    if amount > left:
+        raise ValidationError(
+            {
+                "amount": MSG_FUND_OVER.format(
+                    name=parent.name, asked=_yuan(amount), left=_yuan(left)
+                )
+            }
+        )
+    child = Fund(
+        name=parent.name,
+        source=parent.source,
+        level=parent.level,
+        department=parent.department,
+        area=target,
+        amount=amount,
+        received_on=date,
+        purpose=parent.purpose,
+        conditions=parent.conditions,
+        parent=parent,
+    )
+    child._history_user = actor
+    child._change_reason = reason or f"由{parent.area.name}下拨"
+    child.save()
+    return child
+
+
+# --- projects ----------------------------------------------------------------------------------
+@transaction.atomic
+def project_create(*, actor, area: str, reason: str = "", **fields) -> Project:
+    _check_right(actor, area)
+    if "budget" in fields and fields["budget"] not in (None, ""):
+        fields["budget"] = parse_money(fields["budget"], field="budget")
+    else:
+        fields["budget"] = ZERO
+    project = Project(area_id=area, **fields)
+    project.full_clean()
+    project._history_user = actor
+    project._change_reason = reason or "新建项目"
+    project.save()
+    return project
+
+
+@transaction.atomic
+def project_report_progress(
+    *, actor, project: Project, reported_on: datetime.date, percent: int, note: str = ""
+) -> ProjectProgress:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_right(actor, project.area_id)
+    if not 0 <= int(percent) <= 100:
+        raise ValidationError({"percent": "完成进度应在 0 至 100 之间"})
+    row = ProjectProgress(
+        project=project,
+        area_id=project.area_id,
+        reported_on=reported_on,
+        percent=percent,
+        note=note,
+    )
+    row._history_user = actor
+    row.save()
+    status = Project.Status.COMPLETED if int(percent) == 100 else Project.Status.IN_PROGRESS
+    if project.status != status and project.status != Project.Status.SUSPENDED:
+        project.status = status
+        project._history_user = actor
+        project._change_reason = "进度报告"
+        project.save(update_fields=["status"])
+    return row
+
+
+@transaction.atomic
+def allocate(
+    *, actor, fund: Fund, project: Project, amount, date: datetime.date, reason: str = ""
+) -> Allocation:
+    """Put part of a fund into a project in the fund holder's area."""
+    fund = Fund.objects.select_for_update().select_related("area").get(pk=fund.pk)
+    project = Project.objects.get(pk=project.pk)
+    _check_right(actor, fund.area_id)
+    _check_right(actor, project.area_id)
+    amount = parse_money(amount)
+    if not _within(project.area_id, fund.area_id):
+        raise ValidationError(
+            {
+                "project": MSG_ALLOCATE_AREA.format(
+                    project=project.name, fund=fund.name, area=fund.area.name
+                )
+            }
+        )
+    left = fund_remainder(fund)
+    if amount > left:
+        raise ValidationError(
+            {"amount": MSG_FUND_OVER.format(name=fund.name, asked=_yuan(amount), left=_yuan(left))}
+        )
+    row = Allocation(
+        fund=fund, project=project, area_id=project.area_id, amount=amount, allocated_on=date
+    )
+    row._history_user = actor
+    row._change_reason = reason or "资金下达项目"
+    row.save()
+    return row
+
+
+@transaction.atomic
+def add_village_share(
+    *, actor, project: Project, village: str, amount, reason: str = ""
+) -> VillageShare:
+    """Share part of a project's allocations out to a village (added to its share if any)."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_right(actor, project.area_id)
+    amount = parse_money(amount)
+    area = Area.objects.filter(pk=village).first()
+    if area is None or area.level != Level.VILLAGE:
+        raise ValidationError({"village": MSG_NOT_VILLAGE.format(code=village)})
+    if not _within(village, project.area_id):
+        raise ValidationError(
+            {"village": MSG_VILLAGE_AREA.format(village=area.name, project=project.name)}
+        )
+    left = project_remainder(project)
+    if amount > left:
+        raise ValidationError(
+            {
+                "amount": MSG_PROJECT_OVER.format(
+                    name=project.name, asked=_yuan(amount), left=_yuan(left)
+                )
+            }
+        )
+    share = VillageShare.objects.filter(project=project, village=area).first()
+    if share is None:
+        share = VillageShare(project=project, village=area, amount=amount)
+    else:
+        share.amount += amount
+    share._history_user = actor
+    share._change_reason = reason or "项目资金分配到村"
+    share.save()
+    return share
+
+
+@transaction.atomic
+def add_household_shares(
+    *,
+    actor,
+    village_share: VillageShare,
+    households,
+    benefit_model: str,
+    amount_each,
+    since: datetime.date,
+    reason: str = "",
+) -> list[HouseholdShare]:
+    """Make households of the village beneficiaries of the project, each with ``amount_each``
+    of the village's share (one insert for all of them)."""
+    share = (
+        VillageShare.objects.select_for_update()
+        .select_related("project", "village")
+        .get(pk=village_share.pk)
+    )
+    project = share.project
+    _check_right(actor, share.village_id)
+    amount = parse_money(amount_each, field="amount_each")
+    if benefit_model not in BenefitModel.values:
+        raise ValidationError({"benefit_model": "请选择带贫模式"})
+    households = list(households)
+    if not households:
+        raise ValidationError({"households": "请至少选择一户"})
+    for household in households:
+        if household.village_id != share.village_id:
+            raise ValidationError(
+                {
+                    "households": MSG_HOUSEHOLD_VILLAGE.format(
+                        number=household.number, village=share.village.name
+                    )
+                }
+            )
+    existing = set(
+        HouseholdShare.objects.filter(
+            project=project, household_id__in=[h.pk for h in households]
+        ).values_list("household__number", flat=True)
+    )
+    if existing:
+        number = sorted(existing)[0]
+        raise ValidationError(
+            {"households": MSG_ALREADY_SHARE.format(number=number, project=project.name)}
+        )
+    asked = amount * len(households)
+    left = village_share_remainder(share)
+    if asked > left:
+        raise ValidationError(
+            {
+                "amount_each": MSG_VILLAGE_OVER.format(
+                    name=project.name,
+                    village=share.village.name,
+                    asked=_yuan(asked),
+                    left=_yuan(left),
+                )
+            }
+        )
+    rows = [
+        HouseholdShare(
+            project=project,
+            village_share=share,
+            household=h,
+            village_id=h.village_id,
+            benefit_model=benefit_model,
+            amount=amount,
+            since=since,
+        )
+        for h in households
+    ]
+    return bulk_create_with_history(
+        rows,
+        HouseholdShare,
+        default_user=actor,
+        default_change_reason=reason or "确定受益户",
+    )
+
+
+@transaction.atomic
+def pay_dividends(
+    *,
+    actor,
+    project: Project,
+    year: int,
+    paid_on: datetime.date,
+    amount_each=None,
+    rate_percent=None,
+    kind: str = Dividend.Kind.PROPERTY,
+) -> list[Dividend]:
+    """Pay one year's dividends to all of a project's asset-income households at once and add
+    each to the household's income row of that year (created if missing), with history.
+
+    The amount is either the same for every household (``amount_each``) or a percentage of
+    each household's share (``rate_percent``, rounded to the fen).
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    _check_right(actor, project.area_id)
+    if (amount_each in (None, "")) == (rate_percent in (None, "")):
+        raise ValidationError({"amount_each": MSG_DIVIDEND_HOW})
+    shares = list(
+        HouseholdShare.objects.filter(
+            project=project, benefit_model=BenefitModel.ASSET_INCOME
+        ).select_related("household")
+    )
+    if not shares:
+        raise ValidationError({"year": MSG_NO_ASSET_HOUSEHOLDS.format(project=project.name)})
+    paid = Dividend.objects.filter(project=project, year=year).count()
+    if paid:
+        raise ValidationError(
+            {"year": MSG_DIVIDEND_PAID.format(project=project.name, year=year, count=paid)}
+        )
+    if amount_each not in (None, ""):
+        each = parse_money(amount_each, field="amount_each")
+        amounts = {s.pk: each for s in shares}
+    else:
+        rate = parse_money(rate_percent, field="rate_percent")
+        amounts = {
+            s.pk: (s.amount * rate / 100).quantize(FEN, rounding=ROUND_HALF_UP) for s in shares
+        }
+    total = sum(amounts.values(), ZERO)
+    left = dividend_remainder(project)
+    if total > left:
+        raise ValidationError(
+            {
+                "amount_each": MSG_DIVIDEND_OVER.format(
+                    name=project.name, asked=_yuan(total), left=_yuan(left)
+                )
+            }
+        )
+    dividends = [
+        Dividend(
+            share=s,
+            project=project,
+            household_id=s.household_id,
+            village_id=s.village_id,
+            year=year,
+            amount=amounts[s.pk],
+            paid_on=paid_on,
+            kind=kind,
+            posted_in_income=True,
+        )
+        for s in shares
+        if amounts[s.pk] > 0
+    ]
+    reason = REASON_DIVIDEND.format(project=project.name, year=year)
+    dividends = bulk_create_with_history(
+        dividends, Dividend, default_user=actor, default_change_reason=reason
+    )
+    post_dividends_to_income(dividends, actor=actor, reason=reason)
+    return dividends
+
+
+def post_dividends_to_income(dividends: list[Dividend], *, actor, reason: str) -> None:
+    """Add dividends to their households' income rows (property or transfer income), set-based:
+    one read, one bulk update and one bulk insert, each with its history rows."""
+    if not dividends:
+        return
+    years = {d.year for d in dividends}
+    household_ids = {d.household_id for d in dividends}
+    records = {
+        (r.household_id, r.year): r
+        for r in IncomeRecord.objects.select_for_update().filter(
+            household_id__in=household_ids, year__in=years
+        )
+    }
+    members = dict(
+        Household.objects.filter(pk__in=household_ids).values_list("pk", "members_count")
+    )
+    fresh: dict[tuple, IncomeRecord] = {}
+    touched: dict[tuple, IncomeRecord] = {}
+    for d in dividends:
+        key = (d.household_id, d.year)
+        record = records.get(key)
+        if record is None:
+            record = fresh.get(key)
+            if record is None:
+                record = fresh[key] = IncomeRecord(
+                    household_id=d.household_id,
+                    village_id=d.village_id,
+                    year=d.year,
+                    members_count=members.get(d.household_id) or 0,
+                )
+        else:
+            touched[key] = record
+        field = "property_income" if d.kind == Dividend.Kind.PROPERTY else "transfer_income"
+        setattr(record, field, getattr(record, field) + d.amount)
+    if touched:
+        bulk_update_with_history(
+            list(touched.values()),
+            IncomeRecord,
+            ["property_income", "transfer_income"],
+            default_user=actor,
+            default_change_reason=reason,
+        )
+    if fresh:
+        bulk_create_with_history(
+            list(fresh.values()), IncomeRecord, default_user=actor, default_change_reason=reason
+        )
