@@ -36,6 +36,7 @@ from fupin.core.clock import as_of
 from .models import CollectiveDistribution, CollectiveIncome, CollectiveThreshold
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 FIRST_YEAR = 2014
 
 
@@ -95,7 +96,8 @@ def incomes(user, code: str, years) -> dict[tuple[str, int], Decimal]:
         .annotate(total=Sum("amount"))
         .order_by()
     )
-    return {(r["village_id"], r["year"]): r["total"] for r in rows}
+    # SQLite sums decimals without their scale: keep yuan and fen.
+    return {(r["village_id"], r["year"]): r["total"].quantize(CENT) for r in rows}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -48,6 +48,7 @@ HOUSEHOLDS_SHARING_2016 = 54_500  # 5.45万户
 ZERO_SHARE = {2014: 0.46, 2015: 0.22}
 ZERO_2016_OF_UNSTABLE = 0.4
 SHARING_2015_OF_2016 = 0.55
+STABLE_NOT_GROWING = 0.08  # of the villages stable in 2016
 DISTRIBUTED_SHARE = Decimal("0.35")
 SOURCE_WEIGHTS = (
     (Source.RESOURCE, 34),
@@ -154,6 +155,8 @@ def _incomes(rng, order: list[str], targets: dict, limits: dict) -> dict[int, di
                 this = 0
             elif this == 0:
                 this = rng.randint(2_000, 30_000)
+            elif year == 2015 and this >= threshold and rng.random() < STABLE_NOT_GROWING:
+                this = round(this * rng.uniform(1.02, 1.15))  # stable, but less than 2015
             else:
                 this = max(1_000, round(this * rng.uniform(0.45, 0.92)))
             income[year][village] = this

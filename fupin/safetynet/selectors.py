@@ -31,6 +31,12 @@ from .models import Policy, PolicyEnrolment
 from .rules import RULES, RULES_BY_CODE
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def _yuan(value) -> Decimal:
+    # SQLite sums decimals without their scale; show them as yuan and fen everywhere.
+    return (value or ZERO).quantize(CENT)
 
 
 def default_year() -> int:
@@ -63,12 +69,12 @@ def policy_counts(user, code: str, year: int) -> dict:
         .annotate(persons=Count("member_id", distinct=True), amount=Sum("amount"))
         .order_by()
     ):
-        figures[r["policy"]] = {"persons": r["persons"], "amount_yuan": r["amount"] or ZERO}
+        figures[r["policy"]] = {"persons": r["persons"], "amount_yuan": _yuan(r["amount"])}
     total = rows.aggregate(
         persons=Count("member_id", distinct=True), amount=Coalesce(Sum("amount"), ZERO)
     )
     figures["persons"] = total["persons"]
-    figures["amount_yuan"] = total["amount"]
+    figures["amount_yuan"] = _yuan(total["amount"])
     return figures
 
 
@@ -113,14 +119,17 @@ def child_rows(user, area: Area, year: int) -> list[tuple[Area, dict]]:
         .annotate(persons=Count("member_id", distinct=True), amount=Sum("amount"))
         .order_by()
     ):
-        figures[r["prefix"]][r["policy"]] = {"persons": r["persons"], "amount_yuan": r["amount"]}
+        figures[r["prefix"]][r["policy"]] = {
+            "persons": r["persons"],
+            "amount_yuan": _yuan(r["amount"]),
+        }
     for r in (
         rows.values("prefix")
         .annotate(persons=Count("member_id", distinct=True), amount=Sum("amount"))
         .order_by()
     ):
         figures[r["prefix"]]["persons"] = r["persons"]
-        figures[r["prefix"]]["amount_yuan"] = r["amount"]
+        figures[r["prefix"]]["amount_yuan"] = _yuan(r["amount"])
     return [(child, figures[child.code]) for child in children]
 
 

@@ -73,7 +73,25 @@ def changfa():
         **_changfa_cases(household),
         **_changfa_assistance(household, member),
         **_changfa_fieldwork(household),
+        **_changfa_social(household, member),
     }
+
+
+def _changfa_social(household, member):
+    """长发村's collective income, a household's share of it and a member's policy enrolment."""
+    from fupin.collective.models import CollectiveDistribution, CollectiveIncome
+    from fupin.safetynet.models import PolicyEnrolment
+
+    income = CollectiveIncome.objects.create(
+        village_id=CHANGFA, year=2016, source="resource", amount="80000"
+    )
+    share = CollectiveDistribution.objects.create(
+        village_id=CHANGFA, year=2016, household=household, amount="500"
+    )
+    enrolment = PolicyEnrolment.objects.create(
+        member=member, household=household, village_id=CHANGFA, year=2016, policy="health"
+    )
+    return {"collective_income": income, "collective_share": share, "enrolment": enrolment}
 
 
 def _changfa_fieldwork(household):
@@ -238,6 +256,9 @@ def _fill(route: str, objects) -> str | None:
                 ("registry/statusrecord/", household.statuses.first().pk),
                 ("registry/household/", household.pk),
                 ("areas/area/", CHANGFA),
+                ("collective/collectiveincome/", objects["collective_income"].pk),
+                ("collective/collectivedistribution/", objects["collective_share"].pk),
+                ("safetynet/policyenrolment/", objects["enrolment"].pk),
             ):
                 if model in before:
                     return str(pk)
