@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -82,6 +83,21 @@ def _village(request, code: str):
     return area
 
 
+def _chart(yearly: list[dict]) -> dict:
+    """The board's chart: villages with zero and with stable income per year, total in 万元."""
+    return {
+        "years": [str(r["year"]) for r in yearly],
+        "zero": [r["villages_zero"] for r in yearly],
+        "stable": [r["villages_stable"] for r in yearly],
+        "total": [str((r["total_yuan"] / 10_000).quantize(Decimal("0.1"))) for r in yearly],
+        "labels": {
+            "zero": _t("无收入嘎查村"),
+            "stable": _t("有稳定收入嘎查村"),
+            "total": _t("收入总额（万元）"),
+        },
+    }
+
+
 @scope_safe
 @login_required
 @require_GET
@@ -95,11 +111,13 @@ def board(request):
         "lists": LISTS,
     }
     if area is not None:
+        yearly = selectors.yearly(request.user, area.code, as_of().year)
         context.update(
             crumbs=area_selectors.breadcrumbs(request.user, area),
             counts=selectors.collective_counts(request.user, area.code, year),
             children=selectors.child_rows(request.user, area, year),
-            yearly=selectors.yearly(request.user, area.code, as_of().year),
+            yearly=yearly,
+            chart=_chart(yearly),
             can_import=request.user.has_role_at(EDIT_COLLECTIVE, area.code),
         )
     return render(request, "collective/board.html", context)

@@ -90,3 +90,24 @@ def test_only_editors_of_the_village_may_record(client, data):
     client.force_login(make_user("village_team", CHANGFA))
     other = "152223100200"
     assert client.get(f"/collective/villages/{other}/edit/").status_code == 404
+
+
+def test_board_and_api_make_a_bounded_number_of_queries(client, django_assert_max_num_queries):
+    from fupin.areas.models import Area
+
+    villages = Area.objects.filter(
+        code__startswith=ZHALAITE, level="village", participates=True
+    ).values_list("code", flat=True)
+    for code in list(villages)[:60]:
+        for year in (2015, 2016):
+            CollectiveIncome.objects.create(
+                village_id=code, year=year, source=Source.RESOURCE, amount=D("60000")
+            )
+    client.force_login(make_user("county_office", ZHALAITE))
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/collective/?area={ZHALAITE}&year=2016").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/collective/villages/?area={ZHALAITE}&list=stable").status_code == 200
+    with django_assert_max_num_queries(10):
+        response = client.get(f"/api/areas/{ZHALAITE}/collective-economy/?year=2016")
+    assert response.json()["villages_stable"] == 60

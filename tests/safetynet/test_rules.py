@@ -143,3 +143,20 @@ def test_pages(households, client):
     text = block.content.decode()
     assert "低保兜底" in text and "健康扶贫（医疗救助）" in text
     assert 'id="household-gaps"' not in text  # as of 2017 the household has no status row
+
+
+def test_page_and_api_make_a_bounded_number_of_queries(
+    households, client, django_assert_max_num_queries
+):
+    for _ in range(5):
+        household = make_household(CHANGFA, members=3, attribute=LOW)
+        for member in household.members.all():
+            _enrol(member, Policy.LIVING)
+    client.force_login(make_user("county_office", ZHALAITE))
+    with django_assert_max_num_queries(20):
+        assert client.get(f"/safety-net/?area={ZHALAITE}&year=2016").status_code == 200
+    with django_assert_max_num_queries(10):
+        page = client.get(f"/safety-net/enrolments/?area={ZHALAITE}&year=2016")
+    assert page.context["count"] == 15 + 3
+    with django_assert_max_num_queries(12):
+        assert client.get(f"/api/areas/{ZHALAITE}/safety-net/").status_code == 200
