@@ -25,7 +25,9 @@ with raw deletes. The thresholds (reference data of a migration) are left as the
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import random
+import types
 from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
 
@@ -35,10 +37,11 @@ from fupin.collective.models import CollectiveDistribution, CollectiveIncome, So
 from fupin.collective.selectors import thresholds
 from fupin.registry.models import Household
 
-from .cases import _Rows
-from .generator import DemoCalibrationError, allocate
+from .cases import _first_pk, _Rows
+from .generator import AS_OF, DemoCalibrationError, allocate, history_moment
 
 LEAGUE = "1522"
+REASON = "演示数据：集体经济收入入账"
 YEARS = (2014, 2015, 2016, 2017)
 # The seed's figures for 2016 (DOMAIN §3.7).
 STABLE_SHARE_2016 = Decimal("95.1")  # percent of the villages
@@ -213,6 +216,22 @@ def _distributions(rng, rows: _Rows, year: int, count: int, households, income) 
             rows.add(village_id=village, year=year, household_id=pk, amount=each)
 
 
+def _history(rng, rows: list[dict]) -> None:
+    """A ``+`` history row per income line, dated when the year's accounts were entered."""
+    from .services import _HistoryRows  # services imports this module
+
+    history = _HistoryRows(CollectiveIncome)
+    for row in rows:
+        year = row["year"]
+        if year >= AS_OF.year:  # the year in progress: entered as it came in
+            first, last = datetime.date(year, 3, 1), AS_OF
+        else:
+            first, last = datetime.date(year + 1, 1, 5), datetime.date(year + 1, 3, 31)
+        moment = history_moment(rng, first, last)
+        history.add(types.SimpleNamespace(**row), moment, REASON)
+    history.write()
+
+
 def demo_collective(*, seed: int, scale: float, progress=None) -> CollectiveResult:
     """Write the demo's collective income and distributions; return the counts."""
     say = progress or (lambda message: None)
@@ -223,12 +242,13 @@ def demo_collective(*, seed: int, scale: float, progress=None) -> CollectiveResu
     rng.shuffle(order)
     limits = thresholds(YEARS)
     income = _incomes(rng, order, targets, limits)
-    lines = _Rows(CollectiveIncome)
+    lines = _Rows(CollectiveIncome, _first_pk(CollectiveIncome))
     for year in YEARS:
         for village in villages:
             _lines(rng, lines, village, year, income[year][village])
     result = CollectiveResult(villages=len(villages), targets=targets)
     result.lines = lines.write()
+    _history(rng, lines.rows)
     households = list(
         Household.objects.filter(village_id__in=villages)
         .order_by("pk")

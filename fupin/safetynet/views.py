@@ -11,11 +11,13 @@ registry's public and printed lists do.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _t
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas import selectors as area_selectors
 from fupin.areas.scope import scope_safe
@@ -23,8 +25,9 @@ from fupin.core.clock import as_of
 from fupin.registry.models import StatusRecord
 from fupin.registry.selectors import access_household
 
-from . import rules, selectors
-from .models import Policy
+from . import rules, selectors, services
+from .forms import EnrolmentForm
+from .models import Policy, PolicyEnrolment
 
 PAGE_SIZE = 50
 FIRST_YEAR = 2014
@@ -140,7 +143,39 @@ def household_block(user, household) -> dict:
 
 @scope_safe
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def household(request, pk):
     household = access_household(request.user, pk)
-    return render(request, "safetynet/household.html", household_block(request.user, household))
+    can_edit = services.may_edit(request.user, household.village_id)
+    members = household.members.order_by("pk")
+    form = EnrolmentForm(members=members, initial={"year": as_of().year})
+    status = 200
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied(services.MSG_NOT_ALLOWED)
+        url = reverse("safetynet:household", args=[household.pk])
+        remove = request.POST.get("remove")
+        if remove:
+            enrolment = (
+                PolicyEnrolment.objects.accessible_to(request.user)
+                .filter(pk=remove, household=household)
+                .first()
+            )
+            if enrolment is None:
+                raise Http404(_t("记录不存在"))
+            services.enrolment_remove(actor=request.user, enrolment=enrolment)
+            return redirect(url)
+        form = EnrolmentForm(request.POST, members=members)
+        if form.is_valid():
+            try:
+                services.enrolment_set(actor=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                for field, messages in error.message_dict.items():
+                    for message in messages:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                return redirect(url)
+        status = 400
+    context = household_block(request.user, household)
+    context.update(form=form, can_edit=can_edit)
+    return render(request, "safetynet/household.html", context, status=status)
