@@ -228,7 +228,7 @@ def left_zero_villages(user, code: str, year: int) -> list[VillageYear]:
     ]
 
 
-def village_years(village_code: str, user) -> list[dict]:
+def village_years(user, village_code: str) -> list[dict]:
     """A village's income per year: its lines by source, the total and the status."""
     lines = list(
         _in(CollectiveIncome.objects.all(), user, village_code, "village_id").order_by(

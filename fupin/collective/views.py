@@ -164,6 +164,30 @@ def village_list(request):
 @scope_safe
 @login_required
 @require_GET
+def shares(request):
+    """The households sharing collective income in the area and year, with their amounts."""
+    area = _area(request)
+    if area is None:
+        raise Http404(_t("没有可查看的区划"))
+    year = _year(request)
+    rows = selectors.distributions(request.user, area.code, year).select_related(
+        "household__village"
+    )
+    return render(
+        request,
+        "collective/shares.html",
+        {
+            "area": area,
+            "year": year,
+            "count": rows.count(),
+            "rows": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
+        },
+    )
+
+
+@scope_safe
+@login_required
+@require_GET
 def village(request, code):
     area = _village(request, code)
     year = _year(request)
@@ -175,7 +199,7 @@ def village(request, code):
             "area": area,
             "year": year,
             "crumbs": area_selectors.breadcrumbs(request.user, area),
-            "years": selectors.village_years(area.code, request.user),
+            "years": selectors.village_years(request.user, area.code),
             "labels": STATUS_LABELS,
             "shares": Paginator(shares, PAGE_SIZE).get_page(request.GET.get("page")),
             "shares_count": shares.count(),

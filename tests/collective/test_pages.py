@@ -111,3 +111,20 @@ def test_board_and_api_make_a_bounded_number_of_queries(client, django_assert_ma
     with django_assert_max_num_queries(10):
         response = client.get(f"/api/areas/{ZHALAITE}/collective-economy/?year=2016")
     assert response.json()["villages_stable"] == 60
+
+
+def test_households_sharing_are_listed(client, data):
+    from fupin.collective.models import CollectiveDistribution
+    from tests.factories import make_household
+
+    household = make_household(CHANGFA, head_name="分红户主")
+    CollectiveDistribution.objects.create(
+        village_id=CHANGFA, year=2016, household=household, amount=D("420")
+    )
+    client.force_login(make_user("county_office", ZHALAITE))
+    board = client.get(f"/collective/?area={ZHALAITE}&year=2016").content.decode()
+    assert "/collective/shares/?area=152223&year=2016" in board
+    page = client.get(f"/collective/shares/?area={YINDEER}&year=2016")
+    assert page.context["count"] == 1
+    assert "分红户主" in page.content.decode() and "420.00" in page.content.decode()
+    assert client.get(f"/collective/shares/?area={YINDEER}&year=2015").context["count"] == 0
