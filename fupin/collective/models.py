@@ -102,6 +102,8 @@ class CollectiveDistribution(models.Model):
         verbose_name=_("户"),
         on_delete=models.CASCADE,
         related_name="collective_distributions",
+        # The unique (household, year) index serves lookups by household.
+        db_index=False,
     )
     amount = models.DecimalField(_("分配金额（元）"), **MONEY)
 

@@ -30,12 +30,16 @@ class PolicyEnrolment(models.Model):
         verbose_name=_("成员"),
         on_delete=models.CASCADE,
         related_name="policy_enrolments",
+        # The unique (member, year, policy) index serves lookups by member.
+        db_index=False,
     )
     household = models.ForeignKey(
         "registry.Household",
         verbose_name=_("户"),
         on_delete=models.CASCADE,
         related_name="policy_enrolments",
+        # The (household, year) index serves lookups by household.
+        db_index=False,
     )
     village = models.ForeignKey(
         "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
