@@ -103,6 +103,27 @@ def gap_counts(user, code: str, year: int) -> dict[str, int]:
     return {rule.code: gap_members(user, code, year, rule.code).count() for rule in RULES}
 
 
+def gap_counts_by_child(user, area: Area, year: int) -> dict[str, dict[str, int]]:
+    """The gaps of each rule per child area of ``area`` (one grouped query per rule)."""
+    child_level = CHILD_LEVEL.get(area.level)
+    if child_level is None:
+        return {}
+    digits = LEVEL_DIGITS[child_level]
+    out: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(RULES_BY_CODE, 0))
+    for rule in RULES:
+        rows = (
+            gap_members(user, area.code, year, rule.code)
+            .select_related(None)
+            .order_by()
+            .annotate(prefix=Substr("village_id", 1, digits))
+            .values("prefix")
+            .annotate(n=Count("pk"))
+        )
+        for r in rows:
+            out[r["prefix"]][rule.code] = r["n"]
+    return out
+
+
 def child_rows(user, area: Area, year: int) -> list[tuple[Area, dict]]:
     """Persons per policy and in all for each child area (two grouped queries)."""
     child_level = CHILD_LEVEL.get(area.level)

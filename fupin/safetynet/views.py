@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _t
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas import selectors as area_selectors
+from fupin.areas.models import CHILD_LEVEL
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 from fupin.registry.models import StatusRecord
@@ -69,7 +70,12 @@ def overview(request):
         show = request.GET.get("rule") or rules.RULES[0].code
         show = show if show in rules.RULES_BY_CODE else rules.RULES[0].code
         figures = selectors.policy_counts(request.user, area.code, year)
-        gaps = selectors.gap_counts(request.user, area.code, year)
+        by_child = selectors.gap_counts_by_child(request.user, area, year)
+        if CHILD_LEVEL.get(area.level):
+            # The children cover the area: their gaps add up to the area's.
+            gaps = {r.code: sum(c[r.code] for c in by_child.values()) for r in rules.RULES}
+        else:
+            gaps = selectors.gap_counts(request.user, area.code, year)
         members = selectors.gap_members(request.user, area.code, year, show)
         context.update(
             crumbs=area_selectors.breadcrumbs(request.user, area),
@@ -80,7 +86,12 @@ def overview(request):
             show_rule=rules.RULES_BY_CODE[show],
             members=Paginator(members, PAGE_SIZE).get_page(request.GET.get("page")),
             children=[
-                (child, _policies(f), f)
+                (
+                    child,
+                    _policies(f),
+                    f,
+                    [by_child.get(child.code, {}).get(r.code, 0) for r in rules.RULES],
+                )
                 for child, f in selectors.child_rows(request.user, area, year)
             ],
             policy_labels=Policy.choices,

@@ -160,3 +160,16 @@ def test_page_and_api_make_a_bounded_number_of_queries(
     assert page.context["count"] == 15 + 3
     with django_assert_max_num_queries(12):
         assert client.get(f"/api/areas/{ZHALAITE}/safety-net/").status_code == 200
+
+
+def test_gaps_per_child_area_add_up(households, client):
+    client.force_login(make_user("county_office", ZHALAITE))
+    response = client.get(f"/safety-net/?area={ZHALAITE}&year=2016")
+    rows = response.context["children"]
+    by_code = {child.code: gaps for child, _p, _f, gaps in rows}
+    assert by_code[YINDEER] == [1, 1, 1, 1]
+    assert sum(sum(g) for g in by_code.values()) == 4
+    assert [n for _rule, n in response.context["gaps"]] == [1, 1, 1, 1]
+    village = client.get(f"/safety-net/?area={CHANGFA}&year=2016&rule=extreme")
+    assert [n for _rule, n in village.context["gaps"]] == [1, 1, 1, 1]
+    assert households["extreme"].name in village.content.decode()
