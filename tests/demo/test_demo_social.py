@@ -105,3 +105,38 @@ def test_safetynet_gaps_are_few_and_found_by_the_rules(demo, admin):
         assert gaps == demo.safetynet.gaps[year]
         assert all(n > 0 for n in gaps.values()), (year, gaps)
         assert sum(gaps.values()) < 0.02 * policy_counts(admin, "1522", year)["persons"]
+
+
+def _rows():
+    return (
+        list(
+            CollectiveIncome.objects.order_by("village_id", "year", "source").values_list(
+                "village_id", "year", "source", "amount"
+            )
+        ),
+        list(
+            CollectiveDistribution.objects.order_by("household_id", "year").values_list(
+                "household_id", "year", "amount"
+            )
+        ),
+        list(
+            PolicyEnrolment.objects.order_by("member_id", "year", "policy").values_list(
+                "member_id", "year", "policy", "amount"
+            )
+        ),
+    )
+
+
+def test_deterministic_and_reset_by_raw_deletes(demo, db):
+    from fupin.demo import collective, safetynet
+
+    before = _rows()
+    assert all(before)
+    safetynet.demo_safetynet_reset()
+    collective.demo_collective_reset()
+    assert not any(_rows())
+    assert not CollectiveIncome.history.exists() and not PolicyEnrolment.history.exists()
+    collective.demo_collective(seed=SEED, scale=SCALE)
+    safetynet.demo_safetynet(seed=SEED, scale=SCALE)
+    assert _rows() == before
+    assert CollectiveIncome.history.filter(history_type="+").count() == len(before[0])
