@@ -81,12 +81,12 @@ def policy_counts(user, code: str, year: int) -> dict:
 def gap_members(user, code: str, year: int, rule_code: str):
     """Members who qualify under the rule in the year but have no enrolment in its policy."""
     rule = RULES_BY_CODE[rule_code]
-    poor = StatusRecord.objects.filter(
-        household_id=OuterRef("household_id"), year=year, status__in=codes.POOR_STATUSES
-    )
+    # Driven by the year's status rows (a covering index on year, status, village, household):
+    # the poor households of the area first, then their members.
+    poor = _in(StatusRecord.objects.filter(year=year, status__in=codes.POOR_STATUSES), user, code)
     if rule.attribute:
         poor = poor.filter(attribute=rule.attribute)
-    members = _in(Member.objects.filter(Exists(poor)), user, code)
+    members = _in(Member.objects.filter(household_id__in=poor.values("household_id")), user, code)
     if rule.member_field:
         members = members.filter(**{f"{rule.member_field}__in": sorted(rule.member_values)})
     covered = PolicyEnrolment.objects.filter(
