@@ -112,9 +112,11 @@ def board(request):
     }
     if area is not None:
         yearly = selectors.yearly(request.user, area.code, as_of().year)
+        counts = selectors.collective_counts(request.user, area.code, year)
         context.update(
             crumbs=area_selectors.breadcrumbs(request.user, area),
-            counts=selectors.collective_counts(request.user, area.code, year),
+            counts=counts,
+            total_wan=(counts["total_yuan"] / 10_000).quantize(Decimal("0.01")),
             children=selectors.child_rows(request.user, area, year),
             yearly=yearly,
             chart=_chart(yearly),
