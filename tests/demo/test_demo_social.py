@@ -70,6 +70,18 @@ def test_collective_figures_through_the_selector(demo, admin):
         assert paid <= income
 
 
+def test_the_board_and_the_api_show_the_same_figures(demo, admin, client):
+    targets = scaled_collective_targets(SCALE, len(demo_villages(SCALE)))
+    client.force_login(admin)
+    counts = client.get("/collective/?area=1522&year=2016").context["counts"]
+    data = client.get("/api/areas/1522/collective-economy/?year=2016").json()
+    assert counts["villages_stable"] == data["villages_stable"] == targets["stable_2016"]
+    assert counts["households_sharing"] == data["households_sharing"]
+    assert Decimal(data["total_yuan"]) == counts["total_yuan"] == targets["total_2016_yuan"]
+    page = client.get("/safety-net/?area=1522&year=2016")
+    assert page.context["figures"]["persons"] == scaled_safetynet_targets(SCALE)["persons_2016"]
+
+
 def test_villages_leave_zero_year_by_year(demo, admin):
     villages = set(demo_villages(SCALE))
     incomes = {}
