@@ -31,7 +31,7 @@ from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.registry.importing import ImportFileError, write_error_workbook
 
-from . import importing, selectors, services
+from . import importing, selectors, services, sharing
 from .forms import IncomeForm
 from .models import CollectiveIncome, Source
 from .selectors import Status
@@ -262,12 +262,26 @@ def village_edit(request, code):
     )
 
 
+KINDS = {
+    "income": (importing.import_income, importing.COLUMNS, importing.export_workbook),
+    "shares": (sharing.import_distributions, sharing.COLUMNS, sharing.export_workbook),
+}
+
+
+def _kind(request) -> str:
+    kind = request.GET.get("kind") or request.POST.get("kind") or "income"
+    return kind if kind in KINDS else "income"
+
+
 @scope_safe
 @login_required
 @require_http_methods(["GET", "POST"])
 def income_import(request):
+    """Import collective income lines (``kind=income``) or households' shares (``kind=shares``)."""
     area = _area(request)
-    context = {"area": area, "columns": importing.COLUMNS, "sources": Source.labels}
+    kind = _kind(request)
+    run, columns, _export = KINDS[kind]
+    context = {"area": area, "kind": kind, "columns": columns, "sources": Source.labels}
     if area is not None and not request.user.has_role_at(EDIT_COLLECTIVE, area.code):
         raise PermissionDenied(importing.MSG_NOT_ALLOWED)
     upload = request.FILES.get("file")
@@ -279,7 +293,7 @@ def income_import(request):
                 for chunk in upload.chunks():
                     handle.write(chunk)
             try:
-                result = importing.import_income(path, actor=request.user, area_code=area.code)
+                result = run(path, actor=request.user, area_code=area.code)
             except ImportFileError as error:
                 context["file_error"] = str(error)
                 return render(request, "collective/import.html", context, status=400)
@@ -317,9 +331,10 @@ def income_export(request):
     if area is None:
         raise Http404(_t("没有可查看的区划"))
     year = _year(request) if request.GET.get("year") else None
-    content = importing.export_workbook(request.user, area.code, year)
-    audit(request.user, importing.EXPORTED, area.code, year=year)
-    filename = f"collective-{area.code}-{year or 'all'}.xlsx"
+    kind = _kind(request)
+    content = KINDS[kind][2](request.user, area.code, year)
+    audit(request.user, importing.EXPORTED, area.code, year=year, kind=kind)
+    filename = f"collective-{kind}-{area.code}-{year or 'all'}.xlsx"
     response = HttpResponse(content, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename={filename}"
     return response
