@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.accounts.models import EDIT_COLLECTIVE
+from fupin.accounts.models import EDIT_COLLECTIVE, EXPORT_REGISTRY
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Level
 from fupin.areas.scope import scope_safe
@@ -332,6 +332,9 @@ def income_export(request):
         raise Http404(_t("没有可查看的区划"))
     year = _year(request) if request.GET.get("year") else None
     kind = _kind(request)
+    if kind == "shares" and not request.user.has_role_at(EXPORT_REGISTRY, area.code):
+        # Households and their heads are registry data: exported under the registry's right.
+        raise PermissionDenied(_t("您没有导出数据的权限"))
     content = KINDS[kind][2](request.user, area.code, year)
     audit(request.user, importing.EXPORTED, area.code, year=year, kind=kind)
     filename = f"collective-{kind}-{area.code}-{year or 'all'}.xlsx"

@@ -102,3 +102,9 @@ def test_export_reimports_and_the_page_imports(tmp_path, setup, client):
     assert response.status_code == 400
     assert "超过当年集体经济收入" in response.content.decode()
     assert CollectiveDistribution.objects.get(household=a).amount == Decimal("400")
+
+
+def test_exporting_shares_needs_the_registry_export_right(client, setup):
+    client.force_login(make_user("pairing_cadre", ZHALAITE))
+    assert client.get(f"/collective/export/?area={ZHALAITE}&kind=shares").status_code == 403
+    assert client.get(f"/collective/export/?area={ZHALAITE}").status_code == 200
