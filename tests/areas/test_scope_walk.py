@@ -75,6 +75,7 @@ def changfa():
         **_changfa_fieldwork(household),
         **_changfa_party(household, member),
         **_changfa_funds(household),
+        **_changfa_social(household, member),
     }
 
 
@@ -143,6 +144,23 @@ def _changfa_funds(household):
     )
     services.pay_dividends(actor=office, project=project, year=2016, paid_on=day, amount_each="50")
     return {"funds_fund": fund, "funds_project": project}
+
+
+def _changfa_social(household, member):
+    """长发村's collective income, a household's share of it and a member's policy enrolment."""
+    from fupin.collective.models import CollectiveDistribution, CollectiveIncome
+    from fupin.safetynet.models import PolicyEnrolment
+
+    income = CollectiveIncome.objects.create(
+        village_id=CHANGFA, year=2016, source="resource", amount="80000"
+    )
+    share = CollectiveDistribution.objects.create(
+        village_id=CHANGFA, year=2016, household=household, amount="500"
+    )
+    enrolment = PolicyEnrolment.objects.create(
+        member=member, household=household, village_id=CHANGFA, year=2016, policy="health"
+    )
+    return {"collective_income": income, "collective_share": share, "enrolment": enrolment}
 
 
 def _changfa_fieldwork(household):
@@ -313,6 +331,9 @@ def _fill(route: str, objects) -> str | None:
                 ("registry/statusrecord/", household.statuses.first().pk),
                 ("registry/household/", household.pk),
                 ("areas/area/", CHANGFA),
+                ("collective/collectiveincome/", objects["collective_income"].pk),
+                ("collective/collectivedistribution/", objects["collective_share"].pk),
+                ("safetynet/policyenrolment/", objects["enrolment"].pk),
             ):
                 if model in before:
                     return str(pk)

@@ -1,0 +1,283 @@
+"""Collective income from and to spreadsheets (.xlsx or .csv), all or nothing like the registry.
+
+Columns (the header row, order free): 嘎查村代码, 年度, 收入来源, 金额（元）, and optionally
+嘎查村 (the name, ignored on import) and 备注. Each row is the amount of one source in one
+village and year; a row sets that line (creates it, or changes its amount and note), other
+lines of the village are left alone. Every row is checked first — the village is a
+participating village in the importer's area where the importer may record collective income,
+the year is not in the future, the source is one of the labels, the amount is a number ≥ 0
+with at most two decimals, no (village, year, source) twice — and one bad row refuses the
+whole file: :func:`fupin.registry.importing.write_error_workbook` returns the rows with
+错误原因 (row, column, reason). A good file is written in one transaction with set-based
+inserts and updates and their history rows; lines that already hold the same amount and note
+are not touched, so importing the same file twice changes nothing.
+
+:func:`export_rows` writes the import format, so an export re-imports unchanged.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from fupin.accounts.models import EDIT_COLLECTIVE
+from fupin.areas.models import Area, Level
+from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
+from fupin.core.audit import audit
+from fupin.core.clock import as_of
+from fupin.registry.importing import (
+    MSG_HEADER,
+    MSG_MISSING_COLUMNS,
+    MSG_NO_ROWS,
+    ImportResult,
+    read_sheets,
+)
+
+from .models import CollectiveIncome, Source
+from .services import FIRST_YEAR
+
+COL_VILLAGE = "嘎查村代码"
+COL_NAME = "嘎查村"
+COL_YEAR = "年度"
+COL_SOURCE = "收入来源"
+COL_AMOUNT = "金额（元）"
+COL_NOTE = "备注"
+COLUMNS = [COL_VILLAGE, COL_NAME, COL_YEAR, COL_SOURCE, COL_AMOUNT, COL_NOTE]
+REQUIRED = [COL_VILLAGE, COL_YEAR, COL_SOURCE, COL_AMOUNT]
+SHEET = "集体经济收入"
+IMPORTED = "collective.income_imported"
+EXPORTED = "collective.income_exported"
+
+MSG_ROW = "第{row}行“{column}”：{reason}"
+MSG_REQUIRED = "不能为空"
+MSG_VILLAGE = "嘎查村代码“{value}”不存在、不是参与扶贫的嘎查村或不在导入范围内"
+MSG_VILLAGE_RIGHT = "您没有填报该嘎查村集体经济收入的权限"
+MSG_YEAR = "“{value}”不是有效年度（应为四位数字）"
+MSG_YEAR_FUTURE = "年度不能晚于{year}年"
+MSG_YEAR_PAST = "年度不能早于{year}年"
+MSG_SOURCE = "“{value}”不是有效选项（可选：{allowed}）"
+MSG_AMOUNT = "“{value}”不是有效金额（应为不小于 0、最多两位小数的数字）"
+MSG_NOTE = "备注最多 200 字"
+MSG_DUPLICATE = "与第{first}行重复（同一嘎查村、年度和收入来源）"
+MSG_NOT_ALLOWED = "您没有导入集体经济收入的权限"
+
+SOURCE_BY_LABEL = {str(label): value for value, label in Source.choices}
+MAX_AMOUNT = Decimal("1e12")
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    if (
+        not amount.is_finite()
+        or amount < 0
+        or amount != amount.quantize(Decimal("0.01"))
+        or amount >= MAX_AMOUNT
+    ):
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _year(text: str) -> int | None:
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or number != number.to_integral_value():
+        return None
+    year = int(number)
+    return year if 1000 <= year <= 9999 else None
+
+
+def import_income(path, *, actor, area_code: str) -> ImportResult:
+    """Check and (if every row is good) write the income lines of ``path``; see the module doc."""
+    if not user_can_see_code(actor, area_code) or not actor.has_role_at(EDIT_COLLECTIVE, area_code):
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    this_year = as_of().year
+    result = ImportResult(filename=Path(path).name, year=this_year, kind="collective")
+    sheets = [s for s in read_sheets(Path(path)) if s.headers]
+    sheet = next((s for s in sheets if COL_VILLAGE in s.headers), sheets[0] if sheets else None)
+    if sheet is None or not sheet.rows:
+        result.errors.append((1, [MSG_NO_ROWS]))
+        return result
+    result.sheets = [sheet]
+    result.rows = len(sheet.rows)
+    missing = [c for c in REQUIRED if c not in sheet.headers]
+    if missing:
+        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
+        sheet.add(1, message)
+        result.errors.append((1, [message]))
+        return result
+    index = {h: i for i, h in enumerate(sheet.headers) if h in COLUMNS}
+
+    def cell(cells, column):
+        i = index.get(column)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    rows = [(n, {c: cell(cells, c) for c in COLUMNS}) for n, cells in sheet.rows]
+    # One query: the participating villages the file names, inside the area and the scope.
+    named = {r[COL_VILLAGE] for _n, r in rows}
+    villages = set(
+        Area.objects.filter(code__in=named, level=Level.VILLAGE, participates=True)
+        .filter(prefixes_q("code", (area_code,)))
+        .filter(prefixes_q("code", user_prefixes(actor)))
+        .values_list("code", flat=True)
+    )
+    may_edit: dict[str, bool] = {}
+    parsed: list[tuple[str, int, str, Decimal, str]] = []
+    seen: dict[tuple[str, int, str], int] = {}
+    allowed_sources = "、".join(SOURCE_BY_LABEL)
+    for number, r in rows:
+        problems: list[tuple[str, str]] = []
+        village = r[COL_VILLAGE]
+        if not village:
+            problems.append((COL_VILLAGE, MSG_REQUIRED))
+        elif village not in villages:
+            problems.append((COL_VILLAGE, MSG_VILLAGE.format(value=village)))
+        else:
+            if village not in may_edit:
+                may_edit[village] = actor.has_role_at(EDIT_COLLECTIVE, village)
+            if not may_edit[village]:
+                problems.append((COL_VILLAGE, MSG_VILLAGE_RIGHT))
+        year = None
+        if not r[COL_YEAR]:
+            problems.append((COL_YEAR, MSG_REQUIRED))
+        else:
+            year = _year(r[COL_YEAR])
+            if year is None:
+                problems.append((COL_YEAR, MSG_YEAR.format(value=r[COL_YEAR])))
+            elif year > this_year:
+                problems.append((COL_YEAR, MSG_YEAR_FUTURE.format(year=this_year)))
+            elif year < FIRST_YEAR:
+                problems.append((COL_YEAR, MSG_YEAR_PAST.format(year=FIRST_YEAR)))
+        source = None
+        if not r[COL_SOURCE]:
+            problems.append((COL_SOURCE, MSG_REQUIRED))
+        else:
+            source = SOURCE_BY_LABEL.get(r[COL_SOURCE])
+            if source is None:
+                problems.append(
+                    (COL_SOURCE, MSG_SOURCE.format(value=r[COL_SOURCE], allowed=allowed_sources))
+                )
+        amount = None
+        if not r[COL_AMOUNT]:
+            problems.append((COL_AMOUNT, MSG_REQUIRED))
+        else:
+            amount = _amount(r[COL_AMOUNT])
+            if amount is None:
+                problems.append((COL_AMOUNT, MSG_AMOUNT.format(value=r[COL_AMOUNT])))
+        if len(r[COL_NOTE]) > 200:
+            problems.append((COL_NOTE, MSG_NOTE))
+        if not problems:
+            key = (village, year, source)
+            first = seen.setdefault(key, number)
+            if first != number:
+                problems.append((COL_SOURCE, MSG_DUPLICATE.format(first=first)))
+        if problems:
+            messages = [MSG_ROW.format(row=number, column=c, reason=m) for c, m in problems]
+            for message in messages:
+                sheet.add(number, message)
+            result.errors.append((number, messages))
+            continue
+        parsed.append((village, year, source, amount, r[COL_NOTE]))
+    if result.errors:
+        return result
+
+    with transaction.atomic():
+        existing = {}
+        # Chunks keep the OR list well under the databases' expression limits.
+        for start in range(0, len(parsed), 300):
+            chunk = Q(pk__in=[])
+            for village, year, source, _a, _n in parsed[start : start + 300]:
+                chunk |= Q(village_id=village, year=year, source=source)
+            for line in CollectiveIncome.objects.select_for_update().filter(chunk):
+                existing[(line.village_id, line.year, line.source)] = line
+        created, changed = [], []
+        for village, year, source, amount, note in parsed:
+            line = existing.get((village, year, source))
+            if line is None:
+                created.append(
+                    CollectiveIncome(
+                        village_id=village, year=year, source=source, amount=amount, note=note
+                    )
+                )
+            elif line.amount != amount or line.note != note:
+                line.amount, line.note = amount, note
+                changed.append(line)
+        reason = f"导入 {result.filename}"
+        if created:
+            bulk_create_with_history(
+                created,
+                CollectiveIncome,
+                batch_size=2000,
+                default_user=actor,
+                default_change_reason=reason,
+            )
+        if changed:
+            bulk_update_with_history(
+                changed,
+                CollectiveIncome,
+                ["amount", "note"],
+                batch_size=2000,
+                default_user=actor,
+                default_change_reason=reason,
+            )
+        result.counts = {
+            "created": len(created),
+            "changed": len(changed),
+            "unchanged": len(parsed) - len(created) - len(changed),
+        }
+        result.villages = sorted({p[0] for p in parsed})
+        result.ok = True
+        audit(actor, IMPORTED, area_code, file=result.filename, **result.counts)
+    return result
+
+
+def export_rows(user, code: str, year: int | None = None):
+    """Yield the income lines of the area (one year, or all) as rows of the import format."""
+    lines = (
+        CollectiveIncome.objects.accessible_to(user)
+        .within(code)
+        .select_related("village")
+        .order_by("village_id", "year", "source")
+    )
+    if year is not None:
+        lines = lines.filter(year=year)
+    labels = dict(Source.choices)
+    for line in lines.iterator(chunk_size=2000):
+        yield [
+            line.village_id,
+            line.village.name,
+            line.year,
+            str(labels[line.source]),
+            f"{line.amount:.2f}",
+            line.note,
+        ]
+
+
+def export_workbook(user, code: str, year: int | None = None) -> bytes:
+    """The area's income lines as an .xlsx in the import format (re-imports unchanged)."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(SHEET)
+    header = []
+    for title in COLUMNS:
+        cell = openpyxl.cell.WriteOnlyCell(sheet, value=title)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    for row in export_rows(user, code, year):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

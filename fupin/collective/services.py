@@ -1,0 +1,95 @@
+"""Writes of the collective economy: keyword-only, atomic, scope- and right-checked, audited.
+
+:func:`income_set` records a village's income lines of one year (one amount per source), the
+form's write; the spreadsheet import (:mod:`fupin.collective.importing`) writes many village
+years the same way, set-based. History is written by django-simple-history.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from fupin.accounts.models import EDIT_COLLECTIVE
+from fupin.areas.models import Level
+from fupin.areas.scope import user_can_see_code
+from fupin.core.audit import audit
+from fupin.core.clock import as_of
+
+from .models import CollectiveIncome, Source
+
+INCOME_SET = "collective.income_set"
+FIRST_YEAR = 2013
+
+MSG_NOT_ALLOWED = "您没有填报该嘎查村集体经济收入的权限"
+MSG_NOT_VILLAGE = "“{code}”不是参与扶贫的嘎查村"
+MSG_YEAR_FUTURE = "年度不能晚于{year}年"
+MSG_YEAR_PAST = "年度不能早于{year}年"
+MSG_NEGATIVE = "金额不能为负数"
+MSG_SOURCE = "“{value}”不是有效的收入来源（可选：{allowed}）"
+
+
+def check_year(year: int) -> None:
+    """Refuse a year in the future (as of the system date) or before the registry began."""
+    if year > as_of().year:
+        raise ValidationError(MSG_YEAR_FUTURE.format(year=as_of().year))
+    if year < FIRST_YEAR:
+        raise ValidationError(MSG_YEAR_PAST.format(year=FIRST_YEAR))
+
+
+def may_edit(actor, village_code: str) -> bool:
+    return user_can_see_code(actor, village_code) and actor.has_role_at(
+        EDIT_COLLECTIVE, village_code
+    )
+
+
+@transaction.atomic
+def income_set(
+    *, actor, village, year: int, lines: dict[str, tuple[Decimal | None, str]]
+) -> dict[str, int]:
+    """Set the village's income of ``year``: per source an amount (None: no line) and a note.
+
+    Sources not in ``lines`` are left as they are. Return how many lines were created,
+    changed and removed.
+    """
+    if not may_edit(actor, village.code):
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    if village.level != Level.VILLAGE or not village.participates:
+        raise ValidationError(MSG_NOT_VILLAGE.format(code=village.code))
+    check_year(year)
+    existing = {
+        line.source: line
+        for line in CollectiveIncome.objects.filter(village=village, year=year, source__in=lines)
+    }
+    counts = {"created": 0, "changed": 0, "removed": 0}
+    for source, (amount, note) in lines.items():
+        if source not in Source.values:
+            raise ValidationError(MSG_SOURCE.format(value=source, allowed="、".join(Source.values)))
+        line = existing.get(source)
+        if amount is None:
+            if line is not None:
+                line._change_reason = "填报集体经济收入"
+                line.delete()
+                counts["removed"] += 1
+            continue
+        if amount < 0:
+            raise ValidationError(MSG_NEGATIVE)
+        amount = amount.quantize(Decimal("0.01"))
+        note = (note or "").strip()
+        if line is None:
+            line = CollectiveIncome(
+                village=village, year=year, source=source, amount=amount, note=note
+            )
+            counts["created"] += 1
+        elif line.amount == amount and line.note == note:
+            continue
+        else:
+            line.amount, line.note = amount, note
+            counts["changed"] += 1
+        line.full_clean()
+        line._change_reason = "填报集体经济收入"
+        line.save()
+    audit(actor, INCOME_SET, village.code, year=year, **counts)
+    return counts

@@ -1,0 +1,78 @@
+"""Writes of the safety-net policies: keyword-only, atomic, scope- and right-checked, audited;
+history by django-simple-history."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from fupin.accounts.models import EDIT_SAFETYNET
+from fupin.areas.scope import user_can_see_code
+from fupin.core.audit import audit
+from fupin.core.clock import as_of
+
+from .models import Policy, PolicyEnrolment
+
+ENROLMENT_SET = "safetynet.enrolment_set"
+ENROLMENT_REMOVED = "safetynet.enrolment_removed"
+FIRST_YEAR = 2013
+
+MSG_NOT_ALLOWED = "您没有登记该户政策保障的权限"
+MSG_YEAR_FUTURE = "年度不能晚于{year}年"
+MSG_YEAR_PAST = "年度不能早于{year}年"
+MSG_NEGATIVE = "金额不能为负数"
+MSG_POLICY = "“{value}”不是有效的政策"
+
+
+def may_edit(actor, village_code: str) -> bool:
+    return user_can_see_code(actor, village_code) and actor.has_role_at(
+        EDIT_SAFETYNET, village_code
+    )
+
+
+@transaction.atomic
+def enrolment_set(
+    *, actor, member, year: int, policy: str, amount: Decimal, note: str = ""
+) -> PolicyEnrolment:
+    """Enrol a member in a policy for a year, or change the amount and note of the enrolment."""
+    if not may_edit(actor, member.village_id):
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    if year > as_of().year:
+        raise ValidationError({"year": MSG_YEAR_FUTURE.format(year=as_of().year)})
+    if year < FIRST_YEAR:
+        raise ValidationError({"year": MSG_YEAR_PAST.format(year=FIRST_YEAR)})
+    if policy not in Policy.values:
+        raise ValidationError({"policy": MSG_POLICY.format(value=policy)})
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": MSG_NEGATIVE})
+    enrolment = (
+        PolicyEnrolment.objects.select_for_update()
+        .filter(member=member, year=year, policy=policy)
+        .first()
+    )
+    if enrolment is None:
+        enrolment = PolicyEnrolment(
+            member=member,
+            household_id=member.household_id,
+            village_id=member.village_id,
+            year=year,
+            policy=policy,
+        )
+    enrolment.amount = amount.quantize(Decimal("0.01"))
+    enrolment.note = (note or "").strip()
+    enrolment.full_clean(validate_unique=False)
+    enrolment._change_reason = "登记政策保障"
+    enrolment.save()
+    audit(actor, ENROLMENT_SET, member.household_id, year=year, policy=policy)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_remove(*, actor, enrolment: PolicyEnrolment) -> None:
+    if not may_edit(actor, enrolment.village_id):
+        raise PermissionDenied(MSG_NOT_ALLOWED)
+    enrolment._change_reason = "撤销政策保障"
+    audit(actor, ENROLMENT_REMOVED, enrolment.household_id, year=enrolment.year)
+    enrolment.delete()
