@@ -238,7 +238,10 @@ def demo_leaders(*, seed: int, scale: float, progress=None) -> LeadersResult:
         neighbours = [i for i in by_township[leader.area_id[:9]] if i != index]
         for pk, village, _persons in driven[index]:
             w15, b15 = wages_business.get((pk, 2015), (Decimal(0), Decimal(0)))
-            kind = LeaderLink.Kind.EMPLOY if w15 >= b15 else LeaderLink.Kind.DRIVE
+            # Most households earn more from their own farm or herd than from wages: a
+            # leader employs some of them and drives the rest (orders, trusteeship).
+            employ = w15 >= b15 or (w15 > 0 and rng.random() < 0.3)
+            kind = LeaderLink.Kind.EMPLOY if employ else LeaderLink.Kind.DRIVE
             since = _day(
                 rng, max(leader.since, datetime.date(2014, 6, 1)), datetime.date(2016, 6, 30)
             )
@@ -262,21 +265,32 @@ def demo_leaders(*, seed: int, scale: float, progress=None) -> LeadersResult:
                         household_id=pk,
                         village_id=village,
                         kind=LeaderLink.Kind.DRIVE,
-                        since=_day(rng, datetime.date(2015, 3, 1), datetime.date(2016, 6, 30)),
+                        since=max(
+                            other.since,
+                            _day(rng, datetime.date(2015, 3, 1), datetime.date(2016, 6, 30)),
+                        ),
                         until=None,
                     )
                 )
                 shares.append(rng.uniform(0.1, 0.3))
             elif neighbours and roll < 0.12:
                 other = leaders[rng.choice(neighbours)]
+                began = max(
+                    other.since, _day(rng, datetime.date(2014, 6, 1), datetime.date(2014, 12, 31))
+                )
+                ended = _day(
+                    rng,
+                    max(began + datetime.timedelta(days=30), datetime.date(2015, 4, 1)),
+                    datetime.date(2015, 11, 30),
+                )
                 links.append(
                     LeaderLink(
                         leader_id=other.pk,
                         household_id=pk,
                         village_id=village,
                         kind=LeaderLink.Kind.EMPLOY,
-                        since=_day(rng, datetime.date(2014, 6, 1), datetime.date(2014, 12, 31)),
-                        until=_day(rng, datetime.date(2015, 4, 1), datetime.date(2015, 11, 30)),
+                        since=began,
+                        until=ended,
                     )
                 )
                 shares.append(rng.uniform(0.1, 0.3))

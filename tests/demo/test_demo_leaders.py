@@ -75,6 +75,7 @@ def test_leaders_are_non_cadre_members_and_links_stay_in_the_county(demo, db):
     for link in links:
         assert link.village_id == link.household.village_id
         assert link.village_id[:6] == link.leader.area_id[:6]
+        assert link.leader.since <= link.since and (link.until is None or link.until.year == 2015)
         assert (
             link.household.status in codes.POOR_STATUSES or (link.household.exit_year or 0) >= 2015
         )
