@@ -65,6 +65,10 @@ def test_the_seed_figures_through_the_page_selector(demo, admin):
     page = client.get("/leaders/?area=1522&year=2016").content.decode()
     assert f'data-figure="households">{target["households"]}<' in page
     assert f'data-figure="leaders">{target["leaders"]}<' in page
+    leader = EntrepreneurLeader.objects.filter(area_id=CHANGFA).first()
+    page = client.get(f"/leaders/{leader.pk}/").content.decode()
+    assert leader.business_name in page
+    assert all(link.household.number in page for link in leader.links.all())
 
 
 def test_leaders_are_non_cadre_members_and_links_stay_in_the_county(demo, db):

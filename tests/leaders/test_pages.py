@@ -192,3 +192,19 @@ def test_income_cap_uses_the_registry_row_of_that_year():
     household = make_household(CHANGFA, income=income("1000.10", "2.20"))
     assert income_cap(household.pk, 2016) == Decimal("1002.30")
     assert income_cap(household.pk, 2015) is None
+
+
+def test_list_page_queries_do_not_grow_with_the_leaders(client, django_assert_max_num_queries):
+    from tests.leaders.helpers import link, make_leader
+
+    data = build()
+    client.force_login(make_user("county_office", ZHALAITE))
+    with django_assert_max_num_queries(30) as few:
+        client.get(f"/leaders/?area={ZHALAITE}&year=2016")
+    org = data["orgs"][0]
+    for n in range(12):
+        leader = make_leader(make_member(org, name=f"带头人{n}"))
+        link(leader, make_household(CHANGFA, members=2), y2016="10.00")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get(f"/leaders/?area={ZHALAITE}&year=2016").content.decode()
+    assert 'data-figure="leaders">14<' in page
