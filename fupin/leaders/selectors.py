@@ -32,6 +32,8 @@ from fupin.registry.models import Household
 from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
 
 ZERO = Decimal("0.00")
+# Sums come back quantized to the fen (SQLite adds decimals as floats).
+MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
 def default_year() -> int:
@@ -118,7 +120,7 @@ def _figures(user, code: str, year: int, length: int | None) -> dict[str, Figure
         incomes_in(user, code, year),
         "village_id",
         length,
-        total=Coalesce(Sum("amount"), Value(ZERO), output_field=DecimalField()),
+        total=Coalesce(Sum("amount"), Value(ZERO), output_field=MONEY),
     )
     out = {}
     for key in set(leaders) | set(households) | set(incomes):
@@ -171,11 +173,7 @@ def leader_table(user, code: str, year: int):
         .select_related("party_member", "area")
         .annotate(
             n_households=Coalesce(Subquery(households, output_field=IntegerField()), 0),
-            income=Coalesce(
-                Subquery(income, output_field=DecimalField(max_digits=14, decimal_places=2)),
-                Value(ZERO),
-                output_field=DecimalField(max_digits=14, decimal_places=2),
-            ),
+            income=Coalesce(Subquery(income, output_field=MONEY), Value(ZERO), output_field=MONEY),
         )
         .order_by("area_id", "business_name", "pk")
     )

@@ -68,6 +68,8 @@ def test_add_a_leader_from_a_member_of_the_village(client):
     org = data["orgs"][0]
     member = make_member(org, name="新带头人")
     client.force_login(make_user("village_team", CHANGFA))
+    page = client.get(f"/leaders/new/?area={CHANGFA}").content.decode()
+    assert "新带头人" in page and "王带头" not in page  # already a leader: not offered
     form = {
         "party_member": member.pk,
         "business_name": "长发村杂粮加工合作社",
