@@ -4,16 +4,16 @@ DOMAIN §3.6: 932 Party-member entrepreneurship leaders driving 7,486 poor house
 scale the figures are :func:`scaled_leaders` (the demo test uses the same helper). The
 leaders are active members of village branches who are not cadres, spread round-robin over
 the demo villages (长发村 first). Each drives households that were poor at the end of 2014 and
-are still poor or exited since (每户: poor, relapsed or exited in 2015–2017), of its own
-township first, then of its county; the exact count of distinct households is split over the
-leaders by their kind (a cooperative drives more than a large household).
+are still poor, relapsed or exited in 2015–2017: of its own village first (its village team
+sees them), then of its township, then of its county. The exact count of distinct households
+is split over the leaders by their kind (a cooperative drives more than a large household).
 
 Some households are also linked to a second leader of the township (counted once), and some
 had a link with another leader that ended in 2015 (not active in 2016 or 2017). Every link
 started by mid-2016, so the figures hold for 2016 and 2017 alike.
 
 Incomes for 2015 and 2016 are a share of the household's wage (务工就业) or business (产业带动)
-income of record that year; the shares of one household's links add up to at most 90 %, so
+income of record that year; the shares of one household's links on the same part add up to at most 90 %, so
 the leader income never exceeds the registry's wage plus business income, which it does not
 change (the exits are calibrated on it).
 """
@@ -197,13 +197,18 @@ def demo_leaders(*, seed: int, scale: float, progress=None) -> LeadersResult:
     township_of_county: dict[str, list[str]] = defaultdict(list)
     for township in sorted(pools):
         township_of_county[township[:6]].append(township)
-    positions = dict.fromkeys(pools, 0)
+    # The leader's own village first (its village team sees them), then its township's.
+    village_pools: dict[str, list] = defaultdict(list)
+    for pool in pools.values():
+        for item in pool:
+            village_pools[item[1]].append(item)
+    positions: dict[str, int] = defaultdict(int)
 
-    def draw(township: str):
-        pool = pools[township]
-        while positions[township] < len(pool):
-            item = pool[positions[township]]
-            positions[township] += 1
+    def draw(key: str):
+        pool = village_pools[key] if len(key) == 12 else pools[key]
+        while positions[key] < len(pool):
+            item = pool[positions[key]]
+            positions[key] += 1
             if item[0] not in taken:
                 taken.add(item[0])
                 return item
@@ -212,10 +217,10 @@ def demo_leaders(*, seed: int, scale: float, progress=None) -> LeadersResult:
     driven: list[list[tuple[int, str, int]]] = [[] for _ in leaders]
     for index, leader in enumerate(leaders):
         own = leader.area_id[:9]
-        order = [own] + [t for t in township_of_county[own[:6]] if t != own]
-        for township in order:
+        order = [leader.area_id, own] + [t for t in township_of_county[own[:6]] if t != own]
+        for key in order:
             while len(driven[index]) < counts[index]:
-                item = draw(township)
+                item = draw(key)
                 if item is None:
                     break
                 driven[index].append(item)

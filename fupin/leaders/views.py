@@ -301,8 +301,6 @@ def household_leaders(request, pk):
         "rows": rows,
         "years": years,
         "visible": visible,
-        "can_edit": services.can_edit(request.user, household.village_id),
-        "income_form": IncomeForm(),
         "household_url": reverse("registry:household_detail", args=[household.pk]),
     }
     return render(request, "leaders/household.html", context)

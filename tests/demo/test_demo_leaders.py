@@ -75,6 +75,11 @@ def test_leaders_are_non_cadre_members_and_links_stay_in_the_county(demo, db):
     leaders = EntrepreneurLeader.objects.select_related("party_member")
     assert all(not x.party_member.is_cadre and x.area_id == x.party_member.area_id for x in leaders)
     assert leaders.filter(area_id=CHANGFA).exists()
+    # A leader drives households of the own village first: 长发村's team sees them.
+    from fupin.accounts.models import User
+
+    team = User.objects.get(username="village_team-152223100234")
+    assert leader_figures(team, Area.objects.get(pk=CHANGFA), 2016).total.households > 0
     links = LeaderLink.objects.select_related("leader", "household")
     for link in links:
         assert link.village_id == link.household.village_id
