@@ -301,6 +301,8 @@ def household_leaders(request, pk):
         "rows": rows,
         "years": years,
         "visible": visible,
+        "can_edit": services.can_edit(request.user, household.village_id),
+        "year": selectors.default_year(),
         "household_url": reverse("registry:household_detail", args=[household.pk]),
     }
     return render(request, "leaders/household.html", context)

@@ -210,3 +210,23 @@ def test_list_page_queries_do_not_grow_with_the_leaders(client, django_assert_ma
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(f"/leaders/?area={ZHALAITE}&year=2016").content.decode()
     assert 'data-figure="leaders">14<' in page
+
+
+def test_the_households_village_records_income_of_a_leader_from_elsewhere(client):
+    data = build()
+    a, b, _c = data["leaders"]
+    h1 = data["households"][0]
+    b1 = data["links"]["b1"]  # 李带头 of 双榆树 drives 长发村's h1
+    client.force_login(make_user("village_team", CHANGFA))
+    page = client.get(f"/households/{h1.pk}/leaders/").content.decode()
+    assert f"/leaders/{a.pk}/" in page and f"/leaders/{b.pk}/" not in page  # not this team's
+    assert f"/leaders/links/{b1.pk}/income/" in page
+    assert client.get(f"/leaders/{b.pk}/").status_code == 404
+    response = client.post(f"/leaders/links/{b1.pk}/income/", {"year": 2016, "amount": "1500"})
+    assert response.status_code == 302 and response["Location"].endswith(f"/{h1.pk}/leaders/")
+    assert LeaderIncome.objects.get(link=b1, year=2016).amount == Decimal("1500.00")
+    response = client.post(
+        f"/leaders/links/{b1.pk}/income/", {"year": 2016, "amount": "-1"}, follow=True
+    )
+    assert "带动增收不能为负数" in response.content.decode()
+    assert LeaderIncome.objects.get(link=b1, year=2016).amount == Decimal("1500.00")
