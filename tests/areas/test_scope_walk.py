@@ -76,6 +76,7 @@ def changfa():
         **_changfa_party(household, member),
         **_changfa_funds(household),
         **_changfa_social(household, member),
+        **_changfa_leaders(household),
     }
 
 
@@ -100,6 +101,41 @@ def _changfa_party(household, member):
         meeting=meeting, member=party_member, area_id=CHANGFA, reason="work_away"
     )
     return {"party_org": branch, "party_member": party_member, "party_meeting": meeting}
+
+
+def _changfa_leaders(household):
+    """A leader of 长发村 (a Party member named like the household's head) driving it."""
+    import datetime
+
+    from fupin.leaders.models import EntrepreneurLeader, LeaderIncome, LeaderLink
+    from fupin.party.models import PartyMember, PartyOrganization
+
+    branch = PartyOrganization.objects.create(kind="branch", name="长发村支部", area_id=CHANGFA)
+    member = PartyMember.objects.create(
+        name=household.head_name, sex="M", organization=branch, area_id=CHANGFA
+    )
+    leader = EntrepreneurLeader.objects.create(
+        party_member=member,
+        area_id=CHANGFA,
+        business_name=household.head_name,
+        kind="cooperative",
+        industry="肉牛养殖",
+    )
+    link = LeaderLink.objects.create(
+        leader=leader,
+        household=household,
+        village_id=CHANGFA,
+        kind="employ",
+        since=datetime.date(2015, 1, 1),
+    )
+    LeaderIncome.objects.create(link=link, village_id=CHANGFA, year=2016, amount=1000)
+    return {"leader": leader, "leader_link": link}
+
+
+def _fill_leaders(objects, before: str) -> str:
+    if before.startswith("leaders/links/"):
+        return str(objects["leader_link"].pk)
+    return str(objects["leader"].pk)
 
 
 def _fill_party(objects, before: str) -> str:
@@ -294,6 +330,8 @@ def _fill(route: str, objects) -> str | None:
                 return str(objects["funds_fund"].pk)
             if before.startswith("projects/"):
                 return str(objects["funds_project"].pk)
+            if before.startswith("leaders/"):
+                return _fill_leaders(objects, before)
             if before.startswith("notices/"):
                 # Public notices: no notice of 长发村 exists here, so the page answers 404.
                 return str(household.pk)
