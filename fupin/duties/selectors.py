@@ -177,13 +177,24 @@ class RankRow:
     rank: int | None = None
 
 
-def _units(user, code: str, level: str):
-    """The units of ``level`` inside ``code`` and the user's scope (participating ones)."""
-    return (
-        Area.objects.filter(prefixes_q("code", (code,)))
-        .filter(prefixes_q("code", user_prefixes(user)))
-        .filter(level=level)
+def _units(user, code: str, level: str) -> list[tuple[str, str, bool]]:
+    """The units of ``level`` inside ``code`` and the user's scope, each with whether it takes
+    part in poverty work: a village by its flag, a township or county by having such a village
+    (an urban subdistrict without a duty list is no gap)."""
+    inside = Area.objects.filter(prefixes_q("code", (code,))).filter(
+        prefixes_q("code", user_prefixes(user))
     )
+    units = inside.filter(level=level).order_by("code").values_list("code", "name", "participates")
+    if level == Level.VILLAGE:
+        return list(units)
+    digits = LEVEL_DIGITS[level]
+    taking_part = {
+        c[:digits]
+        for c in inside.filter(level=Level.VILLAGE, participates=True).values_list(
+            "code", flat=True
+        )
+    }
+    return [(c, name, c in taking_part) for c, name, _flag in units]
 
 
 def ranking(user, code: str, level: str, year: int) -> list[RankRow]:
@@ -217,9 +228,8 @@ def ranking(user, code: str, level: str, year: int) -> list[RankRow]:
         )
     )
     found = {r["area_id"]: r for r in rows}
-    units = _units(user, code, level).order_by("code").values_list("code", "name", "participates")
     ranked, unranked = [], []
-    for unit_code, name, participates in units:
+    for unit_code, name, participates in _units(user, code, level):
         if not participates and unit_code not in found:
             continue  # an urban community with no duty list is no gap
         row = RankRow(code=unit_code, name=name)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import EDIT_DUTIES
 from fupin.areas.scope import user_can_see_code
@@ -19,12 +20,12 @@ from fupin.core.clock import as_of
 
 from .models import Task, TaskProgress
 
-MSG_NO_RIGHT = "您没有填报该单位任务进度的权限"
-MSG_FUTURE = "填报日期：不能晚于今天（{day}）。"
-MSG_BEFORE_LAST = "填报日期：不能早于上次填报日期（{day}）。"
-MSG_PERCENT = "进度：应为 0 至 100 之间的整数。"
-MSG_BACKWARDS = "进展说明：进度低于上次填报的 {last}% 时，请说明原因。"
-MSG_SCORE = "考核得分：应在 0 至分值 {weight} 之间。"
+MSG_NO_RIGHT = _("您没有填报该单位任务进度的权限")
+MSG_FUTURE = _("填报日期：不能晚于今天（{day}）。")
+MSG_BEFORE_LAST = _("填报日期：不能早于上次填报日期（{day}）。")
+MSG_PERCENT = _("进度：应为 0 至 100 之间的整数。")
+MSG_BACKWARDS = _("进展说明：进度低于上次填报的 {last}% 时，请说明原因。")
+MSG_SCORE = _("考核得分：应在 0 至分值 {weight} 之间。")
 
 
 def _check_right(user, code: str) -> None:
@@ -54,7 +55,7 @@ def task_progress_report(
             MSG_BEFORE_LAST.format(day=last.reported_on.isoformat())
         )
     if not isinstance(percent, int) or not 0 <= percent <= 100:
-        errors.setdefault("percent", []).append(MSG_PERCENT)
+        errors.setdefault("percent", []).append(str(MSG_PERCENT))
     elif percent < task.progress and not note:
         errors.setdefault("note", []).append(MSG_BACKWARDS.format(last=task.progress))
     if errors:

@@ -137,3 +137,23 @@ def test_members_take_the_units_area_in_the_admin(client, structure):
     client.force_login(outsider)
     response = client.get("/admin/command/commandunit/")
     assert response.context["cl"].result_count == 4
+
+
+def test_the_page_makes_a_bounded_number_of_queries(client, structure):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user("organization", "1522"))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/command/?area=1522").status_code == 200
+        return len(queries)
+
+    before = count()
+    for n in range(5):
+        team = CommandUnit.objects.create(
+            kind=Kind.VERTICAL_WORK_TEAM, name=f"工作队{n}", area_id=CHANGFA, parent=structure["hq"]
+        )
+        CommandMember.objects.create(unit=team, area_id=CHANGFA, name=f"队员{n}", role="队员")
+    assert count() == before

@@ -191,3 +191,30 @@ def test_api_numbers(client, built):
     bad = client.get(f"/api/areas/{YINDEER}/duty-ranking/?level=league")
     assert bad.status_code == 400 and "level" in bad.json()
     assert client.get(f"/api/areas/{HADANALA}/duty-ranking/").status_code == 404
+
+
+def test_pages_make_a_bounded_number_of_queries(client, built):
+    """The same number of queries with 11 tasks as with 35 (no query per unit or task)."""
+    client.force_login(make_user("county_office", ZHALAITE))
+    urls = [
+        f"/duties/ranking/?area={ZHALAITE}&level=village&year=2017",
+        f"/duties/ranking/xlsx/?area={ZHALAITE}&level=village&year=2017",
+        f"/api/areas/{ZHALAITE}/duty-ranking/?level=village&year=2017",
+        f"/duties/?area={built[1]}&year=2017",
+        f"/duties/overdue/?area={ZHALAITE}",
+    ]
+
+    def counts():
+        found = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            found.append(len(queries))
+        return found
+
+    before = counts()
+    duty = Duty.objects.get()
+    for code in _villages(12):
+        for n in range(2):
+            _task(duty, code, weight="4", progress=10 * n, deadline=(2017, 5, 1 + n))
+    assert counts() == before
