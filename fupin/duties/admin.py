@@ -6,6 +6,7 @@ from django.contrib import admin
 from fupin.areas.scope import ScopedModelAdmin
 
 from .models import Duty, Subject, Task, TaskProgress
+from .services import can_assess
 
 
 class DutyInline(admin.TabularInline):
@@ -50,6 +51,12 @@ class TaskAdmin(ScopedModelAdmin):
     raw_id_fields = ("owner",)
     readonly_fields = ("progress", "completed_on")
     inlines = [TaskProgressInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and not can_assess(request.user, obj.area_id):
+            fields = (*fields, "score")  # the level above scores a unit's task
+        return fields
 
 
 @admin.register(TaskProgress)

@@ -26,6 +26,7 @@ MSG_BEFORE_LAST = _("填报日期：不能早于上次填报日期（{day}）。
 MSG_PERCENT = _("进度：应为 0 至 100 之间的整数。")
 MSG_BACKWARDS = _("进展说明：进度低于上次填报的 {last}% 时，请说明原因。")
 MSG_SCORE = _("考核得分：应在 0 至分值 {weight} 之间。")
+MSG_NO_ASSESS = _("考核由上级单位进行：您没有考核该单位任务的权限")
 
 
 def _check_right(user, code: str) -> None:
@@ -78,10 +79,22 @@ def task_progress_report(
     return report
 
 
+def can_assess(user, code: str) -> bool:
+    """Tell whether the user may score a task of unit ``code``: a role of ``EDIT_DUTIES`` over
+    an area strictly above the unit (绩效考核 is the level above's; no unit scores itself)."""
+    if user.is_superuser:
+        return True
+    return any(
+        role in EDIT_DUTIES and code.startswith(area) and area != code
+        for role, area in user._assignments()
+    )
+
+
 @transaction.atomic
 def task_assess(*, user, task: Task, score: Decimal | None) -> Task:
-    """Record (or with ``None`` clear) a task's assessed score."""
-    _check_right(user, task.area_id)
+    """Record (or with ``None`` clear) a task's assessed score; see :func:`can_assess`."""
+    if not user_can_see_code(user, task.area_id) or not can_assess(user, task.area_id):
+        raise PermissionDenied(MSG_NO_ASSESS)
     task = Task.objects.select_for_update().get(pk=task.pk)
     if score is not None and not Decimal(0) <= score <= task.weight:
         raise ValidationError({"score": [MSG_SCORE.format(weight=task.weight)]})

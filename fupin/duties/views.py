@@ -83,6 +83,18 @@ def duty_list(request):
     return render(request, "duties/list.html", context)
 
 
+class AssessForm(forms.Form):
+    score = forms.DecimalField(
+        label=_("考核得分"),
+        required=False,
+        min_value=0,
+        max_digits=6,
+        decimal_places=2,
+        help_text=_("留空即撤销考核"),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.5"}),
+    )
+
+
 class ProgressForm(forms.Form):
     # An <input type="date"> takes ISO dates only, whatever the language.
     reported_on = forms.DateField(
@@ -108,29 +120,37 @@ class ProgressForm(forms.Form):
 def task_detail(request, pk):
     task = selectors.access_task(request.user, pk)
     can_report = request.user.has_role_at(EDIT_DUTIES, task.area_id)
+    can_assess = services.can_assess(request.user, task.area_id)
+    assessing = request.method == "POST" and request.POST.get("action") == "assess"
     form = ProgressForm(
-        request.POST or None, initial={"reported_on": as_of(), "percent": task.progress}
+        request.POST if request.method == "POST" and not assessing else None,
+        initial={"reported_on": as_of(), "percent": task.progress},
     )
+    assess_form = AssessForm(request.POST if assessing else None, initial={"score": task.score})
     status = 200
     if request.method == "POST":
-        if not can_report:
-            raise PermissionDenied(services.MSG_NO_RIGHT)
-        if form.is_valid():
-            data = form.cleaned_data
+        if not (can_assess if assessing else can_report):
+            raise PermissionDenied(services.MSG_NO_ASSESS if assessing else services.MSG_NO_RIGHT)
+        active = assess_form if assessing else form
+        if active.is_valid():
+            data = active.cleaned_data
             try:
-                services.task_progress_report(
-                    user=request.user,
-                    task=task,
-                    reported_on=data["reported_on"],
-                    percent=data["percent"],
-                    note=data["note"],
-                )
+                if assessing:
+                    services.task_assess(user=request.user, task=task, score=data["score"])
+                else:
+                    services.task_progress_report(
+                        user=request.user,
+                        task=task,
+                        reported_on=data["reported_on"],
+                        percent=data["percent"],
+                        note=data["note"],
+                    )
             except ValidationError as error:
                 for field, errors in error.message_dict.items():
                     for message in errors:
-                        form.add_error(field if field in form.fields else None, message)
+                        active.add_error(field if field in active.fields else None, message)
             else:
-                messages.success(request, _("已填报进度。"))
+                messages.success(request, _("已保存考核得分。") if assessing else _("已填报进度。"))
                 return redirect("duties:task", pk=task.pk)
         status = 400
     task.overdue = selectors.is_overdue(task)
@@ -139,7 +159,9 @@ def task_detail(request, pk):
         "task": task,
         "reports": selectors.task_reports(request.user, task).order_by("-reported_on", "-pk"),
         "form": form,
+        "assess_form": assess_form,
         "can_report": can_report,
+        "can_assess": can_assess,
         "counted_score": selectors.task_score(task),
         "as_of": as_of(),
     }

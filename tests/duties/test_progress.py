@@ -118,3 +118,25 @@ def test_a_task_must_sit_at_its_subjects_level(task):
     with pytest.raises(ValidationError) as error:
         task.full_clean()
     assert "score" in error.value.message_dict
+
+
+def test_the_level_above_scores_a_task_not_the_unit_itself(client, task):
+    own = make_user("village_team", CHANGFA)
+    client.force_login(own)
+    page = client.get(f"/duties/tasks/{task.pk}/").content.decode()
+    assert 'id="assess-form"' not in page
+    assert _post(client, task, action="assess", score="8").status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.task_assess(user=own, task=task, score=Decimal("8"))
+
+    client.force_login(make_user("township_officer", YINDEER))
+    assert 'id="assess-form"' in client.get(f"/duties/tasks/{task.pk}/").content.decode()
+    response = _post(client, task, action="assess", score="12")
+    assert response.status_code == 400
+    assert "应在 0 至分值 10.00 之间" in " ".join(response.context["assess_form"].errors["score"])
+    assert _post(client, task, action="assess", score="8.5").status_code == 302
+    task.refresh_from_db()
+    assert task.score == Decimal("8.5")
+    assert _post(client, task, action="assess", score="").status_code == 302
+    task.refresh_from_db()
+    assert task.score is None
