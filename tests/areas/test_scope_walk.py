@@ -74,6 +74,44 @@ def changfa():
         **_changfa_assistance(household, member),
         **_changfa_fieldwork(household),
         **_changfa_party(household, member),
+        **_changfa_duties(household, member),
+    }
+
+
+# -- duties and command (issue 5) -------------------------------------------------------------
+def _changfa_duties(household, member):
+    """长发村's duty task with a progress report, and its work team, all named by its secrets."""
+    import datetime
+
+    from fupin.command.models import CommandMember, CommandUnit
+    from fupin.duties.models import Duty, Subject, Task, TaskProgress
+
+    duty = Duty.objects.create(subject=Subject.objects.get(name="驻村第一书记"), title="职责")
+    task = Task.objects.create(
+        duty=duty,
+        area_id=CHANGFA,
+        year=2016,
+        title=household.head_name,
+        owner_unit=member.name,
+        deadline=datetime.date(2016, 3, 1),
+        weight=10,
+    )
+    report = TaskProgress.objects.create(
+        task=task,
+        area_id=CHANGFA,
+        reported_on=datetime.date(2016, 2, 1),
+        percent=20,
+        note=household.number,
+    )
+    unit = CommandUnit.objects.create(
+        kind="vertical_work_team", name=household.head_name, area_id=CHANGFA
+    )
+    person = CommandMember.objects.create(unit=unit, area_id=CHANGFA, name=member.name, role="队员")
+    return {
+        "duties_task": task,  # seen by 长发村: test_changfa_sees_its_duties_and_work_team
+        "duties_report": report,
+        "command_unit": unit,
+        "command_member": person,
     }
 
 
@@ -232,6 +270,8 @@ def _fill(route: str, objects) -> str | None:
     route = route.replace(".<format>", "").replace("<drf_format_suffix:format>", "")
 
     def value(name: str, before: str) -> str:
+        if name == "pk" and before.startswith("duties/tasks/"):
+            return str(objects["duties_task"].pk)
         if name == "pk" or name == "id":
             if before.startswith("party/"):
                 return _fill_party(objects, before)
@@ -262,6 +302,10 @@ def _fill(route: str, objects) -> str | None:
             return "xlsx"
         if name == "object_id":
             for model, pk in (
+                ("duties/taskprogress/", objects["duties_report"].pk),
+                ("duties/task/", objects["duties_task"].pk),
+                ("command/commandunit/", objects["command_unit"].pk),
+                ("command/commandmember/", objects["command_member"].pk),
                 ("assistance/cadre/", objects["assistance_cadre"].pk),
                 ("assistance/link/", objects["assistance_link"].pk),
                 ("assistance/pairing/", objects["assistance_pairing"].pk),
@@ -396,3 +440,13 @@ def test_the_same_walk_as_the_owner_does_see_changfa(client, changfa):
     case_page = client.get(f"/cases/{changfa['case'].pk}/").content.decode()
     assert household.head_name in case_page
     assert household.head_name in client.get("/cases/").content.decode()
+
+
+@pytest.mark.django_db
+def test_changfa_sees_its_duties_and_work_team(client, changfa):
+    """The walk's negative result for the duty and command pages means something."""
+    client.force_login(make_user("village_team", CHANGFA))
+    name = changfa["household"].head_name
+    assert name in client.get(f"/duties/?area={CHANGFA}&year=2016").content.decode()
+    assert name in client.get(f"/duties/overdue/?area={CHANGFA}").content.decode()
+    assert name in client.get(f"/command/?area={CHANGFA}").content.decode()
