@@ -38,6 +38,19 @@ def _area(request):
     return roots[0] if roots else None
 
 
+def _nav(user, area, **keep) -> dict:
+    """Breadcrumbs, the areas one level down (to drill into) and the query to keep."""
+    keep = {k: v for k, v in keep.items() if v not in (None, "")}
+    return {
+        "crumbs": area_selectors.breadcrumbs(user, area),
+        "children": area_selectors.areas_accessible_to(user)
+        .filter(parent=area)
+        .order_by("code")
+        .values_list("code", "name"),
+        "keep": f"&{urlencode(keep)}" if keep else "",
+    }
+
+
 def _day(value: str | None, default: datetime.date | None) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value) if value else default
@@ -78,7 +91,7 @@ def roster(request):
         query["q"] = name
     context = {
         "area": area,
-        "crumbs": area_selectors.breadcrumbs(request.user, area),
+        **_nav(request.user, area, kind=kind, on="all" if everyone else day),
         "kinds": PostKind.choices,
         "kind": kind,
         "day": day,
@@ -213,7 +226,7 @@ def team_list(request):
     query = {"area": area.code, "on": day, **({"warn": "1"} if only else {})}
     context = {
         "area": area,
-        "crumbs": area_selectors.breadcrumbs(request.user, area),
+        **_nav(request.user, area, on=day, warn="1" if only else ""),
         "day": day,
         "only": only,
         "page": page,
@@ -266,8 +279,11 @@ def evaluation_list(request):
     can_edit = user.has_role_anywhere(EDIT_CADRES)
     cadres = selectors.cadres_visible_to(user)
     form = None
+    chosen = None
     if can_edit:
-        initial = {"year": year, "cadre": request.GET.get("cadre") or None}
+        wanted = request.GET.get("cadre") or ""
+        chosen = cadres.filter(pk=wanted).first() if wanted.isdigit() else None
+        initial = {"year": year, "cadre": chosen.pk if chosen else None}
         form = EvaluationForm(cadres=cadres, initial=initial)
     if request.method == "POST":
         if not can_edit:
@@ -307,13 +323,14 @@ def evaluation_list(request):
     labels = dict(Evaluation.Outcome.choices)
     context = {
         "area": area,
-        "crumbs": area_selectors.breadcrumbs(user, area),
+        **_nav(user, area, year=year, outcome=outcome),
         "year": year,
         "outcome": outcome,
         "counts": [(key, labels[key], counts[key]) for key in (*selectors.OUTCOMES, "none")],
         "total": counts["total"],
         "page": page,
         "form": form,
+        "chosen": chosen,
         "status": 400 if form is not None and form.errors else 200,
         "base": f"{reverse('cadres:evaluations')}?{urlencode(query)}",
     }
@@ -342,7 +359,7 @@ def structure(request):
     }
     context = {
         "area": area,
-        "crumbs": area_selectors.breadcrumbs(request.user, area),
+        **_nav(request.user, area, level=level, to=day_to, **{"from": day_from}),
         "level": level,
         "data": data,
         "rows": [(key, labels[key], data[key]) for key in selectors.INDICATORS],

@@ -50,6 +50,9 @@ def demo(django_db_setup, django_db_blocker):
         started = time.perf_counter()
         with transaction.atomic():
             demo_cadres.demo_cadres_reset()
+            # Only the roster's own cadres go; the assistance demo's stay for its reset.
+            assert Cadre.objects.count() == result.assistance.cadres
+            assert not CadrePost.objects.exists()
             again = demo_cadres.demo_cadres(seed=SEED, scale=SCALE)
         seconds = time.perf_counter() - started
         print(f"\ncadres demo (reset + build): {seconds:.1f} s")
