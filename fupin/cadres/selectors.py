@@ -107,6 +107,31 @@ def service_length(start: datetime.date, end: datetime.date | None, day: datetim
     return f"{months}个月"
 
 
+@dataclass
+class RosterRow:
+    post: CadrePost
+    length: str
+    age: int | None
+    grassroots: Decimal
+
+
+def roster_rows(posts: list, day: datetime.date) -> list[RosterRow]:
+    """Rows of the roster with how long each post has lasted, the cadre's age and
+    grassroots years on ``day`` (one query for the page's posts, whatever their number)."""
+    ids = {p.cadre_id for p in posts}
+    before = {p.cadre_id: p.cadre.grassroots_years_before for p in posts}
+    years = grassroots_years(list(ids), day, before) if ids else {}
+    return [
+        RosterRow(
+            p,
+            service_length(p.start_date, p.end_date, day),
+            age_at(p.cadre.birth_date, day),
+            _decimal(years[p.cadre_id]).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+        )
+        for p in posts
+    ]
+
+
 # -- work teams ----------------------------------------------------------------------------
 
 MIN_TEAM_MEMBERS = 3
@@ -194,8 +219,8 @@ def grassroots_days(intervals, day: datetime.date) -> int:
 
 
 def grassroots_years(cadre_ids_qs, day: datetime.date, before: dict) -> dict:
-    """{cadre id: years (Fraction)} at ``day`` for the cadres of ``cadre_ids_qs`` (a values
-    queryset of cadre ids), ``before`` mapping each to its recorded years before."""
+    """{cadre id: years (Fraction)} at ``day`` for the cadres of ``cadre_ids_qs`` (a list or
+    a values queryset of cadre ids), ``before`` mapping each to its recorded years before."""
     intervals: dict[int, list] = {}
     for cadre_id, start, end in (
         CadrePost.objects.annotate(code_length=Length("area_id"))

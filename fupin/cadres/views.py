@@ -84,7 +84,7 @@ def roster(request):
         request.GET.get("page")
     )
     until = day or today
-    rows = [(p, selectors.service_length(p.start_date, p.end_date, until)) for p in page]
+    rows = selectors.roster_rows(list(page), until)
     warnings = selectors.work_team_warnings(request.user, area.code, day or today)
     query = {"area": area.code, "kind": kind, "on": "all" if everyone else (day or today)}
     if name:

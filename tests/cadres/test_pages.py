@@ -23,7 +23,13 @@ START = datetime.date(2015, 3, 1)
 def roster():
     first = make_cadre(CHANGFA, post="first_secretary", name="第一书记甲")
     make_post(first, "first_secretary", CHANGFA, START, title="第一书记")
-    reserve = make_cadre("152223", post="department_cadre", name="后备乙")
+    reserve = make_cadre(
+        "152223",
+        post="department_cadre",
+        name="后备乙",
+        birth=born(31, datetime.date(2017, 6, 1)),
+        before=1,
+    )
     make_post(reserve, "reserve_cadre", CHANGFA, datetime.date(2016, 5, 1))
     left = make_cadre(YINDEER, name="离任丙")
     make_post(
@@ -35,7 +41,7 @@ def roster():
 
 
 def _names(response):
-    return [p.cadre.name for p, _length in response.context["rows"]]
+    return [row.post.cadre.name for row in response.context["rows"]]
 
 
 def test_roster_filters(client, roster):
@@ -44,7 +50,10 @@ def test_roster_filters(client, roster):
     assert sorted(_names(response)) == ["后备乙", "第一书记甲"]  # serving today, in scope
     body = response.content.decode()
     assert "2年3个月" in body  # 2015-03-01 … 2017-06-30
-    assert _names(client.get(f"/cadres/?area={ZHALAITE}&kind=reserve_cadre")) == ["后备乙"]
+    reserve = client.get(f"/cadres/?area={ZHALAITE}&kind=reserve_cadre")
+    assert _names(reserve) == ["后备乙"]
+    (row,) = reserve.context["rows"]
+    assert (row.age, row.grassroots, row.length) == (31, Decimal("2.2"), "1年1个月")
     on = client.get(f"/cadres/?area={ZHALAITE}&on=2016-01-01")
     assert sorted(_names(on)) == sorted(["第一书记甲", "离任丙"])
     everyone = client.get(f"/cadres/?area={ZHALAITE}&on=all")
