@@ -5,6 +5,7 @@ from . import views
 app_name = "cadres"
 urlpatterns = [
     path("cadres/", views.roster, name="roster"),
+    path("cadres/export/", views.roster_export, name="roster-export"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre"),
     path("cadres/<int:pk>/recall/", views.cadre_recall, name="recall"),
     path("cadres/teams/", views.team_list, name="teams"),

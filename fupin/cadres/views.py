@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,13 +22,15 @@ from fupin.accounts.models import EDIT_CADRES
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area
 from fupin.areas.scope import scope_safe
+from fupin.core.audit import audit
 from fupin.core.clock import as_of
 
-from . import selectors, services
+from . import exporting, selectors, services
 from .forms import EvaluationForm, RecallForm, RecordForm
 from .models import RESIDENT_KINDS, CadrePost, CadreRecord, Evaluation, PostKind
 
 PAGE_SIZE = 50
+ROSTER_EXPORTED = "cadres.roster_exported"
 
 
 def _area(request):
@@ -72,17 +75,8 @@ def roster(request):
     if area is None:
         return render(request, "cadres/roster.html", {"area": None})
     today = as_of()
-    kind = request.GET.get("kind") or ""
-    kind = kind if kind in PostKind.values else ""
-    everyone = request.GET.get("on") == "all"
-    day = None if everyone else _day(request.GET.get("on"), today)
-    posts = selectors.roster(request.user, area.code, kind=kind or None, day=day)
-    name = (request.GET.get("q") or "").strip()
-    if name:
-        posts = posts.filter(cadre__name__contains=name)
-    page = Paginator(posts.order_by("area_id", "kind", "start_date", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    kind, everyone, day, name, posts = _roster_query(request, area)
+    page = Paginator(posts, PAGE_SIZE).get_page(request.GET.get("page"))
     until = day or today
     rows = selectors.roster_rows(list(page), until)
     warnings = selectors.work_team_warnings(request.user, area.code, day or today)
@@ -101,8 +95,39 @@ def roster(request):
         "rows": rows,
         "warnings": warnings,
         "base": f"{reverse('cadres:roster')}?{urlencode(query)}",
+        "export": f"{reverse('cadres:roster-export')}?{urlencode(query)}",
     }
     return render(request, "cadres/roster.html", context)
+
+
+def _roster_query(request, area):
+    """The roster's filters from the query string: (kind, everyone, day, name, posts)."""
+    kind = request.GET.get("kind") or ""
+    kind = kind if kind in PostKind.values else ""
+    everyone = request.GET.get("on") == "all"
+    day = None if everyone else _day(request.GET.get("on"), as_of())
+    posts = selectors.roster(request.user, area.code, kind=kind or None, day=day)
+    name = (request.GET.get("q") or "").strip()
+    if name:
+        posts = posts.filter(cadre__name__contains=name)
+    return kind, everyone, day, name, posts.order_by("area_id", "kind", "start_date", "pk")
+
+
+@scope_safe
+@login_required
+@require_GET
+def roster_export(request):
+    """The roster as filtered, as an .xlsx (the same selector as the page)."""
+    area = _area(request)
+    if area is None:
+        raise Http404("区划不存在或不在您的权限范围内")
+    _kind, _everyone, day, _name, posts = _roster_query(request, area)
+    content = exporting.roster_xlsx(posts, day or as_of())
+    audit(request.user, ROSTER_EXPORTED, area.code, filters=request.GET.dict())
+    filename = f"干部名册-{area.name}-{(day or as_of()).isoformat()}.xlsx"
+    response = HttpResponse(content, content_type=exporting.XLSX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 @scope_safe

@@ -4,6 +4,7 @@ page, the structure page and API (defaults, parameters, scope), bounded queries.
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -128,3 +129,19 @@ def test_structure_page_and_api(client):
     client.force_login(make_user("village_team", HADANALA))
     assert client.get(f"/api/areas/{ZHALAITE}/team-structure/").status_code == 404
     assert client.get(f"/cadres/structure/?area={ZHALAITE}").status_code == 404
+
+
+def test_roster_export_has_the_page_rows(client, roster):
+    from openpyxl import load_workbook
+
+    client.force_login(make_user("organization", ZHALAITE))
+    response = client.get(f"/cadres/export/?area={ZHALAITE}&on=all")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("姓名", "性别", "出生日期")
+    assert sorted(r[0] for r in rows[1:]) == sorted(["第一书记甲", "后备乙", "离任丙"])
+    left = next(r for r in rows[1:] if r[0] == "离任丙")
+    assert left[13] == "任期届满"
+    client.force_login(make_user("village_team", HADANALA))
+    assert client.get(f"/cadres/export/?area={ZHALAITE}").status_code == 404
