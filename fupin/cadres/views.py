@@ -388,6 +388,19 @@ def structure(request):
         "level": level,
         "data": data,
         "rows": [(key, labels[key], data[key]) for key in selectors.INDICATORS],
+        "chart": {
+            "labels": [labels[key] for key in selectors.INDICATORS],
+            "series": [
+                {
+                    "name": day.isoformat(),
+                    "data": [
+                        None if data[key][side] is None else float(data[key][side])
+                        for key in selectors.INDICATORS
+                    ],
+                }
+                for side, day in (("from", day_from), ("to", day_to))
+            ],
+        },
         "day_from": day_from,
         "day_to": day_to,
     }
