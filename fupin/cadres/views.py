@@ -196,6 +196,7 @@ def cadre_detail(request, pk):
         "form": form,
         "recall_form": RecallForm(initial={"date": today}),
         "can_edit": bool(editable),
+        "edit_area": editable[-1] if editable else "",
         "as_of": today,
     }
     return render(request, "cadres/cadre.html", context)

@@ -107,3 +107,13 @@ def test_add_training_record(client):
     )
     assert "日期不能晚于今天" in response.content.decode()
     assert CadreRecord.objects.count() == 1
+
+
+def test_a_township_organization_user_records_for_a_county_cadre_sent_to_it(client):
+    cadre = make_cadre("152223", post="department_cadre", name="县直派员")
+    make_post(cadre, "reserve_cadre", CHANGFA, START)
+    client.force_login(make_user("organization", "152223100"))
+    page = client.get(f"/cadres/{cadre.pk}/").content.decode()
+    assert f"/cadres/evaluations/?area=152223100234&cadre={cadre.pk}" in page
+    evaluations = client.get(f"/cadres/evaluations/?area={CHANGFA}&cadre={cadre.pk}")
+    assert evaluations.context["chosen"] == cadre
