@@ -125,3 +125,22 @@ def test_scope_limits_the_teams_counted():
     data = selectors.team_structure(township_user, ZHALAITE, "township", D1, D2)
     # … and the selector, asked directly, counts only what the scope reaches.
     assert data["people"]["to"] == 1
+
+
+def test_queries_do_not_grow_with_the_people(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(make_user("organization", "1522"))
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/areas/1522/team-structure/").status_code == 200
+        return len(queries)
+
+    for _ in range(3):
+        _leader(YINDEER, datetime.date(2014, 1, 1), age_on=(30, D2))
+    few = count()
+    for _ in range(30):
+        _leader(OTHER_TOWNSHIP, datetime.date(2014, 1, 1), age_on=(40, D2))
+    assert count() == few
