@@ -26,6 +26,7 @@ from fractions import Fraction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from fupin.areas.scope import user_prefixes, within_q
 from fupin.assistance.models import Cadre, Pairing
@@ -101,10 +102,10 @@ def service_length(start: datetime.date, end: datetime.date | None, day: datetim
         months = max(0, months - 1)
     years, months = divmod(months, 12)
     if years and months:
-        return f"{years}年{months}个月"
+        return _("{years}年{months}个月").format(years=years, months=months)
     if years:
-        return f"{years}年"
-    return f"{months}个月"
+        return _("{years}年").format(years=years)
+    return _("{months}个月").format(months=months)
 
 
 @dataclass
@@ -169,8 +170,6 @@ def work_teams(user, code: str, day: datetime.date):
 
 
 def team_warnings(members: int, start: datetime.date, planned_end: datetime.date) -> list:
-    from django.utils.translation import gettext as _
-
     out = []
     if members < MIN_TEAM_MEMBERS:
         out.append(_("在岗队员不足 3 人（{n} 人）").format(n=members))
