@@ -75,6 +75,55 @@ def changfa():
         **_changfa_fieldwork(household),
         **_changfa_party(household, member),
         **_changfa_duties(household, member),
+        **_changfa_cadres(member),
+    }
+
+
+def _changfa_cadres(member):
+    """长发村's village secretary (named like a member) with a post, a work team, an
+    evaluation and a training record; a township leader of 音德尔镇 with the same name."""
+    import datetime
+
+    from fupin.assistance.models import Cadre
+    from fupin.cadres.models import CadrePost, CadreRecord, Evaluation, WorkTeam
+
+    start = datetime.date(2015, 1, 1)
+    cadre = Cadre.objects.create(
+        name=member.name,
+        area_id=CHANGFA,
+        unit="长发村党支部",
+        post=Cadre.Post.VILLAGE_CADRE,
+        birth_date=datetime.date(1985, 1, 1),
+        education=Cadre.Education.BACHELOR,
+    )
+    team = WorkTeam.objects.create(
+        village_id=CHANGFA,
+        sending_unit="长发派出单位",
+        leader=cadre,
+        start_date=start,
+        planned_end=datetime.date(2016, 1, 1),
+    )
+    post = CadrePost.objects.create(
+        cadre=cadre, kind="work_team", area_id=CHANGFA, team=team, start_date=start
+    )
+    Evaluation.objects.create(
+        cadre=cadre, year=2016, area_id=CHANGFA, score=90, grade="excellent", outcome="commended"
+    )
+    record = CadreRecord.objects.create(
+        cadre=cadre, kind="training", date=start, area_id=CHANGFA, note=member.name
+    )
+    leader = Cadre.objects.create(
+        name=member.name, area_id=CHANGFA[:9], unit="音德尔镇", post=Cadre.Post.TOWNSHIP_CADRE
+    )
+    CadrePost.objects.create(
+        cadre=leader, kind="township_leader", area_id=CHANGFA[:9], start_date=start
+    )
+    return {
+        "cadres_cadre": cadre,
+        "cadres_team": team,
+        "cadres_post": post,
+        "cadres_record": record,
+        "cadres_evaluation": Evaluation.objects.get(cadre=cadre),
     }
 
 
@@ -282,6 +331,10 @@ def _fill(route: str, objects) -> str | None:
                 return str(member.pk)
             if "objection" in before:
                 return str(objects["objection"].pk)
+            if "cadres/teams/" in before:
+                return str(objects["cadres_team"].pk)
+            if "cadres/" in before:
+                return str(objects["cadres_cadre"].pk)
             if "concerns/" in before:
                 return str(objects["concern"].pk)
             if "cases/" in before:
@@ -307,6 +360,10 @@ def _fill(route: str, objects) -> str | None:
                 ("command/commandunit/", objects["command_unit"].pk),
                 ("command/commandmember/", objects["command_member"].pk),
                 ("assistance/cadre/", objects["assistance_cadre"].pk),
+                ("cadres/workteam/", objects["cadres_team"].pk),
+                ("cadres/cadrepost/", objects["cadres_post"].pk),
+                ("cadres/evaluation/", objects["cadres_evaluation"].pk),
+                ("cadres/cadrerecord/", objects["cadres_record"].pk),
                 ("assistance/link/", objects["assistance_link"].pk),
                 ("assistance/pairing/", objects["assistance_pairing"].pk),
                 ("assistance/assistanceplan/", objects["assistance_plan"].pk),
