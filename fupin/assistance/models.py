@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import ScopedManager
+from fupin.registry import codes
 
 
 class Cadre(models.Model):
@@ -25,6 +26,18 @@ class Cadre(models.Model):
         TOWNSHIP_CADRE = "township_cadre", _("苏木乡镇干部")
         VILLAGE_CADRE = "village_cadre", _("嘎查村干部")
         OTHER = "other", _("其他")
+
+    class Education(models.TextChoices):
+        """Highest education; 大专 and above count as college (大专以上学历)."""
+
+        POSTGRADUATE = "postgraduate", _("研究生")
+        BACHELOR = "bachelor", _("大学本科")
+        JUNIOR_COLLEGE = "junior_college", _("大专")
+        SECONDARY = "secondary", _("中专")
+        SENIOR = "senior", _("高中")
+        JUNIOR_OR_LESS = "junior_or_less", _("初中及以下")
+
+    COLLEGE = (Education.POSTGRADUATE, Education.BACHELOR, Education.JUNIOR_COLLEGE)
 
     name = models.CharField(_("姓名"), max_length=50)
     # The area whose records the cadre belongs to (the unit's area): the scope of the record.
@@ -46,6 +59,26 @@ class Cadre(models.Model):
         related_name="cadre",
     )
     active = models.BooleanField(_("在岗"), default=True)
+    # The profile of the cadre roster (issue 5, ``fupin.cadres``): all optional, so the
+    # assistance import and the rows written before the roster existed stay valid.
+    sex = models.CharField(
+        _("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))], blank=True
+    )
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    ethnicity = models.CharField(
+        _("民族"), max_length=2, choices=codes.Ethnicity.choices, blank=True
+    )
+    education = models.CharField(_("学历"), max_length=16, choices=Education.choices, blank=True)
+    # Experience at township or village level before the cadre's posts are recorded here;
+    # the posts in townships and villages add to it (fupin.cadres.selectors.grassroots_years).
+    grassroots_years_before = models.DecimalField(
+        _("此前基层工作年限"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("任职记录之前在苏木乡镇、嘎查村工作的年数"),
+    )
 
     objects = ScopedManager()
 

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "command"
-urlpatterns = []
+urlpatterns = [
+    path("command/", views.structure, name="structure"),
+]

@@ -77,6 +77,93 @@ def changfa():
         **_changfa_funds(household),
         **_changfa_social(household, member),
         **_changfa_leaders(household),
+        **_changfa_duties(household, member),
+        **_changfa_cadres(member),
+    }
+
+
+def _changfa_cadres(member):
+    """长发村's village secretary (named like a member) with a post, a work team, an
+    evaluation and a training record; a township leader of 音德尔镇 with the same name."""
+    import datetime
+
+    from fupin.assistance.models import Cadre
+    from fupin.cadres.models import CadrePost, CadreRecord, Evaluation, WorkTeam
+
+    start = datetime.date(2015, 1, 1)
+    cadre = Cadre.objects.create(
+        name=member.name,
+        area_id=CHANGFA,
+        unit="长发村党支部",
+        post=Cadre.Post.VILLAGE_CADRE,
+        birth_date=datetime.date(1985, 1, 1),
+        education=Cadre.Education.BACHELOR,
+    )
+    team = WorkTeam.objects.create(
+        village_id=CHANGFA,
+        sending_unit="长发派出单位",
+        leader=cadre,
+        start_date=start,
+        planned_end=datetime.date(2016, 1, 1),
+    )
+    post = CadrePost.objects.create(
+        cadre=cadre, kind="work_team", area_id=CHANGFA, team=team, start_date=start
+    )
+    Evaluation.objects.create(
+        cadre=cadre, year=2016, area_id=CHANGFA, score=90, grade="excellent", outcome="commended"
+    )
+    record = CadreRecord.objects.create(
+        cadre=cadre, kind="training", date=start, area_id=CHANGFA, note=member.name
+    )
+    leader = Cadre.objects.create(
+        name=member.name, area_id=CHANGFA[:9], unit="音德尔镇", post=Cadre.Post.TOWNSHIP_CADRE
+    )
+    CadrePost.objects.create(
+        cadre=leader, kind="township_leader", area_id=CHANGFA[:9], start_date=start
+    )
+    return {
+        "cadres_cadre": cadre,
+        "cadres_team": team,
+        "cadres_post": post,
+        "cadres_record": record,
+        "cadres_evaluation": Evaluation.objects.get(cadre=cadre),
+    }
+
+
+# -- duties and command (issue 5) -------------------------------------------------------------
+def _changfa_duties(household, member):
+    """长发村's duty task with a progress report, and its work team, all named by its secrets."""
+    import datetime
+
+    from fupin.command.models import CommandMember, CommandUnit
+    from fupin.duties.models import Duty, Subject, Task, TaskProgress
+
+    duty = Duty.objects.create(subject=Subject.objects.get(name="驻村第一书记"), title="职责")
+    task = Task.objects.create(
+        duty=duty,
+        area_id=CHANGFA,
+        year=2016,
+        title=household.head_name,
+        owner_unit=member.name,
+        deadline=datetime.date(2016, 3, 1),
+        weight=10,
+    )
+    report = TaskProgress.objects.create(
+        task=task,
+        area_id=CHANGFA,
+        reported_on=datetime.date(2016, 2, 1),
+        percent=20,
+        note=household.number,
+    )
+    unit = CommandUnit.objects.create(
+        kind="vertical_work_team", name=household.head_name, area_id=CHANGFA
+    )
+    person = CommandMember.objects.create(unit=unit, area_id=CHANGFA, name=member.name, role="队员")
+    return {
+        "duties_task": task,  # seen by 长发村: test_changfa_sees_its_duties_and_work_team
+        "duties_report": report,
+        "command_unit": unit,
+        "command_member": person,
     }
 
 
@@ -323,6 +410,8 @@ def _fill(route: str, objects) -> str | None:
     route = route.replace(".<format>", "").replace("<drf_format_suffix:format>", "")
 
     def value(name: str, before: str) -> str:
+        if name == "pk" and before.startswith("duties/tasks/"):
+            return str(objects["duties_task"].pk)
         if name == "pk" or name == "id":
             if before.startswith("party/"):
                 return _fill_party(objects, before)
@@ -339,6 +428,10 @@ def _fill(route: str, objects) -> str | None:
                 return str(member.pk)
             if "objection" in before:
                 return str(objects["objection"].pk)
+            if "cadres/teams/" in before:
+                return str(objects["cadres_team"].pk)
+            if "cadres/" in before:
+                return str(objects["cadres_cadre"].pk)
             if "concerns/" in before:
                 return str(objects["concern"].pk)
             if "cases/" in before:
@@ -359,7 +452,15 @@ def _fill(route: str, objects) -> str | None:
             return "xlsx"
         if name == "object_id":
             for model, pk in (
+                ("duties/taskprogress/", objects["duties_report"].pk),
+                ("duties/task/", objects["duties_task"].pk),
+                ("command/commandunit/", objects["command_unit"].pk),
+                ("command/commandmember/", objects["command_member"].pk),
                 ("assistance/cadre/", objects["assistance_cadre"].pk),
+                ("cadres/workteam/", objects["cadres_team"].pk),
+                ("cadres/cadrepost/", objects["cadres_post"].pk),
+                ("cadres/evaluation/", objects["cadres_evaluation"].pk),
+                ("cadres/cadrerecord/", objects["cadres_record"].pk),
                 ("assistance/link/", objects["assistance_link"].pk),
                 ("assistance/pairing/", objects["assistance_pairing"].pk),
                 ("assistance/assistanceplan/", objects["assistance_plan"].pk),
@@ -496,3 +597,13 @@ def test_the_same_walk_as_the_owner_does_see_changfa(client, changfa):
     case_page = client.get(f"/cases/{changfa['case'].pk}/").content.decode()
     assert household.head_name in case_page
     assert household.head_name in client.get("/cases/").content.decode()
+
+
+@pytest.mark.django_db
+def test_changfa_sees_its_duties_and_work_team(client, changfa):
+    """The walk's negative result for the duty and command pages means something."""
+    client.force_login(make_user("village_team", CHANGFA))
+    name = changfa["household"].head_name
+    assert name in client.get(f"/duties/?area={CHANGFA}&year=2016").content.decode()
+    assert name in client.get(f"/duties/overdue/?area={CHANGFA}").content.decode()
+    assert name in client.get(f"/command/?area={CHANGFA}").content.decode()

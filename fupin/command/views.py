@@ -1,0 +1,44 @@
+"""The command structure page: the 井 chart (ECharts, offline) and the same data as a table."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from fupin.areas import selectors as area_selectors
+from fupin.areas.scope import scope_safe
+
+from . import selectors
+
+
+def _area(request):
+    code = (request.GET.get("area") or "").strip()
+    if code:
+        return area_selectors.access_area(request.user, code)
+    roots = area_selectors.user_root_areas(request.user)
+    return roots[0] if roots else None
+
+
+@scope_safe
+@login_required
+@require_GET
+def structure(request):
+    area = _area(request)
+    context = {"area": area}
+    if area is not None:
+        data = selectors.command_structure(request.user, area.code)
+        data["chart"]["texts"] = {
+            "title": _("“井”字型作战体系"),
+            "verticals": _("两纵"),
+            "horizontals": _("两横"),
+            "top": _("统领"),
+            "leader": _("负责人"),
+            "more": _("等 {n} 个"),
+            "units": _("{n} 个"),
+            "none": _("尚未建立"),
+        }
+        context.update(data)
+        context["crumbs"] = area_selectors.breadcrumbs(request.user, area)
+    return render(request, "command/structure.html", context)
