@@ -13,18 +13,11 @@ from fupin.core.clock import current_year
 
 from . import selectors
 from .models import CHILD_LEVEL, Level
+from .params import requested_year
 from .scope import public, scope_safe
 
 COUNTIES_GEOJSON = Path(__file__).with_name("data") / "hinggan-counties.geojson"
 FIRST_YEAR = 2014
-
-
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return current_year()
-    return year if FIRST_YEAR <= year <= current_year() + 1 else current_year()
 
 
 @scope_safe
@@ -42,7 +35,7 @@ def home(request):
 @require_GET
 def overview(request, code):
     area = selectors.access_area(request.user, code)
-    year = _year(request)
+    year = requested_year(request)
     stats = selectors.area_stats(request.user, area.code, year)
     children = selectors.child_stats(request.user, area, year)
     series = selectors.area_series(request.user, area.code, range(FIRST_YEAR, current_year() + 1))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fupin.accounts.models import Role
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Level
+from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import current_year
 
@@ -27,24 +28,6 @@ MSG_DONE = "已完成 {year} 年评估：贫困户 {households} 户（达标 {ho
 MSG_NOT_ALLOWED = "只有旗县扶贫办及以上可以运行评估。"
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or "")
-    except ValueError:
-        return current_year()
-    return year if FIRST_YEAR <= year <= current_year() + 1 else current_year()
-
-
-def _area(request):
-    code = (request.GET.get("area") or request.POST.get("area") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    if not roots:
-        return None
-    return roots[0]
-
-
 def can_run(user, area) -> bool:
     return area.level != Level.VILLAGE and user.has_role_at(RUN_ROLES, area.code)
 
@@ -53,8 +36,8 @@ def can_run(user, area) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment(request):
-    area = _area(request)
-    year = _year(request)
+    area = requested_area(request)
+    year = requested_year(request)
     if area is None:
         return render(request, "assessment/assessment.html", {"area": None, "year": year})
     if request.method == "POST":
@@ -98,13 +81,13 @@ def assessment(request):
 @login_required
 @require_GET
 def monitoring(request):
-    area = _area(request)
+    area = requested_area(request)
     kind = request.GET.get("kind") or ""
     state = request.GET.get("state") or ""
     kind = kind if kind in MonitoredHousehold.Kind.values else ""
     state = state if state in MonitoredHousehold.State.values else ""
     year = request.GET.get("year") or ""
-    year = _year(request) if year else None
+    year = requested_year(request) if year else None
     rows = None
     if area is not None:
         qs = selectors.monitored_households(

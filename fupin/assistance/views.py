@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.models import EDIT_REGISTRY, IMPORT_REGISTRY
-from fupin.areas import selectors as area_selectors
+from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 from fupin.registry.importing import ImportFileError, write_error_workbook
@@ -43,27 +43,15 @@ SESSION_ERRORS = "assistance_pairing_errors"
 ERRORS_DIR = "assistance-errors"
 
 
-def _area(request):
-    code = (request.GET.get("area") or request.POST.get("area") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
-
-
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or "")
-    except ValueError:
-        return as_of().year
-    return year if 2013 <= year <= as_of().year + 1 else as_of().year
+    return requested_year(request, first=2013)
 
 
 @scope_safe
 @login_required
 @require_GET
 def coverage(request):
-    area = _area(request)
+    area = requested_area(request)
     context = {"area": area, "lists": LISTS}
     if area is not None:
         show = request.GET.get("list") or LISTS[1]
@@ -81,7 +69,7 @@ def coverage(request):
 @login_required
 @require_GET
 def plan_checks(request):
-    area = _area(request)
+    area = requested_area(request)
     year = _year(request)
     context = {"area": area, "year": year}
     if area is not None:
@@ -104,7 +92,7 @@ def plan_checks(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def pairing_import(request):
-    area = _area(request)
+    area = requested_area(request)
     context = {"area": area, "columns": COLUMNS}
     if area is not None and not request.user.has_role_at(IMPORT_REGISTRY, area.code):
         raise PermissionDenied("您没有导入结对帮扶的权限")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fupin.accounts.models import EDIT_CADRES
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area
+from fupin.areas.params import requested_area
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
@@ -31,14 +32,6 @@ from .models import RESIDENT_KINDS, CadrePost, CadreRecord, Evaluation, PostKind
 
 PAGE_SIZE = 50
 ROSTER_EXPORTED = "cadres.roster_exported"
-
-
-def _area(request):
-    code = (request.GET.get("area") or request.POST.get("area") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
 
 
 def _nav(user, area, **keep) -> dict:
@@ -71,7 +64,7 @@ def _error_text(error: ValidationError) -> str:
 def roster(request):
     """One roster of first secretaries, work teams, reserve cadres, village secretaries and
     township / county leaders: where each serves, since when, for how long."""
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         return render(request, "cadres/roster.html", {"area": None})
     today = as_of()
@@ -118,7 +111,7 @@ def _roster_query(request, area):
 @require_GET
 def roster_export(request):
     """The roster as filtered, as an .xlsx (the same selector as the page)."""
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         raise Http404("区划不存在或不在您的权限范围内")
     _kind, _everyone, day, _name, posts = _roster_query(request, area)
@@ -237,7 +230,7 @@ def cadre_recall(request, pk):
 @login_required
 @require_GET
 def team_list(request):
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         return render(request, "cadres/teams.html", {"area": None})
     day = _day(request.GET.get("on"), as_of())
@@ -294,7 +287,7 @@ def team_detail(request, pk):
 def evaluation_list(request):
     """The year's evaluation: counts by outcome (each a link to its list) and the form to
     record a cadre's evaluation."""
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         return render(request, "cadres/evaluations.html", {"area": None})
     user = request.user
@@ -369,7 +362,7 @@ def evaluation_list(request):
 def structure(request):
     """Leadership-team structure on two days (default: two years before the as-of date, and
     the as-of date), through :func:`fupin.cadres.selectors.team_structure`."""
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         return render(request, "cadres/structure.html", {"area": None})
     level = request.GET.get("level") or "township"

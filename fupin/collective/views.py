@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fupin.accounts.models import EDIT_COLLECTIVE, EXPORT_REGISTRY
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Level
+from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
@@ -59,21 +60,10 @@ LISTS = {
 }
 
 
-def _area(request):
-    code = (request.GET.get("area") or request.POST.get("area") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
-
-
 def _year(request, default: int | None = None) -> int:
+    # A year's collective income is known once the year has ended.
     default = selectors.default_year() if default is None else default
-    try:
-        year = int(request.GET.get("year") or "")
-    except ValueError:
-        return default
-    return year if selectors.FIRST_YEAR <= year <= as_of().year else default
+    return requested_year(request, default=default, last=as_of().year)
 
 
 def _village(request, code: str):
@@ -102,7 +92,7 @@ def _chart(yearly: list[dict]) -> dict:
 @login_required
 @require_GET
 def board(request):
-    area = _area(request)
+    area = requested_area(request)
     year = _year(request)
     context = {
         "area": area,
@@ -129,7 +119,7 @@ def board(request):
 @login_required
 @require_GET
 def village_list(request):
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         raise Http404(_t("没有可查看的区划"))
     year = _year(request)
@@ -168,7 +158,7 @@ def village_list(request):
 @require_GET
 def shares(request):
     """The households sharing collective income in the area and year, with their amounts."""
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         raise Http404(_t("没有可查看的区划"))
     year = _year(request)
@@ -278,7 +268,7 @@ def _kind(request) -> str:
 @require_http_methods(["GET", "POST"])
 def income_import(request):
     """Import collective income lines (``kind=income``) or households' shares (``kind=shares``)."""
-    area = _area(request)
+    area = requested_area(request)
     kind = _kind(request)
     run, columns, _export = KINDS[kind]
     context = {"area": area, "kind": kind, "columns": columns, "sources": Source.labels}
@@ -327,7 +317,7 @@ def import_errors(request):
 @login_required
 @require_GET
 def income_export(request):
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         raise Http404(_t("没有可查看的区划"))
     year = _year(request) if request.GET.get("year") else None

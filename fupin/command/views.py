@@ -8,24 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.areas import selectors as area_selectors
+from fupin.areas.params import requested_area
 from fupin.areas.scope import scope_safe
 
 from . import selectors
-
-
-def _area(request):
-    code = (request.GET.get("area") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
 
 
 @scope_safe
 @login_required
 @require_GET
 def structure(request):
-    area = _area(request)
+    area = requested_area(request)
     context = {"area": area}
     if area is not None:
         data = selectors.command_structure(request.user, area.code)

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fupin.accounts.models import EDIT_DUTIES
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area, Level
+from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import prefixes_q, scope_safe, user_prefixes
 from fupin.core.clock import as_of
 
@@ -34,20 +35,8 @@ PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _area(request):
-    code = (request.GET.get("area") or request.POST.get("area") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
-
-
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or "")
-    except ValueError:
-        return as_of().year
-    return year if 2013 <= year <= as_of().year + 1 else as_of().year
+    return requested_year(request, first=2013)
 
 
 def _level(request, area) -> str:
@@ -72,7 +61,7 @@ def _children(user, area):
 @login_required
 @require_GET
 def duty_list(request):
-    area = _area(request)
+    area = requested_area(request)
     year = _year(request)
     context = {"area": area, "year": year, "years": _years(), "rule": selectors.RULE}
     if area is not None:
@@ -172,7 +161,7 @@ def task_detail(request, pk):
 @login_required
 @require_GET
 def ranking(request):
-    area = _area(request)
+    area = requested_area(request)
     year = _year(request)
     context = {
         "area": area,
@@ -200,7 +189,7 @@ def ranking_xlsx(request):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         raise PermissionDenied(_t("您没有可查看的区划。"))
     year = _year(request)
@@ -258,7 +247,7 @@ def ranking_xlsx(request):
 @login_required
 @require_GET
 def overdue(request):
-    area = _area(request)
+    area = requested_area(request)
     year_param = request.GET.get("year")
     year = _year(request) if year_param else None
     context = {"area": area, "year": year, "years": _years(), "as_of": as_of()}

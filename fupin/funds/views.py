@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area, Level
+from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import prefixes_q, scope_safe, user_prefixes
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
@@ -32,21 +33,9 @@ HOUSEHOLD_PAGE = 100
 MSG_NOT_FOUND = "资金或项目不存在，或不在您的权限范围内"
 
 
-def _area(request):
-    code = (request.GET.get("area") or request.POST.get("area_page") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
-
-
 def _year(request) -> int | None:
     """The year of ``?year=`` (none: all years)."""
-    try:
-        year = int(request.GET.get("year") or "")
-    except ValueError:
-        return None
-    return year if 2013 <= year <= as_of().year + 1 else None
+    return requested_year(request, default=None, first=2013)
 
 
 def _years() -> list[int]:
@@ -88,7 +77,7 @@ def access_project(user, pk) -> Project:
 @login_required
 @require_http_methods(["GET", "POST"])
 def fund_list(request):
-    area = _area(request)
+    area = requested_area(request, post_field="area_page")
     year = _year(request)
     context = {"area": area, "year": year, "years": _years()}
     if area is None:
@@ -188,7 +177,7 @@ def fund_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_list(request):
-    area = _area(request)
+    area = requested_area(request, post_field="area_page")
     context = {"area": area}
     if area is None:
         return render(request, "funds/project_list.html", context)
@@ -342,7 +331,7 @@ def project_detail(request, pk):
 @login_required
 @require_GET
 def summary(request):
-    area = _area(request)
+    area = requested_area(request, post_field="area_page")
     year = _year(request)
     context = {"area": area, "year": year, "years": _years()}
     if area is not None:

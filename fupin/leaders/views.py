@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fupin.areas import selectors as area_selectors
+from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 from fupin.party.models import PartyMember
@@ -26,19 +27,10 @@ from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
 PAGE_SIZE = 50
 
 
-def _area(request):
-    code = (request.GET.get("area") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
-
-
 def _year(request) -> int:
-    value = (request.GET.get("year") or "").strip()
-    if value.isdigit() and services.FIRST_YEAR <= int(value) <= as_of().year:
-        return int(value)
-    return selectors.default_year()
+    return requested_year(
+        request, default=selectors.default_year(), first=services.FIRST_YEAR, last=as_of().year
+    )
 
 
 def _years():
@@ -48,7 +40,7 @@ def _years():
 @scope_safe
 @login_required
 def leader_list(request):
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         return render(request, "leaders/index.html", {"area": None})
     year = _year(request)
@@ -74,7 +66,7 @@ def leader_list(request):
 def leader_export(request):
     from .exporting import leaders_xlsx
 
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         raise Http404
     year = _year(request)
@@ -91,7 +83,7 @@ def leader_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def leader_new(request):
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         raise Http404
     if not services.can_edit(request.user, area.code):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fupin.areas import selectors as area_selectors
+from fupin.areas.params import requested_area
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 
@@ -24,14 +25,6 @@ from .forms import ArchiveEntryForm, MeetingForm, TransferForm
 from .models import MeetingKind, PartyMeeting, PartyMember, PartyOrganization
 
 PAGE_SIZE = 50
-
-
-def _area(request):
-    code = (request.GET.get("area") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
 
 
 def _range(request):
@@ -50,7 +43,7 @@ def _range(request):
 @scope_safe
 @login_required
 def organizations(request):
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         return render(request, "party/organizations.html", {"area": None})
     orgs = (
@@ -325,7 +318,7 @@ def member_archive_pdf(request, pk):
 @scope_safe
 @login_required
 def compliance(request):
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         return render(request, "party/compliance.html", {"area": None})
     r = _range(request)
@@ -356,7 +349,7 @@ def compliance(request):
 def compliance_export(request):
     from .exporting import compliance_xlsx
 
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         raise Http404
     r = _range(request)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import CHILD_LEVEL
+from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 from fupin.registry.models import StatusRecord
@@ -34,20 +35,8 @@ PAGE_SIZE = 50
 FIRST_YEAR = 2014
 
 
-def _area(request):
-    code = (request.GET.get("area") or "").strip()
-    if code:
-        return area_selectors.access_area(request.user, code)
-    roots = area_selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
-
-
 def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year") or "")
-    except ValueError:
-        return selectors.default_year()
-    return year if FIRST_YEAR <= year <= as_of().year else selectors.default_year()
+    return requested_year(request, default=selectors.default_year(), last=as_of().year)
 
 
 def _policies(figures: dict) -> list[tuple[str, str, dict]]:
@@ -58,7 +47,7 @@ def _policies(figures: dict) -> list[tuple[str, str, dict]]:
 @login_required
 @require_GET
 def overview(request):
-    area = _area(request)
+    area = requested_area(request)
     year = _year(request)
     context = {
         "area": area,
@@ -103,7 +92,7 @@ def overview(request):
 @login_required
 @require_GET
 def enrolment_list(request):
-    area = _area(request)
+    area = requested_area(request)
     if area is None:
         raise Http404(_t("没有可查看的区划"))
     year = _year(request)
