@@ -40,5 +40,6 @@ urlpatterns = [
     path("", include("fupin.party.api_urls")),
     path("", include("fupin.duties.api_urls")),
     path("", include("fupin.command.api_urls")),
+    path("", include("fupin.warmap.api_urls")),
     path("", include(router.urls)),
 ]

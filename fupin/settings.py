@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "fupin.party",
     "fupin.duties",
     "fupin.command",
+    "fupin.warmap",
     "fupin.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("fupin.party.urls")),
     path("", include("fupin.duties.urls")),
     path("", include("fupin.command.urls")),
+    path("", include("fupin.warmap.urls")),
     path("api/", include("fupin.api_urls")),
 ]
