@@ -18,8 +18,8 @@ from fupin.demo.generator import scaled_targets
 from fupin.registry import codes
 from fupin.registry.models import Household, StatusRecord
 from fupin.warmap import selectors
-from fupin.warmap.templatetags.warmap_tags import wan
 from fupin.warmap.models import CauseFact, PlanFact
+from fupin.warmap.templatetags.warmap_tags import wan
 from tests.demo.snapshots import SCALE, snapshot_part
 
 pytestmark = pytest.mark.django_db
