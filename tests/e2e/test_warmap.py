@@ -60,7 +60,7 @@ def test_league_drills_from_the_map_to_a_household(live_server, browser_page):  
     target = make_household(CHANGFA, head_name="巴图·苏和", members=4, planned_exit_year=2017)
     for i in range(3):
         make_household(CHANGFA, members=2 + i, planned_exit_year=2018)
-    for i in range(5):
+    for _ in range(5):
         make_household(HADANALA, members=3, planned_exit_year=2018)
     RuralPopulation.objects.create(village_id=CHANGFA, year=2014, population=400)
     RuralPopulation.objects.create(village_id=HADANALA, year=2014, population=300)
