@@ -197,3 +197,16 @@ def test_village_user_sees_only_their_village(world, client):
     assert world["d"].number not in page.content.decode()
     data = selectors.warmap(user, CHANGFA, 2016)
     assert data["headline"]["poor_persons"]["value"] == 6
+
+
+def test_page_makes_a_bounded_number_of_queries(
+    world, league, client, django_assert_max_num_queries
+):
+    client.force_login(league)
+    client.get(reverse("warmap:warmap"), {"area": LEAGUE, "year": 2016})
+    for _ in range(20):  # more households must not mean more queries
+        make_household(CHANGFA, members=2)
+    with django_assert_max_num_queries(30):
+        assert (
+            client.get(reverse("warmap:warmap"), {"area": LEAGUE, "year": 2016}).status_code == 200
+        )
