@@ -178,6 +178,8 @@ class Status(models.TextChoices):
 
 
 POOR_STATUSES = (Status.POOR, Status.RELAPSED)
+# A filter value, not a status: either of POOR_STATUSES (what "poor households" counts).
+IN_POVERTY = "in_poverty"
 EXITED_STATUSES = (Status.EXITED, Status.EXITED_NO_POLICY)
 
 

@@ -14,7 +14,9 @@ class HouseholdFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("区划"), required=False)
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
-        label=_("脱贫状态"), required=False, choices=EMPTY + codes.Status.choices
+        label=_("脱贫状态"),
+        required=False,
+        choices=EMPTY + [(codes.IN_POVERTY, _("贫困（未脱贫或返贫）"))] + codes.Status.choices,
     )
     attribute = forms.ChoiceField(
         label=_("贫困户属性"), required=False, choices=EMPTY + codes.Attribute.choices

@@ -43,6 +43,12 @@ class HouseholdFilter:
     order: str = "number"
 
 
+def _status_q(status: str) -> Q:
+    if status == codes.IN_POVERTY:
+        return Q(status__in=codes.POOR_STATUSES)
+    return Q(status=status)
+
+
 def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
     """Return the households the user may see that match ``filters``, ordered.
 
@@ -56,7 +62,7 @@ def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
     if filters.year:
         rows = StatusRecord.objects.filter(year=filters.year)
         if filters.status:
-            rows = rows.filter(status=filters.status)
+            rows = rows.filter(_status_q(filters.status))
         if for_count:
             rows = rows.filter(scope_q(user, "village_id"))
             if filters.area:
@@ -65,7 +71,7 @@ def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
         else:
             qs = qs.filter(Exists(rows.filter(household_id=OuterRef("pk"))))
     elif filters.status:
-        qs = qs.filter(status=filters.status)
+        qs = qs.filter(_status_q(filters.status))
     if filters.attribute:
         qs = qs.filter(attribute=filters.attribute)
     if filters.cause:

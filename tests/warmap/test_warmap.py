@@ -163,18 +163,20 @@ def test_page_links_each_figure_to_its_records(world, league, client):
     page = client.get(reverse("warmap:warmap"), {"area": LEAGUE, "year": 2016})
     html = page.content.decode()
     hl = reverse("registry:household_list")
-    assert f'href="{hl}?area={LEAGUE}&year=2016&status=poor">11<' in html
+    assert f'href="{hl}?area={LEAGUE}&year=2016&status=in_poverty">11<' in html
     assert f'href="?area={ZHALAITE}&year=2016">扎赉特旗<' in html
-    assert f"{hl}?area={ZHALAITE}&year=2016&status=poor&cause=illness" not in html
-    assert f'{hl}?area={LEAGUE}&year=2016&status=poor&cause=illness">1<' in html
+    assert f"{hl}?area={ZHALAITE}&year=2016&status=in_poverty&cause=illness" not in html
+    assert f'{hl}?area={LEAGUE}&year=2016&status=in_poverty&cause=illness">1<' in html
     # A village: its households, each linking to its page.
     page = client.get(reverse("warmap:warmap"), {"area": CHANGFA, "year": 2016})
     html = page.content.decode()
     assert reverse("registry:household_detail", args=[world["a"].pk]) in html
     assert f"{hl}?area={CHANGFA}&year=2016" in html
     # The household list honours the village link of a league user.
-    listed = client.get(hl, {"area": CHANGFA, "year": 2016, "status": "poor"})
+    listed = client.get(hl, {"area": CHANGFA, "year": 2016, "status": "in_poverty"})
     assert world["a"].number in listed.content.decode()
+    assert world["c"].number in listed.content.decode()  # 返贫 counts among the poor
+    assert world["b"].number not in listed.content.decode()
     assert world["d"].number not in listed.content.decode()
 
 

@@ -11,7 +11,7 @@
   }
   function drill(code) {
     if (data.child_is_village) {
-      go(data.households_url, { area: code, year: data.year, status: "poor" });
+      go(data.households_url, { area: code, year: data.year, status: "in_poverty" });
     } else {
       go(data.warmap_url, { area: code, year: data.year });
     }
