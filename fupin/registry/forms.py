@@ -16,7 +16,13 @@ class HouseholdFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("脱贫状态"),
         required=False,
-        choices=EMPTY + [(codes.IN_POVERTY, _("贫困（未脱贫或返贫）"))] + codes.Status.choices,
+        choices=EMPTY
+        + [(codes.IN_POVERTY, _("贫困（未脱贫或返贫）"))]
+        + codes.Status.choices
+        + [
+            (codes.IDENTIFIED_IN_YEAR, _("当年识别（需选年度）")),
+            (codes.EXITED_IN_YEAR, _("当年脱贫（需选年度）")),
+        ],
     )
     attribute = forms.ChoiceField(
         label=_("贫困户属性"), required=False, choices=EMPTY + codes.Attribute.choices

@@ -17,6 +17,7 @@ from fupin.assistance.models import Measure
 from fupin.demo.generator import scaled_targets
 from fupin.registry import codes
 from fupin.registry.models import Household, StatusRecord
+from fupin.registry.selectors import HouseholdFilter, household_count
 from fupin.warmap import selectors
 from fupin.warmap.models import CauseFact, PlanFact
 from fupin.warmap.templatetags.warmap_tags import wan
@@ -126,6 +127,14 @@ def test_every_figure_equals_a_count_of_the_records(demo, admin):
             assert row["incidence"] == incidence(
                 mine["poor_persons"], _population(county.code, year)
             )
+            # Each count opens the list of exactly the households it counts.
+            for key, status in (
+                ("poor_households", codes.IN_POVERTY),
+                ("exited_households", codes.EXITED_IN_YEAR),
+                ("identified_households", codes.IDENTIFIED_IN_YEAR),
+            ):
+                listed = HouseholdFilter(area=county.code, year=year, status=status)
+                assert household_count(admin, listed) == row[key], (county.code, year, key)
             point = next(p for p in path[county.code]["actual"] if p["year"] == year)
             assert point["poor_persons"] == mine["poor_persons"]
             assert point["incidence"] == row["incidence"]

@@ -161,7 +161,7 @@ def test_county_progress_reads_the_stored_assessment(world, league):
 def test_page_links_each_figure_to_its_records(world, league, client):
     client.force_login(league)
     page = client.get(reverse("warmap:warmap"), {"area": LEAGUE, "year": 2016})
-    html = page.content.decode()
+    html = html_league = page.content.decode()
     hl = reverse("registry:household_list")
     assert f'href="{hl}?area={LEAGUE}&year=2016&status=in_poverty">11<' in html
     assert f'href="?area={ZHALAITE}&year=2016">扎赉特旗<' in html
@@ -177,6 +177,13 @@ def test_page_links_each_figure_to_its_records(world, league, client):
     assert world["a"].number in listed.content.decode()
     assert world["c"].number in listed.content.decode()  # 返贫 counts among the poor
     assert world["b"].number not in listed.content.decode()
+    assert f"{hl}?area={LEAGUE}&year=2016&status=exited_in_year" in html_league
+    exited = client.get(hl, {"area": LEAGUE, "year": 2016, "status": "exited_in_year"})
+    assert world["b"].number in exited.content.decode()
+    assert world["a"].number not in exited.content.decode()
+    identified = client.get(hl, {"area": LEAGUE, "year": 2016, "status": "identified_in_year"})
+    assert world["c"].number in identified.content.decode()
+    assert world["a"].number not in identified.content.decode()
     assert world["d"].number not in listed.content.decode()
 
 
