@@ -106,3 +106,15 @@ def test_league_drills_from_the_map_to_a_household(live_server, browser_page):  
     _wait_chart(page)
     assert page.evaluate(PAINTED, "chart-distribution") > 0.05
     page.screenshot(path=str(SCREENSHOTS / "warmap-en.png"), full_page=True)
+
+    # On a phone the charts shrink to the screen; printing turns each chart into an image.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(500)
+    width = page.evaluate(
+        "() => document.querySelector('#chart-distribution canvas').getBoundingClientRect().width"
+    )
+    assert 0 < width <= 390
+    page.screenshot(path=str(SCREENSHOTS / "warmap-phone-en.png"), full_page=False)
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    images = page.eval_on_selector_all(".chart-print", "els => els.map(e => e.src.slice(0, 22))")
+    assert images and all(src == "data:image/png;base64," for src in images)
