@@ -1,5 +1,6 @@
 """The war map on hand-built data: the tables, the drill-down links, the API, the scope."""
 
+import io
 from decimal import Decimal
 
 import pytest
@@ -92,6 +93,18 @@ def test_rollups_follow_single_saves(world):
     world["a"].planned_exit_year = 2018
     world["a"].save(update_fields=["planned_exit_year"])
     assert PlanFact.objects.filter(village_id=CHANGFA, planned_exit_year=2018).get().persons == 4
+
+
+def test_fupin_rollup_rebuilds_the_war_maps_rollups(world):
+    from django.core.management import call_command
+
+    before = sorted(CauseFact.objects.values_list("village_id", "year", "cause", "persons"))
+    CauseFact.objects.all().delete()
+    PlanFact.objects.all().delete()
+    call_command("rollup", stdout=io.StringIO())
+    assert sorted(CauseFact.objects.values_list("village_id", "year", "cause", "persons")) == before
+    assert PlanFact.objects.filter(village_id=HADANALA).get().persons == 5
+    assert selectors.refreshed_at() is not None
 
 
 def test_headline_distribution_and_change(world, league):
