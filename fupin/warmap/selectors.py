@@ -159,15 +159,17 @@ def causes(user, area: Area, year: int) -> dict:
 def measures(user, area: Area, year: int, poor_households: int | None = None) -> dict:
     """攻坚措施分项图: the year's measures by type — households reached, done, coverage."""
     rows = _in(Measure.objects.filter(year=year), user, area.code)
+    # A measure of year Y hangs on its household's one plan of year Y (assistance.services.
+    # add_measure), so distinct plans are distinct households — without joining the plans.
     by_type = {
         r["type"]: r
         for r in rows.values("type").annotate(
             measures=Count("id"),
             done=Count("id", filter=Q(status=Measure.State.DONE)),
-            households=Count("plan__household_id", distinct=True),
+            households=Count("plan_id", distinct=True),
         )
     }
-    reached = rows.aggregate(n=Count("plan__household_id", distinct=True))["n"]
+    reached = rows.aggregate(n=Count("plan_id", distinct=True))["n"]
     if poor_households is None:
         poor_households = headline(user, area, year)["poor_households"]["value"]
     out = []
