@@ -19,6 +19,7 @@ def main() -> int:
         ["bench.bench_assess", "--households", "1000000"],
         ["bench.bench_compliance"],
         ["bench.bench_cards"],
+        ["bench.bench_warmap"],
     ]
     failed = 0
     for run in runs:

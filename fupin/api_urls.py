@@ -44,5 +44,6 @@ urlpatterns = [
     path("", include("fupin.collective.api_urls")),
     path("", include("fupin.safetynet.api_urls")),
     path("", include("fupin.leaders.api_urls")),
+    path("", include("fupin.warmap.api_urls")),
     path("", include(router.urls)),
 ]

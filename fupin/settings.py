@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "fupin.collective",
     "fupin.safetynet",
     "fupin.leaders",
+    "fupin.warmap",
     "fupin.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("fupin.collective.urls")),
     path("", include("fupin.safetynet.urls")),
     path("", include("fupin.leaders.urls")),
+    path("", include("fupin.warmap.urls")),
     path("api/", include("fupin.api_urls")),
 ]

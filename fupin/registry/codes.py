@@ -178,6 +178,11 @@ class Status(models.TextChoices):
 
 
 POOR_STATUSES = (Status.POOR, Status.RELAPSED)
+# A filter value, not a status: either of POOR_STATUSES (what "poor households" counts).
+IN_POVERTY = "in_poverty"
+# Filter values of a year's events, as the yearly figures count them (fupin.registry.rollups).
+IDENTIFIED_IN_YEAR = "identified_in_year"
+EXITED_IN_YEAR = "exited_in_year"
 EXITED_STATUSES = (Status.EXITED, Status.EXITED_NO_POLICY)
 
 

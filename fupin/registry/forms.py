@@ -14,7 +14,15 @@ class HouseholdFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("区划"), required=False)
     year = forms.TypedChoiceField(label=_("年度"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
-        label=_("脱贫状态"), required=False, choices=EMPTY + codes.Status.choices
+        label=_("脱贫状态"),
+        required=False,
+        choices=EMPTY
+        + [(codes.IN_POVERTY, _("贫困（未脱贫或返贫）"))]
+        + codes.Status.choices
+        + [
+            (codes.IDENTIFIED_IN_YEAR, _("当年识别（需选年度）")),
+            (codes.EXITED_IN_YEAR, _("当年脱贫（需选年度）")),
+        ],
     )
     attribute = forms.ChoiceField(
         label=_("贫困户属性"), required=False, choices=EMPTY + codes.Attribute.choices

@@ -34,6 +34,14 @@ FIGURES = (
     "relapsed_persons",
 )
 CHUNK = 500
+# Other apps' rollups refreshed with these, in the same transaction (e.g. the war map's).
+_HOOKS: list = []
+
+
+def register_hook(function) -> None:
+    """Have ``function(villages)`` called at the end of every :func:`refresh`."""
+    if function not in _HOOKS:
+        _HOOKS.append(function)
 
 
 def _sql(where: str) -> str:
@@ -70,10 +78,12 @@ def refresh(villages: Iterable[str] | None = None) -> None:
         if villages is None:
             YearFact.objects.all().delete()
             cursor.execute(_sql(""))
-            return
-        villages = sorted(set(villages))
-        for start in range(0, len(villages), CHUNK):
-            chunk = villages[start : start + CHUNK]
-            YearFact.objects.filter(village_id__in=chunk).delete()
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(_sql(f"WHERE s.village_id IN ({marks})"), chunk)
+        else:
+            villages = sorted(set(villages))
+            for start in range(0, len(villages), CHUNK):
+                chunk = villages[start : start + CHUNK]
+                YearFact.objects.filter(village_id__in=chunk).delete()
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(_sql(f"WHERE s.village_id IN ({marks})"), chunk)
+    for hook in _HOOKS:
+        hook(villages)

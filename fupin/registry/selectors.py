@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, TextField
+from django.db.models import Exists, F, OuterRef, Q, TextField
 from django.db.models.functions import Cast, Substr
 from django.http import Http404
 
@@ -43,6 +43,32 @@ class HouseholdFilter:
     order: str = "number"
 
 
+def _status_q(status: str) -> Q:
+    """The status filter on a year's status rows; the year's events as the rollups count them."""
+    if status == codes.IN_POVERTY:
+        return Q(status__in=codes.POOR_STATUSES)
+    identified = Q(household__identified_year=F("year"))
+    if status == codes.IDENTIFIED_IN_YEAR:
+        return identified
+    if status == codes.EXITED_IN_YEAR:
+        was_poor = StatusRecord.objects.filter(
+            household_id=OuterRef("household_id"),
+            year=OuterRef("year") - 1,
+            status__in=codes.POOR_STATUSES,
+        )
+        return Q(status__in=codes.EXITED_STATUSES) & (identified | Exists(was_poor))
+    return Q(status=status)
+
+
+def _current_status_q(status: str) -> Q:
+    """The status filter on households (no year chosen): a year's events do not apply."""
+    if status == codes.IN_POVERTY:
+        return Q(status__in=codes.POOR_STATUSES)
+    if status in (codes.IDENTIFIED_IN_YEAR, codes.EXITED_IN_YEAR):
+        return Q()
+    return Q(status=status)
+
+
 def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
     """Return the households the user may see that match ``filters``, ordered.
 
@@ -56,7 +82,7 @@ def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
     if filters.year:
         rows = StatusRecord.objects.filter(year=filters.year)
         if filters.status:
-            rows = rows.filter(status=filters.status)
+            rows = rows.filter(_status_q(filters.status))
         if for_count:
             rows = rows.filter(scope_q(user, "village_id"))
             if filters.area:
@@ -65,7 +91,7 @@ def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
         else:
             qs = qs.filter(Exists(rows.filter(household_id=OuterRef("pk"))))
     elif filters.status:
-        qs = qs.filter(status=filters.status)
+        qs = qs.filter(_current_status_q(filters.status))
     if filters.attribute:
         qs = qs.filter(attribute=filters.attribute)
     if filters.cause:

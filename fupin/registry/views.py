@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,7 +34,9 @@ def _filter_form(request) -> HouseholdFilterForm:
         held = selectors.registry_prefixes(4)
         areas = areas.filter(prefixes_q("code", held)) if held else areas.none()
     if not any(len(p) == 12 for p in prefixes):
-        areas = areas.exclude(level=Level.VILLAGE)
+        # A village asked for by a link (the war map's drill-down) stays a valid choice.
+        asked = request.GET.get("area", "")
+        areas = areas.exclude(Q(level=Level.VILLAGE) & ~Q(code=asked))
     years = range(FIRST_YEAR, current_year() + 1)
     return HouseholdFilterForm(request.GET or None, areas=areas.order_by("code"), years=years)
 

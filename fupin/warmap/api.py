@@ -1,0 +1,237 @@
+"""``/api/areas/<code>/warmap/?year=Y``: every figure of the war map, from the same selectors."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fupin.areas.api import BAD_REQUEST, NOT_FOUND, YEAR_PARAMETER, parse_year
+from fupin.areas.scope import scope_safe_class
+from fupin.core.clock import current_year
+
+from . import selectors
+
+
+def _pct(help_text):
+    return serializers.DecimalField(
+        max_digits=7, decimal_places=2, coerce_to_string=False, allow_null=True, help_text=help_text
+    )
+
+
+class WarmapFigureSerializer(serializers.Serializer):
+    value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, allow_null=True, help_text="本年"
+    )
+    previous = serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, allow_null=True, help_text="上年"
+    )
+    change = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="同比变化",
+    )
+
+
+class WarmapHeadlineSerializer(serializers.Serializer):
+    poor_persons = WarmapFigureSerializer(help_text="年末贫困人口")
+    poor_households = WarmapFigureSerializer(help_text="年末贫困户")
+    incidence = WarmapFigureSerializer(help_text="贫困发生率（%）")
+    identified_persons = WarmapFigureSerializer(help_text="当年识别人口")
+    identified_households = WarmapFigureSerializer(help_text="当年识别户")
+    exited_persons = WarmapFigureSerializer(help_text="当年脱贫人口")
+    exited_households = WarmapFigureSerializer(help_text="当年脱贫户")
+    relapsed_persons = WarmapFigureSerializer(help_text="当年返贫人口")
+    relapsed_households = WarmapFigureSerializer(help_text="当年返贫户")
+    rural_population = WarmapFigureSerializer(help_text="农村人口")
+
+
+class WarmapChildSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    poor_households = serializers.IntegerField()
+    poor_persons = serializers.IntegerField()
+    incidence = _pct("贫困发生率（%）")
+    identified_households = serializers.IntegerField()
+    identified_persons = serializers.IntegerField()
+    exited_households = serializers.IntegerField()
+    exited_persons = serializers.IntegerField()
+    relapsed_households = serializers.IntegerField()
+    relapsed_persons = serializers.IntegerField()
+    rural_population = serializers.IntegerField()
+
+
+class WarmapVillageHouseholdSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    head_name = serializers.CharField()
+    members = serializers.IntegerField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    poor = serializers.BooleanField()
+
+
+class WarmapDistributionSerializer(serializers.Serializer):
+    child_level = serializers.CharField(help_text="下级区划层级（嘎查村为空）")
+    choropleth = serializers.BooleanField(help_text="下级为旗县市：按边界着色")
+    children = WarmapChildSerializer(many=True)
+    households = WarmapVillageHouseholdSerializer(many=True, help_text="嘎查村：本年度各户状态")
+
+
+class WarmapCauseSerializer(serializers.Serializer):
+    cause = serializers.CharField()
+    label = serializers.CharField()
+    households = serializers.IntegerField()
+    persons = serializers.IntegerField()
+    share = _pct("户数占比（%）")
+
+
+class WarmapCausesSerializer(serializers.Serializer):
+    causes = WarmapCauseSerializer(many=True)
+    households = serializers.IntegerField()
+    persons = serializers.IntegerField()
+
+
+class WarmapMeasureTypeSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    label = serializers.CharField()
+    measures = serializers.IntegerField()
+    done = serializers.IntegerField()
+    done_share = _pct("完成率（%）")
+    households = serializers.IntegerField()
+    coverage = _pct("覆盖率（%）")
+
+
+class WarmapMeasuresSerializer(serializers.Serializer):
+    types = WarmapMeasureTypeSerializer(many=True)
+    measures = serializers.IntegerField()
+    done = serializers.IntegerField()
+    done_share = _pct("完成率（%）")
+    households = serializers.IntegerField()
+    poor_households = serializers.IntegerField()
+    coverage = _pct("覆盖率（%）")
+
+
+class WarmapCellSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    households = serializers.IntegerField()
+    persons = serializers.IntegerField()
+
+
+class WarmapCountSerializer(serializers.Serializer):
+    households = serializers.IntegerField()
+    persons = serializers.IntegerField()
+
+
+class WarmapPlanRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+    planned = WarmapCellSerializer(many=True)
+    unplanned = WarmapCountSerializer()
+    exited = WarmapCellSerializer(many=True)
+
+
+class WarmapPlanTotalSerializer(serializers.Serializer):
+    planned = WarmapCellSerializer(many=True)
+    exited = WarmapCellSerializer(many=True)
+    unplanned = WarmapCountSerializer()
+
+
+class WarmapExitPlanSerializer(serializers.Serializer):
+    planned_years = serializers.ListField(child=serializers.IntegerField())
+    exit_years = serializers.ListField(child=serializers.IntegerField())
+    rows = WarmapPlanRowSerializer(many=True)
+    total = WarmapPlanTotalSerializer()
+
+
+class WarmapCountyProgressRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    assessed = serializers.BooleanField(help_text="该年度是否已有摘帽评估")
+    planned_exit_year = serializers.IntegerField(allow_null=True, help_text="户计划推算的摘帽年度")
+    rule_version = serializers.IntegerField(required=False)
+    poor_persons = serializers.IntegerField(required=False)
+    rural_population = serializers.IntegerField(required=False)
+    incidence = _pct("综合贫困发生率（%）")
+    incidence_max = _pct("标准：发生率低于（%）")
+    incidence_ok = serializers.BooleanField(required=False, allow_null=True)
+    missed_rate = _pct("漏评率（%）")
+    missed_rate_max = _pct("标准：漏评率低于（%）")
+    missed_rate_ok = serializers.BooleanField(required=False, allow_null=True)
+    wrong_exit_rate = _pct("错退率（%）")
+    wrong_exit_rate_max = _pct("标准：错退率低于（%）")
+    wrong_exit_rate_ok = serializers.BooleanField(required=False, allow_null=True)
+    approval_rate = _pct("群众认可度（%）")
+    approval_min = _pct("标准：认可度高于（%）")
+    approval_ok = serializers.BooleanField(required=False, allow_null=True)
+    eligible = serializers.BooleanField(required=False)
+    reasons = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class WarmapCountyProgressSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    counties = WarmapCountyProgressRowSerializer(many=True)
+
+
+class WarmapSeriesPointSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    identified_persons = serializers.IntegerField(required=False)
+    exited_persons = serializers.IntegerField(required=False)
+    poor_persons = serializers.IntegerField()
+    rural_population = serializers.IntegerField()
+    incidence = _pct("贫困发生率（%）")
+
+
+class WarmapSeriesUnitSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    actual = WarmapSeriesPointSerializer(many=True, help_text="历年实际")
+    planned = WarmapSeriesPointSerializer(many=True, help_text="按计划脱贫年度推算的剩余贫困人口")
+
+
+class WarmapSeriesSerializer(serializers.Serializer):
+    years = serializers.ListField(child=serializers.IntegerField())
+    path_years = serializers.ListField(child=serializers.IntegerField())
+    units = WarmapSeriesUnitSerializer(many=True)
+    area = WarmapSeriesUnitSerializer()
+
+
+class WarmapAreaRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    level = serializers.CharField()
+
+
+class WarmapSerializer(serializers.Serializer):
+    area = WarmapAreaRefSerializer()
+    year = serializers.IntegerField()
+    as_of_year = serializers.IntegerField(help_text="系统当前年度")
+    refreshed_at = serializers.DateTimeField(allow_null=True, help_text="汇总表最近刷新时间")
+    headline = WarmapHeadlineSerializer()
+    distribution = WarmapDistributionSerializer(help_text="贫困人口分布图")
+    causes = WarmapCausesSerializer(help_text="致贫原因分析图")
+    measures = WarmapMeasuresSerializer(help_text="攻坚措施分项图")
+    exit_plan = WarmapExitPlanSerializer(help_text="人脱贫计划表")
+    county_progress = WarmapCountyProgressSerializer(help_text="县摘帽进度表")
+    series = WarmapSeriesSerializer(help_text="历年贫困人口与计划路径")
+
+
+@scope_safe_class
+class AreaWarmapView(APIView):
+    """Every figure of the war map of an area and year (the page's selectors)."""
+
+    @extend_schema(
+        summary="挂图作战：区划年度全部图表数据（与页面同一口径）",
+        parameters=[
+            OpenApiParameter("code", str, OpenApiParameter.PATH, description="区划代码"),
+            YEAR_PARAMETER,
+        ],
+        responses={200: WarmapSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+    def get(self, request, code):
+        year = parse_year(request.query_params.get("year"), default=current_year())
+        return Response(WarmapSerializer(selectors.warmap(request.user, code, year)).data)

@@ -1,0 +1,70 @@
+"""The war map's rollups (:mod:`fupin.warmap.models`), refreshed beside the registry's.
+
+:func:`refresh` is registered as a hook of :func:`fupin.registry.rollups.refresh`, so it runs
+in the same writing transaction for the same villages (signals, import, demo) and in
+``fupin rollup``. Each statement is one ``INSERT … SELECT … GROUP BY`` (set-based).
+
+Causes: the registry keeps only a household's *current* main cause (no yearly history), so a
+year's cause counts are that year's poor status rows grouped by the household's cause today.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fupin.registry import codes
+from fupin.registry.models import Household, StatusRecord
+
+from .models import CauseFact, PlanFact, RollupStamp
+
+CHUNK = 500
+STAMP = "warmap"
+_POOR = "('" + "','".join(codes.POOR_STATUSES) + "')"
+
+
+def _cause_sql(where: str) -> str:
+    return f"""
+        INSERT INTO {CauseFact._meta.db_table} (village_id, year, cause, households, persons)
+        SELECT s.village_id, s.year, h.main_cause, COUNT(*), SUM(s.members_count)
+        FROM {StatusRecord._meta.db_table} s
+        JOIN {Household._meta.db_table} h ON h.id = s.household_id
+        WHERE s.status IN {_POOR} {where}
+        GROUP BY s.village_id, s.year, h.main_cause
+    """
+
+
+def _plan_sql(where: str) -> str:
+    return f"""
+        INSERT INTO {PlanFact._meta.db_table}
+            (village_id, planned_exit_year, exit_year, poor, households, persons)
+        SELECT h.village_id, h.planned_exit_year, h.exit_year,
+            CASE WHEN h.status IN {_POOR} THEN 1 ELSE 0 END, COUNT(*), SUM(h.members_count)
+        FROM {Household._meta.db_table} h
+        WHERE 1 = 1 {where}
+        GROUP BY h.village_id, h.planned_exit_year, h.exit_year,
+            CASE WHEN h.status IN {_POOR} THEN 1 ELSE 0 END
+    """
+
+
+@transaction.atomic
+def refresh(villages: Iterable[str] | None = None) -> None:
+    """Recompute the war map's facts of ``villages``, or of everything when ``None``."""
+    with connection.cursor() as cursor:
+        if villages is None:
+            CauseFact.objects.all().delete()
+            PlanFact.objects.all().delete()
+            cursor.execute(_cause_sql(""))
+            cursor.execute(_plan_sql(""))
+        else:
+            villages = sorted(set(villages))
+            for start in range(0, len(villages), CHUNK):
+                chunk = villages[start : start + CHUNK]
+                CauseFact.objects.filter(village_id__in=chunk).delete()
+                PlanFact.objects.filter(village_id__in=chunk).delete()
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(_cause_sql(f"AND s.village_id IN ({marks})"), chunk)
+                cursor.execute(_plan_sql(f"AND h.village_id IN ({marks})"), chunk)
+    RollupStamp.objects.update_or_create(name=STAMP, defaults={"refreshed_at": timezone.now()})

@@ -1,0 +1,480 @@
+"""The war map (挂图作战, DOMAIN §3.8): every figure of the page and of its JSON twin.
+
+One function per panel, each ``panel(user, area, year) -> dict`` of plain values; :data:`PANELS`
+lists them and :func:`warmap` calls them all, so the page, ``/api/areas/<code>/warmap/`` and the
+tests read the same numbers (ARCHITECTURE rule 5). A later panel (division of labour, funds,
+command structure) is one more function here, one more key in :data:`PANELS`, one more include
+in the template.
+
+Everything is scoped: the area goes through :func:`access_area`, every query through the
+user's prefixes, and every figure is a sum over rollup rows (``registry.YearFact``,
+``warmap.CauseFact``/``PlanFact``) grouped in the database, except the measures, which are
+grouped straight from ``assistance.Measure`` (one indexed query per year).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
+
+from fupin.areas import selectors as area_selectors
+from fupin.areas.models import CHILD_LEVEL, Area, Level, RuralPopulation
+from fupin.areas.scope import prefixes_q, user_prefixes
+from fupin.areas.selectors import access_area, incidence
+from fupin.assessment.models import CountyAssessment
+from fupin.assistance.models import Measure, MeasureType
+from fupin.core.clock import current_year
+from fupin.registry import codes
+from fupin.registry.models import StatusRecord, YearFact
+
+from .models import CauseFact, PlanFact, RollupStamp
+
+FIRST_YEAR = 2014
+PLAN_END = 2020  # 2020: the national deadline the exit plans run to
+HEADLINE_KEYS = (
+    "poor_persons",
+    "poor_households",
+    "incidence",
+    "identified_persons",
+    "identified_households",
+    "exited_persons",
+    "exited_households",
+    "relapsed_persons",
+    "relapsed_households",
+    "rural_population",
+)
+CHILD_KEYS = (
+    "poor_households",
+    "poor_persons",
+    "incidence",
+    "identified_households",
+    "identified_persons",
+    "exited_households",
+    "exited_persons",
+    "relapsed_households",
+    "relapsed_persons",
+    "rural_population",
+)
+VILLAGE_HOUSEHOLDS_MAX = 500
+
+
+def years() -> list[int]:
+    return list(range(FIRST_YEAR, current_year() + 1))
+
+
+def _in(qs, user, code: str, field: str = "village_id"):
+    """``qs`` within ``code`` and the user's scope (both code ranges on ``field``)."""
+    return qs.filter(prefixes_q(field, (code,))).filter(prefixes_q(field, user_prefixes(user)))
+
+
+def _change(now, before):
+    if now is None or before is None:
+        return None
+    return now - before
+
+
+# -- Panels ------------------------------------------------------------------------------------
+
+
+def headline(user, area: Area, year: int) -> dict:
+    """The area's figures of ``year`` and of the year before, with the change."""
+    wanted = [y for y in (year - 1, year) if y >= FIRST_YEAR] or [year]
+    series = dict(area_selectors.area_series(user, area.code, wanted))
+    now = series[year]
+    before = series.get(year - 1)
+    return {
+        key: {
+            "value": now[key],
+            "previous": before[key] if before else None,
+            "change": _change(now[key], before[key]) if before else None,
+        }
+        for key in HEADLINE_KEYS
+    }
+
+
+def distribution(user, area: Area, year: int) -> dict:
+    """贫困人口分布图: each child area's figures (a village: its households of the year)."""
+    child_level = CHILD_LEVEL.get(area.level)
+    out = {
+        "child_level": child_level or "",
+        "choropleth": child_level == Level.COUNTY,
+        "children": [],
+        "households": [],
+    }
+    if child_level is not None:
+        for child, figures in area_selectors.child_stats(user, area, year):
+            row = {"code": child.code, "name": child.name}
+            row.update({key: figures[key] for key in CHILD_KEYS})
+            out["children"].append(row)
+        return out
+    rows = (
+        _in(StatusRecord.objects.filter(year=year), user, area.code)
+        .select_related("household")
+        .order_by("-members_count", "household__number")[:VILLAGE_HOUSEHOLDS_MAX]
+    )
+    out["households"] = [
+        {
+            "id": r.household_id,
+            "number": r.household.number,
+            "head_name": r.household.head_name,
+            "members": r.members_count,
+            "status": r.status,
+            "status_label": r.get_status_display(),
+            "poor": r.status in codes.POOR_STATUSES,
+        }
+        for r in rows
+    ]
+    return out
+
+
+def causes(user, area: Area, year: int) -> dict:
+    """致贫原因分析图: the year's poor households and persons by (current) main cause."""
+    rows = (
+        _in(CauseFact.objects.filter(year=year), user, area.code)
+        .values("cause")
+        .annotate(households=Sum("households"), persons=Sum("persons"))
+    )
+    found = {r["cause"]: r for r in rows}
+    total = sum(r["households"] for r in found.values())
+    out = []
+    for value, label in codes.Cause.choices:
+        r = found.get(value)
+        if not r:
+            continue
+        out.append(
+            {
+                "cause": value,
+                "label": str(label),
+                "households": r["households"],
+                "persons": r["persons"],
+                "share": incidence(r["households"], total),
+            }
+        )
+    out.sort(key=lambda r: -r["households"])
+    return {"causes": out, "households": total, "persons": sum(r["persons"] for r in out)}
+
+
+def measures(user, area: Area, year: int, poor_households: int | None = None) -> dict:
+    """攻坚措施分项图: the year's measures by type — households reached, done, coverage."""
+    rows = _in(Measure.objects.filter(year=year), user, area.code)
+    # A measure of year Y hangs on its household's one plan of year Y (assistance.services.
+    # add_measure), so distinct plans are distinct households — without joining the plans.
+    by_type = {
+        r["type"]: r
+        for r in rows.values("type").annotate(
+            measures=Count("id"),
+            done=Count("id", filter=Q(status=Measure.State.DONE)),
+            households=Count("plan_id", distinct=True),
+        )
+    }
+    reached = rows.aggregate(n=Count("plan_id", distinct=True))["n"]
+    if poor_households is None:
+        poor_households = headline(user, area, year)["poor_households"]["value"]
+    out = []
+    for value, label in MeasureType.choices:
+        r = by_type.get(value)
+        if not r:
+            continue
+        out.append(
+            {
+                "type": value,
+                "label": str(label),
+                "measures": r["measures"],
+                "done": r["done"],
+                "done_share": incidence(r["done"], r["measures"]),
+                "households": r["households"],
+                "coverage": incidence(r["households"], poor_households),
+            }
+        )
+    total = sum(r["measures"] for r in out)
+    done = sum(r["done"] for r in out)
+    return {
+        "types": out,
+        "measures": total,
+        "done": done,
+        "done_share": incidence(done, total),
+        "households": reached,
+        "poor_households": poor_households,
+        "coverage": incidence(reached, poor_households),
+    }
+
+
+def _units(user, area: Area) -> list[Area]:
+    """The rows of the tables: the area's children in scope, or the area itself (a village)."""
+    if area.level == Level.VILLAGE:
+        return [area]
+    return area_selectors.children_in_scope(user, area)
+
+
+def exit_plan(user, area: Area, year: int) -> dict:
+    """人脱贫计划表: households and persons per unit by planned and by actual exit year."""
+    units = _units(user, area)
+    digits = len(units[0].code) if units else len(area.code)
+    facts = _in(PlanFact.objects.all(), user, area.code).annotate(
+        prefix=Substr("village_id", 1, digits)
+    )
+    planned = defaultdict(dict)
+    for r in facts.values("prefix", "planned_exit_year").annotate(
+        households=Sum("households"), persons=Sum("persons")
+    ):
+        planned[r["prefix"]][r["planned_exit_year"]] = (r["households"], r["persons"])
+    actual = defaultdict(dict)
+    for r in (
+        facts.filter(exit_year__isnull=False)
+        .values("prefix", "exit_year")
+        .annotate(households=Sum("households"), persons=Sum("persons"))
+    ):
+        actual[r["prefix"]][r["exit_year"]] = (r["households"], r["persons"])
+    plan_years = sorted(
+        {y for d in planned.values() for y in d if y is not None}
+        | set(range(current_year(), PLAN_END + 1))
+    )
+    exit_years = sorted({y for d in actual.values() for y in d})
+
+    def cells(found, wanted):
+        return [
+            {"year": y, "households": found.get(y, (0, 0))[0], "persons": found.get(y, (0, 0))[1]}
+            for y in wanted
+        ]
+
+    rows = []
+    for unit in units:
+        p, a = planned.get(unit.code, {}), actual.get(unit.code, {})
+        rows.append(
+            {
+                "code": unit.code,
+                "name": unit.name,
+                "level": unit.level,
+                "planned": cells(p, plan_years),
+                "unplanned": {
+                    "households": p.get(None, (0, 0))[0],
+                    "persons": p.get(None, (0, 0))[1],
+                },
+                "exited": cells(a, exit_years),
+            }
+        )
+
+    def total(key, wanted):
+        return [
+            {
+                "year": y,
+                "households": sum(r[key][i]["households"] for r in rows),
+                "persons": sum(r[key][i]["persons"] for r in rows),
+            }
+            for i, y in enumerate(wanted)
+        ]
+
+    return {
+        "planned_years": plan_years,
+        "exit_years": exit_years,
+        "rows": rows,
+        "total": {
+            "planned": total("planned", plan_years),
+            "exited": total("exited", exit_years),
+            "unplanned": {
+                "households": sum(r["unplanned"]["households"] for r in rows),
+                "persons": sum(r["unplanned"]["persons"] for r in rows),
+            },
+        },
+    }
+
+
+def _county_codes(user, area: Area) -> list[Area]:
+    if area.level in (Level.PROVINCE, Level.PREFECTURE):
+        return list(
+            Area.objects.filter(level=Level.COUNTY, code__startswith=area.code)
+            .filter(prefixes_q("code", user_prefixes(user)))
+            .order_by("code")
+        )
+    if area.level == Level.COUNTY:
+        return [area]
+    return []
+
+
+def _passes(value, limit, *, above: bool = False):
+    if value is None or limit is None:
+        return None
+    return value > limit if above else value < limit
+
+
+def county_progress(user, area: Area, year: int) -> dict:
+    """县摘帽进度表: each county against the exit criteria of the assessment of ``year``."""
+    counties = _county_codes(user, area)
+    codes_ = [c.code for c in counties]
+    found = {
+        a.county_id: a
+        for a in CountyAssessment.objects.accessible_to(user)
+        .filter(year=year, county_id__in=codes_)
+        .select_related("rule_set")
+    }
+    # The year the county's plan takes its last poor household out (from the households).
+    plan_end = {}
+    for r in (
+        _in(PlanFact.objects.filter(poor=True, planned_exit_year__isnull=False), user, area.code)
+        .annotate(prefix=Substr("village_id", 1, 6))
+        .values("prefix", "planned_exit_year")
+        .distinct()
+    ):
+        plan_end[r["prefix"]] = max(plan_end.get(r["prefix"], 0), r["planned_exit_year"])
+    rows = []
+    for county in counties:
+        a = found.get(county.code)
+        row = {"code": county.code, "name": county.name, "assessed": a is not None}
+        row["planned_exit_year"] = plan_end.get(county.code)
+        if a is None:
+            rows.append(row)
+            continue
+        rules = a.rule_set
+        row.update(
+            {
+                "rule_version": rules.version,
+                "poor_persons": a.poor_persons,
+                "rural_population": a.rural_population,
+                "incidence": a.incidence,
+                "incidence_max": rules.county_incidence_max,
+                "incidence_ok": _passes(a.incidence, rules.county_incidence_max),
+                "missed_rate": a.missed_rate,
+                "missed_rate_max": rules.missed_rate_max,
+                "missed_rate_ok": _passes(a.missed_rate, rules.missed_rate_max),
+                "wrong_exit_rate": a.wrong_exit_rate,
+                "wrong_exit_rate_max": rules.wrong_exit_rate_max,
+                "wrong_exit_rate_ok": _passes(a.wrong_exit_rate, rules.wrong_exit_rate_max),
+                "approval_rate": a.approval_rate,
+                "approval_min": rules.approval_min,
+                "approval_ok": _passes(a.approval_rate, rules.approval_min, above=True),
+                "eligible": a.eligible,
+                "reasons": list(a.reasons),
+            }
+        )
+        rows.append(row)
+    return {"year": year, "counties": rows}
+
+
+def series(user, area: Area, year: int) -> dict:
+    """Poor persons and incidence per county from 2014 to now, and the planned path to 2020.
+
+    The units are the league's counties (or the area itself below the league); the path is the
+    persons of the households poor now whose planned exit year is after each year.
+    """
+    all_years = years()
+    units = (
+        _county_codes(user, area) if area.level in (Level.PROVINCE, Level.PREFECTURE) else [area]
+    )
+    digits = len(units[0].code) if units else len(area.code)
+    facts = _in(YearFact.objects.filter(year__in=all_years), user, area.code).annotate(
+        prefix=Substr("village_id", 1, digits)
+    )
+    by_unit_year = {
+        (r["prefix"], r["year"]): r
+        for r in facts.values("prefix", "year").annotate(
+            poor_persons=Sum("poor_persons"),
+            identified_persons=Sum("identified_persons"),
+            exited_persons=Sum("exited_persons"),
+        )
+    }
+    pops = {
+        (r["prefix"], r["year"]): r["total"]
+        for r in _in(RuralPopulation.objects.filter(year__lte=PLAN_END), user, area.code)
+        .annotate(prefix=Substr("village_id", 1, digits))
+        .values("prefix", "year")
+        .annotate(total=Sum("population"))
+    }
+    pending = defaultdict(dict)
+    for r in (
+        _in(PlanFact.objects.filter(poor=True), user, area.code)
+        .annotate(prefix=Substr("village_id", 1, digits))
+        .values("prefix", "planned_exit_year")
+        .annotate(persons=Sum("persons"))
+    ):
+        pending[r["prefix"]][r["planned_exit_year"]] = r["persons"]
+    now = current_year()
+    path_years = list(range(now, PLAN_END + 1))
+
+    def population(prefix, y):
+        known = [yy for (p, yy) in pops if p == prefix and yy <= y]
+        return pops[(prefix, max(known))] if known else 0
+
+    def unit_rows(prefixes):
+        actual = []
+        for y in all_years:
+            poor = sum(by_unit_year.get((p, y), {}).get("poor_persons", 0) for p in prefixes)
+            ident = sum(by_unit_year.get((p, y), {}).get("identified_persons", 0) for p in prefixes)
+            exited = sum(by_unit_year.get((p, y), {}).get("exited_persons", 0) for p in prefixes)
+            pop = sum(population(p, y) for p in prefixes)
+            actual.append(
+                {
+                    "year": y,
+                    "identified_persons": ident,
+                    "exited_persons": exited,
+                    "poor_persons": poor,
+                    "rural_population": pop,
+                    "incidence": incidence(poor, pop),
+                }
+            )
+        planned = []
+        for y in path_years:
+            left = sum(
+                n
+                for p in prefixes
+                for planned_year, n in pending.get(p, {}).items()
+                if planned_year is None or planned_year > y
+            )
+            pop = sum(population(p, y) for p in prefixes)
+            planned.append(
+                {
+                    "year": y,
+                    "poor_persons": left,
+                    "rural_population": pop,
+                    "incidence": incidence(left, pop),
+                }
+            )
+        return actual, planned
+
+    out = []
+    for unit in units:
+        actual, planned = unit_rows([unit.code])
+        out.append({"code": unit.code, "name": unit.name, "actual": actual, "planned": planned})
+    actual, planned = unit_rows([u.code for u in units])
+    return {
+        "years": all_years,
+        "path_years": path_years,
+        "units": out,
+        "area": {"code": area.code, "name": area.name, "actual": actual, "planned": planned},
+    }
+
+
+PANELS = {
+    "distribution": distribution,
+    "causes": causes,
+    "measures": measures,
+    "exit_plan": exit_plan,
+    "county_progress": county_progress,
+    "series": series,
+}
+
+
+def refreshed_at():
+    stamp = RollupStamp.objects.filter(name="warmap").first()
+    return stamp.refreshed_at if stamp else None
+
+
+def warmap(user, code: str, year: int) -> dict:
+    """Every figure of the war map of area ``code`` in ``year``, as the user's scope sees them."""
+    area = access_area(user, code)
+    data = {
+        "area": {"code": area.code, "name": area.name, "level": area.level},
+        "year": year,
+        "as_of_year": current_year(),
+        "refreshed_at": refreshed_at(),
+        "headline": headline(user, area, year),
+    }
+    for key, panel in PANELS.items():
+        if panel is measures:
+            data[key] = measures(
+                user, area, year, poor_households=data["headline"]["poor_households"]["value"]
+            )
+        else:
+            data[key] = panel(user, area, year)
+    return data
