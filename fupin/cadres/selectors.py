@@ -271,8 +271,8 @@ def structure_snapshot(user, code: str, level: str, day: datetime.date) -> Snaps
     posts = serving_leaders(user, code, level, day)
     people = {
         row[0]: row[1:]
-        for row in Cadre.objects.filter(pk__in=posts.values("cadre_id")).values_list(
-            "pk", "birth_date", "education", "grassroots_years_before"
+        for row in posts.values_list(
+            "cadre_id", "cadre__birth_date", "cadre__education", "cadre__grassroots_years_before"
         )
     }
     years = grassroots_years(posts.values("cadre_id"), day, {k: v[2] for k, v in people.items()})

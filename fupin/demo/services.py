@@ -436,5 +436,10 @@ def demo_build(
     result.collective = demo_collective.demo_collective(seed=seed, scale=scale, progress=progress)
     result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=progress)
     result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=progress)
+    if connection.vendor == "postgresql":
+        # The planner has no statistics yet on the tables just filled (autovacuum sees them
+        # only after the commit): without them some pages' joins run for tens of seconds.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     set_as_of(AS_OF)
     return result
