@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
-import pytest
 from django.db.models import Max, Sum
 from django.urls import reverse
 
@@ -23,7 +22,6 @@ from fupin.warmap.models import CauseFact, PlanFact
 from fupin.warmap.templatetags.warmap_tags import wan
 from tests.demo.snapshots import SCALE, snapshot_part
 
-pytestmark = pytest.mark.django_db
 LEAGUE = "1522"
 YEARS = (2014, 2015, 2016, 2017)
 
