@@ -19,7 +19,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -69,7 +69,7 @@ def _year(request, default: int | None = None) -> int:
 def _village(request, code: str):
     area = area_selectors.access_area(request.user, code)
     if area.level != Level.VILLAGE:
-        raise Http404(_t("不是嘎查村"))
+        raise Http404(gettext("不是嘎查村"))
     return area
 
 
@@ -81,9 +81,9 @@ def _chart(yearly: list[dict]) -> dict:
         "stable": [r["villages_stable"] for r in yearly],
         "total": [str((r["total_yuan"] / 10_000).quantize(Decimal("0.1"))) for r in yearly],
         "labels": {
-            "zero": _t("无收入嘎查村"),
-            "stable": _t("有稳定收入嘎查村"),
-            "total": _t("收入总额（万元）"),
+            "zero": gettext("无收入嘎查村"),
+            "stable": gettext("有稳定收入嘎查村"),
+            "total": gettext("收入总额（万元）"),
         },
     }
 
@@ -121,7 +121,7 @@ def board(request):
 def village_list(request):
     area = requested_area(request)
     if area is None:
-        raise Http404(_t("没有可查看的区划"))
+        raise Http404(gettext("没有可查看的区划"))
     year = _year(request)
     show = request.GET.get("list") or "all"
     show = show if show in LISTS else "all"
@@ -160,7 +160,7 @@ def shares(request):
     """The households sharing collective income in the area and year, with their amounts."""
     area = requested_area(request)
     if area is None:
-        raise Http404(_t("没有可查看的区划"))
+        raise Http404(gettext("没有可查看的区划"))
     year = _year(request)
     rows = selectors.distributions(request.user, area.code, year).select_related(
         "household__village"
@@ -215,7 +215,7 @@ def village_edit(request, code):
         year = int(year_text) if year_text else selectors.default_year()
         services.check_year(year)
     except ValueError:
-        year, year_error = selectors.default_year(), _t("年度应为四位数字")
+        year, year_error = selectors.default_year(), gettext("年度应为四位数字")
     except ValidationError as error:
         year_error = error.messages[0]
     lines = {
@@ -309,7 +309,7 @@ def import_errors(request):
     name = request.session.get(SESSION_ERRORS)
     path = Path(settings.MEDIA_ROOT) / ERRORS_DIR / (name or "-")
     if not name or not path.is_file():
-        raise Http404(_t("没有错误报告"))
+        raise Http404(gettext("没有错误报告"))
     return FileResponse(open(path, "rb"), as_attachment=True, filename="集体经济收入.errors.xlsx")
 
 
@@ -319,12 +319,12 @@ def import_errors(request):
 def income_export(request):
     area = requested_area(request)
     if area is None:
-        raise Http404(_t("没有可查看的区划"))
+        raise Http404(gettext("没有可查看的区划"))
     year = _year(request) if request.GET.get("year") else None
     kind = _kind(request)
     if kind == "shares" and not request.user.has_role_at(EXPORT_REGISTRY, area.code):
         # Households and their heads are registry data: exported under the registry's right.
-        raise PermissionDenied(_t("您没有导出数据的权限"))
+        raise PermissionDenied(gettext("您没有导出数据的权限"))
     content = KINDS[kind][2](request.user, area.code, year)
     audit(request.user, importing.EXPORTED, area.code, year=year, kind=kind)
     filename = f"collective-{kind}-{area.code}-{year or 'all'}.xlsx"

@@ -18,7 +18,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -191,26 +191,26 @@ def ranking_xlsx(request):
 
     area = requested_area(request)
     if area is None:
-        raise PermissionDenied(_t("您没有可查看的区划。"))
+        raise PermissionDenied(gettext("您没有可查看的区划。"))
     year = _year(request)
     level = _level(request, area)
     rows = selectors.ranking(request.user, area.code, level, year)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _t("清单制排名")
-    sheet.append([f"{area.name} {year} {_t('年度清单制任务排名')}（{Level(level).label}）"])
+    sheet.title = gettext("清单制排名")
+    sheet.append([f"{area.name} {year} {gettext('年度清单制任务排名')}（{Level(level).label}）"])
     sheet["A1"].font = Font(bold=True, size=14)
     headings = [
-        _t("名次"),
-        _t("区划代码"),
-        _t("单位"),
-        _t("总分"),
-        _t("任务数"),
-        _t("已完成"),
-        _t("超期"),
-        _t("已考核"),
-        _t("分值合计"),
-        _t("得分合计"),
+        gettext("名次"),
+        gettext("区划代码"),
+        gettext("单位"),
+        gettext("总分"),
+        gettext("任务数"),
+        gettext("已完成"),
+        gettext("超期"),
+        gettext("已考核"),
+        gettext("分值合计"),
+        gettext("得分合计"),
     ]
     sheet.append(headings)
     for cell in sheet[2]:

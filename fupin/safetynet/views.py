@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas import selectors as area_selectors
@@ -94,7 +94,7 @@ def overview(request):
 def enrolment_list(request):
     area = requested_area(request)
     if area is None:
-        raise Http404(_t("没有可查看的区划"))
+        raise Http404(gettext("没有可查看的区划"))
     year = _year(request)
     policy = request.GET.get("policy") or ""
     policy = policy if policy in Policy.values else ""
@@ -110,7 +110,7 @@ def enrolment_list(request):
             "area": area,
             "year": year,
             "policy": policy,
-            "policy_label": Policy(policy).label if policy else _t("全部政策"),
+            "policy_label": Policy(policy).label if policy else gettext("全部政策"),
             "count": rows.count(),
             "rows": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         },
@@ -162,7 +162,7 @@ def household(request, pk):
                 .first()
             )
             if enrolment is None:
-                raise Http404(_t("记录不存在"))
+                raise Http404(gettext("记录不存在"))
             services.enrolment_remove(actor=request.user, enrolment=enrolment)
             return redirect(url)
         form = EnrolmentForm(request.POST, members=members)
