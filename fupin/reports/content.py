@@ -21,7 +21,8 @@ Everything is grouped by code prefix in the database: a bounded number of querie
 
 Composite rank (the rule, :data:`RULE`): each ranked indicator of the kind ranks the units
 (1 = best; equal values share a rank, the next rank skips); a unit's composite is the mean of
-its indicator ranks; the units are ranked by composite, lowest first. Flags: with n ranked
+its indicator ranks; the units are ranked by composite, lowest first. A unit with no rate to
+measure (no pairings, no exits planned, no duty tasks, no funds) is listed unranked. Flags: with n ranked
 units and k = n // 3, red = rank > n − k (the bottom third) or a hard failure (an overdue
 concern, a missed Party meeting), yellow = the middle third, green = the top third (with
 fewer than three units only hard failures flag). The reasons are written next to each flag.
@@ -134,7 +135,7 @@ RULE = gettext_lazy(
     "综合排名规则：每项排名指标对各单位排序（第1名最好，数值相同名次并列、下一名次顺延），"
     "单位的综合分为各项指标名次的平均数，按综合分从小到大排名。"
     "红旗：排名处于后三分之一，或存在超期未办民情诉求、三会一课缺开（硬性指标）；"
-    "黄旗：排名处于中间三分之一；绿旗：排名处于前三分之一。单位不足3个时只按硬性指标标红。"
+    "黄旗：排名处于中间三分之一；绿旗：排名处于前三分之一。单位不足3个时只按硬性指标标红；本期没有可比指标（无结对户、无计划脱贫、无清单任务、无资金）的单位不参与排名。"
 )
 
 
@@ -356,12 +357,22 @@ def competition_ranks(values: dict[str, Decimal], better: str) -> dict[str, int]
     return ranks
 
 
+def _has_work(row: dict, ranked_keys: list[str]) -> bool:
+    """A unit is ranked only when it has work to measure: some rate (a higher-is-better
+    indicator: pairings to visit, exits planned, duty tasks, funds) has a value. A unit with
+    none would otherwise top every "fewest failures" indicator with nothing done."""
+    return any(row["values"].get(k) is not None for k in ranked_keys if INDICATORS[k][1] == HIGH)
+
+
 def rank_units(rows: list[dict], ranked_keys: list[str]) -> None:
     """Set ``composite``, ``rank`` and ``indicator_ranks`` on each row (the module rule)."""
     per_key = {}
+    working = {r["code"] for r in rows if _has_work(r, ranked_keys)}
     for key in ranked_keys:
         values = {
-            r["code"]: Decimal(r["values"][key]) for r in rows if r["values"].get(key) is not None
+            r["code"]: Decimal(r["values"][key])
+            for r in rows
+            if r["code"] in working and r["values"].get(key) is not None
         }
         per_key[key] = competition_ranks(values, INDICATORS[key][1]) if values else {}
     composites = {}
@@ -406,6 +417,9 @@ def flag_units(rows: list[dict], ranked_keys: list[str]) -> None:
             ]
             if behind and flag != "green":
                 reasons.append(_("落后指标：%(list)s") % {"list": "、".join(behind)})
+        if rank is None:
+            flag = ""
+            reasons.append(_("本期无可比数据，不参与排名"))
         for key in ranked_keys:
             label, _better, hard = INDICATORS[key]
             value = r["values"].get(key)
@@ -505,6 +519,7 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
         )
     ref = period.reference_day(today)
     year = ref.year
+    now = timezone.now()
     units = units_of(user, area)
     level = units[0].level if units else area.level
     digits = LEVEL_DIGITS[level]
@@ -557,7 +572,8 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
         },
         "year": year,
         "as_of": today,
-        "generated_at": timezone.now(),
+        "generated_at": now,
+        "generated_label": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
         "sections": list(KIND_SECTIONS[kind]),
         "indicators": [
             {

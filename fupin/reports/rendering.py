@@ -59,7 +59,8 @@ def render_xlsx(content: dict) -> bytes:
             unit["owners"]["first_secretary"],
         ]
         sheet.append(row)
-        sheet.cell(row=sheet.max_row, column=len(heading) - 3).fill = fills[unit["flag"]]
+        if unit["flag"]:
+            sheet.cell(row=sheet.max_row, column=len(heading) - 3).fill = fills[unit["flag"]]
     total = [_("合计"), content["area"]["code"], content["area"]["name"]]
     total += [_value(content["totals"].get(i["key"])) for i in indicators]
     sheet.append(total)
