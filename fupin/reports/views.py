@@ -70,14 +70,17 @@ def archive(request):
     return render(request, "reports/archive.html", context)
 
 
-def _day(request) -> datetime.date:
+def _day(request) -> tuple[datetime.date, str | None]:
+    """The day of ``?period=`` (any day of the period; default the as-of day) and an error."""
     value = (request.GET.get("period") or request.POST.get("period") or "").strip()
     if not value:
-        return as_of()
+        return as_of(), None
     try:
-        return datetime.date.fromisoformat(value)
+        return datetime.date.fromisoformat(value), None
     except ValueError:
-        raise Http404(_("日期格式应为 YYYY-MM-DD")) from None
+        return as_of(), _("期别日期“%(value)s”无效，格式应为 YYYY-MM-DD；已改用系统日期。") % {
+            "value": value[:20]
+        }
 
 
 @scope_safe
@@ -90,8 +93,11 @@ def draft(request):
     area = requested_area(request)
     if area is None:
         raise PermissionDenied(_("您没有可查看的区划。"))
-    day = _day(request)
+    day, day_error = _day(request)
     if request.method == "POST":
+        if day_error:
+            messages.error(request, day_error)
+            return redirect(f"{request.path}?kind={kind}&area={area.code}")
         if not services.can_publish(request.user, area.code):
             raise PermissionDenied(str(services.NOT_ALLOWED))
         try:
@@ -101,12 +107,13 @@ def draft(request):
             return redirect(f"{request.path}?kind={kind}&area={area.code}")
         messages.success(request, _("报告已发布并归档。"))
         return redirect("reports:detail", pk=report.pk)
-    error = None
+    error = day_error
     content = None
     try:
         content = build(request.user, area, kind, day)
     except ReportError as e:
         error = str(e)
+    status = 200 if content else 400
     if request.GET.get("format") in ("xlsx", "pdf") and content:
         return _download(content, request.GET["format"], draft=True)
     published = Report.objects.accessible_to(request.user).filter(
@@ -126,7 +133,7 @@ def draft(request):
         "can_publish": services.can_publish(request.user, area.code),
         "published": published.first(),
     }
-    return render(request, "reports/report.html", context)
+    return render(request, "reports/report.html", context, status=status)
 
 
 def _download(content: dict, fmt: str, *, draft: bool) -> HttpResponse:

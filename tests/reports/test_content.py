@@ -189,3 +189,13 @@ def test_a_period_not_yet_begun_is_refused(township):
     league = make_user("league_hq", "1522")
     with pytest.raises(ReportError, match="尚未开始"):
         build(league, Area.objects.get(pk=YINDEER), "weekly", D(2017, 7, 3))
+
+
+@pytest.mark.django_db
+def test_queries_do_not_grow_with_the_units(township, django_assert_max_num_queries):
+    """Grouped by code prefix: a county's 17 townships cost what a township's 3 villages do
+    (money, a few queries per county, is only on the league's six counties)."""
+    league = make_user("league_hq", "1522")
+    for code in (YINDEER, "152223"):
+        with django_assert_max_num_queries(45):
+            build(league, Area.objects.get(pk=code), "monthly", REF)

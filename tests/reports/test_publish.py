@@ -179,3 +179,24 @@ def test_command_writes_xlsx_and_pdf(township, settings, capsys):
 def test_command_refuses_bad_input_in_chinese(args, message):
     with pytest.raises(CommandError, match=message):
         call_command("report", *args)
+
+
+@pytest.mark.django_db
+def test_draft_page_explains_bad_input(client, township):
+    client.force_login(make_user("league_hq", "1522"))
+    bad_date = client.get(f"/reports/new/?kind=weekly&area={YINDEER}&period=2017-02-30")
+    assert bad_date.status_code == 200 and "期别日期“2017-02-30”无效" in bad_date.content.decode()
+    future = client.get(f"/reports/new/?kind=weekly&area={YINDEER}&period=2017-07-05")
+    assert future.status_code == 400 and "尚未开始" in future.content.decode()
+    assert client.get(f"/reports/new/?kind=yearly&area={YINDEER}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_draft_figures_link_to_their_records(client, township):
+    client.force_login(make_user("league_hq", "1522"))
+    text = client.get(NEW).content.decode()
+    assert f'href="/compliance/?area={C}&amp;month=2017-06" data-figure="concerns_overdue"' in text
+    assert f'href="/duties/overdue/?area={C}&amp;year=2017" data-figure="tasks_overdue"' in text
+    assert f'href="/households/?area={C}&amp;year=2017&amp;status=in_poverty"' in text
+    xlsx = client.get(NEW + "&format=xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
