@@ -23,17 +23,10 @@ from . import periods, services
 from .content import ReportError, build
 from .models import Report
 from .rendering import render_pdf_bytes, render_xlsx
+from .selectors import access_report
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def access_report(user, pk) -> Report:
-    """The report if the user's scope reaches its area; the same 404 for missing and forbidden."""
-    report = Report.objects.accessible_to(user).filter(pk=pk).select_related("area").first()
-    if report is None:
-        raise Http404("报告不存在或不在您的权限范围内")
-    return report
 
 
 def _kinds():

@@ -435,7 +435,7 @@ def _fill(route: str, objects) -> str | None:
     def value(name: str, before: str) -> str:
         if name == "pk" and before.startswith("duties/tasks/"):
             return str(objects["duties_task"].pk)
-        if name == "pk" and before.startswith("reports/"):
+        if name == "pk" and before.startswith(("reports/", "api/reports/")):
             return str(objects["report"].pk)
         if name == "pk" or name == "id":
             if before.startswith("party/"):

@@ -200,3 +200,24 @@ def test_draft_figures_link_to_their_records(client, township):
     assert f'href="/households/?area={C}&amp;year=2017&amp;status=in_poverty"' in text
     xlsx = client.get(NEW + "&format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+@pytest.mark.django_db
+def test_api_draft_and_published_content(client, township):
+    client.force_login(make_user("league_hq", "1522"))
+    draft = client.get(f"/api/areas/{YINDEER}/report/?kind=weekly&period=2017-06-30").json()
+    assert [u["code"] for u in draft["units"]] == [A, "152223100200", C]
+    assert draft["units"][2]["flag"] == "red"
+    bad = client.get(f"/api/areas/{YINDEER}/report/?kind=weekly&period=2017-07-09")
+    assert bad.status_code == 400 and "尚未开始" in bad.json()["period"][0]
+    assert client.get(f"/api/areas/{YINDEER}/report/?kind=x").status_code == 400
+    client.post("/reports/new/", {"kind": "weekly", "area": YINDEER, "period": "2017-06-30"})
+    report = Report.objects.get()
+    _catch_up(township)
+    stored = client.get(f"/api/reports/{report.pk}/").json()
+    assert stored["version"] == 1
+    assert stored["content"]["units"] == report.content["units"]
+    assert stored["content"]["units"][2]["values"]["concerns_overdue"] == 1
+    client.force_login(make_user("township_officer", "152223101"))
+    assert client.get(f"/api/reports/{report.pk}/").status_code == 404
+    assert client.get(f"/api/areas/{YINDEER}/report/").status_code == 404
