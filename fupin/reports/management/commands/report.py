@@ -10,6 +10,7 @@ import datetime
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from fupin.areas.models import Area
 from fupin.reports import periods, services
@@ -34,10 +35,12 @@ class Command(BaseCommand):
         try:
             day = datetime.date.fromisoformat(period)
         except ValueError:
-            raise CommandError(f"--period “{period}”不是有效日期，格式应为 YYYY-MM-DD。") from None
+            raise CommandError(
+                _("--period “%(value)s”不是有效日期，格式应为 YYYY-MM-DD。") % {"value": period}
+            ) from None
         found = Area.objects.filter(pk=area.strip()).first()
         if found is None:
-            raise CommandError(f"--area “{area}”不是已知的区划代码。")
+            raise CommandError(_("--area “%(value)s”不是已知的区划代码。") % {"value": area})
         user = services._system_user()
         try:
             if publish:
@@ -47,7 +50,7 @@ class Command(BaseCommand):
             else:
                 content = build(user, found, kind, day)
                 xlsx = render_xlsx(content)
-                pdf = render_pdf_bytes(content, status_note="草稿（未发布）")
+                pdf = render_pdf_bytes(content, status_note=_("草稿（未发布）"))
         except ReportError as error:
             raise CommandError(str(error)) from None
         out = settings.VAR_DIR / "reports"
