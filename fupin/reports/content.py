@@ -478,11 +478,9 @@ def _totals(rows: list[dict], keys) -> dict:
     if "exit_progress" in keys:
         total["exit_progress"] = _pct(total["exited_persons"], total["planned_persons"])
     if "visited_share" in keys:
-        total["visited_share"] = (
-            _pct(total["pairings"] - total["pairings_behind"], total["pairings"])
-            if "pairings" in total
-            else None
-        )
+        pairings = sum(r["base"]["pairings"] for r in rows)
+        behind = sum(r["base"]["pairings_behind"] for r in rows)
+        total["visited_share"] = _pct(pairings - behind, pairings)
     if "allocation_rate" in keys:
         total["allocation_rate"] = _pct(total["funds_allocated"], total["funds_received"])
     return total
@@ -546,6 +544,10 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
                 "code": unit.code,
                 "name": unit.name,
                 "values": _unit_values(kind, keys, unit.code, exits, field, party, duties, funds),
+                # The counts behind the visited share, for the total row.
+                "base": {
+                    k: field.get(unit.code, {}).get(k, 0) for k in ("pairings", "pairings_behind")
+                },
                 "links": _links(kind, unit.code, year, ref, period),
                 "owners": _owners_of(found_owners, unit.code),
             }

@@ -199,3 +199,13 @@ def test_queries_do_not_grow_with_the_units(township, django_assert_max_num_quer
     for code in (YINDEER, "152223"):
         with django_assert_max_num_queries(45):
             build(league, Area.objects.get(pk=code), "monthly", REF)
+
+
+@pytest.mark.django_db
+def test_totals_add_up_from_the_units(township):
+    league = make_user("league_hq", "1522")
+    c = build(league, Area.objects.get(pk=YINDEER), "monthly", REF)
+    assert c["totals"]["concerns_overdue"] == 1
+    assert c["totals"]["meetings_missed"] == 3
+    assert c["totals"]["visits"] == Visit.objects.filter(visited_on__month=6).count() == 3
+    assert c["totals"]["visited_share"] == "50.00"  # 3 of 6 pairings visited
