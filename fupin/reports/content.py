@@ -24,8 +24,9 @@ Composite rank (the rule, :data:`RULE`): each ranked indicator of the kind ranks
 its indicator ranks; the units are ranked by composite, lowest first. A unit with no rate to
 measure (no pairings, no exits planned, no duty tasks, no funds) is listed unranked. Flags: with n ranked
 units and k = n // 3, red = rank > n − k (the bottom third) or a hard failure (an overdue
-concern, a missed Party meeting), yellow = the middle third, green = the top third (with
-fewer than three units only hard failures flag). The reasons are written next to each flag.
+concern, a missed Party meeting — of a village; a township or county with one is at least
+yellow), yellow = the middle third, green = the top third (with fewer than three units only
+hard failures flag). The reasons are written next to each flag.
 """
 
 from __future__ import annotations
@@ -134,7 +135,8 @@ FUND_KEYS = ("funds_received", "funds_allocated", "allocation_rate")
 RULE = gettext_lazy(
     "综合排名规则：每项排名指标对各单位排序（第1名最好，数值相同名次并列、下一名次顺延），"
     "单位的综合分为各项指标名次的平均数，按综合分从小到大排名。"
-    "红旗：排名处于后三分之一，或存在超期未办民情诉求、三会一课缺开（硬性指标）；"
+    "红旗：排名处于后三分之一，或嘎查村存在超期未办民情诉求、三会一课缺开（硬性指标；"
+    "苏木乡镇、旗县市存在硬性问题的至少为黄旗）；"
     "黄旗：排名处于中间三分之一；绿旗：排名处于前三分之一。单位不足3个时只按硬性指标标红；本期没有可比指标（无结对户、无计划脱贫、无清单任务、无资金）的单位不参与排名。"
 )
 
@@ -391,8 +393,13 @@ def rank_units(rows: list[dict], ranked_keys: list[str]) -> None:
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
 
 
-def flag_units(rows: list[dict], ranked_keys: list[str]) -> None:
-    """Set ``flag`` (red / yellow / green) and ``reasons`` on each row (the module rule)."""
+def flag_units(rows: list[dict], ranked_keys: list[str], unit_level: str = Level.VILLAGE) -> None:
+    """Set ``flag`` (red / yellow / green) and ``reasons`` on each row (the module rule).
+
+    A hard failure makes a village red: the overdue concern or the missed meeting is its own.
+    A township or county holds dozens of villages, so some hard failure somewhere is near
+    certain (on the full demo every county has one); there it makes the unit at least yellow
+    and is named in the reasons, and the ranking already counts it."""
     n = sum(1 for r in rows if r["rank"] is not None)
     k = n // 3
     for r in rows:
@@ -424,7 +431,10 @@ def flag_units(rows: list[dict], ranked_keys: list[str]) -> None:
             label, _better, hard = INDICATORS[key]
             value = r["values"].get(key)
             if hard and value:
-                flag = "red"
+                if unit_level == Level.VILLAGE:
+                    flag = "red"
+                elif flag in ("green", ""):
+                    flag = "yellow"
                 reasons.append(_("%(label)s %(n)s") % {"label": label, "n": value})
         r["flag"] = flag
         r["reasons"] = reasons
@@ -553,7 +563,7 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
             }
         )
     rank_units(rows, ranked_keys)
-    flag_units(rows, ranked_keys)
+    flag_units(rows, ranked_keys, level)
 
     content = {
         "content_version": CONTENT_VERSION,
