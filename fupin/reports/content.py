@@ -597,6 +597,9 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
             for k in keys
         ],
         "ranked": ranked_keys,
+        # Links and first secretaries belong to townships and villages: a league report's
+        # counties have none, and the page leaves the two columns out.
+        "has_owners": any(r["owners"]["leader"] or r["owners"]["first_secretary"] for r in rows),
         "units": rows,
         "totals": _totals(rows, keys),
         "laggards": [

@@ -1,3 +1,5 @@
+from decimal import Decimal, InvalidOperation
+
 from django import template
 
 from fupin.reports.rendering import flag_label
@@ -21,3 +23,15 @@ def flag(value):
 @register.filter
 def dash(value):
     return "—" if value is None or value == "" else value
+
+
+@register.filter
+def num(value):
+    """A figure with thousands separators (money, large counts); "—" when missing."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    return f"{number:,}" if abs(number) >= 10000 else value
