@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.accounts.models import EDIT_COMMAND, Role
 from fupin.areas.models import Area
+from fupin.core.audit import audit
 
 from . import content as report_content
 from .models import Report
@@ -24,6 +25,8 @@ from .rendering import render_pdf_bytes, render_xlsx
 # and counties' poverty offices — each at the area of the report.
 PUBLISH_REPORTS = EDIT_COMMAND | {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
 NOT_ALLOWED = gettext_lazy("您无权发布该区划的报告。")
+PUBLISHED = "reports.published"
+EXPORTED = "reports.exported"
 
 
 def can_publish(user, code: str) -> bool:
@@ -71,6 +74,7 @@ def report_publish(*, actor, area: Area, kind: str, day: datetime.date) -> Repor
         f"{stem}.pdf", ContentFile(render_pdf_bytes(data, status_note=note)), save=False
     )
     report.save()
+    audit(actor, PUBLISHED, report.pk, area=area.code, kind=kind, key=report.key, version=version)
     return report
 
 

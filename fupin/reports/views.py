@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fupin.areas import selectors as area_selectors
 from fupin.areas.params import requested_area
 from fupin.areas.scope import scope_safe
+from fupin.core.audit import audit
 from fupin.core.clock import as_of
 
 from . import periods, services
@@ -108,7 +109,17 @@ def draft(request):
         error = str(e)
     status = 200 if content else 400
     if request.GET.get("format") in ("xlsx", "pdf") and content:
-        return _download(content, request.GET["format"], draft=True)
+        fmt = request.GET["format"]
+        audit(
+            request.user,
+            services.EXPORTED,
+            area.code,
+            kind=kind,
+            key=content["period"]["key"],
+            format=fmt,
+            draft=True,
+        )
+        return _download(content, fmt, draft=True)
     published = Report.objects.accessible_to(request.user).filter(
         kind=kind, area=area, status=Report.Status.PUBLISHED
     )
@@ -175,11 +186,15 @@ def _stored(field, content_type: str, attachment: bool) -> FileResponse:
 @login_required
 @require_GET
 def report_xlsx(request, pk):
-    return _stored(access_report(request.user, pk).xlsx, XLSX_TYPE, True)
+    report = access_report(request.user, pk)
+    audit(request.user, services.EXPORTED, report.area_id, report=report.pk, format="xlsx")
+    return _stored(report.xlsx, XLSX_TYPE, True)
 
 
 @scope_safe
 @login_required
 @require_GET
 def report_pdf(request, pk):
-    return _stored(access_report(request.user, pk).pdf, "application/pdf", False)
+    report = access_report(request.user, pk)
+    audit(request.user, services.EXPORTED, report.area_id, report=report.pk, format="pdf")
+    return _stored(report.pdf, "application/pdf", False)

@@ -94,6 +94,9 @@ def test_pdf_and_xlsx_carry_the_title_units_and_reasons(client, township, tmp_pa
     client.force_login(make_user("county_office", ZHALAITE))
     client.post("/reports/new/", {"kind": "monthly", "area": YINDEER, "period": "2017-06-05"})
     report = Report.objects.get()
+    from fupin.core.models import AuditEvent
+
+    assert AuditEvent.objects.filter(action="reports.published", target=str(report.pk)).exists()
     text = _pdf_text(b"".join(client.get(f"/reports/{report.pk}/report.pdf")), tmp_path)
     flat = re.sub(r"\s+", "", text)
     assert "音德尔镇2017年6月月调度" in flat
@@ -112,6 +115,7 @@ def test_pdf_and_xlsx_carry_the_title_units_and_reasons(client, township, tmp_pa
     assert "超期未办诉求 1" in by_code[C][heading.index("原因")]
     assert by_code[A][heading.index("名次")] == 1
     assert "调度清单" in book.sheetnames
+    assert AuditEvent.objects.filter(action="reports.exported", target=YINDEER).count() == 2
     items = [r for r in book["调度清单"].iter_rows(min_row=2, values_only=True)]
     assert any(r[3] == "书记C" and r[4] == "2017-06-15" for r in items)
 
