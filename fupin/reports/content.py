@@ -612,7 +612,8 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
         },
         "rule": str(RULE),
     }
-    sections = KIND_SECTIONS[kind]
+    # The previous quarter (``compare=False``) is read for its ranks only.
+    sections = KIND_SECTIONS[kind] if compare else ()
     if "pairings_behind" in sections:
         content["pairings_behind"] = _pairings_behind(user, area, ref)
     if "concerns" in sections or "dispatch" in sections:
@@ -620,7 +621,7 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
     if "dispatch" in sections:
         content["dispatch"] = _dispatch(user, area, year, ref, compliance, found_owners)
         content["dispatch"]["concerns"] = content.pop("concerns")
-    if "changes" in sections and compare:
+    if "changes" in sections:
         content["changes"] = _changes(user, area, kind, period, rows)
     return json.loads(json.dumps(content, cls=DjangoJSONEncoder))
 
