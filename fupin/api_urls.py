@@ -45,5 +45,6 @@ urlpatterns = [
     path("", include("fupin.safetynet.api_urls")),
     path("", include("fupin.leaders.api_urls")),
     path("", include("fupin.warmap.api_urls")),
+    path("", include("fupin.reports.api_urls")),
     path("", include(router.urls)),
 ]

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "fupin.safetynet",
     "fupin.leaders",
     "fupin.warmap",
+    "fupin.reports",
     "fupin.demo",
     "django.contrib.admin",
     "django.contrib.auth",

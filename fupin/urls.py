@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("fupin.safetynet.urls")),
     path("", include("fupin.leaders.urls")),
     path("", include("fupin.warmap.urls")),
+    path("", include("fupin.reports.urls")),
     path("api/", include("fupin.api_urls")),
 ]

@@ -79,7 +79,30 @@ def changfa():
         **_changfa_leaders(household),
         **_changfa_duties(household, member),
         **_changfa_cadres(member),
+        **_changfa_reports(household),
     }
+
+
+# -- reports (issue 7) ----------------------------------------------------------------------
+def _changfa_reports(household):
+    """长发村's published weekly report: its pairing list names the household's head."""
+    import datetime
+    import tempfile
+
+    from django.test import override_settings
+
+    from fupin.areas.models import Area
+    from fupin.reports.services import report_publish
+
+    with override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="fupin-walk-")):
+        report = report_publish(
+            actor=None,
+            area=Area.objects.get(pk=CHANGFA),
+            kind="weekly",
+            day=datetime.date(2017, 6, 30),
+        )
+    assert household.head_name in str(report.content)
+    return {"report": report}
 
 
 def _changfa_cadres(member):
@@ -412,6 +435,8 @@ def _fill(route: str, objects) -> str | None:
     def value(name: str, before: str) -> str:
         if name == "pk" and before.startswith("duties/tasks/"):
             return str(objects["duties_task"].pk)
+        if name == "pk" and before.startswith(("reports/", "api/reports/")):
+            return str(objects["report"].pk)
         if name == "pk" or name == "id":
             if before.startswith("party/"):
                 return _fill_party(objects, before)

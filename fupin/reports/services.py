@@ -1,0 +1,85 @@
+"""Publishing a report: freeze its content and files (docs/reports.md)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from fupin.accounts.models import EDIT_COMMAND, Role
+from fupin.areas.models import Area
+from fupin.core.audit import audit
+
+from . import content as report_content
+from .models import Report
+from .rendering import render_pdf_bytes, render_xlsx
+
+# Who may publish: the headquarters and organisation department (作战体系), and the league's
+# and counties' poverty offices — each at the area of the report.
+PUBLISH_REPORTS = EDIT_COMMAND | {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
+NOT_ALLOWED = gettext_lazy("您无权发布该区划的报告。")
+PUBLISHED = "reports.published"
+EXPORTED = "reports.exported"
+
+
+def can_publish(user, code: str) -> bool:
+    return bool(user and user.is_authenticated and user.has_role_at(PUBLISH_REPORTS, code))
+
+
+def file_stem(content: dict) -> str:
+    return f"{content['kind']}-{content['area']['code']}-{content['period']['key']}"
+
+
+@transaction.atomic
+def report_publish(*, actor, area: Area, kind: str, day: datetime.date) -> Report:
+    """Generate the report now, store its content and its xlsx and PDF, and mark the earlier
+    published version of the same kind, period and area superseded."""
+    if actor is not None and not can_publish(actor, area.code):
+        raise PermissionDenied(str(NOT_ALLOWED))
+    user = actor if actor is not None else _system_user()
+    data = report_content.build(user, area, kind, day)
+    period = data["period"]
+    earlier = Report.objects.select_for_update().filter(kind=kind, area=area, first=period["first"])
+    version = (earlier.aggregate(v=Max("version"))["v"] or 0) + 1
+    earlier.filter(status=Report.Status.PUBLISHED).update(status=Report.Status.SUPERSEDED)
+    now = timezone.now()
+    report = Report(
+        kind=kind,
+        first=period["first"],
+        last=period["last"],
+        label=period["label"],
+        key=period["key"],
+        area=area,
+        version=version,
+        status=Report.Status.PUBLISHED,
+        content=data,
+        generated_at=parse_datetime(data["generated_at"]) or now,
+        published_at=now,
+        published_by=actor,
+    )
+    stem = f"{file_stem(data)}-v{version}"
+    note = _("已发布 第%(v)d版 %(at)s") % {
+        "v": version,
+        "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+    }
+    report.xlsx.save(f"{stem}.xlsx", ContentFile(render_xlsx(data)), save=False)
+    report.pdf.save(
+        f"{stem}.pdf", ContentFile(render_pdf_bytes(data, status_note=note)), save=False
+    )
+    report.save()
+    audit(actor, PUBLISHED, report.pk, area=area.code, kind=kind, key=report.key, version=version)
+    return report
+
+
+def _system_user():
+    """The command line's reader: the whole database (it runs on the server, as its owner)."""
+    from fupin.accounts.models import User
+
+    return User(username="fupin-report", is_superuser=True, is_active=True)
