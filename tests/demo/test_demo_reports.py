@@ -2,14 +2,10 @@
 
 import datetime
 
-import pytest
-
 from fupin.areas.models import Area
 from fupin.duties.models import Task
 from fupin.fieldwork.models import Concern
 from fupin.reports.content import build
-
-pytestmark = pytest.mark.django_db
 
 
 def test_dekad_bulletin_of_the_league_ranks_counties_and_names_laggards(admin):
