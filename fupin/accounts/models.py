@@ -39,6 +39,9 @@ EDIT_COMMAND = {Role.ORGANIZATION, Role.LEAGUE_HQ}
 EDIT_FUNDS = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
 EDIT_COLLECTIVE = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
 EDIT_SAFETYNET = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}
+# Entrepreneurship leaders: the Party records' keepers, and the county office that runs the
+# industry work these links record.
+EDIT_LEADERS = EDIT_PARTY | {Role.COUNTY_OFFICE}
 
 
 class User(AbstractUser):

@@ -17,14 +17,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fupin.accounts.models import EDIT_PARTY, Role
+from fupin.accounts.models import EDIT_LEADERS
 from fupin.core.clock import as_of
 from fupin.party.models import PartyMember
 from fupin.registry.models import Household, IncomeRecord
 
 from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
 
-EDIT_LEADERS = frozenset(EDIT_PARTY) | {Role.COUNTY_OFFICE}
 FIRST_YEAR = 2014  # 建档立卡
 
 
