@@ -61,6 +61,9 @@ def test_leader_page_links_the_archive_and_lists_households(client):
     # The household's own page of leaders: both of h1's leaders.
     page = client.get(f"/households/{h1.pk}/leaders/").content.decode()
     assert "王带头" in page and "李带头" in page
+    # ... and the member's political life archive names the business, linked back.
+    archive = client.get(f"/party/members/{a.party_member_id}/").content.decode()
+    assert f"/leaders/{a.pk}/" in archive and a.business_name in archive
 
 
 def test_add_a_leader_from_a_member_of_the_village(client):
