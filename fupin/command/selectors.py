@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Count
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from fupin.areas.models import Area
 from fupin.areas.scope import prefixes_q, user_prefixes
@@ -118,4 +119,18 @@ def chart_data(by_kind: dict) -> dict:
         ],
         "verticals": [line(kind) for kind in VERTICALS],
         "horizontals": [line(kind) for kind in HORIZONTALS],
+    }
+
+
+def chart_texts() -> dict:
+    """The chart's words (static/command/jing.js holds no text of its own)."""
+    return {
+        "title": _("“井”字型作战体系"),
+        "verticals": _("两纵"),
+        "horizontals": _("两横"),
+        "top": _("统领"),
+        "leader": _("负责人"),
+        "more": _("等 {n} 个"),
+        "units": _("{n} 个"),
+        "none": _("尚未建立"),
     }
