@@ -23,18 +23,25 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from fupin.areas.models import Area
-from fupin.assistance.models import AssistancePlan, Measure, MeasureType, Pairing
+from fupin.areas.scope import prefixes_q
+from fupin.assistance.models import AssistancePlan, Link, Measure, MeasureType, Pairing
 from fupin.fieldwork.models import CheckIn, Concern, ConcernEvent, ReviewMeeting, Visit
 from fupin.party.models import PartyMeeting
 from fupin.registry import codes
 from fupin.registry.models import Household, StatusRecord
 
-KINDS = ("households", "measures", "work")
+KINDS = ("households", "measures", "work", "links")
 TITLES = {
     "households": gettext_lazy("贫困户脱贫计划账"),
     "measures": gettext_lazy("帮扶措施账"),
     "work": gettext_lazy("工作台账"),
+    # Not one of the three ledgers: the list behind the division panel's leaders/departments.
+    "links": gettext_lazy("两联一包名单"),
 }
+LINK_GROUPS = (
+    ("leader", gettext_lazy("联系领导")),
+    ("department", gettext_lazy("包联部门")),
+)
 CHUNK = 2000
 
 
@@ -67,6 +74,7 @@ class Filters:
     type: str = ""
     status: str = ""
     kind: str = ""
+    link: str = ""
     start: datetime.date | None = None
     end: datetime.date | None = None
     extra: dict = field(default_factory=dict)
@@ -297,10 +305,54 @@ def work_rows(user, items, f: Filters) -> list[dict]:
     ]
 
 
+# -- 两联一包名单 (the records behind the division panel's leaders and departments) ----------------
+
+
+def links(user, code: str, f: Filters):
+    """The links active in the year whose area lies in ``code`` (for a village, also its
+    township's leader) — what the 脱贫分工分解图 counts; ``link`` = leader | department."""
+    area_q = prefixes_q("area_id", (code,))
+    if len(code) == 12:
+        area_q |= Q(area_id=code[:9])
+    qs = (
+        Link.objects.accessible_to(user)
+        .filter(area_q)
+        .filter(start_date__year__lte=f.year)
+        .filter(Q(end_date__isnull=True) | Q(end_date__year__gte=f.year))
+    )
+    if f.link == "leader":
+        qs = qs.filter(kind=Link.Kind.LEADER_TOWNSHIP)
+    elif f.link == "department":
+        qs = qs.exclude(kind=Link.Kind.LEADER_TOWNSHIP)
+    return qs.select_related("cadre").order_by("area_id", "kind", "pk")
+
+
+def link_rows(user, items, f: Filters) -> list[dict]:
+    items = list(items)
+    names = _area_names(k.area_id for k in items)
+    return [
+        {
+            "id": k.pk,
+            "kind": k.get_kind_display(),
+            "area": names.get(k.area_id, k.area_id),
+            "cadre": k.cadre.name if k.cadre_id else "",
+            "department": k.department or (k.cadre.unit if k.cadre_id else ""),
+            "start_date": k.start_date,
+            "end_date": k.end_date,
+        }
+        for k in items
+    ]
+
+
 # -- One interface for the views, the export and the tests -------------------------------------
 
-QUERIES = {"households": households, "measures": measures, "work": work}
-ROWS = {"households": household_rows, "measures": measure_rows, "work": work_rows}
+QUERIES = {"households": households, "measures": measures, "work": work, "links": links}
+ROWS = {
+    "households": household_rows,
+    "measures": measure_rows,
+    "work": work_rows,
+    "links": link_rows,
+}
 
 
 def columns(kind: str, f: Filters) -> list[tuple[str, str]]:
@@ -333,6 +385,15 @@ def columns(kind: str, f: Filters) -> list[tuple[str, str]]:
             ("responsible", _("责任人")),
             ("outcome", _("成效")),
             ("cadres", _("帮扶责任人")),
+        ]
+    if kind == "links":
+        return [
+            ("kind", _("类型")),
+            ("area", _("联系区划")),
+            ("cadre", _("联系人")),
+            ("department", _("帮扶单位")),
+            ("start_date", _("开始日期")),
+            ("end_date", _("结束日期")),
         ]
     return [
         ("date", _("日期")),

@@ -78,6 +78,7 @@ def ledger_filters(request) -> ledgers.Filters:
     type_ = request.GET.get("type") or ""
     status = request.GET.get("status") or ""
     kind = request.GET.get("kind") or ""
+    link = request.GET.get("link") or ""
     return ledgers.Filters(
         year=_year(request),
         planned=_int(request, "planned"),
@@ -85,6 +86,7 @@ def ledger_filters(request) -> ledgers.Filters:
         type=type_ if type_ in MeasureType.values else "",
         status=status if status in Measure.State.values else "",
         kind=kind if kind in ledgers.WorkKind.values else "",
+        link=link if link in dict(ledgers.LINK_GROUPS) else "",
         start=_date(request, "from"),
         end=_date(request, "to"),
     )
@@ -125,6 +127,7 @@ def ledger(request, kind: str):
         crumbs=area_selectors.breadcrumbs(request.user, area),
         query=query.urlencode(),
         kinds=[(k, ledgers.TITLES[k]) for k in ledgers.KINDS],
+        link_groups=ledgers.LINK_GROUPS,
         measure_types=MeasureType.choices,
         measure_states=Measure.State.choices,
         work_kinds=ledgers.WorkKind.choices,

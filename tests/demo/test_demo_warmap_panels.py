@@ -309,8 +309,20 @@ def test_a_user_of_another_village_sees_none_of_the_other_villages_rows(demo, cl
             mine = set(
                 Household.objects.filter(village_id=village).values_list("number", flat=True)
             )
-            if kind != "work":
+            if kind in ("households", "measures"):
                 assert {r[0] for r in rows} <= mine
     name = Area.objects.get(code=village).name
     _header, rows = _xlsx(client, "work", year=2017)
     assert {r[3] for r in rows} <= {name}
+
+
+def test_division_leaders_and_departments_open_the_links_they_count(demo, admin, client):
+    client.force_login(admin)
+    county = _counties()[0]
+    rows = selectors.warmap(admin, county.code, 2017)["division"]["rows"]
+    assert any(r["leaders_count"] or r["departments_count"] for r in rows)
+    for row in rows:
+        _h, leaders = _xlsx(client, "links", area=row["code"], year=2017, link="leader")
+        assert len({r[2] for r in leaders}) == row["leaders_count"]
+        _h, departments = _xlsx(client, "links", area=row["code"], year=2017, link="department")
+        assert len({r[3] or r[2] for r in departments}) == row["departments_count"]
