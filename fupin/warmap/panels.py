@@ -264,7 +264,7 @@ def wan(amount: Decimal) -> float:
 def command(user, area: Area, year: int) -> dict:
     """作战系统分工图: the 井 of the command app (its selector and chart data); the unit list
     stays on the command page, which the panel links to."""
-    data = command_selectors.command_structure(user, area.code)
+    data = command_selectors.command_overview(user, area.code)
     data["chart"]["texts"] = command_selectors.chart_texts()
     return {
         "counts": data["counts"],

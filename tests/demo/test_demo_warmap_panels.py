@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from fupin.areas.models import Area, Level
 from fupin.assistance.models import Link, Measure
+from fupin.command import selectors as command_selectors
 from fupin.command.models import CommandUnit
 from fupin.duties.models import Task
 from fupin.duties.selectors import is_done, is_overdue
@@ -134,6 +135,12 @@ def test_command_panel_is_the_command_structure(demo, admin):
         )
         assert {k: n for k, n in data["counts"].items() if n} == dict(counts)
         assert {k["kind"]: k["count"] for k in data["kinds"]} == data["counts"]
+        # The light overview draws exactly the command page's chart and per-county table.
+        full = command_selectors.command_structure(admin, code)
+        assert data["chart"]["top"] == full["chart"]["top"]
+        assert data["chart"]["verticals"] == full["chart"]["verticals"]
+        assert data["chart"]["horizontals"] == full["chart"]["horizontals"]
+        assert data["counties"] == full["counties"]
 
 
 def test_panels_are_on_the_page_with_links_to_their_records(demo, admin, client):
