@@ -6,8 +6,9 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.areas import selectors as area_selectors
@@ -106,6 +107,13 @@ def ledger(request, kind: str):
     if area is None:
         return render(request, "warmap/ledger.html", context)
     if request.GET.get("format") == "xlsx":
+        n = ledgers.QUERIES[kind](request.user, area.code, f).count()
+        if n > ledgers.XLSX_MAX:
+            message = _("记录过多（%(n)s 条），请缩小区划或日期范围后导出（上限 %(max)s 条）。") % {
+                "n": f"{n:,}",
+                "max": f"{ledgers.XLSX_MAX:,}",
+            }
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         response = HttpResponse(
             ledgers.xlsx(request.user, kind, area.code, f), content_type=XLSX_TYPE
         )

@@ -290,7 +290,15 @@ def test_work_ledger_counts_each_kind_and_the_date_range(
     assert header == ("日期", "类别", "人员", "区划", "内容")
     assert len(rows) == sum(narrow.values())
     assert all("2017-03-01" <= r[0] <= "2017-03-31" for r in rows)
-    with django_assert_max_num_queries(15):
+    assert [r[0] for r in rows] == sorted((r[0] for r in rows), reverse=True)
+    # Page 2 continues page 1 in the same order (the merge of the kinds).
+    first = _ledger(client, "work", area=county, year=2017).context["rows"]
+    second = _ledger(client, "work", area=county, year=2017, page=2).context["rows"]
+    dates = [r["date"] for r in first + second]
+    assert dates == sorted(dates, reverse=True)
+    assert not {(r["kind"], r["id"]) for r in first} & {(r["kind"], r["id"]) for r in second}
+    # The work ledger counts and reads each of its six kinds once (a merge, not a UNION sort).
+    with django_assert_max_num_queries(20):
         _ledger(client, "work", area=county, year=2017, page=2)
     with django_assert_max_num_queries(15):
         _ledger(client, "households", area=county, year=2017)
@@ -335,3 +343,13 @@ def test_division_leaders_and_departments_open_the_links_they_count(demo, admin,
         assert len({r[2] for r in leaders}) == row["leaders_count"]
         _h, departments = _xlsx(client, "links", area=row["code"], year=2017, link="department")
         assert len({r[3] or r[2] for r in departments}) == row["departments_count"]
+
+
+def test_an_export_too_large_asks_for_a_narrower_filter(demo, admin, client, monkeypatch):
+    client.force_login(admin)
+    monkeypatch.setattr(ledgers, "XLSX_MAX", 3)
+    response = client.get(
+        reverse("warmap:ledger", args=["work"]), {"area": LEAGUE, "year": 2017, "format": "xlsx"}
+    )
+    assert response.status_code == 400
+    assert "请缩小区划或日期范围" in response.content.decode()
