@@ -25,7 +25,7 @@ from fupin.party.models import PartyMeeting
 from fupin.registry import codes
 from fupin.registry.models import Household, StatusRecord
 from fupin.warmap import ledgers, selectors
-from tests.factories import make_user
+from tests.factories import CHANGFA, make_user
 
 pytestmark = pytest.mark.django_db
 LEAGUE = "1522"
@@ -306,28 +306,38 @@ def test_work_ledger_counts_each_kind_and_the_date_range(
         _ledger(client, "measures", area=county, year=2017)
 
 
-def test_a_user_of_another_village_sees_none_of_the_other_villages_rows(demo, client):
+def test_a_user_of_another_village_sees_none_of_changfas_rows(demo, admin, client):
+    changfa = set(Household.objects.filter(village_id=CHANGFA).values_list("number", flat=True))
+    changfa_name = Area.objects.get(code=CHANGFA).name
+    # 长发村's rows are in the ledgers (for its own users and the league), so the check bites.
+    client.force_login(admin)
+    _header, rows = _xlsx(client, "households", area=CHANGFA, year=2016)
+    assert changfa and {r[0] for r in rows} & changfa
+    _header, rows = _xlsx(client, "work", area=CHANGFA, year=2017)
+    assert rows and {r[3] for r in rows} == {changfa_name}
+
     village = (
         Household.objects.filter(village__code__startswith=LEAGUE)
+        .exclude(village_id=CHANGFA)
         .values_list("village_id", flat=True)
         .order_by("village_id")
         .first()
     )
     client.force_login(make_user("village_team", village))
-    assert (
-        client.get(reverse("warmap:ledger", args=["households"]), {"area": LEAGUE}).status_code
-        == 404
-    )
     for kind in ledgers.KINDS:
-        for year in (2017,):
-            response = _ledger(client, kind, year=year)
-            assert response.context["area"].code == village
-            _header, rows = _xlsx(client, kind, year=year)
-            mine = set(
-                Household.objects.filter(village_id=village).values_list("number", flat=True)
-            )
-            if kind in ("households", "measures"):
-                assert {r[0] for r in rows} <= mine
+        assert (
+            client.get(reverse("warmap:ledger", args=[kind]), {"area": CHANGFA}).status_code == 404
+        )
+        response = _ledger(client, kind, year=2017)
+        assert response.context["area"].code == village
+        _header, rows = _xlsx(client, kind, year=2017)
+        mine = set(Household.objects.filter(village_id=village).values_list("number", flat=True))
+        if kind in ("households", "measures"):
+            assert {r[0] for r in rows} <= mine
+            assert not {r[0] for r in rows} & changfa
+        text = "".join(str(c) for r in rows for c in r)
+        assert changfa_name not in text
+        assert not any(number in text for number in changfa)
     name = Area.objects.get(code=village).name
     _header, rows = _xlsx(client, "work", year=2017)
     assert {r[3] for r in rows} <= {name}
