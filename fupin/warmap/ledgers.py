@@ -14,7 +14,7 @@ import heapq
 import io
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import openpyxl
 from django.db.models import CharField, Count, F, Q, Value
@@ -26,7 +26,7 @@ from openpyxl.styles import Font
 
 from fupin.areas.models import Area
 from fupin.areas.scope import prefixes_q
-from fupin.assistance.models import AssistancePlan, Link, Measure, MeasureType, Pairing
+from fupin.assistance.models import AssistancePlan, Link, Measure, Pairing
 from fupin.fieldwork.models import CheckIn, Concern, ConcernEvent, ReviewMeeting, Visit
 from fupin.party.models import PartyMeeting
 from fupin.registry import codes
@@ -81,7 +81,6 @@ class Filters:
     link: str = ""
     start: datetime.date | None = None
     end: datetime.date | None = None
-    extra: dict = field(default_factory=dict)
 
     def period(self) -> tuple[datetime.date, datetime.date]:
         return (
@@ -480,7 +479,3 @@ def xlsx(user, kind: str, code: str, f: Filters) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-MEASURE_TYPES = MeasureType.choices
-MEASURE_STATES = Measure.State.choices

@@ -80,6 +80,7 @@ def test_the_new_panels_draw_and_link(live_server, browser_page):  # noqa: F811
     page.wait_for_load_state()
     assert "planned=2017" in page.url
     assert page.locator("#ledger tbody tr").count() == 2
+    page.screenshot(path=str(SCREENSHOTS / "ledger-households-zh.png"), full_page=True)
 
     page.goto(f"{url}/command/?area={LEAGUE}")
     page.wait_for_timeout(600)
