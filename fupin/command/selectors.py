@@ -4,9 +4,11 @@ and the chart's data (the page draws it; the table below the chart prints the sa
 from __future__ import annotations
 
 from collections import defaultdict
+from types import SimpleNamespace
 
 from django.db.models import Count
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from fupin.areas.models import Area
 from fupin.areas.scope import prefixes_q, user_prefixes
@@ -62,6 +64,20 @@ def command_structure(user, code: str) -> dict:
         unit.member_count = members.get(unit.pk, 0)
         unit.top_members = top_members.get(unit.pk, [])
         by_kind[unit.kind].append(unit)
+    counties = _per_county(user, area)
+    return {
+        "area": area,
+        "units": units,
+        "groups": [(Kind(kind), by_kind[kind]) for kind in Kind.values],
+        "counts": {kind: len(by_kind[kind]) for kind in Kind.values},
+        "counties": counties,
+        "counted_kinds": [Kind(k) for k in COUNTED],
+        "chart": chart_data(by_kind),
+    }
+
+
+def _per_county(user, area) -> list[dict]:
+    """The counted kinds per county inside ``area`` (one grouped query and the names)."""
     per_county_rows = (
         units_in(user, area.code)
         .filter(kind__in=COUNTED)
@@ -78,16 +94,31 @@ def command_structure(user, code: str) -> dict:
         .filter(prefixes_q("code", user_prefixes(user)))
         .values_list("code", "name")
     )
-    counties = [
+    return [
         {"code": c, "name": names.get(c, c), "counts": [per_county[c][k] for k in COUNTED]}
         for c in sorted(per_county)
     ]
+
+
+def command_overview(user, code: str) -> dict:
+    """The counts and the chart of :func:`command_structure` without the unit objects (the
+    war map's 作战系统分工图): one narrow read of the units' kind, name and leader, then the
+    per-county counts — the chart is the same :func:`chart_data`."""
+    area = access_area(user, code)
+    by_kind: dict[str, list] = {kind: [] for kind in Kind.values}
+    for kind, name, leader, leader_name in (
+        units_in(user, area.code)
+        .order_by("area_id", "kind", "order", "pk")
+        .values_list("kind", "name", "leader__name", "leader_name")
+    ):
+        by_kind[kind].append(
+            SimpleNamespace(kind=kind, name=name, leader_display=leader or leader_name)
+        )
     return {
         "area": area,
-        "units": units,
-        "groups": [(Kind(kind), by_kind[kind]) for kind in Kind.values],
         "counts": {kind: len(by_kind[kind]) for kind in Kind.values},
-        "counties": counties,
+        "groups": [(Kind(kind), by_kind[kind]) for kind in Kind.values],
+        "counties": _per_county(user, area),
         "counted_kinds": [Kind(k) for k in COUNTED],
         "chart": chart_data(by_kind),
     }
@@ -118,4 +149,18 @@ def chart_data(by_kind: dict) -> dict:
         ],
         "verticals": [line(kind) for kind in VERTICALS],
         "horizontals": [line(kind) for kind in HORIZONTALS],
+    }
+
+
+def chart_texts() -> dict:
+    """The chart's words (static/command/jing.js holds no text of its own)."""
+    return {
+        "title": _("“井”字型作战体系"),
+        "verticals": _("两纵"),
+        "horizontals": _("两横"),
+        "top": _("统领"),
+        "leader": _("负责人"),
+        "more": _("等 {n} 个"),
+        "units": _("{n} 个"),
+        "none": _("尚未建立"),
     }

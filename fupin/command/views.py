@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.areas import selectors as area_selectors
@@ -22,16 +21,7 @@ def structure(request):
     context = {"area": area}
     if area is not None:
         data = selectors.command_structure(request.user, area.code)
-        data["chart"]["texts"] = {
-            "title": _("“井”字型作战体系"),
-            "verticals": _("两纵"),
-            "horizontals": _("两横"),
-            "top": _("统领"),
-            "leader": _("负责人"),
-            "more": _("等 {n} 个"),
-            "units": _("{n} 个"),
-            "none": _("尚未建立"),
-        }
+        data["chart"]["texts"] = selectors.chart_texts()
         context.update(data)
         context["crumbs"] = area_selectors.breadcrumbs(request.user, area)
     return render(request, "command/structure.html", context)

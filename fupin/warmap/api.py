@@ -200,6 +200,150 @@ class WarmapSeriesSerializer(serializers.Serializer):
     area = WarmapSeriesUnitSerializer()
 
 
+class WarmapDivisionRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    target_households = serializers.IntegerField(help_text="计划本年脱贫户数")
+    target_persons = serializers.IntegerField(help_text="计划本年脱贫人数")
+    exited_households = serializers.IntegerField(help_text="本年脱贫户数")
+    exited_persons = serializers.IntegerField(help_text="本年脱贫人数")
+    progress = _pct("进度 = 脱贫户 ÷ 目标户（%）")
+    leaders = serializers.ListField(child=serializers.CharField(), help_text="联系领导（前几位）")
+    leaders_count = serializers.IntegerField()
+    departments = serializers.ListField(
+        child=serializers.CharField(), help_text="包联部门（前几个）"
+    )
+    departments_count = serializers.IntegerField()
+    tasks = serializers.IntegerField(help_text="责任清单任务数")
+    tasks_done = serializers.IntegerField()
+    tasks_overdue = serializers.IntegerField()
+    duty_score = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="清单得分",
+    )
+    duty_rank = serializers.IntegerField(allow_null=True)
+
+
+class WarmapDivisionTotalSerializer(serializers.Serializer):
+    target_households = serializers.IntegerField()
+    target_persons = serializers.IntegerField()
+    exited_households = serializers.IntegerField()
+    exited_persons = serializers.IntegerField()
+    progress = _pct("进度（%）")
+    tasks = serializers.IntegerField()
+    tasks_done = serializers.IntegerField()
+    tasks_overdue = serializers.IntegerField()
+
+
+class WarmapDivisionSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    duty_level = serializers.CharField(help_text="责任清单的单位层级")
+    rows = WarmapDivisionRowSerializer(many=True)
+    total = WarmapDivisionTotalSerializer()
+
+
+def _yuan(help_text):
+    return serializers.DecimalField(
+        max_digits=16, decimal_places=2, coerce_to_string=False, help_text=help_text
+    )
+
+
+class WarmapFundSourceSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    label = serializers.CharField()
+    amount = _yuan("金额（元）")
+
+
+class WarmapFundTypeSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    label = serializers.CharField()
+    amount = _yuan("金额（元）")
+
+
+class WarmapFundSourceHolderSerializer(serializers.Serializer):
+    source = serializers.CharField()
+    source_label = serializers.CharField()
+    holder = serializers.CharField(help_text="持有单位代码")
+    holder_name = serializers.CharField()
+    amount = _yuan("持有金额（元，扣除下拨）")
+
+
+class WarmapFundHolderSerializer(serializers.Serializer):
+    holder = serializers.CharField()
+    holder_name = serializers.CharField()
+    kept = _yuan("持有（元）")
+    allocated = _yuan("已安排到项目（元）")
+    remainder = _yuan("余额（元）")
+
+
+class WarmapFundHolderTypeSerializer(serializers.Serializer):
+    holder = serializers.CharField()
+    holder_name = serializers.CharField()
+    type = serializers.CharField()
+    type_label = serializers.CharField()
+    amount = _yuan("金额（元）")
+
+
+class WarmapFundTotalSerializer(serializers.Serializer):
+    kept = _yuan("持有（元）")
+    allocated = _yuan("已安排（元）")
+    remainder = _yuan("余额（元）")
+
+
+class WarmapFundsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    sources = WarmapFundSourceSerializer(many=True)
+    types = WarmapFundTypeSerializer(many=True)
+    source_holder = WarmapFundSourceHolderSerializer(many=True, help_text="来源 → 持有单位")
+    holders = WarmapFundHolderSerializer(many=True)
+    holder_type = WarmapFundHolderTypeSerializer(many=True, help_text="持有单位 → 项目类型")
+    total = WarmapFundTotalSerializer()
+
+
+class WarmapCommandKindSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField(required=False)
+
+
+class WarmapCommandCountySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    counts = serializers.ListField(child=serializers.IntegerField())
+
+
+class WarmapCommandTopSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    name = serializers.CharField()
+    leader = serializers.CharField()
+
+
+class WarmapCommandLineSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    names = serializers.ListField(child=serializers.CharField())
+
+
+class WarmapCommandChartSerializer(serializers.Serializer):
+    top = WarmapCommandTopSerializer(many=True)
+    verticals = WarmapCommandLineSerializer(many=True)
+    horizontals = WarmapCommandLineSerializer(many=True)
+    texts = serializers.DictField(child=serializers.CharField())
+
+
+class WarmapCommandSerializer(serializers.Serializer):
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text="各类单元数")
+    kinds = WarmapCommandKindSerializer(many=True)
+    counties = WarmapCommandCountySerializer(many=True)
+    counted_kinds = WarmapCommandKindSerializer(many=True)
+    chart = WarmapCommandChartSerializer()
+
+
 class WarmapAreaRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
@@ -218,6 +362,9 @@ class WarmapSerializer(serializers.Serializer):
     exit_plan = WarmapExitPlanSerializer(help_text="人脱贫计划表")
     county_progress = WarmapCountyProgressSerializer(help_text="县摘帽进度表")
     series = WarmapSeriesSerializer(help_text="历年贫困人口与计划路径")
+    division = WarmapDivisionSerializer(help_text="脱贫分工分解图")
+    funds = WarmapFundsSerializer(help_text="项目资金分配图")
+    command = WarmapCommandSerializer(help_text="作战系统分工图")
 
 
 @scope_safe_class

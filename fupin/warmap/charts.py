@@ -8,10 +8,52 @@ from django.utils.translation import gettext as _
 
 from fupin.areas.models import Level
 
+from .panels import wan
+
 
 def _num(value):
     # Display only: ECharts takes numbers; the page's tables show the exact decimals.
     return None if value is None else float(value)
+
+
+def _sankey(funds: dict) -> dict:
+    """Nodes and links of the funds Sankey, in 万元 (node names are unique by prefix)."""
+    rest = _("未安排（余额）")
+    nodes, links = {}, []
+
+    def node(key, label):
+        nodes.setdefault(key, label)
+        return key
+
+    for r in funds["source_holder"]:
+        links.append(
+            {
+                "source": node("s:" + r["source"], r["source_label"]),
+                "target": node("h:" + r["holder"], r["holder_name"]),
+                "value": wan(r["amount"]),
+            }
+        )
+    for r in funds["holder_type"]:
+        links.append(
+            {
+                "source": node("h:" + r["holder"], r["holder_name"]),
+                "target": node("t:" + r["type"], r["type_label"]),
+                "value": wan(r["amount"]),
+            }
+        )
+    for h in funds["holders"]:
+        if h["remainder"] > 0:
+            links.append(
+                {
+                    "source": node("h:" + h["holder"], h["holder_name"]),
+                    "target": node("t:", rest),
+                    "value": wan(h["remainder"]),
+                }
+            )
+    return {
+        "nodes": [{"name": key, "label": label} for key, label in nodes.items()],
+        "links": [link for link in links if link["value"] > 0],
+    }
 
 
 def chart_data(data: dict) -> dict:
@@ -61,7 +103,22 @@ def chart_data(data: dict) -> dict:
                 for u in s["units"]
             ],
         },
+        "division": [
+            {
+                "name": r["name"],
+                "target": r["target_households"],
+                "exited": r["exited_households"],
+                "progress": _num(r["progress"]),
+            }
+            for r in data["division"]["rows"]
+        ],
+        "funds": _sankey(data["funds"]),
+        "command": data["command"]["chart"],
         "labels": {
+            "target": _("目标户数"),
+            "exited": _("脱贫户数"),
+            "progress": _("进度（%）"),
+            "wan": _("万元"),
             "poor_persons": _("贫困人口"),
             "poor_households": _("贫困户"),
             "incidence": _("贫困发生率（%）"),

@@ -445,6 +445,9 @@ def series(user, area: Area, year: int) -> dict:
     }
 
 
+# The panels of the second part (division of labour, funds, command) live in .panels.
+from .panels import command, division, funds_flow  # noqa: E402
+
 PANELS = {
     "distribution": distribution,
     "causes": causes,
@@ -452,6 +455,9 @@ PANELS = {
     "exit_plan": exit_plan,
     "county_progress": county_progress,
     "series": series,
+    "division": division,
+    "funds": funds_flow,
+    "command": command,
 }
 
 

@@ -5,4 +5,5 @@ from . import views
 app_name = "warmap"
 urlpatterns = [
     path("warmap/", views.warmap, name="warmap"),
+    path("warmap/ledgers/<str:kind>/", views.ledger, name="ledger"),
 ]

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.areas import selectors as area_selectors
+from fupin.areas.params import requested_area
 from fupin.areas.scope import scope_safe
+from fupin.assistance.models import Measure, MeasureType
 from fupin.core.clock import current_year
 
-from . import selectors
+from . import ledgers, selectors
 from .charts import chart_data
+
+PAGE_SIZE = 50
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request) -> int:
@@ -48,3 +58,87 @@ def warmap(request):
             "charts": chart_data(data),
         },
     )
+
+
+def _int(request, name: str) -> int | None:
+    try:
+        return int(request.GET.get(name) or "")
+    except ValueError:
+        return None
+
+
+def _date(request, name: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat((request.GET.get(name) or "").strip())
+    except ValueError:
+        return None
+
+
+def ledger_filters(request) -> ledgers.Filters:
+    """The ledger's filters from the query string (unknown values are ignored)."""
+    type_ = request.GET.get("type") or ""
+    status = request.GET.get("status") or ""
+    kind = request.GET.get("kind") or ""
+    link = request.GET.get("link") or ""
+    return ledgers.Filters(
+        year=_year(request),
+        planned=_int(request, "planned"),
+        exited=_int(request, "exited"),
+        type=type_ if type_ in MeasureType.values else "",
+        status=status if status in Measure.State.values else "",
+        kind=kind if kind in ledgers.WorkKind.values else "",
+        link=link if link in dict(ledgers.LINK_GROUPS) else "",
+        start=_date(request, "from"),
+        end=_date(request, "to"),
+    )
+
+
+@scope_safe
+@login_required
+@require_GET
+def ledger(request, kind: str):
+    """``/warmap/ledgers/<kind>/?area=&year=&…``: one of the three ledgers, paginated;
+    ``&format=xlsx`` downloads every filtered row."""
+    if kind not in ledgers.KINDS:
+        raise Http404("台账不存在")
+    area = requested_area(request)
+    f = ledger_filters(request)
+    context = {"area": area, "kind": kind, "title": ledgers.TITLES[kind], "f": f}
+    if area is None:
+        return render(request, "warmap/ledger.html", context)
+    if request.GET.get("format") == "xlsx":
+        n = ledgers.QUERIES[kind](request.user, area.code, f).count()
+        if n > ledgers.XLSX_MAX:
+            message = _("记录过多（%(n)s 条），请缩小区划或日期范围后导出（上限 %(max)s 条）。") % {
+                "n": f"{n:,}",
+                "max": f"{ledgers.XLSX_MAX:,}",
+            }
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(
+            ledgers.xlsx(request.user, kind, area.code, f), content_type=XLSX_TYPE
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename=ledger-{kind}-{area.code}-{f.year}.xlsx"
+        )
+        return response
+    page = Paginator(ledgers.QUERIES[kind](request.user, area.code, f), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("format", None)
+    context.update(
+        page=page,
+        rows=ledgers.rows(request.user, kind, page.object_list, f),
+        columns=ledgers.columns(kind, f),
+        years=selectors.years(),
+        crumbs=area_selectors.breadcrumbs(request.user, area),
+        query=query.urlencode(),
+        kinds=[(k, ledgers.TITLES[k]) for k in ledgers.KINDS],
+        link_groups=ledgers.LINK_GROUPS,
+        measure_types=MeasureType.choices,
+        measure_states=Measure.State.choices,
+        work_kinds=ledgers.WorkKind.choices,
+        period=f.period(),
+    )
+    return render(request, "warmap/ledger.html", context)

@@ -472,6 +472,8 @@ def _fill(route: str, objects) -> str | None:
         if name == "code":
             return CHANGFA
         if name == "kind":
+            if before.startswith("warmap/ledgers/"):  # i7-panels: the war map's ledgers
+                return "households"
             return "beneficiaries" if before.startswith("funds/") else "members"
         if name == "fmt":
             return "xlsx"

@@ -228,7 +228,10 @@ def test_page_makes_a_bounded_number_of_queries(
     client.get(reverse("warmap:warmap"), {"area": LEAGUE, "year": 2016})
     for _ in range(20):  # more households must not mean more queries
         make_household(CHANGFA, members=2)
-    with django_assert_max_num_queries(30):
+    # 30 for the first panels (39 done now); the division (PlanFact, links, the duty ranking),
+    # funds (funds, transfers, allocations, holder names) and command (the command app's
+    # overview) panels add a fixed number each.
+    with django_assert_max_num_queries(40):
         assert (
             client.get(reverse("warmap:warmap"), {"area": LEAGUE, "year": 2016}).status_code == 200
         )

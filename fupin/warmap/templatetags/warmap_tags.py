@@ -37,3 +37,22 @@ def mark(ok):
     if ok is None:
         return "—"
     return "✓" if ok else "✗"
+
+
+@register.filter
+def cell(row, key):
+    """A ledger row's value of column ``key`` (dates as YYYY-MM-DD, amounts to the fen)."""
+    value = row.get(key)
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if hasattr(value, "quantize"):
+        return f"{value:,.2f}"
+    return value
+
+
+@register.filter
+def yuan(value):
+    """Exact yuan of a Decimal, to the fen (never through a float)."""
+    return "—" if value is None else f"{value:,.2f}"

@@ -124,6 +124,48 @@
     });
   }
 
+  const division = make("chart-division");
+  if (division) {
+    const rows = data.division;
+    division.setOption({
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 8, right: 40, top: 30, bottom: 8, containLabel: true },
+      xAxis: { type: "category", data: rows.map((r) => r.name), axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: [{ type: "value", name: L.households }, { type: "value", name: L.progress, max: 100 }],
+      series: [
+        { type: "bar", name: L.target, data: rows.map((r) => r.target) },
+        { type: "bar", name: L.exited, data: rows.map((r) => r.exited) },
+        { type: "line", name: L.progress, yAxisIndex: 1, data: rows.map((r) => r.progress) },
+      ],
+    });
+  }
+
+  const funds = make("chart-funds");
+  if (funds) {
+    const label = Object.fromEntries(data.funds.nodes.map((n) => [n.name, n.label]));
+    funds.setOption({
+      tooltip: {
+        trigger: "item",
+        formatter: (p) => (p.dataType === "edge"
+          ? label[p.data.source] + " → " + label[p.data.target] + "<br>" + p.data.value + " " + L.wan
+          : label[p.name] + " " + p.value + " " + L.wan),
+      },
+      series: [{
+        type: "sankey", left: 8, right: 100, top: 10, bottom: 10, nodeGap: 10, emphasis: { focus: "adjacency" },
+        label: { formatter: (p) => label[p.name] },
+        data: data.funds.nodes.map((n) => ({ name: n.name })),
+        links: data.funds.links,
+      }],
+    });
+  }
+
+  const commandEl = document.getElementById("chart-command");
+  if (commandEl && window.drawCommandChart) {
+    const chart = window.drawCommandChart(commandEl, data.command);
+    if (chart) charts.command = chart;
+  }
+
   window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
   // Printing: each chart becomes an image of itself (the tables carry the exact figures).
   window.addEventListener("beforeprint", () => {
