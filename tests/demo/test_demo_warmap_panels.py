@@ -9,7 +9,6 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 import openpyxl
-import pytest
 from django.db.models import Q
 from django.urls import reverse
 
@@ -27,7 +26,6 @@ from fupin.registry.models import Household, StatusRecord
 from fupin.warmap import ledgers, selectors
 from tests.factories import CHANGFA, make_user
 
-pytestmark = pytest.mark.django_db
 LEAGUE = "1522"
 YEARS = (2016, 2017)
 
