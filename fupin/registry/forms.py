@@ -30,6 +30,9 @@ class HouseholdFilterForm(forms.Form):
     cause = forms.ChoiceField(
         label=_("致贫原因"), required=False, choices=EMPTY + codes.Cause.choices
     )
+    main_cause = forms.ChoiceField(
+        label=_("主要致贫原因"), required=False, choices=EMPTY + codes.Cause.choices
+    )
     q = forms.CharField(
         label=_("搜索"),
         required=False,

@@ -39,6 +39,7 @@ class HouseholdFilter:
     status: str = ""
     attribute: str = ""
     cause: str = ""
+    main_cause: str = ""
     q: str = ""
     order: str = "number"
 
@@ -99,6 +100,9 @@ def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
         qs = qs.alias(other_text=Cast("other_causes", TextField())).filter(
             Q(main_cause=filters.cause) | Q(other_text__contains=f'"{filters.cause}"')
         )
+    if filters.main_cause:
+        # The war map's cause counts are by main cause only: its links use this filter.
+        qs = qs.filter(main_cause=filters.main_cause)
     if filters.q:
         qs = qs.filter(search_q(user, filters.q.strip()))
     if for_count:

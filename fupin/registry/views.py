@@ -51,6 +51,7 @@ def _filters(form: HouseholdFilterForm) -> selectors.HouseholdFilter:
         status=data["status"] or "",
         attribute=data["attribute"] or "",
         cause=data["cause"] or "",
+        main_cause=data["main_cause"] or "",
         q=data["q"] or "",
         order=data["order"] or "number",
     )

@@ -140,6 +140,11 @@ def test_every_figure_equals_a_count_of_the_records(demo, admin):
             county_data = selectors.warmap(admin, county.code, year)
             causes = {c["cause"]: c["persons"] for c in county_data["causes"]["causes"]}
             assert causes == {k[1]: v for k, v in mine.items() if isinstance(k, tuple)}
+            for c in county_data["causes"]["causes"]:  # each cause opens its households
+                listed = HouseholdFilter(
+                    area=county.code, year=year, status=codes.IN_POVERTY, main_cause=c["cause"]
+                )
+                assert household_count(admin, listed) == c["households"], (county.code, c)
             measures = Measure.objects.filter(year=year, village__code__startswith=county.code)
             for t in county_data["measures"]["types"]:
                 of_type = measures.filter(type=t["type"])

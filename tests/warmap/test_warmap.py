@@ -178,8 +178,8 @@ def test_page_links_each_figure_to_its_records(world, league, client):
     hl = reverse("registry:household_list")
     assert f'href="{hl}?area={LEAGUE}&year=2016&status=in_poverty">11<' in html
     assert f'href="?area={ZHALAITE}&year=2016">扎赉特旗<' in html
-    assert f"{hl}?area={ZHALAITE}&year=2016&status=in_poverty&cause=illness" not in html
-    assert f'{hl}?area={LEAGUE}&year=2016&status=in_poverty&cause=illness">1<' in html
+    assert f"{hl}?area={ZHALAITE}&year=2016&status=in_poverty&main_cause=illness" not in html
+    assert f'{hl}?area={LEAGUE}&year=2016&status=in_poverty&main_cause=illness">1<' in html
     # A village: its households, each linking to its page.
     page = client.get(reverse("warmap:warmap"), {"area": CHANGFA, "year": 2016})
     html = page.content.decode()
