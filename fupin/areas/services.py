@@ -50,8 +50,9 @@ def read_division_file(
 ) -> list[tuple[str, str, str, str | None]]:
     """Read and check a division file; raise :class:`AreaFileError` listing every bad row.
 
-    ``within`` (a code, e.g. ``"15"``) keeps only that area and the areas under it, so one
-    province can be loaded from the all-China file; every row is still checked.
+    ``within`` (a code, e.g. ``"15"``) keeps only that area, the areas under it and its
+    ancestors (their parents must exist), so one province can be loaded from the all-China
+    file; every row of the file is still checked.
     """
     with _open_text(Path(path)) as handle:
         reader = csv.reader(handle)
@@ -92,7 +93,7 @@ def read_division_file(
     if errors:
         raise AreaFileError(errors)
     if within:
-        return [row[:4] for row in rows if row[0].startswith(within)]
+        return [row[:4] for row in rows if row[0].startswith(within) or within.startswith(row[0])]
     return [row[:4] for row in rows]
 
 
