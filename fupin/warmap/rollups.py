@@ -53,11 +53,11 @@ def _plan_sql(where: str) -> str:
         INSERT INTO {PlanFact._meta.db_table}
             (village_id, planned_exit_year, exit_year, poor, households, persons)
         SELECT h.village_id, h.planned_exit_year, h.exit_year,
-            CASE WHEN h.status IN {_POOR} THEN 1 ELSE 0 END, COUNT(*), SUM(h.members_count)
+            (h.status IN {_POOR}), COUNT(*), SUM(h.members_count)
         FROM {Household._meta.db_table} h
         WHERE 1 = 1 {where}
         GROUP BY h.village_id, h.planned_exit_year, h.exit_year,
-            CASE WHEN h.status IN {_POOR} THEN 1 ELSE 0 END
+            (h.status IN {_POOR})
     """
 
 
