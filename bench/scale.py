@@ -61,7 +61,9 @@ RELATIONS = ("head", "spouse", "son", "daughter", "grandson")
 
 
 def var_dir(persons: int) -> Path:
-    return ROOT / "var" / "bench" / f"scale-{persons}"
+    # PostgreSQL's build is recorded apart, so the two never reuse each other's marker.
+    suffix = "-pg" if os.environ.get("DATABASE_URL") else ""
+    return ROOT / "var" / "bench" / f"scale-{persons}{suffix}"
 
 
 def _pick(rng: random.Random, table) -> object:
