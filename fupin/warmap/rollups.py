@@ -56,8 +56,7 @@ def _plan_sql(where: str) -> str:
             (h.status IN {_POOR}), COUNT(*), SUM(h.members_count)
         FROM {Household._meta.db_table} h
         WHERE 1 = 1 {where}
-        GROUP BY h.village_id, h.planned_exit_year, h.exit_year,
-            (h.status IN {_POOR})
+        GROUP BY h.village_id, h.planned_exit_year, h.exit_year, (h.status IN {_POOR})
     """
 
 
