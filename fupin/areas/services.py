@@ -45,8 +45,15 @@ def _open_text(path: Path) -> io.TextIOBase:
     return open(path, encoding="utf-8-sig", newline="")
 
 
-def read_division_file(path: Path) -> list[tuple[str, str, str, str | None]]:
-    """Read and check a division file; raise :class:`AreaFileError` listing every bad row."""
+def read_division_file(
+    path: Path, *, within: str | None = None
+) -> list[tuple[str, str, str, str | None]]:
+    """Read and check a division file; raise :class:`AreaFileError` listing every bad row.
+
+    ``within`` (a code, e.g. ``"15"``) keeps only that area, the areas under it and its
+    ancestors (their parents must exist), so one province can be loaded from the all-China
+    file; every row of the file is still checked.
+    """
     with _open_text(Path(path)) as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
@@ -85,6 +92,8 @@ def read_division_file(path: Path) -> list[tuple[str, str, str, str | None]]:
                 errors.append(MSG_PARENT_MISSING.format(row=number, parent=parent))
     if errors:
         raise AreaFileError(errors)
+    if within:
+        return [row[:4] for row in rows if row[0].startswith(within) or within.startswith(row[0])]
     return [row[:4] for row in rows]
 
 
@@ -94,14 +103,15 @@ def _batches(items: list, size: int) -> Iterable[list]:
 
 
 @transaction.atomic
-def areas_load(*, path: Path, progress=None) -> LoadResult:
+def areas_load(*, path: Path, progress=None, within: str | None = None) -> LoadResult:
     """Load (insert or update) every division of a file, all or nothing.
 
     One ``INSERT … ON CONFLICT (code) DO UPDATE`` per batch of rows: the whole of China
     (665,276 rows) loads in seconds. ``participates`` is set for new rows only (rural
     villages and every level above), so a deployment's own choice survives a reload.
+    ``within`` loads only one area and what lies under it (see :func:`read_division_file`).
     """
-    rows = read_division_file(path)
+    rows = read_division_file(path, within=within)
     before = Area.objects.count()
     table = Area._meta.db_table
     sql = (

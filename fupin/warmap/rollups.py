@@ -2,7 +2,9 @@
 
 :func:`refresh` is registered as a hook of :func:`fupin.registry.rollups.refresh`, so it runs
 in the same writing transaction for the same villages (signals, import, demo) and in
-``fupin rollup``. Each statement is one ``INSERT … SELECT … GROUP BY`` (set-based).
+``fupin rollup``. Each statement is one ``INSERT … SELECT … GROUP BY`` (set-based); as a hook,
+the causes are read from the registry refresh's staging table (one scan of the status rows
+for both).
 
 Causes: the registry keeps only a household's *current* main cause (no yearly history), so a
 year's cause counts are that year's poor status rows grouped by the household's cause today.
@@ -16,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from fupin.registry import codes
+from fupin.registry import rollups as registry_rollups
 from fupin.registry.models import Household, StatusRecord
 
 from .models import CauseFact, PlanFact, RollupStamp
@@ -36,6 +39,15 @@ def _cause_sql(where: str) -> str:
     """
 
 
+def _cause_from_stage_sql(stage: str) -> str:
+    """The same facts from the registry refresh's staging table (no second scan)."""
+    return f"""
+        INSERT INTO {CauseFact._meta.db_table} (village_id, year, cause, households, persons)
+        SELECT village_id, year, cause, poor_households, poor_persons
+        FROM {stage} WHERE poor_households > 0
+    """
+
+
 def _plan_sql(where: str) -> str:
     return f"""
         INSERT INTO {PlanFact._meta.db_table}
@@ -51,11 +63,14 @@ def _plan_sql(where: str) -> str:
 @transaction.atomic
 def refresh(villages: Iterable[str] | None = None) -> None:
     """Recompute the war map's facts of ``villages``, or of everything when ``None``."""
+    # Called as the registry's hook, its staging table already holds these villages' poor
+    # households and persons by cause; called alone (fupin/warmap/signals.py), scan.
+    stage = registry_rollups.staged()
     with connection.cursor() as cursor:
         if villages is None:
             CauseFact.objects.all().delete()
             PlanFact.objects.all().delete()
-            cursor.execute(_cause_sql(""))
+            cursor.execute(_cause_from_stage_sql(stage) if stage else _cause_sql(""))
             cursor.execute(_plan_sql(""))
         else:
             villages = sorted(set(villages))
@@ -64,6 +79,9 @@ def refresh(villages: Iterable[str] | None = None) -> None:
                 CauseFact.objects.filter(village_id__in=chunk).delete()
                 PlanFact.objects.filter(village_id__in=chunk).delete()
                 marks = ", ".join(["%s"] * len(chunk))
-                cursor.execute(_cause_sql(f"AND s.village_id IN ({marks})"), chunk)
+                if not stage:
+                    cursor.execute(_cause_sql(f"AND s.village_id IN ({marks})"), chunk)
                 cursor.execute(_plan_sql(f"AND h.village_id IN ({marks})"), chunk)
+            if stage:
+                cursor.execute(_cause_from_stage_sql(stage))
     RollupStamp.objects.update_or_create(name=STAMP, defaults={"refreshed_at": timezone.now()})

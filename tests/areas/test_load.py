@@ -84,3 +84,15 @@ def test_the_cli_refuses_a_bad_header(tmp_path, capsys):
     with pytest.raises(CommandError, match="未载入任何数据"):
         call_command("areas_load", str(path), verbosity=0)
     assert "文件表头应为 code,name,level,parent_code" in capsys.readouterr().err
+
+
+def test_within_loads_one_area_of_a_larger_file_and_still_checks_every_row(tmp_path):
+    path = _write(tmp_path, GOOD + "66,新疆生产建设兵团,province,\n")
+    result = areas_load(path=path, within="653101001")
+    assert result.rows == 6  # the township, its two villages and its three ancestors
+    assert Area.objects.filter(code__startswith="653101001").count() == 3
+    assert Area.objects.filter(code__in=["65", "6531", "653101"]).count() == 3
+    assert not Area.objects.filter(code="66").exists()
+    bad = _write(tmp_path, GOOD + "66,,province,\n", name="bad.csv")
+    with pytest.raises(AreaFileError):
+        areas_load(path=bad, within="65")

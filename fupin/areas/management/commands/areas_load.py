@@ -13,14 +13,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "file", nargs="?", default=str(HINGGAN_DIVISIONS), help="默认：兴安盟 2023 区划"
         )
+        parser.add_argument(
+            "--within", default="", help="只载入此区划及其下级（如 15：内蒙古自治区）"
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, within="", **options):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"文件不存在：{path}")
         bar = tqdm(unit="行", desc="载入区划", disable=options["verbosity"] < 1)
         try:
-            result = areas_load(path=path, progress=bar.update)
+            result = areas_load(path=path, progress=bar.update, within=within or None)
         except AreaFileError as error:
             bar.close()
             for line in error.errors[:50]:

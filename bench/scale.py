@@ -1,0 +1,380 @@
+"""The scale database of the war map benchmarks: N generated persons in all of Inner Mongolia.
+
+    from bench import scale
+    scale.open_database(persons=10_000_000, rebuild=False)
+
+Builds (once, then reused) a separate database: SQLite at ``var/bench/scale-<N>/fupin.sqlite3``
+(``FUPIN_VAR`` points there), or PostgreSQL when ``DATABASE_URL`` is set. It holds Inner
+Mongolia's divisions (province code 15, loaded from the all-China NBS 2023 file by the
+project's own ``areas_load``), a rural population per village, and households, members and
+status rows (one per year from identification to the as-of year 2017) for N persons, written
+set-based: plain tuples in batches of raw ``executemany`` (no ORM per row, no history rows).
+Then the project's full rollup rebuild runs once, so the war map reads filled rollups.
+
+The generator is this file's own, not the calibrated demo: households of 1–5 persons spread
+evenly over the rural villages, mostly identified in 2014, leaving poverty year by year with
+some relapses, with a planned exit year for those poor now. Rows are written in village and
+household order, so every index of the tables is appended to (no random index inserts).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import random
+import shutil
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DIVISIONS = ROOT.parent / "shared" / "data" / "divisions" / "china-2023.csv.gz"
+PROVINCE = "15"  # 内蒙古自治区
+AS_OF = "2017-06-30"
+YEARS = (2014, 2015, 2016, 2017)
+VERSION = 1  # bump when the generator changes: a cached database of another version is rebuilt
+BATCH = 20_000  # households per transaction
+USERNAME = "scale-province-15"
+
+# Identification year: most households were identified in the 2014 campaign.
+IDENTIFIED = ((2014, 0.86), (2015, 0.07), (2016, 0.05), (2017, 0.02))
+# Of those poor at the end of the year before, the share that exits by the end of this year
+# (2017 is the year in progress, as of June).
+EXIT = {2014: 0.18, 2015: 0.26, 2016: 0.31, 2017: 0.08}
+RELAPSE = 0.02  # of those exited the year before
+SIZES = ((1, 0.14), (2, 0.33), (3, 0.31), (4, 0.15), (5, 0.07))  # ≈ 2.6 persons
+CAUSES = (
+    ("illness", 0.30),
+    ("disability", 0.08),
+    ("education", 0.07),
+    ("disaster", 0.04),
+    ("land", 0.04),
+    ("water", 0.02),
+    ("skills", 0.12),
+    ("labour", 0.10),
+    ("capital", 0.16),
+    ("transport", 0.02),
+    ("motivation", 0.03),
+    ("other", 0.02),
+)
+RELATIONS = ("head", "spouse", "son", "daughter", "grandson")
+
+
+def var_dir(persons: int) -> Path:
+    # PostgreSQL's build is recorded apart, so the two never reuse each other's marker.
+    suffix = "-pg" if os.environ.get("DATABASE_URL") else ""
+    return ROOT / "var" / "bench" / f"scale-{persons}{suffix}"
+
+
+def _pick(rng: random.Random, table) -> object:
+    x = rng.random()
+    for value, share in table:
+        x -= share
+        if x < 0:
+            return value
+    return table[-1][0]
+
+
+def setup_django(var: Path) -> None:
+    os.environ["FUPIN_VAR"] = str(var)
+    os.environ["FUPIN_AS_OF"] = AS_OF
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
+    var.mkdir(parents=True, exist_ok=True)
+    import django
+
+    django.setup()
+
+
+def _marker(var: Path) -> Path:
+    return var / "scale-built.json"
+
+
+def open_database(persons: int, rebuild: bool = False, log=print) -> dict:
+    """Point Django at the scale database of ``persons`` persons, building it if needed.
+
+    Returns what the build recorded (persons, households, status rows, seconds per step).
+    """
+    var = var_dir(persons)
+    postgres = bool(os.environ.get("DATABASE_URL"))
+    if rebuild and not postgres and var.exists():
+        shutil.rmtree(var)
+    setup_django(var)
+    marker = _marker(var)
+    if marker.exists() and not rebuild:
+        built = json.loads(marker.read_text())
+        if built.get("version") == VERSION and built.get("persons") == persons:
+            log(f"reusing the scale database in {var} (built {built['built_at']})")
+            from django.core.management import call_command
+
+            call_command("migrate", verbosity=0)
+            return built
+    from django.core.management import call_command
+
+    if postgres:
+        call_command("flush", interactive=False, verbosity=0)
+    built = build(persons, log=log)
+    marker.write_text(json.dumps(built, indent=1))
+    return built
+
+
+def build(persons: int, log=print) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from fupin.accounts.models import Role, RoleAssignment, User
+    from fupin.areas.services import areas_load
+    from fupin.registry import rollups
+
+    times = {}
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    times["migrate_s"] = round(time.perf_counter() - start, 1)
+
+    start = time.perf_counter()
+    loaded = areas_load(path=DIVISIONS, within=PROVINCE)
+    times["areas_s"] = round(time.perf_counter() - start, 1)
+    log(f"divisions of {PROVINCE}: {loaded.rows:,} rows in {times['areas_s']} s")
+
+    start = time.perf_counter()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # A throwaway benchmark file: no fsync while it is being filled.
+            cursor.execute("PRAGMA synchronous=OFF")
+    counts = generate(persons, log=log)
+    times["generate_s"] = round(time.perf_counter() - start, 1)
+    log(
+        f"generated {counts['persons']:,} persons, {counts['households']:,} households, "
+        f"{counts['statuses']:,} status rows in {times['generate_s']} s"
+    )
+
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    times["analyze_s"] = round(time.perf_counter() - start, 1)
+
+    start = time.perf_counter()
+    rollups.refresh()
+    times["first_rollup_s"] = round(time.perf_counter() - start, 1)
+    log(f"first full rollup rebuild: {times['first_rollup_s']} s")
+
+    user, _ = User.objects.get_or_create(username=USERNAME)
+    user.set_password("bench-pass-1")
+    user.save()
+    RoleAssignment.objects.get_or_create(user=user, role=Role.LEAGUE_HQ, area_id=PROVINCE)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return {
+        "version": VERSION,
+        "persons": persons,
+        **counts,
+        **times,
+        "villages": counts["villages"],
+        "built_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "vendor": connection.vendor,
+    }
+
+
+class _Rows:
+    """Tuples of one table, written with ``executemany`` when asked."""
+
+    def __init__(self, table: str, columns: list[str]):
+        from django.db import connection
+
+        marks = ", ".join(["%s"] * len(columns))
+        names = ", ".join(columns)
+        self.sql = f"INSERT INTO {connection.ops.quote_name(table)} ({names}) VALUES ({marks})"
+        self.rows: list[tuple] = []
+        self.written = 0
+
+    def write(self, cursor) -> None:
+        if self.rows:
+            cursor.executemany(self.sql, self.rows)
+            self.written += len(self.rows)
+            self.rows = []
+
+
+def generate(persons: int, log=print, seed: int = 20171) -> dict:
+    """Households, members, status rows and rural populations for ``persons`` persons."""
+    from django.db import connection, transaction
+
+    from fupin.areas.models import Area, Level, RuralPopulation, is_rural_code
+    from fupin.registry.models import Household, Member, StatusRecord
+
+    rng = random.Random(seed)
+    villages = sorted(
+        c
+        for c in Area.objects.filter(level=Level.VILLAGE, code__startswith=PROVINCE).values_list(
+            "code", flat=True
+        )
+        if is_rural_code(c)
+    )
+    ops = connection.ops
+    moment = ops.adapt_datetimefield_value(datetime.datetime(2017, 6, 30, 12, tzinfo=datetime.UTC))
+    births = [ops.adapt_datefield_value(datetime.date(y, 5, 1)) for y in range(1935, 2017)]
+    households = _Rows(
+        Household._meta.db_table,
+        [
+            "id",
+            "number",
+            "village_id",
+            "head_name",
+            "members_count",
+            "attribute",
+            "main_cause",
+            "other_causes",
+            "dangerous_housing",
+            "safe_water",
+            "has_electricity",
+            "phone",
+            "standard",
+            "identified_year",
+            "status",
+            "exit_year",
+            "planned_exit_year",
+            "created_at",
+            "updated_at",
+        ],
+    )
+    members = _Rows(
+        Member._meta.db_table,
+        [
+            "household_id",
+            "village_id",
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "relation",
+            "ethnicity",
+            "education",
+            "school_status",
+            "health",
+            "labour",
+            "migrant_months",
+            "medical_insurance",
+            "phone",
+            "updated_at",
+        ],
+    )
+    statuses = _Rows(
+        StatusRecord._meta.db_table,
+        ["household_id", "village_id", "year", "status", "attribute", "members_count"],
+    )
+    # Households per village: persons ÷ 2.6, spread evenly over the villages.
+    expected = max(1, round(persons / 2.6))
+    count = len(villages)
+    people_in = {}
+    made = 0
+    household_id = 0
+    last_year = YEARS[-1]
+    start = time.perf_counter()
+    with connection.cursor() as cursor:
+        for index, village in enumerate(villages):
+            wanted = (index + 1) * expected // count - index * expected // count
+            people = 0
+            for seq in range(1, wanted + 1):
+                if made >= persons:
+                    break
+                household_id += 1
+                size = min(_pick(rng, SIZES), persons - made)
+                made += size
+                people += size
+                identified = _pick(rng, IDENTIFIED)
+                status = "poor"
+                exit_year = None
+                year_rows = []
+                for year in YEARS:
+                    if year < identified:
+                        continue
+                    if status in ("poor", "relapsed") and rng.random() < EXIT[year]:
+                        status = "exited" if rng.random() < 0.9 else "exited_no_policy"
+                        exit_year = year
+                    elif status.startswith("exited") and rng.random() < RELAPSE:
+                        status = "relapsed"
+                        exit_year = None
+                    year_rows.append((household_id, village, year, status, "general", size))
+                planned = None
+                if status in ("poor", "relapsed"):
+                    planned = rng.choice((last_year, 2018, 2018, 2019, 2019, 2020))
+                cause = _pick(rng, CAUSES)
+                households.rows.append(
+                    (
+                        household_id,
+                        f"{village}{seq:05d}",
+                        village,
+                        f"户主{household_id}",
+                        size,
+                        "low_income" if household_id % 7 == 0 else "general",
+                        cause,
+                        "[]",
+                        household_id % 40 == 0,
+                        household_id % 33 != 0,
+                        True,
+                        "",
+                        "national",
+                        identified,
+                        status,
+                        exit_year,
+                        planned,
+                        moment,
+                        moment,
+                    )
+                )
+                statuses.rows.extend(year_rows)
+                for k in range(size):
+                    members.rows.append(
+                        (
+                            household_id,
+                            village,
+                            f"成员{k}",
+                            f"S{household_id:011d}{k}",
+                            "M" if k % 2 == 0 else "F",
+                            births[(household_id + k * 29) % len(births)],
+                            RELATIONS[k],
+                            "01",
+                            "junior",
+                            "",
+                            "healthy",
+                            "ordinary",
+                            0,
+                            True,
+                            "",
+                            moment,
+                        )
+                    )
+                if len(households.rows) >= BATCH:
+                    with transaction.atomic():
+                        for table in (households, members, statuses):
+                            table.write(cursor)
+                    if household_id % (BATCH * 25) == 0:
+                        rate = made / (time.perf_counter() - start)
+                        log(f"  {made:,} persons ({rate:,.0f}/s)", flush=True)
+            people_in[village] = people
+        with transaction.atomic():
+            for table in (households, members, statuses):
+                table.write(cursor)
+            # The rural population of 2014: poor persons ≈ 12 % of it, like the league's.
+            cursor.executemany(
+                f"INSERT INTO {RuralPopulation._meta.db_table} (village_id, year, population) "
+                "VALUES (%s, %s, %s)",
+                [(v, 2014, max(50, round(n / 0.12))) for v, n in people_in.items()],
+            )
+    return {
+        "persons": made,
+        "households": households.written,
+        "members": members.written,
+        "statuses": statuses.written,
+        "villages": len(villages),
+    }
+
+
+def client_for_province():
+    from django.test import Client
+
+    from fupin.accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=USERNAME))
+    return client
