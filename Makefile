@@ -70,6 +70,7 @@ test: venv sysdeps-test assets
 	fi
 
 bench: venv
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev,bench]'
 	$(BIN)/python -m bench.run_all $(if $(ROWS),--import-rows $(ROWS))
 
 clean:
