@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -101,13 +102,13 @@ class AreaReportView(APIView):
         kind = request.query_params.get("kind") or periods.DEKAD
         if kind not in periods.KINDS:
             raise ValidationError(
-                {"kind": ["报告类型无效，应为 weekly、dekad、monthly 或 quarterly。"]}
+                {"kind": [_("报告类型无效，应为 weekly、dekad、monthly 或 quarterly。")]}
             )
         value = request.query_params.get("period") or ""
         try:
             day = datetime.date.fromisoformat(value) if value else as_of()
         except ValueError:
-            raise ValidationError({"period": ["日期格式应为 YYYY-MM-DD。"]}) from None
+            raise ValidationError({"period": [_("日期格式应为 YYYY-MM-DD。")]}) from None
         try:
             return Response(build(request.user, area, kind, day))
         except ReportError as error:

@@ -175,7 +175,7 @@ def detail(request, pk):
 
 def _stored(field, content_type: str, attachment: bool) -> FileResponse:
     if not field:
-        raise Http404("文件不存在")
+        raise Http404(_("文件不存在"))
     name = field.name.rsplit("/", 1)[-1]
     return FileResponse(
         field.open("rb"), content_type=content_type, as_attachment=attachment, filename=name

@@ -31,7 +31,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, kind, period, area, publish, **options):
         if kind not in periods.KINDS:
-            raise CommandError(f"报告类型“{kind}”无效，应为 weekly、dekad、monthly 或 quarterly。")
+            raise CommandError(
+                _("报告类型“%(kind)s”无效，应为 weekly、dekad、monthly 或 quarterly。")
+                % {"kind": kind}
+            )
         try:
             day = datetime.date.fromisoformat(period)
         except ValueError:
