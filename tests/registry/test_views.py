@@ -87,6 +87,10 @@ def test_household_page_shows_members_years_and_history(village_client):
     assert row["year"] == 2016 and row["status"].status == "poor"
     assert str(row["income"].net_income_per_capita) == "1800.00"
     assert response.context["can_edit"] is True
+    # The household's other records, one click away.
+    page = response.content.decode()
+    for related in ("plan/", "card.pdf", "safety-net/", "leaders/"):
+        assert f'href="/households/{household.pk}/{related}"' in page
 
 
 def test_another_villages_household_is_404(village_client):
