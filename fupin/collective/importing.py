@@ -97,32 +97,42 @@ def _year(text: str) -> int | None:
     return year if 1000 <= year <= 9999 else None
 
 
+def sheet_rows(path, result: ImportResult, *, key: str, columns, required):
+    """The rows of the file's sheet that has the ``key`` column (else its first sheet), as
+    ``(row number, {column: stripped text})``; ``None`` when the sheet is empty or lacks a
+    required column (the reason is in ``result``)."""
+    sheets = [s for s in read_sheets(Path(path)) if s.headers]
+    sheet = next((s for s in sheets if key in s.headers), sheets[0] if sheets else None)
+    if sheet is None or not sheet.rows:
+        result.errors.append((1, [MSG_NO_ROWS]))
+        return None
+    result.sheets = [sheet]
+    result.rows = len(sheet.rows)
+    missing = [c for c in required if c not in sheet.headers]
+    if missing:
+        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
+        sheet.add(1, message)
+        result.errors.append((1, [message]))
+        return None
+    index = {h: i for i, h in enumerate(sheet.headers) if h in columns}
+
+    def cell(cells, column):
+        i = index.get(column)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    return [(n, {c: cell(cells, c) for c in columns}) for n, cells in sheet.rows]
+
+
 def import_income(path, *, actor, area_code: str) -> ImportResult:
     """Check and (if every row is good) write the income lines of ``path``; see the module doc."""
     if not user_can_see_code(actor, area_code) or not actor.has_role_at(EDIT_COLLECTIVE, area_code):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     this_year = as_of().year
     result = ImportResult(filename=Path(path).name, year=this_year, kind="collective")
-    sheets = [s for s in read_sheets(Path(path)) if s.headers]
-    sheet = next((s for s in sheets if COL_VILLAGE in s.headers), sheets[0] if sheets else None)
-    if sheet is None or not sheet.rows:
-        result.errors.append((1, [MSG_NO_ROWS]))
+    rows = sheet_rows(path, result, key=COL_VILLAGE, columns=COLUMNS, required=REQUIRED)
+    if rows is None:
         return result
-    result.sheets = [sheet]
-    result.rows = len(sheet.rows)
-    missing = [c for c in REQUIRED if c not in sheet.headers]
-    if missing:
-        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
-        sheet.add(1, message)
-        result.errors.append((1, [message]))
-        return result
-    index = {h: i for i, h in enumerate(sheet.headers) if h in COLUMNS}
-
-    def cell(cells, column):
-        i = index.get(column)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
-    rows = [(n, {c: cell(cells, c) for c in COLUMNS}) for n, cells in sheet.rows]
+    sheet = result.sheets[0]
     # One query: the participating villages the file names, inside the area and the scope.
     named = {r[COL_VILLAGE] for _n, r in rows}
     villages = set(

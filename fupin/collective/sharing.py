@@ -29,11 +29,7 @@ from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.registry.importing import (
-    MSG_HEADER,
-    MSG_MISSING_COLUMNS,
-    MSG_NO_ROWS,
     ImportResult,
-    read_sheets,
 )
 from fupin.registry.models import Household
 
@@ -48,6 +44,7 @@ from .importing import (
     MSG_YEAR_PAST,
     _amount,
     _year,
+    sheet_rows,
 )
 from .models import CollectiveDistribution, CollectiveIncome
 from .services import FIRST_YEAR
@@ -73,26 +70,10 @@ def import_distributions(path, *, actor, area_code: str) -> ImportResult:
         raise PermissionDenied(MSG_NOT_ALLOWED)
     this_year = as_of().year
     result = ImportResult(filename=Path(path).name, year=this_year, kind="distributions")
-    sheets = [s for s in read_sheets(Path(path)) if s.headers]
-    sheet = next((s for s in sheets if COL_NUMBER in s.headers), sheets[0] if sheets else None)
-    if sheet is None or not sheet.rows:
-        result.errors.append((1, [MSG_NO_ROWS]))
+    rows = sheet_rows(path, result, key=COL_NUMBER, columns=COLUMNS, required=REQUIRED)
+    if rows is None:
         return result
-    result.sheets = [sheet]
-    result.rows = len(sheet.rows)
-    missing = [c for c in REQUIRED if c not in sheet.headers]
-    if missing:
-        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
-        sheet.add(1, message)
-        result.errors.append((1, [message]))
-        return result
-    index = {h: i for i, h in enumerate(sheet.headers) if h in COLUMNS}
-
-    def cell(cells, column):
-        i = index.get(column)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
-    rows = [(n, {c: cell(cells, c) for c in COLUMNS}) for n, cells in sheet.rows]
+    sheet = result.sheets[0]
     households = {
         h["number"]: h
         for h in Household.objects.filter(prefixes_q("village_id", user_prefixes(actor)))
