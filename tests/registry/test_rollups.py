@@ -64,3 +64,37 @@ def test_an_import_refreshes_the_figures_of_its_villages(tmp_path):
     assert area_stats(root, CHANGFA, 2017)["poor_persons"] == 6
     rollups.refresh()
     assert _facts() == incremental
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_full_rebuild_reads_on_parallel_connections_and_sums_to_one_scan(monkeypatch):
+    """``fupin rollup`` on SQLite (outside any transaction) reads the status rows in ranges of
+    households on several connections at once; the facts equal those of a single scan, also
+    where one village, year and cause is split between the ranges."""
+    from django.db import connection, transaction
+
+    from fupin.areas.services import areas_load_hinggan
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the parallel read is for SQLite, which runs a query on one core")
+    areas_load_hinggan()  # transactional tests start from an emptied database
+    for n in range(6):  # one village and cause, ids on both sides of the split
+        household = make_household(CHANGFA, members=1 + n % 3, year=2015)
+        if n % 2:
+            StatusRecord.objects.create(
+                household=household, village_id=CHANGFA, year=2016,
+                status=codes.Status.EXITED, attribute=household.attribute,
+                members_count=household.members_count,
+            )  # fmt: skip
+    make_household(HADANALA, members=4, year=2016)
+    with transaction.atomic():  # inside a transaction: the single scan
+        rollups.refresh()
+        single = _facts()
+    reads = []
+    parallel = rollups._read_in_parallel
+    monkeypatch.setattr(rollups, "_read_in_parallel", lambda: reads.append(1) or parallel())
+    YearFact.objects.all().delete()
+    call_command("rollup", verbosity=0)
+    assert reads == [1]
+    assert _facts() == single
+    assert ("152223100234", 2016, 0, 0, 0, 0, 3, 6, 0, 0) in single
