@@ -97,6 +97,37 @@ def _year(text: str) -> int | None:
     return year if 1000 <= year <= 9999 else None
 
 
+def year_cell(row: dict, column: str, this_year: int, problems: list) -> int | None:
+    """The row's year in ``column`` (from 2014 to this year), or ``None`` with the reason added
+    to ``problems``."""
+    text = row[column]
+    if not text:
+        problems.append((column, MSG_REQUIRED))
+        return None
+    year = _year(text)
+    if year is None:
+        problems.append((column, MSG_YEAR.format(value=text)))
+    elif year > this_year:
+        problems.append((column, MSG_YEAR_FUTURE.format(year=this_year)))
+    elif year < FIRST_YEAR:
+        problems.append((column, MSG_YEAR_PAST.format(year=FIRST_YEAR)))
+    else:
+        return year
+    return None
+
+
+def amount_cell(row: dict, column: str, problems: list):
+    """The row's amount in ``column`` (yuan, Decimal), or ``None`` with the reason added."""
+    text = row[column]
+    if not text:
+        problems.append((column, MSG_REQUIRED))
+        return None
+    amount = _amount(text)
+    if amount is None:
+        problems.append((column, MSG_AMOUNT.format(value=text)))
+    return amount
+
+
 def sheet_rows(path, result: ImportResult, *, key: str, columns, required):
     """The rows of the file's sheet that has the ``key`` column (else its first sheet), as
     ``(row number, {column: stripped text})``; ``None`` when the sheet is empty or lacks a
@@ -157,17 +188,7 @@ def import_income(path, *, actor, area_code: str) -> ImportResult:
                 may_edit[village] = actor.has_role_at(EDIT_COLLECTIVE, village)
             if not may_edit[village]:
                 problems.append((COL_VILLAGE, MSG_VILLAGE_RIGHT))
-        year = None
-        if not r[COL_YEAR]:
-            problems.append((COL_YEAR, MSG_REQUIRED))
-        else:
-            year = _year(r[COL_YEAR])
-            if year is None:
-                problems.append((COL_YEAR, MSG_YEAR.format(value=r[COL_YEAR])))
-            elif year > this_year:
-                problems.append((COL_YEAR, MSG_YEAR_FUTURE.format(year=this_year)))
-            elif year < FIRST_YEAR:
-                problems.append((COL_YEAR, MSG_YEAR_PAST.format(year=FIRST_YEAR)))
+        year = year_cell(r, COL_YEAR, this_year, problems)
         source = None
         if not r[COL_SOURCE]:
             problems.append((COL_SOURCE, MSG_REQUIRED))
@@ -177,13 +198,7 @@ def import_income(path, *, actor, area_code: str) -> ImportResult:
                 problems.append(
                     (COL_SOURCE, MSG_SOURCE.format(value=r[COL_SOURCE], allowed=allowed_sources))
                 )
-        amount = None
-        if not r[COL_AMOUNT]:
-            problems.append((COL_AMOUNT, MSG_REQUIRED))
-        else:
-            amount = _amount(r[COL_AMOUNT])
-            if amount is None:
-                problems.append((COL_AMOUNT, MSG_AMOUNT.format(value=r[COL_AMOUNT])))
+        amount = amount_cell(r, COL_AMOUNT, problems)
         if len(r[COL_NOTE]) > 200:
             problems.append((COL_NOTE, MSG_NOTE))
         if not problems:

@@ -34,20 +34,15 @@ from fupin.registry.importing import (
 from fupin.registry.models import Household
 
 from .importing import (
-    MSG_AMOUNT,
     MSG_NOT_ALLOWED,
     MSG_REQUIRED,
     MSG_ROW,
     MSG_VILLAGE_RIGHT,
-    MSG_YEAR,
-    MSG_YEAR_FUTURE,
-    MSG_YEAR_PAST,
-    _amount,
-    _year,
+    amount_cell,
     sheet_rows,
+    year_cell,
 )
 from .models import CollectiveDistribution, CollectiveIncome
-from .services import FIRST_YEAR
 
 COL_NUMBER = "户编号"
 COL_HEAD = "户主"
@@ -104,24 +99,8 @@ def import_distributions(path, *, actor, area_code: str) -> ImportResult:
                 may_edit[village] = actor.has_role_at(EDIT_COLLECTIVE, village)
             if not may_edit[village]:
                 problems.append((COL_NUMBER, MSG_VILLAGE_RIGHT))
-        year = None
-        if not r[COL_YEAR]:
-            problems.append((COL_YEAR, MSG_REQUIRED))
-        else:
-            year = _year(r[COL_YEAR])
-            if year is None:
-                problems.append((COL_YEAR, MSG_YEAR.format(value=r[COL_YEAR])))
-            elif year > this_year:
-                problems.append((COL_YEAR, MSG_YEAR_FUTURE.format(year=this_year)))
-            elif year < FIRST_YEAR:
-                problems.append((COL_YEAR, MSG_YEAR_PAST.format(year=FIRST_YEAR)))
-        amount = None
-        if not r[COL_AMOUNT]:
-            problems.append((COL_AMOUNT, MSG_REQUIRED))
-        else:
-            amount = _amount(r[COL_AMOUNT])
-            if amount is None:
-                problems.append((COL_AMOUNT, MSG_AMOUNT.format(value=r[COL_AMOUNT])))
+        year = year_cell(r, COL_YEAR, this_year, problems)
+        amount = amount_cell(r, COL_AMOUNT, problems)
         if not problems:
             first = seen.setdefault((household["pk"], year), number)
             if first != number:
