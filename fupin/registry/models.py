@@ -66,7 +66,13 @@ class Household(models.Model):
         verbose_name = _("贫困户")
         verbose_name_plural = _("贫困户")
         indexes = [
-            models.Index(fields=["village", "status"], name="household_village_status_idx"),
+            # Also carries what the war map's plan rollup counts, so its rebuild reads this
+            # index in order instead of sorting every household (1.6 s → 0.6 s at
+            # 3,700,000 households).
+            models.Index(
+                fields=["village", "status", "planned_exit_year", "exit_year", "members_count"],
+                name="household_village_plan_idx",
+            ),
             # The list's default order: walking this index answers a page without sorting.
             models.Index(fields=["village", "number"], name="household_village_number_idx"),
             models.Index(fields=["identified_year", "village"], name="household_ident_idx"),
@@ -279,6 +285,25 @@ class ImportJob(models.Model):
         return int(100 * self.done / self.total) if self.total else 0
 
 
+def rollup_village():
+    """The village of a rollup row (here and in other apps' rollups).
+
+    Rollup rows are derived and deleted and rewritten wholesale by a rebuild: no foreign key
+    in the database (its check on every written row, and on SQLite it stops ``DELETE`` from
+    emptying the table at once); Django still deletes them with their village. No index of
+    its own either: each rollup's key starts with the village, and every index is paid for
+    on every row a rebuild writes.
+    """
+    return models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("嘎查村"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+
+
 class YearFact(models.Model):
     """Rollup: a village's registry figures for one year, computed from the status rows.
 
@@ -290,9 +315,7 @@ class YearFact(models.Model):
 
     scope_field = "village_id"
 
-    village = models.ForeignKey(
-        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.CASCADE, related_name="+"
-    )
+    village = rollup_village()
     year = models.PositiveSmallIntegerField(_("年度"))
     identified_households = models.PositiveIntegerField(default=0)
     identified_persons = models.PositiveIntegerField(default=0)

@@ -13,14 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import ScopedManager
 from fupin.registry import codes
+from fupin.registry.models import rollup_village
 
 
 class CauseFact(models.Model):
     scope_field = "village_id"
 
-    village = models.ForeignKey(
-        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.CASCADE, related_name="+"
-    )
+    village = rollup_village()
     year = models.PositiveSmallIntegerField(_("年度"))
     cause = models.CharField(_("主要致贫原因"), max_length=12, choices=codes.Cause.choices)
     households = models.PositiveIntegerField(_("户数"), default=0)
@@ -47,9 +46,7 @@ class PlanFact(models.Model):
 
     scope_field = "village_id"
 
-    village = models.ForeignKey(
-        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.CASCADE, related_name="+"
-    )
+    village = rollup_village()
     planned_exit_year = models.PositiveSmallIntegerField(_("计划脱贫年度"), null=True)
     exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True)
     # Status now 未脱贫 or 返贫: these are the persons the plan still has to take out.

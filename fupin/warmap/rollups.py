@@ -49,14 +49,20 @@ def _cause_from_stage_sql(stage: str) -> str:
 
 
 def _plan_sql(where: str) -> str:
+    # Grouped by status first, in the order of the households' index on village, status and
+    # the plan's columns (no sort), then the statuses summed into the poor flag.
     return f"""
         INSERT INTO {PlanFact._meta.db_table}
             (village_id, planned_exit_year, exit_year, poor, households, persons)
-        SELECT h.village_id, h.planned_exit_year, h.exit_year,
-            (h.status IN {_POOR}), COUNT(*), SUM(h.members_count)
-        FROM {Household._meta.db_table} h
-        WHERE 1 = 1 {where}
-        GROUP BY h.village_id, h.planned_exit_year, h.exit_year, (h.status IN {_POOR})
+        SELECT village_id, planned_exit_year, exit_year, poor, SUM(households), SUM(persons)
+        FROM (
+            SELECT h.village_id, h.planned_exit_year, h.exit_year, (h.status IN {_POOR}) AS poor,
+                COUNT(*) AS households, SUM(h.members_count) AS persons
+            FROM {Household._meta.db_table} h
+            WHERE 1 = 1 {where}
+            GROUP BY h.village_id, h.status, h.planned_exit_year, h.exit_year
+        ) by_status
+        GROUP BY village_id, planned_exit_year, exit_year, poor
     """
 
 

@@ -38,6 +38,23 @@ def test_single_saves_keep_the_facts_equal_to_a_rebuild():
     assert not YearFact.objects.filter(village_id=HADANALA).exists()
 
 
+def test_a_village_whose_households_exited_earlier_keeps_its_facts_of_zero():
+    """Exits of households already exited count in no figure, but the village still has
+    registered households that year (the yearly village assessment looks for its facts)."""
+    household = make_household(HADANALA, members=2, year=2015)
+    for year in (2016, 2017):
+        StatusRecord.objects.create(
+            household=household, village_id=HADANALA, year=year, status=codes.Status.EXITED,
+            attribute=household.attribute, members_count=2,
+        )  # fmt: skip
+    zero = (HADANALA, 2017, 0, 0, 0, 0, 0, 0, 0, 0)
+    incremental = _facts()
+    assert zero in incremental
+    assert (HADANALA, 2016, 0, 0, 0, 0, 1, 2, 0, 0) in incremental
+    call_command("rollup", verbosity=0)
+    assert _facts() == incremental
+
+
 def test_an_import_refreshes_the_figures_of_its_villages(tmp_path):
     from fupin.accounts.models import User
     from fupin.areas.selectors import area_stats
@@ -68,17 +85,18 @@ def test_an_import_refreshes_the_figures_of_its_villages(tmp_path):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_full_rebuild_reads_on_parallel_connections_and_sums_to_one_scan(monkeypatch):
-    """``fupin rollup`` on SQLite (outside any transaction) reads the status rows in ranges of
-    households on several connections at once; the facts equal those of a single scan, also
-    where one village, year and cause is split between the ranges."""
+    """``fupin rollup`` on SQLite (outside any transaction) reads the status rows in ranges
+    on several connections at once; every rollup equals that of a single scan, also where
+    one village, year and cause is split between ranges."""
     from django.db import connection, transaction
 
     from fupin.areas.services import areas_load_hinggan
+    from fupin.warmap.models import CauseFact, PlanFact
 
     if connection.vendor != "sqlite":
         pytest.skip("the parallel read is for SQLite, which runs a query on one core")
     areas_load_hinggan()  # transactional tests start from an emptied database
-    for n in range(6):  # one village and cause, ids on both sides of the split
+    for n in range(6):  # one village and cause, ids on both sides of the splits
         household = make_household(CHANGFA, members=1 + n % 3, year=2015)
         if n % 2:
             StatusRecord.objects.create(
@@ -87,14 +105,29 @@ def test_a_full_rebuild_reads_on_parallel_connections_and_sums_to_one_scan(monke
                 members_count=household.members_count,
             )  # fmt: skip
     make_household(HADANALA, members=4, year=2016)
+
+    def everything():
+        return (
+            _facts(),
+            sorted(CauseFact.objects.values_list("village_id", "year", "cause", "households", "persons")),
+            sorted(PlanFact.objects.values_list("village_id", "planned_exit_year", "exit_year", "poor", "households", "persons")),
+        )  # fmt: skip
+
     with transaction.atomic():  # inside a transaction: the single scan
         rollups.refresh()
-        single = _facts()
-    reads = []
+        single = everything()
+    tables = []
     parallel = rollups._read_in_parallel
-    monkeypatch.setattr(rollups, "_read_in_parallel", lambda: reads.append(1) or parallel())
+
+    def recorded(sql, model, keys):
+        tables.append(model._meta.db_table)
+        return parallel(sql, model, keys)
+
+    monkeypatch.setattr(rollups, "_read_in_parallel", recorded)
+    monkeypatch.setattr(rollups, "REBUILD_RANGE_ROWS", 2)
     YearFact.objects.all().delete()
     call_command("rollup", verbosity=0)
-    assert reads == [1]
-    assert _facts() == single
-    assert ("152223100234", 2016, 0, 0, 0, 0, 3, 6, 0, 0) in single
+    assert tables == ["registry_statusrecord"]
+    assert everything() == single
+    assert ("152223100234", 2016, 0, 0, 0, 0, 3, 6, 0, 0) in single[0]
+    assert sum(row[-1] for row in single[2]) == 4 + sum(1 + n % 3 for n in range(6))
