@@ -48,7 +48,8 @@ CHUNK = 500
 # rebuild at 1,000,000 persons (bench/bench_rollup_duckdb.py).
 REBUILD_MMAP_BYTES = 8 << 30
 REBUILD_CACHE_KIB = 1 << 20
-# The GROUP BY of a full rebuild sorts every status row; SQLite can sort with helper threads.
+# A full rebuild in one scan (inside a transaction) sorts every status row for its GROUP BY;
+# SQLite can sort with helper threads.
 REBUILD_SORT_THREADS = 2
 # PostgreSQL's memory for each hash or sort of a full rebuild (for its transaction only).
 REBUILD_WORK_MEM = "256MB"
@@ -79,7 +80,8 @@ def staged() -> str | None:
     """The staging table of the refresh in progress (inside a hook), else ``None``.
 
     Columns: ``village_id, year, cause`` and :data:`FIGURES`, one row per village, year and
-    main cause of the households' status rows of the villages being refreshed.
+    main cause of the households' status rows of the villages being refreshed — of the rows
+    that count in some figure (see :func:`_conditions`).
     """
     return STAGE if _staged else None
 
