@@ -287,6 +287,14 @@ class WarmapFundHolderTypeSerializer(serializers.Serializer):
     amount = _yuan("金额（元）")
 
 
+class WarmapFundTypePlaceSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    type_label = serializers.CharField()
+    place = serializers.CharField(help_text="项目所在单位代码（本区划的下一级）")
+    place_name = serializers.CharField()
+    amount = _yuan("金额（元）")
+
+
 class WarmapFundTotalSerializer(serializers.Serializer):
     kept = _yuan("持有（元）")
     allocated = _yuan("已安排（元）")
@@ -300,6 +308,7 @@ class WarmapFundsSerializer(serializers.Serializer):
     source_holder = WarmapFundSourceHolderSerializer(many=True, help_text="来源 → 持有单位")
     holders = WarmapFundHolderSerializer(many=True)
     holder_type = WarmapFundHolderTypeSerializer(many=True, help_text="持有单位 → 项目类型")
+    type_place = WarmapFundTypePlaceSerializer(many=True, help_text="项目类型 → 项目所在单位")
     total = WarmapFundTotalSerializer()
 
 

@@ -41,6 +41,14 @@ def _sankey(funds: dict) -> dict:
                 "value": wan(r["amount"]),
             }
         )
+    for r in funds["type_place"]:
+        links.append(
+            {
+                "source": node("t:" + r["type"], r["type_label"]),
+                "target": node("p:" + r["place"], r["place_name"]),
+                "value": wan(r["amount"]),
+            }
+        )
     for h in funds["holders"]:
         if h["remainder"] > 0:
             links.append(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 
-from fupin.areas.models import CHILD_LEVEL, Area, Level
+from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
 from fupin.areas.scope import prefixes_q, user_prefixes
 from fupin.areas.selectors import incidence
 from fupin.assistance.models import Link
@@ -149,8 +149,9 @@ def _money(value) -> Decimal:
 
 def funds_flow(user, area: Area, year: int) -> dict:
     """项目资金分配图: the funds held within the area and received in ``year``, as flows
-    source → holder (the league itself or a county, after transfers) → project type, and each
-    holder's unallocated remainder. Amounts are exact yuan (Decimal).
+    source → holder (the league itself or a county, after transfers) → project type → where
+    the projects are (the area's units one level down), and each holder's unallocated
+    remainder. Amounts are exact yuan (Decimal).
 
     What a holder *keeps* of a fund is its amount less what was transferred down from it (the
     transfer is a fund of its own, counted at its holder); what it keeps goes to allocations
@@ -172,18 +173,22 @@ def funds_flow(user, area: Area, year: int) -> dict:
     ):
         received[(r["parent__source"], r["holder"])] -= _money(r["s"])
     allocated = defaultdict(lambda: Decimal(0))
+    placed = defaultdict(lambda: Decimal(0))
+    # A project at a level above the units (e.g. a county's own) stays under its own code.
+    digits = LEVEL_DIGITS[CHILD_LEVEL.get(area.level, area.level)]
     for r in (
         Allocation.objects.filter(fund__in=funds)
-        .annotate(holder=Substr("fund__area_id", 1, 6))
-        .values("fund__source", "holder", "project__type")
+        .annotate(holder=Substr("fund__area_id", 1, 6), place=Substr("project__area_id", 1, digits))
+        .values("fund__source", "holder", "project__type", "place")
         .annotate(s=Sum("amount"))
     ):
-        allocated[(r["fund__source"], r["holder"], r["project__type"])] += _money(r["s"])
+        amount = _money(r["s"])
+        allocated[(r["fund__source"], r["holder"], r["project__type"])] += amount
+        placed[(r["project__type"], r["place"])] += amount
 
     holders = sorted({h for _s, h in received} | {h for _s, h, _t in allocated})
-    names = (
-        dict(Area.objects.filter(code__in=holders).values_list("code", "name")) if holders else {}
-    )
+    codes = set(holders) | {place for _t, place in placed}
+    names = dict(Area.objects.filter(code__in=codes).values_list("code", "name")) if codes else {}
     sources = dict(Source.choices)
     types = dict(ProjectType.choices)
     by_source = defaultdict(lambda: Decimal(0))
@@ -248,6 +253,16 @@ def funds_flow(user, area: Area, year: int) -> dict:
         "source_holder": source_holder,
         "holders": holder_rows,
         "holder_type": type_rows,
+        "type_place": [
+            {
+                "type": kind,
+                "type_label": str(types.get(kind, kind)),
+                "place": place,
+                "place_name": names.get(place, place),
+                "amount": amount,
+            }
+            for (kind, place), amount in sorted(placed.items())
+        ],
         "total": {
             "kept": total_kept,
             "allocated": total_allocated,

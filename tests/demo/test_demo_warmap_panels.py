@@ -90,7 +90,8 @@ def test_division_equals_the_households_links_and_duty_lists(demo, admin):
 
 
 def _flows(code, year):
-    """Source → holder (amount less transfers down) and holder → project type, in Python."""
+    """Source → holder (amount less transfers down), holder → project type and project type →
+    where the project is (one level below ``code``), in Python."""
     funds = list(Fund.objects.filter(area__code__startswith=code, received_on__year=year))
     ids = {f.pk for f in funds}
     kept = defaultdict(Decimal)
@@ -98,21 +99,26 @@ def _flows(code, year):
         kept[(f.source, f.area_id[:6])] += f.amount
     for child in Fund.objects.filter(parent_id__in=ids).select_related("parent"):
         kept[(child.parent.source, child.parent.area_id[:6])] -= child.amount
-    to_type = defaultdict(Decimal)
+    to_type, to_place = defaultdict(Decimal), defaultdict(Decimal)
+    below = 6 if len(code) == 4 else 9
     for a in Allocation.objects.filter(fund_id__in=ids).select_related("fund", "project"):
         to_type[(a.fund.area_id[:6], a.project.type)] += a.amount
-    return {k: v for k, v in kept.items() if v}, dict(to_type)
+        to_place[(a.project.type, a.project.area_id[:below])] += a.amount
+    return {k: v for k, v in kept.items() if v}, dict(to_type), dict(to_place)
 
 
 def test_funds_flow_equals_the_funds_and_allocations(demo, admin):
     seen = Decimal(0)
+    places = set()
     for area in [Area.objects.get(code=LEAGUE)] + _counties():
         code = area.code
         for year in YEARS:
             data = selectors.PANELS["funds"](admin, area, year)
-            kept, to_type = _flows(code, year)
+            kept, to_type, to_place = _flows(code, year)
             assert {(r["source"], r["holder"]): r["amount"] for r in data["source_holder"]} == kept
             assert {(r["holder"], r["type"]): r["amount"] for r in data["holder_type"]} == to_type
+            assert {(r["type"], r["place"]): r["amount"] for r in data["type_place"]} == to_place
+            assert all(r["place_name"] != r["place"] for r in data["type_place"])
             for h in data["holders"]:
                 k = sum((v for (s, holder), v in kept.items() if holder == h["holder"]), Decimal(0))
                 a = sum(
@@ -120,8 +126,12 @@ def test_funds_flow_equals_the_funds_and_allocations(demo, admin):
                 )
                 assert (h["kept"], h["allocated"], h["remainder"]) == (k, a, k - a)
             assert data["total"]["kept"] == sum(kept.values(), Decimal(0))
+            assert data["total"]["allocated"] == sum(to_place.values(), Decimal(0))
             seen += data["total"]["allocated"]
+            places.update(place for _t, place in to_place)
     assert seen > 0
+    # Projects in the league's counties and in the counties' townships were reached.
+    assert {len(place) for place in places} >= {6, 9}
 
 
 def test_command_panel_is_the_command_structure(demo, admin):

@@ -90,6 +90,33 @@ def test_a_county_sees_only_the_money_it_holds(money):
     assert data["total"]["remainder"] == Decimal("99999.99")
 
 
+def test_funds_flow_ends_where_the_projects_are(money):
+    """Project type → the unit one level down that holds the project (a county's own
+    project stays under the county), in the table and in the Sankey."""
+    from fupin.warmap import charts
+
+    Project.objects.filter(name="基地").update(area_id=YINDEER)
+    league = panels.funds_flow(
+        make_user(Role.LEAGUE_HQ, LEAGUE), Area.objects.get(code=LEAGUE), 2017
+    )
+    assert {
+        (r["type"], r["place"], r["place_name"], r["amount"]) for r in league["type_place"]
+    } == {
+        (TRAINING, ZHALAITE, "扎赉特旗", Decimal("100000.00")),
+        (BASE, ZHALAITE, "扎赉特旗", Decimal("300000.01")),
+    }
+    links = {
+        (link["source"], link["target"]): link["value"] for link in charts._sankey(league)["links"]
+    }
+    assert links[(f"t:{BASE}", f"p:{ZHALAITE}")] == panels.wan(Decimal("300000.01"))
+    county = panels.funds_flow(
+        make_user(Role.COUNTY_OFFICE, ZHALAITE), Area.objects.get(code=ZHALAITE), 2017
+    )
+    assert [(r["type"], r["place"], r["amount"]) for r in county["type_place"]] == [
+        (BASE, YINDEER, Decimal("300000.01"))
+    ]
+
+
 def test_division_target_progress_and_links_of_a_village(db):
     for planned, exit_year in ((2017, 2017), (2017, None), (2018, None)):
         make_household(CHANGFA, members=3, planned_exit_year=planned, exit_year=exit_year)
