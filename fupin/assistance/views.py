@@ -6,15 +6,10 @@ of ``?area=``, which :func:`fupin.areas.selectors.access_area` checks first).
 
 from __future__ import annotations
 
-import tempfile
-import uuid
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -23,8 +18,8 @@ from fupin.accounts.models import EDIT_REGISTRY, IMPORT_REGISTRY
 from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
-from fupin.registry.importing import ImportFileError, write_error_workbook
 from fupin.registry.selectors import access_household
+from fupin.registry.uploads import ErrorWorkbooks, import_upload
 
 from . import selectors, services
 from .forms import MeasureForm
@@ -32,15 +27,13 @@ from .importing import COLUMNS, import_pairings
 from .models import AssistancePlan, Cadre, Measure, Pairing
 
 PAGE_SIZE = 50
-FIRST_ERRORS = 50
 LISTS = (
     "villages_without_link",
     "households_without_cadre",
     "cadres_over_cap",
     "cadres_registered_poor",
 )
-SESSION_ERRORS = "assistance_pairing_errors"
-ERRORS_DIR = "assistance-errors"
+ERRORS = ErrorWorkbooks("assistance-errors", "assistance_pairing_errors", "结对导入.errors.xlsx")
 
 
 def _year(request) -> int:
@@ -98,27 +91,10 @@ def pairing_import(request):
         raise PermissionDenied("您没有导入结对帮扶的权限")
     upload = request.FILES.get("file")
     if request.method == "POST" and area is not None and upload is not None:
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            with open(path, "wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            try:
-                result = import_pairings(path, actor=request.user, area_code=area.code)
-            except ImportFileError as error:
-                context["file_error"] = str(error)
-                return render(request, "assistance/pairing_import.html", context, status=400)
-        result.filename = upload.name
-        context["result"] = result
-        context["errors"] = result.messages(FIRST_ERRORS)
-        if not result.ok and result.sheets:
-            directory = Path(settings.MEDIA_ROOT) / ERRORS_DIR
-            directory.mkdir(parents=True, exist_ok=True)
-            name = f"{uuid.uuid4().hex}.xlsx"
-            write_error_workbook(result, directory / name)
-            request.session[SESSION_ERRORS] = name
-            context["error_file"] = True
+        result = import_upload(request, upload, import_pairings, context, area_code=area.code)
+        if result is None:
+            return render(request, "assistance/pairing_import.html", context, status=400)
+        context["error_file"] = ERRORS.keep(request, result)
         status = 200 if result.ok else 400
         return render(request, "assistance/pairing_import.html", context, status=status)
     return render(request, "assistance/pairing_import.html", context)
@@ -129,11 +105,7 @@ def pairing_import(request):
 @require_GET
 def pairing_import_errors(request):
     """The error workbook of this session's last refused pairing import (only its own)."""
-    name = request.session.get(SESSION_ERRORS)
-    path = Path(settings.MEDIA_ROOT) / ERRORS_DIR / (name or "-")
-    if not name or not path.is_file():
-        raise Http404("没有错误报告")
-    return FileResponse(open(path, "rb"), as_attachment=True, filename="结对导入.errors.xlsx")
+    return ERRORS.response(request)
 
 
 @scope_safe

@@ -7,16 +7,12 @@ the URL) checked first by :func:`fupin.areas.selectors.access_area`.
 
 from __future__ import annotations
 
-import tempfile
-import uuid
 from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -30,7 +26,7 @@ from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
-from fupin.registry.importing import ImportFileError, write_error_workbook
+from fupin.registry.uploads import ErrorWorkbooks, import_upload
 
 from . import importing, selectors, services, sharing
 from .forms import IncomeForm
@@ -38,9 +34,7 @@ from .models import CollectiveIncome, Source
 from .selectors import Status
 
 PAGE_SIZE = 100
-FIRST_ERRORS = 50
-SESSION_ERRORS = "collective_import_errors"
-ERRORS_DIR = "collective-errors"
+ERRORS = ErrorWorkbooks("collective-errors", "collective_import_errors", "集体经济收入.errors.xlsx")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 STATUS_LABELS = {
@@ -276,27 +270,10 @@ def income_import(request):
         raise PermissionDenied(importing.MSG_NOT_ALLOWED)
     upload = request.FILES.get("file")
     if request.method == "POST" and area is not None and upload is not None:
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            with open(path, "wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            try:
-                result = run(path, actor=request.user, area_code=area.code)
-            except ImportFileError as error:
-                context["file_error"] = str(error)
-                return render(request, "collective/import.html", context, status=400)
-        result.filename = upload.name
-        context["result"] = result
-        context["errors"] = result.messages(FIRST_ERRORS)
-        if not result.ok and result.sheets:
-            directory = Path(settings.MEDIA_ROOT) / ERRORS_DIR
-            directory.mkdir(parents=True, exist_ok=True)
-            name = f"{uuid.uuid4().hex}.xlsx"
-            write_error_workbook(result, directory / name)
-            request.session[SESSION_ERRORS] = name
-            context["error_file"] = True
+        result = import_upload(request, upload, run, context, area_code=area.code)
+        if result is None:
+            return render(request, "collective/import.html", context, status=400)
+        context["error_file"] = ERRORS.keep(request, result)
         return render(request, "collective/import.html", context, status=200 if result.ok else 400)
     return render(request, "collective/import.html", context)
 
@@ -306,11 +283,7 @@ def income_import(request):
 @require_GET
 def import_errors(request):
     """The error workbook of this session's last refused import (only its own)."""
-    name = request.session.get(SESSION_ERRORS)
-    path = Path(settings.MEDIA_ROOT) / ERRORS_DIR / (name or "-")
-    if not name or not path.is_file():
-        raise Http404(gettext("没有错误报告"))
-    return FileResponse(open(path, "rb"), as_attachment=True, filename="集体经济收入.errors.xlsx")
+    return ERRORS.response(request)
 
 
 @scope_safe

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import io
-import tempfile
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
@@ -19,13 +15,11 @@ from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas.params import requested_area
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
-from fupin.registry.importing import ImportFileError, write_error_workbook
+from fupin.registry.uploads import ErrorWorkbooks, import_upload
 
 from . import importing
 
-FIRST_ERRORS = 50
-SESSION_ERRORS = "funds_import_errors"
-ERRORS_DIR = "funds-errors"
+ERRORS = ErrorWorkbooks("funds-errors", "funds_import_errors", "资金导入.errors.xlsx")
 
 
 def _kind(kind: str) -> str:
@@ -44,28 +38,13 @@ def upload(request):
         raise PermissionDenied(importing.MSG_NOT_ALLOWED)
     upload = request.FILES.get("file")
     if request.method == "POST" and area is not None and upload is not None:
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"upload{suffix}"
-            with open(path, "wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            try:
-                result = importing.import_workbook(path, actor=request.user, area_code=area.code)
-            except ImportFileError as error:
-                context["file_error"] = str(error)
-                return render(request, "funds/import.html", context, status=400)
-        result.filename = upload.name
-        context["result"] = result
-        context["errors"] = result.messages(FIRST_ERRORS)
+        result = import_upload(
+            request, upload, importing.import_workbook, context, area_code=area.code
+        )
+        if result is None:
+            return render(request, "funds/import.html", context, status=400)
         context["kind_label"] = importing.KIND_LABELS.get(result.kind, "")
-        if not result.ok and result.sheets:
-            directory = Path(settings.MEDIA_ROOT) / ERRORS_DIR
-            directory.mkdir(parents=True, exist_ok=True)
-            name = f"{uuid.uuid4().hex}.xlsx"
-            write_error_workbook(result, directory / name)
-            request.session[SESSION_ERRORS] = name
-            context["error_file"] = True
+        context["error_file"] = ERRORS.keep(request, result)
         return render(request, "funds/import.html", context, status=200 if result.ok else 400)
     return render(request, "funds/import.html", context)
 
@@ -75,11 +54,7 @@ def upload(request):
 @require_GET
 def errors(request):
     """The error workbook of this session's last refused import (only its own)."""
-    name = request.session.get(SESSION_ERRORS)
-    path = Path(settings.MEDIA_ROOT) / ERRORS_DIR / (name or "-")
-    if not name or not path.is_file():
-        raise Http404(_("没有错误报告"))
-    return FileResponse(open(path, "rb"), as_attachment=True, filename="资金导入.errors.xlsx")
+    return ERRORS.response(request)
 
 
 def _xlsx(rows, title: str, filename: str) -> FileResponse:
