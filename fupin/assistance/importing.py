@@ -24,13 +24,7 @@ from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.registry import idnumber
-from fupin.registry.importing import (
-    MSG_HEADER,
-    MSG_MISSING_COLUMNS,
-    MSG_NO_ROWS,
-    ImportResult,
-    read_sheets,
-)
+from fupin.registry.importing import ImportResult, sheet_rows
 from fupin.registry.models import Household
 
 from .models import Cadre, Pairing
@@ -75,29 +69,13 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
         raise PermissionDenied(MSG_NOT_ALLOWED)
     today = as_of()
     result = ImportResult(filename=Path(path).name, year=today.year, kind="pairings")
-    sheets = [s for s in read_sheets(Path(path)) if s.headers]
-    sheet = next((s for s in sheets if COL_NUMBER in s.headers), sheets[0] if sheets else None)
-    if sheet is None or not sheet.rows:
-        result.errors.append((1, [MSG_NO_ROWS]))
+    rows = sheet_rows(
+        path, result, key=COL_NUMBER, columns=COLUMNS, required=REQUIRED, any_of=(COL_ID, COL_PHONE)
+    )
+    if rows is None:
         return result
-    result.sheets = [sheet]
-    result.rows = len(sheet.rows)
-    missing = [c for c in REQUIRED if c not in sheet.headers]
-    if COL_ID not in sheet.headers and COL_PHONE not in sheet.headers:
-        missing.append(f"{COL_ID}/{COL_PHONE}")
-    if missing:
-        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
-        sheet.add(1, message)
-        result.errors.append((1, [message]))
-        return result
-    index = {h: i for i, h in enumerate(sheet.headers) if h in COLUMNS}
-
-    def cell(cells, column):
-        i = index.get(column)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
+    sheet = result.sheets[0]
     # One query each: households and cadres in scope that the file names.
-    rows = [(n, {c: cell(cells, c) for c in COLUMNS}) for n, cells in sheet.rows]
     prefixes = user_prefixes(actor)
     households = {
         h["number"]: h

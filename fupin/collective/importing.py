@@ -31,13 +31,7 @@ from fupin.areas.models import Area, Level
 from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
-from fupin.registry.importing import (
-    MSG_HEADER,
-    MSG_MISSING_COLUMNS,
-    MSG_NO_ROWS,
-    ImportResult,
-    read_sheets,
-)
+from fupin.registry.importing import ImportResult, sheet_rows
 
 from .models import CollectiveIncome, Source
 from .services import FIRST_YEAR
@@ -126,32 +120,6 @@ def amount_cell(row: dict, column: str, problems: list):
     if amount is None:
         problems.append((column, MSG_AMOUNT.format(value=text)))
     return amount
-
-
-def sheet_rows(path, result: ImportResult, *, key: str, columns, required):
-    """The rows of the file's sheet that has the ``key`` column (else its first sheet), as
-    ``(row number, {column: stripped text})``; ``None`` when the sheet is empty or lacks a
-    required column (the reason is in ``result``)."""
-    sheets = [s for s in read_sheets(Path(path)) if s.headers]
-    sheet = next((s for s in sheets if key in s.headers), sheets[0] if sheets else None)
-    if sheet is None or not sheet.rows:
-        result.errors.append((1, [MSG_NO_ROWS]))
-        return None
-    result.sheets = [sheet]
-    result.rows = len(sheet.rows)
-    missing = [c for c in required if c not in sheet.headers]
-    if missing:
-        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
-        sheet.add(1, message)
-        result.errors.append((1, [message]))
-        return None
-    index = {h: i for i, h in enumerate(sheet.headers) if h in columns}
-
-    def cell(cells, column):
-        i = index.get(column)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
-    return [(n, {c: cell(cells, c) for c in columns}) for n, cells in sheet.rows]
 
 
 def import_income(path, *, actor, area_code: str) -> ImportResult:

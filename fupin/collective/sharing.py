@@ -28,9 +28,7 @@ from fupin.accounts.models import EDIT_COLLECTIVE
 from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
-from fupin.registry.importing import (
-    ImportResult,
-)
+from fupin.registry.importing import ImportResult, sheet_rows
 from fupin.registry.models import Household
 
 from .importing import (
@@ -39,7 +37,6 @@ from .importing import (
     MSG_ROW,
     MSG_VILLAGE_RIGHT,
     amount_cell,
-    sheet_rows,
     year_cell,
 )
 from .models import CollectiveDistribution, CollectiveIncome

@@ -1249,6 +1249,36 @@ class _IncomeImport:
         }
 
 
+def sheet_rows(path, result: ImportResult, *, key: str, columns, required, any_of=()):
+    """The rows of the file's sheet that has the ``key`` column (else its first sheet), as
+    ``(row number, {column: stripped text})``; ``None`` when the sheet is empty or lacks a
+    required column, or all of ``any_of`` (one of them is enough) — the reason is in
+    ``result``. For the small formats imported within the request (pairings, collective
+    income, shares)."""
+    sheets = [s for s in read_sheets(Path(path)) if s.headers]
+    sheet = next((s for s in sheets if key in s.headers), sheets[0] if sheets else None)
+    if sheet is None or not sheet.rows:
+        result.errors.append((1, [MSG_NO_ROWS]))
+        return None
+    result.sheets = [sheet]
+    result.rows = len(sheet.rows)
+    missing = [c for c in required if c not in sheet.headers]
+    if any_of and not any(c in sheet.headers for c in any_of):
+        missing.append("/".join(any_of))
+    if missing:
+        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
+        sheet.add(1, message)
+        result.errors.append((1, [message]))
+        return None
+    index = {h: i for i, h in enumerate(sheet.headers) if h in columns}
+
+    def cell(cells, column):
+        i = index.get(column)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    return [(n, {c: cell(cells, c) for c in columns}) for n, cells in sheet.rows]
+
+
 # -- The error workbook -------------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from fupin.assistance.importing import import_pairings
+from fupin.assistance.importing import COL_ID, COL_PHONE, import_pairings
 from fupin.assistance.models import Cadre, Pairing
 from fupin.registry.idnumber import make_id_number
 from fupin.registry.importing import write_error_workbook
@@ -130,6 +130,7 @@ def test_missing_columns_and_permission(tmp_path, county):
     path.write_text("户编号,姓名\n1,2\n", encoding="utf-8")
     result = import_pairings(path, actor=county, area_code=ZHALAITE)
     assert not result.ok and "缺少列" in result.messages()[0]
+    assert f"{COL_ID}/{COL_PHONE}" in result.messages()[0]  # one of the two is enough
     with pytest.raises(PermissionDenied):
         import_pairings(path, actor=make_user("village_team", CHANGFA), area_code=CHANGFA)
     with pytest.raises(PermissionDenied):
