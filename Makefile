@@ -1,4 +1,5 @@
-# fupin — two commands: `make demo` (set up, load the demo, serve) and `make test`.
+# fupin — two commands: `make demo` (set up, load the demo, serve) and `make test`;
+# `make lint` checks style, layers and types.
 # Everything a fresh Debian machine with Python 3.11 and Node 20 needs is installed here.
 SHELL := /bin/bash
 PYTHON ?= python3.11
@@ -55,9 +56,13 @@ db: venv
 serve: setup
 	$(BIN)/fupin serve --host $(HOST) --port $(PORT)
 
+# Style, the layers (import contracts in pyproject.toml) and the types of services and
+# selectors: docs/architecture.md, "What `make lint` checks".
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # The whole suite on SQLite, then on PostgreSQL when FUPIN_TEST_PG is a database URL.
 test: venv sysdeps-test assets
