@@ -1,11 +1,15 @@
 """Benchmark: `fupin areas load` of the whole of China (665,276 rows, csv.gz).
 
-    python -m bench.bench_areas [--file ../shared/data/divisions/china-2023.csv.gz]
+    python -m bench.bench_areas [--file china-2023.csv.gz]
+
+The file (not in the repository) holds the NBS 2023 division codes of all of China in the
+format of ``fupin/areas/data/hinggan-2023.csv``; by default it is read from
+``data/divisions/`` in the folder named ``shared`` beside the checkout.
 
 Into a fresh temporary SQLite database, times (a) ``areas_load`` — reading, checking every row
 and upserting — and (b) the baseline in the same process: the same rows, already parsed,
 inserted by one raw ``executemany`` in one transaction into an empty copy of the table.
-Prints both and the ratio. Target (issue 2): the load under a minute.
+Prints both and the ratio. Target: the load under a minute.
 """
 
 import argparse

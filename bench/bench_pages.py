@@ -7,7 +7,7 @@ on later runs), then times pages through the Django test client, warm, for a lea
 a village user over several filters, and prints each page's median and, as the baseline run
 in the same process, the median of the page's core SQL (the scoped COUNT the page needs) run
 raw on the same connection: the ratio says what the page adds on top of the database.
-Target (issue 2): median under 100 ms whatever the filter.
+Target: median under 100 ms whatever the filter.
 """
 
 import argparse

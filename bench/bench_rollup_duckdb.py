@@ -17,7 +17,7 @@ Opens (or builds once, see :mod:`bench.scale`) the scale database, then in the s
     rollups read (copied through the same scanner; the copy's time printed apart);
 
 checks that DuckDB's rows equal ours (every row of the three rollups) and prints the ratios
-(a) ÷ (b) — the issue's target, ≤ 3 — and (a) ÷ (c). Why (b) is the target's ratio is in
+(a) ÷ (b) — the target, ≤ 3 — and (a) ÷ (c). Why (b) is the target's ratio is in
 bench/README.md.
 """
 

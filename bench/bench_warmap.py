@@ -7,7 +7,7 @@ times ``/warmap/`` and ``/api/areas/<code>/warmap/`` through the Django test cli
 the league user, and prints each median beside the baseline run in the same process: the same
 headline and county figures computed by a naive ORM loop over the year's status rows and
 their households (what the page would cost without the rollups). Also times the war map's
-rollup rebuild beside the registry's. Target (issue 7): league war map under 150 ms.
+rollup rebuild beside the registry's. Target: league war map under 150 ms.
 """
 
 import argparse

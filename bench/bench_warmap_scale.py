@@ -8,7 +8,7 @@ of the whole province (area 15) and of a league (1522) through the Django test c
 time, its ratio to the 1 s target, and its ratio to the baseline run in the same process:
 the same headline figures (poor, identified, exited, relapsed households and persons of the
 area and year) computed by one direct ``GROUP BY`` over the status rows — what the page
-would cost without the rollups. Target (issue 7): under 1 s at 10,000,000 persons.
+would cost without the rollups. Target: under 1 s at 10,000,000 persons.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 python -m bench.run_all [--import-rows N] [--scale-persons N]
 
-The two scale benchmarks of issue 7 run here at 200,000 persons so the whole run stays quick;
+The two scale benchmarks run here at 200,000 persons so the whole run stays quick;
 their figure of record is at 10,000,000 persons (``--scale-persons 10000000``, see
 bench/README.md; the scale database is built once and reused).
 """

@@ -1,4 +1,4 @@
-"""Users, roles and their area scopes (DOMAIN §1). Scoping itself lives in fupin.areas.scope."""
+"""Users, roles and their area scopes (docs/domain.md §1). Scoping itself lives in fupin.areas.scope."""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -20,7 +20,7 @@ class Role(models.TextChoices):
 EDIT_REGISTRY = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
 IMPORT_REGISTRY = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}
 EXPORT_REGISTRY = EDIT_REGISTRY | {Role.SUPERVISOR}
-# Party building (DOMAIN §3.6): the organisation department keeps the Party records; a
+# Party building (docs/domain.md §3.6): the organisation department keeps the Party records; a
 # village team records its own branch's meetings, a township its committee's.
 EDIT_PARTY = {Role.ORGANIZATION, Role.LEAGUE_HQ, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
 EDIT_CADRES = {Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
@@ -33,7 +33,7 @@ EDIT_DUTIES = {
     Role.VILLAGE_TEAM,
 }
 EDIT_COMMAND = {Role.ORGANIZATION, Role.LEAGUE_HQ}
-# Money (DOMAIN §3.7): funds and projects are the county poverty office's (and the league's);
+# Money (docs/domain.md §3.7): funds and projects are the county poverty office's (and the league's);
 # a village records its own collective income; policy enrolments come from the county and
 # township offices that run them.
 EDIT_FUNDS = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}

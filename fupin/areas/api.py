@@ -1,6 +1,6 @@
 """The areas API: divisions in the caller's scope and the yearly figures per area.
 
-Thin by design (ARCHITECTURE "Inside an app"): the list reads through
+Thin by design (docs/architecture.md, "Inside an app"): the list reads through
 :func:`fupin.areas.selectors.areas_accessible_to`, one area through
 :func:`~fupin.areas.selectors.access_area` (the same 404 for missing and out of scope), and
 the figures through *the* selectors :func:`~fupin.areas.selectors.area_stats` and
@@ -31,7 +31,7 @@ from .models import Area, Level
 from .scope import scope_safe_class
 from .selectors import access_area, area_stats, areas_accessible_to, child_stats
 
-# Error messages are constants so the tests assert them (STYLE: HackSoft).
+# Error messages are constants so the tests assert them (as in HackSoft's Django Styleguide).
 MSG_BAD_YEAR = "年度无效：应为 {low} 至 {high} 之间的四位年份"
 MSG_BAD_CODE = "区划代码无效：应为 2 至 12 位数字"
 MSG_BAD_LEVEL = "级别无效：应为 {choices} 之一"

@@ -1,6 +1,6 @@
 """What every area page reads from its request: the area (``?area=``) and the year (``?year=``).
 
-The area is checked against the user's scope here (404 outside, ARCHITECTURE rule 2), so a
+The area is checked against the user's scope here (404 outside, docs/architecture.md rule 2), so a
 page cannot forget it; without one, a page starts at the top of the user's scope. Each page
 keeps its own year policy (which years make sense, which one is the default) as arguments.
 """

@@ -3,7 +3,7 @@
 :func:`area_stats` (and :func:`area_series`, its form over several years) is *the* selector
 of the registry's yearly figures: the area overview page,
 its JSON twin (``/api/areas/<code>/stats/``), the demo's self-check and later the war map all
-call it, so their numbers agree (ARCHITECTURE rule 5). The figures:
+call it, so their numbers agree (docs/architecture.md rule 5). The figures:
 
 * ``identified_households`` / ``identified_persons`` — households first identified in the year
   (``Household.identified_year``), persons as that year's status row counts them;

@@ -1,4 +1,4 @@
-"""Assessment rules as data and the yearly results (DOMAIN §3.3).
+"""Assessment rules as data and the yearly results (docs/domain.md §3.3).
 
 * :class:`PovertyLine` — the line per year and standard (国家/省定/市定), with its source;
 * :class:`RuleSet` — the thresholds, versioned: a change is a new row, never an edit in place;
@@ -95,7 +95,7 @@ class RuleSet(models.Model):
     def current(cls) -> RuleSet:
         found = cls.objects.order_by("-version").first()
         if found is None:
-            found = cls.objects.create(version=1, note="默认规则（DOMAIN §3.3）")
+            found = cls.objects.create(version=1, note="默认规则（docs/domain.md §3.3）")
         return found
 
     @classmethod

@@ -1,4 +1,4 @@
-"""The reasons of the assessment, in numbers (DOMAIN §3.3: every result says *why*).
+"""The reasons of the assessment, in numbers (docs/domain.md §3.3: every result says *why*).
 
 The messages are module constants so tests assert them, and so the SQL of
 :mod:`fupin.assessment.services` renders exactly the same text (:func:`sql_format` turns a

@@ -1,7 +1,7 @@
 """Reads of the assessment results, already scoped: the page, the API and exit cases share them.
 
 :func:`assessment_summary` is *the* selector of the page and of
-``/api/areas/<code>/assessment/`` (ARCHITECTURE rule 5); :func:`exit_candidates` is the list
+``/api/areas/<code>/assessment/`` (docs/architecture.md rule 5); :func:`exit_candidates` is the list
 exit cases are created from.
 """
 

@@ -1,4 +1,4 @@
-"""The yearly assessment and the monitoring rules: set-based writes (ARCHITECTURE rule 3).
+"""The yearly assessment and the monitoring rules: set-based writes (docs/architecture.md rule 3).
 
 :func:`assess` replaces a year's results for an area in one transaction:
 

@@ -1,4 +1,4 @@
-"""Clarity cards (明白卡, DOMAIN §3.4): one printable page per household, A4 or A5.
+"""Clarity cards (明白卡, docs/domain.md §3.4): one printable page per household, A4 or A5.
 
 A card shows the household (village, township, number, head), its members with masked ID
 numbers, attribute and causes, this year's measures (一户一法, when the plans app provides

@@ -1,4 +1,4 @@
-"""Who helps (DOMAIN §3.4): cadres as records, 两联一包 links, cadre ↔ household pairings.
+"""Who helps (docs/domain.md §3.4): cadres as records, 两联一包 links, cadre ↔ household pairings.
 
 Plans and measures (一户一法) and the clarity cards build on these; field work (visits,
 check-ins, concerns) refers to :class:`Cadre` and :class:`Pairing`.
@@ -59,7 +59,7 @@ class Cadre(models.Model):
         related_name="cadre",
     )
     active = models.BooleanField(_("在岗"), default=True)
-    # The profile of the cadre roster (issue 5, ``fupin.cadres``): all optional, so the
+    # The profile of the cadre roster (``fupin.cadres``): all optional, so the
     # assistance import and the rows written before the roster existed stay valid.
     sex = models.CharField(
         _("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))], blank=True

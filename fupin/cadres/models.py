@@ -1,4 +1,4 @@
-"""The cadre roster (DOMAIN §3.6): posts held, village work teams, yearly evaluations,
+"""The cadre roster (docs/domain.md §3.6): posts held, village work teams, yearly evaluations,
 training / admonishment / recall records. The person is :class:`fupin.assistance.models.Cadre`
 (one record per cadre, with its profile); everything here refers to it.
 

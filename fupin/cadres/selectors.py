@@ -2,7 +2,7 @@
 
 :func:`team_structure` is *the* selector of the leadership-team structure: the structure page,
 its API twin (``/api/areas/<code>/team-structure/``) and the demo tests call it, so their
-figures agree (ARCHITECTURE rule 5). :func:`evaluation_counts` is the same for the yearly
+figures agree (docs/architecture.md rule 5). :func:`evaluation_counts` is the same for the yearly
 evaluation (``/api/areas/<code>/evaluations/`` and the evaluations page). Every function
 makes a bounded number of queries whatever the number of people.
 

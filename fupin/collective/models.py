@@ -1,4 +1,4 @@
-"""Village collective economy (DOMAIN §3.7): income per village and year, 清零递增 status and
+"""Village collective economy (docs/domain.md §3.7): income per village and year, 清零递增 status and
 the households sharing it.
 
 * :class:`CollectiveIncome` — one line of a village's collective income in a year, by source;

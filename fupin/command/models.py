@@ -1,4 +1,4 @@
-"""The 井-shaped command structure: leading group, headquarters, two verticals, two horizontals (DOMAIN §3.8).
+"""The 井-shaped command structure: leading group, headquarters, two verticals, two horizontals (docs/domain.md §3.8).
 
 Seed: 以脱贫攻坚领导小组和指挥部为统领，以帮扶部门单位和驻村工作队为“两纵”，以旗乡两级党委和
 推进督查组为“两横”，构建“井”字型组织架构.

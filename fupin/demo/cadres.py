@@ -1,7 +1,7 @@
-"""The demo's cadre roster (issue 5), deterministic by seed, written with ``executemany``.
+"""The demo's cadre roster, deterministic by seed, written with ``executemany``.
 
 These are absolute league figures, not scaled by ``scale`` (a few thousand rows), so a demo
-at any scale carries the seed's figures (seed lines 15–29; DOMAIN §3.6, §4):
+at any scale carries the seed's figures (docs/domain.md §3.6, §4):
 
 * a profile (sex, birth date, ethnicity, education, years at the grassroots before) for every
   cadre of the assistance demo, sex and ethnicity read from the name it was given;

@@ -89,7 +89,7 @@ COUNTY_OPINION = "经旗县扶贫开发领导小组审定，同意{count}户纳�
 # The exit reason shown on the public notice (the proposal's reason).
 EXIT_PROPOSAL = "人均纯收入 {income:,} 元，高于当年扶贫标准 {line:,} 元；两不愁三保障达标"
 EXIT_ANNOUNCE_REASON = "经旗县审定公告，标注脱贫"
-POVERTY_LINE = {2014: 2800, 2015: 2855, 2016: 2952, 2017: 3335}  # DOMAIN §3.3
+POVERTY_LINE = {2014: 2800, 2015: 2855, 2016: 2952, 2017: 3335}  # docs/domain.md §3.3
 
 
 @dataclasses.dataclass

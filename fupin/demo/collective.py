@@ -1,4 +1,4 @@
-"""The demo's village collective income 2014–2017 and the households sharing it (issue 6).
+"""The demo's village collective income 2014–2017 and the households sharing it.
 
 The seed's figures for 2016 (the last full year before the article) are reached by
 construction, then counted back by :mod:`fupin.collective.selectors`:
@@ -43,7 +43,7 @@ from .generator import AS_OF, DemoCalibrationError, allocate, history_moment
 LEAGUE = "1522"
 REASON = "演示数据：集体经济收入入账"
 YEARS = (2014, 2015, 2016, 2017)
-# The seed's figures for 2016 (DOMAIN §3.7).
+# The seed's figures for 2016 (docs/domain.md §3.7).
 STABLE_SHARE_2016 = Decimal("95.1")  # percent of the villages
 TOTAL_2016_YUAN = 119_000_000  # 1.19亿元
 HOUSEHOLDS_SHARING_2016 = 54_500  # 5.45万户

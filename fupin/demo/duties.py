@@ -1,4 +1,4 @@
-"""The demo's 清单制 duty lists with tasks and progress, and the 井-shaped command structure (issue 5).
+"""The demo's 清单制 duty lists with tasks and progress, and the 井-shaped command structure.
 
 Duty lists: the 11 subjects come from the data migration; each gets 2–4 standing duties
 (:data:`DUTIES`), and each duty one task a year (2016, 2017) for every unit of the subject's

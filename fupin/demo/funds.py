@@ -1,4 +1,4 @@
-"""The demo's funds, projects, allocations, beneficiaries and dividends (issue 6).
+"""The demo's funds, projects, allocations, beneficiaries and dividends.
 
 Construction (deterministic for a seed; amounts in integer fen, written as Decimal yuan):
 

@@ -2,7 +2,7 @@
 
 Pure and deterministic: :func:`generate` takes the villages, a seed and a scale, draws
 everything from one ``random.Random(seed)`` and returns plain objects (no database access;
-:mod:`fupin.demo.services` writes them). The league figures of DOMAIN §4 are *inputs* here —
+:mod:`fupin.demo.services` writes them). The league figures of docs/domain.md §4 are *inputs* here —
 the module constants below — and the generator reaches them by construction:
 
 * persons identified in 2014: households are drawn per village until the village's share of
@@ -12,7 +12,7 @@ the module constants below — and the generator reaches them by construction:
   identifications of 2015/2016 and the 2016 relapses :data:`POOR_PERSONS_END_2016` remain;
 * the exit plan of the households still poor: those planned for 2020 hold exactly
   :data:`POOR_PERSONS_END_2019` persons, those planned for 2019 or 2020 exactly
-  :data:`POOR_PERSONS_END_2018`, and county exit years (DOMAIN §4) bound where they live.
+  :data:`POOR_PERSONS_END_2018`, and county exit years (docs/domain.md §4) bound where they live.
 
 Nothing writes a figure anywhere: :func:`fupin.areas.selectors.area_stats` counts them back
 from the status rows.
@@ -32,13 +32,13 @@ from fupin.registry.idnumber import make_id_number
 
 from . import names
 
-# --- DOMAIN §4: the league's figures (the calibration targets) ----------------------------
+# --- docs/domain.md §4: the league's figures (the calibration targets) ----------------------------
 IDENTIFIED_PERSONS_2014 = 184_000  # 18.4万 registered poor rural population, 2014
 POOR_PERSONS_END_2016 = 81_000  # 8.1万 remaining at the time of the article (end of 2016)
 POOR_PERSONS_END_2018 = 21_000  # 2.1万 remaining at end of 2018 (1.8%), public reports
 POOR_PERSONS_END_2019 = 1_705  # remaining at end of 2019 (0.15%), public reports
-RURAL_POPULATION = 1_150_000  # derived in DOMAIN §4: 2.1万 = 1.8% at end of 2018
-# County exits (DOMAIN §4): a county's poor are all planned out by its exit year.
+RURAL_POPULATION = 1_150_000  # derived in docs/domain.md §4: 2.1万 = 1.8% at end of 2018
+# County exits (docs/domain.md §4): a county's poor are all planned out by its exit year.
 COUNTY_EXIT_YEAR = {
     "152201": 2018,  # 乌兰浩特市
     "152202": 2019,  # 阿尔山市
@@ -49,11 +49,11 @@ COUNTY_EXIT_YEAR = {
 }
 
 # --- Demo assumptions (not public figures; shape only) -------------------------------------
-AS_OF = datetime.date(2017, 6, 30)  # the moment of the article (DOMAIN §4)
+AS_OF = datetime.date(2017, 6, 30)  # the moment of the article (docs/domain.md §4)
 YEARS = (2014, 2015, 2016, 2017)  # status rows; 2017 is the year in progress
 INCOME_YEARS = (2014, 2015, 2016)
 POPULATION_YEARS = tuple(range(2014, 2021))
-# Nominal poverty lines per year, yuan per person (DOMAIN §3.3).
+# Nominal poverty lines per year, yuan per person (docs/domain.md §3.3).
 POVERTY_LINE = {2014: 2800, 2015: 2855, 2016: 2952}
 # Persons exiting per year (approximate; 2016 is whatever leaves exactly 8.1万).
 EXIT_PERSONS = {2014: 30_000, 2015: 40_000}
@@ -221,7 +221,7 @@ class DemoData:
 
 
 def scaled_targets(scale: float) -> dict[str, int]:
-    """Return the calibration targets at ``scale`` (1.0: the league of DOMAIN §4)."""
+    """Return the calibration targets at ``scale`` (1.0: the league of docs/domain.md §4)."""
     return {
         "identified_persons_2014": round(IDENTIFIED_PERSONS_2014 * scale),
         "poor_persons_2016": round(POOR_PERSONS_END_2016 * scale),
@@ -846,7 +846,7 @@ def _timeline(rng: random.Random, households: list[HouseholdSpec], targets: dict
         if h.exit_year in (2014, 2015) and rng.random() < NO_POLICY_SHARE:
             h.statuses[2016] = h.statuses[2017] = S.EXITED_NO_POLICY
 
-    # The exit plan of those still poor (DOMAIN §4: 2.1万 after 2018, 1,705 after 2019).
+    # The exit plan of those still poor (docs/domain.md §4: 2.1万 after 2018, 1,705 after 2019).
     still_poor = [h for h in households if h.statuses[2017] in codes.POOR_STATUSES]
     last = [h for h in still_poor if COUNTY_EXIT_YEAR[h.county] >= 2020]
     for h in pick_exact(rng, last, targets["planned_after_2019"], hard):

@@ -1,6 +1,6 @@
-"""The demo's Party-member entrepreneurship leaders and the households they drive (issue 6).
+"""The demo's Party-member entrepreneurship leaders and the households they drive.
 
-DOMAIN §3.6: 932 Party-member entrepreneurship leaders driving 7,486 poor households. At a
+docs/domain.md §3.6: 932 Party-member entrepreneurship leaders driving 7,486 poor households. At a
 scale the figures are :func:`scaled_leaders` (the demo test uses the same helper). The
 leaders are active members of village branches who are not cadres, spread round-robin over
 the demo villages (长发村 first). Each drives households that were poor at the end of 2014 and
@@ -37,7 +37,7 @@ from fupin.registry.models import Household, IncomeRecord
 
 LEAGUE = "1522"
 CHANGFA = "152223100234"
-LEADERS = 932  # DOMAIN §3.6
+LEADERS = 932  # docs/domain.md §3.6
 HOUSEHOLDS = 7_486
 BATCH = 2000
 INCOME_YEARS = (2015, 2016)
@@ -64,7 +64,7 @@ MODELS = (LeaderIncome, LeaderLink, EntrepreneurLeader)
 
 
 def scaled_leaders(scale: float) -> dict[str, int]:
-    """The demo's leader figures at ``scale`` (1.0: DOMAIN §3.6)."""
+    """The demo's leader figures at ``scale`` (1.0: docs/domain.md §3.6)."""
     return {"leaders": round(LEADERS * scale), "households": round(HOUSEHOLDS * scale)}
 
 

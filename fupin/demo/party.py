@@ -1,4 +1,4 @@
-"""The demo's Party organisations, members, transfers and two years of 三会一课 with realistic gaps (issue 5).
+"""The demo's Party organisations, members, transfers and two years of 三会一课 with realistic gaps.
 
 For every demo village (those with households, as in :mod:`fupin.demo.assistance`) a 党支部
 with 2–3 党小组 and 20–35 members, some of them the village's assistance cadres (the first

@@ -1,4 +1,4 @@
-"""The demo's safety-net policy enrolments for 2016 and 2017 to date (issue 6).
+"""The demo's safety-net policy enrolments for 2016 and 2017 to date.
 
 Drawn from the registry by the rules of :mod:`fupin.safetynet.rules`, then counted back by
 :func:`fupin.safetynet.selectors.policy_counts`:

@@ -5,7 +5,7 @@ missing, draws the registry (:mod:`fupin.demo.generator`), writes households, me
 yearly status and income rows and the villages' rural population with ``bulk_create``, gives
 every created row its history (the ``+`` row, and for households the ``~`` rows of each exit,
 relapse and plan, dated when they happened), creates the demo users and sets the as-of date
-to 30 June 2017. :func:`demo_reset` removes the registry again (ARCHITECTURE rule 3: no query
+to 30 June 2017. :func:`demo_reset` removes the registry again (docs/architecture.md rule 3: no query
 per row on either path).
 """
 
@@ -427,11 +427,11 @@ def demo_build(
     set_as_of(AS_OF)
     result.cases = demo_cases.demo_cases(seed=seed, progress=progress)
     result.assistance = demo_assistance.demo_assistance(seed=seed, scale=scale, progress=progress)
-    # Party building (issue 5): cadres first, since members and duty owners refer to them.
+    # Party building: cadres first, since members and duty owners refer to them.
     result.cadres = demo_cadres.demo_cadres(seed=seed, scale=scale, progress=progress)
     result.party = demo_party.demo_party(seed=seed, scale=scale, progress=progress)
     result.duties = demo_duties.demo_duties(seed=seed, scale=scale, progress=progress)
-    # Money (issue 6).
+    # Money.
     result.funds = demo_funds.demo_funds(seed=seed, scale=scale, progress=progress)
     result.collective = demo_collective.demo_collective(seed=seed, scale=scale, progress=progress)
     result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=progress)

@@ -1,4 +1,4 @@
-"""清单制 duty lists: responsible subjects, duties, yearly tasks, progress, scores and rankings (DOMAIN §3.6).
+"""清单制 duty lists: responsible subjects, duties, yearly tasks, progress, scores and rankings (docs/domain.md §3.6).
 
 Seed: 细化旗乡村3个层级、11个主体的主要职责和任务清单，构建责任落实、工作推进、绩效考核和奖惩机制.
 

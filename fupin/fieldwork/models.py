@@ -1,4 +1,4 @@
-"""Field work (DOMAIN §3.5): visits, residence check-ins, the 民情 loop, review meetings, cadences.
+"""Field work (docs/domain.md §3.5): visits, residence check-ins, the 民情 loop, review meetings, cadences.
 
 Every row carries its village code (``village_id``; the meeting its ``area_id``) so scope is a
 code range, and :class:`~fupin.areas.scope.ScopedManager` is the only way views read them.

@@ -1,4 +1,4 @@
-"""Where the money goes (DOMAIN §3.7): funds and their transfers, projects, allocations,
+"""Where the money goes (docs/domain.md §3.7): funds and their transfers, projects, allocations,
 beneficiaries under the three benefit models, dividends.
 
 The chain (every amount in yuan, ``Decimal`` to the fen, never float)::

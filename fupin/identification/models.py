@@ -1,4 +1,4 @@
-"""Cases of 一申请两评议三公开 (DOMAIN §3.1): identification, exit, relapse and monitoring.
+"""Cases of 一申请两评议三公开 (docs/domain.md §3.1): identification, exit, relapse and monitoring.
 
 A :class:`Case` moves through the steps of its kind (see :mod:`fupin.identification.workflow`);
 each move is a :class:`CaseStep` (who, in which role, when, decision, reason, the step's own

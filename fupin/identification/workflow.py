@@ -1,4 +1,4 @@
-"""The steps of each kind of case, as data (DOMAIN §3.1; see docs/identification.md).
+"""The steps of each kind of case, as data (docs/domain.md §3.1; see docs/identification.md).
 
 A case's ``state`` is the name of the last step it reached; the *next* step is the one after
 it in its kind's list. Each step names

@@ -1,4 +1,4 @@
-"""Party-member entrepreneurship leaders (致富带头人, DOMAIN §3.6–3.7) and the households they drive.
+"""Party-member entrepreneurship leaders (致富带头人, docs/domain.md §3.6–3.7) and the households they drive.
 
 A leader is a Party member (:class:`fupin.party.models.PartyMember`, one leader record per
 member) who runs a cooperative, a company, a family farm or a large holding. A

@@ -1,4 +1,4 @@
-"""Party organisations, members, 三会一课 and the political life archive (DOMAIN §3.6).
+"""Party organisations, members, 三会一课 and the political life archive (docs/domain.md §3.6).
 
 Every row carries the area code of its organisation (``area_id``) so scope is a code range.
 Attendance is recorded *by exception*: a meeting stores its absentees

@@ -1,4 +1,4 @@
-"""Code lists of the national 建档立卡 system (DOMAIN §3.2).
+"""Code lists of the national 建档立卡 system (docs/domain.md §3.2).
 
 Values stored are short codes; labels are the exact Chinese labels the national system and
 Inner Mongolia's 扶贫手册 use. Imports accept exactly these labels (:func:`label_to_value`),

@@ -1,4 +1,4 @@
-"""Importing registry spreadsheets (members and income), all or nothing (ARCHITECTURE 3, 6).
+"""Importing registry spreadsheets (members and income), all or nothing (docs/architecture.md rules 3, 6).
 
 What a file holds and every message it may earn is documented in ``docs/import-format.md``.
 

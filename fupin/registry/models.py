@@ -1,8 +1,8 @@
-"""The registry of poor households (建档立卡, DOMAIN §3.2): households, members, and the
+"""The registry of poor households (建档立卡, docs/domain.md §3.2): households, members, and the
 facts kept per year — income (:class:`IncomeRecord`) and status (:class:`StatusRecord`).
 
 Every row stores its village code (``village_id``) so scope is a code range on an index
-(ARCHITECTURE rules 1, 2) and yearly figures are sums over one year's rows (rule 4).
+(docs/architecture.md rules 1, 2) and yearly figures are sums over one year's rows (rule 4).
 Writes go through :mod:`fupin.registry.services`; history is kept by django-simple-history.
 """
 
@@ -97,7 +97,7 @@ class Member(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     # Unique across the database: one person in one household only (national cleaning rule).
-    # On Citus this becomes the reference lookup table of ARCHITECTURE rule 7.
+    # On Citus this becomes the reference lookup table of docs/architecture.md rule 7.
     id_number = models.CharField(_("证件号码"), max_length=18, unique=True)
     sex = models.CharField(_("性别"), max_length=1, choices=[("M", _("男")), ("F", _("女"))])
     birth_date = models.DateField(_("出生日期"))

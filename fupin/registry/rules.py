@@ -1,4 +1,4 @@
-"""The registry's cleaning rules (national 建档立卡 data rules, DOMAIN §3.2), as pure functions.
+"""The registry's cleaning rules (national 建档立卡 data rules, docs/domain.md §3.2), as pure functions.
 
 The spreadsheet import (:mod:`fupin.registry.importing`) and the member edit form both call
 these functions, so a record is judged the same way wherever it is typed. They work on plain

@@ -1,4 +1,4 @@
-"""Reporting periods (DOMAIN §3.8): pure functions from a kind and any day to the period.
+"""Reporting periods (docs/domain.md §3.8): pure functions from a kind and any day to the period.
 
 * ``weekly`` — the ISO week, Monday to Sunday (label ``2017年第26周``, key ``2017-W26``);
 * ``dekad`` — 上旬 days 1–10, 中旬 11–20, 下旬 21 to the month's end (``2017年6月下旬``,

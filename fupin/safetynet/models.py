@@ -1,4 +1,4 @@
-"""Safety-net policies (DOMAIN §3.7): education, health and living-assistance enrolments per
+"""Safety-net policies (docs/domain.md §3.7): education, health and living-assistance enrolments per
 member and year, and who qualifies but is not covered.
 
 A :class:`PolicyEnrolment` is one person under one policy in one year, with the amount paid

@@ -1,8 +1,8 @@
-"""The war map (挂图作战, DOMAIN §3.8): every figure of the page and of its JSON twin.
+"""The war map (挂图作战, docs/domain.md §3.8): every figure of the page and of its JSON twin.
 
 One function per panel, each ``panel(user, area, year) -> dict`` of plain values; :data:`PANELS`
 lists them and :func:`warmap` calls them all, so the page, ``/api/areas/<code>/warmap/`` and the
-tests read the same numbers (ARCHITECTURE rule 5). A later panel (division of labour, funds,
+tests read the same numbers (docs/architecture.md rule 5). A later panel (division of labour, funds,
 command structure) is one more function here, one more key in :data:`PANELS`, one more include
 in the template.
 

@@ -1,4 +1,4 @@
-"""Walk every URL pattern as a user of another village and look for leaks (ARCHITECTURE rule 2).
+"""Walk every URL pattern as a user of another village and look for leaks (docs/architecture.md rule 2).
 
 Every pattern is requested with the objects of 长发村 (CHANGFA) filled into its arguments and
 with 长发村's code and names in the query string. The user of 哈达那拉嘎查 must get 403/404 (or an
@@ -83,7 +83,7 @@ def changfa():
     }
 
 
-# -- reports (issue 7) ----------------------------------------------------------------------
+# -- reports -------------------------------------------------------------------------------
 def _changfa_reports(household):
     """长发村's published weekly report: its pairing list names the household's head."""
     import datetime
@@ -153,7 +153,7 @@ def _changfa_cadres(member):
     }
 
 
-# -- duties and command (issue 5) -------------------------------------------------------------
+# -- duties and command ----------------------------------------------------------------------
 def _changfa_duties(household, member):
     """长发村's duty task with a progress report, and its work team, all named by its secrets."""
     import datetime

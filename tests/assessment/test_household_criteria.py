@@ -1,4 +1,4 @@
-"""Household exit criteria (DOMAIN §3.3): each failing with its exact reason and numbers."""
+"""Household exit criteria (docs/domain.md §3.3): each failing with its exact reason and numbers."""
 
 import datetime
 from decimal import Decimal

@@ -73,7 +73,7 @@ def test_exit_plan_matches_public_figures(demo, db):
     assert persons(planned_exit_year__gt=2019) == 34
     assert persons(planned_exit_year__gt=2018) == 420
     assert persons(planned_exit_year__gt=2020) == 0
-    # county exit years (DOMAIN §4): only 科右前旗 and 突泉 keep poor into 2020, none in 乌兰浩特 after 2018
+    # county exit years (docs/domain.md §4): only 科右前旗 and 突泉 keep poor into 2020, none in 乌兰浩特 after 2018
     late = set(poor.filter(planned_exit_year=2020).values_list("village_id", flat=True))
     assert {code[:6] for code in late} <= {"152221", "152224"}
     assert not poor.filter(village__code__startswith="152201", planned_exit_year__gt=2018).exists()

@@ -159,7 +159,7 @@ def test_public_notices_show_no_full_id_number(demo, client):
 
 
 def test_the_assessment_finds_exactly_the_households_that_exited(admin):
-    """DOMAIN §3.3 applied to the demo: the yearly assessment's eligible households of
+    """docs/domain.md §3.3 applied to the demo: the yearly assessment's eligible households of
     2015 and 2016 are the households the registry shows exiting in that year."""
     from fupin.assessment.models import HouseholdAssessment
     from fupin.assessment.services import assess

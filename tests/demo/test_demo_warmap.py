@@ -1,5 +1,5 @@
 """The war map on the package's small demo: every figure equals a count of the records, for
-every county and every year of the demo, and the seed's table (DOMAIN §4) shows on the page."""
+every county and every year of the demo, and the seed's table (docs/domain.md §4) shows on the page."""
 
 from __future__ import annotations
 

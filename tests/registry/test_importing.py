@@ -1,4 +1,4 @@
-"""The registry import: all or nothing, set-based, idempotent, with history (ARCHITECTURE 3, 6)."""
+"""The registry import: all or nothing, set-based, idempotent, with history (docs/architecture.md rules 3, 6)."""
 
 from decimal import Decimal
 

@@ -1,10 +1,10 @@
-"""Default poverty lines (national standard, DOMAIN §3.3) and rule set version 1."""
+"""Default poverty lines (national standard, docs/domain.md §3.3) and rule set version 1."""
 
 from decimal import Decimal
 
 from django.db import migrations
 
-SOURCE = "国务院扶贫办公布的现行标准（2010年不变价2300元）按年度折算；DOMAIN §3.3"
+SOURCE = "国务院扶贫办公布的现行标准（2010年不变价2300元）按年度折算；docs/domain.md §3.3"
 NATIONAL_LINES = {
     2014: "2800",
     2015: "2855",
@@ -26,7 +26,7 @@ def forwards(apps, schema_editor):
             defaults={"amount": Decimal(amount), "source": SOURCE},
         )
     if not RuleSet.objects.exists():
-        RuleSet.objects.create(version=1, note="默认规则（DOMAIN §3.3）")
+        RuleSet.objects.create(version=1, note="默认规则（docs/domain.md §3.3）")
 
 
 def backwards(apps, schema_editor):

@@ -1,4 +1,4 @@
-"""``fupin assess --year Y [--area CODE]``: the yearly assessment, set-based (DOMAIN §3.3)."""
+"""``fupin assess --year Y [--area CODE]``: the yearly assessment, set-based (docs/domain.md §3.3)."""
 
 from django.core.management.base import BaseCommand, CommandError
 

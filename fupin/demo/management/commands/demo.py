@@ -18,7 +18,7 @@ LEAGUE = "1522"
 
 class Command(BaseCommand):
     help = (
-        "生成兴安盟演示数据（2017年6月30日的建档立卡数据，按 DOMAIN §4 的数字校准）。"
+        "生成兴安盟演示数据（2017年6月30日的建档立卡数据，按 docs/domain.md §4 的数字校准）。"
         " Build the calibrated Hinggan demo registry."
     )
 
