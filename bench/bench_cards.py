@@ -213,7 +213,7 @@ def main() -> None:
 
         from fupin.areas.services import areas_load_hinggan
         from fupin.assistance import cards
-        from fupin.identification.pdf import render_pdf
+        from fupin.core.pdf import render_pdf
         from fupin.registry.models import Household
 
         call_command("migrate", verbosity=0)

@@ -259,7 +259,7 @@ def render_cards_html(
 def render_cards_pdf(
     cards: list[Card], *, year: int, today: datetime.date, size: str = "A4", empty: str = ""
 ) -> bytes:
-    from fupin.identification.pdf import render_pdf
+    from fupin.core.pdf import render_pdf
 
     html = render_cards_html(cards, year=year, today=today, size=size, empty=empty)
     with _no_cyclic_gc():

@@ -4,27 +4,28 @@ Columns (the header row; order free): 户编号, 帮扶责任人姓名, 帮扶�
 工作单位, 职务类别, 开始日期 (and optionally 是否党员). A cadre is matched by ID number when
 the row has one, else by name and phone, among the cadres in the importer's scope; an
 unmatched cadre is created in the import's area. Every row is checked first; one bad row
-refuses the whole file and :func:`fupin.registry.importing.write_error_workbook` returns the
+refuses the whole file and :func:`fupin.core.sheets.write_error_workbook` returns the
 rows with 错误原因 (row, column and reason). A good file is written in one transaction with
 set-based inserts; pairings that already exist are left as they are.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections import Counter
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import IMPORT_REGISTRY
 from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
+from fupin.core import cells, idnumber
 from fupin.core.audit import audit
+from fupin.core.cells import Cells, row_message
 from fupin.core.clock import as_of
-from fupin.registry import idnumber
-from fupin.registry.importing import ImportResult, sheet_rows
+from fupin.core.sheets import ImportResult, sheet_rows
 from fupin.registry.models import Household
 
 from .models import Cadre, Pairing
@@ -41,26 +42,15 @@ COL_PARTY = "是否党员"
 COLUMNS = [COL_NUMBER, COL_NAME, COL_ID, COL_PHONE, COL_UNIT, COL_POST, COL_START, COL_PARTY]
 REQUIRED = [COL_NUMBER, COL_NAME]
 
-MSG_ROW = "第{row}行“{column}”：{reason}"
-MSG_REQUIRED = "不能为空"
-MSG_NO_HOUSEHOLD = "户编号“{value}”不存在或不在您的权限范围内"
-MSG_ID_OR_PHONE = "证件号码和联系电话至少填写一项"
-MSG_BAD_ID = "证件号码无效（{error}）"
-MSG_POST = "“{value}”不是有效选项（可选：{allowed}）"
-MSG_DATE = "“{value}”不是有效日期（应为 YYYY-MM-DD）"
-MSG_DATE_FUTURE = "开始日期不能晚于 {today}"
-MSG_UNIT_NEW = "新建帮扶干部时工作单位不能为空"
-MSG_CADRE_SCOPE = "证件号码为该号码的干部不在您的权限范围内"
-MSG_DUPLICATE = "与第{first}行重复（同一户、同一帮扶责任人）"
-MSG_OVER_CAP = "{name}结对户数将达 {count} 户，超过上限 {cap} 户"
-MSG_YES_NO = "应为“是”或“否”"
-MSG_NOT_ALLOWED = "您没有导入结对帮扶的权限"
+MSG_NO_HOUSEHOLD = _("户编号“%(value)s”不存在或不在您的权限范围内")
+MSG_ID_OR_PHONE = _("证件号码和联系电话至少填写一项")
+MSG_UNIT_NEW = _("新建帮扶干部时工作单位不能为空")
+MSG_CADRE_SCOPE = _("证件号码为该号码的干部不在您的权限范围内")
+MSG_DUPLICATE = _("与第%(first)s行重复（同一户、同一帮扶责任人）")
+MSG_OVER_CAP = _("%(name)s结对户数将达 %(count)s 户，超过上限 %(cap)s 户")
+MSG_NOT_ALLOWED = _("您没有导入结对帮扶的权限")
 
 POST_LABELS = {str(label): value for value, label in Cadre.Post.choices}
-
-
-def _date(text: str) -> datetime.date:
-    return datetime.date.fromisoformat(text.replace("/", "-").replace(".", "-")[:10])
 
 
 def import_pairings(path, *, actor, area_code: str) -> ImportResult:
@@ -74,7 +64,6 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
     )
     if rows is None:
         return result
-    sheet = result.sheets[0]
     # One query each: households and cadres in scope that the file names.
     prefixes = user_prefixes(actor)
     households = {
@@ -101,57 +90,33 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
     parsed = []  # (row, household, cadre key, cadre pk or None, cadre fields, start)
     seen: dict[tuple, int] = {}
     for number, r in rows:
-        problems: list[tuple[str, str]] = []
+        cell = Cells(r)
+        # Parse: each cell on its own.
+        cell(COL_NUMBER, cells.required)
+        cell(COL_NAME, cells.required)
+        info = cell(COL_ID, cells.id_number, today=today, required=False)
+        id_number = info.number if info else ""
+        post = cell(COL_POST, cells.choice, POST_LABELS, required=False, blank=Cadre.Post.OTHER)
+        start = cell(COL_START, cells.date, latest=today, required=False, blank=today)
+        party = cell(COL_PARTY, cells.yes_no, required=False, blank=False)
+        # Check: against the database and the rest of the file.
         household = households.get(r[COL_NUMBER])
-        if not r[COL_NUMBER]:
-            problems.append((COL_NUMBER, MSG_REQUIRED))
-        elif household is None:
-            problems.append((COL_NUMBER, MSG_NO_HOUSEHOLD.format(value=r[COL_NUMBER])))
-        if not r[COL_NAME]:
-            problems.append((COL_NAME, MSG_REQUIRED))
-        id_number = ""
-        if r[COL_ID]:
-            try:
-                id_number = idnumber.parse_id_number(r[COL_ID], today=today).number
-            except idnumber.IdNumberError as error:
-                problems.append((COL_ID, MSG_BAD_ID.format(error=error)))
-            if id_number in out_of_scope:
-                problems.append((COL_ID, MSG_CADRE_SCOPE))
-        elif not r[COL_PHONE]:
-            problems.append((COL_ID, MSG_ID_OR_PHONE))
-        post = Cadre.Post.OTHER
-        if r[COL_POST]:
-            post = POST_LABELS.get(r[COL_POST])
-            if post is None:
-                allowed = "、".join(POST_LABELS)
-                problems.append((COL_POST, MSG_POST.format(value=r[COL_POST], allowed=allowed)))
-        start = today
-        if r[COL_START]:
-            try:
-                start = _date(r[COL_START])
-            except ValueError:
-                problems.append((COL_START, MSG_DATE.format(value=r[COL_START])))
-            else:
-                if start > today:
-                    problems.append((COL_START, MSG_DATE_FUTURE.format(today=today.isoformat())))
-        party = False
-        if r[COL_PARTY]:
-            if r[COL_PARTY] not in ("是", "否"):
-                problems.append((COL_PARTY, MSG_YES_NO))
-            party = r[COL_PARTY] == "是"
+        if r[COL_NUMBER] and household is None:
+            cell.add(COL_NUMBER, MSG_NO_HOUSEHOLD % {"value": r[COL_NUMBER]})
+        if id_number in out_of_scope:
+            cell.add(COL_ID, MSG_CADRE_SCOPE)
+        if not r[COL_ID] and not r[COL_PHONE]:
+            cell.add(COL_ID, MSG_ID_OR_PHONE)
         cadre_pk = by_id.get(id_number) if id_number else by_phone.get((r[COL_NAME], r[COL_PHONE]))
         if cadre_pk is None and not r[COL_UNIT]:
-            problems.append((COL_UNIT, MSG_UNIT_NEW))
+            cell.add(COL_UNIT, MSG_UNIT_NEW)
         key = ("id", id_number) if id_number else ("phone", r[COL_NAME], r[COL_PHONE])
-        if household is not None and not problems:
+        if household is not None and not cell.problems:
             first = seen.setdefault((household["pk"], key), number)
             if first != number:
-                problems.append((COL_NUMBER, MSG_DUPLICATE.format(first=first)))
-        if problems:
-            messages = [MSG_ROW.format(row=number, column=c, reason=m) for c, m in problems]
-            for message in messages:
-                sheet.add(number, message)
-            result.errors.append((number, messages))
+                cell.add(COL_NUMBER, MSG_DUPLICATE % {"first": first})
+        if cell.problems:
+            result.refuse(number, cell.messages(number))
             continue
         fields = {
             "name": r[COL_NAME],
@@ -195,13 +160,8 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
         cap = caps[cadre_pk] if cadre_pk is not None else cap_for(fields["post"])
         if load > cap and key not in reported:
             reported.add(key)
-            message = MSG_ROW.format(
-                row=number,
-                column=COL_NAME,
-                reason=MSG_OVER_CAP.format(name=fields["name"], count=load, cap=cap),
-            )
-            sheet.add(number, message)
-            result.errors.append((number, [message]))
+            reason = MSG_OVER_CAP % {"name": fields["name"], "count": load, "cap": cap}
+            result.refuse(number, [row_message(number, cells.Problem(COL_NAME, reason))])
     if result.errors:
         result.errors.sort()
         return result

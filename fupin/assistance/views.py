@@ -18,8 +18,8 @@ from fupin.accounts.models import EDIT_REGISTRY, IMPORT_REGISTRY
 from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
+from fupin.core.sheets import ErrorWorkbooks, import_upload
 from fupin.registry.selectors import access_household
-from fupin.registry.uploads import ErrorWorkbooks, import_upload
 
 from . import selectors, services
 from .forms import MeasureForm

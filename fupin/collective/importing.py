@@ -7,7 +7,7 @@ lines of the village are left alone. Every row is checked first — the village 
 participating village in the importer's area where the importer may record collective income,
 the year is not in the future, the source is one of the labels, the amount is a number ≥ 0
 with at most two decimals, no (village, year, source) twice — and one bad row refuses the
-whole file: :func:`fupin.registry.importing.write_error_workbook` returns the rows with
+whole file: :func:`fupin.core.sheets.write_error_workbook` returns the rows with
 错误原因 (row, column, reason). A good file is written in one transaction with set-based
 inserts and updates and their history rows; lines that already hold the same amount and note
 are not touched, so importing the same file twice changes nothing.
@@ -17,21 +17,23 @@ are not touched, so importing the same file twice changes nothing.
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from fupin.accounts.models import EDIT_COLLECTIVE
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
+from fupin.core import cells
 from fupin.core.audit import audit
+from fupin.core.cells import Cells
 from fupin.core.clock import as_of
-from fupin.registry.importing import ImportResult, sheet_rows
+from fupin.core.sheets import ImportResult, sheet_rows, write_workbook
 
 from .models import CollectiveIncome, Source
 from .services import FIRST_YEAR
@@ -48,77 +50,31 @@ SHEET = "集体经济收入"
 IMPORTED = "collective.income_imported"
 EXPORTED = "collective.income_exported"
 
-MSG_ROW = "第{row}行“{column}”：{reason}"
-MSG_REQUIRED = "不能为空"
-MSG_VILLAGE = "嘎查村代码“{value}”不存在、不是参与扶贫的嘎查村或不在导入范围内"
-MSG_VILLAGE_RIGHT = "您没有填报该嘎查村集体经济收入的权限"
-MSG_YEAR = "“{value}”不是有效年度（应为四位数字）"
-MSG_YEAR_FUTURE = "年度不能晚于{year}年"
-MSG_YEAR_PAST = "年度不能早于{year}年"
-MSG_SOURCE = "“{value}”不是有效选项（可选：{allowed}）"
-MSG_AMOUNT = "“{value}”不是有效金额（应为不小于 0、最多两位小数的数字）"
-MSG_NOTE = "备注最多 200 字"
-MSG_DUPLICATE = "与第{first}行重复（同一嘎查村、年度和收入来源）"
-MSG_NOT_ALLOWED = "您没有导入集体经济收入的权限"
+MSG_VILLAGE = _("嘎查村代码“%(value)s”不存在、不是参与扶贫的嘎查村或不在导入范围内")
+MSG_VILLAGE_RIGHT = _("您没有填报该嘎查村集体经济收入的权限")
+MSG_DUPLICATE = _("与第%(first)s行重复（同一嘎查村、年度和收入来源）")
+MSG_NOT_ALLOWED = _("您没有导入集体经济收入的权限")
 
 SOURCE_BY_LABEL = {str(label): value for value, label in Source.choices}
 MAX_AMOUNT = Decimal("1e12")
-
-
-def _amount(text: str) -> Decimal | None:
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
-    if (
-        not amount.is_finite()
-        or amount < 0
-        or amount != amount.quantize(Decimal("0.01"))
-        or amount >= MAX_AMOUNT
-    ):
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
-def _year(text: str) -> int | None:
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    if not number.is_finite() or number != number.to_integral_value():
-        return None
-    year = int(number)
-    return year if 1000 <= year <= 9999 else None
+MAX_NOTE = 200
 
 
 def year_cell(row: dict, column: str, this_year: int, problems: list) -> int | None:
-    """The row's year in ``column`` (from 2014 to this year), or ``None`` with the reason added
-    to ``problems``."""
-    text = row[column]
-    if not text:
-        problems.append((column, MSG_REQUIRED))
-        return None
-    year = _year(text)
-    if year is None:
-        problems.append((column, MSG_YEAR.format(value=text)))
-    elif year > this_year:
-        problems.append((column, MSG_YEAR_FUTURE.format(year=this_year)))
-    elif year < FIRST_YEAR:
-        problems.append((column, MSG_YEAR_PAST.format(year=FIRST_YEAR)))
-    else:
-        return year
-    return None
+    """The row's year in ``column`` (from 2014 to this year), or ``None`` with the problem
+    added to ``problems``."""
+    cell = Cells(row)
+    year = cell(column, cells.year, first=FIRST_YEAR, last=this_year)
+    problems += cell.problems
+    return year
 
 
 def amount_cell(row: dict, column: str, problems: list):
-    """The row's amount in ``column`` (yuan, Decimal), or ``None`` with the reason added."""
-    text = row[column]
-    if not text:
-        problems.append((column, MSG_REQUIRED))
-        return None
-    amount = _amount(text)
-    if amount is None:
-        problems.append((column, MSG_AMOUNT.format(value=text)))
+    """The row's amount in ``column`` (yuan, Decimal to the fen), or ``None`` with the
+    problem added."""
+    cell = Cells(row)
+    amount = cell(column, cells.amount, maximum=MAX_AMOUNT)
+    problems += cell.problems
     return amount
 
 
@@ -131,7 +87,6 @@ def import_income(path, *, actor, area_code: str) -> ImportResult:
     rows = sheet_rows(path, result, key=COL_VILLAGE, columns=COLUMNS, required=REQUIRED)
     if rows is None:
         return result
-    sheet = result.sheets[0]
     # One query: the participating villages the file names, inside the area and the scope.
     named = {r[COL_VILLAGE] for _n, r in rows}
     villages = set(
@@ -143,42 +98,28 @@ def import_income(path, *, actor, area_code: str) -> ImportResult:
     may_edit: dict[str, bool] = {}
     parsed: list[tuple[str, int, str, Decimal, str]] = []
     seen: dict[tuple[str, int, str], int] = {}
-    allowed_sources = "、".join(SOURCE_BY_LABEL)
     for number, r in rows:
-        problems: list[tuple[str, str]] = []
-        village = r[COL_VILLAGE]
-        if not village:
-            problems.append((COL_VILLAGE, MSG_REQUIRED))
-        elif village not in villages:
-            problems.append((COL_VILLAGE, MSG_VILLAGE.format(value=village)))
-        else:
+        cell = Cells(r)
+        # Parse.
+        village = cell(COL_VILLAGE, cells.required)
+        year = cell(COL_YEAR, cells.year, first=FIRST_YEAR, last=this_year)
+        source = cell(COL_SOURCE, cells.choice, SOURCE_BY_LABEL)
+        amount = cell(COL_AMOUNT, cells.amount, maximum=MAX_AMOUNT)
+        cell(COL_NOTE, cells.text, max_length=MAX_NOTE)
+        # Check.
+        if village and village not in villages:
+            cell.add(COL_VILLAGE, MSG_VILLAGE % {"value": village})
+        elif village:
             if village not in may_edit:
                 may_edit[village] = actor.has_role_at(EDIT_COLLECTIVE, village)
             if not may_edit[village]:
-                problems.append((COL_VILLAGE, MSG_VILLAGE_RIGHT))
-        year = year_cell(r, COL_YEAR, this_year, problems)
-        source = None
-        if not r[COL_SOURCE]:
-            problems.append((COL_SOURCE, MSG_REQUIRED))
-        else:
-            source = SOURCE_BY_LABEL.get(r[COL_SOURCE])
-            if source is None:
-                problems.append(
-                    (COL_SOURCE, MSG_SOURCE.format(value=r[COL_SOURCE], allowed=allowed_sources))
-                )
-        amount = amount_cell(r, COL_AMOUNT, problems)
-        if len(r[COL_NOTE]) > 200:
-            problems.append((COL_NOTE, MSG_NOTE))
-        if not problems:
-            key = (village, year, source)
-            first = seen.setdefault(key, number)
+                cell.add(COL_VILLAGE, MSG_VILLAGE_RIGHT)
+        if not cell.problems:
+            first = seen.setdefault((village, year, source), number)
             if first != number:
-                problems.append((COL_SOURCE, MSG_DUPLICATE.format(first=first)))
-        if problems:
-            messages = [MSG_ROW.format(row=number, column=c, reason=m) for c, m in problems]
-            for message in messages:
-                sheet.add(number, message)
-            result.errors.append((number, messages))
+                cell.add(COL_SOURCE, MSG_DUPLICATE % {"first": first})
+        if cell.problems:
+            result.refuse(number, cell.messages(number))
             continue
         parsed.append((village, year, source, amount, r[COL_NOTE]))
     if result.errors:
@@ -205,7 +146,7 @@ def import_income(path, *, actor, area_code: str) -> ImportResult:
             elif line.amount != amount or line.note != note:
                 line.amount, line.note = amount, note
                 changed.append(line)
-        reason = f"导入 {result.filename}"
+        reason = f"导入 {result.filename}"  # the history reason (stored data)
         if created:
             bulk_create_with_history(
                 created,
@@ -258,19 +199,4 @@ def export_rows(user, code: str, year: int | None = None):
 
 def export_workbook(user, code: str, year: int | None = None) -> bytes:
     """The area's income lines as an .xlsx in the import format (re-imports unchanged)."""
-    import openpyxl
-    from openpyxl.styles import Font
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(SHEET)
-    header = []
-    for title in COLUMNS:
-        cell = openpyxl.cell.WriteOnlyCell(sheet, value=title)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    sheet.append(header)
-    for row in export_rows(user, code, year):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return write_workbook([COLUMNS, *export_rows(user, code, year)], title=SHEET, bold_header=True)

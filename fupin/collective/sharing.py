@@ -22,23 +22,19 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from fupin.accounts.models import EDIT_COLLECTIVE
 from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
+from fupin.core import cells
 from fupin.core.audit import audit
+from fupin.core.cells import Cells, row_message
 from fupin.core.clock import as_of
-from fupin.registry.importing import ImportResult, sheet_rows
+from fupin.core.sheets import ImportResult, sheet_rows
 from fupin.registry.models import Household
 
-from .importing import (
-    MSG_NOT_ALLOWED,
-    MSG_REQUIRED,
-    MSG_ROW,
-    MSG_VILLAGE_RIGHT,
-    amount_cell,
-    year_cell,
-)
+from .importing import FIRST_YEAR, MAX_AMOUNT, MSG_NOT_ALLOWED, MSG_VILLAGE_RIGHT
 from .models import CollectiveDistribution, CollectiveIncome
 
 COL_NUMBER = "户编号"
@@ -51,9 +47,9 @@ REQUIRED = [COL_NUMBER, COL_YEAR, COL_AMOUNT]
 SHEET = "集体收益分配"
 IMPORTED = "collective.distributions_imported"
 
-MSG_HOUSEHOLD = "户编号“{value}”不存在或不在导入范围内"
-MSG_DUPLICATE = "与第{first}行重复（同一户、同一年度）"
-MSG_OVER_INCOME = "{village}{year}年分配合计 {paid} 元，超过当年集体经济收入 {income} 元"
+MSG_HOUSEHOLD = _("户编号“%(value)s”不存在或不在导入范围内")
+MSG_DUPLICATE = _("与第%(first)s行重复（同一户、同一年度）")
+MSG_OVER_INCOME = _("%(village)s%(year)s年分配合计 %(paid)s 元，超过当年集体经济收入 %(income)s 元")
 
 
 def import_distributions(path, *, actor, area_code: str) -> ImportResult:
@@ -65,7 +61,6 @@ def import_distributions(path, *, actor, area_code: str) -> ImportResult:
     rows = sheet_rows(path, result, key=COL_NUMBER, columns=COLUMNS, required=REQUIRED)
     if rows is None:
         return result
-    sheet = result.sheets[0]
     households = {
         h["number"]: h
         for h in Household.objects.filter(prefixes_q("village_id", user_prefixes(actor)))
@@ -77,33 +72,26 @@ def import_distributions(path, *, actor, area_code: str) -> ImportResult:
     parsed = []  # (row, household, year, amount)
     seen: dict[tuple[int, int], int] = {}
 
-    def refuse(number, problems):
-        messages = [MSG_ROW.format(row=number, column=c, reason=m) for c, m in problems]
-        for message in messages:
-            sheet.add(number, message)
-        result.errors.append((number, messages))
-
     for number, r in rows:
-        problems: list[tuple[str, str]] = []
+        cell = Cells(r)
+        cell(COL_NUMBER, cells.required)
+        year = cell(COL_YEAR, cells.year, first=FIRST_YEAR, last=this_year)
+        amount = cell(COL_AMOUNT, cells.amount, maximum=MAX_AMOUNT)
         household = households.get(r[COL_NUMBER])
-        if not r[COL_NUMBER]:
-            problems.append((COL_NUMBER, MSG_REQUIRED))
-        elif household is None:
-            problems.append((COL_NUMBER, MSG_HOUSEHOLD.format(value=r[COL_NUMBER])))
-        else:
+        if r[COL_NUMBER] and household is None:
+            cell.add(COL_NUMBER, MSG_HOUSEHOLD % {"value": r[COL_NUMBER]})
+        elif household is not None:
             village = household["village_id"]
             if village not in may_edit:
                 may_edit[village] = actor.has_role_at(EDIT_COLLECTIVE, village)
             if not may_edit[village]:
-                problems.append((COL_NUMBER, MSG_VILLAGE_RIGHT))
-        year = year_cell(r, COL_YEAR, this_year, problems)
-        amount = amount_cell(r, COL_AMOUNT, problems)
-        if not problems:
+                cell.add(COL_NUMBER, MSG_VILLAGE_RIGHT)
+        if not cell.problems:
             first = seen.setdefault((household["pk"], year), number)
             if first != number:
-                problems.append((COL_NUMBER, MSG_DUPLICATE.format(first=first)))
-        if problems:
-            refuse(number, problems)
+                cell.add(COL_NUMBER, MSG_DUPLICATE % {"first": first})
+        if cell.problems:
+            result.refuse(number, cell.messages(number))
             continue
         parsed.append((number, household, year, amount))
     if result.errors:
@@ -136,13 +124,14 @@ def import_distributions(path, *, actor, area_code: str) -> ImportResult:
     for key in sorted(keys, key=lambda k: first_row[k]):
         available = income.get(key, Decimal("0"))
         if paid[key] > available:
-            reason = MSG_OVER_INCOME.format(
-                village=names[key],
-                year=key[1],
-                paid=f"{paid[key]:.2f}",
-                income=f"{available:.2f}",
-            )
-            refuse(first_row[key], [(COL_AMOUNT, reason)])
+            reason = MSG_OVER_INCOME % {
+                "village": names[key],
+                "year": key[1],
+                "paid": f"{paid[key]:.2f}",
+                "income": f"{available:.2f}",
+            }
+            row = first_row[key]
+            result.refuse(row, [row_message(row, cells.Problem(COL_AMOUNT, reason))])
     if result.errors:
         result.errors.sort()
         return result

@@ -26,7 +26,7 @@ from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
-from fupin.registry.uploads import ErrorWorkbooks, import_upload
+from fupin.core.sheets import ErrorWorkbooks, import_upload
 
 from . import importing, selectors, services, sharing
 from .forms import IncomeForm

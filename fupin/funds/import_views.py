@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,7 +13,7 @@ from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas.params import requested_area
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
-from fupin.registry.uploads import ErrorWorkbooks, import_upload
+from fupin.core.sheets import ErrorWorkbooks, import_upload, write_workbook, xlsx_response
 
 from . import importing
 
@@ -57,11 +55,8 @@ def errors(request):
     return ERRORS.response(request)
 
 
-def _xlsx(rows, title: str, filename: str) -> FileResponse:
-    buffer = io.BytesIO()
-    importing.write_workbook(rows, buffer, title=title)
-    buffer.seek(0)
-    return FileResponse(buffer, as_attachment=True, filename=filename)
+def _xlsx(rows, title: str, filename: str) -> HttpResponse:
+    return xlsx_response(write_workbook(rows, title=title), filename)
 
 
 @scope_safe

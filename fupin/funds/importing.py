@@ -13,7 +13,7 @@ Three formats, told apart by their header (order free; ``*`` required):
 Every row is checked first (scope, right, codes, amounts to the fen, dates, and the limits:
 a fund's remainder, a project's and a village share's remainder, counting the file's own
 rows); one bad row refuses the whole file, each bad row named with its column and reason
-(:func:`fupin.registry.importing.write_error_workbook` returns them). A good file is written
+(:func:`fupin.core.sheets.write_error_workbook` returns them). A good file is written
 in one transaction with bulk inserts and their history. A row already in the database with the
 same values is left as it is, so importing the same file twice changes nothing; the same key
 with different values is refused. The export writes the same formats.
@@ -21,27 +21,29 @@ with different values is refused. The export writes the same formats.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import prefixes_q, user_can_see_code
+from fupin.core import cells
 from fupin.core.audit import audit
+from fupin.core.cells import Problem, row_message
 from fupin.core.clock import as_of
-from fupin.registry.importing import (
-    MSG_HEADER,
-    MSG_MISSING_COLUMNS,
+from fupin.core.sheets import (
     MSG_NO_ROWS,
     ImportResult,
+    missing_columns_message,
     read_sheets,
+    rows_by_column,
 )
 from fupin.registry.models import Household
 
@@ -59,7 +61,7 @@ from .models import (
 )
 
 FUNDS, ALLOCATIONS, BENEFICIARIES = "funds", "allocations", "beneficiaries"
-KIND_LABELS = {FUNDS: "资金", ALLOCATIONS: "资金分配", BENEFICIARIES: "受益对象"}
+KIND_LABELS = {FUNDS: _("资金"), ALLOCATIONS: _("资金分配"), BENEFICIARIES: _("受益对象")}
 COL_FUND, COL_SOURCE, COL_LEVEL, COL_DEPT = "资金名称", "资金来源", "资金级次", "帮扶部门"
 COL_HOLDER, COL_AMOUNT, COL_RECEIVED = "持有区划代码", "金额（元）", "到位日期"
 COL_PURPOSE, COL_CONDITIONS, COL_PARENT = "用途", "使用条件", "上级资金名称"
@@ -104,30 +106,25 @@ REQUIRED = {
     BENEFICIARIES: [COL_PROJECT, COL_PROJECT_AREA, COL_VILLAGE, COL_AMOUNT],
 }
 
-MSG_ROW = "第{row}行“{column}”：{reason}"
-MSG_REQUIRED = "不能为空"
-MSG_CHOICE = "“{value}”不是有效选项（可选：{allowed}）"
-MSG_AMOUNT = "“{value}”不是有效金额（应为大于 0 的数字，最多两位小数）"
-MSG_DATE = "“{value}”不是有效日期（应为 YYYY-MM-DD）"
-MSG_DATE_FUTURE = "日期不能晚于 {today}"
-MSG_AREA = "区划代码“{value}”不存在或不在您的权限范围内"
-MSG_NO_RIGHT = "您没有在“{value}”管理资金项目的权限"
-MSG_HOLDER_LEVEL = "资金只能由盟市或旗县市持有"
-MSG_NO_FUND = "资金“{value}”不存在或不在您的权限范围内"
-MSG_FUND_AMBIGUOUS = "资金名称“{value}”在该区划不唯一"
-MSG_NO_PARENT = "上级资金“{value}”不存在于上级区划"
-MSG_FUND_OVER = "资金“{name}”余额不足：申请 {asked} 元，可用余额 {left} 元"
-MSG_PROJECT_OVER = "项目“{name}”未分到村的余额不足：申请 {asked} 元，余额 {left} 元"
-MSG_VILLAGE_OVER = "项目“{name}”在{village}的份额不足：申请 {asked} 元，余额 {left} 元"
-MSG_NO_PROJECT = "项目“{value}”不存在"
-MSG_OUTSIDE = "项目区划不在资金持有区划“{value}”范围内"
-MSG_VILLAGE_OUTSIDE = "嘎查村不在项目区划范围内"
-MSG_NO_HOUSEHOLD = "户编号“{value}”不存在、不在该嘎查村或不在您的权限范围内"
-MSG_NO_VILLAGE_SHARE = "该项目在该嘎查村没有村级份额（先导入不填户编号的村级行）"
-MSG_CHANGED = "已存在且内容不同（{what}）"
-MSG_DUPLICATE = "与第{first}行重复"
-MSG_NOT_ALLOWED = "您没有导入资金项目的权限"
-MSG_UNKNOWN = "无法识别文件类型：表头应为资金、资金分配或受益对象的格式（可下载模板）"
+MSG_AREA = _("区划代码“%(value)s”不存在或不在您的权限范围内")
+MSG_NO_RIGHT = _("您没有在“%(value)s”管理资金项目的权限")
+MSG_HOLDER_LEVEL = _("资金只能由盟市或旗县市持有")
+MSG_NO_FUND = _("资金“%(value)s”不存在或不在您的权限范围内")
+MSG_FUND_AMBIGUOUS = _("资金名称“%(value)s”在该区划不唯一")
+MSG_NO_PARENT = _("上级资金“%(value)s”不存在于上级区划")
+MSG_FUND_OVER = _("资金“%(name)s”余额不足：申请 %(asked)s 元，可用余额 %(left)s 元")
+MSG_PROJECT_OVER = _("项目“%(name)s”未分到村的余额不足：申请 %(asked)s 元，余额 %(left)s 元")
+MSG_VILLAGE_OVER = _("项目“%(name)s”在%(village)s的份额不足：申请 %(asked)s 元，余额 %(left)s 元")
+MSG_NO_PROJECT = _("项目“%(value)s”不存在")
+MSG_OUTSIDE = _("项目区划不在资金持有区划“%(value)s”范围内")
+MSG_VILLAGE_OUTSIDE = _("嘎查村不在项目区划范围内")
+MSG_NO_HOUSEHOLD = _("户编号“%(value)s”不存在、不在该嘎查村或不在您的权限范围内")
+MSG_NO_VILLAGE_SHARE = _("该项目在该嘎查村没有村级份额（先导入不填户编号的村级行）")
+MSG_CHANGED = _("已存在且内容不同（%(what)s）")
+MSG_YUAN = _("%(amount)s 元")
+MSG_DUPLICATE = _("与第%(first)s行重复")
+MSG_NOT_ALLOWED = _("您没有导入资金项目的权限")
+MSG_UNKNOWN = _("无法识别文件类型：表头应为资金、资金分配或受益对象的格式（可下载模板）")
 
 SOURCE_LABELS = {str(label): value for value, label in Source.choices}
 LEVEL_LABELS = {str(label): value for value, label in FundLevel.choices}
@@ -147,22 +144,6 @@ def detect_kind(headers) -> str:
     return ""
 
 
-def _money(text: str) -> Decimal | None:
-    try:
-        amount = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e12"):
-        return None
-    if amount != amount.quantize(FEN):
-        return None
-    return amount.quantize(FEN)
-
-
-def _date(text: str) -> datetime.date:
-    return datetime.date.fromisoformat(text.replace("/", "-").replace(".", "-")[:10])
-
-
 def _yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
@@ -172,28 +153,23 @@ class _Rows:
 
     def __init__(self, sheet, kind: str, result: ImportResult):
         self.sheet, self.result = sheet, result
-        index = {h: i for i, h in enumerate(sheet.headers) if h in COLUMNS[kind]}
-        self.rows = [
-            (
-                n,
-                {
-                    c: (cells[index[c]].strip() if c in index and index[c] < len(cells) else "")
-                    for c in COLUMNS[kind]
-                },
-            )
-            for n, cells in sheet.rows
-        ]
-        self.problems: dict[int, list[tuple[str, str]]] = defaultdict(list)
+        self.rows = rows_by_column(sheet, COLUMNS[kind])
+        self.problems: dict[int, list[Problem]] = defaultdict(list)
 
     def add(self, row: int, column: str, reason: str) -> None:
-        self.problems[row].append((column, reason))
+        self.problems[row].append(Problem(column, reason))
+
+    def cell(self, row: int, column: str, parser, text: str, *args, **kwargs):
+        """Parse a cell with one of :mod:`fupin.core.cells`' parsers (``None`` if it fails)."""
+        try:
+            return parser(text, *args, **kwargs)
+        except cells.CellError as error:
+            self.add(row, column, error.reason)
+            return None
 
     def close(self) -> bool:
         for row in sorted(self.problems):
-            messages = [MSG_ROW.format(row=row, column=c, reason=m) for c, m in self.problems[row]]
-            for message in messages:
-                self.sheet.add(row, message)
-            self.result.errors.append((row, messages))
+            self.result.refuse(row, [row_message(row, p) for p in self.problems[row]])
         return not self.problems
 
 
@@ -204,7 +180,7 @@ def import_workbook(path, *, actor, area_code: str) -> ImportResult:
     result = ImportResult(filename=Path(path).name, year=as_of().year)
     sheets = [s for s in read_sheets(Path(path)) if s.headers and detect_kind(s.headers)]
     if not sheets:
-        result.errors.append((1, [MSG_UNKNOWN]))
+        result.errors.append((1, [str(MSG_UNKNOWN)]))
         return result
     sheet = sheets[0]
     kind = detect_kind(sheet.headers)
@@ -212,13 +188,11 @@ def import_workbook(path, *, actor, area_code: str) -> ImportResult:
     result.sheets = [sheet]
     result.rows = len(sheet.rows)
     if not sheet.rows:
-        result.errors.append((1, [MSG_NO_ROWS]))
+        result.errors.append((1, [str(MSG_NO_ROWS)]))
         return result
     missing = [c for c in REQUIRED[kind] if c not in sheet.headers]
     if missing:
-        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
-        sheet.add(1, message)
-        result.errors.append((1, [message]))
+        result.refuse(1, [missing_columns_message(missing)])
         return result
     rows = _Rows(sheet, kind, result)
     importer = {FUNDS: _funds, ALLOCATIONS: _allocations, BENEFICIARIES: _beneficiaries}[kind]
@@ -241,51 +215,31 @@ def _areas(actor, area_code: str, codes) -> dict[str, Area]:
 def _check_area(rows, n, column, code, areas, actor) -> Area | None:
     area = areas.get(code)
     if area is None:
-        rows.add(n, column, MSG_AREA.format(value=code))
+        rows.add(n, column, MSG_AREA % {"value": code})
     elif not actor.has_role_at(EDIT_FUNDS, code):
-        rows.add(n, column, MSG_NO_RIGHT.format(value=area.name))
+        rows.add(n, column, MSG_NO_RIGHT % {"value": area.name})
         return None
     return area
 
 
 def _common(rows, n, r, *, amount_col=COL_AMOUNT, dates=()):
-    amount = None
-    if r[amount_col]:
-        amount = _money(r[amount_col])
-        if amount is None:
-            rows.add(n, amount_col, MSG_AMOUNT.format(value=r[amount_col]))
-    parsed = {}
-    for column in dates:
-        if not r[column]:
-            parsed[column] = None
-            continue
-        try:
-            day = _date(r[column])
-        except ValueError:
-            rows.add(n, column, MSG_DATE.format(value=r[column]))
-            parsed[column] = None
-            continue
-        if day > as_of():
-            rows.add(n, column, MSG_DATE_FUTURE.format(today=as_of().isoformat()))
-        parsed[column] = day
+    """Parse the row's amount (> 0, to the fen) and dates (not after today); the blank ones
+    are ``None`` (:func:`_required` reports those that may not be blank)."""
+    amount = rows.cell(n, amount_col, cells.amount, r[amount_col], positive=True, required=False)
+    parsed = {
+        column: rows.cell(n, column, cells.date, r[column], latest=as_of(), required=False)
+        for column in dates
+    }
     return amount, parsed
 
 
 def _required(rows, n, r, kind) -> None:
     for column in REQUIRED[kind]:
-        if not r[column]:
-            rows.add(n, column, MSG_REQUIRED)
+        rows.cell(n, column, cells.required, r[column])
 
 
 def _choice(rows, n, r, column, labels, *, required: bool):
-    if not r[column]:
-        if required:
-            rows.add(n, column, MSG_REQUIRED)
-        return None
-    value = labels.get(r[column])
-    if value is None:
-        rows.add(n, column, MSG_CHOICE.format(value=r[column], allowed="、".join(labels)))
-    return value
+    return rows.cell(n, column, cells.choice, r[column], labels, required=required)
 
 
 def _remainders_of_funds(fund_ids) -> dict[int, Decimal]:
@@ -342,7 +296,7 @@ def _funds(rows: _Rows, *, actor, area_code: str) -> dict:
                 if holder.code.startswith(f.area_id) and f.area_id != holder.code
             ]
             if len(above) != 1:
-                rows.add(n, COL_PARENT, MSG_NO_PARENT.format(value=r[COL_PARENT]))
+                rows.add(n, COL_PARENT, MSG_NO_PARENT % {"value": r[COL_PARENT]})
             else:
                 parent = above[0]
         if rows.problems.get(n) or amount is None or holder is None:
@@ -350,7 +304,7 @@ def _funds(rows: _Rows, *, actor, area_code: str) -> dict:
         key = (holder.code, r[COL_FUND], dates[COL_RECEIVED])
         first = seen.setdefault(key, n)
         if first != n:
-            rows.add(n, COL_FUND, MSG_DUPLICATE.format(first=first))
+            rows.add(n, COL_FUND, MSG_DUPLICATE % {"first": first})
             continue
         old = existing.get(key)
         if old is not None:
@@ -359,7 +313,7 @@ def _funds(rows: _Rows, *, actor, area_code: str) -> dict:
                 source,
                 parent.pk if parent else None,
             ):
-                rows.add(n, COL_FUND, MSG_CHANGED.format(what=f"{old.amount} 元"))
+                rows.add(n, COL_FUND, MSG_CHANGED % {"what": MSG_YUAN % {"amount": old.amount}})
             else:
                 unchanged += 1
             continue
@@ -369,7 +323,8 @@ def _funds(rows: _Rows, *, actor, area_code: str) -> dict:
                 rows.add(
                     n,
                     COL_AMOUNT,
-                    MSG_FUND_OVER.format(name=parent.name, asked=_yuan(amount), left=_yuan(left)),
+                    MSG_FUND_OVER
+                    % {"name": parent.name, "asked": _yuan(amount), "left": _yuan(left)},
                 )
                 continue
             remainders[parent.pk] = left - amount
@@ -431,13 +386,13 @@ def _allocations(rows: _Rows, *, actor, area_code: str) -> dict:
         if holder:
             found = funds.get((holder.code, r[COL_FUND]), [])
             if not found:
-                rows.add(n, COL_FUND, MSG_NO_FUND.format(value=r[COL_FUND]))
+                rows.add(n, COL_FUND, MSG_NO_FUND % {"value": r[COL_FUND]})
             elif len(found) > 1:
-                rows.add(n, COL_FUND, MSG_FUND_AMBIGUOUS.format(value=r[COL_FUND]))
+                rows.add(n, COL_FUND, MSG_FUND_AMBIGUOUS % {"value": r[COL_FUND]})
             else:
                 fund = found[0]
         if holder and place and not place.code.startswith(holder.code):
-            rows.add(n, COL_PROJECT_AREA, MSG_OUTSIDE.format(value=holder.name))
+            rows.add(n, COL_PROJECT_AREA, MSG_OUTSIDE % {"value": holder.name})
         project_key = (place.code, r[COL_PROJECT]) if place else None
         project = projects.get(project_key) if project_key else None
         if place and project is None:
@@ -454,7 +409,7 @@ def _allocations(rows: _Rows, *, actor, area_code: str) -> dict:
         key = (fund.pk, project_key, dates[COL_DATE], amount)
         first = seen.setdefault(key, n)
         if first != n:
-            rows.add(n, COL_FUND, MSG_DUPLICATE.format(first=first))
+            rows.add(n, COL_FUND, MSG_DUPLICATE % {"first": first})
             continue
         if project is not None and (fund.pk, project.pk, dates[COL_DATE], amount) in existing:
             unchanged += 1
@@ -464,7 +419,7 @@ def _allocations(rows: _Rows, *, actor, area_code: str) -> dict:
             rows.add(
                 n,
                 COL_AMOUNT,
-                MSG_FUND_OVER.format(name=fund.name, asked=_yuan(amount), left=_yuan(left)),
+                MSG_FUND_OVER % {"name": fund.name, "asked": _yuan(amount), "left": _yuan(left)},
             )
             continue
         remainders[fund.pk] = left - amount
@@ -553,7 +508,7 @@ def _beneficiaries(rows: _Rows, *, actor, area_code: str) -> dict:
         village = r[COL_VILLAGE] and _check_area(rows, n, COL_VILLAGE, r[COL_VILLAGE], areas, actor)
         project = projects.get((place.code, r[COL_PROJECT])) if place else None
         if place and project is None:
-            rows.add(n, COL_PROJECT, MSG_NO_PROJECT.format(value=r[COL_PROJECT]))
+            rows.add(n, COL_PROJECT, MSG_NO_PROJECT % {"value": r[COL_PROJECT]})
         if village and (
             village.level != Level.VILLAGE or (place and not village.code.startswith(place.code))
         ):
@@ -564,7 +519,7 @@ def _beneficiaries(rows: _Rows, *, actor, area_code: str) -> dict:
             model = _choice(rows, n, r, COL_MODEL, MODEL_LABELS, required=True)
             household = households.get(r[COL_NUMBER])
             if household is None or (village and household.village_id != village.code):
-                rows.add(n, COL_NUMBER, MSG_NO_HOUSEHOLD.format(value=r[COL_NUMBER]))
+                rows.add(n, COL_NUMBER, MSG_NO_HOUSEHOLD % {"value": r[COL_NUMBER]})
                 household = None
         if rows.problems.get(n) or project is None or amount is None or not village:
             continue
@@ -572,7 +527,7 @@ def _beneficiaries(rows: _Rows, *, actor, area_code: str) -> dict:
         first = seen.setdefault(key, n)
         if first != n:
             rows.add(
-                n, COL_NUMBER if r[COL_NUMBER] else COL_VILLAGE, MSG_DUPLICATE.format(first=first)
+                n, COL_NUMBER if r[COL_NUMBER] else COL_VILLAGE, MSG_DUPLICATE % {"first": first}
             )
             continue
         share_key = (project.pk, village.code)
@@ -580,7 +535,9 @@ def _beneficiaries(rows: _Rows, *, actor, area_code: str) -> dict:
             old = shares.get(share_key)
             if old is not None:
                 if old.amount != amount:
-                    rows.add(n, COL_AMOUNT, MSG_CHANGED.format(what=f"{old.amount} 元"))
+                    rows.add(
+                        n, COL_AMOUNT, MSG_CHANGED % {"what": MSG_YUAN % {"amount": old.amount}}
+                    )
                 else:
                     unchanged += 1
                 continue
@@ -589,9 +546,8 @@ def _beneficiaries(rows: _Rows, *, actor, area_code: str) -> dict:
                 rows.add(
                     n,
                     COL_AMOUNT,
-                    MSG_PROJECT_OVER.format(
-                        name=project.name, asked=_yuan(amount), left=_yuan(left)
-                    ),
+                    MSG_PROJECT_OVER
+                    % {"name": project.name, "asked": _yuan(amount), "left": _yuan(left)},
                 )
                 continue
             project_left[project.pk] = left - amount
@@ -604,7 +560,10 @@ def _beneficiaries(rows: _Rows, *, actor, area_code: str) -> dict:
                 rows.add(
                     n,
                     COL_NUMBER,
-                    MSG_CHANGED.format(what=f"{old.get_benefit_model_display()} {old.amount} 元"),
+                    MSG_CHANGED
+                    % {
+                        "what": f"{old.get_benefit_model_display()} {MSG_YUAN % {'amount': old.amount}}"
+                    },
                 )
             else:
                 unchanged += 1
@@ -617,9 +576,13 @@ def _beneficiaries(rows: _Rows, *, actor, area_code: str) -> dict:
             rows.add(
                 n,
                 COL_AMOUNT,
-                MSG_VILLAGE_OVER.format(
-                    name=project.name, village=village.name, asked=_yuan(amount), left=_yuan(left)
-                ),
+                MSG_VILLAGE_OVER
+                % {
+                    "name": project.name,
+                    "village": village.name,
+                    "asked": _yuan(amount),
+                    "left": _yuan(left),
+                },
             )
             continue
         share_left[share_key] = left - amount
@@ -724,14 +687,3 @@ def export_rows(user, kind: str, code: str):
                 h.amount,
                 h.since,
             ]
-
-
-def write_workbook(rows, path, *, title: str) -> None:
-    import openpyxl
-
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for row in rows:
-        # Amounts as text: the exact Decimal, to the fen, comes back on import.
-        sheet.append([str(v) if isinstance(v, Decimal) else v for v in row])
-    workbook.save(path)

@@ -338,7 +338,7 @@ def notice_page(request, pk):
 @public
 @require_GET
 def notice_pdf(request, pk):
-    from .pdf import render_pdf
+    from fupin.core.pdf import render_pdf
 
     today = as_of()
     notice = get_object_or_404(published_notices(today), pk=pk)

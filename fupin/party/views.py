@@ -296,7 +296,7 @@ def member_transfer(request, pk):
 @scope_safe
 @login_required
 def member_archive_pdf(request, pk):
-    from fupin.identification.pdf import render_pdf
+    from fupin.core.pdf import render_pdf
 
     member = _member(request, pk)
     record = selectors.archive(member)

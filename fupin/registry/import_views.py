@@ -8,22 +8,26 @@ job's scope (``ImportJob.objects.accessible_to``); anything else is the same 404
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import engines
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import IMPORT_REGISTRY
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import EVERYTHING, prefixes_q, scope_q, scope_safe
 from fupin.core import clock
+from fupin.core.sheets import xlsx_response
 
 from . import exporting, importing, rules
 from .models import ImportJob
@@ -68,7 +72,7 @@ def access_import_job(user, pk: int) -> ImportJob:
         .first()
     )
     if job is None:
-        raise Http404("导入任务不存在或不在您的权限范围内")
+        raise Http404(_("导入任务不存在或不在您的权限范围内"))
     return job
 
 
@@ -108,7 +112,10 @@ def upload(request):
             original_name=Path(upload_file.name).name[:255],
             year=form.cleaned_data["year"],
         )
-        run_import_job.enqueue(job.pk)
+        # The job reads the row this transaction writes: queue it once the row is committed,
+        # in the uploader's language (its messages are stored with the job).
+        language = get_language()
+        transaction.on_commit(partial(run_import_job.enqueue, job.pk, language))
         return redirect(f"{reverse('registry:import_upload')}?job={job.pk}")
     jobs = ImportJob.objects.accessible_to(request.user).filter(user=request.user)[:RECENT_JOBS]
     current = None
@@ -127,7 +134,7 @@ def template(request, kind, fmt):
     """Download the import template of ``kind`` (members|income) as ``fmt`` (xlsx|csv)."""
     _require_importer(request.user)
     if kind not in exporting.KINDS or fmt not in exporting.FORMATS:
-        raise Http404("没有这种模板")
+        raise Http404(_("没有这种模板"))
     content, content_type, filename = exporting.template_file(kind, fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -170,11 +177,6 @@ def errors(request, pk):
     _require_importer(request.user)
     job = access_import_job(request.user, pk)
     if not job.error_file:
-        raise Http404("此导入没有错误清单")
+        raise Http404(_("此导入没有错误清单"))
     name = f"{Path(job.original_name).stem or 'import'}.errors.xlsx"
-    return FileResponse(
-        job.error_file.open("rb"),
-        as_attachment=True,
-        filename=name,
-        content_type=exporting.XLSX_TYPE,
-    )
+    return xlsx_response(job.error_file.open("rb"), name)

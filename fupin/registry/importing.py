@@ -31,25 +31,41 @@ not roll a household back).
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import datetime
 import operator
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, models, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import IMPORT_REGISTRY
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import user_can_see_code
+from fupin.core import cells as kit
 from fupin.core import clock
+from fupin.core import sheets as sheets_kit
+from fupin.core.sheets import (  # noqa: F401  (the command and the job use them from here)
+    ERROR_COLUMN,
+    MSG_ENCODING,
+    MSG_FILE_TYPE,
+    MSG_FILE_UNREADABLE,
+    MSG_HEADER,
+    MSG_MISSING_COLUMNS,
+    MSG_NO_ROWS,
+    ImportFileError,
+    ImportResult,
+    Sheet,
+    error_workbook_path,
+    write_error_workbook,
+)
 
 from . import codes, rollups, rules
 from .models import Household, IncomeRecord, Member, StatusRecord
@@ -86,44 +102,38 @@ from .rules import (
 
 MEMBERS = "members"
 INCOME = "income"
-ERROR_COLUMN = "错误原因"
 CODES_SHEET = "代码表"
 WRITE_BATCH = 5000
 PROGRESS_STEP = 1000
 
-MSG_FILE_TYPE = "不支持的文件类型“{suffix}”（应为 .xlsx 或 .csv）"
-MSG_FILE_UNREADABLE = "无法读取文件（{error}）"
-MSG_ENCODING = "CSV 文件应为 UTF-8 编码（可带 BOM）"
-MSG_UNKNOWN_KIND = "无法识别文件类型：表头应含成员表的“证件号码”或收入表的“工资性收入”"
-MSG_HEADER = "第1行（表头）：{reason}"
-MSG_MISSING_COLUMNS = "缺少列：{columns}"
-MSG_DUPLICATE_COLUMN = "列“{column}”重复"
-MSG_NO_ROWS = "没有数据行"
-MSG_TWO_SHEETS = "工作簿中有多个{kind}（“{first}”和“{second}”）"
-MSG_YEAR_RANGE = "数据年度应在2013至{max_year}之间（实为{year}）"
-MSG_EXTRA_COLUMN = "{sheet}列“{column}”不是导入格式中的列，已忽略"
-MSG_IGNORED_SHEET = "工作表“{sheet}”不是成员表或收入表，已忽略"
-MSG_NOT_ALLOWED = "您没有导入贫困户数据的权限"
-MSG_SCOPE_NOT_ALLOWED = "导入范围“{scope}”不在您的管辖范围内"
-KIND_LABELS = {MEMBERS: "成员表", INCOME: "收入表"}
+MSG_UNKNOWN_KIND = _("无法识别文件类型：表头应含成员表的“证件号码”或收入表的“工资性收入”")
+MSG_DUPLICATE_COLUMN = _("列“%(column)s”重复")
+MSG_TWO_SHEETS = _("工作簿中有多个%(kind)s（“%(first)s”和“%(second)s”）")
+MSG_YEAR_RANGE = _("数据年度应在2013至%(max_year)s之间（实为%(year)s）")
+MSG_EXTRA_COLUMN = _("%(sheet)s列“%(column)s”不是导入格式中的列，已忽略")
+MSG_IGNORED_SHEET = _("工作表“%(sheet)s”不是成员表或收入表，已忽略")
+MSG_NOT_ALLOWED = _("您没有导入贫困户数据的权限")
+MSG_SCOPE_NOT_ALLOWED = _("导入范围“%(scope)s”不在您的管辖范围内")
+KIND_LABELS = {MEMBERS: _("成员表"), INCOME: _("收入表")}
 # What each count of ImportResult.counts means (the command and the status page show it).
 COUNT_LABELS = {
-    "households_created": "新增户",
-    "households_updated": "更新户",
-    "households_unchanged": "未变户",
-    "members_created": "新增成员",
-    "members_updated": "更新成员",
-    "members_unchanged": "未变成员",
-    "members_removed": "移除成员",
-    "statuses_created": "新增年度状态",
-    "statuses_updated": "更新年度状态",
-    "incomes_created": "新增收入",
-    "incomes_updated": "更新收入",
-    "incomes_unchanged": "未变收入",
+    "households_created": _("新增户"),
+    "households_updated": _("更新户"),
+    "households_unchanged": _("未变户"),
+    "members_created": _("新增成员"),
+    "members_updated": _("更新成员"),
+    "members_unchanged": _("未变成员"),
+    "members_removed": _("移除成员"),
+    "statuses_created": _("新增年度状态"),
+    "statuses_updated": _("更新年度状态"),
+    "incomes_created": _("新增收入"),
+    "incomes_updated": _("更新收入"),
+    "incomes_unchanged": _("未变收入"),
 }
 
 CAUSE_SPLIT = re.compile("[" + re.escape(rules.CAUSE_SEPARATORS) + "]")
 MAX_NUMBER, MAX_NAME, MAX_PHONE = 32, 50, 20
+MAX_INCOME = Decimal("1e10")
 
 # The fields an import writes (the rest of a row keeps its value or its default).
 HOUSEHOLD_FIELDS = (
@@ -168,97 +178,6 @@ INCOME_FIELDS = (
 )
 
 
-class ImportFileError(ValueError):
-    """The file cannot be read as an import file at all."""
-
-
-@dataclasses.dataclass
-class Sheet:
-    """One table of the file: its header and its data rows (numbered as Excel shows them)."""
-
-    name: str
-    headers: list[str]
-    rows: list[tuple[int, list[str]]]
-    kind: str = ""
-    label: str = ""  # prefixes messages when a workbook holds several data sheets
-    errors: dict[int, list[str]] = dataclasses.field(default_factory=dict)
-
-    def add(self, row: int, message: str) -> None:
-        self.errors.setdefault(row, []).append(self.label + message)
-
-
-@dataclasses.dataclass
-class ImportResult:
-    filename: str
-    year: int
-    kind: str = ""
-    ok: bool = False
-    rows: int = 0
-    counts: dict[str, int] = dataclasses.field(default_factory=dict)
-    errors: list[tuple[int, list[str]]] = dataclasses.field(default_factory=list)
-    warnings: list[str] = dataclasses.field(default_factory=list)
-    # Village codes whose households, status or income rows were written (for rollups).
-    villages: list[str] = dataclasses.field(default_factory=list)
-    sheets: list[Sheet] = dataclasses.field(default_factory=list, repr=False)
-
-    def messages(self, limit: int | None = None) -> list[str]:
-        """Return the error messages in file order (the first ``limit`` of them)."""
-        out: list[str] = []
-        for _row, messages in self.errors:
-            for message in messages:
-                if limit is not None and len(out) >= limit:
-                    return out
-                out.append(message)
-        return out
-
-    def summary(self, first_errors: int = 20) -> dict:
-        """Return a JSON-able summary (what an :class:`ImportJob` keeps)."""
-        return {
-            "ok": self.ok,
-            "kind": self.kind,
-            "year": self.year,
-            "rows": self.rows,
-            "counts": self.counts,
-            "error_rows": len(self.errors),
-            "errors": self.messages(first_errors),
-            "warnings": self.warnings,
-        }
-
-
-# -- Reading ------------------------------------------------------------------------------
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime.datetime):
-        return value.date().isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _sheet_from_rows(name: str, records: Iterator) -> Sheet:
-    header = next(records, None) or []
-    headers = [_text(h) for h in header]
-    while headers and not headers[-1]:
-        headers.pop()
-    rows = []
-    for number, record in enumerate(records, start=2):
-        cells = [_text(c) for c in record]
-        if any(cells):
-            rows.append((number, cells))
-    return Sheet(name=name, headers=headers, rows=rows, kind=_sheet_kind(headers))
-
-
 def _sheet_kind(headers: Iterable[str]) -> str:
     names = set(headers)
     if COL_ID in names or COL_RELATION in names:
@@ -269,134 +188,78 @@ def _sheet_kind(headers: Iterable[str]) -> str:
 
 
 def read_sheets(path: Path) -> list[Sheet]:
-    """Read every table of a .csv (UTF-8, with or without BOM) or .xlsx file as text."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as handle:
-                return [_sheet_from_rows(path.stem, csv.reader(handle))]
-        except UnicodeDecodeError:
-            raise ImportFileError(MSG_ENCODING) from None
-        except csv.Error as error:
-            raise ImportFileError(MSG_FILE_UNREADABLE.format(error=error)) from None
-    if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as error:  # zip, XML and openpyxl errors alike
-            raise ImportFileError(MSG_FILE_UNREADABLE.format(error=error)) from None
-        try:
-            sheets = [
-                _sheet_from_rows(ws.title, ws.iter_rows(values_only=True))
-                for ws in workbook.worksheets
-            ]
-        finally:
-            workbook.close()
-        for sheet in sheets:
-            if sheet.name == CODES_SHEET:  # the template's list of labels
-                sheet.kind = ""
-        return sheets
-    raise ImportFileError(MSG_FILE_TYPE.format(suffix=suffix or path.name))
+    """Read every table of a .csv or .xlsx file as text, each with its kind (members,
+    income, or "" for another table: the template's 代码表 among them)."""
+    sheets = sheets_kit.read_sheets(path)
+    for sheet in sheets:
+        sheet.kind = "" if sheet.name == CODES_SHEET else _sheet_kind(sheet.headers)
+    return sheets
 
 
 # -- Parsing cells ------------------------------------------------------------------------
 
 
+def _cell(problems: list, column: str, parser, value: str, *args, failed=None, **kwargs):
+    """Parse ``value`` with one of :mod:`fupin.core.cells`' parsers; on failure add the
+    problem and return ``failed``."""
+    try:
+        return parser(value, *args, **kwargs)
+    except kit.CellError as error:
+        problems.append(Problem(column, error.reason))
+        return failed
+
+
 def _label(value: str, column: str, problems: list, *, required: bool) -> str:
-    if not value:
-        if required:
-            problems.append(Problem(column, rules.MSG_REQUIRED))
-        return ""
     choices = rules.CODED_COLUMNS[column]
-    stored = codes.label_to_value(choices).get(value)
-    if stored is None:
-        problems.append(
-            Problem(
-                column,
-                rules.MSG_LABEL.format(value=value, allowed=rules.allowed_labels(choices)),
-            )
-        )
-        return ""
-    return stored
+    return _cell(
+        problems,
+        column,
+        kit.choice,
+        value,
+        codes.label_to_value(choices),
+        allowed=rules.allowed_labels(choices),
+        required=required,
+        blank="",
+        failed="",
+    )
 
 
 def _yes_no(value: str, column: str, problems: list) -> bool | None:
-    if not value:
-        problems.append(Problem(column, rules.MSG_REQUIRED))
-        return None
-    if value not in codes.YES_NO:
-        problems.append(Problem(column, rules.MSG_LABEL.format(value=value, allowed="是、否")))
-        return None
-    return codes.YES_NO[value]
+    return _cell(problems, column, kit.yes_no, value)
 
 
 def _int(value: str, column: str, problems: list, *, required: bool, blank=None) -> int | None:
-    if not value:
-        if required:
-            problems.append(Problem(column, rules.MSG_REQUIRED))
-        return blank
-    try:
-        return int(value)
-    except ValueError:
-        try:
-            number = float(value)
-        except ValueError:
-            number = None
-        if number is not None and number.is_integer():
-            return int(number)
-        problems.append(Problem(column, rules.MSG_INTEGER.format(value=value)))
-        return None
+    return _cell(problems, column, kit.integer, value, required=required, blank=blank)
 
 
 def _amount(value: str, column: str, problems: list) -> Decimal | None:
-    if not value:
-        return Decimal("0.00")
-    try:
-        amount = Decimal(value.replace(",", ""))
-    except InvalidOperation:
-        amount = None
-    if (
-        amount is None
-        or not amount.is_finite()
-        or amount < 0
-        or amount != amount.quantize(Decimal("0.01"))
-        or amount >= Decimal("1e10")
-    ):
-        problems.append(Problem(column, rules.MSG_AMOUNT.format(value=value)))
-        return None
-    return amount.quantize(Decimal("0.01"))
+    return _cell(
+        problems,
+        column,
+        kit.amount,
+        value,
+        maximum=MAX_INCOME,
+        required=False,
+        blank=Decimal("0.00"),
+    )
 
 
 def _text_field(value: str, column: str, problems: list, *, max_length: int, required: bool) -> str:
-    if not value:
-        if required:
-            problems.append(Problem(column, rules.MSG_REQUIRED))
-        return ""
-    if len(value) > max_length:
-        problems.append(
-            Problem(column, rules.MSG_TOO_LONG.format(max_length=max_length, length=len(value)))
-        )
+    # The text is kept even when too long: messages name the household by it.
+    _cell(problems, column, kit.text, value, max_length=max_length, required=required)
     return value
 
 
 def _causes(value: str, problems: list) -> list[str]:
     causes: list[str] = []
     lookup = codes.label_to_value(codes.Cause)
+    allowed = rules.allowed_labels(codes.Cause)
     for part in CAUSE_SPLIT.split(value):
         label = part.strip()
         if not label:
             continue
-        stored = lookup.get(label)
-        if stored is None:
-            problems.append(
-                Problem(
-                    COL_OTHER_CAUSES,
-                    rules.MSG_LABEL.format(value=label, allowed=rules.allowed_labels(codes.Cause)),
-                )
-            )
-        elif stored not in causes:
+        stored = _cell(problems, COL_OTHER_CAUSES, kit.choice, label, lookup, allowed=allowed)
+        if stored is not None and stored not in causes:
             causes.append(stored)
     return causes
 
@@ -414,7 +277,7 @@ class _Context:
         self.as_of = clock.as_of()
         self.scope_code = scope_code or ""
         self.now = timezone.now()
-        self.reason = f"导入 {filename}"
+        self.reason = f"导入 {filename}"  # history reason: stored data, not interface text
         self.progress = progress
         self.total = total
         self.done = 0
@@ -423,7 +286,7 @@ class _Context:
         if scope_code:
             self.scope_label = scope_code
         elif actor is None or actor.is_superuser:
-            self.scope_label = "全部"
+            self.scope_label = gettext("全部")
         else:
             self.scope_label = "、".join(
                 sorted({area for role, area in actor._assignments() if role in IMPORT_REGISTRY})
@@ -457,7 +320,7 @@ def check_actor(actor, scope_code: str | None = None) -> None:
     if not actor.is_authenticated or not actor.has_role_anywhere(IMPORT_REGISTRY):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     if scope_code and not actor.has_role_at(IMPORT_REGISTRY, scope_code):
-        raise PermissionDenied(MSG_SCOPE_NOT_ALLOWED.format(scope=scope_code))
+        raise PermissionDenied(MSG_SCOPE_NOT_ALLOWED % {"scope": scope_code})
 
 
 def import_file(
@@ -485,7 +348,7 @@ def import_file(
     year = int(year or as_of.year)
     result = ImportResult(filename=path.name, year=year)
     if not rules.FIRST_IDENTIFIED_YEAR <= year <= as_of.year:
-        result.errors.append((0, [MSG_YEAR_RANGE.format(max_year=as_of.year, year=year)]))
+        result.errors.append((0, [MSG_YEAR_RANGE % {"max_year": as_of.year, "year": year}]))
         return result
     try:
         sheets = read_sheets(path)
@@ -496,14 +359,14 @@ def import_file(
     data_sheets = [s for s in sheets if s.kind]
     for sheet in sheets:
         if not sheet.kind and sheet.name != CODES_SHEET and (sheet.rows or sheet.headers):
-            result.warnings.append(MSG_IGNORED_SHEET.format(sheet=sheet.name))
+            result.warnings.append(MSG_IGNORED_SHEET % {"sheet": sheet.name})
     if not data_sheets:
-        result.errors.append((1, [MSG_HEADER.format(reason=MSG_UNKNOWN_KIND)]))
+        result.errors.append((1, [MSG_HEADER % {"reason": MSG_UNKNOWN_KIND}]))
         result.sheets = sheets[:1]
         return result
     if len(data_sheets) > 1:
         for sheet in data_sheets:
-            sheet.label = f"工作表“{sheet.name}”"
+            sheet.label = gettext("工作表“%(name)s”") % {"name": sheet.name}
     result.sheets = data_sheets
     by_kind: dict[str, Sheet] = {}
     for sheet in data_sheets:
@@ -511,11 +374,11 @@ def import_file(
             first = by_kind[sheet.kind]
             sheet.add(
                 1,
-                MSG_HEADER.format(
-                    reason=MSG_TWO_SHEETS.format(
-                        kind=KIND_LABELS[sheet.kind], first=first.name, second=sheet.name
-                    )
-                ),
+                MSG_HEADER
+                % {
+                    "reason": MSG_TWO_SHEETS
+                    % {"kind": KIND_LABELS[sheet.kind], "first": first.name, "second": sheet.name}
+                },
             )
         else:
             by_kind[sheet.kind] = sheet
@@ -568,18 +431,16 @@ def _header_check(sheet: Sheet, columns: Iterable[str], result: ImportResult) ->
     for i, header in enumerate(sheet.headers):
         if header in known:
             if header in index:
-                sheet.add(1, MSG_HEADER.format(reason=MSG_DUPLICATE_COLUMN.format(column=header)))
+                sheet.add(1, MSG_HEADER % {"reason": MSG_DUPLICATE_COLUMN % {"column": header}})
             else:
                 index[header] = i
         elif header:
-            result.warnings.append(MSG_EXTRA_COLUMN.format(sheet=prefix, column=header))
+            result.warnings.append(MSG_EXTRA_COLUMN % {"sheet": prefix, "column": header})
     missing = [c for c in columns if c not in index]
     if missing:
-        sheet.add(
-            1, MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
-        )
+        sheet.add(1, MSG_HEADER % {"reason": MSG_MISSING_COLUMNS % {"columns": "、".join(missing)}})
     if not sheet.rows:
-        sheet.add(1, MSG_HEADER.format(reason=MSG_NO_ROWS))
+        sheet.add(1, MSG_HEADER % {"reason": MSG_NO_ROWS})
     return index
 
 
@@ -891,9 +752,8 @@ class _MemberImport:
                 problems.append(
                     Problem(
                         COL_ATTRIBUTE,
-                        rules.MSG_LABEL.format(
-                            value=label, allowed=rules.allowed_labels(codes.Attribute)
-                        ),
+                        rules.MSG_LABEL
+                        % {"value": label, "allowed": rules.allowed_labels(codes.Attribute)},
                     )
                 )
             else:
@@ -944,9 +804,8 @@ class _MemberImport:
             problems.append(
                 Problem(
                     column,
-                    rules.MSG_HOUSEHOLD_DISAGREES.format(
-                        first_row=household.first_row, value=value, expected=expected
-                    ),
+                    rules.MSG_HOUSEHOLD_DISAGREES
+                    % {"first_row": household.first_row, "value": value, "expected": expected},
                 )
             )
 
@@ -960,7 +819,7 @@ class _MemberImport:
                 self.error(
                     household.first_row,
                     Problem(
-                        COL_NUMBER, rules.MSG_HOUSEHOLD_OUT_OF_SCOPE.format(number=household.number)
+                        COL_NUMBER, rules.MSG_HOUSEHOLD_OUT_OF_SCOPE % {"number": household.number}
                     ),
                 )
         for values in _fetch(
@@ -1169,9 +1028,8 @@ class _IncomeImport:
                     row_problems[row].append(
                         Problem(
                             COL_YEAR,
-                            rules.MSG_INCOME_DUPLICATE.format(
-                                number=number, year=year, rows="、".join(map(str, rows))
-                            ),
+                            rules.MSG_INCOME_DUPLICATE
+                            % {"number": number, "year": year, "rows": "、".join(map(str, rows))},
                         )
                     )
         # The households: this workbook's member sheet, else the database within scope.
@@ -1194,9 +1052,7 @@ class _IncomeImport:
             else:
                 if number:
                     problems.append(
-                        Problem(
-                            COL_NUMBER, rules.MSG_INCOME_HOUSEHOLD_UNKNOWN.format(number=number)
-                        )
+                        Problem(COL_NUMBER, rules.MSG_INCOME_HOUSEHOLD_UNKNOWN % {"number": number})
                     )
                 record["members_count"] = None
             problems += rules.check_income(record, record["members_count"], as_of=ctx.as_of)
@@ -1247,85 +1103,3 @@ class _IncomeImport:
             "incomes_updated": len(updated),
             "incomes_unchanged": unchanged,
         }
-
-
-def sheet_rows(path, result: ImportResult, *, key: str, columns, required, any_of=()):
-    """The rows of the file's sheet that has the ``key`` column (else its first sheet), as
-    ``(row number, {column: stripped text})``; ``None`` when the sheet is empty or lacks a
-    required column, or all of ``any_of`` (one of them is enough) — the reason is in
-    ``result``. For the small formats imported within the request (pairings, collective
-    income, shares)."""
-    sheets = [s for s in read_sheets(Path(path)) if s.headers]
-    sheet = next((s for s in sheets if key in s.headers), sheets[0] if sheets else None)
-    if sheet is None or not sheet.rows:
-        result.errors.append((1, [MSG_NO_ROWS]))
-        return None
-    result.sheets = [sheet]
-    result.rows = len(sheet.rows)
-    missing = [c for c in required if c not in sheet.headers]
-    if any_of and not any(c in sheet.headers for c in any_of):
-        missing.append("/".join(any_of))
-    if missing:
-        message = MSG_HEADER.format(reason=MSG_MISSING_COLUMNS.format(columns="、".join(missing)))
-        sheet.add(1, message)
-        result.errors.append((1, [message]))
-        return None
-    index = {h: i for i, h in enumerate(sheet.headers) if h in columns}
-
-    def cell(cells, column):
-        i = index.get(column)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
-
-    return [(n, {c: cell(cells, c) for c in columns}) for n, cells in sheet.rows]
-
-
-# -- The error workbook -------------------------------------------------------------------
-
-
-def write_error_workbook(result: ImportResult, path) -> None:
-    """Write the refused file back: its rows plus 错误原因 (bad rows highlighted), a sheet
-    of every error and a sheet of the warnings."""
-    import openpyxl
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font, PatternFill
-
-    bad_fill = PatternFill("solid", fgColor="FFC7CE")
-    bold = Font(bold=True)
-    workbook = openpyxl.Workbook(write_only=True)
-    for sheet in result.sheets:
-        ws = workbook.create_sheet(sheet.name[:31] or "Sheet1")
-        width = len(sheet.headers)
-        header = []
-        for title in [*sheet.headers, ERROR_COLUMN]:
-            cell = WriteOnlyCell(ws, value=title)
-            cell.font = bold
-            header.append(cell)
-        ws.append(header)
-        for number, cells in sheet.rows:
-            cells = (cells + [""] * width)[:width]
-            messages = sheet.errors.get(number)
-            if not messages:
-                ws.append([*cells, ""])
-                continue
-            row = []
-            for value in [*cells, "；".join(messages)]:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.fill = bad_fill
-                row.append(cell)
-            ws.append(row)
-    summary = workbook.create_sheet("错误汇总")
-    summary.append(["行号", ERROR_COLUMN])
-    for number, messages in result.errors:
-        for message in messages:
-            summary.append([number, message])
-    warnings = workbook.create_sheet("警告")
-    warnings.append(["警告"])
-    for warning in result.warnings:
-        warnings.append([warning])
-    workbook.save(path)
-
-
-def error_workbook_path(path) -> Path:
-    """Return where the command line writes the error workbook: ``a.csv`` → ``a.errors.xlsx``."""
-    path = Path(path)
-    return path.with_name(f"{path.stem}.errors.xlsx")

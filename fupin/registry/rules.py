@@ -3,7 +3,7 @@
 The spreadsheet import (:mod:`fupin.registry.importing`) and the member edit form both call
 these functions, so a record is judged the same way wherever it is typed. They work on plain
 mappings holding *stored values* (codes, not labels; ints, dates, Decimals) and return a list
-of :class:`Problem` — the field (the column header of the import format) and a Chinese reason.
+of :class:`Problem` — the field (the column header of the import format) and the reason.
 They never query the database: whatever needs the database (scope, another household's
 members) is looked up by the caller, set-based, and passed in.
 
@@ -14,10 +14,15 @@ The reasons are module constants; tests assert them. The caller prefixes the rec
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from fupin.core import cells
+from fupin.core.cells import Problem
 
 from . import codes
 from .idnumber import IdInfo, IdNumberError, parse_id_number
@@ -128,70 +133,68 @@ MIGRANT_MONTHS = (0, 12)
 PER_CAPITA_INCOME_MAX = Decimal("100000")
 
 # -- Reasons (the field is named by the caller) --------------------------------------------
-MSG_RECORD = "第{row}行（户编号 {number}，姓名 {name}）：{problem}"
-MSG_INCOME_RECORD = "第{row}行（户编号 {number}，年度 {year}）：{problem}"
+MSG_RECORD = _("第%(row)s行（户编号 %(number)s，姓名 %(name)s）：%(problem)s")
+MSG_INCOME_RECORD = _("第%(row)s行（户编号 %(number)s，年度 %(year)s）：%(problem)s")
 
-MSG_REQUIRED = "不能为空"
-MSG_TOO_LONG = "最长{max_length}个字符（现为{length}个）"
-MSG_LABEL = "“{value}”不是有效选项（可选：{allowed}）"
-MSG_INTEGER = "“{value}”应为整数"
-MSG_AMOUNT = "“{value}”应为不小于0、最多两位小数的金额（元）"
-MSG_MIGRANT_RANGE = "务工时间应为0至12之间的整数（实为“{value}”）"
-MSG_LABOUR_REQUIRED = "{age}岁（16至65岁）应填写劳动技能"
-MSG_SCHOOL_REQUIRED = "{age}岁（6至23岁）应填写在校生状况"
-MSG_CAUSE_STUDENT = "致贫原因含“因学”，但本户没有在校生（在校生状况为“非在校生”以外的成员）"
-MSG_CAUSE_ILL = "致贫原因含“因病”，但本户没有健康状况为“长期慢性病”或“患有大病”的成员"
-MSG_CAUSE_DISABLED = "致贫原因含“因残”，但本户没有健康状况为“残疾”的成员"
-MSG_NO_HEAD = "本户没有户主（应恰有1名与户主关系为“户主”的成员）"
-MSG_MANY_HEADS = "本户有{count}名户主（应恰有1名）"
-MSG_IDENTIFIED_YEAR = "识别年度应在2013至{max_year}之间（实为“{value}”）"
-MSG_EXIT_YEAR_REQUIRED = "脱贫状态为“{status}”，应填写脱贫年度"
-MSG_EXIT_YEAR_BEFORE = "脱贫年度{exit_year}早于识别年度{identified_year}"
-MSG_EXIT_YEAR_AFTER = "脱贫年度{exit_year}晚于数据年度{year}"
-MSG_ATTRIBUTE_STATUS = "“{label}”是脱贫户属性，但脱贫状态为“{status}”"
-MSG_INCOME_YEAR = "年度应在2013至{max_year}之间（实为“{value}”）"
-MSG_INCOME_RANGE = (
-    "人均纯收入{value}元不在0（不含）至100000元之间"
-    "（（工资性+生产经营性+财产性+转移性收入−生产经营性支出）÷{members}人）"
+# The reasons of single cells are the sheet kit's (the same in every importer).
+MSG_REQUIRED = cells.MSG_REQUIRED
+MSG_TOO_LONG = cells.MSG_TOO_LONG
+MSG_LABEL = cells.MSG_CHOICE
+MSG_INTEGER = cells.MSG_INTEGER
+MSG_AMOUNT = cells.MSG_AMOUNT
+MSG_MIGRANT_RANGE = _("务工时间应为0至12之间的整数（实为“%(value)s”）")
+MSG_LABOUR_REQUIRED = _("%(age)s岁（16至65岁）应填写劳动技能")
+MSG_SCHOOL_REQUIRED = _("%(age)s岁（6至23岁）应填写在校生状况")
+MSG_CAUSE_STUDENT = _("致贫原因含“因学”，但本户没有在校生（在校生状况为“非在校生”以外的成员）")
+MSG_CAUSE_ILL = _("致贫原因含“因病”，但本户没有健康状况为“长期慢性病”或“患有大病”的成员")
+MSG_CAUSE_DISABLED = _("致贫原因含“因残”，但本户没有健康状况为“残疾”的成员")
+MSG_NO_HEAD = _("本户没有户主（应恰有1名与户主关系为“户主”的成员）")
+MSG_MANY_HEADS = _("本户有%(count)s名户主（应恰有1名）")
+MSG_IDENTIFIED_YEAR = _("识别年度应在2013至%(max_year)s之间（实为“%(value)s”）")
+MSG_EXIT_YEAR_REQUIRED = _("脱贫状态为“%(status)s”，应填写脱贫年度")
+MSG_EXIT_YEAR_BEFORE = _("脱贫年度%(exit_year)s早于识别年度%(identified_year)s")
+MSG_EXIT_YEAR_AFTER = _("脱贫年度%(exit_year)s晚于数据年度%(year)s")
+MSG_ATTRIBUTE_STATUS = _("“%(label)s”是脱贫户属性，但脱贫状态为“%(status)s”")
+MSG_INCOME_YEAR = _("年度应在2013至%(max_year)s之间（实为“%(value)s”）")
+MSG_INCOME_RANGE = _(
+    "人均纯收入%(value)s元不在0（不含）至100000元之间"
+    "（（工资性+生产经营性+财产性+转移性收入−生产经营性支出）÷%(members)s人）"
 )
-MSG_INCOME_NO_MEMBERS = "本户家庭人口为0，无法计算人均纯收入"
-MSG_ID_DUPLICATE = "证件号码“{id_number}”在文件中重复（第{rows}行）"
-MSG_ID_OTHER_HOUSEHOLD = "证件号码“{id_number}”已在户编号 {other} 中登记（一人只能在一户）"
+MSG_INCOME_NO_MEMBERS = _("本户家庭人口为0，无法计算人均纯收入")
+MSG_ID_DUPLICATE = _("证件号码“%(id_number)s”在文件中重复（第%(rows)s行）")
+MSG_ID_OTHER_HOUSEHOLD = _("证件号码“%(id_number)s”已在户编号 %(other)s 中登记（一人只能在一户）")
 # Outside the user's scope only the county is named: the household itself is not theirs to see.
-MSG_ID_OTHER_AREA = (
-    "证件号码“{id_number}”已在{county}的一户中登记，该户不在您的权限范围内（一人只能在一户），"
+MSG_ID_OTHER_AREA = _(
+    "证件号码“%(id_number)s”已在%(county)s的一户中登记，该户不在您的权限范围内（一人只能在一户），"
     "请与该地核实"
 )
-MSG_HOUSEHOLD_DISAGREES = (
-    "与本户第{first_row}行不一致（本行为“{value}”，第{first_row}行为“{expected}”）"
+MSG_HOUSEHOLD_DISAGREES = _(
+    "与本户第%(first_row)s行不一致（本行为“%(value)s”，第%(first_row)s行为“%(expected)s”）"
 )
-MSG_VILLAGE_UNKNOWN = "“{code}”不是已有的嘎查村级行政区划代码"
-MSG_VILLAGE_OUT_OF_SCOPE = "“{code}”不在您的导入范围（{scope}）内"
-MSG_HOUSEHOLD_OUT_OF_SCOPE = "户编号 {number} 已登记在您的导入范围以外的嘎查村"
-MSG_INCOME_HOUSEHOLD_UNKNOWN = "户编号 {number} 不存在或不在您的导入范围内"
-MSG_INCOME_DUPLICATE = "户编号 {number} 的{year}年度收入在文件中重复（第{rows}行）"
-
-
-@dataclasses.dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a record: the field (column header) and the reason."""
-
-    field: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.field}：{self.reason}"
+MSG_VILLAGE_UNKNOWN = _("“%(code)s”不是已有的嘎查村级行政区划代码")
+MSG_VILLAGE_OUT_OF_SCOPE = _("“%(code)s”不在您的导入范围（%(scope)s）内")
+MSG_HOUSEHOLD_OUT_OF_SCOPE = _("户编号 %(number)s 已登记在您的导入范围以外的嘎查村")
+MSG_INCOME_HOUSEHOLD_UNKNOWN = _("户编号 %(number)s 不存在或不在您的导入范围内")
+MSG_INCOME_DUPLICATE = _("户编号 %(number)s 的%(year)s年度收入在文件中重复（第%(rows)s行）")
 
 
 def record_message(row: int, number: str, name: str, problem: Problem | str) -> str:
     """Return the full message naming the record (row, household number, name)."""
-    return MSG_RECORD.format(row=row, number=number or "—", name=name or "—", problem=problem)
+    return MSG_RECORD % {
+        "row": row,
+        "number": number or "—",
+        "name": name or "—",
+        "problem": problem,
+    }
 
 
 def income_record_message(row: int, number: str, year: str, problem: Problem | str) -> str:
-    return MSG_INCOME_RECORD.format(
-        row=row, number=number or "—", year=year or "—", problem=problem
-    )
+    return MSG_INCOME_RECORD % {
+        "row": row,
+        "number": number or "—",
+        "year": year or "—",
+        "problem": problem,
+    }
 
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
@@ -207,7 +210,7 @@ def allowed_labels(choices) -> str:
     if choices is codes.Attribute:
         labels += [str(label) for label in codes.EXITED_ATTRIBUTE_LABELS.values()]
     if len(labels) > 20:
-        return "见模板中的“代码表”"
+        return gettext("见模板中的“代码表”")
     return "、".join(labels)
 
 
@@ -239,13 +242,13 @@ def check_member(member: Mapping, *, as_of: datetime.date) -> list[Problem]:
         age = age_on(birth, as_of)
         low, high = codes.WORKING_AGE
         if low <= age <= high and not member.get("labour"):
-            problems.append(Problem(COL_LABOUR, MSG_LABOUR_REQUIRED.format(age=age)))
+            problems.append(Problem(COL_LABOUR, MSG_LABOUR_REQUIRED % {"age": age}))
         low, high = codes.SCHOOL_AGE
         if low <= age <= high and not member.get("school_status"):
-            problems.append(Problem(COL_SCHOOL, MSG_SCHOOL_REQUIRED.format(age=age)))
+            problems.append(Problem(COL_SCHOOL, MSG_SCHOOL_REQUIRED % {"age": age}))
     months = member.get("migrant_months")
     if months is not None and not MIGRANT_MONTHS[0] <= months <= MIGRANT_MONTHS[1]:
-        problems.append(Problem(COL_MIGRANT, MSG_MIGRANT_RANGE.format(value=months)))
+        problems.append(Problem(COL_MIGRANT, MSG_MIGRANT_RANGE % {"value": months}))
     return problems
 
 
@@ -265,9 +268,9 @@ def check_person_in_one_household(
     if registered_in is None or registered_in == household_number:
         return []
     if visible:
-        message = MSG_ID_OTHER_HOUSEHOLD.format(id_number=id_number, other=registered_in)
+        message = MSG_ID_OTHER_HOUSEHOLD % {"id_number": id_number, "other": registered_in}
     else:
-        message = MSG_ID_OTHER_AREA.format(id_number=id_number, county=county)
+        message = MSG_ID_OTHER_AREA % {"id_number": id_number, "county": county}
     return [Problem(COL_ID, message)]
 
 
@@ -281,7 +284,7 @@ def county_names(codes_) -> dict[str, str]:
 
 def duplicate_id_problem(id_number: str, rows: Iterable[int]) -> Problem:
     return Problem(
-        COL_ID, MSG_ID_DUPLICATE.format(id_number=id_number, rows="、".join(map(str, rows)))
+        COL_ID, MSG_ID_DUPLICATE % {"id_number": id_number, "rows": "、".join(map(str, rows))}
     )
 
 
@@ -304,7 +307,7 @@ def check_household(
     if heads == 0:
         problems.append(Problem(COL_RELATION, MSG_NO_HEAD))
     elif heads > 1:
-        problems.append(Problem(COL_RELATION, MSG_MANY_HEADS.format(count=heads)))
+        problems.append(Problem(COL_RELATION, MSG_MANY_HEADS % {"count": heads}))
 
     main = household.get("main_cause")
     others = list(household.get("other_causes") or ())
@@ -322,35 +325,36 @@ def check_household(
     max_year = as_of.year
     if identified is not None and not FIRST_IDENTIFIED_YEAR <= identified <= max_year:
         problems.append(
-            Problem(COL_IDENTIFIED, MSG_IDENTIFIED_YEAR.format(max_year=max_year, value=identified))
+            Problem(
+                COL_IDENTIFIED, MSG_IDENTIFIED_YEAR % {"max_year": max_year, "value": identified}
+            )
         )
     status = household.get("status")
     exit_year = household.get("exit_year")
     if status in codes.EXITED_STATUSES and exit_year is None:
         problems.append(
-            Problem(COL_EXIT_YEAR, MSG_EXIT_YEAR_REQUIRED.format(status=_status_label(status)))
+            Problem(COL_EXIT_YEAR, MSG_EXIT_YEAR_REQUIRED % {"status": _status_label(status)})
         )
     if exit_year is not None:
         if identified is not None and exit_year < identified:
             problems.append(
                 Problem(
                     COL_EXIT_YEAR,
-                    MSG_EXIT_YEAR_BEFORE.format(exit_year=exit_year, identified_year=identified),
+                    MSG_EXIT_YEAR_BEFORE % {"exit_year": exit_year, "identified_year": identified},
                 )
             )
         if exit_year > data_year:
             problems.append(
                 Problem(
-                    COL_EXIT_YEAR, MSG_EXIT_YEAR_AFTER.format(exit_year=exit_year, year=data_year)
+                    COL_EXIT_YEAR, MSG_EXIT_YEAR_AFTER % {"exit_year": exit_year, "year": data_year}
                 )
             )
     if household.get("attribute_exited") and status and status not in codes.EXITED_STATUSES:
         problems.append(
             Problem(
                 COL_ATTRIBUTE,
-                MSG_ATTRIBUTE_STATUS.format(
-                    label=household.get("attribute_label", ""), status=_status_label(status)
-                ),
+                MSG_ATTRIBUTE_STATUS
+                % {"label": household.get("attribute_label", ""), "status": _status_label(status)},
             )
         )
     return problems
@@ -378,9 +382,9 @@ def check_village(
 ) -> list[Problem]:
     """The village code must be an existing village-level area inside the importer's scope."""
     if not is_village:
-        return [Problem(COL_VILLAGE, MSG_VILLAGE_UNKNOWN.format(code=code))]
+        return [Problem(COL_VILLAGE, MSG_VILLAGE_UNKNOWN % {"code": code})]
     if not may_import(code):
-        return [Problem(COL_VILLAGE, MSG_VILLAGE_OUT_OF_SCOPE.format(code=code, scope=scope))]
+        return [Problem(COL_VILLAGE, MSG_VILLAGE_OUT_OF_SCOPE % {"code": code, "scope": scope})]
     return []
 
 
@@ -412,7 +416,9 @@ def check_income(
     problems: list[Problem] = []
     year = income.get("year")
     if year is not None and not FIRST_IDENTIFIED_YEAR <= year <= as_of.year:
-        problems.append(Problem(COL_YEAR, MSG_INCOME_YEAR.format(max_year=as_of.year, value=year)))
+        problems.append(
+            Problem(COL_YEAR, MSG_INCOME_YEAR % {"max_year": as_of.year, "value": year})
+        )
     amounts = ("wage_income", "business_income", "property_income", "transfer_income")
     if members_count is None or any(income.get(k) is None for k in (*amounts, "business_costs")):
         return problems  # the household or an amount is unknown: reported elsewhere
@@ -421,6 +427,6 @@ def check_income(
         problems.append(Problem(COL_PER_CAPITA, MSG_INCOME_NO_MEMBERS))
     elif not Decimal(0) < value <= PER_CAPITA_INCOME_MAX:
         problems.append(
-            Problem(COL_PER_CAPITA, MSG_INCOME_RANGE.format(value=value, members=members_count))
+            Problem(COL_PER_CAPITA, MSG_INCOME_RANGE % {"value": value, "members": members_count})
         )
     return problems

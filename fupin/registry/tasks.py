@@ -1,7 +1,7 @@
 """Background work of the registry: running an uploaded import (an :class:`ImportJob`).
 
-The upload page stores the file and an ImportJob row, then enqueues :func:`run_import_job`
-(django-tasks; the database backend in production, the immediate backend in tests and with
+The upload page stores the file and an ImportJob row, then (once that is committed) enqueues
+:func:`run_import_job` (django-tasks; the database backend in production, the immediate backend in tests and with
 ``FUPIN_TASKS=immediate``). The task records its progress on the job row (``done``/``total``),
 which the status fragment polls; on refusal it stores the error workbook in ``error_file``.
 """
@@ -12,8 +12,9 @@ import logging
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import task
 
 from . import importing
@@ -25,10 +26,12 @@ JOB_KINDS = {"members+income": "both"}
 
 
 @task()
-def run_import_job(job_id: int) -> str:
-    """Run the import of ``ImportJob`` ``job_id``; return its final state."""
+def run_import_job(job_id: int, language: str | None = None) -> str:
+    """Run the import of ``ImportJob`` ``job_id`` in ``language`` (the uploader's: the
+    messages kept with the job are in it); return its final state."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    return import_job_run(job)
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return import_job_run(job)
 
 
 def import_job_run(job: ImportJob) -> str:

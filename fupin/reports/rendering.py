@@ -127,7 +127,7 @@ def render_xlsx(content: dict) -> bytes:
 
 
 def render_pdf_bytes(content: dict, *, status_note: str = "") -> bytes:
-    from fupin.identification.pdf import render_pdf
+    from fupin.core.pdf import render_pdf
 
     html = render_to_string(
         "reports/print.html", {"c": content, "status_note": status_note, "print": True}

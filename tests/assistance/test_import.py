@@ -93,7 +93,7 @@ def test_one_bad_row_refuses_the_whole_file(tmp_path, county):
     assert Pairing.objects.count() == 0 and Cadre.objects.count() == 0
     messages = result.messages()
     assert f"第3行“户编号”：户编号“{outside.number}”不存在或不在您的权限范围内" in messages
-    assert any(m.startswith("第4行“帮扶责任人证件号码”：证件号码无效") for m in messages)
+    assert any(m.startswith("第4行“帮扶责任人证件号码”：证件号码应为18位") for m in messages)
     assert any(m.startswith("第4行“职务类别”：“处长”不是有效选项") for m in messages)
     assert any(m.startswith("第4行“开始日期”") for m in messages)
     assert "第5行“帮扶责任人证件号码”：证件号码和联系电话至少填写一项" in messages

@@ -130,3 +130,18 @@ def test_import_page_and_error_workbook(client, tmp_path):
     export = client.get(f"/collective/export/?area={YINDEER}&year=2016")
     assert export.status_code == 200
     assert openpyxl.load_workbook(io.BytesIO(export.content)).active.max_row == 3
+
+
+def test_a_refused_file_in_english_names_row_column_and_reason(tmp_path):
+    from django.utils import translation
+
+    user = make_user("township_officer", YINDEER)
+    rows = [[CHANGFA, "", 2018, "资源发包", "-3", ""]]
+    with translation.override("en"):
+        result = import_income(_xlsx(tmp_path, rows), actor=user, area_code=YINDEER)
+    assert not result.ok
+    assert result.messages() == [
+        "Row 2, column “年度”: the year may not be later than 2017",
+        "Row 2, column “金额（元）”: “-3” is not a valid amount"
+        " (should be a number ≥ 0 with at most two decimals)",
+    ]

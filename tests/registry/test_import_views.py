@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 
 from fupin.accounts.models import Role
@@ -34,9 +35,11 @@ def officer(client):
 def _upload(client, path, *, scope=ZHALAITE, year=2017):
     with open(path, "rb") as handle:
         upload = SimpleUploadedFile(path.name, handle.read())
-    return client.post(
-        reverse("registry:import_upload"), {"file": upload, "year": year, "scope": scope}
-    )
+    # The job is queued when the upload's transaction commits.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(
+            reverse("registry:import_upload"), {"file": upload, "year": year, "scope": scope}
+        )
 
 
 def test_upload_page_shows_form_scopes_and_templates(client, officer):

@@ -39,16 +39,16 @@ def test_school_status_required_for_ages_6_to_23():
     age = lambda birth: rules.check_member(  # noqa: E731
         {"birth_date": birth, "labour": "ordinary", "school_status": ""}, as_of=AS_OF
     )
-    assert _reasons(age(datetime.date(2011, 6, 30))) == [rules.MSG_SCHOOL_REQUIRED.format(age=6)]
+    assert _reasons(age(datetime.date(2011, 6, 30))) == [rules.MSG_SCHOOL_REQUIRED % {"age": 6}]
     assert age(datetime.date(2011, 7, 1)) == []
-    assert _reasons(age(datetime.date(1994, 6, 30))) == [rules.MSG_SCHOOL_REQUIRED.format(age=23)]
+    assert _reasons(age(datetime.date(1994, 6, 30))) == [rules.MSG_SCHOOL_REQUIRED % {"age": 23}]
     assert age(datetime.date(1993, 6, 29)) == []
 
 
 def test_member_birth_date_from_the_id_number():
     number = make_id_number("152223", datetime.date(1990, 1, 1), 3, "M")
     problems = rules.check_member({"id_number": number, "labour": ""}, as_of=AS_OF)
-    assert _reasons(problems) == [rules.MSG_LABOUR_REQUIRED.format(age=27)]
+    assert _reasons(problems) == [rules.MSG_LABOUR_REQUIRED % {"age": 27}]
     bad = number[:17] + ("0" if number[17] != "0" else "1")
     assert [p.field for p in rules.check_member({"id_number": bad}, as_of=AS_OF)] == ["证件号码"]
 
@@ -56,7 +56,7 @@ def test_member_birth_date_from_the_id_number():
 def test_migrant_months():
     assert rules.check_member({"migrant_months": 12}, as_of=AS_OF) == []
     assert _reasons(rules.check_member({"migrant_months": 13}, as_of=AS_OF)) == [
-        rules.MSG_MIGRANT_RANGE.format(value=13)
+        rules.MSG_MIGRANT_RANGE % {"value": 13}
     ]
 
 
@@ -95,32 +95,32 @@ def test_cause_rules_need_the_member_they_name():
 
 def test_exactly_one_head():
     assert _check(_household(), [{**HEAD, "relation": "son"}]) == [rules.MSG_NO_HEAD]
-    assert _check(_household(), [HEAD, HEAD]) == [rules.MSG_MANY_HEADS.format(count=2)]
+    assert _check(_household(), [HEAD, HEAD]) == [rules.MSG_MANY_HEADS % {"count": 2}]
 
 
 def test_years():
     assert _check(_household(identified_year=2012)) == [
-        rules.MSG_IDENTIFIED_YEAR.format(max_year=2017, value=2012)
+        rules.MSG_IDENTIFIED_YEAR % {"max_year": 2017, "value": 2012}
     ]
     assert _check(_household(identified_year=2018)) == [
-        rules.MSG_IDENTIFIED_YEAR.format(max_year=2017, value=2018)
+        rules.MSG_IDENTIFIED_YEAR % {"max_year": 2017, "value": 2018}
     ]
     assert _check(_household(status="exited")) == [
-        rules.MSG_EXIT_YEAR_REQUIRED.format(status="已脱贫")
+        rules.MSG_EXIT_YEAR_REQUIRED % {"status": "已脱贫"}
     ]
     assert _check(_household(status="exited_no_policy", exit_year=2016)) == []
     assert _check(_household(status="exited", exit_year=2013)) == [
-        rules.MSG_EXIT_YEAR_BEFORE.format(exit_year=2013, identified_year=2014)
+        rules.MSG_EXIT_YEAR_BEFORE % {"exit_year": 2013, "identified_year": 2014}
     ]
     assert _check(_household(status="exited", exit_year=2017), year=2016) == [
-        rules.MSG_EXIT_YEAR_AFTER.format(exit_year=2017, year=2016)
+        rules.MSG_EXIT_YEAR_AFTER % {"exit_year": 2017, "year": 2016}
     ]
 
 
 def test_exited_attribute_label_needs_an_exited_status():
     household = _household(attribute_label="一般脱贫户", attribute_exited=True)
     assert _check(household) == [
-        rules.MSG_ATTRIBUTE_STATUS.format(label="一般脱贫户", status="未脱贫")
+        rules.MSG_ATTRIBUTE_STATUS % {"label": "一般脱贫户", "status": "未脱贫"}
     ]
     assert _check({**household, "status": "exited", "exit_year": 2016}) == []
 
@@ -150,7 +150,7 @@ def test_person_in_one_household():
     assert rules.check_person_in_one_household("X", "A", None) == []
     assert rules.check_person_in_one_household("X", "A", "A") == []
     assert _reasons(rules.check_person_in_one_household("X", "A", "B")) == [
-        rules.MSG_ID_OTHER_HOUSEHOLD.format(id_number="X", other="B")
+        rules.MSG_ID_OTHER_HOUSEHOLD % {"id_number": "X", "other": "B"}
     ]
 
 
@@ -159,7 +159,7 @@ def test_village_rule():
     assert rules.check_village("152223100234", is_village=True, may_import=allowed, scope="s") == []
     assert _reasons(
         rules.check_village("152201101200", is_village=True, may_import=allowed, scope="152223")
-    ) == [rules.MSG_VILLAGE_OUT_OF_SCOPE.format(code="152201101200", scope="152223")]
+    ) == [rules.MSG_VILLAGE_OUT_OF_SCOPE % {"code": "152201101200", "scope": "152223"}]
     assert _reasons(
         rules.check_village("1522", is_village=False, may_import=allowed, scope="")
-    ) == [rules.MSG_VILLAGE_UNKNOWN.format(code="1522")]
+    ) == [rules.MSG_VILLAGE_UNKNOWN % {"code": "1522"}]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from fupin.registry import idnumber
+from fupin.core import idnumber
 from fupin.registry.idnumber import (
     IdNumberError,
     check_digit,
@@ -62,7 +62,7 @@ def test_a_wrong_check_character_names_both(number):
     wrong = next(c for c in idnumber.CHECK_CHARS if c != number[17])
     with pytest.raises(IdNumberError) as error:
         parse_id_number(number[:17] + wrong, today=TODAY)
-    assert str(error.value) == idnumber.MSG_CHECK.format(expected=number[17], actual=wrong)
+    assert str(error.value) == idnumber.MSG_CHECK % {"expected": number[17], "actual": wrong}
 
 
 @given(st.text(max_size=25))
@@ -92,12 +92,12 @@ def test_known_number():
     "value, message",
     [
         ("", idnumber.MSG_EMPTY),
-        ("1234", idnumber.MSG_LENGTH.format(length=4)),
+        ("1234", idnumber.MSG_LENGTH % {"length": 4}),
         ("1101051949123100ZX", idnumber.MSG_CHARS),
         ("١١٠١٠٥١٩٤٩١٢٣١٠٠٢X", idnumber.MSG_CHARS),  # Arabic-Indic digits
-        ("990105194912310027", idnumber.MSG_REGION.format(region="990105", province="99")),
-        ("110105194902300020", idnumber.MSG_BIRTH.format(text="19490230")),
-        ("110105202001010020", idnumber.MSG_BIRTH_RANGE.format(date="2020-01-01")),
+        ("990105194912310027", idnumber.MSG_REGION % {"region": "990105", "province": "99"}),
+        ("110105194902300020", idnumber.MSG_BIRTH % {"text": "19490230"}),
+        ("110105202001010020", idnumber.MSG_BIRTH_RANGE % {"date": "2020-01-01"}),
     ],
 )
 def test_reasons(value, message):

@@ -1,0 +1,350 @@
+"""Spreadsheets in and out: reading a file's sheets as text, the outcome of an import, the
+error workbook a refused import returns, and the one xlsx download response.
+
+Every importer (registry, pairings, funds, collective income and shares) reads its file with
+:func:`read_sheets` or :func:`sheet_rows`, reports into an :class:`ImportResult`, and a refused
+file comes back through :func:`write_error_workbook` — the rows as uploaded plus 错误原因.
+What each format holds is documented in ``docs/import-format.md`` and the importers' modules.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import io
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The error workbook's columns and sheets are part of the file a user corrects and re-imports.
+ERROR_COLUMN = "错误原因"
+SUMMARY_SHEET = "错误汇总"
+ROW_COLUMN = "行号"
+WARNINGS_SHEET = "警告"
+FIRST_ERRORS = 50
+
+MSG_FILE_TYPE = _("不支持的文件类型“%(suffix)s”（应为 .xlsx 或 .csv）")
+MSG_FILE_UNREADABLE = _("无法读取文件（%(error)s）")
+MSG_ENCODING = _("CSV 文件应为 UTF-8 编码（可带 BOM）")
+MSG_HEADER = _("第1行（表头）：%(reason)s")
+MSG_MISSING_COLUMNS = _("缺少列：%(columns)s")
+MSG_NO_ROWS = _("没有数据行")
+MSG_NO_REPORT = _("没有错误报告")
+
+
+def xlsx_response(content, filename: str) -> HttpResponse:
+    """The download of an .xlsx: ``content`` is the file's bytes or an open binary file."""
+    if isinstance(content, bytes | bytearray):
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+    return FileResponse(content, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+def write_workbook(rows: Iterable, path=None, *, title: str, bold_header: bool = False):
+    """Write ``rows`` (the first one the header) as a one-sheet .xlsx to ``path`` (a path or
+    a binary file); without ``path`` return the bytes. Decimals are written as text so that
+    the exact amount, to the fen, comes back on import."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet(title[:31])
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        values = [str(v) if isinstance(v, Decimal) else v for v in row]
+        if bold_header and number == 0:
+            values = [_bold(WriteOnlyCell(sheet, value=v), bold) for v in values]
+        sheet.append(values)
+    if path is not None:
+        workbook.save(path)
+        return None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _bold(cell, font):
+    cell.font = font
+    return cell
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read as an import file at all."""
+
+
+@dataclasses.dataclass
+class Sheet:
+    """One table of the file: its header and its data rows (numbered as Excel shows them)."""
+
+    name: str
+    headers: list[str]
+    rows: list[tuple[int, list[str]]]
+    kind: str = ""
+    label: str = ""  # prefixes messages when a workbook holds several data sheets
+    errors: dict[int, list[str]] = dataclasses.field(default_factory=dict)
+
+    def add(self, row: int, message) -> None:
+        self.errors.setdefault(row, []).append(f"{self.label}{message}")
+
+
+@dataclasses.dataclass
+class ImportResult:
+    filename: str
+    year: int
+    kind: str = ""
+    ok: bool = False
+    rows: int = 0
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+    errors: list[tuple[int, list[str]]] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    # Village codes whose households, status or income rows were written (for rollups).
+    villages: list[str] = dataclasses.field(default_factory=list)
+    sheets: list[Sheet] = dataclasses.field(default_factory=list, repr=False)
+
+    def refuse(self, row: int, messages) -> None:
+        """Record the messages of a bad row (in the result and in the error workbook)."""
+        messages = [str(m) for m in messages]
+        if self.sheets:
+            for message in messages:
+                self.sheets[0].add(row, message)
+        self.errors.append((row, messages))
+
+    def messages(self, limit: int | None = None) -> list[str]:
+        """Return the error messages in file order (the first ``limit`` of them)."""
+        out: list[str] = []
+        for _row, messages in self.errors:
+            for message in messages:
+                if limit is not None and len(out) >= limit:
+                    return out
+                out.append(str(message))
+        return out
+
+    def summary(self, first_errors: int = 20) -> dict:
+        """Return a JSON-able summary (what an import job keeps)."""
+        return {
+            "ok": self.ok,
+            "kind": self.kind,
+            "year": self.year,
+            "rows": self.rows,
+            "counts": self.counts,
+            "error_rows": len(self.errors),
+            "errors": self.messages(first_errors),
+            "warnings": [str(w) for w in self.warnings],
+        }
+
+
+# -- Reading ------------------------------------------------------------------------------
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return "是" if value else "否"  # the sheets' yes/no labels
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _sheet_from_rows(name: str, records: Iterator) -> Sheet:
+    header = next(records, None) or []
+    headers = [_text(h) for h in header]
+    while headers and not headers[-1]:
+        headers.pop()
+    rows = []
+    for number, record in enumerate(records, start=2):
+        cells = [_text(c) for c in record]
+        if any(cells):
+            rows.append((number, cells))
+    return Sheet(name=name, headers=headers, rows=rows)
+
+
+def read_sheets(path) -> list[Sheet]:
+    """Read every table of a .csv (UTF-8, with or without BOM) or .xlsx file as text."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                return [_sheet_from_rows(path.stem, csv.reader(handle))]
+        except UnicodeDecodeError:
+            raise ImportFileError(MSG_ENCODING) from None
+        except csv.Error as error:
+            raise ImportFileError(MSG_FILE_UNREADABLE % {"error": error}) from None
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # zip, XML and openpyxl errors alike
+            raise ImportFileError(MSG_FILE_UNREADABLE % {"error": error}) from None
+        try:
+            return [
+                _sheet_from_rows(ws.title, ws.iter_rows(values_only=True))
+                for ws in workbook.worksheets
+            ]
+        finally:
+            workbook.close()
+    raise ImportFileError(MSG_FILE_TYPE % {"suffix": suffix or path.name})
+
+
+def missing_columns_message(missing: Iterable[str]) -> str:
+    return MSG_HEADER % {"reason": MSG_MISSING_COLUMNS % {"columns": "、".join(missing)}}
+
+
+def sheet_rows(path, result: ImportResult, *, key: str, columns, required, any_of=()):
+    """The rows of the file's sheet that has the ``key`` column (else its first sheet), as
+    ``(row number, {column: stripped text})``; ``None`` when the sheet is empty or lacks a
+    required column, or all of ``any_of`` (one of them is enough) — the reason is in
+    ``result``. For the small formats imported within the request (pairings, collective
+    income, shares)."""
+    sheets = [s for s in read_sheets(Path(path)) if s.headers]
+    sheet = next((s for s in sheets if key in s.headers), sheets[0] if sheets else None)
+    if sheet is None or not sheet.rows:
+        result.errors.append((1, [str(MSG_NO_ROWS)]))
+        return None
+    result.sheets = [sheet]
+    result.rows = len(sheet.rows)
+    missing = [c for c in required if c not in sheet.headers]
+    if any_of and not any(c in sheet.headers for c in any_of):
+        missing.append("/".join(any_of))
+    if missing:
+        result.refuse(1, [missing_columns_message(missing)])
+        return None
+    return rows_by_column(sheet, columns)
+
+
+def rows_by_column(sheet: Sheet, columns) -> list[tuple[int, dict[str, str]]]:
+    """The sheet's rows as ``(row number, {column: text})`` ("" for a column it lacks)."""
+    index = {h: i for i, h in enumerate(sheet.headers) if h in columns}
+
+    def cell(cells, column):
+        i = index.get(column)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    return [(n, {c: cell(cells, c) for c in columns}) for n, cells in sheet.rows]
+
+
+# -- The error workbook -------------------------------------------------------------------
+
+
+def write_error_workbook(result: ImportResult, path) -> None:
+    """Write the refused file back: its rows plus 错误原因 (bad rows highlighted), a sheet
+    of every error and a sheet of the warnings."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    bad_fill = PatternFill("solid", fgColor="FFC7CE")
+    bold = Font(bold=True)
+    workbook = openpyxl.Workbook(write_only=True)
+    for sheet in result.sheets:
+        ws = workbook.create_sheet(sheet.name[:31] or "Sheet1")
+        width = len(sheet.headers)
+        ws.append([_bold(WriteOnlyCell(ws, value=t), bold) for t in [*sheet.headers, ERROR_COLUMN]])
+        for number, cells in sheet.rows:
+            cells = (cells + [""] * width)[:width]
+            messages = sheet.errors.get(number)
+            if not messages:
+                ws.append([*cells, ""])
+                continue
+            row = []
+            for value in [*cells, "；".join(messages)]:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.fill = bad_fill
+                row.append(cell)
+            ws.append(row)
+    summary = workbook.create_sheet(SUMMARY_SHEET)
+    summary.append([ROW_COLUMN, ERROR_COLUMN])
+    for number, messages in result.errors:
+        for message in messages:
+            summary.append([number, str(message)])
+    warnings = workbook.create_sheet(WARNINGS_SHEET)
+    warnings.append([WARNINGS_SHEET])
+    for warning in result.warnings:
+        warnings.append([str(warning)])
+    workbook.save(path)
+
+
+def error_workbook_path(path) -> Path:
+    """Return where the command line writes the error workbook: ``a.csv`` → ``a.errors.xlsx``."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}.errors.xlsx")
+
+
+# -- Imports within the request -----------------------------------------------------------
+
+
+def import_upload(
+    request, upload, run: Callable, context: dict, *, area_code: str
+) -> ImportResult | None:
+    """Import ``upload`` by ``run(path, actor=, area_code=)`` from a temporary copy.
+
+    A file that cannot be read at all sets ``context["file_error"]`` and returns ``None``;
+    otherwise the result and its first errors go into ``context`` and it is returned.
+    (The registry's own import runs as a background job: see
+    :mod:`fupin.registry.import_views`.)
+    """
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{Path(upload.name).suffix.lower()}"
+        with open(path, "wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        try:
+            result = run(path, actor=request.user, area_code=area_code)
+        except ImportFileError as error:
+            context["file_error"] = str(error)
+            return None
+    result.filename = upload.name
+    context["result"] = result
+    context["errors"] = result.messages(FIRST_ERRORS)
+    return result
+
+
+@dataclasses.dataclass(frozen=True)
+class ErrorWorkbooks:
+    """Where a format's refused imports leave their error workbook: a folder under
+    ``MEDIA_ROOT``, the session key naming this session's last one, the download's name."""
+
+    folder: str
+    session_key: str
+    download_name: str
+
+    def keep(self, request, result: ImportResult) -> bool:
+        """Write the error workbook of a refused ``result`` for this session; whether one was
+        written (an accepted import, or one refused before reading any row, leaves none)."""
+        if result.ok or not result.sheets:
+            return False
+        directory = Path(settings.MEDIA_ROOT) / self.folder
+        directory.mkdir(parents=True, exist_ok=True)
+        name = f"{uuid.uuid4().hex}.xlsx"
+        write_error_workbook(result, directory / name)
+        request.session[self.session_key] = name
+        return True
+
+    def response(self, request) -> HttpResponse:
+        """This session's last error workbook of the format (only its own), else 404."""
+        name = request.session.get(self.session_key)
+        path = Path(settings.MEDIA_ROOT) / self.folder / (name or "-")
+        if not name or not path.is_file():
+            raise Http404(str(MSG_NO_REPORT))
+        return xlsx_response(open(path, "rb"), self.download_name)
