@@ -105,6 +105,15 @@ def user_can_see_code(user, code: str) -> bool:
     return code_in_prefixes(code, user_prefixes(user))
 
 
+def user_sees_everything(user) -> bool:
+    return EVERYTHING in user_prefixes(user)
+
+
+def user_scope_has_village(user) -> bool:
+    """Tell whether one of the user's scope prefixes is a single village."""
+    return any(len(p) == 12 for p in user_prefixes(user))
+
+
 class ScopedQuerySet(models.QuerySet):
     """QuerySet of a model whose rows belong to an area; see the module docstring."""
 

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from fupin.accounts.models import IMPORT_REGISTRY
-from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
+from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.registry import idnumber
@@ -76,11 +76,10 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
         return result
     sheet = result.sheets[0]
     # One query each: households and cadres in scope that the file names.
-    prefixes = user_prefixes(actor)
     households = {
         h["number"]: h
-        for h in Household.objects.filter(prefixes_q("village_id", prefixes))
-        .filter(prefixes_q("village_id", (area_code,)))
+        for h in Household.objects.accessible_to(actor)
+        .within(area_code)
         .filter(number__in={r[COL_NUMBER] for _n, r in rows})
         .values("pk", "number", "village_id")
     }
