@@ -285,7 +285,8 @@ def exit_plan(user, area: Area, year: int) -> dict:
 def _county_codes(user, area: Area) -> list[Area]:
     if area.level in (Level.PROVINCE, Level.PREFECTURE):
         return list(
-            Area.objects.filter(level=Level.COUNTY, code__startswith=area.code)
+            Area.objects.filter(level=Level.COUNTY)
+            .within(area.code)
             .accessible_to(user)
             .order_by("code")
         )
