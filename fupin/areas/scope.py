@@ -16,13 +16,15 @@ Design (every list, count, chart, export, dropdown, API response and admin page 
   - ``Model.objects.accessible_to(user)`` — the rows in the user's scope, the only way a
     view, serializer, export, selector or admin reads them;
   - ``.within(code)`` — the rows under area ``code`` (a drill-down, not a permission;
-    ``code`` may also be a list of codes, and ``""`` means everything).
+    ``code`` may also be a list of codes — an empty list matches nothing — and ``""``
+    means everything).
 
   Both take an optional ``field`` for a query that must be limited on another code column,
   a joined one included: ``Allocation.objects.accessible_to(user).within(code,
   field="fund__area_id")``. Code outside ``fupin.areas`` never writes the filter itself
   (``tests/areas/test_scope_once.py``); to ask whether a user may see one code, it calls
   :func:`user_can_see_code` or ``fupin.areas.selectors.access_area``.
+  :class:`ScopedModelAdmin` reads the same ``scope_field``.
 * Views are refused unless marked: :func:`scope_safe` (reads through ``accessible_to`` or an
   ``access_*`` function) or :func:`public` (no records at all, or public notices).
   :class:`ScopeSafeViewMiddleware` enforces it, and ``tests/areas/test_scope_walk.py`` walks
