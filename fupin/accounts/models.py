@@ -75,6 +75,10 @@ class User(AbstractUser):
 class RoleAssignment(models.Model):
     """A role held over an area; a user may hold several."""
 
+    # The assignments define the scope (fupin.areas.scope.user_prefixes), so they are not
+    # filtered by it; only the user administration reads them.
+    scope_exempt = "defines the scope"
+
     user = models.ForeignKey(
         User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="role_assignments"
     )

@@ -1,19 +1,16 @@
 from django.contrib import admin
 
 from .models import Area, RuralPopulation
-from .scope import ScopedModelAdmin, prefixes_q, user_prefixes
+from .scope import ScopedModelAdmin
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin):
+class AreaAdmin(ScopedModelAdmin):
     list_display = ("code", "name", "level", "participates")
     list_filter = ("level", "participates")
     search_fields = ("code", "name")
     readonly_fields = ("code", "level", "parent")
     fields = ("code", "name", "level", "parent", "participates")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(prefixes_q("code", user_prefixes(request.user)))
 
     def has_add_permission(self, request):
         return False

@@ -3,8 +3,8 @@
 Thin by design (docs/architecture.md, "Inside an app"): the list reads through
 :func:`fupin.areas.selectors.areas_accessible_to`, one area through
 :func:`~fupin.areas.selectors.access_area` (the same 404 for missing and out of scope), and
-the figures through *the* selectors :func:`~fupin.areas.selectors.area_stats` and
-:func:`~fupin.areas.selectors.child_stats`, so the JSON agrees with the overview page, the
+the figures through *the* selectors :func:`~fupin.registry.stats.area_stats` and
+:func:`~fupin.registry.stats.child_stats`, so the JSON agrees with the overview page, the
 exports and the war map.
 """
 
@@ -26,10 +26,11 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from fupin.core.clock import current_year
+from fupin.registry.stats import area_stats, child_stats
 
 from .models import Area, Level
 from .scope import scope_safe_class
-from .selectors import access_area, area_stats, areas_accessible_to, child_stats
+from .selectors import access_area, areas_accessible_to
 
 # Error messages are constants so the tests assert them (as in HackSoft's Django Styleguide).
 MSG_BAD_YEAR = "年度无效：应为 {low} 至 {high} 之间的四位年份"
@@ -115,7 +116,7 @@ class AreaSerializer(serializers.ModelSerializer):
 
 
 class FiguresSerializer(serializers.Serializer):
-    """The figures of :data:`fupin.areas.selectors.STAT_KEYS` for one area and year."""
+    """The figures of :data:`fupin.registry.stats.STAT_KEYS` for one area and year."""
 
     identified_households = serializers.IntegerField(help_text="当年新识别户数")
     identified_persons = serializers.IntegerField(help_text="当年新识别人数")

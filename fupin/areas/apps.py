@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class AreasConfig(AppConfig):
     name = "fupin.areas"
     label = "areas"
     verbose_name = _("行政区划")
+
+    def ready(self):
+        from .checks import check_scoped_models
+
+        checks.register(check_scoped_models, checks.Tags.models)

@@ -8,6 +8,8 @@ answer from an index (see :mod:`fupin.areas.scope`).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .scope import ScopedManager
+
 
 class Level(models.TextChoices):
     PROVINCE = "province", _("省级")
@@ -43,6 +45,8 @@ def is_rural_code(code: str) -> bool:
 
 
 class Area(models.Model):
+    scope_field = "code"
+
     code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("级别"), max_length=12, choices=Level.choices, db_index=True)
@@ -58,6 +62,8 @@ class Area(models.Model):
     # Whether the unit takes part in poverty work: rural villages do, urban communities do not
     # by default (a deployment may change it).
     participates = models.BooleanField(_("参与扶贫"), default=True)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("行政区划")
@@ -78,11 +84,15 @@ class Area(models.Model):
 class RuralPopulation(models.Model):
     """The rural population of a village in a year: the denominator of incidence (贫困发生率)."""
 
+    scope_field = "village_id"
+
     village = models.ForeignKey(
         Area, verbose_name=_("嘎查村"), on_delete=models.CASCADE, related_name="rural_populations"
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     population = models.PositiveIntegerField(_("农村人口"))
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("农村人口")

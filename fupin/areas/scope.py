@@ -8,9 +8,23 @@ Design (every list, count, chart, export, dropdown, API response and admin page 
 * A prefix becomes a code range — ``code >= '152223' AND code < '152224'`` — so the predicate
   uses the index on the village code on SQLite and PostgreSQL alike (``LIKE`` would not on
   SQLite) and stays a local predicate per shard on Citus.
-* Models that hold area-scoped rows use :class:`ScopedQuerySet` and name the column that
-  holds the village (or area) code in ``scope_field``; ``Model.objects.accessible_to(user)``
-  is then the only way a view, serializer, export, selector or admin reads them.
+* Models that hold area-scoped rows (``Area`` itself included) use :class:`ScopedManager`
+  and name the column that holds the village (or area) code in ``scope_field``; the system
+  check in :mod:`fupin.areas.checks` refuses start-up otherwise. The whole API is two
+  queryset methods:
+
+  - ``Model.objects.accessible_to(user)`` — the rows in the user's scope, the only way a
+    view, serializer, export, selector or admin reads them;
+  - ``.within(code)`` — the rows under area ``code`` (a drill-down, not a permission;
+    ``code`` may also be a list of codes — an empty list matches nothing — and ``""``
+    means everything).
+
+  Both take an optional ``field`` for a query that must be limited on another code column,
+  a joined one included: ``Allocation.objects.accessible_to(user).within(code,
+  field="fund__area_id")``. Code outside ``fupin.areas`` never writes the filter itself
+  (``tests/areas/test_scope_once.py``); to ask whether a user may see one code, it calls
+  :func:`user_can_see_code` or ``fupin.areas.selectors.access_area``.
+  :class:`ScopedModelAdmin` reads the same ``scope_field``.
 * Views are refused unless marked: :func:`scope_safe` (reads through ``accessible_to`` or an
   ``access_*`` function) or :func:`public` (no records at all, or public notices).
   :class:`ScopeSafeViewMiddleware` enforces it, and ``tests/areas/test_scope_walk.py`` walks
@@ -93,17 +107,32 @@ def user_can_see_code(user, code: str) -> bool:
     return code_in_prefixes(code, user_prefixes(user))
 
 
+def user_sees_everything(user) -> bool:
+    return EVERYTHING in user_prefixes(user)
+
+
+def user_scope_has_village(user) -> bool:
+    """Tell whether one of the user's scope prefixes is a single village."""
+    return any(len(p) == 12 for p in user_prefixes(user))
+
+
 class ScopedQuerySet(models.QuerySet):
     """QuerySet of a model whose rows belong to an area; see the module docstring."""
 
-    def accessible_to(self, user):
-        field = getattr(self.model, "scope_field", None)
+    def _scope_field(self, field: str | None) -> str:
+        field = field or getattr(self.model, "scope_field", None)
         if not field:
             raise ImproperlyConfigured(f"{self.model.__name__} has no scope_field")
-        return self.filter(scope_q(user, field))
+        return field
 
-    def within(self, code: str):
-        return self.filter(within_q(self.model.scope_field, code))
+    def accessible_to(self, user, field: str | None = None):
+        """Limit to the user's scope, on ``scope_field`` or on ``field`` if given."""
+        return self.filter(scope_q(user, self._scope_field(field)))
+
+    def within(self, code, field: str | None = None):
+        """Limit to the rows under area ``code`` (a code or a list of codes)."""
+        codes = (code,) if isinstance(code, str) else tuple(code)
+        return self.filter(prefixes_q(self._scope_field(field), codes))
 
 
 ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
@@ -166,24 +195,23 @@ class ScopedModelAdmin(admin.ModelAdmin):
     """Admin whose list, detail, autocomplete and deletions all read through the scope, whose
     area dropdowns offer only areas in scope, and which refuses to save a row outside it."""
 
-    scope_field = "village_id"
     # An area foreign key named like a level offers only areas of that level.
     AREA_FIELD_LEVELS = {"county": "county", "township": "township", "village": "village"}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(scope_q(request.user, self.scope_field))
+        return super().get_queryset(request).accessible_to(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         from .models import Area
 
         if db_field.related_model is Area and db_field.name not in self.raw_id_fields:
-            areas = Area.objects.filter(scope_q(request.user, "code"))
+            areas = Area.objects.accessible_to(request.user)
             level = self.AREA_FIELD_LEVELS.get(db_field.name)
             kwargs["queryset"] = areas.filter(level=level) if level else areas
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
-        code = getattr(obj, self.scope_field, None) or ""
+        code = getattr(obj, self.model.scope_field, None) or ""
         if not user_can_see_code(request.user, code):
             raise PermissionDenied("该记录不在您的权限范围内")
         super().save_model(request, obj, form, change)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from fupin.assessment.models import MonitoredHousehold
 from fupin.assessment.selectors import monitored_households
 from fupin.core.clock import current_year
+from fupin.registry import stats as registry_stats
 
 from . import selectors
 from .models import CHILD_LEVEL, Level
@@ -36,9 +37,11 @@ def home(request):
 def overview(request, code):
     area = selectors.access_area(request.user, code)
     year = requested_year(request)
-    stats = selectors.area_stats(request.user, area.code, year)
-    children = selectors.child_stats(request.user, area, year)
-    series = selectors.area_series(request.user, area.code, range(FIRST_YEAR, current_year() + 1))
+    stats = registry_stats.area_stats(request.user, area.code, year)
+    children = registry_stats.child_stats(request.user, area, year)
+    series = registry_stats.area_series(
+        request.user, area.code, range(FIRST_YEAR, current_year() + 1)
+    )
     return render(
         request,
         "areas/overview.html",
@@ -65,7 +68,7 @@ def overview(request, code):
 def browser(request):
     roots = selectors.user_root_areas(request.user)
     return render(
-        request, "areas/browser.html", {"roots": selectors.tree_nodes(request.user, roots)}
+        request, "areas/browser.html", {"roots": registry_stats.tree_nodes(request.user, roots)}
     )
 
 
@@ -74,7 +77,7 @@ def browser(request):
 @require_GET
 def tree_children(request, code):
     area = selectors.access_area(request.user, code)
-    nodes = selectors.tree_nodes(request.user, selectors.children_in_scope(request.user, area))
+    nodes = registry_stats.tree_nodes(request.user, selectors.children_in_scope(request.user, area))
     return render(request, "areas/_tree_nodes.html", {"nodes": nodes})
 
 

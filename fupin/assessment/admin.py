@@ -85,14 +85,12 @@ class VillageAssessmentAdmin(ResultAdmin):
 
 @admin.register(CountyAssessment)
 class CountyAssessmentAdmin(ResultAdmin):
-    scope_field = "county_id"
     list_display = ("county", "year", "incidence", "eligible", "rule_set")
     list_filter = ("year", "eligible")
 
 
 @admin.register(CountyCheck)
 class CountyCheckAdmin(ScopedModelAdmin):
-    scope_field = "county_id"
     list_display = (
         "county",
         "year",

@@ -11,7 +11,6 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS
-from fupin.areas.scope import scope_q, within_q
 from fupin.areas.selectors import access_area, children_in_scope
 
 from .models import (
@@ -136,9 +135,7 @@ def child_summary(user, area, year: int) -> list[dict]:
 
 def monitored_households(user, code: str, *, year=None, kind=None, state=None):
     access_area(user, code)
-    qs = MonitoredHousehold.objects.filter(scope_q(user, "village_id")).filter(
-        within_q("village_id", code)
-    )
+    qs = MonitoredHousehold.objects.accessible_to(user).within(code)
     if year:
         qs = qs.filter(year=year)
     if kind:

@@ -5,7 +5,7 @@
 1. households — one ``INSERT … SELECT`` computes every exit candidate's flags in SQL (member
    aggregates by ``GROUP BY household``) and its reasons (rendered in SQL from the message
    constants of :mod:`fupin.assessment.rules`);
-2. villages — incidence per village (the semantics of :func:`fupin.areas.selectors.area_stats`:
+2. villages — incidence per village (the semantics of :func:`fupin.registry.stats.area_stats`:
    poor persons at the end of the year from the rollup rows ÷ rural population of the latest
    year up to it), a few grouped queries and one bulk insert;
 3. counties — composite incidence and the latest :class:`CountyCheck` of the year.
@@ -27,7 +27,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 
 from fupin.areas.models import Area, Level, RuralPopulation
-from fupin.areas.scope import within_q
 from fupin.areas.selectors import incidence as compute_incidence
 from fupin.core.clock import as_of
 from fupin.registry import codes
@@ -186,8 +185,8 @@ def _villages_of(year: int, code: str) -> list[str]:
     facts = YearFact.objects.filter(year=year)
     assessed = HouseholdAssessment.objects.filter(year=year)
     if code:
-        facts = facts.filter(within_q("village_id", code))
-        assessed = assessed.filter(within_q("village_id", code))
+        facts = facts.within(code)
+        assessed = assessed.within(code)
     found = set(facts.values_list("village_id", flat=True))
     found |= set(assessed.values_list("village_id", flat=True).distinct())
     return sorted(found)
@@ -208,8 +207,8 @@ def _latest_population(villages: list[str], year: int) -> dict[str, int]:
 
 
 def _county_population(county: str, year: int) -> int:
-    """As :func:`fupin.areas.selectors.area_stats` counts it: the latest year up to ``year``."""
-    rows = RuralPopulation.objects.filter(within_q("village_id", county), year__lte=year)
+    """As :func:`fupin.registry.stats.area_stats` counts it: the latest year up to ``year``."""
+    rows = RuralPopulation.objects.within(county).filter(year__lte=year)
     pop_year = rows.aggregate(y=Max("year"))["y"]
     if pop_year is None:
         return 0
@@ -227,7 +226,7 @@ def assess_villages(year: int, code: str, rule_set: RuleSet) -> list[VillageAsse
         if len(villages) < 900
         else dict(
             YearFact.objects.filter(year=year)
-            .filter(within_q("village_id", code) if code else Q())
+            .within(code)
             .values_list("village_id", "poor_persons")
         )
     )
@@ -235,7 +234,7 @@ def assess_villages(year: int, code: str, rule_set: RuleSet) -> list[VillageAsse
     counts = defaultdict(lambda: [0, 0])
     assessed = HouseholdAssessment.objects.filter(year=year)
     if code:
-        assessed = assessed.filter(within_q("village_id", code))
+        assessed = assessed.within(code)
     for row in assessed.values("village_id", "eligible").annotate(n=Count("id")):
         counts[row["village_id"]][0] += row["n"]
         if row["eligible"]:
@@ -318,14 +317,14 @@ def _counties_of(code: str) -> list[Area]:
     if code:
         if len(code) > 6:
             return []
-        qs = qs.filter(within_q("code", code))
+        qs = qs.within(code)
     return list(qs.order_by("code"))
 
 
 def assess_counties(year: int, code: str, rule_set: RuleSet) -> list[CountyAssessment]:
     out = []
     for county in _counties_of(code):
-        facts = YearFact.objects.filter(within_q("village_id", county.code), year=year)
+        facts = YearFact.objects.within(county.code).filter(year=year)
         if not facts.exists():
             continue
         persons = facts.aggregate(t=Sum("poor_persons"))["t"] or 0
@@ -356,20 +355,18 @@ def assess_counties(year: int, code: str, rule_set: RuleSet) -> list[CountyAsses
 def assess(*, year: int, code: str = "", rule_set: RuleSet | None = None) -> dict:
     """Replace the assessment of ``year`` within area ``code`` (everything when empty)."""
     rule_set = rule_set or RuleSet.current()
-    scope = within_q("village_id", code) if code else Q()
-    HouseholdAssessment.objects.filter(scope, year=year).delete()
+    HouseholdAssessment.objects.within(code).filter(year=year).delete()
     sql, params = household_sql(year, code, rule_set)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-    VillageAssessment.objects.filter(scope, year=year).delete()
+    VillageAssessment.objects.within(code).filter(year=year).delete()
     villages = VillageAssessment.objects.bulk_create(
         assess_villages(year, code, rule_set), batch_size=500
     )
-    counties_scope = within_q("county_id", code) if code else Q()
     if not code or len(code) <= 6:
-        CountyAssessment.objects.filter(counties_scope, year=year).delete()
+        CountyAssessment.objects.within(code).filter(year=year).delete()
     counties = CountyAssessment.objects.bulk_create(assess_counties(year, code, rule_set))
-    households = HouseholdAssessment.objects.filter(scope, year=year)
+    households = HouseholdAssessment.objects.within(code).filter(year=year)
     return {
         "rule_set": rule_set.version,
         "households": households.count(),
@@ -490,7 +487,7 @@ def clear_risks(*, code: str = "", year: int | None = None, rule_set: RuleSet | 
     today = as_of()
     flags = MonitoredHousehold.objects.filter(state=MonitoredHousehold.State.AT_RISK)
     if code:
-        flags = flags.filter(within_q("village_id", code))
+        flags = flags.within(code)
     if year is not None:
         flags = flags.filter(year=year)
     cleared = 0
@@ -535,13 +532,12 @@ def clear_risks(*, code: str = "", year: int | None = None, rule_set: RuleSet | 
 def monitor(*, year: int, code: str = "", rule_set: RuleSet | None = None) -> dict:
     """Replace the monitoring flags of ``year`` within ``code``, then clear what has cleared."""
     rule_set = rule_set or RuleSet.current()
-    scope = within_q("village_id", code) if code else Q()
-    MonitoredHousehold.objects.filter(scope, year=year).delete()
+    MonitoredHousehold.objects.within(code).filter(year=year).delete()
     with connection.cursor() as cursor:
         for sql, params in monitor_sql(year, code, rule_set):
             cursor.execute(sql, params)
     cleared = clear_risks(code=code, year=year, rule_set=rule_set)
-    flags = MonitoredHousehold.objects.filter(scope, year=year)
+    flags = MonitoredHousehold.objects.within(code).filter(year=year)
     counts = {kind: 0 for kind in MonitoredHousehold.Kind.values}
     for row in flags.values("kind").annotate(n=Count("id")):
         counts[row["kind"]] = row["n"]

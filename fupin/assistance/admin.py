@@ -13,7 +13,6 @@ from .services import MSG_OVER_CAP
 
 @admin.register(Cadre)
 class CadreAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("name", "unit", "post", "phone", "party_member", "active", "area")
     list_filter = ("post", "party_member", "active")
     search_fields = ("name", "unit", "phone")
@@ -22,7 +21,6 @@ class CadreAdmin(ScopedModelAdmin):
 
 @admin.register(Link)
 class LinkAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("kind", "area", "cadre", "department", "start_date", "end_date")
     list_filter = ("kind",)
     raw_id_fields = ("cadre",)

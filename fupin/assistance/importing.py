@@ -20,7 +20,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import IMPORT_REGISTRY
-from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
+from fupin.areas.scope import user_can_see_code
 from fupin.core import cells, idnumber
 from fupin.core.audit import audit
 from fupin.core.cells import Cells, row_message
@@ -65,11 +65,10 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
     if rows is None:
         return result
     # One query each: households and cadres in scope that the file names.
-    prefixes = user_prefixes(actor)
     households = {
         h["number"]: h
-        for h in Household.objects.filter(prefixes_q("village_id", prefixes))
-        .filter(prefixes_q("village_id", (area_code,)))
+        for h in Household.objects.accessible_to(actor)
+        .within(area_code)
         .filter(number__in={r[COL_NUMBER] for _n, r in rows})
         .values("pk", "number", "village_id")
     }

@@ -36,7 +36,6 @@ from django.db.models import (
 from django.db.models.functions import Substr
 
 from fupin.areas.models import Area
-from fupin.areas.scope import prefixes_q, user_prefixes
 from fupin.core.clock import as_of
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
@@ -91,11 +90,6 @@ def suggested_measures(household) -> list[str]:
     return out
 
 
-def _in(qs, user, code: str, field: str):
-    """Limit ``qs`` to ``code`` intersected with the user's scope, on ``field``."""
-    return qs.filter(prefixes_q(field, (code,))).filter(prefixes_q(field, user_prefixes(user)))
-
-
 def active_q(on: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}start_date__lte": on}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": on})
@@ -128,7 +122,7 @@ def villages_without_link(user, code: str, on: datetime.date | None = None):
     villages = Area.objects.annotate(suffix=Substr("code", 10, 3)).filter(
         level="village", participates=True, suffix__gte="200"
     )
-    return _in(villages, user, code, "code").filter(~Exists(linked)).order_by("code")
+    return villages.accessible_to(user).within(code).filter(~Exists(linked)).order_by("code")
 
 
 def households_without_cadre(user, code: str, on: datetime.date | None = None):
@@ -136,7 +130,8 @@ def households_without_cadre(user, code: str, on: datetime.date | None = None):
     paired = Pairing.objects.filter(active_q(on), household_id=OuterRef("pk"))
     households = Household.objects.filter(status__in=codes.POOR_STATUSES)
     return (
-        _in(households, user, code, "village_id")
+        households.accessible_to(user)
+        .within(code)
         .filter(~Exists(paired))
         .select_related("village")
         .order_by("village_id", "number")
@@ -156,7 +151,8 @@ def cadres_over_cap(user, code: str, on: datetime.date | None = None):
         paired=Subquery(counts, output_field=IntegerField()), cap=cap_expression()
     )
     return (
-        _in(cadres, user, code, "area_id")
+        cadres.accessible_to(user)
+        .within(code)
         .filter(paired__gt=F("cap"))
         .order_by("area_id", "name", "pk")
     )
@@ -167,7 +163,12 @@ def cadres_registered_poor(user, code: str):
         id_number=OuterRef("id_number"), household__status__in=codes.POOR_STATUSES
     )
     cadres = Cadre.objects.filter(active=True).exclude(id_number="")
-    return _in(cadres, user, code, "area_id").filter(Exists(poor)).order_by("area_id", "name", "pk")
+    return (
+        cadres.accessible_to(user)
+        .within(code)
+        .filter(Exists(poor))
+        .order_by("area_id", "name", "pk")
+    )
 
 
 def coverage(user, code: str, on: datetime.date | None = None) -> dict:
@@ -192,8 +193,8 @@ def plan_checks(user, code: str, year: int) -> dict:
     income = Measure.objects.filter(
         plan__household_id=OuterRef("pk"), year=year, type__in=INCOME_TYPES
     )
-    households = _in(
-        Household.objects.filter(status__in=codes.POOR_STATUSES), user, code, "village_id"
+    households = (
+        Household.objects.filter(status__in=codes.POOR_STATUSES).accessible_to(user).within(code)
     )
     without_income = households.filter(~Exists(income)).order_by("village_id", "number")
     path = Measure.objects.filter(
@@ -201,16 +202,15 @@ def plan_checks(user, code: str, year: int) -> dict:
     )
     young, old = ADULT_AGES
     # Age reached during the year: born in [year - 65, year - 16].
-    members = _in(
+    members = (
         Member.objects.filter(
             household__status__in=codes.POOR_STATUSES,
             labour__in=ABLE_LABOUR,
             birth_date__gte=datetime.date(year - old, 1, 1),
             birth_date__lte=datetime.date(year - young, 12, 31),
-        ),
-        user,
-        code,
-        "village_id",
+        )
+        .accessible_to(user)
+        .within(code)
     )
     without_path = (
         members.filter(~Exists(path)).select_related("household").order_by("village_id", "pk")

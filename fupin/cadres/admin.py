@@ -16,7 +16,6 @@ class WorkTeamAdmin(ScopedModelAdmin):
 
 @admin.register(CadrePost)
 class CadrePostAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("cadre", "kind", "title", "area", "start_date", "end_date", "end_reason")
     list_filter = ("kind", "end_reason")
     raw_id_fields = ("cadre", "team")
@@ -25,7 +24,6 @@ class CadrePostAdmin(ScopedModelAdmin):
 
 @admin.register(Evaluation)
 class EvaluationAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("cadre", "year", "area", "score", "grade", "outcome")
     list_filter = ("year", "outcome", "grade")
     raw_id_fields = ("cadre", "created_by")
@@ -34,7 +32,6 @@ class EvaluationAdmin(ScopedModelAdmin):
 
 @admin.register(CadreRecord)
 class CadreRecordAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("cadre", "kind", "date", "area")
     list_filter = ("kind",)
     raw_id_fields = ("cadre", "created_by")

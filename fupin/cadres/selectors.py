@@ -28,7 +28,6 @@ from django.db.models.functions import Length
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from fupin.areas.scope import user_prefixes, within_q
 from fupin.assistance.models import Cadre, Pairing
 
 from .models import CadrePost, Evaluation, PostKind, WorkTeam
@@ -61,8 +60,6 @@ def cadres_visible_to(user):
 
 def access_cadre(user, pk) -> Cadre:
     """Return the cadre if visible to the user; the same 404 for missing and forbidden."""
-    if not user_prefixes(user):
-        raise Http404("干部不存在或不在您的权限范围内")
     cadre = cadres_visible_to(user).filter(pk=pk).first()
     if cadre is None:
         raise Http404("干部不存在或不在您的权限范围内")
@@ -259,7 +256,7 @@ def serving_leaders(user, code: str, level: str, day: datetime.date):
     """Posts of the leadership teams of ``level`` inside area ``code`` serving on ``day``."""
     return (
         CadrePost.objects.accessible_to(user)
-        .filter(within_q("area_id", code))
+        .within(code)
         .annotate(code_length=Length("area_id"))
         .filter(kind=LEVEL_KINDS[level], code_length=LEVEL_CODE_LENGTH[level])
         .filter(serving_q(day))

@@ -28,7 +28,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from fupin.accounts.models import EDIT_COLLECTIVE
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
+from fupin.areas.scope import user_can_see_code
 from fupin.core import cells
 from fupin.core.audit import audit
 from fupin.core.cells import Cells
@@ -91,8 +91,8 @@ def import_income(path, *, actor, area_code: str) -> ImportResult:
     named = {r[COL_VILLAGE] for _n, r in rows}
     villages = set(
         Area.objects.filter(code__in=named, level=Level.VILLAGE, participates=True)
-        .filter(prefixes_q("code", (area_code,)))
-        .filter(prefixes_q("code", user_prefixes(actor)))
+        .within(area_code)
+        .accessible_to(actor)
         .values_list("code", flat=True)
     )
     may_edit: dict[str, bool] = {}

@@ -30,7 +30,6 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
-from fupin.areas.scope import prefixes_q, user_prefixes
 from fupin.core.clock import as_of
 
 from .models import CollectiveDistribution, CollectiveIncome, CollectiveThreshold
@@ -77,21 +76,22 @@ def threshold_for(year: int) -> Decimal | None:
     return thresholds([year])[year]
 
 
-def _in(qs, user, code: str, field: str):
-    return qs.filter(prefixes_q(field, (code,))).filter(prefixes_q(field, user_prefixes(user)))
-
-
 def villages(user, code: str):
     """The participating villages inside ``code`` and the user's scope, in code order."""
-    return _in(
-        Area.objects.filter(level=Level.VILLAGE, participates=True), user, code, "code"
-    ).order_by("code")
+    return (
+        Area.objects.filter(level=Level.VILLAGE, participates=True)
+        .accessible_to(user)
+        .within(code)
+        .order_by("code")
+    )
 
 
 def incomes(user, code: str, years) -> dict[tuple[str, int], Decimal]:
     """Return the income of each village and year that has any line (one grouped query)."""
     rows = (
-        _in(CollectiveIncome.objects.filter(year__in=list(years)), user, code, "village_id")
+        CollectiveIncome.objects.filter(year__in=list(years))
+        .accessible_to(user)
+        .within(code)
         .values("village_id", "year")
         .annotate(total=Sum("amount"))
         .order_by()
@@ -150,7 +150,7 @@ def _counts(rows: list[VillageYear], households: int) -> dict:
 
 
 def households_sharing(user, code: str, year: int) -> int:
-    rows = _in(CollectiveDistribution.objects.filter(year=year), user, code, "village_id")
+    rows = CollectiveDistribution.objects.filter(year=year).accessible_to(user).within(code)
     return rows.values("household_id").distinct().count()
 
 
@@ -168,17 +168,15 @@ def child_rows(user, area: Area, year: int) -> list[tuple[Area, dict]]:
     if child_level is None:
         return []
     digits = LEVEL_DIGITS[child_level]
-    children = list(
-        Area.objects.filter(parent=area).filter(prefixes_q("code", user_prefixes(user)))
-    )
+    children = list(Area.objects.filter(parent=area).accessible_to(user))
     by_child = defaultdict(list)
     for row in village_statuses(user, area.code, year):
         by_child[row.code[:digits]].append(row)
     shared = {
         r["prefix"]: r["n"]
-        for r in _in(
-            CollectiveDistribution.objects.filter(year=year), user, area.code, "village_id"
-        )
+        for r in CollectiveDistribution.objects.filter(year=year)
+        .accessible_to(user)
+        .within(area.code)
         .annotate(prefix=Substr("village_id", 1, digits))
         .values("prefix")
         .annotate(n=Count("household_id", distinct=True))
@@ -231,9 +229,7 @@ def left_zero_villages(user, code: str, year: int) -> list[VillageYear]:
 def village_years(user, village_code: str) -> list[dict]:
     """A village's income per year: its lines by source, the total and the status."""
     lines = list(
-        _in(CollectiveIncome.objects.all(), user, village_code, "village_id").order_by(
-            "year", "source"
-        )
+        CollectiveIncome.objects.accessible_to(user).within(village_code).order_by("year", "source")
     )
     by_year = defaultdict(list)
     for line in lines:
@@ -257,7 +253,9 @@ def village_years(user, village_code: str) -> list[dict]:
 def distributions(user, code: str, year: int):
     """The households sharing collective income in the area and year, with their amounts."""
     return (
-        _in(CollectiveDistribution.objects.filter(year=year), user, code, "village_id")
+        CollectiveDistribution.objects.filter(year=year)
+        .accessible_to(user)
+        .within(code)
         .select_related("household")
         .order_by("village_id", "household__number")
     )

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from fupin.accounts.models import EDIT_COLLECTIVE
-from fupin.areas.scope import prefixes_q, user_can_see_code, user_prefixes
+from fupin.areas.scope import user_can_see_code
 from fupin.core import cells
 from fupin.core.audit import audit
 from fupin.core.cells import Cells, row_message
@@ -63,8 +63,8 @@ def import_distributions(path, *, actor, area_code: str) -> ImportResult:
         return result
     households = {
         h["number"]: h
-        for h in Household.objects.filter(prefixes_q("village_id", user_prefixes(actor)))
-        .filter(prefixes_q("village_id", (area_code,)))
+        for h in Household.objects.accessible_to(actor)
+        .within(area_code)
         .filter(number__in={r[COL_NUMBER] for _n, r in rows})
         .values("pk", "number", "village_id", "village__name")
     }

@@ -35,7 +35,6 @@ class _EditCommand:
 
 @admin.register(CommandUnit)
 class CommandUnitAdmin(_EditCommand, ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("name", "kind", "area", "parent", "leader", "leader_name")
     list_filter = ("kind",)
     search_fields = ("name", "leader_name")
@@ -53,7 +52,6 @@ class CommandUnitAdmin(_EditCommand, ScopedModelAdmin):
 
 @admin.register(CommandMember)
 class CommandMemberAdmin(_EditCommand, ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("display_name", "role", "unit")
     search_fields = ("name", "role")
     raw_id_fields = ("unit", "cadre")

@@ -11,7 +11,6 @@ from django.db.models.functions import Substr
 from django.utils.translation import gettext as _
 
 from fupin.areas.models import Area
-from fupin.areas.scope import prefixes_q, user_prefixes
 from fupin.areas.selectors import access_area
 
 from .models import HORIZONTALS, TOP, VERTICALS, CommandMember, CommandUnit, Kind
@@ -91,7 +90,7 @@ def _per_county(user, area) -> list[dict]:
             per_county[row["county"]][row["kind"]] = row["n"]
     names = dict(
         Area.objects.filter(code__in=list(per_county))
-        .filter(prefixes_q("code", user_prefixes(user)))
+        .accessible_to(user)
         .values_list("code", "name")
     )
     return [

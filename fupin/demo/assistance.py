@@ -22,7 +22,6 @@ from decimal import Decimal
 from django.utils import timezone
 
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import prefixes_q
 from fupin.assistance.models import AssistancePlan, Cadre, Link, Measure, MeasureType, Pairing
 from fupin.fieldwork.models import CheckIn, Concern, ConcernEvent, ReviewMeeting, Visit
 from fupin.registry import codes
@@ -131,9 +130,8 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
     say = progress or (lambda message: None)
     rng = random.Random(seed * 15_485_863 + 11)
     result = AssistanceResult()
-    league = prefixes_q("code", (LEAGUE,))
     areas = list(
-        Area.objects.filter(league).order_by("code").values_list("code", "level", "participates")
+        Area.objects.within(LEAGUE).order_by("code").values_list("code", "level", "participates")
     )
     rural = [c for c, lvl, p in areas if lvl == Level.VILLAGE and p]
     all_villages = [c for c, lvl, _p in areas if lvl == Level.VILLAGE]
@@ -141,7 +139,7 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
     counties = [c for c, lvl, _p in areas if lvl == Level.COUNTY]
     households = defaultdict(list)  # village → [(pk, status, exit_year, cause)]
     for row in (
-        Household.objects.filter(prefixes_q("village_id", (LEAGUE,)))
+        Household.objects.within(LEAGUE)
         .order_by("village_id", "number")
         .values_list("village_id", "pk", "status", "exit_year", "main_cause")
     ):
@@ -161,9 +159,8 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
     cadres = _Rows(Cadre, _first_pk(Cadre))
     poor_ids = {}
     for village, id_number in (
-        Member.objects.filter(
-            prefixes_q("village_id", (LEAGUE,)), household__status__in=codes.POOR_STATUSES
-        )
+        Member.objects.within(LEAGUE)
+        .filter(household__status__in=codes.POOR_STATUSES)
         .exclude(id_number="")
         .order_by("pk")
         .values_list("village_id", "id_number")

@@ -33,7 +33,6 @@ from decimal import Decimal
 from django.db import connection
 
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import prefixes_q
 from fupin.assistance.models import Cadre, Pairing
 from fupin.cadres.models import (
     CadrePost,
@@ -260,9 +259,7 @@ def _profiles(rng) -> int:
     ops = connection.ops
     rows = []
     for pk, name, post in (
-        Cadre.objects.filter(prefixes_q("area_id", (LEAGUE,)))
-        .order_by("pk")
-        .values_list("pk", "name", "post")
+        Cadre.objects.within(LEAGUE).order_by("pk").values_list("pk", "name", "post")
     ):
         given = name.split(names.MIDDLE_DOT)[-1]
         if given in mongol or given[1:] in mongol:
@@ -300,9 +297,8 @@ def demo_cadres(*, seed: int, scale: float, progress=None) -> CadresResult:
     rng = random.Random(seed * 1_000_003 + 5)
     result = CadresResult()
     result.profiles = _profiles(rng)
-    league = prefixes_q("code", (LEAGUE,))
     areas = list(
-        Area.objects.filter(league)
+        Area.objects.within(LEAGUE)
         .order_by("code")
         .values_list("code", "name", "level", "participates")
     )
@@ -490,10 +486,8 @@ def _work_teams(rng, post) -> int:
     """A team per village of the assistance demo's first secretary and work-team members."""
     resident = {}
     for pk, village, post_, unit in (
-        Cadre.objects.filter(
-            prefixes_q("area_id", (LEAGUE,)),
-            post__in=(Cadre.Post.FIRST_SECRETARY, Cadre.Post.WORK_TEAM),
-        )
+        Cadre.objects.within(LEAGUE)
+        .filter(post__in=(Cadre.Post.FIRST_SECRETARY, Cadre.Post.WORK_TEAM))
         .order_by("area_id", "pk")
         .values_list("pk", "area_id", "post", "unit")
     ):

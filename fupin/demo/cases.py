@@ -37,7 +37,6 @@ from django.utils import timezone
 
 from fupin.accounts.models import Role, RoleAssignment, User
 from fupin.areas.models import Area
-from fupin.areas.scope import prefixes_q
 from fupin.core.clock import set_as_of
 from fupin.identification import services as case_services
 from fupin.identification import workflow
@@ -192,9 +191,7 @@ class _Context:
             ).select_related("user")
         }
         self.admin = User.objects.get(username=demo_users.ADMIN)
-        self.area_names = dict(
-            Area.objects.filter(prefixes_q("code", (LEAGUE,))).values_list("code", "name")
-        )
+        self.area_names = dict(Area.objects.within(LEAGUE).values_list("code", "name"))
         self.periods = dict(NoticePeriod.objects.values_list("area_id", "days"))
 
     def user(self, role: str, code: str):

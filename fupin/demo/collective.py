@@ -32,7 +32,6 @@ from collections import defaultdict
 from decimal import ROUND_DOWN, Decimal
 
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import prefixes_q
 from fupin.collective.models import CollectiveDistribution, CollectiveIncome, Source
 from fupin.collective.selectors import thresholds
 from fupin.registry.models import Household
@@ -103,14 +102,10 @@ def scaled_collective_targets(scale: float, villages: int) -> dict[str, int]:
 
 def demo_villages(scale: float) -> list[str]:
     """Every participating village of the league at full scale; else those with households."""
-    villages = Area.objects.filter(
-        prefixes_q("code", (LEAGUE,)), level=Level.VILLAGE, participates=True
-    )
+    villages = Area.objects.within(LEAGUE).filter(level=Level.VILLAGE, participates=True)
     if scale < 1:
         villages = villages.filter(
-            code__in=Household.objects.filter(prefixes_q("village_id", (LEAGUE,)))
-            .values("village_id")
-            .distinct()
+            code__in=Household.objects.within(LEAGUE).values("village_id").distinct()
         )
     return sorted(villages.values_list("code", flat=True))
 

@@ -31,7 +31,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from fupin.areas.models import Area
-from fupin.areas.scope import prefixes_q
 from fupin.assistance.models import Cadre, Link
 from fupin.command.models import CommandMember, CommandUnit, Kind
 from fupin.duties.models import AREA_LEVEL, Duty, Subject, Task, TaskProgress
@@ -257,7 +256,7 @@ def demo_duties(*, seed: int, scale: float, progress=None) -> DutiesResult:
     result = DutiesResult()
 
     villages = list(
-        Household.objects.filter(prefixes_q("village_id", (LEAGUE,)))
+        Household.objects.within(LEAGUE)
         .values_list("village_id", flat=True)
         .distinct()
         .order_by("village_id")
@@ -272,7 +271,8 @@ def demo_duties(*, seed: int, scale: float, progress=None) -> DutiesResult:
     )
     cadres = defaultdict(list)  # area → [(pk, post, name)]
     for pk, area, post in (
-        Cadre.objects.filter(prefixes_q("area_id", (LEAGUE,)), active=True)
+        Cadre.objects.within(LEAGUE)
+        .filter(active=True)
         .order_by("pk")
         .values_list("pk", "area_id", "post")
     ):
@@ -283,9 +283,9 @@ def demo_duties(*, seed: int, scale: float, progress=None) -> DutiesResult:
         ):
             cadres[area].append((pk, post))
     township_leader = dict(
-        Link.objects.filter(
-            prefixes_q("area_id", (LEAGUE,)), kind=Link.Kind.LEADER_TOWNSHIP, cadre__isnull=False
-        ).values_list("area_id", "cadre_id")
+        Link.objects.within(LEAGUE)
+        .filter(kind=Link.Kind.LEADER_TOWNSHIP, cadre__isnull=False)
+        .values_list("area_id", "cadre_id")
     )
 
     # --- duties ------------------------------------------------------------------------------
@@ -459,9 +459,8 @@ def demo_duties(*, seed: int, scale: float, progress=None) -> DutiesResult:
         add_member(hq, LEAGUE, role, order=n)
     departments = defaultdict(dict)  # county → department → unit pk
     department_of = dict(
-        Link.objects.filter(
-            prefixes_q("area_id", (LEAGUE,)), kind=Link.Kind.DEPARTMENT_VILLAGE, end_date=None
-        )
+        Link.objects.within(LEAGUE)
+        .filter(kind=Link.Kind.DEPARTMENT_VILLAGE, end_date=None)
         .exclude(department="")
         .order_by("pk")
         .values_list("area_id", "department")

@@ -32,7 +32,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import prefixes_q
 from fupin.funds.models import (
     Allocation,
     BenefitModel,
@@ -278,15 +277,11 @@ def demo_funds(*, seed: int, scale: float, progress=None) -> FundsResult:
     when = timezone.make_aware(datetime.datetime(2017, 6, 30, 18))
     targets = scaled_funds(scale)
     result = FundsResult()
-    areas = list(
-        Area.objects.filter(prefixes_q("code", (LEAGUE,)))
-        .order_by("code")
-        .values_list("code", "level", "name")
-    )
+    areas = list(Area.objects.within(LEAGUE).order_by("code").values_list("code", "level", "name"))
     counties = [c for c, lvl, _n in areas if lvl == Level.COUNTY and c in COUNTY_WEIGHT]
     names = {c: n for c, _l, n in areas}
     households = list(
-        Household.objects.filter(prefixes_q("village_id", (LEAGUE,)))
+        Household.objects.within(LEAGUE)
         .order_by("pk")
         .values_list("pk", "village_id", "identified_year")
     )

@@ -14,7 +14,7 @@ the module constants below — and the generator reaches them by construction:
   :data:`POOR_PERSONS_END_2019` persons, those planned for 2019 or 2020 exactly
   :data:`POOR_PERSONS_END_2018`, and county exit years (docs/domain.md §4) bound where they live.
 
-Nothing writes a figure anywhere: :func:`fupin.areas.selectors.area_stats` counts them back
+Nothing writes a figure anywhere: :func:`fupin.registry.stats.area_stats` counts them back
 from the status rows.
 """
 

@@ -29,7 +29,6 @@ from decimal import ROUND_DOWN, Decimal
 from django.db.models import Q
 
 from fupin.areas.models import Area
-from fupin.areas.scope import prefixes_q
 from fupin.leaders.models import EntrepreneurLeader, LeaderIncome, LeaderLink
 from fupin.party.models import PartyMember, PartyOrganization
 from fupin.registry import codes
@@ -94,8 +93,8 @@ def _candidates() -> dict[str, list[int]]:
     """Village → active, non-cadre members of the village's branch (in pk order)."""
     out: dict[str, list[int]] = defaultdict(list)
     rows = (
-        PartyMember.objects.filter(
-            prefixes_q("area_id", (LEAGUE,)),
+        PartyMember.objects.within(LEAGUE)
+        .filter(
             organization__kind=PartyOrganization.Kind.BRANCH,
             status=PartyMember.Status.ACTIVE,
             is_cadre=False,
@@ -116,7 +115,7 @@ def _households() -> dict[str, list[tuple[int, str, int]]]:
     )
     out: dict[str, list] = defaultdict(list)
     for pk, village, persons in (
-        Household.objects.filter(prefixes_q("village_id", (LEAGUE,)))
+        Household.objects.within(LEAGUE)
         .filter(recent)
         .order_by("pk")
         .values_list("pk", "village_id", "members_count")

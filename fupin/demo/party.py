@@ -23,7 +23,6 @@ from collections import defaultdict
 from django.db import connection
 
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import prefixes_q
 from fupin.assistance.models import Cadre
 from fupin.party.models import (
     ArchiveEntry,
@@ -150,26 +149,22 @@ def demo_party(*, seed: int, scale: float, progress=None) -> PartyResult:
     say = progress or (lambda message: None)
     rng = random.Random(seed * 7_919 + 5)
     result = PartyResult()
-    league = prefixes_q("village_id", (LEAGUE,))
     with_households = set(
-        Household.objects.filter(league).values_list("village_id", flat=True).distinct()
+        Household.objects.within(LEAGUE).values_list("village_id", flat=True).distinct()
     )
     areas = {
         code: (name, level)
-        for code, name, level, participates in Area.objects.filter(
-            prefixes_q("code", (LEAGUE,))
-        ).values_list("code", "name", "level", "participates")
+        for code, name, level, participates in Area.objects.within(LEAGUE).values_list(
+            "code", "name", "level", "participates"
+        )
         if level != Level.VILLAGE or (participates and code in with_households)
     }
     villages = sorted(c for c, (_n, lvl) in areas.items() if lvl == Level.VILLAGE)
     townships = sorted({v[:9] for v in villages if v[:9] in areas})
     cadres = defaultdict(list)  # village → [(pk, name, post)]
     for pk, area, name, post in (
-        Cadre.objects.filter(
-            prefixes_q("area_id", (LEAGUE,)),
-            party_member=True,
-            post__in=(Cadre.Post.FIRST_SECRETARY, Cadre.Post.VILLAGE_CADRE),
-        )
+        Cadre.objects.within(LEAGUE)
+        .filter(party_member=True, post__in=(Cadre.Post.FIRST_SECRETARY, Cadre.Post.VILLAGE_CADRE))
         .order_by("pk")
         .values_list("pk", "area_id", "name", "post")
     ):

@@ -25,7 +25,6 @@ import dataclasses
 import random
 from decimal import Decimal
 
-from fupin.areas.scope import prefixes_q
 from fupin.registry import codes
 from fupin.registry.models import Household, Member, StatusRecord
 from fupin.safetynet import rules
@@ -149,17 +148,20 @@ def demo_safetynet(*, seed: int, scale: float, progress=None) -> SafetynetResult
     say = progress or (lambda message: None)
     rng = random.Random(seed * 104_729 + 3)
     targets = scaled_safetynet_targets(scale)
-    league = prefixes_q("village_id", (LEAGUE,))
-    status_rows = StatusRecord.objects.filter(league, year__in=(2016, 2017)).values_list(
-        "household_id", "year", "status", "attribute"
+    status_rows = (
+        StatusRecord.objects.within(LEAGUE)
+        .filter(year__in=(2016, 2017))
+        .values_list("household_id", "year", "status", "attribute")
     )
     statuses: dict[int, dict] = {2016: {}, 2017: {}}
     for household, year, status, attribute in status_rows:
         statuses[year][household] = (status, attribute)
-    households = dict(Household.objects.filter(league).values_list("pk", "main_cause").order_by())
-    exited_2016 = set(Household.objects.filter(league, exit_year=2016).values_list("pk", flat=True))
+    households = dict(Household.objects.within(LEAGUE).values_list("pk", "main_cause").order_by())
+    exited_2016 = set(
+        Household.objects.within(LEAGUE).filter(exit_year=2016).values_list("pk", flat=True)
+    )
     members = list(
-        Member.objects.filter(league)
+        Member.objects.within(LEAGUE)
         .order_by("pk")
         .values("pk", "household_id", "village_id", "school_status", "health")
     )

@@ -22,7 +22,6 @@ from django.db.models import ProtectedError
 from simple_history.models import HistoricalChanges
 
 from fupin.areas.models import Area, Level, RuralPopulation
-from fupin.areas.scope import prefixes_q
 from fupin.areas.services import areas_load_hinggan
 from fupin.core.clock import set_as_of
 from fupin.registry import codes, rollups
@@ -82,7 +81,7 @@ class BuildResult:
 
 def ensure_areas() -> bool:
     """Load the Hinggan divisions when the league is not in the area table; tell if loaded."""
-    if Area.objects.filter(prefixes_q("code", (LEAGUE,))).exists():
+    if Area.objects.within(LEAGUE).exists():
         return False
     areas_load_hinggan()
     return True
@@ -91,7 +90,8 @@ def ensure_areas() -> bool:
 def rural_villages() -> list[str]:
     """Return the codes of the league's villages that take part in poverty work."""
     return list(
-        Area.objects.filter(prefixes_q("code", (LEAGUE,)), level=Level.VILLAGE, participates=True)
+        Area.objects.within(LEAGUE)
+        .filter(level=Level.VILLAGE, participates=True)
         .order_by("code")
         .values_list("code", flat=True)
     )
@@ -141,7 +141,7 @@ def demo_reset() -> None:
         history = model.history.model
         history._base_manager.all()._raw_delete(history._base_manager.db)
     _wipe(Household, Household._base_manager.all(), frozenset({Household}))
-    population = RuralPopulation.objects.filter(prefixes_q("village_id", (LEAGUE,)))
+    population = RuralPopulation.objects.within(LEAGUE)
     population._raw_delete(population.db)
     rollups.refresh()
     # Users who own other records are kept; demo_users_create updates them in place.

@@ -44,7 +44,6 @@ class TaskProgressInline(admin.TabularInline):
 
 @admin.register(Task)
 class TaskAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("title", "area", "year", "duty", "deadline", "weight", "progress", "score")
     list_filter = ("year", "duty__subject__level", "duty__subject")
     search_fields = ("title", "owner_unit")
@@ -61,7 +60,6 @@ class TaskAdmin(ScopedModelAdmin):
 
 @admin.register(TaskProgress)
 class TaskProgressAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("task", "reported_on", "percent", "reported_by")
     raw_id_fields = ("task", "reported_by")
     readonly_fields = ("area",)

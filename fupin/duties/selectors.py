@@ -26,7 +26,6 @@ from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q,
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
-from fupin.areas.scope import prefixes_q, user_prefixes
 from fupin.areas.selectors import access_area
 from fupin.core.clock import as_of
 
@@ -181,9 +180,7 @@ def _units(user, code: str, level: str) -> list[tuple[str, str, bool]]:
     """The units of ``level`` inside ``code`` and the user's scope, each with whether it takes
     part in poverty work: a village by its flag, a township or county by having such a village
     (an urban subdistrict without a duty list is no gap)."""
-    inside = Area.objects.filter(prefixes_q("code", (code,))).filter(
-        prefixes_q("code", user_prefixes(user))
-    )
+    inside = Area.objects.within(code).accessible_to(user)
     units = inside.filter(level=level).order_by("code").values_list("code", "name", "participates")
     if level == Level.VILLAGE:
         return list(units)

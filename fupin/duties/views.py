@@ -26,7 +26,7 @@ from fupin.accounts.models import EDIT_DUTIES
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area, Level
 from fupin.areas.params import requested_area, requested_year
-from fupin.areas.scope import prefixes_q, scope_safe, user_prefixes
+from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 
 from . import selectors, services
@@ -50,11 +50,7 @@ def _years():
 
 def _children(user, area):
     """The next level's units inside the user's scope (the drill-down from a list)."""
-    return (
-        Area.objects.filter(parent_id=area.code)
-        .filter(prefixes_q("code", user_prefixes(user)))
-        .order_by("code")
-    )
+    return Area.objects.filter(parent_id=area.code).accessible_to(user).order_by("code")
 
 
 @scope_safe

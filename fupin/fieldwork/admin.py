@@ -48,7 +48,6 @@ class ConcernAdmin(ScopedModelAdmin):
 
 @admin.register(ReviewMeeting)
 class ReviewMeetingAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("held_on", "level", "area")
     list_filter = ("level",)
     raw_id_fields = ("concerns", "created_by")

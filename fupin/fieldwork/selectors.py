@@ -22,7 +22,6 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 
 from fupin.areas.models import Area
-from fupin.areas.scope import within_q
 from fupin.assistance.models import Cadre, Pairing
 from fupin.core.clock import as_of
 
@@ -104,7 +103,7 @@ def review_periods(m: Month):
 
 def reviews_missed(user, code: str, m: Month):
     """[(level, first, last, areas without a meeting)] — one query per period."""
-    scoped_areas = Area.objects.filter(within_q("code", code))
+    scoped_areas = Area.objects.within(code)
     out = []
     for level, first, last in review_periods(m):
         held = ReviewMeeting.objects.accessible_to(user).filter(

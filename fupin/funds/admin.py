@@ -22,7 +22,6 @@ class ReadOnlyAdmin(ScopedModelAdmin, SimpleHistoryAdmin):
 
 @admin.register(Fund)
 class FundAdmin(ReadOnlyAdmin):
-    scope_field = "area_id"
     list_display = ("name", "source", "level", "area", "amount", "received_on", "parent")
     list_filter = ("source", "level")
     search_fields = ("name", "department")
@@ -30,7 +29,6 @@ class FundAdmin(ReadOnlyAdmin):
 
 @admin.register(Project)
 class ProjectAdmin(ReadOnlyAdmin):
-    scope_field = "area_id"
     list_display = ("name", "type", "area", "status", "budget", "operator")
     list_filter = ("type", "status")
     search_fields = ("name", "operator")
@@ -38,7 +36,6 @@ class ProjectAdmin(ReadOnlyAdmin):
 
 @admin.register(Allocation)
 class AllocationAdmin(ReadOnlyAdmin):
-    scope_field = "area_id"
     list_display = ("fund", "project", "amount", "allocated_on")
 
 

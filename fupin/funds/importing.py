@@ -33,7 +33,7 @@ from simple_history.utils import bulk_create_with_history
 
 from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import prefixes_q, user_can_see_code
+from fupin.areas.scope import user_can_see_code
 from fupin.core import cells
 from fupin.core.audit import audit
 from fupin.core.cells import Problem, row_message
@@ -208,7 +208,7 @@ def import_workbook(path, *, actor, area_code: str) -> ImportResult:
 
 
 def _areas(actor, area_code: str, codes) -> dict[str, Area]:
-    found = Area.objects.filter(pk__in=set(codes)).filter(prefixes_q("code", (area_code,)))
+    found = Area.objects.filter(pk__in=set(codes)).within(area_code)
     return {a.code: a for a in found if user_can_see_code(actor, a.code)}
 
 
@@ -651,7 +651,7 @@ def export_rows(user, kind: str, code: str):
     elif kind == ALLOCATIONS:
         for a in (
             Allocation.objects.accessible_to(user)
-            .filter(prefixes_q("fund__area_id", (code,)))
+            .within(code, field="fund__area_id")
             .select_related("fund", "project")
             .order_by("allocated_on", "pk")
         ):

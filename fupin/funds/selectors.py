@@ -24,7 +24,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from fupin.areas.scope import prefix_upper_bound, within_q
+from fupin.areas.scope import prefix_upper_bound
 
 from .models import (
     ZERO,
@@ -85,7 +85,7 @@ def received_q(code: str) -> Q:
 def area_funds(user, code: str, year: int | None = None) -> dict:
     """Return the figures of area ``code`` for ``year``: totals and one row per source."""
     funds = Fund.objects.accessible_to(user).within(code)
-    allocations = Allocation.objects.accessible_to(user).filter(within_q("fund__area_id", code))
+    allocations = Allocation.objects.accessible_to(user).within(code, field="fund__area_id")
     rows = {s: dict.fromkeys(KEYS, ZERO) for s in Source.values}
 
     def by_source(qs, key):
@@ -150,7 +150,8 @@ def _paid_by_source(user, code: str, year: int | None) -> dict[str, Decimal]:
     parts = defaultdict(dict)
     for project_id, source, s in (
         Allocation.objects.accessible_to(user)
-        .filter(within_q("fund__area_id", code), project_id__in=paid)
+        .within(code, field="fund__area_id")
+        .filter(project_id__in=paid)
         .values("project_id", "fund__source")
         .annotate(s=Sum("amount"))
         .values_list("project_id", "fund__source", "s")
@@ -318,7 +319,7 @@ def reconcile(user, code: str) -> dict:
     projects = Project.objects.accessible_to(user).within(code)
     village_shares = VillageShare.objects.accessible_to(user).within(code)
     household_shares = HouseholdShare.objects.accessible_to(user).within(code)
-    allocations = Allocation.objects.accessible_to(user).filter(within_q("fund__area_id", code))
+    allocations = Allocation.objects.accessible_to(user).within(code, field="fund__area_id")
     dividends = Dividend.objects.accessible_to(user).within(code)
 
     def total(qs):

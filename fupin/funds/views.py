@@ -21,7 +21,7 @@ from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area, Level
 from fupin.areas.params import requested_area, requested_year
-from fupin.areas.scope import prefixes_q, scope_safe, user_prefixes
+from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
 
@@ -43,12 +43,7 @@ def _years() -> list[int]:
 
 
 def _scoped_areas(user, code: str, levels):
-    return (
-        Area.objects.filter(prefixes_q("code", user_prefixes(user)))
-        .filter(prefixes_q("code", (code,)))
-        .filter(level__in=levels)
-        .order_by("code")
-    )
+    return Area.objects.accessible_to(user).within(code).filter(level__in=levels).order_by("code")
 
 
 def _fail(form, error: ValidationError) -> None:

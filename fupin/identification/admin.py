@@ -48,7 +48,6 @@ class ObjectionAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyScopedAdmin):
-    scope_field = "area_id"
     list_display = ("title", "kind", "level", "published_on", "ends_on")
     list_filter = ("kind", "level", "case_kind")
     filter_horizontal = ()
@@ -57,7 +56,6 @@ class NoticeAdmin(ReadOnlyScopedAdmin):
 
 @admin.register(AdjustmentRound)
 class AdjustmentRoundAdmin(ReadOnlyScopedAdmin):
-    scope_field = "county_id"
     list_display = ("county", "year", "opened_on", "closed_on")
 
 
@@ -65,6 +63,5 @@ class AdjustmentRoundAdmin(ReadOnlyScopedAdmin):
 class NoticePeriodAdmin(ScopedModelAdmin):
     """Notice durations per area (the nearest area up the code prefixes applies)."""
 
-    scope_field = "area_id"
     list_display = ("area", "days")
     raw_id_fields = ("area",)

@@ -182,10 +182,14 @@ class CaseStep(models.Model):
 class NoticePeriod(models.Model):
     """The notice duration of an area (the nearest area up the code prefixes applies)."""
 
+    scope_field = "area_id"
+
     area = models.OneToOneField(
         "areas.Area", verbose_name=_("区划"), on_delete=models.CASCADE, primary_key=True
     )
     days = models.PositiveSmallIntegerField(_("公示天数"), default=DEFAULT_NOTICE_DAYS)
+
+    objects = ScopedManager()
 
     class Meta:
         verbose_name = _("公示期")

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.areas.scope import prefix_upper_bound, public
+from fupin.areas.scope import public
 from fupin.core.clock import as_of
 from fupin.registry import codes
 from fupin.registry.idnumber import mask
@@ -260,10 +260,7 @@ def notice_index(request):
             # Notices of the area, of the areas above it, and of the areas within it.
             prefix = data["area"]
             ancestors = [prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)]
-            notices = notices.filter(
-                Q(area_id__gte=prefix, area_id__lt=prefix_upper_bound(prefix))
-                | Q(area_id__in=ancestors)
-            )
+            notices = notices.within(prefix) | notices.filter(area_id__in=ancestors)
         if data["kind"]:
             notices = notices.filter(kind=data["kind"])
         if data["when"] == NoticeFilterForm.WHEN_CURRENT:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import prefixes_q, scope_safe
+from fupin.areas.scope import scope_safe
 from fupin.core.clock import current_year
 from fupin.registry.models import Household
 
@@ -40,7 +40,7 @@ def _areas_of_role(user, roles, level):
     codes = [area for role, area in user._assignments() if role in roles]
     if not codes:
         return Area.objects.none()
-    return Area.objects.filter(prefixes_q("code", codes), level=level).order_by("code")
+    return Area.objects.within(codes).filter(level=level).order_by("code")
 
 
 def _errors(request, error) -> None:

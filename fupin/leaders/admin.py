@@ -9,7 +9,6 @@ from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
 
 @admin.register(EntrepreneurLeader)
 class EntrepreneurLeaderAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("business_name", "party_member", "kind", "industry", "area")
     list_filter = ("kind",)
     raw_id_fields = ("party_member", "area")

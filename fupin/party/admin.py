@@ -35,7 +35,6 @@ class MeetingRequirementAdmin(admin.ModelAdmin):
 
 @admin.register(PartyOrganization)
 class PartyOrganizationAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("name", "kind", "area", "active")
     list_filter = ("kind", "active")
     search_fields = ("name",)
@@ -44,7 +43,6 @@ class PartyOrganizationAdmin(ScopedModelAdmin):
 
 @admin.register(PartyMember)
 class PartyMemberAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("name", "organization", "post", "joined_on", "status")
     list_filter = ("status", "post", "is_cadre")
     search_fields = ("name",)
@@ -53,14 +51,12 @@ class PartyMemberAdmin(ScopedModelAdmin):
 
 @admin.register(MemberTransfer)
 class MemberTransferAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("date", "member", "from_organization", "to_organization")
     raw_id_fields = ("member", "from_organization", "to_organization")
 
 
 @admin.register(PartyMeeting)
 class PartyMeetingAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("held_on", "kind", "organization", "topic", "attendee_count")
     list_filter = ("kind",)
     raw_id_fields = ("organization", "recorded_by")
@@ -68,7 +64,6 @@ class PartyMeetingAdmin(ScopedModelAdmin):
 
 @admin.register(MeetingAbsence)
 class MeetingAbsenceAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("meeting", "member", "reason")
     list_filter = ("reason",)
     raw_id_fields = ("meeting", "member")
@@ -76,7 +71,6 @@ class MeetingAbsenceAdmin(ScopedModelAdmin):
 
 @admin.register(ArchiveEntry)
 class ArchiveEntryAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("member", "kind", "year", "result")
     list_filter = ("kind", "year", "result")
     raw_id_fields = ("member",)

@@ -58,6 +58,5 @@ class StatusRecordAdmin(ScopedHistoryAdmin):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ScopedModelAdmin):
-    scope_field = "scope_code"
     list_display = ("original_name", "user", "state", "total", "created_at")
     list_filter = ("state",)

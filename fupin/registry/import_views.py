@@ -15,7 +15,6 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import engines
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import IMPORT_REGISTRY
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import EVERYTHING, prefixes_q, scope_q, scope_safe
+from fupin.areas.scope import EVERYTHING, scope_safe
 from fupin.core import clock
 from fupin.core.sheets import xlsx_response
 
@@ -56,8 +55,7 @@ def scope_choices(user) -> list[tuple[str, str]]:
     """The areas a user may pick as an import's scope: own areas and what lies inside them,
     down to the townships."""
     prefixes = import_prefixes(user)
-    areas = Area.objects.filter(
-        prefixes_q("code", prefixes),
+    areas = Area.objects.within(prefixes).filter(
         level__in=[Level.PROVINCE, Level.PREFECTURE, Level.COUNTY, Level.TOWNSHIP],
     ) | Area.objects.filter(code__in=[p for p in prefixes if p])
     return [(a.code, f"{a.name}（{a.code}）") for a in areas.order_by("code")]
@@ -66,7 +64,7 @@ def scope_choices(user) -> list[tuple[str, str]]:
 def access_import_job(user, pk: int) -> ImportJob:
     """Return the job if it is the user's own or within the user's scope; 404 otherwise."""
     job = (
-        ImportJob.objects.filter(Q(user=user) | scope_q(user, "scope_code"))
+        (ImportJob.objects.filter(user=user) | ImportJob.objects.accessible_to(user))
         .select_related("user")
         .filter(pk=pk)
         .first()

@@ -10,7 +10,7 @@ from django.db.models import Exists, F, OuterRef, Q, TextField
 from django.db.models.functions import Cast, Substr
 from django.http import Http404
 
-from fupin.areas.scope import prefix_upper_bound, scope_q, within_q
+from fupin.areas.scope import prefix_upper_bound
 
 from . import codes
 from .models import Household, IncomeRecord, Member, StatusRecord
@@ -79,15 +79,15 @@ def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
     """
     qs = Household.objects.accessible_to(user)
     if filters.area:
-        qs = qs.filter(within_q("village_id", filters.area))
+        qs = qs.within(filters.area)
     if filters.year:
         rows = StatusRecord.objects.filter(year=filters.year)
         if filters.status:
             rows = rows.filter(_status_q(filters.status))
         if for_count:
-            rows = rows.filter(scope_q(user, "village_id"))
+            rows = rows.accessible_to(user)
             if filters.area:
-                rows = rows.filter(within_q("village_id", filters.area))
+                rows = rows.within(filters.area)
             qs = qs.filter(pk__in=rows.values("household_id"))
         else:
             qs = qs.filter(Exists(rows.filter(household_id=OuterRef("pk"))))

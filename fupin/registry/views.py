@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.models import EDIT_REGISTRY, EXPORT_REGISTRY
 from fupin.areas.models import Level
-from fupin.areas.scope import prefixes_q, scope_safe, user_prefixes
+from fupin.areas.scope import scope_safe, user_scope_has_village, user_sees_everything
 from fupin.areas.selectors import areas_accessible_to
 from fupin.core.audit import HOUSEHOLD_VIEWED, REGISTRY_EXPORTED, audit
 from fupin.core.clock import current_year
@@ -27,13 +27,13 @@ FIRST_YEAR = 2014
 
 
 def _filter_form(request) -> HouseholdFilterForm:
-    prefixes = user_prefixes(request.user)
     # Dropdowns list down to townships, or the user's own villages (village-scoped users).
     areas = areas_accessible_to(request.user).exclude(level=Level.PROVINCE)
-    if "" in prefixes:  # everything: list only the prefectures that hold households
+    if user_sees_everything(request.user):
+        # Everything: list only the prefectures that hold households.
         held = selectors.registry_prefixes(4)
-        areas = areas.filter(prefixes_q("code", held)) if held else areas.none()
-    if not any(len(p) == 12 for p in prefixes):
+        areas = areas.within(held) if held else areas.none()
+    if not user_scope_has_village(request.user):
         # A village asked for by a link (the war map's drill-down) stays a valid choice.
         asked = request.GET.get("area", "")
         areas = areas.exclude(Q(level=Level.VILLAGE) & ~Q(code=asked))

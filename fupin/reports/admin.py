@@ -7,7 +7,6 @@ from .models import Report
 
 @admin.register(Report)
 class ReportAdmin(ScopedModelAdmin):
-    scope_field = "area_id"
     list_display = ("label", "kind", "area", "version", "status", "published_at")
     list_filter = ("kind", "status")
     readonly_fields = [f.name for f in Report._meta.fields]

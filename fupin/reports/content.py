@@ -6,7 +6,7 @@ a published report are shown by the same code from the same kind of data).
 
 It draws every definition from the apps that own it, never re-implementing one:
 
-* exits — ``areas.selectors.child_stats`` / ``area_stats`` (poor and exited persons of the
+* exits — ``registry.stats.child_stats`` / ``area_stats`` (poor and exited persons of the
   year) and ``warmap.selectors.exit_plan`` (persons planned to exit in the year);
 * field work — ``fieldwork.selectors``: pairings behind in the week ending on the reference
   day, resident cadres under 20 days in the reference day's month, review meetings missed in
@@ -46,7 +46,6 @@ from django.utils.translation import gettext_lazy
 
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import LEVEL_DIGITS, Area, Level
-from fupin.areas.scope import prefixes_q, user_prefixes
 from fupin.assistance.models import Cadre, Link, Pairing
 from fupin.core.clock import as_of
 from fupin.duties import selectors as duty_selectors
@@ -54,6 +53,7 @@ from fupin.fieldwork import selectors as field_selectors
 from fupin.fieldwork.models import Concern, Visit
 from fupin.funds import selectors as fund_selectors
 from fupin.party import selectors as party_selectors
+from fupin.registry import stats as registry_stats
 from fupin.warmap import selectors as warmap_selectors
 
 from . import periods
@@ -165,10 +165,6 @@ def _grouped(qs, field: str, digits: int, count: str = "pk") -> dict[str, int]:
     }
 
 
-def _in(qs, user, code: str, field: str):
-    return qs.filter(prefixes_q(field, (code,))).filter(prefixes_q(field, user_prefixes(user)))
-
-
 def units_of(user, area: Area) -> list[Area]:
     """The units a report on ``area`` ranks (see the module docstring)."""
     if area.level == Level.VILLAGE:
@@ -179,9 +175,10 @@ def units_of(user, area: Area) -> list[Area]:
     digits = len(children[0].code)
     taking_part = {
         code[:digits]
-        for code in _in(
-            Area.objects.filter(level=Level.VILLAGE, participates=True), user, area.code, "code"
-        ).values_list("code", flat=True)
+        for code in Area.objects.filter(level=Level.VILLAGE, participates=True)
+        .accessible_to(user)
+        .within(area.code)
+        .values_list("code", flat=True)
     }
     return [c for c in children if c.code in taking_part]
 
@@ -196,9 +193,9 @@ def _url(name: str, **query) -> str:
 def _exits(user, area: Area, units, digits: int, year: int) -> dict:
     out = defaultdict(dict)
     if area.level == Level.VILLAGE:
-        stats = [(area, area_selectors.area_stats(user, area.code, year))]
+        stats = [(area, registry_stats.area_stats(user, area.code, year))]
     else:
-        stats = area_selectors.child_stats(user, area, year)
+        stats = registry_stats.child_stats(user, area, year)
     for unit, figures in stats:
         out[unit.code]["poor_persons"] = figures["poor_persons"]
         out[unit.code]["exited_persons"] = figures["exited_persons"]
@@ -221,15 +218,16 @@ def _field(user, area: Area, digits: int, period: Period, ref: datetime.date, ki
     out = defaultdict(dict)
     week_start = month.week_start
     active = (
-        _in(Pairing.objects.all(), user, code, "village_id")
+        Pairing.objects.accessible_to(user)
+        .within(code)
         .filter(start_date__lte=ref)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=week_start))
     )
     figures = {
         "visits": _grouped(
-            _in(Visit.objects.all(), user, code, "village_id").filter(
-                visited_on__gte=period.first, visited_on__lte=ref
-            ),
+            Visit.objects.accessible_to(user)
+            .within(code)
+            .filter(visited_on__gte=period.first, visited_on__lte=ref),
             "village_id",
             digits,
         ),
@@ -238,14 +236,16 @@ def _field(user, area: Area, digits: int, period: Period, ref: datetime.date, ki
             field_selectors.pairings_behind(user, code, month), "village_id", digits
         ),
         "concerns_raised": _grouped(
-            _in(Concern.objects.all(), user, code, "village_id").filter(
-                raised_on__gte=period.first, raised_on__lte=ref
-            ),
+            Concern.objects.accessible_to(user)
+            .within(code)
+            .filter(raised_on__gte=period.first, raised_on__lte=ref),
             "village_id",
             digits,
         ),
         "concerns_closed": _grouped(
-            _in(Concern.objects.all(), user, code, "village_id").filter(
+            Concern.objects.accessible_to(user)
+            .within(code)
+            .filter(
                 state=Concern.State.CLOSED, feedback_on__gte=period.first, feedback_on__lte=ref
             ),
             "village_id",
@@ -313,7 +313,8 @@ def owners(user, area: Area, ref: datetime.date) -> dict[str, dict]:
     village) and the village's first secretary. Two queries for the whole area."""
     out: dict[str, dict] = defaultdict(lambda: {"leader": [], "first_secretary": []})
     links = (
-        _in(Link.objects.all(), user, area.code, "area_id")
+        Link.objects.accessible_to(user)
+        .within(area.code)
         .filter(start_date__lte=ref)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=ref))
         .select_related("cadre")
@@ -326,7 +327,8 @@ def owners(user, area: Area, ref: datetime.date) -> dict[str, dict]:
         if name and name not in out[link.area_id]["leader"]:
             out[link.area_id]["leader"].append(name)
     secretaries = (
-        _in(Cadre.objects.all(), user, area.code, "area_id")
+        Cadre.objects.accessible_to(user)
+        .within(area.code)
         .filter(active=True, post=Cadre.Post.FIRST_SECRETARY)
         .order_by("area_id", "pk")
         .values_list("area_id", "name")

@@ -22,7 +22,6 @@ from django.db.models import Count, Exists, OuterRef, Sum
 from django.db.models.functions import Coalesce, Substr
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area
-from fupin.areas.scope import prefixes_q, user_prefixes
 from fupin.core.clock import as_of
 from fupin.registry import codes
 from fupin.registry.models import Member, StatusRecord
@@ -44,12 +43,8 @@ def default_year() -> int:
     return as_of().year
 
 
-def _in(qs, user, code: str, field: str = "village_id"):
-    return qs.filter(prefixes_q(field, (code,))).filter(prefixes_q(field, user_prefixes(user)))
-
-
 def enrolments(user, code: str, year: int, policy: str | None = None):
-    qs = _in(PolicyEnrolment.objects.filter(year=year), user, code)
+    qs = PolicyEnrolment.objects.filter(year=year).accessible_to(user).within(code)
     return qs.filter(policy=policy) if policy else qs
 
 
@@ -83,10 +78,18 @@ def gap_members(user, code: str, year: int, rule_code: str):
     rule = RULES_BY_CODE[rule_code]
     # Driven by the year's status rows (a covering index on year, status, village, household):
     # the poor households of the area first, then their members.
-    poor = _in(StatusRecord.objects.filter(year=year, status__in=codes.POOR_STATUSES), user, code)
+    poor = (
+        StatusRecord.objects.filter(year=year, status__in=codes.POOR_STATUSES)
+        .accessible_to(user)
+        .within(code)
+    )
     if rule.attribute:
         poor = poor.filter(attribute=rule.attribute)
-    members = _in(Member.objects.filter(household_id__in=poor.values("household_id")), user, code)
+    members = (
+        Member.objects.filter(household_id__in=poor.values("household_id"))
+        .accessible_to(user)
+        .within(code)
+    )
     if rule.member_field:
         members = members.filter(**{f"{rule.member_field}__in": sorted(rule.member_values)})
     covered = PolicyEnrolment.objects.filter(
@@ -130,9 +133,7 @@ def child_rows(user, area: Area, year: int) -> list[tuple[Area, dict]]:
     if child_level is None:
         return []
     digits = LEVEL_DIGITS[child_level]
-    children = list(
-        Area.objects.filter(parent=area).filter(prefixes_q("code", user_prefixes(user)))
-    )
+    children = list(Area.objects.filter(parent=area).accessible_to(user))
     rows = enrolments(user, area.code, year).annotate(prefix=Substr("village_id", 1, digits))
     figures = defaultdict(_empty)
     for r in (

@@ -25,7 +25,6 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from fupin.areas.models import Area
-from fupin.areas.scope import prefixes_q
 from fupin.assistance.models import AssistancePlan, Link, Measure, Pairing
 from fupin.fieldwork.models import CheckIn, Concern, ConcernEvent, ReviewMeeting, Visit
 from fupin.party.models import PartyMeeting
@@ -89,10 +88,6 @@ class Filters:
         )
 
 
-def _scoped(model, user, code: str):
-    return model.objects.accessible_to(user).within(code)
-
-
 # -- 贫困户脱贫计划账 ---------------------------------------------------------------------------
 
 
@@ -100,7 +95,7 @@ def households(user, code: str, f: Filters):
     """Households of the area: poor in the year (未脱贫/返贫 status row of the year), planned
     to exit in it or exited in it; with ``planned``/``exited``: exactly the households whose
     planned/actual exit year is that (what the war map's exit-plan cells count)."""
-    qs = _scoped(Household, user, code)
+    qs = Household.objects.accessible_to(user).within(code)
     if f.planned is not None or f.exited is not None:
         if f.planned is not None:
             qs = qs.filter(planned_exit_year=f.planned)
@@ -170,7 +165,7 @@ def household_rows(user, items, f: Filters) -> list[dict]:
 
 
 def measures(user, code: str, f: Filters):
-    qs = _scoped(Measure, user, code).filter(year=f.year)
+    qs = Measure.objects.accessible_to(user).within(code).filter(year=f.year)
     if f.type:
         qs = qs.filter(type=f.type)
     if f.status:
@@ -231,7 +226,7 @@ def _work_parts(user, code: str, f: Filters) -> list:
     user_name = Coalesce(NullIf("user__full_name", Value("")), "user__username", output_field=TEXT)
     parts = {
         WorkKind.VISIT: lambda: _part(
-            _scoped(Visit, user, code).filter(visited_on__range=(start, end)),
+            Visit.objects.accessible_to(user).within(code).filter(visited_on__range=(start, end)),
             WorkKind.VISIT,
             "visited_on",
             F("cadre__name"),
@@ -239,7 +234,7 @@ def _work_parts(user, code: str, f: Filters) -> list:
             Concat(F("household__number"), Value(" "), F("content"), output_field=TEXT),
         ),
         WorkKind.CHECKIN: lambda: _part(
-            _scoped(CheckIn, user, code).filter(day__range=(start, end)),
+            CheckIn.objects.accessible_to(user).within(code).filter(day__range=(start, end)),
             WorkKind.CHECKIN,
             "day",
             F("cadre__name"),
@@ -247,7 +242,7 @@ def _work_parts(user, code: str, f: Filters) -> list:
             F("note"),
         ),
         WorkKind.CONCERN_RAISED: lambda: _part(
-            _scoped(Concern, user, code).filter(raised_on__range=(start, end)),
+            Concern.objects.accessible_to(user).within(code).filter(raised_on__range=(start, end)),
             WorkKind.CONCERN_RAISED,
             "raised_on",
             F("raised_by__name"),
@@ -255,9 +250,9 @@ def _work_parts(user, code: str, f: Filters) -> list:
             F("text"),
         ),
         WorkKind.CONCERN_CLOSED: lambda: _part(
-            _scoped(ConcernEvent, user, code).filter(
-                to_state=Concern.State.CLOSED, day__range=(start, end)
-            ),
+            ConcernEvent.objects.accessible_to(user)
+            .within(code)
+            .filter(to_state=Concern.State.CLOSED, day__range=(start, end)),
             WorkKind.CONCERN_CLOSED,
             "day",
             user_name,
@@ -265,7 +260,9 @@ def _work_parts(user, code: str, f: Filters) -> list:
             F("concern__text"),
         ),
         WorkKind.REVIEW: lambda: _part(
-            _scoped(ReviewMeeting, user, code).filter(held_on__range=(start, end)),
+            ReviewMeeting.objects.accessible_to(user)
+            .within(code)
+            .filter(held_on__range=(start, end)),
             WorkKind.REVIEW,
             "held_on",
             F("attendees"),
@@ -273,7 +270,9 @@ def _work_parts(user, code: str, f: Filters) -> list:
             F("minutes"),
         ),
         WorkKind.PARTY: lambda: _part(
-            _scoped(PartyMeeting, user, code).filter(held_on__range=(start, end)),
+            PartyMeeting.objects.accessible_to(user)
+            .within(code)
+            .filter(held_on__range=(start, end)),
             WorkKind.PARTY,
             "held_on",
             F("organization__name"),
@@ -352,12 +351,11 @@ def work_rows(user, items, f: Filters) -> list[dict]:
 def links(user, code: str, f: Filters):
     """The links active in the year whose area lies in ``code`` (for a village, also its
     township's leader) — what the 脱贫分工分解图 counts; ``link`` = leader | department."""
-    area_q = prefixes_q("area_id", (code,))
+    qs = Link.objects.within(code)
     if len(code) == 12:
-        area_q |= Q(area_id=code[:9])
+        qs |= Link.objects.filter(area_id=code[:9])
     qs = (
-        Link.objects.accessible_to(user)
-        .filter(area_q)
+        qs.accessible_to(user)
         .filter(start_date__year__lte=f.year)
         .filter(Q(end_date__isnull=True) | Q(end_date__year__gte=f.year))
     )

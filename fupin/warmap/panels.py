@@ -14,7 +14,6 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Substr
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
-from fupin.areas.scope import prefixes_q, user_prefixes
 from fupin.areas.selectors import incidence
 from fupin.assistance.models import Link
 from fupin.command import selectors as command_selectors
@@ -27,10 +26,6 @@ from .models import PlanFact
 NAMES_SHOWN = 5
 FEN = Decimal("0.01")
 WAN = Decimal(10000)
-
-
-def _in(qs, user, code: str, field: str = "village_id"):
-    return qs.filter(prefixes_q(field, (code,))).filter(prefixes_q(field, user_prefixes(user)))
 
 
 def _units(user, area: Area) -> list[Area]:
@@ -52,8 +47,10 @@ def division(user, area: Area, year: int) -> dict:
     """
     units = _units(user, area)
     digits = len(units[0].code) if units else len(area.code)
-    facts = _in(PlanFact.objects.all(), user, area.code).annotate(
-        prefix=Substr("village_id", 1, digits)
+    facts = (
+        PlanFact.objects.accessible_to(user)
+        .within(area.code)
+        .annotate(prefix=Substr("village_id", 1, digits))
     )
 
     target, exited = {}, {}
@@ -71,12 +68,11 @@ def division(user, area: Area, year: int) -> dict:
         exited[r["prefix"]] = (r["eh"] or 0, r["ep"] or 0)
 
     # A village's leader is the one linked to its township (the link sits on the township).
-    link_q = prefixes_q("area_id", (area.code,))
+    links = Link.objects.within(area.code)
     if area.level == Level.VILLAGE:
-        link_q |= Q(area_id=area.code[:9])
+        links |= Link.objects.filter(area_id=area.code[:9])
     links = (
-        Link.objects.accessible_to(user)
-        .filter(link_q)
+        links.accessible_to(user)
         .filter(_active_in(year))
         .values("area_id", "kind", "cadre_id", "cadre__name", "cadre__unit", "department")
         .order_by("area_id", "kind", "pk")

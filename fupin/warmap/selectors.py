@@ -21,12 +21,12 @@ from django.db.models.functions import Substr
 
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import CHILD_LEVEL, Area, Level, RuralPopulation
-from fupin.areas.scope import prefixes_q, user_prefixes
 from fupin.areas.selectors import access_area, incidence
 from fupin.assessment.models import CountyAssessment
 from fupin.assistance.models import Measure, MeasureType
 from fupin.core.clock import current_year
 from fupin.registry import codes
+from fupin.registry import stats as registry_stats
 from fupin.registry.models import StatusRecord, YearFact
 
 from .models import CauseFact, PlanFact, RollupStamp
@@ -64,11 +64,6 @@ def years() -> list[int]:
     return list(range(FIRST_YEAR, current_year() + 1))
 
 
-def _in(qs, user, code: str, field: str = "village_id"):
-    """``qs`` within ``code`` and the user's scope (both code ranges on ``field``)."""
-    return qs.filter(prefixes_q(field, (code,))).filter(prefixes_q(field, user_prefixes(user)))
-
-
 def _change(now, before):
     if now is None or before is None:
         return None
@@ -81,7 +76,7 @@ def _change(now, before):
 def headline(user, area: Area, year: int) -> dict:
     """The area's figures of ``year`` and of the year before, with the change."""
     wanted = [y for y in (year - 1, year) if y >= FIRST_YEAR] or [year]
-    series = dict(area_selectors.area_series(user, area.code, wanted))
+    series = dict(registry_stats.area_series(user, area.code, wanted))
     now = series[year]
     before = series.get(year - 1)
     return {
@@ -104,13 +99,15 @@ def distribution(user, area: Area, year: int) -> dict:
         "households": [],
     }
     if child_level is not None:
-        for child, figures in area_selectors.child_stats(user, area, year):
+        for child, figures in registry_stats.child_stats(user, area, year):
             row = {"code": child.code, "name": child.name}
             row.update({key: figures[key] for key in CHILD_KEYS})
             out["children"].append(row)
         return out
     rows = (
-        _in(StatusRecord.objects.filter(year=year), user, area.code)
+        StatusRecord.objects.filter(year=year)
+        .accessible_to(user)
+        .within(area.code)
         .select_related("household")
         .order_by("-members_count", "household__number")[:VILLAGE_HOUSEHOLDS_MAX]
     )
@@ -132,7 +129,9 @@ def distribution(user, area: Area, year: int) -> dict:
 def causes(user, area: Area, year: int) -> dict:
     """致贫原因分析图: the year's poor households and persons by (current) main cause."""
     rows = (
-        _in(CauseFact.objects.filter(year=year), user, area.code)
+        CauseFact.objects.filter(year=year)
+        .accessible_to(user)
+        .within(area.code)
         .values("cause")
         .annotate(households=Sum("households"), persons=Sum("persons"))
     )
@@ -158,7 +157,7 @@ def causes(user, area: Area, year: int) -> dict:
 
 def measures(user, area: Area, year: int, poor_households: int | None = None) -> dict:
     """攻坚措施分项图: the year's measures by type — households reached, done, coverage."""
-    rows = _in(Measure.objects.filter(year=year), user, area.code)
+    rows = Measure.objects.filter(year=year).accessible_to(user).within(area.code)
     # A measure of year Y hangs on its household's one plan of year Y (assistance.services.
     # add_measure), so distinct plans are distinct households — without joining the plans.
     by_type = {
@@ -212,8 +211,10 @@ def exit_plan(user, area: Area, year: int) -> dict:
     """人脱贫计划表: households and persons per unit by planned and by actual exit year."""
     units = _units(user, area)
     digits = len(units[0].code) if units else len(area.code)
-    facts = _in(PlanFact.objects.all(), user, area.code).annotate(
-        prefix=Substr("village_id", 1, digits)
+    facts = (
+        PlanFact.objects.accessible_to(user)
+        .within(area.code)
+        .annotate(prefix=Substr("village_id", 1, digits))
     )
     planned = defaultdict(dict)
     for r in facts.values("prefix", "planned_exit_year").annotate(
@@ -284,8 +285,9 @@ def exit_plan(user, area: Area, year: int) -> dict:
 def _county_codes(user, area: Area) -> list[Area]:
     if area.level in (Level.PROVINCE, Level.PREFECTURE):
         return list(
-            Area.objects.filter(level=Level.COUNTY, code__startswith=area.code)
-            .filter(prefixes_q("code", user_prefixes(user)))
+            Area.objects.filter(level=Level.COUNTY)
+            .within(area.code)
+            .accessible_to(user)
             .order_by("code")
         )
     if area.level == Level.COUNTY:
@@ -312,7 +314,9 @@ def county_progress(user, area: Area, year: int) -> dict:
     # The year the county's plan takes its last poor household out (from the households).
     plan_end = {}
     for r in (
-        _in(PlanFact.objects.filter(poor=True, planned_exit_year__isnull=False), user, area.code)
+        PlanFact.objects.filter(poor=True, planned_exit_year__isnull=False)
+        .accessible_to(user)
+        .within(area.code)
         .annotate(prefix=Substr("village_id", 1, 6))
         .values("prefix", "planned_exit_year")
         .distinct()
@@ -363,8 +367,11 @@ def series(user, area: Area, year: int) -> dict:
         _county_codes(user, area) if area.level in (Level.PROVINCE, Level.PREFECTURE) else [area]
     )
     digits = len(units[0].code) if units else len(area.code)
-    facts = _in(YearFact.objects.filter(year__in=all_years), user, area.code).annotate(
-        prefix=Substr("village_id", 1, digits)
+    facts = (
+        YearFact.objects.filter(year__in=all_years)
+        .accessible_to(user)
+        .within(area.code)
+        .annotate(prefix=Substr("village_id", 1, digits))
     )
     by_unit_year = {
         (r["prefix"], r["year"]): r
@@ -376,14 +383,18 @@ def series(user, area: Area, year: int) -> dict:
     }
     pops = {
         (r["prefix"], r["year"]): r["total"]
-        for r in _in(RuralPopulation.objects.filter(year__lte=PLAN_END), user, area.code)
+        for r in RuralPopulation.objects.filter(year__lte=PLAN_END)
+        .accessible_to(user)
+        .within(area.code)
         .annotate(prefix=Substr("village_id", 1, digits))
         .values("prefix", "year")
         .annotate(total=Sum("population"))
     }
     pending = defaultdict(dict)
     for r in (
-        _in(PlanFact.objects.filter(poor=True), user, area.code)
+        PlanFact.objects.filter(poor=True)
+        .accessible_to(user)
+        .within(area.code)
         .annotate(prefix=Substr("village_id", 1, digits))
         .values("prefix", "planned_exit_year")
         .annotate(persons=Sum("persons"))

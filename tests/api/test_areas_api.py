@@ -8,8 +8,8 @@ from django.test import Client
 from fupin.accounts.models import Role, User
 from fupin.areas.api import MSG_BAD_CODE, MSG_BAD_LEVEL, MSG_BAD_YEAR, YEAR_MAX, YEAR_MIN
 from fupin.areas.models import Area, Level, RuralPopulation
-from fupin.areas.selectors import STAT_KEYS, area_stats
 from fupin.registry import codes
+from fupin.registry.stats import STAT_KEYS, area_stats
 from tests.factories import (
     CHANGFA,
     HADANALA,

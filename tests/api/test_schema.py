@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from fupin import api_urls
 from fupin.areas.api import FiguresSerializer
 from fupin.areas.scope import view_scope_mark
-from fupin.areas.selectors import STAT_KEYS
+from fupin.registry.stats import STAT_KEYS
 
 
 def test_schema_generates_valid_and_without_warnings(tmp_path):

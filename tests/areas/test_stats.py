@@ -6,9 +6,9 @@ import pytest
 
 from fupin.accounts.models import User
 from fupin.areas.models import RuralPopulation
-from fupin.areas.selectors import area_stats, child_stats
 from fupin.registry.codes import Status
 from fupin.registry.models import StatusRecord
+from fupin.registry.stats import area_stats, child_stats
 from tests.factories import CHANGFA, HADANALA, LEAGUE, ZHALAITE, make_household, make_user
 
 pytestmark = pytest.mark.django_db

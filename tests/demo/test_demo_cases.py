@@ -9,12 +9,12 @@ import re
 from fupin.accounts.models import User
 from fupin.areas.models import Area
 from fupin.areas.scope import prefixes_q
-from fupin.areas.selectors import area_stats
 from fupin.assessment.models import MonitoredHousehold
 from fupin.demo import users
 from fupin.identification import services as case_services
 from fupin.identification import workflow
 from fupin.identification.models import AdjustmentRound, Case, CaseStep, Notice, Objection
+from fupin.registry.stats import area_stats
 from tests.demo.snapshots import snapshot_part
 
 AS_OF = datetime.date(2017, 6, 30)

@@ -3,11 +3,11 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from fupin.areas.selectors import area_stats
 from fupin.identification import services
 from fupin.identification.models import Case
 from fupin.registry import codes
 from fupin.registry.models import StatusRecord
+from fupin.registry.stats import area_stats
 from tests.factories import CHANGFA, HADANALA, ZHALAITE, make_household, make_user
 
 from .helpers import MEETING, approve, new_case, users

@@ -57,10 +57,10 @@ def test_a_village_whose_households_exited_earlier_keeps_its_facts_of_zero():
 
 def test_an_import_refreshes_the_figures_of_its_villages(tmp_path):
     from fupin.accounts.models import User
-    from fupin.areas.selectors import area_stats
     from fupin.registry.exporting import export_members
     from fupin.registry.importing import import_file
     from fupin.registry.models import Household
+    from fupin.registry.stats import area_stats
 
     household = make_household(CHANGFA, members=3, year=2017)
     content, _type, _name = export_members(Household.objects.filter(pk=household.pk), "csv")

@@ -9,9 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fupin.accounts.models import User
 from fupin.areas.models import Area
-from fupin.areas.selectors import area_stats, child_stats
 from fupin.demo import services, users
 from fupin.demo.generator import AS_OF, YEARS
+from fupin.registry.stats import area_stats, child_stats
 
 LEAGUE = "1522"
 
