@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from fupin.areas.api import AreaViewSet
+from fupin.areas.api import AreaStatsView, AreaViewSet
 from fupin.areas.scope import public, public_class
 from fupin.registry.api import HouseholdViewSet
 
@@ -46,5 +46,6 @@ urlpatterns = [
     path("", include("fupin.leaders.api_urls")),
     path("", include("fupin.warmap.api_urls")),
     path("", include("fupin.reports.api_urls")),
+    path("areas/<str:code>/stats/", AreaStatsView.as_view(), name="api-area-stats"),
     path("", include(router.urls)),
 ]

@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from fupin.areas.scope import public
 
-admin.site.site_header = "精准扶贫信息系统"
+admin.site.site_header = _("精准扶贫信息系统")
 admin.site.site_title = "fupin"
 
 urlpatterns = [

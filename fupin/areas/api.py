@@ -10,6 +10,9 @@ exports and the war map.
 
 from __future__ import annotations
 
+from django.utils.functional import lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -20,10 +23,10 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import serializers, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from fupin.core.clock import current_year
 from fupin.registry.stats import area_stats, child_stats
@@ -32,10 +35,10 @@ from .models import Area, Level
 from .scope import scope_safe_class
 from .selectors import access_area, areas_accessible_to
 
-# Error messages are constants so the tests assert them (as in HackSoft's Django Styleguide).
-MSG_BAD_YEAR = "年度无效：应为 {low} 至 {high} 之间的四位年份"
-MSG_BAD_CODE = "区划代码无效：应为 2 至 12 位数字"
-MSG_BAD_LEVEL = "级别无效：应为 {choices} 之一"
+# Error messages are constants so the tests assert them; translated into the caller's language.
+MSG_BAD_YEAR = _("年度无效：应为 %(low)s 至 %(high)s 之间的四位年份")
+MSG_BAD_CODE = _("区划代码无效：应为 2 至 12 位数字")
+MSG_BAD_LEVEL = _("级别无效：应为 %(choices)s 之一")
 
 YEAR_MIN = 2000
 YEAR_MAX = 2100
@@ -49,7 +52,7 @@ class ApiPagination(PageNumberPagination):
 
 
 def parse_year(value: str | None, *, default: int | None = None, name: str = "year") -> int | None:
-    """Return ``value`` as a year, ``default`` when absent; a 400 with a Chinese reason if bad."""
+    """Return ``value`` as a year, ``default`` when absent; a 400 with the reason if bad."""
     if value is None or value == "":
         return default
     try:
@@ -57,8 +60,13 @@ def parse_year(value: str | None, *, default: int | None = None, name: str = "ye
     except (TypeError, ValueError):
         year = None
     if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-        raise ValidationError({name: [MSG_BAD_YEAR.format(low=YEAR_MIN, high=YEAR_MAX)]})
+        raise ValidationError({name: [bad_year_message()]})
     return year
+
+
+def bad_year_message() -> str:
+    """The reason of a 400 for a bad year, in the active language."""
+    return gettext(MSG_BAD_YEAR) % {"low": YEAR_MIN, "high": YEAR_MAX}
 
 
 def parse_code(value: str | None, *, name: str) -> str | None:
@@ -76,14 +84,15 @@ def parse_choice(value: str | None, choices, *, name: str, message: str) -> str 
     if value is None or value == "":
         return None
     if value not in choices.values:
-        raise ValidationError({name: [message.format(choices="、".join(choices.values))]})
+        raise ValidationError({name: [gettext(message) % {"choices": "、".join(choices.values)}]})
     return value
 
 
 YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
 YEAR_PARAMETER = OpenApiParameter(
-    "year", YEAR_SCHEMA, description=f"统计年度（{YEAR_MIN}–{YEAR_MAX}），默认为系统当前年度"
+    "year", YEAR_SCHEMA, description=_("统计年度（2000–2100），默认为系统当前年度")
 )
+CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description=_("区划代码"))
 
 # The error bodies, as DRF renders them: a 400 names each bad parameter with its reasons, a
 # 404 (missing or out of scope alike) carries one ``detail``.
@@ -92,16 +101,18 @@ BAD_REQUEST = OpenApiResponse(
         "type": "object",
         "additionalProperties": {"type": "array", "items": {"type": "string"}},
     },
-    description="查询参数无效：各参数名对应中文原因",
+    description=_("查询参数无效：各参数名对应原因"),
     examples=[
         OpenApiExample(
-            "年度无效", value={"year": [MSG_BAD_YEAR.format(low=YEAR_MIN, high=YEAR_MAX)]}
+            "bad year",
+            summary=_("年度无效"),
+            value={"year": [lazy(bad_year_message, str)()]},
         )
     ],
 )
 NOT_FOUND = OpenApiResponse(
     response=inline_serializer("NotFound", {"detail": serializers.CharField()}),
-    description="不存在或不在本人权限范围内（两者相同）",
+    description=_("不存在或不在本人权限范围内（两者相同）"),
 )
 
 
@@ -118,21 +129,21 @@ class AreaSerializer(serializers.ModelSerializer):
 class FiguresSerializer(serializers.Serializer):
     """The figures of :data:`fupin.registry.stats.STAT_KEYS` for one area and year."""
 
-    identified_households = serializers.IntegerField(help_text="当年新识别户数")
-    identified_persons = serializers.IntegerField(help_text="当年新识别人数")
-    poor_households = serializers.IntegerField(help_text="年末贫困户数（未脱贫、返贫）")
-    poor_persons = serializers.IntegerField(help_text="年末贫困人口")
-    exited_households = serializers.IntegerField(help_text="当年脱贫户数")
-    exited_persons = serializers.IntegerField(help_text="当年脱贫人数")
-    relapsed_households = serializers.IntegerField(help_text="当年返贫户数")
-    relapsed_persons = serializers.IntegerField(help_text="当年返贫人数")
-    rural_population = serializers.IntegerField(help_text="农村人口")
+    identified_households = serializers.IntegerField(help_text=_("当年新识别户数"))
+    identified_persons = serializers.IntegerField(help_text=_("当年新识别人数"))
+    poor_households = serializers.IntegerField(help_text=_("年末贫困户数（未脱贫、返贫）"))
+    poor_persons = serializers.IntegerField(help_text=_("年末贫困人口"))
+    exited_households = serializers.IntegerField(help_text=_("当年脱贫户数"))
+    exited_persons = serializers.IntegerField(help_text=_("当年脱贫人数"))
+    relapsed_households = serializers.IntegerField(help_text=_("当年返贫户数"))
+    relapsed_persons = serializers.IntegerField(help_text=_("当年返贫人数"))
+    rural_population = serializers.IntegerField(help_text=_("农村人口"))
     incidence = serializers.DecimalField(
         max_digits=5,
         decimal_places=2,
         coerce_to_string=False,
         allow_null=True,
-        help_text="贫困发生率（%），无农村人口数据时为 null",
+        help_text=_("贫困发生率（%），无农村人口数据时为 null"),
     )
 
 
@@ -145,20 +156,20 @@ class AreaStatsSerializer(FiguresSerializer):
     code = serializers.CharField()
     name = serializers.CharField()
     year = serializers.IntegerField()
-    children = ChildFiguresSerializer(many=True, help_text="下一级各区划的同口径数字")
+    children = ChildFiguresSerializer(many=True, help_text=_("下一级各区划的同口径数字"))
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="本人权限范围内的行政区划",
+        summary=_("本人权限范围内的行政区划"),
         parameters=[
-            OpenApiParameter("parent", OpenApiTypes.STR, description="上级区划代码"),
-            OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values, description="级别"),
+            OpenApiParameter("parent", OpenApiTypes.STR, description=_("上级区划代码")),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values, description=_("级别")),
         ],
         responses={200: AreaSerializer(many=True), 400: BAD_REQUEST},
     ),
     retrieve=extend_schema(
-        summary="一个行政区划（不在权限范围内时为 404）",
+        summary=_("一个行政区划（不在权限范围内时为 404）"),
         responses={200: AreaSerializer, 404: NOT_FOUND},
     ),
 )
@@ -185,20 +196,57 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         return access_area(self.request.user, self.kwargs["code"])
 
-    @extend_schema(
-        summary="区划年度统计（与区划总览页同一口径）",
-        parameters=[YEAR_PARAMETER],
+
+class AreaFigureView(APIView):
+    """The one shape of ``/api/areas/<code>/<figures>/``: the figures of an area (and a year)
+    as the caller's scope sees them, from the selector of the page that shows them.
+
+    The order is fixed so every endpoint answers alike: the query is checked first (a bad
+    ``?year=`` or other parameter is a 400 with its reason in the caller's language), then
+    the area is fetched through :func:`~fupin.areas.selectors.access_area` (the same 404 for
+    missing and out of scope), then :meth:`figures` builds the answer.
+    """
+
+    #: Whether the endpoint takes ``?year=``; without it :meth:`figures` gets ``None``.
+    takes_year = True
+
+    def default_year(self) -> int | None:
+        """The year when ``?year=`` is absent (the system's current year unless overridden)."""
+        return current_year()
+
+    def get(self, request, code):
+        params = request.query_params
+        year = (
+            parse_year(params.get("year"), default=self.default_year()) if self.takes_year else None
+        )
+        self.parse(params)
+        area = access_area(request.user, code)
+        return Response(self.figures(request.user, area, year))
+
+    def parse(self, params) -> None:
+        """Check the endpoint's other query parameters (kept on ``self``); 400 if bad."""
+
+    def figures(self, user, area: Area, year: int | None) -> dict:
+        """Return the serialized figures of ``area`` in ``year``."""
+        raise NotImplementedError
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("区划年度统计（与区划总览页同一口径）"),
+        parameters=[CODE_PARAMETER, YEAR_PARAMETER],
         responses={200: AreaStatsSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
-    @action(detail=True, methods=["get"], pagination_class=None)
-    def stats(self, request, code=None):
-        user = request.user
-        year = parse_year(request.query_params.get("year"), default=current_year())
-        area = access_area(user, code)
+)
+@scope_safe_class
+class AreaStatsView(AreaFigureView):
+    """The yearly figures of an area and of each of its children."""
+
+    def figures(self, user, area, year):
         data = {"code": area.code, "name": area.name, "year": year}
         data.update(area_stats(user, area.code, year))
         data["children"] = [
             {"code": child.code, "name": child.name, **figures}
             for child, figures in child_stats(user, area, year)
         ]
-        return Response(AreaStatsSerializer(data).data)
+        return AreaStatsSerializer(data).data

@@ -1,34 +1,47 @@
 """What every area page reads from its request: the area (``?area=``) and the year (``?year=``).
 
-The area is checked against the user's scope here (404 outside, docs/architecture.md rule 2), so a
-page cannot forget it; without one, a page starts at the top of the user's scope. Each page
-keeps its own year policy (which years make sense, which one is the default) as arguments.
+One policy for every page:
+
+* **Area.** ``?area=`` (or a posted field) outside the user's scope, or missing, is the same
+  404 as :func:`fupin.areas.selectors.access_area`, so a page cannot forget the check. With
+  no area given, a page starts at the top of the user's scope; a user with no scope at all
+  gets ``None`` (the page's "no area" notice), or the same 404 where the page needs an area.
+* **Year.** A requested year between :data:`fupin.core.clock.FIRST_YEAR` and ``last`` is
+  taken; anything else (absent, not a number, out of range) gives the page's default. Pages
+  differ only in their default and last year, passed as arguments.
 """
 
 from __future__ import annotations
 
-from fupin.core.clock import as_of
+from fupin.core.clock import FIRST_YEAR, as_of
 
 from . import selectors
 from .models import Area
 
-FIRST_YEAR = 2014
 _AS_OF_YEAR = object()
 
 
-def requested_area(request, *, post_field: str = "area") -> Area | None:
-    """The area of ``?area=`` (or of the posted ``post_field``) if the user may see it (404
-    otherwise), or the first top area of the user's scope."""
+def page_area(request, *, post_field: str = "area", required: bool = False) -> Area | None:
+    """Return the area of ``?area=`` (or of the posted ``post_field``), or the first top area
+    of the user's scope when none is given.
+
+    Outside the scope: 404. A user without any scope: ``None``, or the same 404 if
+    ``required``.
+    """
     code = (request.GET.get("area") or request.POST.get(post_field) or "").strip()
     if code:
         return selectors.access_area(request.user, code)
     roots = selectors.user_root_areas(request.user)
-    return roots[0] if roots else None
+    if roots:
+        return roots[0]
+    if required:
+        selectors.access_area(request.user, "")  # raises the scope's 404
+    return None
 
 
-def requested_year(request, *, default=_AS_OF_YEAR, first: int = FIRST_YEAR, last=None):
-    """The year of ``?year=`` (or a posted ``year``) when it lies in ``first``…``last``
-    (default: up to the year after the as-of year), else ``default`` (the as-of year)."""
+def page_year(request, *, default=_AS_OF_YEAR, last: int | None = None) -> int | None:
+    """Return the year of ``?year=`` (or a posted ``year``) when it lies in ``FIRST_YEAR`` …
+    ``last`` (default: the year after the as-of year), else ``default`` (the as-of year)."""
     today = as_of().year
     default = today if default is _AS_OF_YEAR else default
     last = today + 1 if last is None else last
@@ -36,4 +49,9 @@ def requested_year(request, *, default=_AS_OF_YEAR, first: int = FIRST_YEAR, las
         year = int(request.GET.get("year") or request.POST.get("year") or "")
     except ValueError:
         return default
-    return year if first <= year <= last else default
+    return year if FIRST_YEAR <= year <= last else default
+
+
+def page_years(*, first: int = FIRST_YEAR, last: int | None = None) -> list[int]:
+    """Return the years a page offers: ``first`` … ``last`` (default: the as-of year)."""
+    return list(range(first, (as_of().year if last is None else last) + 1))

@@ -9,16 +9,14 @@ from django.views.decorators.http import require_GET
 
 from fupin.assessment.models import MonitoredHousehold
 from fupin.assessment.selectors import monitored_households
-from fupin.core.clock import current_year
 from fupin.registry import stats as registry_stats
 
 from . import selectors
 from .models import CHILD_LEVEL, Level
-from .params import requested_year
+from .params import page_year, page_years
 from .scope import public, scope_safe
 
 COUNTIES_GEOJSON = Path(__file__).with_name("data") / "hinggan-counties.geojson"
-FIRST_YEAR = 2014
 
 
 @scope_safe
@@ -36,19 +34,17 @@ def home(request):
 @require_GET
 def overview(request, code):
     area = selectors.access_area(request.user, code)
-    year = requested_year(request)
+    year = page_year(request)
     stats = registry_stats.area_stats(request.user, area.code, year)
     children = registry_stats.child_stats(request.user, area, year)
-    series = registry_stats.area_series(
-        request.user, area.code, range(FIRST_YEAR, current_year() + 1)
-    )
+    series = registry_stats.area_series(request.user, area.code, page_years())
     return render(
         request,
         "areas/overview.html",
         {
             "area": area,
             "year": year,
-            "years": list(range(FIRST_YEAR, current_year() + 1)),
+            "years": page_years(),
             "stats": stats,
             "children": children,
             "series": series,

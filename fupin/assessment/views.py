@@ -9,23 +9,26 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.models import Role
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Level
-from fupin.areas.params import requested_area, requested_year
+from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
-from fupin.core.clock import current_year
 
 from . import selectors, services
 from .models import MonitoredHousehold
 
-FIRST_YEAR = 2014
 PAGE_SIZE = 50
 RUN_ROLES = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
-MSG_DONE = "已完成 {year} 年评估：贫困户 {households} 户（达标 {households_eligible} 户），贫困村 {villages} 个（达标 {villages_eligible} 个）。"
-MSG_NOT_ALLOWED = "只有旗县扶贫办及以上可以运行评估。"
+MSG_DONE = _(
+    "已完成 %(year)s 年评估：贫困户 %(households)s 户（达标 %(households_eligible)s 户），"
+    "贫困村 %(villages)s 个（达标 %(villages_eligible)s 个）。"
+)
+MSG_NOT_ALLOWED = _("只有旗县扶贫办及以上可以运行评估。")
 
 
 def can_run(user, area) -> bool:
@@ -36,15 +39,15 @@ def can_run(user, area) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def assessment(request):
-    area = requested_area(request)
-    year = requested_year(request)
+    area = page_area(request)
+    year = page_year(request)
     if area is None:
         return render(request, "assessment/assessment.html", {"area": None, "year": year})
     if request.method == "POST":
         if not can_run(request.user, area):
-            return HttpResponseForbidden(MSG_NOT_ALLOWED)
+            return HttpResponseForbidden(gettext(MSG_NOT_ALLOWED))
         counts = services.assess(year=year, code=area.code)
-        messages.success(request, MSG_DONE.format(year=year, **counts))
+        messages.success(request, gettext(MSG_DONE) % {"year": year, **counts})
         return redirect(f"{reverse('assessment:assessment')}?area={area.code}&year={year}")
     user = request.user
     households = selectors.household_results(user, area.code, year)
@@ -63,7 +66,7 @@ def assessment(request):
         {
             "area": area,
             "year": year,
-            "years": list(range(FIRST_YEAR, current_year() + 1)),
+            "years": page_years(),
             "summary": selectors.assessment_summary(user, area.code, year),
             "children": selectors.child_summary(user, area, year),
             "eligible": eligible,
@@ -81,13 +84,13 @@ def assessment(request):
 @login_required
 @require_GET
 def monitoring(request):
-    area = requested_area(request)
+    area = page_area(request)
     kind = request.GET.get("kind") or ""
     state = request.GET.get("state") or ""
     kind = kind if kind in MonitoredHousehold.Kind.values else ""
     state = state if state in MonitoredHousehold.State.values else ""
     year = request.GET.get("year") or ""
-    year = requested_year(request) if year else None
+    year = page_year(request) if year else None
     rows = None
     if area is not None:
         qs = selectors.monitored_households(
@@ -103,7 +106,7 @@ def monitoring(request):
             "year": year,
             "kind": kind,
             "state": state,
-            "years": list(range(FIRST_YEAR, current_year() + 1)),
+            "years": page_years(),
             "kinds": MonitoredHousehold.Kind.choices,
             "states": MonitoredHousehold.State.choices,
         },

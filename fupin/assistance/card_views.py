@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from fupin.areas.models import Level
@@ -57,12 +58,16 @@ def household_card(request, pk):
 def village_cards(request, code):
     area = access_area(request.user, code)
     if area.level != Level.VILLAGE:
-        raise Http404("明白卡按嘎查村打印，请选择一个嘎查村")
+        raise Http404(gettext("明白卡按嘎查村打印，请选择一个嘎查村"))
     year, size = _options(request)
     today = as_of()
     households = cards.village_households(area.code, Household.objects.accessible_to(request.user))
     built = cards.build_cards(households, year=year, today=today, size=size)
     content = cards.render_cards_pdf(
-        built, year=year, today=today, size=size, empty=f"{area.name}暂无建档立卡户。"
+        built,
+        year=year,
+        today=today,
+        size=size,
+        empty=gettext("%(area)s暂无建档立卡户。") % {"area": area.name},
     )
     return _pdf(content, f"cards-{area.code}-{year}.pdf")

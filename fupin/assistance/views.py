@@ -12,10 +12,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.models import EDIT_REGISTRY, IMPORT_REGISTRY
-from fupin.areas.params import requested_area, requested_year
+from fupin.areas.params import page_area, page_year
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 from fupin.core.sheets import ErrorWorkbooks, import_upload
@@ -36,15 +37,11 @@ LISTS = (
 ERRORS = ErrorWorkbooks("assistance-errors", "assistance_pairing_errors", "结对导入.errors.xlsx")
 
 
-def _year(request) -> int:
-    return requested_year(request, first=2013)
-
-
 @scope_safe
 @login_required
 @require_GET
 def coverage(request):
-    area = requested_area(request)
+    area = page_area(request)
     context = {"area": area, "lists": LISTS}
     if area is not None:
         show = request.GET.get("list") or LISTS[1]
@@ -62,8 +59,8 @@ def coverage(request):
 @login_required
 @require_GET
 def plan_checks(request):
-    area = requested_area(request)
-    year = _year(request)
+    area = page_area(request)
+    year = page_year(request)
     context = {"area": area, "year": year}
     if area is not None:
         show = request.GET.get("list") or "households_without_income"
@@ -85,10 +82,10 @@ def plan_checks(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def pairing_import(request):
-    area = requested_area(request)
+    area = page_area(request)
     context = {"area": area, "columns": COLUMNS}
     if area is not None and not request.user.has_role_at(IMPORT_REGISTRY, area.code):
-        raise PermissionDenied("您没有导入结对帮扶的权限")
+        raise PermissionDenied(gettext("您没有导入结对帮扶的权限"))
     upload = request.FILES.get("file")
     if request.method == "POST" and area is not None and upload is not None:
         result = import_upload(request, upload, import_pairings, context, area_code=area.code)
@@ -114,7 +111,7 @@ def pairing_import_errors(request):
 def household_plan(request, pk):
     """一户一法 of a household for a year: its measures, the suggested types, add / progress."""
     household = access_household(request.user, pk)
-    year = _year(request) if request.method == "GET" else _post_year(request)
+    year = page_year(request)
     can_edit = request.user.has_role_at(EDIT_REGISTRY, household.village_id)
     # The household's paired cadres (visible through the household's pairings, wherever the
     # cadre's unit is recorded).
@@ -126,7 +123,7 @@ def household_plan(request, pk):
     form = MeasureForm(cadres=cadres, suggested=suggested)
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied("您没有编辑帮扶计划的权限")
+            raise PermissionDenied(gettext("您没有编辑帮扶计划的权限"))
         url = reverse("assistance:household_plan", args=[household.pk]) + f"?year={year}"
         measure_pk = request.POST.get("measure")
         if measure_pk:
@@ -136,7 +133,7 @@ def household_plan(request, pk):
                 .first()
             )
             if measure is None:
-                raise Http404("措施不存在")
+                raise Http404(gettext("措施不存在"))
             services.update_measure(
                 actor=request.user,
                 measure=measure,
@@ -172,11 +169,3 @@ def household_plan(request, pk):
             "cadres": cadres.order_by("name"),
         },
     )
-
-
-def _post_year(request) -> int:
-    try:
-        year = int(request.POST.get("year") or "")
-    except ValueError:
-        return as_of().year
-    return year if 2013 <= year <= as_of().year + 1 else as_of().year

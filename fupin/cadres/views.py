@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fupin.accounts.models import EDIT_CADRES
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area
-from fupin.areas.params import requested_area
+from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
@@ -64,7 +64,7 @@ def _error_text(error: ValidationError) -> str:
 def roster(request):
     """One roster of first secretaries, work teams, reserve cadres, village secretaries and
     township / county leaders: where each serves, since when, for how long."""
-    area = requested_area(request)
+    area = page_area(request)
     if area is None:
         return render(request, "cadres/roster.html", {"area": None})
     today = as_of()
@@ -111,13 +111,11 @@ def _roster_query(request, area):
 @require_GET
 def roster_export(request):
     """The roster as filtered, as an .xlsx (the same selector as the page)."""
-    area = requested_area(request)
-    if area is None:
-        raise Http404("区划不存在或不在您的权限范围内")
+    area = page_area(request, required=True)
     _kind, _everyone, day, _name, posts = _roster_query(request, area)
     content = exporting.roster_xlsx(posts, day or as_of())
     audit(request.user, ROSTER_EXPORTED, area.code, filters=request.GET.dict())
-    filename = f"干部名册-{area.name}-{(day or as_of()).isoformat()}.xlsx"
+    filename = f"{_('干部名册')}-{area.name}-{(day or as_of()).isoformat()}.xlsx"
     response = HttpResponse(content, content_type=exporting.XLSX_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
@@ -211,7 +209,7 @@ def cadre_recall(request, pk):
         .first()
     )
     if post is None:
-        raise Http404("任职记录不存在或不在您的权限范围内")
+        raise Http404(_("任职记录不存在或不在您的权限范围内"))
     try:
         services.cadre_recall(
             actor=request.user,
@@ -230,7 +228,7 @@ def cadre_recall(request, pk):
 @login_required
 @require_GET
 def team_list(request):
-    area = requested_area(request)
+    area = page_area(request)
     if area is None:
         return render(request, "cadres/teams.html", {"area": None})
     day = _day(request.GET.get("on"), as_of())
@@ -287,7 +285,7 @@ def team_detail(request, pk):
 def evaluation_list(request):
     """The year's evaluation: counts by outcome (each a link to its list) and the form to
     record a cadre's evaluation."""
-    area = requested_area(request)
+    area = page_area(request)
     if area is None:
         return render(request, "cadres/evaluations.html", {"area": None})
     user = request.user
@@ -362,7 +360,7 @@ def evaluation_list(request):
 def structure(request):
     """Leadership-team structure on two days (default: two years before the as-of date, and
     the as-of date), through :func:`fupin.cadres.selectors.team_structure`."""
-    area = requested_area(request)
+    area = page_area(request)
     if area is None:
         return render(request, "cadres/structure.html", {"area": None})
     level = request.GET.get("level") or "township"

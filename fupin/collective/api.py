@@ -5,14 +5,18 @@ Default year: the last full year (a year's collective income is known once it ha
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from fupin.areas.api import BAD_REQUEST, NOT_FOUND, YEAR_SCHEMA, parse_year
+from fupin.areas.api import (
+    BAD_REQUEST,
+    CODE_PARAMETER,
+    NOT_FOUND,
+    YEAR_SCHEMA,
+    AreaFigureView,
+)
 from fupin.areas.scope import scope_safe_class
-from fupin.areas.selectors import access_area
 
 from .selectors import collective_counts, default_year
 
@@ -20,44 +24,47 @@ from .selectors import collective_counts, default_year
 class CollectiveEconomySerializer(serializers.Serializer):
     code = serializers.CharField()
     year = serializers.IntegerField()
-    villages = serializers.IntegerField(help_text="参与扶贫的嘎查村数")
-    villages_zero = serializers.IntegerField(help_text="当年无集体经济收入的嘎查村数")
-    villages_weak = serializers.IntegerField(help_text="有收入但未达稳定标准的嘎查村数")
+    villages = serializers.IntegerField(help_text=_("参与扶贫的嘎查村数"))
+    villages_zero = serializers.IntegerField(help_text=_("当年无集体经济收入的嘎查村数"))
+    villages_weak = serializers.IntegerField(help_text=_("有收入但未达稳定标准的嘎查村数"))
     villages_stable = serializers.IntegerField(
-        help_text="有稳定收入的嘎查村数（收入不低于当年标准，含稳定增长）"
+        help_text=_("有稳定收入的嘎查村数（收入不低于当年标准，含稳定增长）")
     )
-    villages_growing = serializers.IntegerField(help_text="稳定且高于上年的嘎查村数")
+    villages_growing = serializers.IntegerField(help_text=_("稳定且高于上年的嘎查村数"))
     stable_share = serializers.DecimalField(
         max_digits=5,
         decimal_places=2,
         allow_null=True,
-        help_text="有稳定收入的嘎查村占比（%，两位小数）；无嘎查村时为 null",
+        help_text=_("有稳定收入的嘎查村占比（%，两位小数）；无嘎查村时为 null"),
     )
     total_yuan = serializers.DecimalField(
-        max_digits=16, decimal_places=2, help_text="集体经济收入总额（元）"
+        max_digits=16, decimal_places=2, help_text=_("集体经济收入总额（元）")
     )
-    households_sharing = serializers.IntegerField(help_text="当年分享集体收益的户数")
+    households_sharing = serializers.IntegerField(help_text=_("当年分享集体收益的户数"))
     threshold_yuan = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
         allow_null=True,
-        help_text="当年稳定收入标准（元）",
+        help_text=_("当年稳定收入标准（元）"),
     )
 
 
-@scope_safe_class
-class AreaCollectiveEconomyView(APIView):
-    @extend_schema(
-        summary="区划嘎查村集体经济（清零递增）情况（与看板同一口径）",
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("区划嘎查村集体经济（清零递增）情况（与看板同一口径）"),
         parameters=[
-            OpenApiParameter("code", str, OpenApiParameter.PATH, description="区划代码"),
-            OpenApiParameter("year", YEAR_SCHEMA, description="年度（默认：上一个完整年度）"),
+            CODE_PARAMETER,
+            OpenApiParameter("year", YEAR_SCHEMA, description=_("年度（默认：上一个完整年度）")),
         ],
         responses={200: CollectiveEconomySerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
-    def get(self, request, code):
-        year = parse_year(request.query_params.get("year"), default=default_year())
-        area = access_area(request.user, code)
-        data = collective_counts(request.user, area.code, year)
+)
+@scope_safe_class
+class AreaCollectiveEconomyView(AreaFigureView):
+    def default_year(self):
+        return default_year()
+
+    def figures(self, user, area, year):
+        data = collective_counts(user, area.code, year)
         data["code"] = area.code
-        return Response(CollectiveEconomySerializer(data).data)
+        return CollectiveEconomySerializer(data).data

@@ -30,13 +30,12 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
-from fupin.core.clock import as_of
+from fupin.core.clock import FIRST_YEAR, as_of
 
 from .models import CollectiveDistribution, CollectiveIncome, CollectiveThreshold
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
-FIRST_YEAR = 2014
 
 
 class Status:

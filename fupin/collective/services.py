@@ -16,12 +16,11 @@ from fupin.accounts.models import EDIT_COLLECTIVE
 from fupin.areas.models import Level
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
-from fupin.core.clock import as_of
+from fupin.core.clock import FIRST_YEAR, as_of
 
 from .models import CollectiveIncome, Source
 
 INCOME_SET = "collective.income_set"
-FIRST_YEAR = 2013
 
 MSG_NOT_ALLOWED = "您没有填报该嘎查村集体经济收入的权限"
 MSG_NOT_VILLAGE = "“{code}”不是参与扶贫的嘎查村"

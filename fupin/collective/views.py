@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fupin.accounts.models import EDIT_COLLECTIVE, EXPORT_REGISTRY
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Level
-from fupin.areas.params import requested_area, requested_year
+from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
@@ -54,10 +54,9 @@ LISTS = {
 }
 
 
-def _year(request, default: int | None = None) -> int:
+def _year(request) -> int:
     # A year's collective income is known once the year has ended.
-    default = selectors.default_year() if default is None else default
-    return requested_year(request, default=default, last=as_of().year)
+    return page_year(request, default=selectors.default_year(), last=as_of().year)
 
 
 def _village(request, code: str):
@@ -86,12 +85,12 @@ def _chart(yearly: list[dict]) -> dict:
 @login_required
 @require_GET
 def board(request):
-    area = requested_area(request)
+    area = page_area(request)
     year = _year(request)
     context = {
         "area": area,
         "year": year,
-        "years": list(range(selectors.FIRST_YEAR, as_of().year + 1)),
+        "years": page_years(),
         "lists": LISTS,
     }
     if area is not None:
@@ -113,9 +112,7 @@ def board(request):
 @login_required
 @require_GET
 def village_list(request):
-    area = requested_area(request)
-    if area is None:
-        raise Http404(gettext("没有可查看的区划"))
+    area = page_area(request, required=True)
     year = _year(request)
     show = request.GET.get("list") or "all"
     show = show if show in LISTS else "all"
@@ -152,9 +149,7 @@ def village_list(request):
 @require_GET
 def shares(request):
     """The households sharing collective income in the area and year, with their amounts."""
-    area = requested_area(request)
-    if area is None:
-        raise Http404(gettext("没有可查看的区划"))
+    area = page_area(request, required=True)
     year = _year(request)
     rows = selectors.distributions(request.user, area.code, year).select_related(
         "household__village"
@@ -262,7 +257,7 @@ def _kind(request) -> str:
 @require_http_methods(["GET", "POST"])
 def income_import(request):
     """Import collective income lines (``kind=income``) or households' shares (``kind=shares``)."""
-    area = requested_area(request)
+    area = page_area(request)
     kind = _kind(request)
     run, columns, _export = KINDS[kind]
     context = {"area": area, "kind": kind, "columns": columns, "sources": Source.labels}
@@ -290,9 +285,7 @@ def import_errors(request):
 @login_required
 @require_GET
 def income_export(request):
-    area = requested_area(request)
-    if area is None:
-        raise Http404(gettext("没有可查看的区划"))
+    area = page_area(request, required=True)
     year = _year(request) if request.GET.get("year") else None
     kind = _kind(request)
     if kind == "shares" and not request.user.has_role_at(EXPORT_REGISTRY, area.code):

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from fupin.areas import selectors as area_selectors
-from fupin.areas.params import requested_area
+from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
 
 from . import selectors
@@ -17,7 +17,7 @@ from . import selectors
 @login_required
 @require_GET
 def structure(request):
-    area = requested_area(request)
+    area = page_area(request)
     context = {"area": area}
     if area is not None:
         data = selectors.command_structure(request.user, area.code)

@@ -11,6 +11,9 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 AS_OF_KEY = "as_of"
+# The first year of the registry's figures (the year the poor were first registered, 建档立卡):
+# every year picker, series and figure starts here.
+FIRST_YEAR = 2014
 
 
 def as_of() -> datetime.date:

@@ -2,17 +2,24 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+API_PREFIX = "/api/"
+
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     """Chinese unless the user chose otherwise (the language switch sets a cookie).
 
-    The browser's Accept-Language is not consulted: cadres' machines often run an English
-    system, and the system's working language is Chinese.
+    On the pages the browser's Accept-Language is not consulted: cadres' machines often run
+    an English system, and the system's working language is Chinese. The API (``/api/``)
+    answers programs, which state the language they want: there Accept-Language is honoured
+    when no language was chosen with the switch.
     """
 
     def process_request(self, request):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):
-            language = settings.LANGUAGE_CODE
+            if request.path_info.startswith(API_PREFIX):
+                language = translation.get_language_from_request(request)
+            else:
+                language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

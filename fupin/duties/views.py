@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fupin.accounts.models import EDIT_DUTIES
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area, Level
-from fupin.areas.params import requested_area, requested_year
+from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 
@@ -35,17 +35,9 @@ PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _year(request) -> int:
-    return requested_year(request, first=2013)
-
-
 def _level(request, area) -> str:
     level = request.GET.get("level") or ""
     return level if level in selectors.RANKING_LEVELS else selectors.default_level(area)
-
-
-def _years():
-    return list(range(as_of().year - 2, as_of().year + 1))
 
 
 def _children(user, area):
@@ -57,9 +49,14 @@ def _children(user, area):
 @login_required
 @require_GET
 def duty_list(request):
-    area = requested_area(request)
-    year = _year(request)
-    context = {"area": area, "year": year, "years": _years(), "rule": selectors.RULE}
+    area = page_area(request)
+    year = page_year(request)
+    context = {
+        "area": area,
+        "year": year,
+        "years": page_years(first=as_of().year - 2),
+        "rule": selectors.RULE,
+    }
     if area is not None:
         context.update(selectors.duty_list(request.user, area.code, year))
         context["crumbs"] = area_selectors.breadcrumbs(request.user, area)
@@ -157,12 +154,12 @@ def task_detail(request, pk):
 @login_required
 @require_GET
 def ranking(request):
-    area = requested_area(request)
-    year = _year(request)
+    area = page_area(request)
+    year = page_year(request)
     context = {
         "area": area,
         "year": year,
-        "years": _years(),
+        "years": page_years(first=as_of().year - 2),
         "levels": [(lvl, lvl.label) for lvl in selectors.RANKING_LEVELS],
         "rule": selectors.RULE,
     }
@@ -185,10 +182,8 @@ def ranking_xlsx(request):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    area = requested_area(request)
-    if area is None:
-        raise PermissionDenied(gettext("您没有可查看的区划。"))
-    year = _year(request)
+    area = page_area(request, required=True)
+    year = page_year(request)
     level = _level(request, area)
     rows = selectors.ranking(request.user, area.code, level, year)
     workbook = Workbook()
@@ -243,10 +238,15 @@ def ranking_xlsx(request):
 @login_required
 @require_GET
 def overdue(request):
-    area = requested_area(request)
+    area = page_area(request)
     year_param = request.GET.get("year")
-    year = _year(request) if year_param else None
-    context = {"area": area, "year": year, "years": _years(), "as_of": as_of()}
+    year = page_year(request) if year_param else None
+    context = {
+        "area": area,
+        "year": year,
+        "years": page_years(first=as_of().year - 2),
+        "as_of": as_of(),
+    }
     if area is not None:
         tasks = selectors.overdue_tasks(request.user, area.code, year)
         context["page"] = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))

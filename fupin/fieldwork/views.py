@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from fupin.areas import selectors as area_selectors
+from fupin.areas.params import page_area
 from fupin.areas.scope import public, scope_safe
 from fupin.assistance.models import Cadre, Pairing
 from fupin.core.clock import as_of
@@ -252,12 +252,7 @@ def concern_detail(request, pk):
 @scope_safe
 @login_required
 def compliance(request):
-    code = (request.GET.get("area") or "").strip()
-    if code:
-        area = area_selectors.access_area(request.user, code)
-    else:
-        roots = area_selectors.user_root_areas(request.user)
-        area = roots[0] if roots else None
+    area = page_area(request)
     if area is None:
         return render(request, "fieldwork/compliance.html", {"area": None})
     month = request.GET.get("month") or ""
@@ -369,12 +364,7 @@ def reviews(request):
     """The review meetings of an area, and the form to record one (village, township, county)."""
     from .models import ReviewMeeting
 
-    code = (request.GET.get("area") or request.POST.get("area") or "").strip()
-    if code:
-        area = area_selectors.access_area(request.user, code)
-    else:
-        roots = area_selectors.user_root_areas(request.user)
-        area = roots[0] if roots else None
+    area = page_area(request)
     if area is None:
         return render(request, "fieldwork/reviews.html", {"area": None})
     level = MEETING_LEVELS.get(area.level)

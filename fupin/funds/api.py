@@ -3,35 +3,38 @@ selector as the funds page; amounts are strings of Decimal, in yuan to the fen).
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from fupin.areas.api import BAD_REQUEST, NOT_FOUND
+from fupin.areas.api import (
+    BAD_REQUEST,
+    CODE_PARAMETER,
+    NOT_FOUND,
+    YEAR_SCHEMA,
+    AreaFigureView,
+)
 from fupin.areas.scope import scope_safe_class
-from fupin.areas.selectors import access_area
 
 from .selectors import area_funds
 
 
 class MoneySerializer(serializers.Serializer):
-    received_yuan = serializers.CharField(help_text="到位资金（元）：来自本区划以外的资金")
-    transferred_yuan = serializers.CharField(help_text="区划内下拨（元）")
-    allocated_yuan = serializers.CharField(help_text="下达项目（元）")
-    paid_yuan = serializers.CharField(help_text="项目分红发放（元），按资金来源比例分摊")
-    balance_yuan = serializers.CharField(help_text="结余（元）：截至年末累计到位减累计下达")
+    received_yuan = serializers.CharField(help_text=_("到位资金（元）：来自本区划以外的资金"))
+    transferred_yuan = serializers.CharField(help_text=_("区划内下拨（元）"))
+    allocated_yuan = serializers.CharField(help_text=_("下达项目（元）"))
+    paid_yuan = serializers.CharField(help_text=_("项目分红发放（元），按资金来源比例分摊"))
+    balance_yuan = serializers.CharField(help_text=_("结余（元）：截至年末累计到位减累计下达"))
 
 
 class SourceSerializer(MoneySerializer):
-    source = serializers.CharField(help_text="资金来源代码")
-    label = serializers.CharField(help_text="资金来源")
+    source = serializers.CharField(help_text=_("资金来源代码"))
+    label = serializers.CharField(help_text=_("资金来源"))
 
 
 class AreaFundsSerializer(MoneySerializer):
-    code = serializers.CharField(help_text="区划代码")
-    year = serializers.IntegerField(allow_null=True, help_text="年度（空：全部年度）")
+    code = serializers.CharField(help_text=_("区划代码"))
+    year = serializers.IntegerField(allow_null=True, help_text=_("年度（空：全部年度）"))
     by_source = SourceSerializer(many=True)
 
 
@@ -42,32 +45,23 @@ def _money(row: dict) -> dict:
     }
 
 
-def parse_year(value: str | None) -> int | None:
-    if not value:
-        return None
-    try:
-        year = int(value)
-        if not 2000 <= year <= 2100:
-            raise ValueError
-    except ValueError:
-        raise ValidationError({"year": ["年度应为四位数字，如 2016"]}) from None
-    return year
-
-
-@scope_safe_class
-class AreaFundsView(APIView):
-    @extend_schema(
-        summary="区划资金到位、下达、发放与结余（与资金页同一口径）",
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("区划资金到位、下达、发放与结余（与资金页同一口径）"),
         parameters=[
-            OpenApiParameter("code", str, OpenApiParameter.PATH, description="区划代码"),
-            OpenApiParameter("year", int, description="年度（默认：全部年度）"),
+            CODE_PARAMETER,
+            OpenApiParameter("year", YEAR_SCHEMA, description=_("年度（默认：全部年度）")),
         ],
         responses={200: AreaFundsSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
-    def get(self, request, code):
-        year = parse_year(request.query_params.get("year"))
-        area = access_area(request.user, code)
-        data = area_funds(request.user, area.code, year)
+)
+@scope_safe_class
+class AreaFundsView(AreaFigureView):
+    def default_year(self):
+        return None  # all years
+
+    def figures(self, user, area, year):
+        data = area_funds(user, area.code, year)
         payload = {
             "code": area.code,
             "year": year,
@@ -76,4 +70,4 @@ class AreaFundsView(APIView):
                 {"source": r["source"], "label": r["label"], **_money(r)} for r in data["by_source"]
             ],
         }
-        return Response(AreaFundsSerializer(payload).data)
+        return AreaFundsSerializer(payload).data

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.models import EDIT_FUNDS
-from fupin.areas.params import requested_area
+from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.sheets import ErrorWorkbooks, import_upload, write_workbook, xlsx_response
@@ -30,7 +30,7 @@ def _kind(kind: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request):
-    area = requested_area(request, post_field="area_page")
+    area = page_area(request, post_field="area_page")
     context = {"area": area, "formats": importing.COLUMNS, "labels": importing.KIND_LABELS}
     if area is not None and not request.user.has_role_at(EDIT_FUNDS, area.code):
         raise PermissionDenied(importing.MSG_NOT_ALLOWED)
@@ -74,7 +74,7 @@ def template(request, kind):
 @require_GET
 def export(request, kind):
     kind = _kind(kind)
-    area = requested_area(request, post_field="area_page")
+    area = page_area(request, post_field="area_page")
     if area is None:
         raise Http404(_("区划不存在或不在您的权限范围内"))
     label = importing.KIND_LABELS[kind]

@@ -15,14 +15,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area, Level
-from fupin.areas.params import requested_area, requested_year
+from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
-from fupin.core.clock import as_of
 from fupin.registry.models import Household
 
 from . import forms, selectors, services
@@ -30,16 +30,7 @@ from .models import BenefitModel, Fund, HouseholdShare, Project, VillageShare
 
 PAGE_SIZE = 50
 HOUSEHOLD_PAGE = 100
-MSG_NOT_FOUND = "资金或项目不存在，或不在您的权限范围内"
-
-
-def _year(request) -> int | None:
-    """The year of ``?year=`` (none: all years)."""
-    return requested_year(request, default=None, first=2013)
-
-
-def _years() -> list[int]:
-    return list(range(2014, as_of().year + 1))
+MSG_NOT_FOUND = gettext_lazy("资金或项目不存在，或不在您的权限范围内")
 
 
 def _scoped_areas(user, code: str, levels):
@@ -72,9 +63,9 @@ def access_project(user, pk) -> Project:
 @login_required
 @require_http_methods(["GET", "POST"])
 def fund_list(request):
-    area = requested_area(request, post_field="area_page")
-    year = _year(request)
-    context = {"area": area, "year": year, "years": _years()}
+    area = page_area(request, post_field="area_page")
+    year = page_year(request, default=None)
+    context = {"area": area, "year": year, "years": page_years()}
     if area is None:
         return render(request, "funds/fund_list.html", context)
     can_edit = request.user.has_role_at(EDIT_FUNDS, area.code)
@@ -172,7 +163,7 @@ def fund_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def project_list(request):
-    area = requested_area(request, post_field="area_page")
+    area = page_area(request, post_field="area_page")
     context = {"area": area}
     if area is None:
         return render(request, "funds/project_list.html", context)
@@ -326,9 +317,9 @@ def project_detail(request, pk):
 @login_required
 @require_GET
 def summary(request):
-    area = requested_area(request, post_field="area_page")
-    year = _year(request)
-    context = {"area": area, "year": year, "years": _years()}
+    area = page_area(request, post_field="area_page")
+    year = page_year(request, default=None)
+    context = {"area": area, "year": year, "years": page_years()}
     if area is not None:
         data = selectors.summary(request.user, area.code, year)
         rows = data["funds"]["by_source"]
@@ -339,11 +330,11 @@ def summary(request):
             chart={
                 "labels": [r["label"] for r in rows],
                 "series": [
-                    {"name": _(name), "data": [str(r[key] / 10000) for r in rows]}
+                    {"name": name, "data": [str(r[key] / 10000) for r in rows]}
                     for key, name in (
-                        ("received", "到位"),
-                        ("allocated", "下达项目"),
-                        ("balance", "结余"),
+                        ("received", _("到位")),
+                        ("allocated", _("下达项目")),
+                        ("balance", _("结余")),
                     )
                 ],
             },

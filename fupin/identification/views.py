@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fupin.areas.models import Area, Level
@@ -31,7 +32,7 @@ from .forms import (
 from .models import Case, Objection
 
 PAGE_SIZE = 50
-MSG_HOUSEHOLD_UNKNOWN = "户编号不存在或不在您的权限范围内"
+MSG_HOUSEHOLD_UNKNOWN = gettext_lazy("户编号不存在或不在您的权限范围内")
 
 
 def _areas_of_role(user, roles, level):

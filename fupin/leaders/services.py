@@ -18,13 +18,11 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fupin.accounts.models import EDIT_LEADERS
-from fupin.core.clock import as_of
+from fupin.core.clock import FIRST_YEAR, as_of
 from fupin.party.models import PartyMember
 from fupin.registry.models import Household, IncomeRecord
 
 from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
-
-FIRST_YEAR = 2014  # 建档立卡
 
 
 def can_edit(user, code: str) -> bool:

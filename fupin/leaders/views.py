@@ -7,14 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fupin.areas import selectors as area_selectors
-from fupin.areas.params import requested_area, requested_year
+from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 from fupin.party.models import PartyMember
@@ -28,19 +28,14 @@ PAGE_SIZE = 50
 
 
 def _year(request) -> int:
-    return requested_year(
-        request, default=selectors.default_year(), first=services.FIRST_YEAR, last=as_of().year
-    )
-
-
-def _years():
-    return list(range(services.FIRST_YEAR, as_of().year + 1))
+    # A year's leaders are counted once the year has ended.
+    return page_year(request, default=selectors.default_year(), last=as_of().year)
 
 
 @scope_safe
 @login_required
 def leader_list(request):
-    area = requested_area(request)
+    area = page_area(request)
     if area is None:
         return render(request, "leaders/index.html", {"area": None})
     year = _year(request)
@@ -51,7 +46,7 @@ def leader_list(request):
     context = {
         "area": area,
         "year": year,
-        "years": _years(),
+        "years": page_years(),
         "result": result,
         "page": page,
         "crumbs": area_selectors.breadcrumbs(request.user, area),
@@ -66,9 +61,7 @@ def leader_list(request):
 def leader_export(request):
     from .exporting import leaders_xlsx
 
-    area = requested_area(request)
-    if area is None:
-        raise Http404
+    area = page_area(request, required=True)
     year = _year(request)
     rows = selectors.leader_table(request.user, area.code, year)
     response = HttpResponse(
@@ -83,9 +76,7 @@ def leader_export(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def leader_new(request):
-    area = requested_area(request)
-    if area is None:
-        raise Http404
+    area = page_area(request, required=True)
     if not services.can_edit(request.user, area.code):
         raise PermissionDenied(_("您没有在该区划记录致富带头人信息的权限。"))
     members = (

@@ -2,71 +2,80 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from fupin.areas.api import BAD_REQUEST, NOT_FOUND
+from fupin.areas.api import BAD_REQUEST, CODE_PARAMETER, NOT_FOUND, AreaFigureView
 from fupin.areas.scope import scope_safe_class
-from fupin.areas.selectors import access_area
 
 from .selectors import current_quarter, meeting_compliance, parse_quarter
 
 
 class MissingSerializer(serializers.Serializer):
-    kind = serializers.CharField(help_text="会议类别")
-    first = serializers.DateField(help_text="应开期间起")
-    last = serializers.DateField(help_text="应开期间止")
+    kind = serializers.CharField(help_text=_("会议类别"))
+    first = serializers.DateField(help_text=_("应开期间起"))
+    last = serializers.DateField(help_text=_("应开期间止"))
 
 
 class LateSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="党组织 ID")
-    name = serializers.CharField(help_text="党组织名称")
-    area = serializers.CharField(help_text="区划代码")
-    missing = MissingSerializer(many=True, help_text="应开未开的会议")
+    id = serializers.IntegerField(help_text=_("党组织 ID"))
+    name = serializers.CharField(help_text=_("党组织名称"))
+    area = serializers.CharField(help_text=_("区划代码"))
+    missing = MissingSerializer(many=True, help_text=_("应开未开的会议"))
 
 
 class AbsenceSerializer(serializers.Serializer):
-    member = serializers.CharField(help_text="党员姓名")
+    member = serializers.CharField(help_text=_("党员姓名"))
     member_id = serializers.IntegerField()
-    organization = serializers.CharField(help_text="党组织名称")
+    organization = serializers.CharField(help_text=_("党组织名称"))
     meeting_id = serializers.IntegerField()
-    kind = serializers.CharField(help_text="会议类别")
-    held_on = serializers.DateField(help_text="会议日期")
-    reason = serializers.CharField(help_text="缺席原因")
+    kind = serializers.CharField(help_text=_("会议类别"))
+    held_on = serializers.DateField(help_text=_("会议日期"))
+    reason = serializers.CharField(help_text=_("缺席原因"))
 
 
 class MeetingComplianceSerializer(serializers.Serializer):
-    quarter = serializers.CharField(help_text="季度 YYYY-Qn")
-    reference_day = serializers.DateField(help_text="参考日（季度末或系统日期）")
-    organizations = serializers.IntegerField(help_text="有三会一课要求的党组织数")
-    late = serializers.IntegerField(help_text="未按期开会的党组织数")
-    missed_meetings = serializers.IntegerField(help_text="应开未开的会议数（组织×类别×期间）")
-    absences = serializers.IntegerField(help_text="缺席人次")
+    quarter = serializers.CharField(help_text=_("季度 YYYY-Qn"))
+    reference_day = serializers.DateField(help_text=_("参考日（季度末或系统日期）"))
+    organizations = serializers.IntegerField(help_text=_("有三会一课要求的党组织数"))
+    late = serializers.IntegerField(help_text=_("未按期开会的党组织数"))
+    missed_meetings = serializers.IntegerField(help_text=_("应开未开的会议数（组织×类别×期间）"))
+    absences = serializers.IntegerField(help_text=_("缺席人次"))
     late_organizations = LateSerializer(many=True)
     absence_list = AbsenceSerializer(many=True)
 
 
-@scope_safe_class
-class MeetingComplianceView(APIView):
-    @extend_schema(
-        summary="区划三会一课落实情况（与合规页同一口径）",
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("区划三会一课落实情况（与合规页同一口径）"),
         parameters=[
-            OpenApiParameter("code", str, OpenApiParameter.PATH, description="区划代码"),
-            OpenApiParameter("quarter", str, description="季度 YYYY-Qn（默认：系统日期所在季度）"),
+            CODE_PARAMETER,
+            OpenApiParameter(
+                "quarter", str, description=_("季度 YYYY-Qn（默认：系统日期所在季度）")
+            ),
         ],
         responses={200: MeetingComplianceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
-    def get(self, request, code):
-        value = request.query_params.get("quarter")
+)
+@scope_safe_class
+class MeetingComplianceView(AreaFigureView):
+    takes_year = False
+
+    def parse(self, params):
+        value = params.get("quarter")
         try:
-            r = parse_quarter(value) if value else current_quarter()
+            self.quarter = parse_quarter(value) if value else current_quarter()
         except ValueError:
-            raise ValidationError({"quarter": ["格式应为 YYYY-Qn，例如 2017-Q2"]}) from None
-        area = access_area(request.user, code)
-        result = meeting_compliance(request.user, area.code, r)
+            raise ValidationError(
+                {"quarter": [gettext("格式应为 YYYY-Qn，例如 2017-Q2")]}
+            ) from None
+
+    def figures(self, user, area, year):
+        r = self.quarter
+        result = meeting_compliance(user, area.code, r)
         counts = result.counts()
         data = {
             "quarter": r.label,
@@ -99,4 +108,4 @@ class MeetingComplianceView(APIView):
                 for a in result.absences
             ],
         }
-        return Response(MeetingComplianceSerializer(data).data)
+        return MeetingComplianceSerializer(data).data

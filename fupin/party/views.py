@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fupin.areas import selectors as area_selectors
-from fupin.areas.params import requested_area
+from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 
@@ -43,7 +43,7 @@ def _range(request):
 @scope_safe
 @login_required
 def organizations(request):
-    area = requested_area(request)
+    area = page_area(request)
     if area is None:
         return render(request, "party/organizations.html", {"area": None})
     orgs = (
@@ -318,7 +318,7 @@ def member_archive_pdf(request, pk):
 @scope_safe
 @login_required
 def compliance(request):
-    area = requested_area(request)
+    area = page_area(request)
     if area is None:
         return render(request, "party/compliance.html", {"area": None})
     r = _range(request)
@@ -349,9 +349,7 @@ def compliance(request):
 def compliance_export(request):
     from .exporting import compliance_xlsx
 
-    area = requested_area(request)
-    if area is None:
-        raise Http404
+    area = page_area(request, required=True)
     r = _range(request)
     result = selectors.meeting_compliance(request.user, area.code, r)
     response = HttpResponse(

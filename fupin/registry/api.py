@@ -12,6 +12,7 @@ labels are computed from the code lists, members and yearly facts are left to th
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -32,41 +33,43 @@ from . import codes, selectors
 from .models import Household, Member
 from .serializers import HouseholdDetailSerializer, HouseholdListSerializer
 
-MSG_NOT_FOUND = "贫困户不存在或不在您的权限范围内"
-MSG_BAD_STATUS = "脱贫状态无效：应为 {choices} 之一"
-MSG_BAD_ATTRIBUTE = "贫困户属性无效：应为 {choices} 之一"
-MSG_BAD_CAUSE = "致贫原因无效：应为 {choices} 之一"
+MSG_NOT_FOUND = _("贫困户不存在或不在您的权限范围内")
+MSG_BAD_STATUS = _("脱贫状态无效：应为 %(choices)s 之一")
+MSG_BAD_ATTRIBUTE = _("贫困户属性无效：应为 %(choices)s 之一")
+MSG_BAD_CAUSE = _("致贫原因无效：应为 %(choices)s 之一")
 
 HOUSEHOLD_FILTERS = [
     OpenApiParameter(
         "area",
         OpenApiTypes.STR,
-        description="区划代码（盟、旗县市、苏木乡镇或嘎查村），只列出其下的户；仍限于本人权限范围",
+        description=_(
+            "区划代码（盟、旗县市、苏木乡镇或嘎查村），只列出其下的户；仍限于本人权限范围"
+        ),
     ),
     OpenApiParameter(
         "year",
         YEAR_SCHEMA,
-        description="年度：有该年度状态记录的户；与 status 同用时为该年度末处于该状态的户",
+        description=_("年度：有该年度状态记录的户；与 status 同用时为该年度末处于该状态的户"),
     ),
     OpenApiParameter(
         "status",
         OpenApiTypes.STR,
         enum=codes.Status.values,
-        description="脱贫状态；不带 year 时按当前状态",
+        description=_("脱贫状态；不带 year 时按当前状态"),
     ),
     OpenApiParameter(
-        "attribute", OpenApiTypes.STR, enum=codes.Attribute.values, description="贫困户属性"
+        "attribute", OpenApiTypes.STR, enum=codes.Attribute.values, description=_("贫困户属性")
     ),
     OpenApiParameter(
         "cause",
         OpenApiTypes.STR,
         enum=codes.Cause.values,
-        description="致贫原因（主要或其他致贫原因之一）",
+        description=_("致贫原因（主要或其他致贫原因之一）"),
     ),
     OpenApiParameter(
         "search",
         OpenApiTypes.STR,
-        description="数字：户编号或任一成员证件号码的开头；其他：任一家庭成员姓名的一部分",
+        description=_("数字：户编号或任一成员证件号码的开头；其他：任一家庭成员姓名的一部分"),
     ),
 ]
 
@@ -93,12 +96,12 @@ def household_filter(params) -> selectors.HouseholdFilter:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="本人权限范围内的贫困户",
+        summary=_("本人权限范围内的贫困户"),
         parameters=HOUSEHOLD_FILTERS,
         responses={200: HouseholdListSerializer(many=True), 400: BAD_REQUEST},
     ),
     retrieve=extend_schema(
-        summary="一户的详细信息：家庭成员、各年度收入与脱贫状态（不在权限范围内时为 404）",
+        summary=_("一户的详细信息：家庭成员、各年度收入与脱贫状态（不在权限范围内时为 404）"),
         responses={200: HouseholdDetailSerializer, 404: NOT_FOUND},
     ),
 )

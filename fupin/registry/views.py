@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.models import EDIT_REGISTRY, EXPORT_REGISTRY
 from fupin.areas.models import Level
+from fupin.areas.params import page_years
 from fupin.areas.scope import scope_safe, user_scope_has_village, user_sees_everything
 from fupin.areas.selectors import areas_accessible_to
 from fupin.core.audit import HOUSEHOLD_VIEWED, REGISTRY_EXPORTED, audit
@@ -23,7 +24,6 @@ from .forms import HouseholdFilterForm, MemberForm
 from .models import Member
 
 PAGE_SIZE = 50
-FIRST_YEAR = 2014
 
 
 def _filter_form(request) -> HouseholdFilterForm:
@@ -37,8 +37,9 @@ def _filter_form(request) -> HouseholdFilterForm:
         # A village asked for by a link (the war map's drill-down) stays a valid choice.
         asked = request.GET.get("area", "")
         areas = areas.exclude(Q(level=Level.VILLAGE) & ~Q(code=asked))
-    years = range(FIRST_YEAR, current_year() + 1)
-    return HouseholdFilterForm(request.GET or None, areas=areas.order_by("code"), years=years)
+    return HouseholdFilterForm(
+        request.GET or None, areas=areas.order_by("code"), years=page_years()
+    )
 
 
 def _filters(form: HouseholdFilterForm) -> selectors.HouseholdFilter:

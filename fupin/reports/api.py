@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fupin.areas.api import BAD_REQUEST, NOT_FOUND
+from fupin.areas.api import BAD_REQUEST, CODE_PARAMETER, NOT_FOUND, AreaFigureView
 from fupin.areas.scope import scope_safe_class
-from fupin.areas.selectors import access_area
 from fupin.core.clock import as_of
 
 from . import periods
@@ -28,26 +28,28 @@ from .selectors import access_report
 class ReportUnitSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    rank = serializers.IntegerField(allow_null=True, help_text="综合名次（不参与排名为空）")
-    composite = serializers.CharField(allow_null=True, help_text="综合分（各指标名次的平均数）")
-    flag = serializers.CharField(help_text="red / yellow / green，不参与排名且无硬性问题为空")
-    reasons = serializers.ListField(child=serializers.CharField(), help_text="旗帜原因")
-    values = serializers.DictField(help_text="各指标数值（键见 indicators）")
+    rank = serializers.IntegerField(allow_null=True, help_text=_("综合名次（不参与排名为空）"))
+    composite = serializers.CharField(allow_null=True, help_text=_("综合分（各指标名次的平均数）"))
+    flag = serializers.CharField(help_text=_("red / yellow / green，不参与排名且无硬性问题为空"))
+    reasons = serializers.ListField(child=serializers.CharField(), help_text=_("旗帜原因"))
+    values = serializers.DictField(help_text=_("各指标数值（键见 indicators）"))
     indicator_ranks = serializers.DictField(
-        child=serializers.IntegerField(), help_text="各排名指标的名次"
+        child=serializers.IntegerField(), help_text=_("各排名指标的名次")
     )
-    links = serializers.DictField(child=serializers.CharField(), help_text="各数字对应的记录列表")
+    links = serializers.DictField(
+        child=serializers.CharField(), help_text=_("各数字对应的记录列表")
+    )
     owners = serializers.DictField(
         child=serializers.CharField(),
-        help_text="leader 联系领导/包联单位，first_secretary 第一书记",
+        help_text=_("leader 联系领导/包联单位，first_secretary 第一书记"),
     )
 
 
 class ReportIndicatorSerializer(serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
-    better = serializers.CharField(help_text="high 越高越好 / low 越低越好 / info 不排名")
-    hard = serializers.BooleanField(help_text="硬性指标：大于0即标红")
+    better = serializers.CharField(help_text=_("high 越高越好 / low 越低越好 / info 不排名"))
+    hard = serializers.BooleanField(help_text=_("硬性指标：大于0即标红"))
 
 
 class ReportContentSerializer(serializers.Serializer):
@@ -65,13 +67,13 @@ class ReportContentSerializer(serializers.Serializer):
     ranked = serializers.ListField(child=serializers.CharField())
     units = ReportUnitSerializer(many=True)
     totals = serializers.DictField()
-    laggards = serializers.ListField(child=serializers.DictField(), help_text="红旗单位及原因")
+    laggards = serializers.ListField(child=serializers.DictField(), help_text=_("红旗单位及原因"))
     flag_counts = serializers.DictField(child=serializers.IntegerField())
-    rule = serializers.CharField(help_text="排名与旗帜规则")
-    pairings_behind = serializers.DictField(required=False, help_text="周报告：本周未走访结对")
-    concerns = serializers.DictField(required=False, help_text="周报告：超期诉求")
-    dispatch = serializers.DictField(required=False, help_text="月调度、季观摩：调度清单")
-    changes = serializers.DictField(required=False, help_text="季观摩：与上季度比较")
+    rule = serializers.CharField(help_text=_("排名与旗帜规则"))
+    pairings_behind = serializers.DictField(required=False, help_text=_("周报告：本周未走访结对"))
+    concerns = serializers.DictField(required=False, help_text=_("周报告：超期诉求"))
+    dispatch = serializers.DictField(required=False, help_text=_("月调度、季观摩：调度清单"))
+    changes = serializers.DictField(required=False, help_text=_("季观摩：与上季度比较"))
 
 
 class PublishedReportSerializer(serializers.Serializer):
@@ -79,38 +81,43 @@ class PublishedReportSerializer(serializers.Serializer):
     version = serializers.IntegerField()
     status = serializers.CharField()
     published_at = serializers.DateTimeField()
-    content = ReportContentSerializer(help_text="发布时冻结的内容")
+    content = ReportContentSerializer(help_text=_("发布时冻结的内容"))
 
 
-@scope_safe_class
-class AreaReportView(APIView):
-    """A draft report of an area for the period containing a day (computed now)."""
-
-    @extend_schema(
-        summary="报告草稿：周报告/旬通报/月调度/季观摩（与页面同一生成器）",
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("报告草稿：周报告/旬通报/月调度/季观摩（与页面同一生成器）"),
         parameters=[
-            OpenApiParameter("code", str, OpenApiParameter.PATH, description="区划代码"),
+            CODE_PARAMETER,
             OpenApiParameter(
-                "kind", str, enum=list(periods.KINDS), description="报告类型（默认 dekad）"
+                "kind", str, enum=list(periods.KINDS), description=_("报告类型（默认 dekad）")
             ),
-            OpenApiParameter("period", datetime.date, description="期内任一日期，默认系统日期"),
+            OpenApiParameter("period", datetime.date, description=_("期内任一日期，默认系统日期")),
         ],
         responses={200: ReportContentSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
-    def get(self, request, code):
-        area = access_area(request.user, code)
-        kind = request.query_params.get("kind") or periods.DEKAD
-        if kind not in periods.KINDS:
+)
+@scope_safe_class
+class AreaReportView(AreaFigureView):
+    """A draft report of an area for the period containing a day (computed now)."""
+
+    takes_year = False
+
+    def parse(self, params):
+        self.kind = params.get("kind") or periods.DEKAD
+        if self.kind not in periods.KINDS:
             raise ValidationError(
-                {"kind": [_("报告类型无效，应为 weekly、dekad、monthly 或 quarterly。")]}
+                {"kind": [gettext("报告类型无效，应为 weekly、dekad、monthly 或 quarterly。")]}
             )
-        value = request.query_params.get("period") or ""
+        value = params.get("period") or ""
         try:
-            day = datetime.date.fromisoformat(value) if value else as_of()
+            self.day = datetime.date.fromisoformat(value) if value else as_of()
         except ValueError:
-            raise ValidationError({"period": [_("日期格式应为 YYYY-MM-DD。")]}) from None
+            raise ValidationError({"period": [gettext("日期格式应为 YYYY-MM-DD。")]}) from None
+
+    def figures(self, user, area, year):
         try:
-            return Response(build(request.user, area, kind, day))
+            return build(user, area, self.kind, self.day)
         except ReportError as error:
             raise ValidationError({"period": [str(error)]}) from None
 
@@ -120,7 +127,7 @@ class PublishedReportView(APIView):
     """A published report version, exactly as stored."""
 
     @extend_schema(
-        summary="已发布报告（冻结内容）",
+        summary=_("已发布报告（冻结内容）"),
         responses={200: PublishedReportSerializer, 404: NOT_FOUND},
     )
     def get(self, request, pk):

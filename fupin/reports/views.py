@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas import selectors as area_selectors
-from fupin.areas.params import requested_area
+from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
@@ -44,11 +44,11 @@ def archive(request):
         reports = reports.filter(kind=kind)
     area = None
     if request.GET.get("area"):
-        area = requested_area(request)
+        area = page_area(request)
         reports = reports.filter(area=area)
-    year = request.GET.get("year") or ""
-    if year.isdigit():
-        reports = reports.filter(first__year=int(year))
+    year = page_year(request, default=None, last=as_of().year)
+    if year is not None:
+        reports = reports.filter(first__year=year)
     page = Paginator(reports.order_by("-first", "kind", "area_id", "-version"), PAGE_SIZE)
     roots = area_selectors.user_root_areas(request.user)
     context = {
@@ -56,8 +56,8 @@ def archive(request):
         "kinds": _kinds(),
         "kind": kind,
         "area": area,
-        "year": year,
-        "years": list(range(as_of().year, 2013, -1)),
+        "year": str(year or ""),
+        "years": page_years()[::-1],
         "start_area": area or (roots[0] if roots else None),
         "today": as_of(),
     }
@@ -84,7 +84,7 @@ def draft(request):
     kind = request.GET.get("kind") or request.POST.get("kind") or periods.DEKAD
     if kind not in periods.KINDS:
         raise Http404(_("报告类型无效"))
-    area = requested_area(request)
+    area = page_area(request)
     if area is None:
         raise PermissionDenied(_("您没有可查看的区划。"))
     day, day_error = _day(request)

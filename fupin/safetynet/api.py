@@ -4,60 +4,67 @@ the gaps of each rule, the figures of the safety-net page. Default year: the yea
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from fupin.areas.api import BAD_REQUEST, NOT_FOUND, YEAR_SCHEMA, parse_year
+from fupin.areas.api import (
+    BAD_REQUEST,
+    CODE_PARAMETER,
+    NOT_FOUND,
+    YEAR_SCHEMA,
+    AreaFigureView,
+)
 from fupin.areas.scope import scope_safe_class
-from fupin.areas.selectors import access_area
 
 from .selectors import default_year, gap_counts, policy_counts
 
 
 class PolicyFiguresSerializer(serializers.Serializer):
-    persons = serializers.IntegerField(help_text="享受该政策的人数（去重）")
+    persons = serializers.IntegerField(help_text=_("享受该政策的人数（去重）"))
     amount_yuan = serializers.DecimalField(
-        max_digits=16, decimal_places=2, help_text="金额合计（元）"
+        max_digits=16, decimal_places=2, help_text=_("金额合计（元）")
     )
 
 
 class GapsSerializer(serializers.Serializer):
-    student = serializers.IntegerField(help_text="在校生未享受教育资助的人数")
-    ill = serializers.IntegerField(help_text="大病或残疾未享受健康扶贫的人数")
-    low_income = serializers.IntegerField(help_text="低保户成员未纳入低保兜底的人数")
-    extreme = serializers.IntegerField(help_text="特困户成员未纳入特困供养的人数")
+    student = serializers.IntegerField(help_text=_("在校生未享受教育资助的人数"))
+    ill = serializers.IntegerField(help_text=_("大病或残疾未享受健康扶贫的人数"))
+    low_income = serializers.IntegerField(help_text=_("低保户成员未纳入低保兜底的人数"))
+    extreme = serializers.IntegerField(help_text=_("特困户成员未纳入特困供养的人数"))
 
 
 class SafetyNetSerializer(serializers.Serializer):
     code = serializers.CharField()
     year = serializers.IntegerField()
-    persons = serializers.IntegerField(help_text="享受任一政策的人数（一人多项只计一次）")
+    persons = serializers.IntegerField(help_text=_("享受任一政策的人数（一人多项只计一次）"))
     amount_yuan = serializers.DecimalField(
-        max_digits=16, decimal_places=2, help_text="金额合计（元）"
+        max_digits=16, decimal_places=2, help_text=_("金额合计（元）")
     )
-    education = PolicyFiguresSerializer(help_text="教育资助")
-    health = PolicyFiguresSerializer(help_text="健康扶贫（医疗救助）")
-    living = PolicyFiguresSerializer(help_text="低保兜底")
-    destitute = PolicyFiguresSerializer(help_text="特困供养")
-    other = PolicyFiguresSerializer(help_text="其他救助")
-    gaps = GapsSerializer(help_text="符合条件但未覆盖的人数（按规则）")
+    education = PolicyFiguresSerializer(help_text=_("教育资助"))
+    health = PolicyFiguresSerializer(help_text=_("健康扶贫（医疗救助）"))
+    living = PolicyFiguresSerializer(help_text=_("低保兜底"))
+    destitute = PolicyFiguresSerializer(help_text=_("特困供养"))
+    other = PolicyFiguresSerializer(help_text=_("其他救助"))
+    gaps = GapsSerializer(help_text=_("符合条件但未覆盖的人数（按规则）"))
 
 
-@scope_safe_class
-class AreaSafetyNetView(APIView):
-    @extend_schema(
-        summary="区划兜底保障政策覆盖人数（与兜底保障页同一口径）",
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("区划兜底保障政策覆盖人数（与兜底保障页同一口径）"),
         parameters=[
-            OpenApiParameter("code", str, OpenApiParameter.PATH, description="区划代码"),
-            OpenApiParameter("year", YEAR_SCHEMA, description="年度（默认：系统当前年度）"),
+            CODE_PARAMETER,
+            OpenApiParameter("year", YEAR_SCHEMA, description=_("年度（默认：系统当前年度）")),
         ],
         responses={200: SafetyNetSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
-    def get(self, request, code):
-        year = parse_year(request.query_params.get("year"), default=default_year())
-        area = access_area(request.user, code)
-        data = policy_counts(request.user, area.code, year)
-        data.update(code=area.code, year=year, gaps=gap_counts(request.user, area.code, year))
-        return Response(SafetyNetSerializer(data).data)
+)
+@scope_safe_class
+class AreaSafetyNetView(AreaFigureView):
+    def default_year(self):
+        return default_year()
+
+    def figures(self, user, area, year):
+        data = policy_counts(user, area.code, year)
+        data.update(code=area.code, year=year, gaps=gap_counts(user, area.code, year))
+        return SafetyNetSerializer(data).data

@@ -11,13 +11,12 @@ from django.db import transaction
 from fupin.accounts.models import EDIT_SAFETYNET
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
-from fupin.core.clock import as_of
+from fupin.core.clock import FIRST_YEAR, as_of
 
 from .models import Policy, PolicyEnrolment
 
 ENROLMENT_SET = "safetynet.enrolment_set"
 ENROLMENT_REMOVED = "safetynet.enrolment_removed"
-FIRST_YEAR = 2013
 
 MSG_NOT_ALLOWED = "您没有登记该户政策保障的权限"
 MSG_YEAR_FUTURE = "年度不能晚于{year}年"

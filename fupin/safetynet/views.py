@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import CHILD_LEVEL
-from fupin.areas.params import requested_area, requested_year
+from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 from fupin.registry.models import StatusRecord
@@ -32,11 +32,11 @@ from .forms import EnrolmentForm
 from .models import Policy, PolicyEnrolment
 
 PAGE_SIZE = 50
-FIRST_YEAR = 2014
 
 
 def _year(request) -> int:
-    return requested_year(request, default=selectors.default_year(), last=as_of().year)
+    # A year's enrolments are counted once the year has ended.
+    return page_year(request, default=selectors.default_year(), last=as_of().year)
 
 
 def _policies(figures: dict) -> list[tuple[str, str, dict]]:
@@ -47,12 +47,12 @@ def _policies(figures: dict) -> list[tuple[str, str, dict]]:
 @login_required
 @require_GET
 def overview(request):
-    area = requested_area(request)
+    area = page_area(request)
     year = _year(request)
     context = {
         "area": area,
         "year": year,
-        "years": list(range(FIRST_YEAR, as_of().year + 1)),
+        "years": page_years(),
         "rules": rules.RULES,
     }
     if area is not None:
@@ -92,7 +92,7 @@ def overview(request):
 @login_required
 @require_GET
 def enrolment_list(request):
-    area = requested_area(request)
+    area = page_area(request)
     if area is None:
         raise Http404(gettext("没有可查看的区划"))
     year = _year(request)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from fupin.areas.api import BAD_REQUEST, NOT_FOUND, YEAR_PARAMETER, parse_year
+from fupin.areas.api import (
+    BAD_REQUEST,
+    CODE_PARAMETER,
+    NOT_FOUND,
+    YEAR_PARAMETER,
+    AreaFigureView,
+)
 from fupin.areas.scope import scope_safe_class
-from fupin.core.clock import current_year
 
 from . import selectors
 
@@ -22,31 +26,39 @@ def _pct(help_text):
 
 class WarmapFigureSerializer(serializers.Serializer):
     value = serializers.DecimalField(
-        max_digits=14, decimal_places=2, coerce_to_string=False, allow_null=True, help_text="本年"
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text=_("本年"),
     )
     previous = serializers.DecimalField(
-        max_digits=14, decimal_places=2, coerce_to_string=False, allow_null=True, help_text="上年"
+        max_digits=14,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text=_("上年"),
     )
     change = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
         coerce_to_string=False,
         allow_null=True,
-        help_text="同比变化",
+        help_text=_("同比变化"),
     )
 
 
 class WarmapHeadlineSerializer(serializers.Serializer):
-    poor_persons = WarmapFigureSerializer(help_text="年末贫困人口")
-    poor_households = WarmapFigureSerializer(help_text="年末贫困户")
-    incidence = WarmapFigureSerializer(help_text="贫困发生率（%）")
-    identified_persons = WarmapFigureSerializer(help_text="当年识别人口")
-    identified_households = WarmapFigureSerializer(help_text="当年识别户")
-    exited_persons = WarmapFigureSerializer(help_text="当年脱贫人口")
-    exited_households = WarmapFigureSerializer(help_text="当年脱贫户")
-    relapsed_persons = WarmapFigureSerializer(help_text="当年返贫人口")
-    relapsed_households = WarmapFigureSerializer(help_text="当年返贫户")
-    rural_population = WarmapFigureSerializer(help_text="农村人口")
+    poor_persons = WarmapFigureSerializer(help_text=_("年末贫困人口"))
+    poor_households = WarmapFigureSerializer(help_text=_("年末贫困户"))
+    incidence = WarmapFigureSerializer(help_text=_("贫困发生率（%）"))
+    identified_persons = WarmapFigureSerializer(help_text=_("当年识别人口"))
+    identified_households = WarmapFigureSerializer(help_text=_("当年识别户"))
+    exited_persons = WarmapFigureSerializer(help_text=_("当年脱贫人口"))
+    exited_households = WarmapFigureSerializer(help_text=_("当年脱贫户"))
+    relapsed_persons = WarmapFigureSerializer(help_text=_("当年返贫人口"))
+    relapsed_households = WarmapFigureSerializer(help_text=_("当年返贫户"))
+    rural_population = WarmapFigureSerializer(help_text=_("农村人口"))
 
 
 class WarmapChildSerializer(serializers.Serializer):
@@ -54,7 +66,7 @@ class WarmapChildSerializer(serializers.Serializer):
     name = serializers.CharField()
     poor_households = serializers.IntegerField()
     poor_persons = serializers.IntegerField()
-    incidence = _pct("贫困发生率（%）")
+    incidence = _pct(_("贫困发生率（%）"))
     identified_households = serializers.IntegerField()
     identified_persons = serializers.IntegerField()
     exited_households = serializers.IntegerField()
@@ -75,10 +87,10 @@ class WarmapVillageHouseholdSerializer(serializers.Serializer):
 
 
 class WarmapDistributionSerializer(serializers.Serializer):
-    child_level = serializers.CharField(help_text="下级区划层级（嘎查村为空）")
-    choropleth = serializers.BooleanField(help_text="下级为旗县市：按边界着色")
+    child_level = serializers.CharField(help_text=_("下级区划层级（嘎查村为空）"))
+    choropleth = serializers.BooleanField(help_text=_("下级为旗县市：按边界着色"))
     children = WarmapChildSerializer(many=True)
-    households = WarmapVillageHouseholdSerializer(many=True, help_text="嘎查村：本年度各户状态")
+    households = WarmapVillageHouseholdSerializer(many=True, help_text=_("嘎查村：本年度各户状态"))
 
 
 class WarmapCauseSerializer(serializers.Serializer):
@@ -86,7 +98,7 @@ class WarmapCauseSerializer(serializers.Serializer):
     label = serializers.CharField()
     households = serializers.IntegerField()
     persons = serializers.IntegerField()
-    share = _pct("户数占比（%）")
+    share = _pct(_("户数占比（%）"))
 
 
 class WarmapCausesSerializer(serializers.Serializer):
@@ -100,19 +112,19 @@ class WarmapMeasureTypeSerializer(serializers.Serializer):
     label = serializers.CharField()
     measures = serializers.IntegerField()
     done = serializers.IntegerField()
-    done_share = _pct("完成率（%）")
+    done_share = _pct(_("完成率（%）"))
     households = serializers.IntegerField()
-    coverage = _pct("覆盖率（%）")
+    coverage = _pct(_("覆盖率（%）"))
 
 
 class WarmapMeasuresSerializer(serializers.Serializer):
     types = WarmapMeasureTypeSerializer(many=True)
     measures = serializers.IntegerField()
     done = serializers.IntegerField()
-    done_share = _pct("完成率（%）")
+    done_share = _pct(_("完成率（%）"))
     households = serializers.IntegerField()
     poor_households = serializers.IntegerField()
-    coverage = _pct("覆盖率（%）")
+    coverage = _pct(_("覆盖率（%）"))
 
 
 class WarmapCellSerializer(serializers.Serializer):
@@ -151,22 +163,24 @@ class WarmapExitPlanSerializer(serializers.Serializer):
 class WarmapCountyProgressRowSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    assessed = serializers.BooleanField(help_text="该年度是否已有摘帽评估")
-    planned_exit_year = serializers.IntegerField(allow_null=True, help_text="户计划推算的摘帽年度")
+    assessed = serializers.BooleanField(help_text=_("该年度是否已有摘帽评估"))
+    planned_exit_year = serializers.IntegerField(
+        allow_null=True, help_text=_("户计划推算的摘帽年度")
+    )
     rule_version = serializers.IntegerField(required=False)
     poor_persons = serializers.IntegerField(required=False)
     rural_population = serializers.IntegerField(required=False)
-    incidence = _pct("综合贫困发生率（%）")
-    incidence_max = _pct("标准：发生率低于（%）")
+    incidence = _pct(_("综合贫困发生率（%）"))
+    incidence_max = _pct(_("标准：发生率低于（%）"))
     incidence_ok = serializers.BooleanField(required=False, allow_null=True)
-    missed_rate = _pct("漏评率（%）")
-    missed_rate_max = _pct("标准：漏评率低于（%）")
+    missed_rate = _pct(_("漏评率（%）"))
+    missed_rate_max = _pct(_("标准：漏评率低于（%）"))
     missed_rate_ok = serializers.BooleanField(required=False, allow_null=True)
-    wrong_exit_rate = _pct("错退率（%）")
-    wrong_exit_rate_max = _pct("标准：错退率低于（%）")
+    wrong_exit_rate = _pct(_("错退率（%）"))
+    wrong_exit_rate_max = _pct(_("标准：错退率低于（%）"))
     wrong_exit_rate_ok = serializers.BooleanField(required=False, allow_null=True)
-    approval_rate = _pct("群众认可度（%）")
-    approval_min = _pct("标准：认可度高于（%）")
+    approval_rate = _pct(_("群众认可度（%）"))
+    approval_min = _pct(_("标准：认可度高于（%）"))
     approval_ok = serializers.BooleanField(required=False, allow_null=True)
     eligible = serializers.BooleanField(required=False)
     reasons = serializers.ListField(child=serializers.CharField(), required=False)
@@ -183,14 +197,16 @@ class WarmapSeriesPointSerializer(serializers.Serializer):
     exited_persons = serializers.IntegerField(required=False)
     poor_persons = serializers.IntegerField()
     rural_population = serializers.IntegerField()
-    incidence = _pct("贫困发生率（%）")
+    incidence = _pct(_("贫困发生率（%）"))
 
 
 class WarmapSeriesUnitSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    actual = WarmapSeriesPointSerializer(many=True, help_text="历年实际")
-    planned = WarmapSeriesPointSerializer(many=True, help_text="按计划脱贫年度推算的剩余贫困人口")
+    actual = WarmapSeriesPointSerializer(many=True, help_text=_("历年实际"))
+    planned = WarmapSeriesPointSerializer(
+        many=True, help_text=_("按计划脱贫年度推算的剩余贫困人口")
+    )
 
 
 class WarmapSeriesSerializer(serializers.Serializer):
@@ -203,18 +219,20 @@ class WarmapSeriesSerializer(serializers.Serializer):
 class WarmapDivisionRowSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    target_households = serializers.IntegerField(help_text="计划本年脱贫户数")
-    target_persons = serializers.IntegerField(help_text="计划本年脱贫人数")
-    exited_households = serializers.IntegerField(help_text="本年脱贫户数")
-    exited_persons = serializers.IntegerField(help_text="本年脱贫人数")
-    progress = _pct("进度 = 脱贫户 ÷ 目标户（%）")
-    leaders = serializers.ListField(child=serializers.CharField(), help_text="联系领导（前几位）")
+    target_households = serializers.IntegerField(help_text=_("计划本年脱贫户数"))
+    target_persons = serializers.IntegerField(help_text=_("计划本年脱贫人数"))
+    exited_households = serializers.IntegerField(help_text=_("本年脱贫户数"))
+    exited_persons = serializers.IntegerField(help_text=_("本年脱贫人数"))
+    progress = _pct(_("进度 = 脱贫户 ÷ 目标户（%）"))
+    leaders = serializers.ListField(
+        child=serializers.CharField(), help_text=_("联系领导（前几位）")
+    )
     leaders_count = serializers.IntegerField()
     departments = serializers.ListField(
-        child=serializers.CharField(), help_text="包联部门（前几个）"
+        child=serializers.CharField(), help_text=_("包联部门（前几个）")
     )
     departments_count = serializers.IntegerField()
-    tasks = serializers.IntegerField(help_text="责任清单任务数")
+    tasks = serializers.IntegerField(help_text=_("责任清单任务数"))
     tasks_done = serializers.IntegerField()
     tasks_overdue = serializers.IntegerField()
     duty_score = serializers.DecimalField(
@@ -222,7 +240,7 @@ class WarmapDivisionRowSerializer(serializers.Serializer):
         decimal_places=2,
         coerce_to_string=False,
         allow_null=True,
-        help_text="清单得分",
+        help_text=_("清单得分"),
     )
     duty_rank = serializers.IntegerField(allow_null=True)
 
@@ -232,7 +250,7 @@ class WarmapDivisionTotalSerializer(serializers.Serializer):
     target_persons = serializers.IntegerField()
     exited_households = serializers.IntegerField()
     exited_persons = serializers.IntegerField()
-    progress = _pct("进度（%）")
+    progress = _pct(_("进度（%）"))
     tasks = serializers.IntegerField()
     tasks_done = serializers.IntegerField()
     tasks_overdue = serializers.IntegerField()
@@ -240,7 +258,7 @@ class WarmapDivisionTotalSerializer(serializers.Serializer):
 
 class WarmapDivisionSerializer(serializers.Serializer):
     year = serializers.IntegerField()
-    duty_level = serializers.CharField(help_text="责任清单的单位层级")
+    duty_level = serializers.CharField(help_text=_("责任清单的单位层级"))
     rows = WarmapDivisionRowSerializer(many=True)
     total = WarmapDivisionTotalSerializer()
 
@@ -254,29 +272,29 @@ def _yuan(help_text):
 class WarmapFundSourceSerializer(serializers.Serializer):
     source = serializers.CharField()
     label = serializers.CharField()
-    amount = _yuan("金额（元）")
+    amount = _yuan(_("金额（元）"))
 
 
 class WarmapFundTypeSerializer(serializers.Serializer):
     type = serializers.CharField()
     label = serializers.CharField()
-    amount = _yuan("金额（元）")
+    amount = _yuan(_("金额（元）"))
 
 
 class WarmapFundSourceHolderSerializer(serializers.Serializer):
     source = serializers.CharField()
     source_label = serializers.CharField()
-    holder = serializers.CharField(help_text="持有单位代码")
+    holder = serializers.CharField(help_text=_("持有单位代码"))
     holder_name = serializers.CharField()
-    amount = _yuan("持有金额（元，扣除下拨）")
+    amount = _yuan(_("持有金额（元，扣除下拨）"))
 
 
 class WarmapFundHolderSerializer(serializers.Serializer):
     holder = serializers.CharField()
     holder_name = serializers.CharField()
-    kept = _yuan("持有（元）")
-    allocated = _yuan("已安排到项目（元）")
-    remainder = _yuan("余额（元）")
+    kept = _yuan(_("持有（元）"))
+    allocated = _yuan(_("已安排到项目（元）"))
+    remainder = _yuan(_("余额（元）"))
 
 
 class WarmapFundHolderTypeSerializer(serializers.Serializer):
@@ -284,31 +302,31 @@ class WarmapFundHolderTypeSerializer(serializers.Serializer):
     holder_name = serializers.CharField()
     type = serializers.CharField()
     type_label = serializers.CharField()
-    amount = _yuan("金额（元）")
+    amount = _yuan(_("金额（元）"))
 
 
 class WarmapFundTypePlaceSerializer(serializers.Serializer):
     type = serializers.CharField()
     type_label = serializers.CharField()
-    place = serializers.CharField(help_text="项目所在单位代码（本区划的下一级）")
+    place = serializers.CharField(help_text=_("项目所在单位代码（本区划的下一级）"))
     place_name = serializers.CharField()
-    amount = _yuan("金额（元）")
+    amount = _yuan(_("金额（元）"))
 
 
 class WarmapFundTotalSerializer(serializers.Serializer):
-    kept = _yuan("持有（元）")
-    allocated = _yuan("已安排（元）")
-    remainder = _yuan("余额（元）")
+    kept = _yuan(_("持有（元）"))
+    allocated = _yuan(_("已安排（元）"))
+    remainder = _yuan(_("余额（元）"))
 
 
 class WarmapFundsSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     sources = WarmapFundSourceSerializer(many=True)
     types = WarmapFundTypeSerializer(many=True)
-    source_holder = WarmapFundSourceHolderSerializer(many=True, help_text="来源 → 持有单位")
+    source_holder = WarmapFundSourceHolderSerializer(many=True, help_text=_("来源 → 持有单位"))
     holders = WarmapFundHolderSerializer(many=True)
-    holder_type = WarmapFundHolderTypeSerializer(many=True, help_text="持有单位 → 项目类型")
-    type_place = WarmapFundTypePlaceSerializer(many=True, help_text="项目类型 → 项目所在单位")
+    holder_type = WarmapFundHolderTypeSerializer(many=True, help_text=_("持有单位 → 项目类型"))
+    type_place = WarmapFundTypePlaceSerializer(many=True, help_text=_("项目类型 → 项目所在单位"))
     total = WarmapFundTotalSerializer()
 
 
@@ -346,7 +364,7 @@ class WarmapCommandChartSerializer(serializers.Serializer):
 
 
 class WarmapCommandSerializer(serializers.Serializer):
-    counts = serializers.DictField(child=serializers.IntegerField(), help_text="各类单元数")
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text=_("各类单元数"))
     kinds = WarmapCommandKindSerializer(many=True)
     counties = WarmapCommandCountySerializer(many=True)
     counted_kinds = WarmapCommandKindSerializer(many=True)
@@ -362,32 +380,30 @@ class WarmapAreaRefSerializer(serializers.Serializer):
 class WarmapSerializer(serializers.Serializer):
     area = WarmapAreaRefSerializer()
     year = serializers.IntegerField()
-    as_of_year = serializers.IntegerField(help_text="系统当前年度")
-    refreshed_at = serializers.DateTimeField(allow_null=True, help_text="汇总表最近刷新时间")
+    as_of_year = serializers.IntegerField(help_text=_("系统当前年度"))
+    refreshed_at = serializers.DateTimeField(allow_null=True, help_text=_("汇总表最近刷新时间"))
     headline = WarmapHeadlineSerializer()
-    distribution = WarmapDistributionSerializer(help_text="贫困人口分布图")
-    causes = WarmapCausesSerializer(help_text="致贫原因分析图")
-    measures = WarmapMeasuresSerializer(help_text="攻坚措施分项图")
-    exit_plan = WarmapExitPlanSerializer(help_text="人脱贫计划表")
-    county_progress = WarmapCountyProgressSerializer(help_text="县摘帽进度表")
-    series = WarmapSeriesSerializer(help_text="历年贫困人口与计划路径")
-    division = WarmapDivisionSerializer(help_text="脱贫分工分解图")
-    funds = WarmapFundsSerializer(help_text="项目资金分配图")
-    command = WarmapCommandSerializer(help_text="作战系统分工图")
+    distribution = WarmapDistributionSerializer(help_text=_("贫困人口分布图"))
+    causes = WarmapCausesSerializer(help_text=_("致贫原因分析图"))
+    measures = WarmapMeasuresSerializer(help_text=_("攻坚措施分项图"))
+    exit_plan = WarmapExitPlanSerializer(help_text=_("人脱贫计划表"))
+    county_progress = WarmapCountyProgressSerializer(help_text=_("县摘帽进度表"))
+    series = WarmapSeriesSerializer(help_text=_("历年贫困人口与计划路径"))
+    division = WarmapDivisionSerializer(help_text=_("脱贫分工分解图"))
+    funds = WarmapFundsSerializer(help_text=_("项目资金分配图"))
+    command = WarmapCommandSerializer(help_text=_("作战系统分工图"))
 
 
-@scope_safe_class
-class AreaWarmapView(APIView):
-    """Every figure of the war map of an area and year (the page's selectors)."""
-
-    @extend_schema(
-        summary="挂图作战：区划年度全部图表数据（与页面同一口径）",
-        parameters=[
-            OpenApiParameter("code", str, OpenApiParameter.PATH, description="区划代码"),
-            YEAR_PARAMETER,
-        ],
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("挂图作战：区划年度全部图表数据（与页面同一口径）"),
+        parameters=[CODE_PARAMETER, YEAR_PARAMETER],
         responses={200: WarmapSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
-    def get(self, request, code):
-        year = parse_year(request.query_params.get("year"), default=current_year())
-        return Response(WarmapSerializer(selectors.warmap(request.user, code, year)).data)
+)
+@scope_safe_class
+class AreaWarmapView(AreaFigureView):
+    """Every figure of the war map of an area and year (the page's selectors)."""
+
+    def figures(self, user, area, year):
+        return WarmapSerializer(selectors.warmap(user, area.code, year)).data

@@ -24,14 +24,13 @@ from fupin.areas.models import CHILD_LEVEL, Area, Level, RuralPopulation
 from fupin.areas.selectors import access_area, incidence
 from fupin.assessment.models import CountyAssessment
 from fupin.assistance.models import Measure, MeasureType
-from fupin.core.clock import current_year
+from fupin.core.clock import FIRST_YEAR, current_year
 from fupin.registry import codes
 from fupin.registry import stats as registry_stats
 from fupin.registry.models import StatusRecord, YearFact
 
 from .models import CauseFact, PlanFact, RollupStamp
 
-FIRST_YEAR = 2014
 PLAN_END = 2020  # 2020: the national deadline the exit plans run to
 HEADLINE_KEYS = (
     "poor_persons",

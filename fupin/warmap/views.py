@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.areas import selectors as area_selectors
-from fupin.areas.params import requested_area
+from fupin.areas.params import page_area, page_year
 from fupin.areas.scope import scope_safe
 from fupin.assistance.models import Measure, MeasureType
 from fupin.core.clock import current_year
@@ -24,27 +24,14 @@ PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _year(request) -> int:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        return current_year()
-    return year if selectors.FIRST_YEAR <= year <= current_year() else current_year()
-
-
 @scope_safe
 @login_required
 @require_GET
 def warmap(request):
-    code = (request.GET.get("area") or "").strip()
-    if code:
-        area = area_selectors.access_area(request.user, code)
-    else:
-        roots = area_selectors.user_root_areas(request.user)
-        if not roots:
-            return render(request, "warmap/warmap.html", {"area": None})
-        area = roots[0]
-    year = _year(request)
+    area = page_area(request)
+    if area is None:
+        return render(request, "warmap/warmap.html", {"area": None})
+    year = page_year(request, last=current_year())
     data = selectors.warmap(request.user, area.code, year)
     return render(
         request,
@@ -81,7 +68,7 @@ def ledger_filters(request) -> ledgers.Filters:
     kind = request.GET.get("kind") or ""
     link = request.GET.get("link") or ""
     return ledgers.Filters(
-        year=_year(request),
+        year=page_year(request, last=current_year()),
         planned=_int(request, "planned"),
         exited=_int(request, "exited"),
         type=type_ if type_ in MeasureType.values else "",
@@ -100,8 +87,8 @@ def ledger(request, kind: str):
     """``/warmap/ledgers/<kind>/?area=&year=&…``: one of the three ledgers, paginated;
     ``&format=xlsx`` downloads every filtered row."""
     if kind not in ledgers.KINDS:
-        raise Http404("台账不存在")
-    area = requested_area(request)
+        raise Http404(_("台账不存在"))
+    area = page_area(request)
     f = ledger_filters(request)
     context = {"area": area, "kind": kind, "title": ledgers.TITLES[kind], "f": f}
     if area is None:

@@ -89,7 +89,7 @@ def test_list_is_paginated():
 def test_bad_filters_answer_400_in_chinese():
     client = client_for(make_user(code=CHANGFA))
     assert get_json(client, AREAS, 400, level="kingdom")["level"] == [
-        MSG_BAD_LEVEL.format(choices="、".join(Level.values))
+        MSG_BAD_LEVEL % {"choices": "、".join(Level.values)}
     ]
     assert get_json(client, AREAS, 400, parent="15x2")["parent"] == [MSG_BAD_CODE]
 
@@ -173,7 +173,7 @@ def test_stats_year_defaults_to_the_current_year():
 def test_stats_bad_year_is_400_in_chinese(year):
     client = client_for(make_user(code=CHANGFA))
     data = get_json(client, stats_url(CHANGFA), 400, year=year)
-    assert data == {"year": [MSG_BAD_YEAR.format(low=YEAR_MIN, high=YEAR_MAX)]}
+    assert data == {"year": [MSG_BAD_YEAR % {"low": YEAR_MIN, "high": YEAR_MAX}]}
 
 
 def test_missing_area_is_404_for_everyone():

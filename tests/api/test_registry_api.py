@@ -207,18 +207,18 @@ def test_search_never_reaches_out_of_scope():
 @pytest.mark.parametrize(
     ("params", "key", "message"),
     [
-        ({"year": "20x6"}, "year", MSG_BAD_YEAR.format(low=YEAR_MIN, high=YEAR_MAX)),
+        ({"year": "20x6"}, "year", MSG_BAD_YEAR % {"low": YEAR_MIN, "high": YEAR_MAX}),
         (
             {"status": "rich"},
             "status",
-            MSG_BAD_STATUS.format(choices="、".join(codes.Status.values)),
+            MSG_BAD_STATUS % {"choices": "、".join(codes.Status.values)},
         ),
         (
             {"attribute": "x"},
             "attribute",
-            MSG_BAD_ATTRIBUTE.format(choices="、".join(codes.Attribute.values)),
+            MSG_BAD_ATTRIBUTE % {"choices": "、".join(codes.Attribute.values)},
         ),
-        ({"cause": "因病"}, "cause", MSG_BAD_CAUSE.format(choices="、".join(codes.Cause.values))),
+        ({"cause": "因病"}, "cause", MSG_BAD_CAUSE % {"choices": "、".join(codes.Cause.values)}),
         ({"area": "长发村"}, "area", MSG_BAD_CODE),
     ],
 )
