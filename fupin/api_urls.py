@@ -10,9 +10,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import APIRootView, DefaultRouter
 
-from fupin.areas.api import AreaStatsView, AreaViewSet
+from fupin.areas.api import AreaViewSet
 from fupin.areas.scope import public, public_class
-from fupin.registry.api import HouseholdViewSet
+from fupin.registry.api import AreaStatsView, HouseholdViewSet
 
 
 @public_class

@@ -15,7 +15,7 @@ urlpatterns = [
     path("i18n/setlang/", public(set_language), name="set_language"),
     path("jsi18n/", public(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
-    path("", include("fupin.areas.urls")),
+    path("", include("fupin.warmap.area_urls")),
     path("", include("fupin.registry.urls")),
     path("", include("fupin.identification.urls")),
     path("", include("fupin.identification.public_urls")),

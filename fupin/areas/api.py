@@ -2,10 +2,9 @@
 
 Thin by design (docs/architecture.md, "Inside an app"): the list reads through
 :func:`fupin.areas.selectors.areas_accessible_to`, one area through
-:func:`~fupin.areas.selectors.access_area` (the same 404 for missing and out of scope), and
-the figures through *the* selectors :func:`~fupin.registry.stats.area_stats` and
-:func:`~fupin.registry.stats.child_stats`, so the JSON agrees with the overview page, the
-exports and the war map.
+:func:`~fupin.areas.selectors.access_area` (the same 404 for missing and out of scope), , and
+:class:`AreaFigureView`, the one shape of every ``/api/areas/<code>/<figures>/`` endpoint (the
+registry's yearly figures are :class:`fupin.registry.api.AreaStatsView`).
 """
 
 from __future__ import annotations
@@ -29,7 +28,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from fupin.core.clock import current_year
-from fupin.registry.stats import area_stats, child_stats
 
 from .models import Area, Level
 from .scope import scope_safe_class
@@ -126,39 +124,6 @@ class AreaSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FiguresSerializer(serializers.Serializer):
-    """The figures of :data:`fupin.registry.stats.STAT_KEYS` for one area and year."""
-
-    identified_households = serializers.IntegerField(help_text=_("当年新识别户数"))
-    identified_persons = serializers.IntegerField(help_text=_("当年新识别人数"))
-    poor_households = serializers.IntegerField(help_text=_("年末贫困户数（未脱贫、返贫）"))
-    poor_persons = serializers.IntegerField(help_text=_("年末贫困人口"))
-    exited_households = serializers.IntegerField(help_text=_("当年脱贫户数"))
-    exited_persons = serializers.IntegerField(help_text=_("当年脱贫人数"))
-    relapsed_households = serializers.IntegerField(help_text=_("当年返贫户数"))
-    relapsed_persons = serializers.IntegerField(help_text=_("当年返贫人数"))
-    rural_population = serializers.IntegerField(help_text=_("农村人口"))
-    incidence = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        coerce_to_string=False,
-        allow_null=True,
-        help_text=_("贫困发生率（%），无农村人口数据时为 null"),
-    )
-
-
-class ChildFiguresSerializer(FiguresSerializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class AreaStatsSerializer(FiguresSerializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    year = serializers.IntegerField()
-    children = ChildFiguresSerializer(many=True, help_text=_("下一级各区划的同口径数字"))
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("本人权限范围内的行政区划"),
@@ -229,24 +194,3 @@ class AreaFigureView(APIView):
     def figures(self, user, area: Area, year: int | None) -> dict:
         """Return the serialized figures of ``area`` in ``year``."""
         raise NotImplementedError
-
-
-@extend_schema_view(
-    get=extend_schema(
-        summary=_("区划年度统计（与区划总览页同一口径）"),
-        parameters=[CODE_PARAMETER, YEAR_PARAMETER],
-        responses={200: AreaStatsSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
-    )
-)
-@scope_safe_class
-class AreaStatsView(AreaFigureView):
-    """The yearly figures of an area and of each of its children."""
-
-    def figures(self, user, area, year):
-        data = {"code": area.code, "name": area.name, "year": year}
-        data.update(area_stats(user, area.code, year))
-        data["children"] = [
-            {"code": child.code, "name": child.name, **figures}
-            for child, figures in child_stats(user, area, year)
-        ]
-        return AreaStatsSerializer(data).data

@@ -15,14 +15,17 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import viewsets
+from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound
 
 from fupin.areas.api import (
     BAD_REQUEST,
+    CODE_PARAMETER,
     NOT_FOUND,
+    YEAR_PARAMETER,
     YEAR_SCHEMA,
     ApiPagination,
+    AreaFigureView,
     parse_choice,
     parse_code,
     parse_year,
@@ -32,6 +35,7 @@ from fupin.areas.scope import scope_safe_class
 from . import codes, selectors
 from .models import Household, Member
 from .serializers import HouseholdDetailSerializer, HouseholdListSerializer
+from .stats import area_stats, child_stats
 
 MSG_NOT_FOUND = _("贫困户不存在或不在您的权限范围内")
 MSG_BAD_STATUS = _("脱贫状态无效：应为 %(choices)s 之一")
@@ -134,3 +138,57 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
             return self.get_queryset().get(pk=int(self.kwargs["pk"]))
         except (Household.DoesNotExist, ValueError):
             raise NotFound(MSG_NOT_FOUND) from None
+
+
+class FiguresSerializer(serializers.Serializer):
+    """The figures of :data:`fupin.registry.stats.STAT_KEYS` for one area and year."""
+
+    identified_households = serializers.IntegerField(help_text=_("当年新识别户数"))
+    identified_persons = serializers.IntegerField(help_text=_("当年新识别人数"))
+    poor_households = serializers.IntegerField(help_text=_("年末贫困户数（未脱贫、返贫）"))
+    poor_persons = serializers.IntegerField(help_text=_("年末贫困人口"))
+    exited_households = serializers.IntegerField(help_text=_("当年脱贫户数"))
+    exited_persons = serializers.IntegerField(help_text=_("当年脱贫人数"))
+    relapsed_households = serializers.IntegerField(help_text=_("当年返贫户数"))
+    relapsed_persons = serializers.IntegerField(help_text=_("当年返贫人数"))
+    rural_population = serializers.IntegerField(help_text=_("农村人口"))
+    incidence = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text=_("贫困发生率（%），无农村人口数据时为 null"),
+    )
+
+
+class ChildFiguresSerializer(FiguresSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AreaStatsSerializer(FiguresSerializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    year = serializers.IntegerField()
+    children = ChildFiguresSerializer(many=True, help_text=_("下一级各区划的同口径数字"))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("区划年度统计（与区划总览页同一口径）"),
+        parameters=[CODE_PARAMETER, YEAR_PARAMETER],
+        responses={200: AreaStatsSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+)
+@scope_safe_class
+class AreaStatsView(AreaFigureView):
+    """The yearly figures of an area and of each of its children."""
+
+    def figures(self, user, area, year):
+        data = {"code": area.code, "name": area.name, "year": year}
+        data.update(area_stats(user, area.code, year))
+        data["children"] = [
+            {"code": child.code, "name": child.name, **figures}
+            for child, figures in child_stats(user, area, year)
+        ]
+        return AreaStatsSerializer(data).data
