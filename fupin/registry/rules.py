@@ -3,11 +3,13 @@
 The spreadsheet import (:mod:`fupin.registry.importing`) and the member edit form both call
 these functions, so a record is judged the same way wherever it is typed. They work on plain
 mappings holding *stored values* (codes, not labels; ints, dates, Decimals) and return a list
-of :class:`Problem` — the field (the column header of the import format) and a Chinese reason.
+of :class:`Problem` — the field (the column header of the import format) and a reason in the active language.
 They never query the database: whatever needs the database (scope, another household's
 members) is looked up by the caller, set-based, and passed in.
 
-The reasons are module constants; tests assert them. The caller prefixes the record
+The reasons are module constants (marked for translation but kept as the Chinese source, which
+the tests assert); a reason is translated into the active language when it is written. The
+caller prefixes the record
 (:func:`record_message`), e.g.
 ``第12行（户编号 152223100234001，姓名 张三）：证件号码：证件号码校验位错误（应为“5”，实为“3”）``.
 """
@@ -18,6 +20,8 @@ import dataclasses
 import datetime
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+
+from django.utils.translation import gettext, gettext_noop
 
 from . import codes
 from .idnumber import IdInfo, IdNumberError, parse_id_number
@@ -128,48 +132,52 @@ MIGRANT_MONTHS = (0, 12)
 PER_CAPITA_INCOME_MAX = Decimal("100000")
 
 # -- Reasons (the field is named by the caller) --------------------------------------------
-MSG_RECORD = "第{row}行（户编号 {number}，姓名 {name}）：{problem}"
-MSG_INCOME_RECORD = "第{row}行（户编号 {number}，年度 {year}）：{problem}"
+MSG_RECORD = gettext_noop("第{row}行（户编号 {number}，姓名 {name}）：{problem}")
+MSG_INCOME_RECORD = gettext_noop("第{row}行（户编号 {number}，年度 {year}）：{problem}")
 
-MSG_REQUIRED = "不能为空"
-MSG_TOO_LONG = "最长{max_length}个字符（现为{length}个）"
-MSG_LABEL = "“{value}”不是有效选项（可选：{allowed}）"
-MSG_INTEGER = "“{value}”应为整数"
-MSG_AMOUNT = "“{value}”应为不小于0、最多两位小数的金额（元）"
-MSG_MIGRANT_RANGE = "务工时间应为0至12之间的整数（实为“{value}”）"
-MSG_LABOUR_REQUIRED = "{age}岁（16至65岁）应填写劳动技能"
-MSG_SCHOOL_REQUIRED = "{age}岁（6至23岁）应填写在校生状况"
-MSG_CAUSE_STUDENT = "致贫原因含“因学”，但本户没有在校生（在校生状况为“非在校生”以外的成员）"
-MSG_CAUSE_ILL = "致贫原因含“因病”，但本户没有健康状况为“长期慢性病”或“患有大病”的成员"
-MSG_CAUSE_DISABLED = "致贫原因含“因残”，但本户没有健康状况为“残疾”的成员"
-MSG_NO_HEAD = "本户没有户主（应恰有1名与户主关系为“户主”的成员）"
-MSG_MANY_HEADS = "本户有{count}名户主（应恰有1名）"
-MSG_IDENTIFIED_YEAR = "识别年度应在2013至{max_year}之间（实为“{value}”）"
-MSG_EXIT_YEAR_REQUIRED = "脱贫状态为“{status}”，应填写脱贫年度"
-MSG_EXIT_YEAR_BEFORE = "脱贫年度{exit_year}早于识别年度{identified_year}"
-MSG_EXIT_YEAR_AFTER = "脱贫年度{exit_year}晚于数据年度{year}"
-MSG_ATTRIBUTE_STATUS = "“{label}”是脱贫户属性，但脱贫状态为“{status}”"
-MSG_INCOME_YEAR = "年度应在2013至{max_year}之间（实为“{value}”）"
-MSG_INCOME_RANGE = (
+MSG_REQUIRED = gettext_noop("不能为空")
+MSG_TOO_LONG = gettext_noop("最长{max_length}个字符（现为{length}个）")
+MSG_LABEL = gettext_noop("“{value}”不是有效选项（可选：{allowed}）")
+MSG_INTEGER = gettext_noop("“{value}”应为整数")
+MSG_AMOUNT = gettext_noop("“{value}”应为不小于0、最多两位小数的金额（元）")
+MSG_MIGRANT_RANGE = gettext_noop("务工时间应为0至12之间的整数（实为“{value}”）")
+MSG_LABOUR_REQUIRED = gettext_noop("{age}岁（16至65岁）应填写劳动技能")
+MSG_SCHOOL_REQUIRED = gettext_noop("{age}岁（6至23岁）应填写在校生状况")
+MSG_CAUSE_STUDENT = gettext_noop(
+    "致贫原因含“因学”，但本户没有在校生（在校生状况为“非在校生”以外的成员）"
+)
+MSG_CAUSE_ILL = gettext_noop("致贫原因含“因病”，但本户没有健康状况为“长期慢性病”或“患有大病”的成员")
+MSG_CAUSE_DISABLED = gettext_noop("致贫原因含“因残”，但本户没有健康状况为“残疾”的成员")
+MSG_NO_HEAD = gettext_noop("本户没有户主（应恰有1名与户主关系为“户主”的成员）")
+MSG_MANY_HEADS = gettext_noop("本户有{count}名户主（应恰有1名）")
+MSG_IDENTIFIED_YEAR = gettext_noop("识别年度应在2013至{max_year}之间（实为“{value}”）")
+MSG_EXIT_YEAR_REQUIRED = gettext_noop("脱贫状态为“{status}”，应填写脱贫年度")
+MSG_EXIT_YEAR_BEFORE = gettext_noop("脱贫年度{exit_year}早于识别年度{identified_year}")
+MSG_EXIT_YEAR_AFTER = gettext_noop("脱贫年度{exit_year}晚于数据年度{year}")
+MSG_ATTRIBUTE_STATUS = gettext_noop("“{label}”是脱贫户属性，但脱贫状态为“{status}”")
+MSG_INCOME_YEAR = gettext_noop("年度应在2013至{max_year}之间（实为“{value}”）")
+MSG_INCOME_RANGE = gettext_noop(
     "人均纯收入{value}元不在0（不含）至100000元之间"
     "（（工资性+生产经营性+财产性+转移性收入−生产经营性支出）÷{members}人）"
 )
-MSG_INCOME_NO_MEMBERS = "本户家庭人口为0，无法计算人均纯收入"
-MSG_ID_DUPLICATE = "证件号码“{id_number}”在文件中重复（第{rows}行）"
-MSG_ID_OTHER_HOUSEHOLD = "证件号码“{id_number}”已在户编号 {other} 中登记（一人只能在一户）"
+MSG_INCOME_NO_MEMBERS = gettext_noop("本户家庭人口为0，无法计算人均纯收入")
+MSG_ID_DUPLICATE = gettext_noop("证件号码“{id_number}”在文件中重复（第{rows}行）")
+MSG_ID_OTHER_HOUSEHOLD = gettext_noop(
+    "证件号码“{id_number}”已在户编号 {other} 中登记（一人只能在一户）"
+)
 # Outside the user's scope only the county is named: the household itself is not theirs to see.
-MSG_ID_OTHER_AREA = (
+MSG_ID_OTHER_AREA = gettext_noop(
     "证件号码“{id_number}”已在{county}的一户中登记，该户不在您的权限范围内（一人只能在一户），"
     "请与该地核实"
 )
-MSG_HOUSEHOLD_DISAGREES = (
+MSG_HOUSEHOLD_DISAGREES = gettext_noop(
     "与本户第{first_row}行不一致（本行为“{value}”，第{first_row}行为“{expected}”）"
 )
-MSG_VILLAGE_UNKNOWN = "“{code}”不是已有的嘎查村级行政区划代码"
-MSG_VILLAGE_OUT_OF_SCOPE = "“{code}”不在您的导入范围（{scope}）内"
-MSG_HOUSEHOLD_OUT_OF_SCOPE = "户编号 {number} 已登记在您的导入范围以外的嘎查村"
-MSG_INCOME_HOUSEHOLD_UNKNOWN = "户编号 {number} 不存在或不在您的导入范围内"
-MSG_INCOME_DUPLICATE = "户编号 {number} 的{year}年度收入在文件中重复（第{rows}行）"
+MSG_VILLAGE_UNKNOWN = gettext_noop("“{code}”不是已有的嘎查村级行政区划代码")
+MSG_VILLAGE_OUT_OF_SCOPE = gettext_noop("“{code}”不在您的导入范围（{scope}）内")
+MSG_HOUSEHOLD_OUT_OF_SCOPE = gettext_noop("户编号 {number} 已登记在您的导入范围以外的嘎查村")
+MSG_INCOME_HOUSEHOLD_UNKNOWN = gettext_noop("户编号 {number} 不存在或不在您的导入范围内")
+MSG_INCOME_DUPLICATE = gettext_noop("户编号 {number} 的{year}年度收入在文件中重复（第{rows}行）")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -185,11 +193,13 @@ class Problem:
 
 def record_message(row: int, number: str, name: str, problem: Problem | str) -> str:
     """Return the full message naming the record (row, household number, name)."""
-    return MSG_RECORD.format(row=row, number=number or "—", name=name or "—", problem=problem)
+    return gettext(MSG_RECORD).format(
+        row=row, number=number or "—", name=name or "—", problem=problem
+    )
 
 
 def income_record_message(row: int, number: str, year: str, problem: Problem | str) -> str:
-    return MSG_INCOME_RECORD.format(
+    return gettext(MSG_INCOME_RECORD).format(
         row=row, number=number or "—", year=year or "—", problem=problem
     )
 
@@ -207,7 +217,7 @@ def allowed_labels(choices) -> str:
     if choices is codes.Attribute:
         labels += [str(label) for label in codes.EXITED_ATTRIBUTE_LABELS.values()]
     if len(labels) > 20:
-        return "见模板中的“代码表”"
+        return gettext("见模板中的“代码表”")
     return "、".join(labels)
 
 
@@ -239,13 +249,13 @@ def check_member(member: Mapping, *, as_of: datetime.date) -> list[Problem]:
         age = age_on(birth, as_of)
         low, high = codes.WORKING_AGE
         if low <= age <= high and not member.get("labour"):
-            problems.append(Problem(COL_LABOUR, MSG_LABOUR_REQUIRED.format(age=age)))
+            problems.append(Problem(COL_LABOUR, gettext(MSG_LABOUR_REQUIRED).format(age=age)))
         low, high = codes.SCHOOL_AGE
         if low <= age <= high and not member.get("school_status"):
-            problems.append(Problem(COL_SCHOOL, MSG_SCHOOL_REQUIRED.format(age=age)))
+            problems.append(Problem(COL_SCHOOL, gettext(MSG_SCHOOL_REQUIRED).format(age=age)))
     months = member.get("migrant_months")
     if months is not None and not MIGRANT_MONTHS[0] <= months <= MIGRANT_MONTHS[1]:
-        problems.append(Problem(COL_MIGRANT, MSG_MIGRANT_RANGE.format(value=months)))
+        problems.append(Problem(COL_MIGRANT, gettext(MSG_MIGRANT_RANGE).format(value=months)))
     return problems
 
 
@@ -265,9 +275,9 @@ def check_person_in_one_household(
     if registered_in is None or registered_in == household_number:
         return []
     if visible:
-        message = MSG_ID_OTHER_HOUSEHOLD.format(id_number=id_number, other=registered_in)
+        message = gettext(MSG_ID_OTHER_HOUSEHOLD).format(id_number=id_number, other=registered_in)
     else:
-        message = MSG_ID_OTHER_AREA.format(id_number=id_number, county=county)
+        message = gettext(MSG_ID_OTHER_AREA).format(id_number=id_number, county=county)
     return [Problem(COL_ID, message)]
 
 
@@ -281,7 +291,8 @@ def county_names(codes_) -> dict[str, str]:
 
 def duplicate_id_problem(id_number: str, rows: Iterable[int]) -> Problem:
     return Problem(
-        COL_ID, MSG_ID_DUPLICATE.format(id_number=id_number, rows="、".join(map(str, rows)))
+        COL_ID,
+        gettext(MSG_ID_DUPLICATE).format(id_number=id_number, rows="、".join(map(str, rows))),
     )
 
 
@@ -302,9 +313,9 @@ def check_household(
     problems: list[Problem] = []
     heads = sum(1 for m in members if m.get("relation") == codes.Relation.HEAD)
     if heads == 0:
-        problems.append(Problem(COL_RELATION, MSG_NO_HEAD))
+        problems.append(Problem(COL_RELATION, gettext(MSG_NO_HEAD)))
     elif heads > 1:
-        problems.append(Problem(COL_RELATION, MSG_MANY_HEADS.format(count=heads)))
+        problems.append(Problem(COL_RELATION, gettext(MSG_MANY_HEADS).format(count=heads)))
 
     main = household.get("main_cause")
     others = list(household.get("other_causes") or ())
@@ -316,39 +327,47 @@ def check_household(
     ):
         if cause in causes and not any(needs(m) for m in members):
             field = COL_MAIN_CAUSE if main == cause else COL_OTHER_CAUSES
-            problems.append(Problem(field, message))
+            problems.append(Problem(field, gettext(message)))
 
     identified = household.get("identified_year")
     max_year = as_of.year
     if identified is not None and not FIRST_IDENTIFIED_YEAR <= identified <= max_year:
         problems.append(
-            Problem(COL_IDENTIFIED, MSG_IDENTIFIED_YEAR.format(max_year=max_year, value=identified))
+            Problem(
+                COL_IDENTIFIED,
+                gettext(MSG_IDENTIFIED_YEAR).format(max_year=max_year, value=identified),
+            )
         )
     status = household.get("status")
     exit_year = household.get("exit_year")
     if status in codes.EXITED_STATUSES and exit_year is None:
         problems.append(
-            Problem(COL_EXIT_YEAR, MSG_EXIT_YEAR_REQUIRED.format(status=_status_label(status)))
+            Problem(
+                COL_EXIT_YEAR, gettext(MSG_EXIT_YEAR_REQUIRED).format(status=_status_label(status))
+            )
         )
     if exit_year is not None:
         if identified is not None and exit_year < identified:
             problems.append(
                 Problem(
                     COL_EXIT_YEAR,
-                    MSG_EXIT_YEAR_BEFORE.format(exit_year=exit_year, identified_year=identified),
+                    gettext(MSG_EXIT_YEAR_BEFORE).format(
+                        exit_year=exit_year, identified_year=identified
+                    ),
                 )
             )
         if exit_year > data_year:
             problems.append(
                 Problem(
-                    COL_EXIT_YEAR, MSG_EXIT_YEAR_AFTER.format(exit_year=exit_year, year=data_year)
+                    COL_EXIT_YEAR,
+                    gettext(MSG_EXIT_YEAR_AFTER).format(exit_year=exit_year, year=data_year),
                 )
             )
     if household.get("attribute_exited") and status and status not in codes.EXITED_STATUSES:
         problems.append(
             Problem(
                 COL_ATTRIBUTE,
-                MSG_ATTRIBUTE_STATUS.format(
+                gettext(MSG_ATTRIBUTE_STATUS).format(
                     label=household.get("attribute_label", ""), status=_status_label(status)
                 ),
             )
@@ -378,9 +397,11 @@ def check_village(
 ) -> list[Problem]:
     """The village code must be an existing village-level area inside the importer's scope."""
     if not is_village:
-        return [Problem(COL_VILLAGE, MSG_VILLAGE_UNKNOWN.format(code=code))]
+        return [Problem(COL_VILLAGE, gettext(MSG_VILLAGE_UNKNOWN).format(code=code))]
     if not may_import(code):
-        return [Problem(COL_VILLAGE, MSG_VILLAGE_OUT_OF_SCOPE.format(code=code, scope=scope))]
+        return [
+            Problem(COL_VILLAGE, gettext(MSG_VILLAGE_OUT_OF_SCOPE).format(code=code, scope=scope))
+        ]
     return []
 
 
@@ -412,15 +433,19 @@ def check_income(
     problems: list[Problem] = []
     year = income.get("year")
     if year is not None and not FIRST_IDENTIFIED_YEAR <= year <= as_of.year:
-        problems.append(Problem(COL_YEAR, MSG_INCOME_YEAR.format(max_year=as_of.year, value=year)))
+        problems.append(
+            Problem(COL_YEAR, gettext(MSG_INCOME_YEAR).format(max_year=as_of.year, value=year))
+        )
     amounts = ("wage_income", "business_income", "property_income", "transfer_income")
     if members_count is None or any(income.get(k) is None for k in (*amounts, "business_costs")):
         return problems  # the household or an amount is unknown: reported elsewhere
     value = per_capita_net_income(income, members_count)
     if value is None:
-        problems.append(Problem(COL_PER_CAPITA, MSG_INCOME_NO_MEMBERS))
+        problems.append(Problem(COL_PER_CAPITA, gettext(MSG_INCOME_NO_MEMBERS)))
     elif not Decimal(0) < value <= PER_CAPITA_INCOME_MAX:
         problems.append(
-            Problem(COL_PER_CAPITA, MSG_INCOME_RANGE.format(value=value, members=members_count))
+            Problem(
+                COL_PER_CAPITA, gettext(MSG_INCOME_RANGE).format(value=value, members=members_count)
+            )
         )
     return problems
