@@ -3,11 +3,15 @@
 The region code is checked against the province-level codes (a person keeps the code of the
 place of first registration, which may since have been renamed or merged, so the full
 6-digit code is not looked up in today's division table).
+
+The messages are kept as their Chinese source (tests assert them) and translated when raised.
 """
 
 import dataclasses
 import datetime
 import unicodedata
+
+from django.utils.translation import gettext, gettext_noop
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
@@ -52,13 +56,13 @@ PROVINCE_CODES = frozenset(
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 # Messages name the field; the caller adds the record (row or person).
-MSG_EMPTY = "证件号码为空"
-MSG_LENGTH = "证件号码应为18位（现为{length}位）"
-MSG_CHARS = "证件号码前17位应为数字，第18位为数字或X"
-MSG_REGION = "证件号码地区码“{region}”无效（省级代码“{province}”不存在）"
-MSG_BIRTH = "证件号码中的出生日期“{text}”不是有效日期"
-MSG_BIRTH_RANGE = "证件号码中的出生日期 {date} 不在 1900-01-01 至今之间"
-MSG_CHECK = "证件号码校验位错误（应为“{expected}”，实为“{actual}”）"
+MSG_EMPTY = gettext_noop("证件号码为空")
+MSG_LENGTH = gettext_noop("证件号码应为18位（现为{length}位）")
+MSG_CHARS = gettext_noop("证件号码前17位应为数字，第18位为数字或X")
+MSG_REGION = gettext_noop("证件号码地区码“{region}”无效（省级代码“{province}”不存在）")
+MSG_BIRTH = gettext_noop("证件号码中的出生日期“{text}”不是有效日期")
+MSG_BIRTH_RANGE = gettext_noop("证件号码中的出生日期 {date} 不在 1900-01-01 至今之间")
+MSG_CHECK = gettext_noop("证件号码校验位错误（应为“{expected}”，实为“{actual}”）")
 
 
 class IdNumberError(ValueError):
@@ -91,25 +95,25 @@ def parse_id_number(value, *, today: datetime.date | None = None) -> IdInfo:
     """Validate an ID number and return what it tells; raise :class:`IdNumberError`."""
     number = normalize(value)
     if not number:
-        raise IdNumberError(MSG_EMPTY)
+        raise IdNumberError(gettext(MSG_EMPTY))
     if len(number) != 18:
-        raise IdNumberError(MSG_LENGTH.format(length=len(number)))
+        raise IdNumberError(gettext(MSG_LENGTH).format(length=len(number)))
     # str.isdigit() also accepts other scripts' digits (and "²"), which int() may reject.
     if not ASCII_DIGITS.issuperset(number[:17]) or number[17] not in ASCII_DIGITS | {"X"}:
-        raise IdNumberError(MSG_CHARS)
+        raise IdNumberError(gettext(MSG_CHARS))
     region = number[:6]
     if region[:2] not in PROVINCE_CODES or region[2:] == "0000":
-        raise IdNumberError(MSG_REGION.format(region=region, province=region[:2]))
+        raise IdNumberError(gettext(MSG_REGION).format(region=region, province=region[:2]))
     text = number[6:14]
     try:
         birth = datetime.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
     except ValueError:
-        raise IdNumberError(MSG_BIRTH.format(text=text)) from None
+        raise IdNumberError(gettext(MSG_BIRTH).format(text=text)) from None
     if not EARLIEST_BIRTH <= birth <= (today or datetime.date.today()):
-        raise IdNumberError(MSG_BIRTH_RANGE.format(date=birth.isoformat()))
+        raise IdNumberError(gettext(MSG_BIRTH_RANGE).format(date=birth.isoformat()))
     expected = check_digit(number[:17])
     if number[17] != expected:
-        raise IdNumberError(MSG_CHECK.format(expected=expected, actual=number[17]))
+        raise IdNumberError(gettext(MSG_CHECK).format(expected=expected, actual=number[17]))
     sex = "M" if int(number[16]) % 2 else "F"
     return IdInfo(number=number, birth_date=birth, sex=sex, region=region)
 
