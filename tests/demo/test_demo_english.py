@@ -231,6 +231,8 @@ PAGES_ADMIN = (
     "/projects/",
     "/reports/",
     "/reports/new/",
+    "/reports/new/?kind=monthly&area=1522&period=2017-06-30",
+    "/reports/new/?kind=dekad&area=1522&period=2017-06-30",
     "/imports/",
     pytest.param("/funds/import/", marks=_elsewhere("fupin/funds/importing.py (KIND_LABELS)")),
     "/assessment/",
