@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.utils.translation import gettext, gettext_noop
 
 from .models import LEVEL_DIGITS, Area, Level, is_rural_code
 
@@ -17,13 +18,17 @@ HINGGAN_DIVISIONS = Path(__file__).with_name("data") / "hinggan-2023.csv"
 HEADER = ["code", "name", "level", "parent_code"]
 BATCH = 5000
 
-MSG_HEADER = "文件表头应为 {expected}，实为 {actual}"
-MSG_CODE = "第{row}行：字段“code”：区划代码“{code}”应为2、4、6、9或12位数字"
-MSG_LEVEL = "第{row}行：字段“level”：级别“{level}”与{digits}位代码不符（应为“{expected}”）"
-MSG_NAME = "第{row}行：字段“name”：名称为空"
-MSG_PARENT = "第{row}行：字段“parent_code”：上级代码“{parent}”不是代码“{code}”的前缀"
-MSG_PARENT_MISSING = "第{row}行：字段“parent_code”：上级区划“{parent}”不在文件中，也不在数据库中"
-MSG_DUPLICATE = "第{row}行：字段“code”：区划代码“{code}”在文件中重复"
+MSG_HEADER = gettext_noop("文件表头应为 {expected}，实为 {actual}")
+MSG_CODE = gettext_noop("第{row}行：字段“code”：区划代码“{code}”应为2、4、6、9或12位数字")
+MSG_LEVEL = gettext_noop(
+    "第{row}行：字段“level”：级别“{level}”与{digits}位代码不符（应为“{expected}”）"
+)
+MSG_NAME = gettext_noop("第{row}行：字段“name”：名称为空")
+MSG_PARENT = gettext_noop("第{row}行：字段“parent_code”：上级代码“{parent}”不是代码“{code}”的前缀")
+MSG_PARENT_MISSING = gettext_noop(
+    "第{row}行：字段“parent_code”：上级区划“{parent}”不在文件中，也不在数据库中"
+)
+MSG_DUPLICATE = gettext_noop("第{row}行：字段“code”：区划代码“{code}”在文件中重复")
 
 
 class AreaFileError(ValueError):
@@ -59,7 +64,7 @@ def read_division_file(
         header = next(reader, [])
         if [h.strip() for h in header] != HEADER:
             raise AreaFileError(
-                [MSG_HEADER.format(expected=",".join(HEADER), actual=",".join(header))]
+                [gettext(MSG_HEADER).format(expected=",".join(HEADER), actual=",".join(header))]
             )
         rows = []
         errors = []
@@ -74,7 +79,9 @@ def read_division_file(
             expected = digit_levels[len(code)]
             if level != expected:
                 errors.append(
-                    MSG_LEVEL.format(row=number, level=level, digits=len(code), expected=expected)
+                    gettext(MSG_LEVEL).format(
+                        row=number, level=level, digits=len(code), expected=expected
+                    )
                 )
             if not name:
                 errors.append(MSG_NAME.format(row=number))

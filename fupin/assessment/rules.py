@@ -2,40 +2,95 @@
 
 The messages are module constants so tests assert them, and so the SQL of
 :mod:`fupin.assessment.services` renders exactly the same text (:func:`sql_format` turns a
-template into a SQL string expression). Numbers of yuan read like ``2,610`` (whole) or
+template into a SQL string expression). So the reasons are stored in Chinese, and
+:func:`reason_display` shows a stored reason in the reader's language. Numbers of yuan read like ``2,610`` (whole) or
 ``2,610.50``; percentages with two decimals (``3.40%``); thresholds without trailing zeros
 (``3%``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_noop
+
 # Households (人脱贫). 两不愁 (food and clothing) is judged by the income: it holds when the
 # per-capita net income is above the line, so it fails with the income reason only.
-MSG_INCOME_BELOW = "人均纯收入 {income} 元 < {line} 元"
-MSG_INCOME_NOT_ABOVE = "人均纯收入 {income} 元，未高于 {line} 元"
-MSG_NO_INCOME = "缺少 {year} 年收入数据"
-MSG_NO_LINE = "缺少 {year} 年贫困线（{standard}）"
-MSG_EDUCATION = "适龄儿童 {count} 人未在校"
-MSG_MEDICAL = "{count} 人未参加基本医疗保险"
-MSG_HOUSING = "住房为危房"
-MSG_WATER = "饮水不安全"
+MSG_INCOME_BELOW = gettext_noop("人均纯收入 {income} 元 < {line} 元")
+MSG_INCOME_NOT_ABOVE = gettext_noop("人均纯收入 {income} 元，未高于 {line} 元")
+MSG_NO_INCOME = gettext_noop("缺少 {year} 年收入数据")
+MSG_NO_LINE = gettext_noop("缺少 {year} 年贫困线（{standard}）")
+MSG_EDUCATION = gettext_noop("适龄儿童 {count} 人未在校")
+MSG_MEDICAL = gettext_noop("{count} 人未参加基本医疗保险")
+MSG_HOUSING = gettext_noop("住房为危房")
+MSG_WATER = gettext_noop("饮水不安全")
 
 # Villages (贫困村出列) and counties (贫困县摘帽).
-MSG_VILLAGE_INCIDENCE = "贫困发生率 {incidence}% ≥ {limit}%"
-MSG_NO_POPULATION = "缺少农村人口数据"
-MSG_COUNTY_INCIDENCE = "综合贫困发生率 {incidence}% ≥ {limit}%"
-MSG_MISSED = "漏评率 {rate}% ≥ {limit}%"
-MSG_WRONG_EXIT = "错退率 {rate}% ≥ {limit}%"
-MSG_APPROVAL = "群众认可度 {rate}% ≤ {limit}%"
-MSG_NO_CHECK = "缺少抽查评估数据"
+MSG_VILLAGE_INCIDENCE = gettext_noop("贫困发生率 {incidence}% ≥ {limit}%")
+MSG_NO_POPULATION = gettext_noop("缺少农村人口数据")
+MSG_COUNTY_INCIDENCE = gettext_noop("综合贫困发生率 {incidence}% ≥ {limit}%")
+MSG_MISSED = gettext_noop("漏评率 {rate}% ≥ {limit}%")
+MSG_WRONG_EXIT = gettext_noop("错退率 {rate}% ≥ {limit}%")
+MSG_APPROVAL = gettext_noop("群众认可度 {rate}% ≤ {limit}%")
+MSG_NO_CHECK = gettext_noop("缺少抽查评估数据")
 
 # Monitoring (防止返贫监测).
-MSG_UNSTABLE = "人均纯收入 {income} 元 < 监测线 {threshold} 元（贫困线 {line} 元 × {ratio}）"
-MSG_SUDDEN = "人均纯收入由 {previous} 元降至 {income} 元，降幅 {share}%"
-MSG_CLEARED = "{year} 年人均纯收入 {income} 元 > 贫困线 {line} 元，且三保障达标"
+MSG_UNSTABLE = gettext_noop(
+    "人均纯收入 {income} 元 < 监测线 {threshold} 元（贫困线 {line} 元 × {ratio}）"
+)
+MSG_SUDDEN = gettext_noop("人均纯收入由 {previous} 元降至 {income} 元，降幅 {share}%")
+MSG_CLEARED = gettext_noop("{year} 年人均纯收入 {income} 元 > 贫困线 {line} 元，且三保障达标")
+
+
+REASONS = (
+    MSG_INCOME_BELOW,
+    MSG_INCOME_NOT_ABOVE,
+    MSG_NO_INCOME,
+    MSG_NO_LINE,
+    MSG_EDUCATION,
+    MSG_MEDICAL,
+    MSG_HOUSING,
+    MSG_WATER,
+    MSG_VILLAGE_INCIDENCE,
+    MSG_NO_POPULATION,
+    MSG_COUNTY_INCIDENCE,
+    MSG_MISSED,
+    MSG_WRONG_EXIT,
+    MSG_APPROVAL,
+    MSG_NO_CHECK,
+    MSG_UNSTABLE,
+    MSG_SUDDEN,
+    MSG_CLEARED,
+)
+
+
+@functools.cache
+def _reason_patterns() -> list[tuple[str, re.Pattern]]:
+    patterns = []
+    for template in REASONS:
+        regex = "".join(
+            f"(?P<{piece[1:-1]}>.+?)" if piece.startswith("{") else re.escape(piece)
+            for piece in re.split(r"(\{\w+\})", template)
+            if piece
+        )
+        patterns.append((template, re.compile(regex)))
+    return patterns
+
+
+def reason_display(reason: str) -> str:
+    """Return a stored reason in the active language.
+
+    The reason is matched against the message it was written from, and the translation of
+    that message is filled with the same numbers. A reason no message explains (written by
+    an older version) is returned as stored.
+    """
+    for template, pattern in _reason_patterns():
+        match = pattern.fullmatch(reason)
+        if match:
+            return gettext(template).format(**match.groupdict())
+    return reason
 
 
 def fmt_yuan(value) -> str:

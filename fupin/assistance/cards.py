@@ -178,7 +178,7 @@ def _card(household: Household, today: datetime.date, measures) -> Card:
         seen.add(pairing.cadre_id)
         c = pairing.cadre
         cadres.append(CardCadre(name=c.name, unit=c.unit, title=c.title, phone=c.phone))
-    cause_labels = codes.value_to_label(codes.Cause)
+    cause_labels = {value: str(label) for value, label in codes.Cause.choices}
     card_measures = None if measures is None else measures.get(household.pk, [])
     card = Card(
         household_id=household.pk,

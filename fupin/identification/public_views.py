@@ -367,7 +367,7 @@ def notice_workbook(notice: Notice) -> bytes:
     sheet["A1"].font = Font(bold=True, size=14)
     period = notice.published_on.isoformat()
     if notice.ends_on:
-        period += " 至 " + notice.ends_on.isoformat()
+        period += _(" 至 ") + notice.ends_on.isoformat()
     sheet.append([_("发布单位") + "：" + _issuer(notice), "", "", _("期间") + "：" + period])
     headings = [
         _("序号"),

@@ -9,8 +9,6 @@ import io
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-FLAG_LABELS = {"red": "红", "yellow": "黄", "green": "绿"}
-
 
 def flag_label(flag: str) -> str:
     return {"red": _("红旗"), "yellow": _("黄旗"), "green": _("绿旗")}.get(flag, "")
@@ -54,7 +52,7 @@ def render_xlsx(content: dict) -> bytes:
         row += [
             _value(unit["composite"]),
             flag_label(unit["flag"]),
-            "；".join(unit["reasons"]),
+            _("；").join(unit["reasons"]),
             unit["owners"]["leader"],
             unit["owners"]["first_secretary"],
         ]

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from fupin import api_urls
-from fupin.registry.api import FiguresSerializer
 from fupin.areas.scope import view_scope_mark
+from fupin.registry.api import FiguresSerializer
 from fupin.registry.stats import STAT_KEYS
 
 
