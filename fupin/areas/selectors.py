@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.http import Http404
+from django.utils.translation import gettext
 
 from .models import Area
 from .scope import user_can_see_code, user_prefixes
@@ -16,11 +17,11 @@ from .scope import user_can_see_code, user_prefixes
 def access_area(user, code: str) -> Area:
     """Return the area if the user's scope reaches it; the same 404 for missing and forbidden."""
     if not code or not user_can_see_code(user, code):
-        raise Http404("区划不存在或不在您的权限范围内")
+        raise Http404(gettext("区划不存在或不在您的权限范围内"))
     try:
         return Area.objects.get(pk=code)
     except Area.DoesNotExist:
-        raise Http404("区划不存在或不在您的权限范围内") from None
+        raise Http404(gettext("区划不存在或不在您的权限范围内")) from None
 
 
 def areas_accessible_to(user):

@@ -17,6 +17,7 @@ household shares within it; a project's dividends over all years within what it 
 from decimal import Decimal
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -93,7 +94,7 @@ class Fund(models.Model):
         indexes = [models.Index(fields=["area", "received_on"], name="fund_area_received_idx")]
 
     def __str__(self):
-        return f"{self.name}（{self.amount}元）"
+        return gettext("%(name)s（%(amount)s元）") % {"name": self.name, "amount": self.amount}
 
 
 class Project(models.Model):

@@ -9,6 +9,8 @@ import datetime
 from django.db.models import Exists, F, OuterRef, Q, TextField
 from django.db.models.functions import Cast, Substr
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import prefix_upper_bound
 
@@ -200,10 +202,10 @@ class HistoryEntry:
 
 
 HISTORY_MODELS = (
-    (Household, "户信息"),
-    (Member, "成员"),
-    (IncomeRecord, "收入"),
-    (StatusRecord, "年度状态"),
+    (Household, _("户信息")),
+    (Member, _("成员")),
+    (IncomeRecord, _("收入")),
+    (StatusRecord, _("年度状态")),
 )
 
 
@@ -251,7 +253,7 @@ def household_history(household: Household, limit: int = 500) -> list[HistoryEnt
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=str(record.history_user) if record.history_user else "系统",
+                    who=str(record.history_user) if record.history_user else gettext("系统"),
                     what=_what(model, label, record),
                     kind=record.history_type,
                     reason=record.history_change_reason or "",
@@ -269,7 +271,7 @@ def _tracked(model) -> set[str]:
 
 def _what(model, label, record) -> str:
     if model is Member:
-        return f"{label} {record.name}"
+        return gettext("%(label)s %(name)s") % {"label": label, "name": record.name}
     if model in (IncomeRecord, StatusRecord):
-        return f"{record.year}年{label}"
-    return label
+        return gettext("%(year)s年%(label)s") % {"year": record.year, "label": label}
+    return str(label)

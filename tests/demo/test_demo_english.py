@@ -6,9 +6,6 @@ API errors with ``Accept-Language: en``. Every text a user reads (text nodes and
 a run is allowed only when it is data: the name of an area, a person or an organisation, or any
 other value the database or an uploaded file holds. Whatever remains is interface text that
 missed gettext, and the failure names the page and the text.
-
-Pages whose remaining Chinese comes from modules being reworked elsewhere are marked ``xfail``
-with the module named, so removing the mark is the proof that they are done.
 """
 
 from __future__ import annotations
@@ -30,6 +27,7 @@ from fupin.assistance.cards import build_cards, render_cards_html
 from fupin.demo import users
 from fupin.funds.models import Fund, Project
 from fupin.identification.models import Case, Notice
+from fupin.registry import exporting
 from fupin.registry.models import Household, ImportJob
 from fupin.reports.models import Report
 from tests.registry.helpers import household_rows, write_csv
@@ -208,13 +206,6 @@ def _first(queryset):
     return obj
 
 
-def _elsewhere(*modules: str):
-    """Mark a page whose remaining Chinese comes from ``modules``, still to be translated."""
-    return pytest.mark.xfail(
-        reason="Chinese left in " + ", ".join(modules), raises=AssertionError, strict=True
-    )
-
-
 # --- pages ------------------------------------------------------------------------------------
 
 PAGES_ADMIN = (
@@ -234,7 +225,7 @@ PAGES_ADMIN = (
     "/reports/new/?kind=monthly&area=1522&period=2017-06-30",
     "/reports/new/?kind=dekad&area=1522&period=2017-06-30",
     "/imports/",
-    pytest.param("/funds/import/", marks=_elsewhere("fupin/funds/importing.py (KIND_LABELS)")),
+    "/funds/import/",
     "/assessment/",
     "/monitoring/",
     "/coverage/",
@@ -280,7 +271,6 @@ def test_a_village_team_reads_english(url, data, db):
     _assert_english(_english(VILLAGE_TEAM), url, data)
 
 
-@_elsewhere("fupin/registry/selectors.py (household_history: HISTORY_MODELS, _what, 系统)")
 def test_a_household_page_is_english(data, db):
     household = _first(Household.objects.filter(village_id=users.CHANGFA))
     client = _english(VILLAGE_TEAM)
@@ -294,7 +284,6 @@ def test_a_case_page_is_english(data, db):
     )
 
 
-@_elsewhere("fupin/funds/models.py (Fund.__str__: （{amount}元）)")
 def test_the_fund_and_project_pages_are_english(data, db):
     client = _english(users.ADMIN)
     _assert_english(client, reverse("funds:fund_detail", args=[_first(Fund.objects).pk]), data)
@@ -344,21 +333,24 @@ def _immediate_tasks(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@_elsewhere(
-    "fupin/registry/importing.py (its MSG_* and the bare rules.MSG_* it uses, not translated)"
-)
-def test_a_refused_import_is_english(data, db, tmp_path, _immediate_tasks):
+def test_a_refused_import_is_english(
+    data, db, tmp_path, _immediate_tasks, django_capture_on_commit_callbacks
+):
     rows = household_rows(village=users.CHANGFA)
     rows[0]["民族"] = "火星族"
     path = write_csv(tmp_path / "bad.csv", rows)
     client = _english(COUNTY_OFFICE)
     upload = SimpleUploadedFile(path.name, path.read_bytes())
-    response = client.post(
-        reverse("registry:import_upload"), {"file": upload, "year": 2017, "scope": COUNTY}
-    )
+    # The job is queued when the upload commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("registry:import_upload"), {"file": upload, "year": 2017, "scope": COUNTY}
+        )
     assert response.status_code == 302, response.content.decode()[:2000]
     # What the file held is data too, as are the sheet's column names (the national format).
-    file_data = data.extended(v for row in rows for pair in row.items() for v in pair if v)
+    file_data = data.extended(
+        [v for row in rows for pair in row.items() for v in pair if v] + [exporting.CODES_SHEET]
+    )
     job = ImportJob.objects.order_by("pk").last()
     assert job.state == ImportJob.State.REFUSED
     page = client.get(reverse("registry:import_status", args=[job.pk]))
@@ -377,25 +369,21 @@ def test_a_refused_import_is_english(data, db, tmp_path, _immediate_tasks):
             users.ADMIN,
             "/api/areas/1522/stats/?year=abc",
             400,
-            marks=_elsewhere("fupin/areas/api.py (MSG_BAD_YEAR)"),
         ),
         pytest.param(
             users.ADMIN,
             "/api/areas/1522/warmap/?year=1999",
             400,
-            marks=_elsewhere("fupin/areas/api.py (MSG_BAD_YEAR)"),
         ),
         pytest.param(
             users.ADMIN,
             "/api/areas/9999/stats/",
             404,
-            marks=_elsewhere("fupin/areas/selectors.py (its Http404 message)"),
         ),
         pytest.param(
             VILLAGE_TEAM,
             "/api/areas/152201/stats/",
             404,
-            marks=_elsewhere("fupin/areas/selectors.py (its Http404 message)"),
         ),
         (None, "/api/areas/1522/stats/", 403),
     ),
