@@ -20,7 +20,8 @@ from fupin.areas.models import Area
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.registry import codes, rules
-from fupin.registry.models import Household, Member, StatusRecord
+from fupin.registry import services as registry_services
+from fupin.registry.models import Household, Member
 
 from . import workflow
 from .models import (
@@ -709,40 +710,38 @@ def _new_household_number(village: str) -> str:
     return f"{village}{n:05d}"
 
 
-def _history(obj, actor, case: Case):
-    obj._history_user = actor
-    obj._change_reason = f"案件{case.pk}：{case}"
-    return obj
+def _reason(case: Case) -> str:
+    return f"案件{case.pk}：{case}"
 
 
 def _complete(*, actor, case: Case, acted_on: datetime.date) -> None:
     """Write the registry for a completed case (identification/relapse/exit)."""
+    reason = _reason(case)
     if case.kind == Case.Kind.IDENTIFICATION:
         household = _register_household(actor=actor, case=case, acted_on=acted_on)
         status = codes.Status.POOR
     elif case.kind == Case.Kind.RELAPSE:
         household = Household.objects.select_for_update().get(pk=case.household_id)
         status = codes.Status.RELAPSED
-        household.status = status
-        _history(household, actor, case).save(update_fields=["status", "updated_at"])
+        registry_services.household_update(
+            actor=actor, household=household, data={"status": status}, reason=reason
+        )
     elif case.kind == Case.Kind.EXIT:
         household = Household.objects.select_for_update().get(pk=case.household_id)
         status = codes.Status.EXITED
-        household.status = status
-        household.exit_year = case.year
-        _history(household, actor, case).save(update_fields=["status", "exit_year", "updated_at"])
+        registry_services.household_update(
+            actor=actor,
+            household=household,
+            data={"status": status, "exit_year": case.year},
+            reason=reason,
+        )
     else:
         # A monitoring case puts the household under monitoring; its poverty status stays.
         household, status = None, None
     if status is not None:
-        record = StatusRecord.objects.filter(household=household, year=case.year).first()
-        if record is None:
-            record = StatusRecord(household=household, village_id=household.village_id)
-            record.year = case.year
-        record.status = status
-        record.attribute = household.attribute
-        record.members_count = household.members.count()
-        _history(record, actor, case).save()
+        registry_services.status_record_set(
+            actor=actor, household=household, year=case.year, status=status, reason=reason
+        )
     case.outcome = Case.Outcome.COMPLETED
     case.closed_on = acted_on
     case.household = household or case.household
@@ -755,36 +754,36 @@ def _register_household(*, actor, case: Case, acted_on: datetime.date) -> Househ
         raise ValidationError(problems)
     data = case.application.get("household") or {}
     members = case.application["members"]
-    household = Household(
-        number=_new_household_number(case.village_id),
-        village_id=case.village_id,
-        head_name=case.applicant_name,
-        members_count=len(members),
-        identified_year=case.year,
-        status=codes.Status.POOR,
-    )
+    fields = {
+        "head_name": case.applicant_name,
+        "members_count": len(members),
+        "identified_year": case.year,
+        "status": codes.Status.POOR,
+    }
     for field in HOUSEHOLD_FIELDS:
         if data.get(field) not in (None, ""):
-            setattr(household, field, data[field])
+            fields[field] = data[field]
     for member in members:
         if member.get("relation") == codes.Relation.HEAD:
-            household.head_name = member["name"]
-    household.full_clean(exclude=["village"])
-    _history(household, actor, case).save()
+            fields["head_name"] = member["name"]
+    reason = _reason(case)
+    household = registry_services.household_create(
+        actor=actor,
+        village=case.village_id,
+        number=_new_household_number(case.village_id),
+        fields=fields,
+        reason=reason,
+    )
     for data in members:
         info, _problems = rules.check_id_number(data["id_number"], today=acted_on)
-        member = Member(
-            household=household,
-            village_id=case.village_id,
-            sex=info.sex,
-            birth_date=info.birth_date,
-        )
+        fields = {"sex": info.sex, "birth_date": info.birth_date}
         for field in MEMBER_FIELDS:
             if data.get(field) not in (None, ""):
-                setattr(member, field, data[field])
-        member.id_number = info.number
-        member.full_clean(exclude=["household", "village"])
-        _history(member, actor, case).save()
+                fields[field] = data[field]
+        fields["id_number"] = info.number
+        registry_services.member_create(
+            actor=actor, household=household, fields=fields, reason=reason
+        )
     return household
 
 
