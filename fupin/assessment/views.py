@@ -11,25 +11,19 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.accounts.models import Role
 from fupin.areas import selectors as area_selectors
-from fupin.areas.models import Level
 from fupin.areas.params import requested_area, requested_year
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import current_year
 
 from . import selectors, services
 from .models import MonitoredHousehold
+from .permissions import can_run
 
 FIRST_YEAR = 2014
 PAGE_SIZE = 50
-RUN_ROLES = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
 MSG_DONE = "已完成 {year} 年评估：贫困户 {households} 户（达标 {households_eligible} 户），贫困村 {villages} 个（达标 {villages_eligible} 个）。"
 MSG_NOT_ALLOWED = "只有旗县扶贫办及以上可以运行评估。"
-
-
-def can_run(user, area) -> bool:
-    return area.level != Level.VILLAGE and user.has_role_at(RUN_ROLES, area.code)
 
 
 @scope_safe
@@ -43,7 +37,7 @@ def assessment(request):
     if request.method == "POST":
         if not can_run(request.user, area):
             return HttpResponseForbidden(MSG_NOT_ALLOWED)
-        counts = services.assess(year=year, code=area.code)
+        counts = services.assessment_run(year=year, code=area.code)
         messages.success(request, MSG_DONE.format(year=year, **counts))
         return redirect(f"{reverse('assessment:assessment')}?area={area.code}&year={year}")
     user = request.user

@@ -29,7 +29,7 @@ class LinkAdmin(ScopedModelAdmin):
 
 
 class PairingAdminForm(forms.ModelForm):
-    """A new pairing in the admin obeys the cap of the cadre's post, like ``services.pair``."""
+    """A new pairing in the admin obeys the cap of the cadre's post, like ``services.pairing_create``."""
 
     class Meta:
         model = Pairing

@@ -42,7 +42,7 @@ def _check_scope(actor, code: str) -> None:
 
 
 @transaction.atomic
-def link(
+def link_create(
     *,
     actor,
     kind: str,
@@ -72,7 +72,7 @@ def link(
 
 
 @transaction.atomic
-def unlink(*, actor, link: Link, end_date: datetime.date | None = None) -> Link:
+def link_end(*, actor, link: Link, end_date: datetime.date | None = None) -> Link:
     link = Link.objects.select_for_update().get(pk=link.pk)
     _check_scope(actor, link.area_id)
     if link.end_date is not None:
@@ -87,7 +87,9 @@ def unlink(*, actor, link: Link, end_date: datetime.date | None = None) -> Link:
 
 
 @transaction.atomic
-def pair(*, actor, cadre: Cadre, household, start_date: datetime.date | None = None) -> Pairing:
+def pairing_create(
+    *, actor, cadre: Cadre, household, start_date: datetime.date | None = None
+) -> Pairing:
     """Pair a cadre with a household; refused past the cadre's cap (by post)."""
     _check_scope(actor, household.village_id)
     _check_scope(actor, cadre.area_id)
@@ -109,7 +111,7 @@ def pair(*, actor, cadre: Cadre, household, start_date: datetime.date | None = N
 
 
 @transaction.atomic
-def unpair(*, actor, pairing: Pairing, end_date: datetime.date | None = None) -> Pairing:
+def pairing_end(*, actor, pairing: Pairing, end_date: datetime.date | None = None) -> Pairing:
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     _check_scope(actor, pairing.village_id)
     if pairing.end_date is not None:
@@ -124,7 +126,7 @@ def unpair(*, actor, pairing: Pairing, end_date: datetime.date | None = None) ->
 
 
 @transaction.atomic
-def add_measure(*, actor, household, year: int, type: str, **fields) -> Measure:  # noqa: A002
+def measure_create(*, actor, household, year: int, type: str, **fields) -> Measure:  # noqa: A002
     """Add a measure to the household's plan of ``year`` (the plan is created if missing)."""
     _check_scope(actor, household.village_id)
     responsible = fields.get("responsible")
@@ -144,7 +146,7 @@ def add_measure(*, actor, household, year: int, type: str, **fields) -> Measure:
 
 
 @transaction.atomic
-def update_measure(*, actor, measure: Measure, status: str, outcome: str = "") -> Measure:
+def measure_update(*, actor, measure: Measure, status: str, outcome: str = "") -> Measure:
     """Record a measure's progress (计划 → 实施中 → 已完成) and its outcome."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     _check_scope(actor, measure.village_id)

@@ -12,13 +12,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from fupin.accounts.models import EDIT_COLLECTIVE
 from fupin.areas.models import Level
-from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 
 from .models import CollectiveIncome, Source
+from .permissions import can_edit
 
 INCOME_SET = "collective.income_set"
 FIRST_YEAR = 2013
@@ -39,12 +38,6 @@ def check_year(year: int) -> None:
         raise ValidationError(MSG_YEAR_PAST.format(year=FIRST_YEAR))
 
 
-def may_edit(actor, village_code: str) -> bool:
-    return user_can_see_code(actor, village_code) and actor.has_role_at(
-        EDIT_COLLECTIVE, village_code
-    )
-
-
 @transaction.atomic
 def income_set(
     *, actor, village, year: int, lines: dict[str, tuple[Decimal | None, str]]
@@ -54,7 +47,7 @@ def income_set(
     Sources not in ``lines`` are left as they are. Return how many lines were created,
     changed and removed.
     """
-    if not may_edit(actor, village.code):
+    if not can_edit(actor, village.code):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     if village.level != Level.VILLAGE or not village.participates:
         raise ValidationError(MSG_NOT_VILLAGE.format(code=village.code))

@@ -79,7 +79,7 @@ def visit_log(
 
 
 @transaction.atomic
-def check_in(*, user, cadre, village_code, day=None, lat=None, lon=None, note="") -> CheckIn:
+def check_in_record(*, user, cadre, village_code, day=None, lat=None, lon=None, note="") -> CheckIn:
     """One check-in per cadre and day: a second one the same day returns the first."""
     _check_scope(user, village_code)
     row, _created = CheckIn.objects.get_or_create(
@@ -201,7 +201,7 @@ def concern_escalate(*, user, concern, beyond_power=False, note="") -> Concern:
 
 
 @transaction.atomic
-def escalate_overdue(day: datetime.date | None = None, *, user=None) -> int:
+def concerns_escalate_overdue(day: datetime.date | None = None, *, user=None) -> int:
     """Set-based: every overdue open concern moves one level up; events written in bulk."""
     day = day or as_of()
     moved = 0

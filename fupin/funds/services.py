@@ -17,8 +17,20 @@ from django.db import transaction
 from django.db.models import Sum
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas.models import Area, Level
+from fupin.core.audit import (
+    ALLOCATION_CREATED,
+    DIVIDENDS_PAID,
+    FUND_RECORDED,
+    FUND_TRANSFERRED,
+    HOUSEHOLD_SHARES_CREATED,
+    PROJECT_CREATED,
+    PROJECT_PROGRESS_REPORTED,
+    VILLAGE_SHARE_ADDED,
+    audit,
+    fen,
+    save_with_reason,
+)
 from fupin.registry.models import Household, IncomeRecord
 
 from .models import (
@@ -32,6 +44,7 @@ from .models import (
     ProjectProgress,
     VillageShare,
 )
+from .permissions import can_edit
 
 FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e12")
@@ -78,7 +91,7 @@ def _yuan(value: Decimal) -> str:
 
 
 def _check_right(actor, code: str) -> None:
-    if not actor.has_role_at(EDIT_FUNDS, code):
+    if not can_edit(actor, code):
         name = Area.objects.filter(pk=code).values_list("name", flat=True).first() or code
         raise PermissionDenied(MSG_NO_RIGHT.format(area=name))
 
@@ -146,9 +159,8 @@ def fund_record(
         conditions=conditions,
     )
     fund.full_clean()
-    fund._history_user = actor
-    fund._change_reason = reason or "资金到位"
-    fund.save()
+    save_with_reason(fund, actor=actor, reason=reason or "资金到位")
+    audit(actor, FUND_RECORDED, fund.pk, area=area, amount_fen=fen(fund.amount))
     return fund
 
 
@@ -186,9 +198,16 @@ def fund_transfer(
         conditions=parent.conditions,
         parent=parent,
     )
-    child._history_user = actor
-    child._change_reason = reason or f"由{parent.area.name}下拨"
-    child.save()
+    save_with_reason(child, actor=actor, reason=reason or f"由{parent.area.name}下拨")
+    audit(
+        actor,
+        FUND_TRANSFERRED,
+        child.pk,
+        parent=parent.pk,
+        area=area,
+        amount_fen=fen(amount),
+        remainder_fen=[fen(left), fen(left - amount)],
+    )
     return child
 
 
@@ -202,14 +221,13 @@ def project_create(*, actor, area: str, reason: str = "", **fields) -> Project:
         fields["budget"] = ZERO
     project = Project(area_id=area, **fields)
     project.full_clean()
-    project._history_user = actor
-    project._change_reason = reason or "新建项目"
-    project.save()
+    save_with_reason(project, actor=actor, reason=reason or "新建项目")
+    audit(actor, PROJECT_CREATED, project.pk, area=area, budget_fen=fen(project.budget))
     return project
 
 
 @transaction.atomic
-def project_report_progress(
+def project_progress_report(
     *, actor, project: Project, reported_on: datetime.date, percent: int, note: str = ""
 ) -> ProjectProgress:
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -223,19 +241,24 @@ def project_report_progress(
         percent=percent,
         note=note,
     )
-    row._history_user = actor
-    row.save()
+    save_with_reason(row, actor=actor)
     status = Project.Status.COMPLETED if int(percent) == 100 else Project.Status.IN_PROGRESS
+    before = project.status
     if project.status != status and project.status != Project.Status.SUSPENDED:
         project.status = status
-        project._history_user = actor
-        project._change_reason = "进度报告"
-        project.save(update_fields=["status"])
+        save_with_reason(project, actor=actor, reason="进度报告", update_fields=["status"])
+    audit(
+        actor,
+        PROJECT_PROGRESS_REPORTED,
+        project.pk,
+        percent=int(percent),
+        status=[before, project.status],
+    )
     return row
 
 
 @transaction.atomic
-def allocate(
+def allocation_create(
     *, actor, fund: Fund, project: Project, amount, date: datetime.date, reason: str = ""
 ) -> Allocation:
     """Put part of a fund into a project in the fund holder's area."""
@@ -260,14 +283,21 @@ def allocate(
     row = Allocation(
         fund=fund, project=project, area_id=project.area_id, amount=amount, allocated_on=date
     )
-    row._history_user = actor
-    row._change_reason = reason or "资金下达项目"
-    row.save()
+    save_with_reason(row, actor=actor, reason=reason or "资金下达项目")
+    audit(
+        actor,
+        ALLOCATION_CREATED,
+        row.pk,
+        fund=fund.pk,
+        project=project.pk,
+        amount_fen=fen(amount),
+        remainder_fen=[fen(left), fen(left - amount)],
+    )
     return row
 
 
 @transaction.atomic
-def add_village_share(
+def village_share_add(
     *, actor, project: Project, village: str, amount, reason: str = ""
 ) -> VillageShare:
     """Share part of a project's allocations out to a village (added to its share if any)."""
@@ -291,18 +321,26 @@ def add_village_share(
             }
         )
     share = VillageShare.objects.filter(project=project, village=area).first()
+    before = share.amount if share is not None else ZERO
     if share is None:
         share = VillageShare(project=project, village=area, amount=amount)
     else:
         share.amount += amount
-    share._history_user = actor
-    share._change_reason = reason or "项目资金分配到村"
-    share.save()
+    save_with_reason(share, actor=actor, reason=reason or "项目资金分配到村")
+    audit(
+        actor,
+        VILLAGE_SHARE_ADDED,
+        share.pk,
+        project=project.pk,
+        village=village,
+        amount_fen=fen(amount),
+        share_fen=[fen(before), fen(share.amount)],
+    )
     return share
 
 
 @transaction.atomic
-def add_household_shares(
+def household_shares_create(
     *,
     actor,
     village_share: VillageShare,
@@ -371,16 +409,26 @@ def add_household_shares(
         )
         for h in households
     ]
-    return bulk_create_with_history(
+    rows = bulk_create_with_history(
         rows,
         HouseholdShare,
         default_user=actor,
         default_change_reason=reason or "确定受益户",
     )
+    audit(
+        actor,
+        HOUSEHOLD_SHARES_CREATED,
+        share.pk,
+        project=project.pk,
+        households=[h.pk for h in households],
+        amount_each_fen=fen(amount),
+        total_fen=fen(asked),
+    )
+    return rows
 
 
 @transaction.atomic
-def pay_dividends(
+def dividends_pay(
     *,
     actor,
     project: Project,
@@ -450,6 +498,14 @@ def pay_dividends(
         dividends, Dividend, default_user=actor, default_change_reason=reason
     )
     post_dividends_to_income(dividends, actor=actor, reason=reason)
+    audit(
+        actor,
+        DIVIDENDS_PAID,
+        project.pk,
+        year=year,
+        households=len(dividends),
+        total_fen=fen(sum((d.amount for d in dividends), ZERO)),
+    )
     return dividends
 
 

@@ -373,7 +373,7 @@ MSG_EXIT_PROPOSAL = (
 
 
 @transaction.atomic
-def exit_cases_from_assessment(*, actor, village: str, year: int) -> list[Case]:
+def exit_cases_create(*, actor, village: str, year: int) -> list[Case]:
     """File an exit case for every household of ``village`` that the yearly assessment of
     ``year`` found to meet the exit criteria and that has no exit case of that year yet.
 

@@ -8,12 +8,11 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from fupin.accounts.models import EDIT_SAFETYNET
-from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 
 from .models import Policy, PolicyEnrolment
+from .permissions import can_edit
 
 ENROLMENT_SET = "safetynet.enrolment_set"
 ENROLMENT_REMOVED = "safetynet.enrolment_removed"
@@ -26,18 +25,12 @@ MSG_NEGATIVE = "金额不能为负数"
 MSG_POLICY = "“{value}”不是有效的政策"
 
 
-def may_edit(actor, village_code: str) -> bool:
-    return user_can_see_code(actor, village_code) and actor.has_role_at(
-        EDIT_SAFETYNET, village_code
-    )
-
-
 @transaction.atomic
 def enrolment_set(
     *, actor, member, year: int, policy: str, amount: Decimal, note: str = ""
 ) -> PolicyEnrolment:
     """Enrol a member in a policy for a year, or change the amount and note of the enrolment."""
-    if not may_edit(actor, member.village_id):
+    if not can_edit(actor, member.village_id):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     if year > as_of().year:
         raise ValidationError({"year": MSG_YEAR_FUTURE.format(year=as_of().year)})
@@ -71,7 +64,7 @@ def enrolment_set(
 
 @transaction.atomic
 def enrolment_remove(*, actor, enrolment: PolicyEnrolment) -> None:
-    if not may_edit(actor, enrolment.village_id):
+    if not can_edit(actor, enrolment.village_id):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     enrolment._change_reason = "撤销政策保障"
     audit(actor, ENROLMENT_REMOVED, enrolment.household_id, year=enrolment.year)
