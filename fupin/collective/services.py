@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fupin.areas.models import Level
-from fupin.core.audit import audit
+from fupin.core.audit import audit, delete_with_reason, save_with_reason
 from fupin.core.clock import as_of
 
 from .models import CollectiveIncome, Source
@@ -21,6 +21,7 @@ from .permissions import can_edit
 
 INCOME_SET = "collective.income_set"
 FIRST_YEAR = 2013
+REASON = "填报集体经济收入"
 
 MSG_NOT_ALLOWED = "您没有填报该嘎查村集体经济收入的权限"
 MSG_NOT_VILLAGE = "“{code}”不是参与扶贫的嘎查村"
@@ -63,8 +64,7 @@ def income_set(
         line = existing.get(source)
         if amount is None:
             if line is not None:
-                line._change_reason = "填报集体经济收入"
-                line.delete()
+                delete_with_reason(line, actor=actor, reason=REASON)
                 counts["removed"] += 1
             continue
         if amount < 0:
@@ -82,7 +82,6 @@ def income_set(
             line.amount, line.note = amount, note
             counts["changed"] += 1
         line.full_clean()
-        line._change_reason = "填报集体经济收入"
-        line.save()
+        save_with_reason(line, actor=actor, reason=REASON)
     audit(actor, INCOME_SET, village.code, year=year, **counts)
     return counts

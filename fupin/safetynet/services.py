@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from fupin.core.audit import audit
+from fupin.core.audit import audit, delete_with_reason, save_with_reason
 from fupin.core.clock import as_of
 
 from .models import Policy, PolicyEnrolment
@@ -56,8 +56,7 @@ def enrolment_set(
     enrolment.amount = amount.quantize(Decimal("0.01"))
     enrolment.note = (note or "").strip()
     enrolment.full_clean(validate_unique=False)
-    enrolment._change_reason = "登记政策保障"
-    enrolment.save()
+    save_with_reason(enrolment, actor=actor, reason="登记政策保障")
     audit(actor, ENROLMENT_SET, member.household_id, year=year, policy=policy)
     return enrolment
 
@@ -66,6 +65,5 @@ def enrolment_set(
 def enrolment_remove(*, actor, enrolment: PolicyEnrolment) -> None:
     if not can_edit(actor, enrolment.village_id):
         raise PermissionDenied(MSG_NOT_ALLOWED)
-    enrolment._change_reason = "撤销政策保障"
     audit(actor, ENROLMENT_REMOVED, enrolment.household_id, year=enrolment.year)
-    enrolment.delete()
+    delete_with_reason(enrolment, actor=actor, reason="撤销政策保障")
