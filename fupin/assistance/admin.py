@@ -43,7 +43,7 @@ class PairingAdminForm(forms.ModelForm):
             cap = cap_for(cadre.post)
             if count >= cap:
                 raise forms.ValidationError(
-                    MSG_OVER_CAP.format(cadre=cadre.name, count=count, cap=cap)
+                    MSG_OVER_CAP % {"cadre": cadre.name, "count": count, "cap": cap}
                 )
         return data
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
@@ -20,19 +21,19 @@ PAIRING_CREATED = "assistance.pairing_created"
 PAIRING_ENDED = "assistance.pairing_ended"
 PAIRINGS_IMPORTED = "assistance.pairings_imported"
 
-MSG_SCOPE = "该记录不在您的权限范围内"
-MSG_LINK_LEVEL = "{kind}只能联系{level}"
-MSG_LINK_WHO = "请填写联系人或帮扶单位"
-MSG_ALREADY_PAIRED = "该干部已与该户结对"
-MSG_OVER_CAP = "{cadre}已结对 {count} 户，达到上限 {cap} 户"
-MSG_CADRE_INACTIVE = "该干部已不在岗"
-MSG_END_BEFORE_START = "结束日期不能早于开始日期"
-MSG_ENDED = "该记录已结束"
+MSG_SCOPE = _("该记录不在您的权限范围内")
+MSG_LINK_LEVEL = _("%(kind)s只能联系%(level)s")
+MSG_LINK_WHO = _("请填写联系人或帮扶单位")
+MSG_ALREADY_PAIRED = _("该干部已与该户结对")
+MSG_OVER_CAP = _("%(cadre)s已结对 %(count)s 户，达到上限 %(cap)s 户")
+MSG_CADRE_INACTIVE = _("该干部已不在岗")
+MSG_END_BEFORE_START = _("结束日期不能早于开始日期")
+MSG_ENDED = _("该记录已结束")
 
 LINK_LEVELS = {
-    Link.Kind.LEADER_TOWNSHIP: ("township", "苏木乡镇"),
-    Link.Kind.DEPARTMENT_VILLAGE: ("village", "嘎查村"),
-    Link.Kind.DEPUTY_VILLAGE: ("village", "嘎查村"),
+    Link.Kind.LEADER_TOWNSHIP: ("township", _("苏木乡镇")),
+    Link.Kind.DEPARTMENT_VILLAGE: ("village", _("嘎查村")),
+    Link.Kind.DEPUTY_VILLAGE: ("village", _("嘎查村")),
 }
 
 
@@ -55,7 +56,9 @@ def link_create(
     _check_scope(actor, area.code)
     level, level_label = LINK_LEVELS[kind]
     if area.level != level:
-        raise ValidationError(MSG_LINK_LEVEL.format(kind=Link.Kind(kind).label, level=level_label))
+        raise ValidationError(
+            MSG_LINK_LEVEL % {"kind": Link.Kind(kind).label, "level": level_label}
+        )
     if cadre is None and not department.strip():
         raise ValidationError(MSG_LINK_WHO)
     if cadre is not None:
@@ -102,7 +105,7 @@ def pairing_create(
         raise ValidationError(MSG_ALREADY_PAIRED)
     count, cap = active.count(), cap_for(cadre.post)
     if count >= cap:
-        raise ValidationError(MSG_OVER_CAP.format(cadre=cadre.name, count=count, cap=cap))
+        raise ValidationError(MSG_OVER_CAP % {"cadre": cadre.name, "count": count, "cap": cap})
     row = Pairing.objects.create(
         cadre=cadre, household=household, village_id=household.village_id, start_date=start_date
     )
@@ -151,7 +154,7 @@ def measure_update(*, actor, measure: Measure, status: str, outcome: str = "") -
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     _check_scope(actor, measure.village_id)
     if status not in Measure.State.values:
-        raise ValidationError("无效的状态")
+        raise ValidationError(_("无效的状态"))
     measure.status = status
     measure.outcome = outcome.strip()
     measure.save(update_fields=["status", "outcome"])

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from fupin.areas.models import Area, Level
@@ -49,24 +50,24 @@ from .permissions import can_edit
 FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e12")
 
-MSG_NO_RIGHT = "您没有在“{area}”管理资金项目的权限"
-MSG_AMOUNT = "金额“{value}”无效：应为大于 0 的数字，最多两位小数（精确到分）"
-MSG_FUND_OVER = "资金“{name}”余额不足：申请 {asked} 元，可用余额 {left} 元"
-MSG_PROJECT_OVER = "项目“{name}”已下达资金不足：申请 {asked} 元，未分到村的余额 {left} 元"
-MSG_VILLAGE_OVER = (
-    "项目“{name}”在{village}的村级份额不足：申请 {asked} 元，未分到户的余额 {left} 元"
+MSG_NO_RIGHT = _("您没有在“%(area)s”管理资金项目的权限")
+MSG_AMOUNT = _("金额“%(value)s”无效：应为大于 0 的数字，最多两位小数（精确到分）")
+MSG_FUND_OVER = _("资金“%(name)s”余额不足：申请 %(asked)s 元，可用余额 %(left)s 元")
+MSG_PROJECT_OVER = _("项目“%(name)s”已下达资金不足：申请 %(asked)s 元，未分到村的余额 %(left)s 元")
+MSG_VILLAGE_OVER = _(
+    "项目“%(name)s”在%(village)s的村级份额不足：申请 %(asked)s 元，未分到户的余额 %(left)s 元"
 )
-MSG_DIVIDEND_OVER = "项目“{name}”分红超过其持有资金：本次 {asked} 元，可发放余额 {left} 元"
-MSG_TRANSFER_AREA = "只能下拨给“{area}”的下级区划"
-MSG_ALLOCATE_AREA = "项目“{project}”不在资金“{fund}”持有区划“{area}”范围内"
-MSG_VILLAGE_AREA = "嘎查村“{village}”不在项目“{project}”的区划范围内"
-MSG_NOT_VILLAGE = "“{code}”不是嘎查村"
-MSG_HOUSEHOLD_VILLAGE = "户“{number}”不属于{village}"
-MSG_ALREADY_SHARE = "户“{number}”已是项目“{project}”的受益户"
-MSG_DIVIDEND_PAID = "项目“{project}”{year}年分红已发放（{count}户）"
-MSG_NO_ASSET_HOUSEHOLDS = "项目“{project}”没有资产收益式受益户"
-MSG_DIVIDEND_HOW = "请填写每户金额或按份额的分红比例（二选一）"
-MSG_DATE_FUTURE = "日期不能晚于 {today}"
+MSG_DIVIDEND_OVER = _("项目“%(name)s”分红超过其持有资金：本次 %(asked)s 元，可发放余额 %(left)s 元")
+MSG_TRANSFER_AREA = _("只能下拨给“%(area)s”的下级区划")
+MSG_ALLOCATE_AREA = _("项目“%(project)s”不在资金“%(fund)s”持有区划“%(area)s”范围内")
+MSG_VILLAGE_AREA = _("嘎查村“%(village)s”不在项目“%(project)s”的区划范围内")
+MSG_NOT_VILLAGE = _("“%(code)s”不是嘎查村")
+MSG_HOUSEHOLD_VILLAGE = _("户“%(number)s”不属于%(village)s")
+MSG_ALREADY_SHARE = _("户“%(number)s”已是项目“%(project)s”的受益户")
+MSG_DIVIDEND_PAID = _("项目“%(project)s”%(year)s年分红已发放（%(count)s户）")
+MSG_NO_ASSET_HOUSEHOLDS = _("项目“%(project)s”没有资产收益式受益户")
+MSG_DIVIDEND_HOW = _("请填写每户金额或按份额的分红比例（二选一）")
+MSG_DATE_FUTURE = _("日期不能晚于 %(today)s")
 REASON_DIVIDEND = "项目分红：{project}（{year}年）"
 
 
@@ -75,14 +76,14 @@ def parse_money(value, *, field: str = "amount") -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: MSG_AMOUNT.format(value=value)}) from None
+        raise ValidationError({field: MSG_AMOUNT % {"value": value}}) from None
     if (
         not amount.is_finite()
         or amount <= 0
         or amount >= MAX_AMOUNT
         or amount != amount.quantize(FEN)
     ):
-        raise ValidationError({field: MSG_AMOUNT.format(value=value)})
+        raise ValidationError({field: MSG_AMOUNT % {"value": value}})
     return amount.quantize(FEN)
 
 
@@ -93,7 +94,7 @@ def _yuan(value: Decimal) -> str:
 def _check_right(actor, code: str) -> None:
     if not can_edit(actor, code):
         name = Area.objects.filter(pk=code).values_list("name", flat=True).first() or code
-        raise PermissionDenied(MSG_NO_RIGHT.format(area=name))
+        raise PermissionDenied(MSG_NO_RIGHT % {"area": name})
 
 
 def _within(code: str, prefix: str) -> bool:
@@ -173,17 +174,16 @@ def fund_transfer(
     _check_right(actor, parent.area_id)
     amount = parse_money(amount)
     if area == parent.area_id or not _within(area, parent.area_id):
-        raise ValidationError({"area": MSG_TRANSFER_AREA.format(area=parent.area.name)})
+        raise ValidationError({"area": MSG_TRANSFER_AREA % {"area": parent.area.name}})
     target = Area.objects.filter(pk=area).first()
     if target is None:
-        raise ValidationError({"area": MSG_TRANSFER_AREA.format(area=parent.area.name)})
+        raise ValidationError({"area": MSG_TRANSFER_AREA % {"area": parent.area.name}})
     left = fund_remainder(parent)
     if amount > left:
         raise ValidationError(
             {
-                "amount": MSG_FUND_OVER.format(
-                    name=parent.name, asked=_yuan(amount), left=_yuan(left)
-                )
+                "amount": MSG_FUND_OVER
+                % {"name": parent.name, "asked": _yuan(amount), "left": _yuan(left)}
             }
         )
     child = Fund(
@@ -233,7 +233,7 @@ def project_progress_report(
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_right(actor, project.area_id)
     if not 0 <= int(percent) <= 100:
-        raise ValidationError({"percent": "完成进度应在 0 至 100 之间"})
+        raise ValidationError({"percent": _("完成进度应在 0 至 100 之间")})
     row = ProjectProgress(
         project=project,
         area_id=project.area_id,
@@ -270,15 +270,17 @@ def allocation_create(
     if not _within(project.area_id, fund.area_id):
         raise ValidationError(
             {
-                "project": MSG_ALLOCATE_AREA.format(
-                    project=project.name, fund=fund.name, area=fund.area.name
-                )
+                "project": MSG_ALLOCATE_AREA
+                % {"project": project.name, "fund": fund.name, "area": fund.area.name}
             }
         )
     left = fund_remainder(fund)
     if amount > left:
         raise ValidationError(
-            {"amount": MSG_FUND_OVER.format(name=fund.name, asked=_yuan(amount), left=_yuan(left))}
+            {
+                "amount": MSG_FUND_OVER
+                % {"name": fund.name, "asked": _yuan(amount), "left": _yuan(left)}
+            }
         )
     row = Allocation(
         fund=fund, project=project, area_id=project.area_id, amount=amount, allocated_on=date
@@ -306,18 +308,17 @@ def village_share_add(
     amount = parse_money(amount)
     area = Area.objects.filter(pk=village).first()
     if area is None or area.level != Level.VILLAGE:
-        raise ValidationError({"village": MSG_NOT_VILLAGE.format(code=village)})
+        raise ValidationError({"village": MSG_NOT_VILLAGE % {"code": village}})
     if not _within(village, project.area_id):
         raise ValidationError(
-            {"village": MSG_VILLAGE_AREA.format(village=area.name, project=project.name)}
+            {"village": MSG_VILLAGE_AREA % {"village": area.name, "project": project.name}}
         )
     left = project_remainder(project)
     if amount > left:
         raise ValidationError(
             {
-                "amount": MSG_PROJECT_OVER.format(
-                    name=project.name, asked=_yuan(amount), left=_yuan(left)
-                )
+                "amount": MSG_PROJECT_OVER
+                % {"name": project.name, "asked": _yuan(amount), "left": _yuan(left)}
             }
         )
     share = VillageShare.objects.filter(project=project, village=area).first()
@@ -361,17 +362,16 @@ def household_shares_create(
     _check_right(actor, share.village_id)
     amount = parse_money(amount_each, field="amount_each")
     if benefit_model not in BenefitModel.values:
-        raise ValidationError({"benefit_model": "请选择带贫模式"})
+        raise ValidationError({"benefit_model": _("请选择带贫模式")})
     households = list(households)
     if not households:
-        raise ValidationError({"households": "请至少选择一户"})
+        raise ValidationError({"households": _("请至少选择一户")})
     for household in households:
         if household.village_id != share.village_id:
             raise ValidationError(
                 {
-                    "households": MSG_HOUSEHOLD_VILLAGE.format(
-                        number=household.number, village=share.village.name
-                    )
+                    "households": MSG_HOUSEHOLD_VILLAGE
+                    % {"number": household.number, "village": share.village.name}
                 }
             )
     existing = set(
@@ -382,19 +382,20 @@ def household_shares_create(
     if existing:
         number = sorted(existing)[0]
         raise ValidationError(
-            {"households": MSG_ALREADY_SHARE.format(number=number, project=project.name)}
+            {"households": MSG_ALREADY_SHARE % {"number": number, "project": project.name}}
         )
     asked = amount * len(households)
     left = village_share_remainder(share)
     if asked > left:
         raise ValidationError(
             {
-                "amount_each": MSG_VILLAGE_OVER.format(
-                    name=project.name,
-                    village=share.village.name,
-                    asked=_yuan(asked),
-                    left=_yuan(left),
-                )
+                "amount_each": MSG_VILLAGE_OVER
+                % {
+                    "name": project.name,
+                    "village": share.village.name,
+                    "asked": _yuan(asked),
+                    "left": _yuan(left),
+                }
             }
         )
     rows = [
@@ -454,11 +455,11 @@ def dividends_pay(
         ).select_related("household")
     )
     if not shares:
-        raise ValidationError({"year": MSG_NO_ASSET_HOUSEHOLDS.format(project=project.name)})
+        raise ValidationError({"year": MSG_NO_ASSET_HOUSEHOLDS % {"project": project.name}})
     paid = Dividend.objects.filter(project=project, year=year).count()
     if paid:
         raise ValidationError(
-            {"year": MSG_DIVIDEND_PAID.format(project=project.name, year=year, count=paid)}
+            {"year": MSG_DIVIDEND_PAID % {"project": project.name, "year": year, "count": paid}}
         )
     if amount_each not in (None, ""):
         each = parse_money(amount_each, field="amount_each")
@@ -473,9 +474,8 @@ def dividends_pay(
     if total > left:
         raise ValidationError(
             {
-                "amount_each": MSG_DIVIDEND_OVER.format(
-                    name=project.name, asked=_yuan(total), left=_yuan(left)
-                )
+                "amount_each": MSG_DIVIDEND_OVER
+                % {"name": project.name, "asked": _yuan(total), "left": _yuan(left)}
             }
         )
     dividends = [

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from fupin.core.audit import audit, delete_with_reason, save_with_reason
 from fupin.core.clock import as_of
@@ -18,11 +19,11 @@ ENROLMENT_SET = "safetynet.enrolment_set"
 ENROLMENT_REMOVED = "safetynet.enrolment_removed"
 FIRST_YEAR = 2013
 
-MSG_NOT_ALLOWED = "您没有登记该户政策保障的权限"
-MSG_YEAR_FUTURE = "年度不能晚于{year}年"
-MSG_YEAR_PAST = "年度不能早于{year}年"
-MSG_NEGATIVE = "金额不能为负数"
-MSG_POLICY = "“{value}”不是有效的政策"
+MSG_NOT_ALLOWED = _("您没有登记该户政策保障的权限")
+MSG_YEAR_FUTURE = _("年度不能晚于%(year)s年")
+MSG_YEAR_PAST = _("年度不能早于%(year)s年")
+MSG_NEGATIVE = _("金额不能为负数")
+MSG_POLICY = _("“%(value)s”不是有效的政策")
 
 
 @transaction.atomic
@@ -33,11 +34,11 @@ def enrolment_set(
     if not can_edit(actor, member.village_id):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     if year > as_of().year:
-        raise ValidationError({"year": MSG_YEAR_FUTURE.format(year=as_of().year)})
+        raise ValidationError({"year": MSG_YEAR_FUTURE % {"year": as_of().year}})
     if year < FIRST_YEAR:
-        raise ValidationError({"year": MSG_YEAR_PAST.format(year=FIRST_YEAR)})
+        raise ValidationError({"year": MSG_YEAR_PAST % {"year": FIRST_YEAR}})
     if policy not in Policy.values:
-        raise ValidationError({"policy": MSG_POLICY.format(value=policy)})
+        raise ValidationError({"policy": MSG_POLICY % {"value": policy}})
     if amount is None or amount < 0:
         raise ValidationError({"amount": MSG_NEGATIVE})
     enrolment = (
