@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from .models import LEVEL_DIGITS, Area, Level, is_rural_code
 
@@ -18,17 +18,17 @@ HINGGAN_DIVISIONS = Path(__file__).with_name("data") / "hinggan-2023.csv"
 HEADER = ["code", "name", "level", "parent_code"]
 BATCH = 5000
 
-MSG_HEADER = gettext_noop("文件表头应为 {expected}，实为 {actual}")
-MSG_CODE = gettext_noop("第{row}行：字段“code”：区划代码“{code}”应为2、4、6、9或12位数字")
-MSG_LEVEL = gettext_noop(
-    "第{row}行：字段“level”：级别“{level}”与{digits}位代码不符（应为“{expected}”）"
+MSG_HEADER = _("文件表头应为 %(expected)s，实为 %(actual)s")
+MSG_CODE = _("第%(row)s行：字段“code”：区划代码“%(code)s”应为2、4、6、9或12位数字")
+MSG_LEVEL = _(
+    "第%(row)s行：字段“level”：级别“%(level)s”与%(digits)s位代码不符（应为“%(expected)s”）"
 )
-MSG_NAME = gettext_noop("第{row}行：字段“name”：名称为空")
-MSG_PARENT = gettext_noop("第{row}行：字段“parent_code”：上级代码“{parent}”不是代码“{code}”的前缀")
-MSG_PARENT_MISSING = gettext_noop(
-    "第{row}行：字段“parent_code”：上级区划“{parent}”不在文件中，也不在数据库中"
+MSG_NAME = _("第%(row)s行：字段“name”：名称为空")
+MSG_PARENT = _("第%(row)s行：字段“parent_code”：上级代码“%(parent)s”不是代码“%(code)s”的前缀")
+MSG_PARENT_MISSING = _(
+    "第%(row)s行：字段“parent_code”：上级区划“%(parent)s”不在文件中，也不在数据库中"
 )
-MSG_DUPLICATE = gettext_noop("第{row}行：字段“code”：区划代码“{code}”在文件中重复")
+MSG_DUPLICATE = _("第%(row)s行：字段“code”：区划代码“%(code)s”在文件中重复")
 
 
 class AreaFileError(ValueError):
@@ -64,7 +64,7 @@ def read_division_file(
         header = next(reader, [])
         if [h.strip() for h in header] != HEADER:
             raise AreaFileError(
-                [gettext(MSG_HEADER).format(expected=",".join(HEADER), actual=",".join(header))]
+                [MSG_HEADER % {"expected": ",".join(HEADER), "actual": ",".join(header)}]
             )
         rows = []
         errors = []
@@ -74,21 +74,20 @@ def read_division_file(
             code, name, level, parent = (list(record) + ["", "", "", ""])[:4]
             code, name, level, parent = code.strip(), name.strip(), level.strip(), parent.strip()
             if not code.isdigit() or len(code) not in digit_levels:
-                errors.append(MSG_CODE.format(row=number, code=code))
+                errors.append(MSG_CODE % {"row": number, "code": code})
                 continue
             expected = digit_levels[len(code)]
             if level != expected:
                 errors.append(
-                    gettext(MSG_LEVEL).format(
-                        row=number, level=level, digits=len(code), expected=expected
-                    )
+                    MSG_LEVEL
+                    % {"row": number, "level": level, "digits": len(code), "expected": expected}
                 )
             if not name:
-                errors.append(MSG_NAME.format(row=number))
+                errors.append(MSG_NAME % {"row": number})
             if parent and not code.startswith(parent):
-                errors.append(MSG_PARENT.format(row=number, parent=parent, code=code))
+                errors.append(MSG_PARENT % {"row": number, "parent": parent, "code": code})
             if code in seen:
-                errors.append(MSG_DUPLICATE.format(row=number, code=code))
+                errors.append(MSG_DUPLICATE % {"row": number, "code": code})
             seen.add(code)
             rows.append((code, name, level, parent or None, number))
     missing = {p for *_, p, _n in rows if p and p not in seen}
@@ -96,7 +95,7 @@ def read_division_file(
         known = set(Area.objects.filter(code__in=missing).values_list("code", flat=True))
         for _code, _name, _level, parent, number in rows:
             if parent in missing and parent not in known:
-                errors.append(MSG_PARENT_MISSING.format(row=number, parent=parent))
+                errors.append(MSG_PARENT_MISSING % {"row": number, "parent": parent})
     if errors:
         raise AreaFileError(errors)
     if within:

@@ -1,6 +1,6 @@
 """The yearly assessment and the monitoring rules: set-based writes (docs/architecture.md rule 3).
 
-:func:`assess` replaces a year's results for an area in one transaction:
+:func:`assessment_run` replaces a year's results for an area in one transaction:
 
 1. households — one ``INSERT … SELECT`` computes every exit candidate's flags in SQL (member
    aggregates by ``GROUP BY household``) and its reasons (rendered in SQL from the message
@@ -13,7 +13,7 @@
 Exit candidates are households poor (未脱贫/返贫) at the end of the year before, or first
 identified in the year. Re-running gives identical rows (ids aside).
 
-:func:`monitor` flags households (防返贫监测) with one ``INSERT … SELECT`` per rule and then
+:func:`monitoring_run` flags households (防返贫监测) with one ``INSERT … SELECT`` per rule and then
 clears the risks whose next year's income is above the line with the guarantees met.
 """
 
@@ -352,7 +352,7 @@ def assess_counties(year: int, code: str, rule_set: RuleSet) -> list[CountyAsses
 
 
 @transaction.atomic
-def assess(*, year: int, code: str = "", rule_set: RuleSet | None = None) -> dict:
+def assessment_run(*, year: int, code: str = "", rule_set: RuleSet | None = None) -> dict:
     """Replace the assessment of ``year`` within area ``code`` (everything when empty)."""
     rule_set = rule_set or RuleSet.current()
     HouseholdAssessment.objects.within(code).filter(year=year).delete()
@@ -476,7 +476,7 @@ def guarantees_failing(household_ids, year: int, rule_set: RuleSet) -> set[int]:
     return failing
 
 
-def clear_risks(*, code: str = "", year: int | None = None, rule_set: RuleSet | None = None):
+def risks_clear(*, code: str = "", year: int | None = None, rule_set: RuleSet | None = None):
     """Clear the risks whose household stayed above the line long enough, guarantees met.
 
     A flag of year Y (flagged at the end of Y) clears when ``as_of()`` is at least
@@ -529,14 +529,14 @@ def clear_risks(*, code: str = "", year: int | None = None, rule_set: RuleSet | 
 
 
 @transaction.atomic
-def monitor(*, year: int, code: str = "", rule_set: RuleSet | None = None) -> dict:
+def monitoring_run(*, year: int, code: str = "", rule_set: RuleSet | None = None) -> dict:
     """Replace the monitoring flags of ``year`` within ``code``, then clear what has cleared."""
     rule_set = rule_set or RuleSet.current()
     MonitoredHousehold.objects.within(code).filter(year=year).delete()
     with connection.cursor() as cursor:
         for sql, params in monitor_sql(year, code, rule_set):
             cursor.execute(sql, params)
-    cleared = clear_risks(code=code, year=year, rule_set=rule_set)
+    cleared = risks_clear(code=code, year=year, rule_set=rule_set)
     flags = MonitoredHousehold.objects.within(code).filter(year=year)
     counts = {kind: 0 for kind in MonitoredHousehold.Kind.values}
     for row in flags.values("kind").annotate(n=Count("id")):

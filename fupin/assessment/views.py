@@ -13,26 +13,20 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.accounts.models import Role
 from fupin.areas import selectors as area_selectors
-from fupin.areas.models import Level
 from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 
 from . import selectors, services
 from .models import MonitoredHousehold
+from .permissions import can_run
 
 PAGE_SIZE = 50
-RUN_ROLES = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
 MSG_DONE = _(
     "已完成 %(year)s 年评估：贫困户 %(households)s 户（达标 %(households_eligible)s 户），"
     "贫困村 %(villages)s 个（达标 %(villages_eligible)s 个）。"
 )
 MSG_NOT_ALLOWED = _("只有旗县扶贫办及以上可以运行评估。")
-
-
-def can_run(user, area) -> bool:
-    return area.level != Level.VILLAGE and user.has_role_at(RUN_ROLES, area.code)
 
 
 @scope_safe
@@ -46,7 +40,7 @@ def assessment(request):
     if request.method == "POST":
         if not can_run(request.user, area):
             return HttpResponseForbidden(gettext(MSG_NOT_ALLOWED))
-        counts = services.assess(year=year, code=area.code)
+        counts = services.assessment_run(year=year, code=area.code)
         messages.success(request, gettext(MSG_DONE) % {"year": year, **counts})
         return redirect(f"{reverse('assessment:assessment')}?area={area.code}&year={year}")
     user = request.user

@@ -27,7 +27,7 @@ class LinkAdmin(ScopedModelAdmin):
 
 
 class PairingAdminForm(forms.ModelForm):
-    """A new pairing in the admin obeys the cap of the cadre's post, like ``services.pair``."""
+    """A new pairing in the admin obeys the cap of the cadre's post, like ``services.pairing_create``."""
 
     class Meta:
         model = Pairing
@@ -41,7 +41,7 @@ class PairingAdminForm(forms.ModelForm):
             cap = cap_for(cadre.post)
             if count >= cap:
                 raise forms.ValidationError(
-                    MSG_OVER_CAP.format(cadre=cadre.name, count=count, cap=cap)
+                    MSG_OVER_CAP % {"cadre": cadre.name, "count": count, "cap": cap}
                 )
         return data
 

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
@@ -20,19 +21,19 @@ PAIRING_CREATED = "assistance.pairing_created"
 PAIRING_ENDED = "assistance.pairing_ended"
 PAIRINGS_IMPORTED = "assistance.pairings_imported"
 
-MSG_SCOPE = "该记录不在您的权限范围内"
-MSG_LINK_LEVEL = "{kind}只能联系{level}"
-MSG_LINK_WHO = "请填写联系人或帮扶单位"
-MSG_ALREADY_PAIRED = "该干部已与该户结对"
-MSG_OVER_CAP = "{cadre}已结对 {count} 户，达到上限 {cap} 户"
-MSG_CADRE_INACTIVE = "该干部已不在岗"
-MSG_END_BEFORE_START = "结束日期不能早于开始日期"
-MSG_ENDED = "该记录已结束"
+MSG_SCOPE = _("该记录不在您的权限范围内")
+MSG_LINK_LEVEL = _("%(kind)s只能联系%(level)s")
+MSG_LINK_WHO = _("请填写联系人或帮扶单位")
+MSG_ALREADY_PAIRED = _("该干部已与该户结对")
+MSG_OVER_CAP = _("%(cadre)s已结对 %(count)s 户，达到上限 %(cap)s 户")
+MSG_CADRE_INACTIVE = _("该干部已不在岗")
+MSG_END_BEFORE_START = _("结束日期不能早于开始日期")
+MSG_ENDED = _("该记录已结束")
 
 LINK_LEVELS = {
-    Link.Kind.LEADER_TOWNSHIP: ("township", "苏木乡镇"),
-    Link.Kind.DEPARTMENT_VILLAGE: ("village", "嘎查村"),
-    Link.Kind.DEPUTY_VILLAGE: ("village", "嘎查村"),
+    Link.Kind.LEADER_TOWNSHIP: ("township", _("苏木乡镇")),
+    Link.Kind.DEPARTMENT_VILLAGE: ("village", _("嘎查村")),
+    Link.Kind.DEPUTY_VILLAGE: ("village", _("嘎查村")),
 }
 
 
@@ -42,7 +43,7 @@ def _check_scope(actor, code: str) -> None:
 
 
 @transaction.atomic
-def link(
+def link_create(
     *,
     actor,
     kind: str,
@@ -55,7 +56,9 @@ def link(
     _check_scope(actor, area.code)
     level, level_label = LINK_LEVELS[kind]
     if area.level != level:
-        raise ValidationError(MSG_LINK_LEVEL.format(kind=Link.Kind(kind).label, level=level_label))
+        raise ValidationError(
+            MSG_LINK_LEVEL % {"kind": Link.Kind(kind).label, "level": level_label}
+        )
     if cadre is None and not department.strip():
         raise ValidationError(MSG_LINK_WHO)
     if cadre is not None:
@@ -72,7 +75,7 @@ def link(
 
 
 @transaction.atomic
-def unlink(*, actor, link: Link, end_date: datetime.date | None = None) -> Link:
+def link_end(*, actor, link: Link, end_date: datetime.date | None = None) -> Link:
     link = Link.objects.select_for_update().get(pk=link.pk)
     _check_scope(actor, link.area_id)
     if link.end_date is not None:
@@ -87,7 +90,9 @@ def unlink(*, actor, link: Link, end_date: datetime.date | None = None) -> Link:
 
 
 @transaction.atomic
-def pair(*, actor, cadre: Cadre, household, start_date: datetime.date | None = None) -> Pairing:
+def pairing_create(
+    *, actor, cadre: Cadre, household, start_date: datetime.date | None = None
+) -> Pairing:
     """Pair a cadre with a household; refused past the cadre's cap (by post)."""
     _check_scope(actor, household.village_id)
     _check_scope(actor, cadre.area_id)
@@ -100,7 +105,7 @@ def pair(*, actor, cadre: Cadre, household, start_date: datetime.date | None = N
         raise ValidationError(MSG_ALREADY_PAIRED)
     count, cap = active.count(), cap_for(cadre.post)
     if count >= cap:
-        raise ValidationError(MSG_OVER_CAP.format(cadre=cadre.name, count=count, cap=cap))
+        raise ValidationError(MSG_OVER_CAP % {"cadre": cadre.name, "count": count, "cap": cap})
     row = Pairing.objects.create(
         cadre=cadre, household=household, village_id=household.village_id, start_date=start_date
     )
@@ -109,7 +114,7 @@ def pair(*, actor, cadre: Cadre, household, start_date: datetime.date | None = N
 
 
 @transaction.atomic
-def unpair(*, actor, pairing: Pairing, end_date: datetime.date | None = None) -> Pairing:
+def pairing_end(*, actor, pairing: Pairing, end_date: datetime.date | None = None) -> Pairing:
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     _check_scope(actor, pairing.village_id)
     if pairing.end_date is not None:
@@ -124,7 +129,7 @@ def unpair(*, actor, pairing: Pairing, end_date: datetime.date | None = None) ->
 
 
 @transaction.atomic
-def add_measure(*, actor, household, year: int, type: str, **fields) -> Measure:  # noqa: A002
+def measure_create(*, actor, household, year: int, type: str, **fields) -> Measure:  # noqa: A002
     """Add a measure to the household's plan of ``year`` (the plan is created if missing)."""
     _check_scope(actor, household.village_id)
     responsible = fields.get("responsible")
@@ -144,12 +149,12 @@ def add_measure(*, actor, household, year: int, type: str, **fields) -> Measure:
 
 
 @transaction.atomic
-def update_measure(*, actor, measure: Measure, status: str, outcome: str = "") -> Measure:
+def measure_update(*, actor, measure: Measure, status: str, outcome: str = "") -> Measure:
     """Record a measure's progress (计划 → 实施中 → 已完成) and its outcome."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     _check_scope(actor, measure.village_id)
     if status not in Measure.State.values:
-        raise ValidationError("无效的状态")
+        raise ValidationError(_("无效的状态"))
     measure.status = status
     measure.outcome = outcome.strip()
     measure.save(update_fields=["status", "outcome"])

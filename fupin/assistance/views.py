@@ -134,7 +134,7 @@ def household_plan(request, pk):
             )
             if measure is None:
                 raise Http404(gettext("措施不存在"))
-            services.update_measure(
+            services.measure_update(
                 actor=request.user,
                 measure=measure,
                 status=request.POST.get("status", ""),
@@ -143,7 +143,7 @@ def household_plan(request, pk):
             return redirect(url)
         form = MeasureForm(request.POST, cadres=cadres)
         if form.is_valid():
-            services.add_measure(
+            services.measure_create(
                 actor=request.user, household=household, year=year, **form.cleaned_data
             )
             return redirect(url)

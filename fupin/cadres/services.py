@@ -10,12 +10,12 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import EDIT_CADRES
 from fupin.assistance.models import Cadre
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 
 from .models import RESIDENT_KINDS, CadrePost, CadreRecord, EndReason, Evaluation
+from .permissions import can_edit
 from .selectors import serving_q
 
 EVALUATION_RECORDED = "cadres.evaluation_recorded"
@@ -34,7 +34,7 @@ MSG_FUTURE = _("日期不能晚于今天")
 
 
 def _check_right(actor, code: str) -> None:
-    if actor is None or not actor.has_role_at(EDIT_CADRES, code or ""):
+    if not can_edit(actor, code):
         raise PermissionDenied(MSG_NO_RIGHT)
 
 
@@ -96,7 +96,7 @@ def evaluation_record(
 
 
 @transaction.atomic
-def record_add(
+def record_create(
     *, actor, cadre: Cadre, kind: str, date: datetime.date, area_code: str, note: str = ""
 ) -> CadreRecord:
     """Add a training, admonishment or adjustment record (a recall goes through

@@ -147,7 +147,7 @@ def cadre_detail(request, pk):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.record_add(
+                services.record_create(
                     actor=user,
                     cadre=cadre,
                     kind=data["kind"],

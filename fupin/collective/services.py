@@ -11,37 +11,32 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import EDIT_COLLECTIVE
 from fupin.areas.models import Level
-from fupin.areas.scope import user_can_see_code
-from fupin.core.audit import audit
+from fupin.core.audit import audit, delete_with_reason, save_with_reason
 from fupin.core.clock import FIRST_YEAR, as_of
 
 from .models import CollectiveIncome, Source
+from .permissions import can_edit
 
 INCOME_SET = "collective.income_set"
+REASON = "填报集体经济收入"
 
-MSG_NOT_ALLOWED = "您没有填报该嘎查村集体经济收入的权限"
-MSG_NOT_VILLAGE = "“{code}”不是参与扶贫的嘎查村"
-MSG_YEAR_FUTURE = "年度不能晚于{year}年"
-MSG_YEAR_PAST = "年度不能早于{year}年"
-MSG_NEGATIVE = "金额不能为负数"
-MSG_SOURCE = "“{value}”不是有效的收入来源（可选：{allowed}）"
+MSG_NOT_ALLOWED = _("您没有填报该嘎查村集体经济收入的权限")
+MSG_NOT_VILLAGE = _("“%(code)s”不是参与扶贫的嘎查村")
+MSG_YEAR_FUTURE = _("年度不能晚于%(year)s年")
+MSG_YEAR_PAST = _("年度不能早于%(year)s年")
+MSG_NEGATIVE = _("金额不能为负数")
+MSG_SOURCE = _("“%(value)s”不是有效的收入来源（可选：%(allowed)s）")
 
 
 def check_year(year: int) -> None:
     """Refuse a year in the future (as of the system date) or before the registry began."""
     if year > as_of().year:
-        raise ValidationError(MSG_YEAR_FUTURE.format(year=as_of().year))
+        raise ValidationError(MSG_YEAR_FUTURE % {"year": as_of().year})
     if year < FIRST_YEAR:
-        raise ValidationError(MSG_YEAR_PAST.format(year=FIRST_YEAR))
-
-
-def may_edit(actor, village_code: str) -> bool:
-    return user_can_see_code(actor, village_code) and actor.has_role_at(
-        EDIT_COLLECTIVE, village_code
-    )
+        raise ValidationError(MSG_YEAR_PAST % {"year": FIRST_YEAR})
 
 
 @transaction.atomic
@@ -53,10 +48,10 @@ def income_set(
     Sources not in ``lines`` are left as they are. Return how many lines were created,
     changed and removed.
     """
-    if not may_edit(actor, village.code):
+    if not can_edit(actor, village.code):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     if village.level != Level.VILLAGE or not village.participates:
-        raise ValidationError(MSG_NOT_VILLAGE.format(code=village.code))
+        raise ValidationError(MSG_NOT_VILLAGE % {"code": village.code})
     check_year(year)
     existing = {
         line.source: line
@@ -65,12 +60,13 @@ def income_set(
     counts = {"created": 0, "changed": 0, "removed": 0}
     for source, (amount, note) in lines.items():
         if source not in Source.values:
-            raise ValidationError(MSG_SOURCE.format(value=source, allowed="、".join(Source.values)))
+            raise ValidationError(
+                MSG_SOURCE % {"value": source, "allowed": "、".join(Source.values)}
+            )
         line = existing.get(source)
         if amount is None:
             if line is not None:
-                line._change_reason = "填报集体经济收入"
-                line.delete()
+                delete_with_reason(line, actor=actor, reason=REASON)
                 counts["removed"] += 1
             continue
         if amount < 0:
@@ -88,7 +84,6 @@ def income_set(
             line.amount, line.note = amount, note
             counts["changed"] += 1
         line.full_clean()
-        line._change_reason = "填报集体经济收入"
-        line.save()
+        save_with_reason(line, actor=actor, reason=REASON)
     audit(actor, INCOME_SET, village.code, year=year, **counts)
     return counts

@@ -28,7 +28,7 @@ from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.core.sheets import ErrorWorkbooks, import_upload
 
-from . import importing, selectors, services, sharing
+from . import importing, permissions, selectors, services, sharing
 from .forms import IncomeForm
 from .models import CollectiveIncome, Source
 from .selectors import Status
@@ -184,7 +184,7 @@ def village(request, code):
             "labels": STATUS_LABELS,
             "shares": Paginator(shares, PAGE_SIZE).get_page(request.GET.get("page")),
             "shares_count": shares.count(),
-            "can_edit": services.may_edit(request.user, area.code),
+            "can_edit": permissions.can_edit(request.user, area.code),
             "this_year": as_of().year,
         },
     )
@@ -195,7 +195,7 @@ def village(request, code):
 @require_http_methods(["GET", "POST"])
 def village_edit(request, code):
     area = _village(request, code)
-    if not services.may_edit(request.user, area.code):
+    if not permissions.can_edit(request.user, area.code):
         raise PermissionDenied(services.MSG_NOT_ALLOWED)
     source = request.POST if request.method == "POST" else request.GET
     year_text = (source.get("year") or "").strip()

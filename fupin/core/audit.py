@@ -1,12 +1,81 @@
-"""The audit log of sensitive reads and exports (writes have their own history)."""
+"""The audit log and the history reason: what every write service leaves behind.
+
+Two records, each with its own purpose:
+
+- django-simple-history keeps every version of a tracked row, with the user and a reason;
+  :func:`save_with_reason` is the one way a service saves such a row with its reason.
+- :class:`~fupin.core.models.AuditEvent` is an append-only log of who did what: the
+  sensitive reads and exports, and every write of money, the registry, Party and cadre
+  records, the Party members' business leaders and the case records. A service calls
+  :func:`audit` inside its own transaction, so a refused (rolled back) write leaves no event.
+
+An event's ``target`` is the primary key (or area code) of the row written; its ``detail`` is
+JSON: amounts in fen (:func:`fen`), and ``before``/``after`` values where a change matters
+(:func:`changes`). The actions are the constants below, ``<app>.<entity>_<action>``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
 
 from .models import AuditEvent
 
+# Reads and exports.
 HOUSEHOLD_VIEWED = "household.viewed"
 REGISTRY_EXPORTED = "registry.exported"
 
+# Registry writes.
+HOUSEHOLD_CREATED = "registry.household_created"
+HOUSEHOLD_UPDATED = "registry.household_updated"
+MEMBER_CREATED = "registry.member_created"
+MEMBER_UPDATED = "registry.member_updated"
+STATUS_RECORDED = "registry.status_recorded"
 
-def audit(user, action: str, target: str = "", **detail) -> None:
+# Money (funds).
+FUND_RECORDED = "funds.fund_recorded"
+FUND_TRANSFERRED = "funds.fund_transferred"
+PROJECT_CREATED = "funds.project_created"
+PROJECT_PROGRESS_REPORTED = "funds.project_progress_reported"
+ALLOCATION_CREATED = "funds.allocation_created"
+VILLAGE_SHARE_ADDED = "funds.village_share_added"
+HOUSEHOLD_SHARES_CREATED = "funds.household_shares_created"
+DIVIDENDS_PAID = "funds.dividends_paid"
+
+# Party records.
+MEETING_RECORDED = "party.meeting_recorded"
+MEMBER_TRANSFERRED = "party.member_transferred"
+ARCHIVE_ENTRY_CREATED = "party.archive_entry_created"
+
+# Business leaders (致富带头人).
+LEADER_CREATED = "leaders.leader_created"
+LEADER_LINK_CREATED = "leaders.link_created"
+LEADER_LINK_ENDED = "leaders.link_ended"
+LEADER_INCOME_RECORDED = "leaders.income_recorded"
+
+FEN_PER_YUAN = 100
+
+
+def fen(amount) -> int:
+    """Return an amount of yuan as whole fen (JSON keeps integers exact, not decimals)."""
+    return int((Decimal(str(amount)) * FEN_PER_YUAN).to_integral_value())
+
+
+def changes(before: dict, after: dict) -> dict:
+    """Return ``{field: [before, after]}`` for the fields whose value changed (JSON-ready)."""
+    return {
+        field: [_json(before.get(field)), _json(value)]
+        for field, value in after.items()
+        if before.get(field) != value
+    }
+
+
+def _json(value):
+    if value is None or isinstance(value, (bool, int, float, str, list, dict)):
+        return value
+    return str(value)
+
+
+def audit(user, action: str, target: object = "", **detail) -> None:
     """Append one event; never updated or deleted by the application."""
     AuditEvent.objects.create(
         user=user if getattr(user, "is_authenticated", False) else None,
@@ -14,3 +83,27 @@ def audit(user, action: str, target: str = "", **detail) -> None:
         target=str(target)[:100],
         detail=detail,
     )
+
+
+def save_with_reason(obj, *, actor, reason: str = "", update_fields=None):
+    """Save a history-tracked row so that its history row names the actor and the reason.
+
+    The one place that sets django-simple-history's ``_history_user`` and ``_change_reason``;
+    services pass ``update_fields`` as they would to ``save``. Return ``obj``.
+    """
+    if getattr(actor, "is_authenticated", False):
+        obj._history_user = actor
+    obj._change_reason = reason
+    if update_fields is None:
+        obj.save()
+    else:
+        obj.save(update_fields=update_fields)
+    return obj
+
+
+def delete_with_reason(obj, *, actor, reason: str = "") -> None:
+    """Delete a history-tracked row with the actor and the reason on its last history row."""
+    if getattr(actor, "is_authenticated", False):
+        obj._history_user = actor
+    obj._change_reason = reason
+    obj.delete()

@@ -20,7 +20,7 @@
   notices published 26–29 June still in their period, and open objections pausing their
   cases. Nothing of 2017 completes, so the registry's 2017 figures stay those of the
   generator.
-* **monitoring** — the monitoring rules run for 2016 (:func:`fupin.assessment.services.monitor`).
+* **monitoring** — the monitoring rules run for 2016 (:func:`fupin.assessment.services.monitoring_run`).
 """
 
 from __future__ import annotations
@@ -935,7 +935,7 @@ def build_current(ctx: _Context, rng: random.Random) -> dict:
 
 def demo_cases(*, seed: int, progress=None) -> CasesResult:
     """Write the demo's cases, notices, rounds and monitoring flags (see the module doc)."""
-    from fupin.assessment.services import monitor
+    from fupin.assessment.services import monitoring_run
 
     say = progress or (lambda message: None)
     rng = random.Random(seed * 104729 + 3)
@@ -949,7 +949,7 @@ def demo_cases(*, seed: int, progress=None) -> CasesResult:
         f"{CURRENT_YEAR}年动态调整：办理中 {current['open']} 件，不予通过 {current['rejected']} 件，"
         f"待处理异议 {current['objections']} 件"
     )
-    flags = monitor(year=MONITOR_YEAR)
+    flags = monitoring_run(year=MONITOR_YEAR)
     say(
         f"{MONITOR_YEAR}年防返贫监测：脱贫不稳定户 {flags.get('unstable', 0)} 户，"
         f"边缘易致贫户 {flags.get('marginal', 0)} 户，突发严重困难户 {flags.get('sudden', 0)} 户"

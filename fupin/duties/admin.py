@@ -6,7 +6,7 @@ from django.contrib import admin
 from fupin.areas.scope import ScopedModelAdmin
 
 from .models import Duty, Subject, Task, TaskProgress
-from .services import can_assess
+from .permissions import can_assess
 
 
 class DutyInline(admin.TabularInline):

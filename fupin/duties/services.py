@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import EDIT_DUTIES
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 
 from .models import Task, TaskProgress
+from .permissions import can_assess, can_report
 
 MSG_NO_RIGHT = _("您没有填报该单位任务进度的权限")
 MSG_FUTURE = _("填报日期：不能晚于今天（{day}）。")
@@ -30,7 +30,7 @@ MSG_NO_ASSESS = _("考核由上级单位进行：您没有考核该单位任务�
 
 
 def _check_right(user, code: str) -> None:
-    if not user_can_see_code(user, code) or not user.has_role_at(EDIT_DUTIES, code):
+    if not can_report(user, code):
         raise PermissionDenied(MSG_NO_RIGHT)
 
 
@@ -77,17 +77,6 @@ def task_progress_report(
     task.save(update_fields=["progress", "completed_on"])
     audit(user, "duties.progress", task.pk, area=task.area_id, percent=percent)
     return report
-
-
-def can_assess(user, code: str) -> bool:
-    """Tell whether the user may score a task of unit ``code``: a role of ``EDIT_DUTIES`` over
-    an area strictly above the unit (绩效考核 is the level above's; no unit scores itself)."""
-    if user.is_superuser:
-        return True
-    return any(
-        role in EDIT_DUTIES and code.startswith(area) and area != code
-        for role, area in user._assignments()
-    )
 
 
 @transaction.atomic

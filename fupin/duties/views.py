@@ -29,7 +29,7 @@ from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 
-from . import selectors, services
+from . import permissions, selectors, services
 
 PAGE_SIZE = 50
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,7 +102,7 @@ class ProgressForm(forms.Form):
 def task_detail(request, pk):
     task = selectors.access_task(request.user, pk)
     can_report = request.user.has_role_at(EDIT_DUTIES, task.area_id)
-    can_assess = services.can_assess(request.user, task.area_id)
+    can_assess = permissions.can_assess(request.user, task.area_id)
     assessing = request.method == "POST" and request.POST.get("action") == "assess"
     form = ProgressForm(
         request.POST if request.method == "POST" and not assessing else None,

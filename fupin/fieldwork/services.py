@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
@@ -16,9 +17,18 @@ from .models import NEXT_LEVEL, CheckIn, Concern, ConcernEvent, Level, ReviewMee
 S = Concern.State
 
 
+MSG_SCOPE = _("该记录不在您的权限范围内")
+MSG_STATE = _("状态 %(state)s 不能转为 %(to)s")
+MSG_HOUSEHOLD_VILLAGE = _("户不属于该村")
+MSG_ANSWER_REQUIRED = _("答复不能为空")
+MSG_ESCALATE_CLOSED = _("只有未办结的诉求可以上报")
+MSG_ESCALATE_TOP = _("已是最高层级")
+MSG_ESCALATE_EARLY = _("未超期且未超出本级权限，不能上报")
+
+
 def _check_scope(user, code: str) -> None:
     if not user_can_see_code(user, code):
-        raise PermissionDenied("该记录不在您的权限范围内")
+        raise PermissionDenied(MSG_SCOPE)
 
 
 def _event(concern, *, user, from_state, note="", day=None):
@@ -38,7 +48,7 @@ def _move(user, concern, *, allowed, to, note="", **changes):
     _check_scope(user, concern.village_id)
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if concern.state not in allowed:
-        raise ValidationError(f"状态 {concern.state} 不能转为 {to}")
+        raise ValidationError(MSG_STATE % {"state": concern.state, "to": to})
     before = concern.state
     concern.state = to
     for field, value in changes.items():
@@ -79,7 +89,7 @@ def visit_log(
 
 
 @transaction.atomic
-def check_in(*, user, cadre, village_code, day=None, lat=None, lon=None, note="") -> CheckIn:
+def check_in_record(*, user, cadre, village_code, day=None, lat=None, lon=None, note="") -> CheckIn:
     """One check-in per cadre and day: a second one the same day returns the first."""
     _check_scope(user, village_code)
     row, _created = CheckIn.objects.get_or_create(
@@ -106,7 +116,7 @@ def concern_raise(
     if user is not None and user.is_authenticated:
         _check_scope(user, village_code)
     if household is not None and household.village_id != village_code:
-        raise ValidationError("户不属于该村")
+        raise ValidationError(MSG_HOUSEHOLD_VILLAGE)
     source = (
         Concern.Source.VISIT
         if visit
@@ -152,7 +162,7 @@ def concern_start(*, user, concern, note="") -> Concern:
 @transaction.atomic
 def concern_answer(*, user, concern, answer: str) -> Concern:
     if not answer.strip():
-        raise ValidationError("答复不能为空")
+        raise ValidationError(MSG_ANSWER_REQUIRED)
     return _move(user, concern, allowed=(S.ASSIGNED, S.IN_PROGRESS), to=S.ANSWERED, answer=answer)
 
 
@@ -182,11 +192,11 @@ def concern_escalate(*, user, concern, beyond_power=False, note="") -> Concern:
     """Move one level up (village → township → county) when overdue or beyond the level."""
     _check_scope(user, concern.village_id)
     if concern.state not in Concern.OPEN_STATES:
-        raise ValidationError("只有未办结的诉求可以上报")
+        raise ValidationError(MSG_ESCALATE_CLOSED)
     if concern.level not in NEXT_LEVEL:
-        raise ValidationError("已是最高层级")
+        raise ValidationError(MSG_ESCALATE_TOP)
     if not (beyond_power or concern.beyond_power or is_overdue(concern)):
-        raise ValidationError("未超期且未超出本级权限，不能上报")
+        raise ValidationError(MSG_ESCALATE_EARLY)
     return _move(
         user,
         concern,
@@ -201,7 +211,7 @@ def concern_escalate(*, user, concern, beyond_power=False, note="") -> Concern:
 
 
 @transaction.atomic
-def escalate_overdue(day: datetime.date | None = None, *, user=None) -> int:
+def concerns_escalate_overdue(day: datetime.date | None = None, *, user=None) -> int:
     """Set-based: every overdue open concern moves one level up; events written in bulk."""
     day = day or as_of()
     moved = 0

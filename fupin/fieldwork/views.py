@@ -138,7 +138,7 @@ def checkin(request):
     done = CheckIn.objects.accessible_to(request.user).filter(cadre=cadre, day=day).first()
     if request.method == "POST" and village:
         try:
-            services.check_in(
+            services.check_in_record(
                 user=request.user,
                 cadre=cadre,
                 village_code=village,

@@ -26,7 +26,7 @@ class MoneyField(forms.CharField):
         try:
             return services.parse_money(value)
         except ValidationError as error:
-            raise ValidationError(services.MSG_AMOUNT.format(value=value)) from error
+            raise ValidationError(services.MSG_AMOUNT % {"value": value}) from error
 
 
 class DateInput(forms.DateInput):
@@ -38,7 +38,7 @@ class DateInput(forms.DateInput):
 
 def _not_future(day):
     if day and day > as_of():
-        raise ValidationError(services.MSG_DATE_FUTURE.format(today=as_of().isoformat()))
+        raise ValidationError(services.MSG_DATE_FUTURE % {"today": as_of().isoformat()})
     return day
 
 

@@ -15,10 +15,23 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas.models import Area, Level
+from fupin.core.audit import (
+    ALLOCATION_CREATED,
+    DIVIDENDS_PAID,
+    FUND_RECORDED,
+    FUND_TRANSFERRED,
+    HOUSEHOLD_SHARES_CREATED,
+    PROJECT_CREATED,
+    PROJECT_PROGRESS_REPORTED,
+    VILLAGE_SHARE_ADDED,
+    audit,
+    fen,
+    save_with_reason,
+)
 from fupin.registry.models import Household, IncomeRecord
 
 from .models import (
@@ -32,28 +45,29 @@ from .models import (
     ProjectProgress,
     VillageShare,
 )
+from .permissions import can_edit
 
 FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e12")
 
-MSG_NO_RIGHT = "您没有在“{area}”管理资金项目的权限"
-MSG_AMOUNT = "金额“{value}”无效：应为大于 0 的数字，最多两位小数（精确到分）"
-MSG_FUND_OVER = "资金“{name}”余额不足：申请 {asked} 元，可用余额 {left} 元"
-MSG_PROJECT_OVER = "项目“{name}”已下达资金不足：申请 {asked} 元，未分到村的余额 {left} 元"
-MSG_VILLAGE_OVER = (
-    "项目“{name}”在{village}的村级份额不足：申请 {asked} 元，未分到户的余额 {left} 元"
+MSG_NO_RIGHT = _("您没有在“%(area)s”管理资金项目的权限")
+MSG_AMOUNT = _("金额“%(value)s”无效：应为大于 0 的数字，最多两位小数（精确到分）")
+MSG_FUND_OVER = _("资金“%(name)s”余额不足：申请 %(asked)s 元，可用余额 %(left)s 元")
+MSG_PROJECT_OVER = _("项目“%(name)s”已下达资金不足：申请 %(asked)s 元，未分到村的余额 %(left)s 元")
+MSG_VILLAGE_OVER = _(
+    "项目“%(name)s”在%(village)s的村级份额不足：申请 %(asked)s 元，未分到户的余额 %(left)s 元"
 )
-MSG_DIVIDEND_OVER = "项目“{name}”分红超过其持有资金：本次 {asked} 元，可发放余额 {left} 元"
-MSG_TRANSFER_AREA = "只能下拨给“{area}”的下级区划"
-MSG_ALLOCATE_AREA = "项目“{project}”不在资金“{fund}”持有区划“{area}”范围内"
-MSG_VILLAGE_AREA = "嘎查村“{village}”不在项目“{project}”的区划范围内"
-MSG_NOT_VILLAGE = "“{code}”不是嘎查村"
-MSG_HOUSEHOLD_VILLAGE = "户“{number}”不属于{village}"
-MSG_ALREADY_SHARE = "户“{number}”已是项目“{project}”的受益户"
-MSG_DIVIDEND_PAID = "项目“{project}”{year}年分红已发放（{count}户）"
-MSG_NO_ASSET_HOUSEHOLDS = "项目“{project}”没有资产收益式受益户"
-MSG_DIVIDEND_HOW = "请填写每户金额或按份额的分红比例（二选一）"
-MSG_DATE_FUTURE = "日期不能晚于 {today}"
+MSG_DIVIDEND_OVER = _("项目“%(name)s”分红超过其持有资金：本次 %(asked)s 元，可发放余额 %(left)s 元")
+MSG_TRANSFER_AREA = _("只能下拨给“%(area)s”的下级区划")
+MSG_ALLOCATE_AREA = _("项目“%(project)s”不在资金“%(fund)s”持有区划“%(area)s”范围内")
+MSG_VILLAGE_AREA = _("嘎查村“%(village)s”不在项目“%(project)s”的区划范围内")
+MSG_NOT_VILLAGE = _("“%(code)s”不是嘎查村")
+MSG_HOUSEHOLD_VILLAGE = _("户“%(number)s”不属于%(village)s")
+MSG_ALREADY_SHARE = _("户“%(number)s”已是项目“%(project)s”的受益户")
+MSG_DIVIDEND_PAID = _("项目“%(project)s”%(year)s年分红已发放（%(count)s户）")
+MSG_NO_ASSET_HOUSEHOLDS = _("项目“%(project)s”没有资产收益式受益户")
+MSG_DIVIDEND_HOW = _("请填写每户金额或按份额的分红比例（二选一）")
+MSG_DATE_FUTURE = _("日期不能晚于 %(today)s")
 REASON_DIVIDEND = "项目分红：{project}（{year}年）"
 
 
@@ -62,14 +76,14 @@ def parse_money(value, *, field: str = "amount") -> Decimal:
     try:
         amount = Decimal(str(value).replace(",", "").strip())
     except (InvalidOperation, ValueError):
-        raise ValidationError({field: MSG_AMOUNT.format(value=value)}) from None
+        raise ValidationError({field: MSG_AMOUNT % {"value": value}}) from None
     if (
         not amount.is_finite()
         or amount <= 0
         or amount >= MAX_AMOUNT
         or amount != amount.quantize(FEN)
     ):
-        raise ValidationError({field: MSG_AMOUNT.format(value=value)})
+        raise ValidationError({field: MSG_AMOUNT % {"value": value}})
     return amount.quantize(FEN)
 
 
@@ -78,9 +92,9 @@ def _yuan(value: Decimal) -> str:
 
 
 def _check_right(actor, code: str) -> None:
-    if not actor.has_role_at(EDIT_FUNDS, code):
+    if not can_edit(actor, code):
         name = Area.objects.filter(pk=code).values_list("name", flat=True).first() or code
-        raise PermissionDenied(MSG_NO_RIGHT.format(area=name))
+        raise PermissionDenied(MSG_NO_RIGHT % {"area": name})
 
 
 def _within(code: str, prefix: str) -> bool:
@@ -146,9 +160,8 @@ def fund_record(
         conditions=conditions,
     )
     fund.full_clean()
-    fund._history_user = actor
-    fund._change_reason = reason or "资金到位"
-    fund.save()
+    save_with_reason(fund, actor=actor, reason=reason or "资金到位")
+    audit(actor, FUND_RECORDED, fund.pk, area=area, amount_fen=fen(fund.amount))
     return fund
 
 
@@ -161,17 +174,16 @@ def fund_transfer(
     _check_right(actor, parent.area_id)
     amount = parse_money(amount)
     if area == parent.area_id or not _within(area, parent.area_id):
-        raise ValidationError({"area": MSG_TRANSFER_AREA.format(area=parent.area.name)})
+        raise ValidationError({"area": MSG_TRANSFER_AREA % {"area": parent.area.name}})
     target = Area.objects.filter(pk=area).first()
     if target is None:
-        raise ValidationError({"area": MSG_TRANSFER_AREA.format(area=parent.area.name)})
+        raise ValidationError({"area": MSG_TRANSFER_AREA % {"area": parent.area.name}})
     left = fund_remainder(parent)
     if amount > left:
         raise ValidationError(
             {
-                "amount": MSG_FUND_OVER.format(
-                    name=parent.name, asked=_yuan(amount), left=_yuan(left)
-                )
+                "amount": MSG_FUND_OVER
+                % {"name": parent.name, "asked": _yuan(amount), "left": _yuan(left)}
             }
         )
     child = Fund(
@@ -186,9 +198,16 @@ def fund_transfer(
         conditions=parent.conditions,
         parent=parent,
     )
-    child._history_user = actor
-    child._change_reason = reason or f"由{parent.area.name}下拨"
-    child.save()
+    save_with_reason(child, actor=actor, reason=reason or f"由{parent.area.name}下拨")
+    audit(
+        actor,
+        FUND_TRANSFERRED,
+        child.pk,
+        parent=parent.pk,
+        area=area,
+        amount_fen=fen(amount),
+        remainder_fen=[fen(left), fen(left - amount)],
+    )
     return child
 
 
@@ -202,20 +221,19 @@ def project_create(*, actor, area: str, reason: str = "", **fields) -> Project:
         fields["budget"] = ZERO
     project = Project(area_id=area, **fields)
     project.full_clean()
-    project._history_user = actor
-    project._change_reason = reason or "新建项目"
-    project.save()
+    save_with_reason(project, actor=actor, reason=reason or "新建项目")
+    audit(actor, PROJECT_CREATED, project.pk, area=area, budget_fen=fen(project.budget))
     return project
 
 
 @transaction.atomic
-def project_report_progress(
+def project_progress_report(
     *, actor, project: Project, reported_on: datetime.date, percent: int, note: str = ""
 ) -> ProjectProgress:
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_right(actor, project.area_id)
     if not 0 <= int(percent) <= 100:
-        raise ValidationError({"percent": "完成进度应在 0 至 100 之间"})
+        raise ValidationError({"percent": _("完成进度应在 0 至 100 之间")})
     row = ProjectProgress(
         project=project,
         area_id=project.area_id,
@@ -223,19 +241,24 @@ def project_report_progress(
         percent=percent,
         note=note,
     )
-    row._history_user = actor
-    row.save()
+    save_with_reason(row, actor=actor)
     status = Project.Status.COMPLETED if int(percent) == 100 else Project.Status.IN_PROGRESS
+    before = project.status
     if project.status != status and project.status != Project.Status.SUSPENDED:
         project.status = status
-        project._history_user = actor
-        project._change_reason = "进度报告"
-        project.save(update_fields=["status"])
+        save_with_reason(project, actor=actor, reason="进度报告", update_fields=["status"])
+    audit(
+        actor,
+        PROJECT_PROGRESS_REPORTED,
+        project.pk,
+        percent=int(percent),
+        status=[before, project.status],
+    )
     return row
 
 
 @transaction.atomic
-def allocate(
+def allocation_create(
     *, actor, fund: Fund, project: Project, amount, date: datetime.date, reason: str = ""
 ) -> Allocation:
     """Put part of a fund into a project in the fund holder's area."""
@@ -247,27 +270,36 @@ def allocate(
     if not _within(project.area_id, fund.area_id):
         raise ValidationError(
             {
-                "project": MSG_ALLOCATE_AREA.format(
-                    project=project.name, fund=fund.name, area=fund.area.name
-                )
+                "project": MSG_ALLOCATE_AREA
+                % {"project": project.name, "fund": fund.name, "area": fund.area.name}
             }
         )
     left = fund_remainder(fund)
     if amount > left:
         raise ValidationError(
-            {"amount": MSG_FUND_OVER.format(name=fund.name, asked=_yuan(amount), left=_yuan(left))}
+            {
+                "amount": MSG_FUND_OVER
+                % {"name": fund.name, "asked": _yuan(amount), "left": _yuan(left)}
+            }
         )
     row = Allocation(
         fund=fund, project=project, area_id=project.area_id, amount=amount, allocated_on=date
     )
-    row._history_user = actor
-    row._change_reason = reason or "资金下达项目"
-    row.save()
+    save_with_reason(row, actor=actor, reason=reason or "资金下达项目")
+    audit(
+        actor,
+        ALLOCATION_CREATED,
+        row.pk,
+        fund=fund.pk,
+        project=project.pk,
+        amount_fen=fen(amount),
+        remainder_fen=[fen(left), fen(left - amount)],
+    )
     return row
 
 
 @transaction.atomic
-def add_village_share(
+def village_share_add(
     *, actor, project: Project, village: str, amount, reason: str = ""
 ) -> VillageShare:
     """Share part of a project's allocations out to a village (added to its share if any)."""
@@ -276,33 +308,40 @@ def add_village_share(
     amount = parse_money(amount)
     area = Area.objects.filter(pk=village).first()
     if area is None or area.level != Level.VILLAGE:
-        raise ValidationError({"village": MSG_NOT_VILLAGE.format(code=village)})
+        raise ValidationError({"village": MSG_NOT_VILLAGE % {"code": village}})
     if not _within(village, project.area_id):
         raise ValidationError(
-            {"village": MSG_VILLAGE_AREA.format(village=area.name, project=project.name)}
+            {"village": MSG_VILLAGE_AREA % {"village": area.name, "project": project.name}}
         )
     left = project_remainder(project)
     if amount > left:
         raise ValidationError(
             {
-                "amount": MSG_PROJECT_OVER.format(
-                    name=project.name, asked=_yuan(amount), left=_yuan(left)
-                )
+                "amount": MSG_PROJECT_OVER
+                % {"name": project.name, "asked": _yuan(amount), "left": _yuan(left)}
             }
         )
     share = VillageShare.objects.filter(project=project, village=area).first()
+    before = share.amount if share is not None else ZERO
     if share is None:
         share = VillageShare(project=project, village=area, amount=amount)
     else:
         share.amount += amount
-    share._history_user = actor
-    share._change_reason = reason or "项目资金分配到村"
-    share.save()
+    save_with_reason(share, actor=actor, reason=reason or "项目资金分配到村")
+    audit(
+        actor,
+        VILLAGE_SHARE_ADDED,
+        share.pk,
+        project=project.pk,
+        village=village,
+        amount_fen=fen(amount),
+        share_fen=[fen(before), fen(share.amount)],
+    )
     return share
 
 
 @transaction.atomic
-def add_household_shares(
+def household_shares_create(
     *,
     actor,
     village_share: VillageShare,
@@ -323,17 +362,16 @@ def add_household_shares(
     _check_right(actor, share.village_id)
     amount = parse_money(amount_each, field="amount_each")
     if benefit_model not in BenefitModel.values:
-        raise ValidationError({"benefit_model": "请选择带贫模式"})
+        raise ValidationError({"benefit_model": _("请选择带贫模式")})
     households = list(households)
     if not households:
-        raise ValidationError({"households": "请至少选择一户"})
+        raise ValidationError({"households": _("请至少选择一户")})
     for household in households:
         if household.village_id != share.village_id:
             raise ValidationError(
                 {
-                    "households": MSG_HOUSEHOLD_VILLAGE.format(
-                        number=household.number, village=share.village.name
-                    )
+                    "households": MSG_HOUSEHOLD_VILLAGE
+                    % {"number": household.number, "village": share.village.name}
                 }
             )
     existing = set(
@@ -344,19 +382,20 @@ def add_household_shares(
     if existing:
         number = sorted(existing)[0]
         raise ValidationError(
-            {"households": MSG_ALREADY_SHARE.format(number=number, project=project.name)}
+            {"households": MSG_ALREADY_SHARE % {"number": number, "project": project.name}}
         )
     asked = amount * len(households)
     left = village_share_remainder(share)
     if asked > left:
         raise ValidationError(
             {
-                "amount_each": MSG_VILLAGE_OVER.format(
-                    name=project.name,
-                    village=share.village.name,
-                    asked=_yuan(asked),
-                    left=_yuan(left),
-                )
+                "amount_each": MSG_VILLAGE_OVER
+                % {
+                    "name": project.name,
+                    "village": share.village.name,
+                    "asked": _yuan(asked),
+                    "left": _yuan(left),
+                }
             }
         )
     rows = [
@@ -371,16 +410,26 @@ def add_household_shares(
         )
         for h in households
     ]
-    return bulk_create_with_history(
+    rows = bulk_create_with_history(
         rows,
         HouseholdShare,
         default_user=actor,
         default_change_reason=reason or "确定受益户",
     )
+    audit(
+        actor,
+        HOUSEHOLD_SHARES_CREATED,
+        share.pk,
+        project=project.pk,
+        households=[h.pk for h in households],
+        amount_each_fen=fen(amount),
+        total_fen=fen(asked),
+    )
+    return rows
 
 
 @transaction.atomic
-def pay_dividends(
+def dividends_pay(
     *,
     actor,
     project: Project,
@@ -406,11 +455,11 @@ def pay_dividends(
         ).select_related("household")
     )
     if not shares:
-        raise ValidationError({"year": MSG_NO_ASSET_HOUSEHOLDS.format(project=project.name)})
+        raise ValidationError({"year": MSG_NO_ASSET_HOUSEHOLDS % {"project": project.name}})
     paid = Dividend.objects.filter(project=project, year=year).count()
     if paid:
         raise ValidationError(
-            {"year": MSG_DIVIDEND_PAID.format(project=project.name, year=year, count=paid)}
+            {"year": MSG_DIVIDEND_PAID % {"project": project.name, "year": year, "count": paid}}
         )
     if amount_each not in (None, ""):
         each = parse_money(amount_each, field="amount_each")
@@ -425,9 +474,8 @@ def pay_dividends(
     if total > left:
         raise ValidationError(
             {
-                "amount_each": MSG_DIVIDEND_OVER.format(
-                    name=project.name, asked=_yuan(total), left=_yuan(left)
-                )
+                "amount_each": MSG_DIVIDEND_OVER
+                % {"name": project.name, "asked": _yuan(total), "left": _yuan(left)}
             }
         )
     dividends = [
@@ -450,6 +498,14 @@ def pay_dividends(
         dividends, Dividend, default_user=actor, default_change_reason=reason
     )
     post_dividends_to_income(dividends, actor=actor, reason=reason)
+    audit(
+        actor,
+        DIVIDENDS_PAID,
+        project.pk,
+        year=year,
+        households=len(dividends),
+        total_fen=fen(sum((d.amount for d in dividends), ZERO)),
+    )
     return dividends
 
 

@@ -125,7 +125,7 @@ def fund_detail(request, pk):
             kwargs = {"parent": fund}
         else:
             allocate_form = forms.AllocateForm(request.POST, projects=projects)
-            form, call = allocate_form, services.allocate
+            form, call = allocate_form, services.allocation_create
             kwargs = {"fund": fund}
         if form.is_valid():
             try:
@@ -251,20 +251,20 @@ def project_detail(request, pk):
             form.fields["fund"] = forms.forms.ModelChoiceField(label=_("资金"), queryset=funds)
 
             def call(data):
-                services.allocate(actor=user, project=project, **data)
+                services.allocation_create(actor=user, project=project, **data)
 
         elif action == "village":
             form = village_form = forms.VillageShareForm(request.POST, villages=villages)
 
             def call(data):
-                services.add_village_share(actor=user, project=project, **data)
+                services.village_share_add(actor=user, project=project, **data)
 
         elif action == "households" and share is not None:
             form = household_form = forms.HouseholdShareForm(request.POST, households=candidates)
 
             def call(data):
                 chosen = {int(x) for x in data.pop("households")}
-                services.add_household_shares(
+                services.household_shares_create(
                     actor=user,
                     village_share=share,
                     households=[h for h in candidates if h.pk in chosen],
@@ -275,13 +275,13 @@ def project_detail(request, pk):
             form = dividend_form = forms.DividendForm(request.POST)
 
             def call(data):
-                services.pay_dividends(actor=user, project=project, **data)
+                services.dividends_pay(actor=user, project=project, **data)
 
         elif action == "progress":
             form = progress_form = forms.ProgressForm(request.POST)
 
             def call(data):
-                services.project_report_progress(actor=user, project=project, **data)
+                services.project_progress_report(actor=user, project=project, **data)
 
         else:
             raise Http404(MSG_NOT_FOUND)

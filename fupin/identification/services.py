@@ -14,13 +14,16 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import Role
 from fupin.areas.models import Area
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.registry import codes, rules
-from fupin.registry.models import Household, Member, StatusRecord
+from fupin.registry import services as registry_services
+from fupin.registry.models import Household, Member
 
 from . import workflow
 from .models import (
@@ -33,46 +36,49 @@ from .models import (
     Objection,
 )
 
-MSG_NO_RIGHT = "您没有办理该环节的权限（{step}应由{roles}办理）"
-MSG_NOT_OPEN = "该案件已办结，不能再办理"
-MSG_PAUSED = "该案件有未处理的异议，处理完毕前不能继续办理"
-MSG_NOTICE_NOT_ENDED = "公示期至{ends_on}结束，公示期满后才能继续办理"
-MSG_NOTICE_MISSING = "尚未发布{step}，不能继续办理"
-MSG_REASON_REQUIRED = "不通过或退回时必须填写理由"
-MSG_BAD_DECISION = "无效的决定"
-MSG_CANNOT_RETURN = "该案件已在第一个环节，不能退回"
-MSG_USE_NOTICE = "该环节须发布公示公告"
-MSG_NOT_A_NOTICE_STEP = "案件“{case}”当前不待发布{what}"
-MSG_NOTICE_MIXED = "一次公示的案件须为同一事项、同一{area}"
-MSG_NOTICE_NO_CASES = "请选择要公示的案件"
-MSG_RECORD_REQUIRED = "请填写“{label}”"
-MSG_RECORD_BAD = "“{label}”格式不正确"
-MSG_MEETING_COUNTS = "到会代表人数不能多于参会人数，赞成票与反对票之和不能多于到会代表人数"
-MSG_MEETING_VOTES = "民主评议赞成票未超过反对票，不能评议通过"
-MSG_OBJECTION_NOT_NOTICE = "该公告不受理异议，只有公示期内可以提出异议"
-MSG_OBJECTION_OUT_OF_PERIOD = "公示期为{start}至{end}，现已不在公示期内"
-MSG_OBJECTION_CASE = "该案件不在此公示中"
-MSG_OBJECTION_CASE_CLOSED = "该案件已办结"
-MSG_OBJECTION_REQUIRED = "请填写{what}"
-MSG_OBJECTION_ANSWERED = "该异议已处理"
-MSG_OBJECTION_ANSWER_REQUIRED = "请填写处理答复"
-MSG_OBJECTION_OUTCOME = "异议成立时须选择不予通过或退回"
-MSG_NO_RIGHT_OBJECTION = "您没有处理该异议的权限"
-MSG_NO_RIGHT_CREATE = "只有嘎查村工作队（两委、第一书记）可以提出申请"
-MSG_HOUSEHOLD_REQUIRED = "退出、返贫和监测案件须选择已登记的户"
-MSG_HOUSEHOLD_VILLAGE = "该户不属于本嘎查村"
-MSG_CASE_DUPLICATE = "该户{year}年已有办理中的同类案件"
-MSG_APPLICATION_NO_MEMBERS = "申请须至少列出一名家庭成员"
-MSG_MEMBER_PROBLEM = "成员“{name}”：{problem}"
-MSG_ROUND_NO_RIGHT = "只有旗县市扶贫办可以开启或关闭动态调整"
-MSG_ROUND_EXISTS = "{county}{year}年动态调整已存在"
-MSG_ROUND_CLOSED = "该动态调整已关闭"
-MSG_ROUND_OPEN_CASES = "还有{count}件案件在办理中：请先办结，或选择结转到下一轮"
+MSG_NO_RIGHT = _("您没有办理该环节的权限（%(step)s应由%(roles)s办理）")
+MSG_NOT_OPEN = _("该案件已办结，不能再办理")
+MSG_PAUSED = _("该案件有未处理的异议，处理完毕前不能继续办理")
+MSG_NOTICE_NOT_ENDED = _("公示期至%(ends_on)s结束，公示期满后才能继续办理")
+MSG_NOTICE_MISSING = _("尚未发布%(step)s，不能继续办理")
+MSG_REASON_REQUIRED = _("不通过或退回时必须填写理由")
+MSG_BAD_DECISION = _("无效的决定")
+MSG_CANNOT_RETURN = _("该案件已在第一个环节，不能退回")
+MSG_USE_NOTICE = _("该环节须发布公示公告")
+MSG_NOT_A_NOTICE_STEP = _("案件“%(case)s”当前不待发布%(what)s")
+MSG_NOTICE_MIXED = _("一次公示的案件须为同一事项、同一%(area)s")
+MSG_NOTICE_NO_CASES = _("请选择要公示的案件")
+MSG_RECORD_REQUIRED = _("请填写“%(label)s”")
+MSG_RECORD_BAD = _("“%(label)s”格式不正确")
+MSG_MEETING_COUNTS = _("到会代表人数不能多于参会人数，赞成票与反对票之和不能多于到会代表人数")
+MSG_MEETING_VOTES = _("民主评议赞成票未超过反对票，不能评议通过")
+MSG_OBJECTION_NOT_NOTICE = _("该公告不受理异议，只有公示期内可以提出异议")
+MSG_OBJECTION_OUT_OF_PERIOD = _("公示期为%(start)s至%(end)s，现已不在公示期内")
+MSG_OBJECTION_CASE = _("该案件不在此公示中")
+MSG_OBJECTION_CASE_CLOSED = _("该案件已办结")
+MSG_OBJECTION_REQUIRED = _("请填写%(what)s")
+MSG_OBJECTION_ANSWERED = _("该异议已处理")
+MSG_OBJECTION_ANSWER_REQUIRED = _("请填写处理答复")
+MSG_OBJECTION_OUTCOME = _("异议成立时须选择不予通过或退回")
+MSG_NO_RIGHT_OBJECTION = _("您没有处理该异议的权限")
+MSG_NO_RIGHT_CREATE = _("只有嘎查村工作队（两委、第一书记）可以提出申请")
+MSG_HOUSEHOLD_REQUIRED = _("退出、返贫和监测案件须选择已登记的户")
+MSG_HOUSEHOLD_VILLAGE = _("该户不属于本嘎查村")
+MSG_CASE_DUPLICATE = _("该户%(year)s年已有办理中的同类案件")
+MSG_APPLICATION_NO_MEMBERS = _("申请须至少列出一名家庭成员")
+MSG_MEMBER_PROBLEM = _("成员“%(name)s”：%(problem)s")
+MSG_ROUND_NO_RIGHT = _("只有旗县市扶贫办可以开启或关闭动态调整")
+MSG_ROUND_EXISTS = _("%(county)s%(year)s年动态调整已存在")
+MSG_ROUND_CLOSED = _("该动态调整已关闭")
+MSG_ROUND_OPEN_CASES = _("还有%(count)s件案件在办理中：请先办结，或选择结转到下一轮")
 
 DECISIONS = (CaseStep.Decision.APPROVE, CaseStep.Decision.REJECT, CaseStep.Decision.RETURN)
 NOTICE_AREA_DIGITS = {Notice.Level.VILLAGE: 12, Notice.Level.TOWNSHIP: 9, Notice.Level.COUNTY: 6}
-AREA_WORDS = {Notice.Level.VILLAGE: "嘎查村", Notice.Level.TOWNSHIP: "苏木乡镇"}
-AREA_WORDS[Notice.Level.COUNTY] = "旗县市"
+AREA_WORDS = {
+    Notice.Level.VILLAGE: _("嘎查村"),
+    Notice.Level.TOWNSHIP: _("苏木乡镇"),
+    Notice.Level.COUNTY: _("旗县市"),
+}
 
 HOUSEHOLD_FIELDS = (
     "attribute",
@@ -108,8 +114,7 @@ MEMBER_FIELDS = (
 
 
 def _roles_label(roles) -> str:
-    with translation.override("zh-hans"):
-        return "、".join(str(Role(r).label) for r in sorted(roles))
+    return gettext("、").join(str(Role(r).label) for r in sorted(roles))
 
 
 def _actor_role(actor, roles, code: str) -> str:
@@ -123,7 +128,9 @@ def _actor_role(actor, roles, code: str) -> str:
 def _check_step_right(actor, case: Case, step: workflow.Step) -> str:
     role = _actor_role(actor, step.roles, case.village_id) if step.roles else ""
     if not role:
-        raise PermissionDenied(MSG_NO_RIGHT.format(step=step.label, roles=_roles_label(step.roles)))
+        raise PermissionDenied(
+            MSG_NO_RIGHT % {"step": step.label, "roles": _roles_label(step.roles)}
+        )
     return role
 
 
@@ -160,10 +167,10 @@ def _check_notice_over(case: Case, step: workflow.Step, today: datetime.date) ->
     notice = last_notice(case, step.after_notice)
     if notice is None:
         raise ValidationError(
-            MSG_NOTICE_MISSING.format(step=workflow.label(case.kind, step.after_notice))
+            MSG_NOTICE_MISSING % {"step": workflow.label(case.kind, step.after_notice)}
         )
     if notice.ends_on and not today > notice.ends_on:
-        raise ValidationError(MSG_NOTICE_NOT_ENDED.format(ends_on=notice.ends_on.isoformat()))
+        raise ValidationError(MSG_NOTICE_NOT_ENDED % {"ends_on": notice.ends_on.isoformat()})
 
 
 def _clean_record(step: workflow.Step, record: dict | None, decision: str) -> dict:
@@ -177,7 +184,7 @@ def _clean_record(step: workflow.Step, record: dict | None, decision: str) -> di
         value = record.get(field)
         if value in (None, ""):
             if decision == CaseStep.Decision.APPROVE:
-                problems.append(MSG_RECORD_REQUIRED.format(label=label))
+                problems.append(MSG_RECORD_REQUIRED % {"label": label})
             continue
         try:
             if kind == "date":
@@ -194,7 +201,7 @@ def _clean_record(step: workflow.Step, record: dict | None, decision: str) -> di
             else:
                 clean[field] = str(value).strip()
         except (TypeError, ValueError):
-            problems.append(MSG_RECORD_BAD.format(label=label))
+            problems.append(MSG_RECORD_BAD % {"label": label})
     if problems:
         raise ValidationError(problems)
     if step.record is workflow.MEETING and len(clean) == len(step.record):
@@ -252,7 +259,7 @@ def check_application(application: dict, *, village: str, today: datetime.date) 
     """Return the problems of an application (household and members in registry fields)."""
     members = list(application.get("members") or [])
     if not members:
-        return [MSG_APPLICATION_NO_MEMBERS]
+        return [str(MSG_APPLICATION_NO_MEMBERS)]
     problems: list[str] = []
     values_list = []
     seen: set[str] = set()
@@ -260,7 +267,7 @@ def check_application(application: dict, *, village: str, today: datetime.date) 
         name = data.get("name") or "—"
         info, id_problems = rules.check_id_number(data.get("id_number", ""), today=today)
         for problem in id_problems:
-            problems.append(MSG_MEMBER_PROBLEM.format(name=name, problem=problem.reason))
+            problems.append(MSG_MEMBER_PROBLEM % {"name": name, "problem": problem.reason})
         values = {
             "relation": data.get("relation", ""),
             "school_status": data.get("school_status", ""),
@@ -272,9 +279,8 @@ def check_application(application: dict, *, village: str, today: datetime.date) 
             values["birth_date"] = info.birth_date
             if info.number in seen:
                 problems.append(
-                    MSG_MEMBER_PROBLEM.format(
-                        name=name, problem=rules.duplicate_id_problem(info.number, []).reason
-                    )
+                    MSG_MEMBER_PROBLEM
+                    % {"name": name, "problem": rules.duplicate_id_problem(info.number, []).reason}
                 )
             seen.add(info.number)
             other = Member.objects.filter(id_number=info.number).select_related("household").first()
@@ -282,9 +288,9 @@ def check_application(application: dict, *, village: str, today: datetime.date) 
                 for problem in rules.check_person_in_one_household(
                     info.number, "", other.household.number
                 ):
-                    problems.append(MSG_MEMBER_PROBLEM.format(name=name, problem=problem.reason))
+                    problems.append(MSG_MEMBER_PROBLEM % {"name": name, "problem": problem.reason})
             for problem in rules.check_member(values, as_of=today):
-                problems.append(MSG_MEMBER_PROBLEM.format(name=name, problem=problem))
+                problems.append(MSG_MEMBER_PROBLEM % {"name": name, "problem": problem})
         values_list.append(values)
     household = application.get("household") or {}
     for problem in rules.check_household(
@@ -334,7 +340,7 @@ def case_create(
         if Case.objects.filter(
             household=household, kind=kind, year=year, outcome=Case.Outcome.OPEN
         ).exists():
-            raise ValidationError(MSG_CASE_DUPLICATE.format(year=year))
+            raise ValidationError(MSG_CASE_DUPLICATE % {"year": year})
         applicant_name = applicant_name or household.head_name
     first = workflow.first_step(kind)
     case = Case(
@@ -372,7 +378,7 @@ MSG_EXIT_PROPOSAL = (
 
 
 @transaction.atomic
-def exit_cases_from_assessment(*, actor, village: str, year: int) -> list[Case]:
+def exit_cases_create(*, actor, village: str, year: int) -> list[Case]:
     """File an exit case for every household of ``village`` that the yearly assessment of
     ``year`` found to meet the exit criteria and that has no exit case of that year yet.
 
@@ -517,16 +523,15 @@ def notice_publish(
     case_kinds = {c.kind for c in cases}
     area_codes = {c.village_id[:digits] for c in cases}
     if len(case_kinds) > 1 or len(area_codes) > 1:
-        raise ValidationError(MSG_NOTICE_MIXED.format(area=AREA_WORDS[level]))
-    with translation.override("zh-hans"):
-        what = str(Notice.Kind(kind).label)
+        raise ValidationError(MSG_NOTICE_MIXED % {"area": AREA_WORDS[level]})
+    what = Notice.Kind(kind).label
     steps = {}
     for case in cases:
         if not case.is_open:
             raise ValidationError(MSG_NOT_OPEN)
         step = workflow.next_step(case.kind, case.state)
         if step is None or step.publishes != (level, kind):
-            raise ValidationError(MSG_NOT_A_NOTICE_STEP.format(case=case, what=what))
+            raise ValidationError(MSG_NOT_A_NOTICE_STEP % {"case": case, "what": what})
         steps[case.pk] = (step, _check_step_right(actor, case, step))
         _check_can_move(case, step)
         _check_notice_over(case, step, published_on)
@@ -582,9 +587,8 @@ def objection_file(
         raise ValidationError(MSG_OBJECTION_NOT_NOTICE)
     if not notice.published_on <= today <= notice.ends_on:
         raise ValidationError(
-            MSG_OBJECTION_OUT_OF_PERIOD.format(
-                start=notice.published_on.isoformat(), end=notice.ends_on.isoformat()
-            )
+            MSG_OBJECTION_OUT_OF_PERIOD
+            % {"start": notice.published_on.isoformat(), "end": notice.ends_on.isoformat()}
         )
     if not notice.cases.filter(pk=case.pk).exists():
         raise ValidationError(MSG_OBJECTION_CASE)
@@ -596,8 +600,12 @@ def objection_file(
         (text or "").strip(),
     )
     problems = [
-        MSG_OBJECTION_REQUIRED.format(what=what)
-        for value, what in ((filer_name, "反映人"), (filer_contact, "联系方式"), (text, "异议内容"))
+        MSG_OBJECTION_REQUIRED % {"what": what}
+        for value, what in (
+            (filer_name, _("反映人")),
+            (filer_contact, _("联系方式")),
+            (text, _("异议内容")),
+        )
         if not value
     ]
     if problems:
@@ -709,40 +717,38 @@ def _new_household_number(village: str) -> str:
     return f"{village}{n:05d}"
 
 
-def _history(obj, actor, case: Case):
-    obj._history_user = actor
-    obj._change_reason = f"案件{case.pk}：{case}"
-    return obj
+def _reason(case: Case) -> str:
+    return f"案件{case.pk}：{case}"
 
 
 def _complete(*, actor, case: Case, acted_on: datetime.date) -> None:
     """Write the registry for a completed case (identification/relapse/exit)."""
+    reason = _reason(case)
     if case.kind == Case.Kind.IDENTIFICATION:
         household = _register_household(actor=actor, case=case, acted_on=acted_on)
         status = codes.Status.POOR
     elif case.kind == Case.Kind.RELAPSE:
         household = Household.objects.select_for_update().get(pk=case.household_id)
         status = codes.Status.RELAPSED
-        household.status = status
-        _history(household, actor, case).save(update_fields=["status", "updated_at"])
+        registry_services.household_update(
+            actor=actor, household=household, data={"status": status}, reason=reason
+        )
     elif case.kind == Case.Kind.EXIT:
         household = Household.objects.select_for_update().get(pk=case.household_id)
         status = codes.Status.EXITED
-        household.status = status
-        household.exit_year = case.year
-        _history(household, actor, case).save(update_fields=["status", "exit_year", "updated_at"])
+        registry_services.household_update(
+            actor=actor,
+            household=household,
+            data={"status": status, "exit_year": case.year},
+            reason=reason,
+        )
     else:
         # A monitoring case puts the household under monitoring; its poverty status stays.
         household, status = None, None
     if status is not None:
-        record = StatusRecord.objects.filter(household=household, year=case.year).first()
-        if record is None:
-            record = StatusRecord(household=household, village_id=household.village_id)
-            record.year = case.year
-        record.status = status
-        record.attribute = household.attribute
-        record.members_count = household.members.count()
-        _history(record, actor, case).save()
+        registry_services.status_record_set(
+            actor=actor, household=household, year=case.year, status=status, reason=reason
+        )
     case.outcome = Case.Outcome.COMPLETED
     case.closed_on = acted_on
     case.household = household or case.household
@@ -755,36 +761,36 @@ def _register_household(*, actor, case: Case, acted_on: datetime.date) -> Househ
         raise ValidationError(problems)
     data = case.application.get("household") or {}
     members = case.application["members"]
-    household = Household(
-        number=_new_household_number(case.village_id),
-        village_id=case.village_id,
-        head_name=case.applicant_name,
-        members_count=len(members),
-        identified_year=case.year,
-        status=codes.Status.POOR,
-    )
+    fields = {
+        "head_name": case.applicant_name,
+        "members_count": len(members),
+        "identified_year": case.year,
+        "status": codes.Status.POOR,
+    }
     for field in HOUSEHOLD_FIELDS:
         if data.get(field) not in (None, ""):
-            setattr(household, field, data[field])
+            fields[field] = data[field]
     for member in members:
         if member.get("relation") == codes.Relation.HEAD:
-            household.head_name = member["name"]
-    household.full_clean(exclude=["village"])
-    _history(household, actor, case).save()
+            fields["head_name"] = member["name"]
+    reason = _reason(case)
+    household = registry_services.household_create(
+        actor=actor,
+        village=case.village_id,
+        number=_new_household_number(case.village_id),
+        fields=fields,
+        reason=reason,
+    )
     for data in members:
         info, _problems = rules.check_id_number(data["id_number"], today=acted_on)
-        member = Member(
-            household=household,
-            village_id=case.village_id,
-            sex=info.sex,
-            birth_date=info.birth_date,
-        )
+        fields = {"sex": info.sex, "birth_date": info.birth_date}
         for field in MEMBER_FIELDS:
             if data.get(field) not in (None, ""):
-                setattr(member, field, data[field])
-        member.id_number = info.number
-        member.full_clean(exclude=["household", "village"])
-        _history(member, actor, case).save()
+                fields[field] = data[field]
+        fields["id_number"] = info.number
+        registry_services.member_create(
+            actor=actor, household=household, fields=fields, reason=reason
+        )
     return household
 
 
@@ -800,7 +806,7 @@ def round_open(
         raise PermissionDenied(MSG_ROUND_NO_RIGHT)
     if AdjustmentRound.objects.filter(county_id=county_code, year=year).exists():
         county = Area.objects.filter(pk=county_code).values_list("name", flat=True).first()
-        raise ValidationError(MSG_ROUND_EXISTS.format(county=county or county_code, year=year))
+        raise ValidationError(MSG_ROUND_EXISTS % {"county": county or county_code, "year": year})
     adjustment_round = AdjustmentRound.objects.create(
         county_id=county_code, year=year, opened_on=opened_on or as_of(), opened_by=actor
     )
@@ -830,7 +836,7 @@ def round_close(
     open_cases = adjustment_round.cases.filter(outcome=Case.Outcome.OPEN)
     carried = list(open_cases.values_list("pk", flat=True))
     if carried and not carry_over:
-        raise ValidationError(MSG_ROUND_OPEN_CASES.format(count=len(carried)))
+        raise ValidationError(MSG_ROUND_OPEN_CASES % {"count": len(carried)})
     open_cases.update(adjustment_round=None)
     adjustment_round.closed_on = closed_on or as_of()
     adjustment_round.closed_by = actor

@@ -88,7 +88,7 @@ def exit_cases_from_assessment(request):
         year = int(request.POST.get("year", ""))
     except ValueError:
         year = current_year() - 1
-    cases = services.exit_cases_from_assessment(actor=request.user, village=village, year=year)
+    cases = services.exit_cases_create(actor=request.user, village=village, year=year)
     messages.success(
         request,
         _("已根据 %(year)s 年度评估发起 %(n)s 件脱贫退出。") % {"year": year, "n": len(cases)},

@@ -17,16 +17,20 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fupin.accounts.models import EDIT_LEADERS
+from fupin.core.audit import (
+    LEADER_CREATED,
+    LEADER_INCOME_RECORDED,
+    LEADER_LINK_CREATED,
+    LEADER_LINK_ENDED,
+    audit,
+    fen,
+)
 from fupin.core.clock import FIRST_YEAR, as_of
 from fupin.party.models import PartyMember
 from fupin.registry.models import Household, IncomeRecord
 
 from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
-
-
-def can_edit(user, code: str) -> bool:
-    return bool(user and user.is_authenticated and user.has_role_at(EDIT_LEADERS, code))
+from .permissions import can_edit
 
 
 def _require(user, *codes: str) -> None:
@@ -65,6 +69,7 @@ def leader_create(
     )
     leader.full_clean()
     leader.save()
+    audit(user, LEADER_CREATED, leader.pk, member=member.pk, area=member.area_id)
     return leader
 
 
@@ -109,9 +114,19 @@ def link_create(
                 % {"since": overlapping.since.isoformat()}
             }
         )
-    return LeaderLink.objects.create(
+    link = LeaderLink.objects.create(
         leader=leader, household=household, village_id=household.village_id, kind=kind, since=since
     )
+    audit(
+        user,
+        LEADER_LINK_CREATED,
+        link.pk,
+        leader=leader.pk,
+        household=household.pk,
+        kind=kind,
+        since=since.isoformat(),
+    )
+    return link
 
 
 @transaction.atomic
@@ -123,6 +138,7 @@ def link_end(*, user, link: LeaderLink, until: datetime.date) -> LeaderLink:
         raise ValidationError({"until": _("带动结束日期不能晚于今天。")})
     link.until = until
     link.save(update_fields=["until"])
+    audit(user, LEADER_LINK_ENDED, link.pk, household=link.household_id, until=until.isoformat())
     return link
 
 
@@ -169,7 +185,18 @@ def income_record(*, user, link: LeaderLink, year: int, amount: Decimal) -> Lead
                 % {"year": year, "total": amount + others, "cap": cap}
             }
         )
+    before = (
+        LeaderIncome.objects.filter(link=link, year=year).values_list("amount", flat=True).first()
+    )
     income, _created = LeaderIncome.objects.update_or_create(
         link=link, year=year, defaults={"amount": amount, "village_id": link.village_id}
+    )
+    audit(
+        user,
+        LEADER_INCOME_RECORDED,
+        income.pk,
+        link=link.pk,
+        year=year,
+        amount_fen=[None if before is None else fen(before), fen(amount)],
     )
     return income

@@ -20,7 +20,7 @@ from fupin.core.clock import as_of
 from fupin.party.models import PartyMember
 from fupin.registry.models import Household
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import EndForm, IncomeForm, LeaderForm, LinkForm
 from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
 
@@ -51,7 +51,7 @@ def leader_list(request):
         "page": page,
         "crumbs": area_selectors.breadcrumbs(request.user, area),
         "extra": f"&year={year}",
-        "can_add": services.can_edit(request.user, area.code),
+        "can_add": permissions.can_edit(request.user, area.code),
     }
     return render(request, "leaders/index.html", context)
 
@@ -77,7 +77,7 @@ def leader_export(request):
 @require_http_methods(["GET", "POST"])
 def leader_new(request):
     area = page_area(request, required=True)
-    if not services.can_edit(request.user, area.code):
+    if not permissions.can_edit(request.user, area.code):
         raise PermissionDenied(_("您没有在该区划记录致富带头人信息的权限。"))
     members = (
         PartyMember.objects.accessible_to(request.user)
@@ -130,7 +130,7 @@ def _leader(request, pk) -> EntrepreneurLeader:
 def _leader_page(request, leader, *, link_form=None, income_form=None, status=200):
     year = _year(request)
     rows, years = selectors.leader_links(request.user, leader, year)
-    can_edit = services.can_edit(request.user, leader.area_id)
+    can_edit = permissions.can_edit(request.user, leader.area_id)
     member_visible = PartyMember.objects.accessible_to(request.user).filter(
         pk=leader.party_member_id
     )
@@ -146,7 +146,7 @@ def _leader_page(request, leader, *, link_form=None, income_form=None, status=20
         "income_form": income_form or IncomeForm(),
         "end_form": EndForm(initial={"until": as_of()}),
         "editable_links": {
-            r.link.pk for r in rows if services.can_edit(request.user, r.link.village_id)
+            r.link.pk for r in rows if permissions.can_edit(request.user, r.link.village_id)
         },
         "crumbs": area_selectors.breadcrumbs(request.user, leader.area),
     }
@@ -164,7 +164,7 @@ def leader_detail(request, pk):
 @require_POST
 def link_new(request, pk):
     leader = _leader(request, pk)
-    if not services.can_edit(request.user, leader.area_id):
+    if not permissions.can_edit(request.user, leader.area_id):
         raise PermissionDenied(_("您没有在该区划记录致富带头人信息的权限。"))
     form = LinkForm(request.POST)
     if form.is_valid():
@@ -191,7 +191,7 @@ def _link(request, pk) -> LeaderLink:
         LeaderLink.objects.accessible_to(request.user).select_related("leader", "household"),
         pk=pk,
     )
-    if not services.can_edit(request.user, link.village_id):
+    if not permissions.can_edit(request.user, link.village_id):
         raise PermissionDenied(_("您没有在该区划记录致富带头人信息的权限。"))
     return link
 
@@ -284,7 +284,7 @@ def household_leaders(request, pk):
         "rows": rows,
         "years": years,
         "visible": visible,
-        "can_edit": services.can_edit(request.user, household.village_id),
+        "can_edit": permissions.can_edit(request.user, household.village_id),
         "year": selectors.default_year(),
         "household_url": reverse("registry:household_detail", args=[household.pk]),
     }

@@ -14,15 +14,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fupin.accounts.models import EDIT_PARTY
+from fupin.core.audit import (
+    ARCHIVE_ENTRY_CREATED,
+    MEETING_RECORDED,
+    MEMBER_TRANSFERRED,
+    audit,
+)
 from fupin.core.clock import as_of
 
-from .models import MeetingAbsence, MemberTransfer, PartyMeeting, PartyMember, PartyOrganization
+from .models import (
+    ArchiveEntry,
+    MeetingAbsence,
+    MemberTransfer,
+    PartyMeeting,
+    PartyMember,
+    PartyOrganization,
+)
+from .permissions import can_edit
 from .selectors import members_on
-
-
-def can_edit(user, code: str) -> bool:
-    return bool(user and user.is_authenticated and user.has_role_at(EDIT_PARTY, code))
 
 
 def _require(user, code: str) -> None:
@@ -76,6 +85,15 @@ def meeting_record(
         )
         for pk, r, n in rows
     )
+    audit(
+        user,
+        MEETING_RECORDED,
+        meeting.pk,
+        organization=organization.pk,
+        kind=kind,
+        held_on=held_on.isoformat(),
+        absent=[pk for pk, _r, _n in rows],
+    )
     return meeting
 
 
@@ -118,4 +136,22 @@ def member_transfer(
         if member.post != PartyMember.Post.MEMBER:
             member.post = PartyMember.Post.MEMBER
     member.save()
+    audit(
+        user,
+        MEMBER_TRANSFERRED,
+        member.pk,
+        transfer=transfer.pk,
+        organization=[source.pk, to_organization.pk if to_organization else None],
+        date=date.isoformat(),
+    )
     return transfer
+
+
+@transaction.atomic
+def archive_entry_create(*, user, member: PartyMember, entry: ArchiveEntry) -> ArchiveEntry:
+    """Add a line (cleaned by the form, not yet saved) to the member's political archive."""
+    _require(user, member.area_id)
+    entry.member, entry.area_id = member, member.area_id
+    entry.save()
+    audit(user, ARCHIVE_ENTRY_CREATED, entry.pk, member=member.pk, kind=entry.kind, year=entry.year)
+    return entry

@@ -20,7 +20,7 @@ from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .forms import ArchiveEntryForm, MeetingForm, TransferForm
 from .models import MeetingKind, PartyMeeting, PartyMember, PartyOrganization
 
@@ -118,7 +118,7 @@ def organization_detail(request, pk):
         "members": members,
         "groups": groups,
         "page": page,
-        "can_edit": services.can_edit(request.user, org.area_id),
+        "can_edit": permissions.can_edit(request.user, org.area_id),
         "crumbs": area_selectors.breadcrumbs(request.user, org.area),
     }
     return render(request, "party/organization.html", context)
@@ -131,7 +131,7 @@ def meeting_new(request, pk):
     org = get_object_or_404(
         PartyOrganization.objects.accessible_to(request.user).select_related("area"), pk=pk
     )
-    if not services.can_edit(request.user, org.area_id):
+    if not permissions.can_edit(request.user, org.area_id):
         raise PermissionDenied(_("您没有在该区划记录党建信息的权限。"))
     day = as_of()
     members = selectors.members_on(org, day).order_by("name", "pk")
@@ -215,7 +215,9 @@ def _transfer_targets(user, member):
         .select_related("area")
         .order_by("area_id", "name")
     )
-    codes = [c for c in set(orgs.values_list("area_id", flat=True)) if services.can_edit(user, c)]
+    codes = [
+        c for c in set(orgs.values_list("area_id", flat=True)) if permissions.can_edit(user, c)
+    ]
     return orgs.filter(area_id__in=codes)
 
 
@@ -224,7 +226,7 @@ def _transfer_targets(user, member):
 def member_archive(request, pk):
     member = _member(request, pk)
     record = selectors.archive(member)
-    can_edit = services.can_edit(request.user, member.area_id)
+    can_edit = permissions.can_edit(request.user, member.area_id)
     context = {
         "a": record,
         "member": member,
@@ -245,13 +247,13 @@ def member_archive(request, pk):
 @require_POST
 def member_entry_add(request, pk):
     member = _member(request, pk)
-    if not services.can_edit(request.user, member.area_id):
+    if not permissions.can_edit(request.user, member.area_id):
         raise PermissionDenied(_("您没有在该区划记录党建信息的权限。"))
     form = ArchiveEntryForm(request.POST)
     if form.is_valid():
-        entry = form.save(commit=False)
-        entry.member, entry.area_id = member, member.area_id
-        entry.save()
+        services.archive_entry_create(
+            user=request.user, member=member, entry=form.save(commit=False)
+        )
         messages.success(request, _("已记入政治生活档案。"))
     else:
         for errors in form.errors.values():

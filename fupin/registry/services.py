@@ -9,15 +9,26 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import EDIT_REGISTRY
 from fupin.areas.scope import user_can_see_code
+from fupin.core.audit import (
+    HOUSEHOLD_CREATED,
+    HOUSEHOLD_UPDATED,
+    MEMBER_CREATED,
+    MEMBER_UPDATED,
+    STATUS_RECORDED,
+    audit,
+    changes,
+    save_with_reason,
+)
 from fupin.core.clock import as_of
 
 from . import codes, rules
-from .models import Household, Member
+from .models import Household, Member, StatusRecord
 
-MSG_NO_RIGHT = "您没有修改该户数据的权限"
+MSG_NO_RIGHT = _("您没有修改该户数据的权限")
 
 MEMBER_FIELDS = (
     "name",
@@ -110,18 +121,95 @@ def member_update(*, actor, member: Member, data: dict, reason: str = "") -> Mem
     household = Household.objects.select_for_update().get(pk=member.household_id)
     if not actor.has_role_at(EDIT_REGISTRY, member.village_id):
         raise PermissionDenied(MSG_NO_RIGHT)
+    before = {field: getattr(member, field) for field in MEMBER_FIELDS}
     for field in MEMBER_FIELDS:
         if field in data:
             setattr(member, field, data[field])
     problems = _check_member(actor, member, household)
     if problems:
         raise ValidationError(problems)
-    member._history_user = actor
-    member._change_reason = reason
-    member.save()
+    save_with_reason(member, actor=actor, reason=reason)
     if member.relation == codes.Relation.HEAD and household.head_name != member.name:
         household.head_name = member.name
-        household._history_user = actor
-        household._change_reason = reason
-        household.save(update_fields=["head_name", "updated_at"])
+        save_with_reason(
+            household, actor=actor, reason=reason, update_fields=["head_name", "updated_at"]
+        )
+    after = {field: getattr(member, field) for field in MEMBER_FIELDS}
+    audit(
+        actor,
+        MEMBER_UPDATED,
+        member.pk,
+        household=household.pk,
+        changes=changes(before, after),
+        reason=reason,
+    )
     return member
+
+
+# -- Writes of the case workflow (fupin.identification.services decides; these write) -----
+# The case checks the actor's right to its step; these write the registry rows, with the
+# case as the history reason, and leave one audit event each.
+
+
+@transaction.atomic
+def household_create(
+    *, actor, village: str, number: str, fields: dict, reason: str = ""
+) -> Household:
+    """Register a household in ``village`` (validated; history with ``reason``; audited)."""
+    household = Household(number=number, village_id=village, **fields)
+    household.full_clean(exclude=["village"])
+    save_with_reason(household, actor=actor, reason=reason)
+    audit(actor, HOUSEHOLD_CREATED, household.pk, number=number, village=village, reason=reason)
+    return household
+
+
+@transaction.atomic
+def member_create(*, actor, household: Household, fields: dict, reason: str = "") -> Member:
+    """Add a member to ``household`` (validated; history with ``reason``; audited)."""
+    member = Member(household=household, village_id=household.village_id, **fields)
+    member.full_clean(exclude=["household", "village"])
+    save_with_reason(member, actor=actor, reason=reason)
+    audit(actor, MEMBER_CREATED, member.pk, household=household.pk, reason=reason)
+    return member
+
+
+@transaction.atomic
+def household_update(*, actor, household: Household, data: dict, reason: str = "") -> Household:
+    """Change a household's fields in ``data`` (history with ``reason``; audited)."""
+    before = {field: getattr(household, field) for field in data}
+    for field, value in data.items():
+        setattr(household, field, value)
+    save_with_reason(household, actor=actor, reason=reason, update_fields=[*data, "updated_at"])
+    audit(
+        actor,
+        HOUSEHOLD_UPDATED,
+        household.pk,
+        changes=changes(before, data),
+        reason=reason,
+    )
+    return household
+
+
+@transaction.atomic
+def status_record_set(
+    *, actor, household: Household, year: int, status: str, reason: str = ""
+) -> StatusRecord:
+    """Write the household's yearly status row (created if missing) from its current data."""
+    record = StatusRecord.objects.filter(household=household, year=year).first()
+    before = record.status if record is not None else None
+    if record is None:
+        record = StatusRecord(household=household, village_id=household.village_id)
+        record.year = year
+    record.status = status
+    record.attribute = household.attribute
+    record.members_count = household.members.count()
+    save_with_reason(record, actor=actor, reason=reason)
+    audit(
+        actor,
+        STATUS_RECORDED,
+        household.pk,
+        year=year,
+        status=[before, status],
+        reason=reason,
+    )
+    return record

@@ -13,24 +13,17 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fupin.accounts.models import EDIT_COMMAND, Role
 from fupin.areas.models import Area
 from fupin.core.audit import audit
 
 from . import content as report_content
 from .models import Report
+from .permissions import can_publish
 from .rendering import render_pdf_bytes, render_xlsx
 
-# Who may publish: the headquarters and organisation department (作战体系), and the league's
-# and counties' poverty offices — each at the area of the report.
-PUBLISH_REPORTS = EDIT_COMMAND | {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
 NOT_ALLOWED = gettext_lazy("您无权发布该区划的报告。")
 PUBLISHED = "reports.published"
 EXPORTED = "reports.exported"
-
-
-def can_publish(user, code: str) -> bool:
-    return bool(user and user.is_authenticated and user.has_role_at(PUBLISH_REPORTS, code))
 
 
 def file_stem(content: dict) -> str:

@@ -20,7 +20,7 @@ from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 
-from . import periods, services
+from . import periods, permissions, services
 from .content import ReportError, build
 from .models import Report
 from .rendering import render_pdf_bytes, render_xlsx
@@ -92,7 +92,7 @@ def draft(request):
         if day_error:
             messages.error(request, day_error)
             return redirect(f"{request.path}?kind={kind}&area={area.code}")
-        if not services.can_publish(request.user, area.code):
+        if not permissions.can_publish(request.user, area.code):
             raise PermissionDenied(str(services.NOT_ALLOWED))
         try:
             report = services.report_publish(actor=request.user, area=area, kind=kind, day=day)
@@ -134,7 +134,7 @@ def draft(request):
         "area": area,
         "day": day,
         "crumbs": area_selectors.breadcrumbs(request.user, area),
-        "can_publish": services.can_publish(request.user, area.code),
+        "can_publish": permissions.can_publish(request.user, area.code),
         "published": published.first(),
     }
     return render(request, "reports/report.html", context, status=status)
@@ -168,7 +168,7 @@ def detail(request, pk):
         "area": report.area,
         "crumbs": area_selectors.breadcrumbs(request.user, report.area),
         "versions": versions.order_by("-version"),
-        "can_publish": services.can_publish(request.user, report.area_id),
+        "can_publish": permissions.can_publish(request.user, report.area_id),
     }
     return render(request, "reports/report.html", context)
 

@@ -27,7 +27,7 @@ from fupin.core.clock import as_of
 from fupin.registry.models import StatusRecord
 from fupin.registry.selectors import access_household
 
-from . import rules, selectors, services
+from . import permissions, rules, selectors, services
 from .forms import EnrolmentForm
 from .models import Policy, PolicyEnrolment
 
@@ -146,7 +146,7 @@ def household_block(user, household) -> dict:
 @require_http_methods(["GET", "POST"])
 def household(request, pk):
     household = access_household(request.user, pk)
-    can_edit = services.may_edit(request.user, household.village_id)
+    can_edit = permissions.can_edit(request.user, household.village_id)
     members = household.members.order_by("pk")
     form = EnrolmentForm(members=members, initial={"year": as_of().year})
     status = 200

@@ -158,7 +158,7 @@ def measures(user, area: Area, year: int, poor_households: int | None = None) ->
     """攻坚措施分项图: the year's measures by type — households reached, done, coverage."""
     rows = Measure.objects.filter(year=year).accessible_to(user).within(area.code)
     # A measure of year Y hangs on its household's one plan of year Y (assistance.services.
-    # add_measure), so distinct plans are distinct households — without joining the plans.
+    # measure_create), so distinct plans are distinct households — without joining the plans.
     by_type = {
         r["type"]: r
         for r in rows.values("type").annotate(

@@ -276,11 +276,11 @@ def _changfa_funds(household):
     project = services.project_create(
         actor=office, area=CHANGFA, name="长发项目", type="industry_base", status="in_progress"
     )
-    services.allocate(actor=office, fund=fund, project=project, amount="5000", date=day)
-    share = services.add_village_share(
+    services.allocation_create(actor=office, fund=fund, project=project, amount="5000", date=day)
+    share = services.village_share_add(
         actor=office, project=project, village=CHANGFA, amount="5000"
     )
-    services.add_household_shares(
+    services.household_shares_create(
         actor=office,
         village_share=share,
         households=[household],
@@ -288,7 +288,7 @@ def _changfa_funds(household):
         amount_each="3000",
         since=day,
     )
-    services.pay_dividends(actor=office, project=project, year=2016, paid_on=day, amount_each="50")
+    services.dividends_pay(actor=office, project=project, year=2016, paid_on=day, amount_each="50")
     return {"funds_fund": fund, "funds_project": project}
 
 

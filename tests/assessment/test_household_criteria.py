@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from fupin.assessment import rules
 from fupin.assessment.models import HouseholdAssessment, PovertyLine, RuleSet
-from fupin.assessment.services import assess
+from fupin.assessment.services import assessment_run
 from fupin.registry import codes
 from fupin.registry.models import Member
 from tests.factories import CHANGFA, HADANALA, make_household
@@ -40,7 +40,7 @@ def test_default_lines_and_rule_set():
 
 def test_household_meeting_every_criterion_is_eligible():
     household = make_household(year=2015, income=income(3000))
-    counts = assess(year=2016)
+    counts = assessment_run(year=2016)
     row = result(household)
     assert row.eligible and row.reasons == []
     assert row.net_income_per_capita == Decimal("3000.00")
@@ -54,7 +54,7 @@ def test_household_meeting_every_criterion_is_eligible():
 
 def test_income_below_the_line_names_both_numbers():
     household = make_household(year=2015, income=income(2610))
-    assess(year=2016)
+    assessment_run(year=2016)
     row = result(household)
     assert not row.eligible and not row.income_ok and not row.food_clothing_ok
     assert row.reasons == ["人均纯收入 2,610 元 < 2,952 元"]
@@ -64,14 +64,14 @@ def test_income_below_the_line_names_both_numbers():
 def test_income_with_cents_and_at_the_line():
     below = make_household(year=2015, income={"year": 2016, "wage_income": Decimal("8000.50")})
     at = make_household(year=2015, income=income(2952))
-    assess(year=2016)
+    assessment_run(year=2016)
     assert result(below).reasons == ["人均纯收入 2,666.83 元 < 2,952 元"]
     assert result(at).reasons == ["人均纯收入 2,952 元，未高于 2,952 元"]
 
 
 def test_missing_income():
     household = make_household(year=2015)
-    assess(year=2016)
+    assessment_run(year=2016)
     assert result(household).reasons == ["缺少 2016 年收入数据"]
 
 
@@ -80,7 +80,7 @@ def test_lines_per_standard():
     national = make_household(year=2015, income=income(3100))
     provincial = make_household(year=2015, income=income(3100), standard="provincial")
     municipal = make_household(year=2015, income=income(3100), standard="municipal")
-    assess(year=2016)
+    assessment_run(year=2016)
     assert result(national).eligible
     assert result(provincial).reasons == ["人均纯收入 3,100 元 < 3,200 元"]
     assert result(provincial).line.standard == "provincial"
@@ -98,13 +98,13 @@ def test_child_of_compulsory_age_out_of_school():
     older.birth_date = datetime.date(2000, 1, 1)
     older.school_status = ""
     older.save()
-    assess(year=2016)
+    assessment_run(year=2016)
     row = result(household)
     assert not row.education_ok and row.children_out_of_school == 1
     assert row.reasons == ["适龄儿童 1 人未在校"]
     child.school_status = codes.SchoolStatus.PRIMARY
     child.save()
-    assess(year=2016)
+    assessment_run(year=2016)
     assert result(household).eligible
 
 
@@ -113,7 +113,7 @@ def test_uninsured_members_dangerous_housing_and_water():
         year=2015, income=income(2000), dangerous_housing=True, safe_water=False
     )
     Member.objects.filter(household=household).update(medical_insurance=False)
-    assess(year=2016)
+    assessment_run(year=2016)
     row = result(household)
     assert (row.medical_ok, row.housing_ok, row.water_ok) == (False, False, False)
     assert row.uninsured_members == 3
@@ -130,7 +130,7 @@ def test_only_exit_candidates_are_assessed():
     relapsed = make_household(year=2015, status=codes.Status.RELAPSED, income=income(3000))
     exited = make_household(year=2015, status=codes.Status.EXITED, income=income(3000))
     new = make_household(year=2016, identified_year=2016, income=income(3000))
-    assess(year=2016)
+    assessment_run(year=2016)
     assessed = set(HouseholdAssessment.objects.values_list("household_id", flat=True))
     assert assessed == {poor.pk, relapsed.pk, new.pk}
     assert exited.pk not in assessed
@@ -154,14 +154,14 @@ def test_rule_version_recorded_and_rerun_idempotent():
             )
         )
 
-    assess(year=2016)
+    assessment_run(year=2016)
     first = rows()
-    assess(year=2016)
+    assessment_run(year=2016)
     assert rows() == first
     assert result(a).rule_set.version == 1
     new = RuleSet.objects.create(version=RuleSet.next_version(), school_age_max=16)
     assert RuleSet.current() == new
-    assess(year=2016, code=CHANGFA)
+    assessment_run(year=2016, code=CHANGFA)
     assert result(a).rule_set.version == 2
     # Outside the area the earlier results stay as they were.
     assert HouseholdAssessment.objects.get(village_id=HADANALA).rule_set.version == 1

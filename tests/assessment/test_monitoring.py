@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from fupin.assessment.models import MonitoredHousehold
-from fupin.assessment.services import add_months, monitor
+from fupin.assessment.services import add_months, monitoring_run
 from fupin.registry import codes
 from fupin.registry.models import IncomeRecord, Member
 from tests.factories import CHANGFA, HADANALA, make_household, make_user
@@ -39,7 +39,7 @@ def test_unstable_and_sudden_flags_with_reasons():
     add_income(sudden, 2016, 5000)  # −37.5 %
     poor = make_household(year=2016)  # not exited: not a monitoring object by these rules
     add_income(poor, 2016, 1000)
-    counts = monitor(year=2016)
+    counts = monitoring_run(year=2016)
     assert counts["unstable"] == 1 and counts["sudden"] == 1 and counts["marginal"] == 0
     flag = MonitoredHousehold.objects.get(household=unstable)
     assert flag.kind == "unstable" and flag.state == "at_risk"
@@ -62,9 +62,9 @@ def test_idempotent_rerun():
             )
         )
 
-    monitor(year=2016)
+    monitoring_run(year=2016)
     first = rows()
-    monitor(year=2016)
+    monitoring_run(year=2016)
     assert rows() == first and len(first) == 1
 
 
@@ -73,10 +73,10 @@ def test_clearing_after_six_months_above_the_line(settings):
     add_income(household, 2016, 4000)
     add_income(household, 2017, 3500)  # > 3,335, the line of 2017
     settings.FUPIN_AS_OF = "2017-06-29"
-    monitor(year=2016)
+    monitoring_run(year=2016)
     assert MonitoredHousehold.objects.get().state == "at_risk"
     settings.FUPIN_AS_OF = "2017-06-30"
-    counts = monitor(year=2016)
+    counts = monitoring_run(year=2016)
     flag = MonitoredHousehold.objects.get()
     assert counts["cleared"] == 1 and flag.state == "cleared"
     assert flag.cleared_on == datetime.date(2017, 6, 30)
@@ -92,7 +92,7 @@ def test_no_clearing_without_the_guarantees_or_the_income(settings):
     add_income(low, 2016, 4000)
     add_income(low, 2017, 3000)
     settings.FUPIN_AS_OF = "2018-01-01"
-    monitor(year=2016)
+    monitoring_run(year=2016)
     assert set(MonitoredHousehold.objects.values_list("state", flat=True)) == {"at_risk"}
 
 

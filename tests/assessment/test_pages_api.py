@@ -8,7 +8,7 @@ import pytest
 from fupin.areas.models import RuralPopulation
 from fupin.assessment.models import CountyAssessment, CountyCheck, VillageAssessment
 from fupin.assessment.selectors import exit_candidates
-from fupin.assessment.services import assess
+from fupin.assessment.services import assessment_run
 from fupin.registry import codes
 from fupin.registry.models import StatusRecord
 from tests.factories import CHANGFA, HADANALA, SHUANGYUSHU, ZHALAITE, make_household, make_user
@@ -49,7 +49,7 @@ def data():
 
 
 def test_village_incidence_and_reason(data):
-    assess(year=2016)
+    assessment_run(year=2016)
     village = VillageAssessment.objects.get(village_id=CHANGFA, year=2016)
     # 3 poor persons at the end of 2016 ÷ 50 rural inhabitants = 6.00 %.
     assert (village.poor_persons, village.rural_population) == (3, 50)
@@ -60,7 +60,7 @@ def test_village_incidence_and_reason(data):
 
 
 def test_county_needs_its_checks(data):
-    assess(year=2016)
+    assessment_run(year=2016)
     county = CountyAssessment.objects.get(county_id=ZHALAITE, year=2016)
     assert not county.eligible
     assert county.reasons == ["综合贫困发生率 6.00% ≥ 3%", "缺少抽查评估数据"]
@@ -73,7 +73,7 @@ def test_county_needs_its_checks(data):
         approval_rate=Decimal("88"),
         entered_on=datetime.date(2016, 12, 1),
     )
-    assess(year=2016)
+    assessment_run(year=2016)
     county = CountyAssessment.objects.get(county_id=ZHALAITE, year=2016)
     assert county.incidence == Decimal("0.29")
     assert county.reasons == ["漏评率 2.50% ≥ 2%", "群众认可度 88.00% ≤ 90%"]
@@ -85,13 +85,13 @@ def test_county_needs_its_checks(data):
         approval_rate=Decimal("95"),
         entered_on=datetime.date(2016, 12, 20),
     )
-    assess(year=2016)
+    assessment_run(year=2016)
     county = CountyAssessment.objects.get(county_id=ZHALAITE, year=2016)
     assert county.eligible and county.reasons == [] and county.approval_rate == Decimal("95")
 
 
 def test_exit_candidates_are_the_eligible_and_they_exited(data):
-    assess(year=2016)
+    assessment_run(year=2016)
     user = make_user("county_office", ZHALAITE)
     candidates = list(exit_candidates(user, ZHALAITE, 2016))
     assert [c.household_id for c in candidates] == [data["ok"].pk]
@@ -105,7 +105,7 @@ def test_exit_candidates_are_the_eligible_and_they_exited(data):
 
 
 def test_api_shape(client, data):
-    assess(year=2016)
+    assessment_run(year=2016)
     client.force_login(make_user("county_office", ZHALAITE))
     response = client.get(f"/api/areas/{ZHALAITE}/assessment/?year=2016")
     assert response.status_code == 200
@@ -133,7 +133,7 @@ def test_api_shape(client, data):
 
 
 def test_api_scope(client, data):
-    assess(year=2016)
+    assessment_run(year=2016)
     client.force_login(make_user("village_team", CHANGFA))
     mine = client.get(f"/api/areas/{CHANGFA}/assessment/?year=2016").json()
     assert mine["households_assessed"] == 2 and mine["counties"] == []
@@ -143,7 +143,7 @@ def test_api_scope(client, data):
 
 
 def test_page_village_user_sees_only_hers(client, data):
-    assess(year=2016)
+    assessment_run(year=2016)
     client.force_login(make_user("village_team", CHANGFA))
     page = client.get("/assessment/?year=2016").content.decode()
     assert "人均纯收入 2,610 元 &lt; 2,952 元" in page

@@ -46,9 +46,9 @@ def test_coverage_counts_agree_with_independent_counts(county):
     make_household(HADANALA)  # outside the county
     cadre = make_cadre(ZHALAITE)
     busy = make_cadre(ZHALAITE, post=Cadre.Post.FIRST_SECRETARY)
-    services.pair(actor=county, cadre=cadre, household=poor[0], start_date=START)
-    ended = services.pair(actor=county, cadre=cadre, household=poor[1], start_date=START)
-    services.unpair(actor=county, pairing=ended, end_date=datetime.date(2017, 3, 1))
+    services.pairing_create(actor=county, cadre=cadre, household=poor[0], start_date=START)
+    ended = services.pairing_create(actor=county, cadre=cadre, household=poor[1], start_date=START)
+    services.pairing_end(actor=county, pairing=ended, end_date=datetime.date(2017, 3, 1))
     # Over the cap: written directly, as an old import might have left it.
     PairingCap.objects.create(post=Cadre.Post.FIRST_SECRETARY, cap=1)
     for household in poor[2:]:
@@ -60,7 +60,7 @@ def test_coverage_counts_agree_with_independent_counts(county):
     make_cadre(ZHALAITE, id_number=member.id_number)
     exited = make_household(CHANGFA, status=codes.Status.EXITED)
     make_cadre(ZHALAITE, id_number=exited.members.first().id_number)
-    services.link(
+    services.link_create(
         actor=county,
         kind=Link.Kind.DEPARTMENT_VILLAGE,
         area=Area.objects.get(pk=CHANGFA),
@@ -68,7 +68,7 @@ def test_coverage_counts_agree_with_independent_counts(county):
         start_date=START,
     )
     # A deputy-head link does not count as a department link.
-    services.link(
+    services.link_create(
         actor=county,
         kind=Link.Kind.DEPUTY_VILLAGE,
         area=Area.objects.get(pk=SHUANGYUSHU),
@@ -113,18 +113,22 @@ def test_pair_refuses_past_the_cap_and_out_of_scope(county):
     cadre = make_cadre(ZHALAITE)
     households = [make_household(CHANGFA) for _ in range(6)]
     for household in households[:5]:
-        services.pair(actor=county, cadre=cadre, household=household, start_date=START)
+        services.pairing_create(actor=county, cadre=cadre, household=household, start_date=START)
     with pytest.raises(ValidationError, match="上限 5 户"):
-        services.pair(actor=county, cadre=cadre, household=households[5], start_date=START)
+        services.pairing_create(
+            actor=county, cadre=cadre, household=households[5], start_date=START
+        )
     with pytest.raises(ValidationError):
-        services.pair(actor=county, cadre=cadre, household=households[0], start_date=START)
+        services.pairing_create(
+            actor=county, cadre=cadre, household=households[0], start_date=START
+        )
     PairingCap.objects.create(post=cadre.post, cap=6)
-    services.pair(actor=county, cadre=cadre, household=households[5], start_date=START)
+    services.pairing_create(actor=county, cadre=cadre, household=households[5], start_date=START)
     other = make_user("village_team", HADANALA)
     with pytest.raises(PermissionDenied):
-        services.pair(actor=other, cadre=cadre, household=households[0], start_date=START)
+        services.pairing_create(actor=other, cadre=cadre, household=households[0], start_date=START)
     with pytest.raises(ValidationError):
-        services.link(
+        services.link_create(
             actor=county,
             kind=Link.Kind.LEADER_TOWNSHIP,
             area=Area.objects.get(pk=CHANGFA),

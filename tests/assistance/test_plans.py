@@ -42,7 +42,7 @@ def test_checks_flag_households_without_income_and_adults_without_path():
     asset_only = make_household(CHANGFA)  # 资产收益: income, but no path
     last_year = make_household(CHANGFA)  # 就业 last year only: neither
     make_household(CHANGFA, status=codes.Status.EXITED)  # not checked
-    services.add_measure(
+    services.measure_create(
         actor=county,
         household=with_income,
         year=2017,
@@ -50,9 +50,9 @@ def test_checks_flag_households_without_income_and_adults_without_path():
         amount=Decimal("3000.00"),
         responsible=cadre,
     )
-    services.add_measure(actor=county, household=education_only, year=2017, type="education")
-    services.add_measure(actor=county, household=asset_only, year=2017, type="asset_income")
-    services.add_measure(actor=county, household=last_year, year=2016, type="employment")
+    services.measure_create(actor=county, household=education_only, year=2017, type="education")
+    services.measure_create(actor=county, household=asset_only, year=2017, type="asset_income")
+    services.measure_create(actor=county, household=last_year, year=2016, type="employment")
     # A child and a pensioner of a flagged household are not adults of working age.
     Member.objects.filter(household=education_only, relation=codes.Relation.SON).update(
         birth_date=datetime.date(2005, 1, 1)
@@ -91,8 +91,8 @@ def test_one_plan_per_household_and_year():
 def test_measures_share_the_plan(client):
     county = make_user("county_office", ZHALAITE)
     household = make_household(CHANGFA)
-    first = services.add_measure(actor=county, household=household, year=2017, type="health")
-    second = services.add_measure(actor=county, household=household, year=2017, type="finance")
+    first = services.measure_create(actor=county, household=household, year=2017, type="health")
+    second = services.measure_create(actor=county, household=household, year=2017, type="finance")
     assert first.plan_id == second.plan_id
     assert Measure.objects.accessible_to(county).count() == 2
     assert Measure.objects.accessible_to(make_user("village_team", HADANALA)).count() == 0

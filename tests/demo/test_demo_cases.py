@@ -162,12 +162,12 @@ def test_the_assessment_finds_exactly_the_households_that_exited(admin):
     """docs/domain.md §3.3 applied to the demo: the yearly assessment's eligible households of
     2015 and 2016 are the households the registry shows exiting in that year."""
     from fupin.assessment.models import HouseholdAssessment
-    from fupin.assessment.services import assess
+    from fupin.assessment.services import assessment_run
     from fupin.registry import codes
     from fupin.registry.models import StatusRecord
 
     for year in (2015, 2016):
-        assess(year=year)
+        assessment_run(year=year)
         eligible = set(
             HouseholdAssessment.objects.filter(year=year, eligible=True).values_list(
                 "household_id", flat=True

@@ -176,7 +176,7 @@ def test_exit_plan_and_path_equal_the_households(demo, admin):
 
 
 def test_county_progress_shows_the_stored_assessment(demo, admin):
-    assessment_services.assess(year=2016, code=LEAGUE)
+    assessment_services.assessment_run(year=2016, code=LEAGUE)
     rows = selectors.warmap(admin, LEAGUE, 2016)["county_progress"]["counties"]
     stored = {a.county_id: a for a in CountyAssessment.objects.filter(year=2016)}
     assert len(rows) == 6

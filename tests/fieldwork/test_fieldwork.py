@@ -153,11 +153,11 @@ def test_escalate_overdue_moves_each_overdue_concern_one_level(user):
                 deadline=deadline,
             )
         )
-    assert services.escalate_overdue(AS_OF) == 3
+    assert services.concerns_escalate_overdue(AS_OF) == 3
     levels = [Concern.objects.get(pk=x.pk).level for x in made]
     assert levels == ["township", "township", "village", "county", "county", "village"]
     assert ConcernEvent.objects.filter(note="超期自动上报").count() == 3
-    assert services.escalate_overdue(AS_OF) == 0
+    assert services.concerns_escalate_overdue(AS_OF) == 0
 
 
 def test_visit_log_raises_concerns_in_the_same_call(user):
@@ -177,8 +177,8 @@ def test_visit_log_raises_concerns_in_the_same_call(user):
 
 def test_check_in_once_per_day(user):
     c = cadre(post=Cadre.Post.FIRST_SECRETARY)
-    first = services.check_in(user=user, cadre=c, village_code=CHANGFA)
-    again = services.check_in(user=user, cadre=c, village_code=CHANGFA)
+    first = services.check_in_record(user=user, cadre=c, village_code=CHANGFA)
+    again = services.check_in_record(user=user, cadre=c, village_code=CHANGFA)
     assert first.pk == again.pk and CheckIn.objects.count() == 1
     with pytest.raises(IntegrityError), transaction.atomic():
         CheckIn.objects.create(cadre=c, village_id=CHANGFA, day=AS_OF)

@@ -116,11 +116,11 @@ def test_pages_make_a_bounded_number_of_queries(
     from tests.factories import make_household
 
     households = [make_household(CHANGFA) for _ in range(25)]
-    services.allocate(actor=office, fund=fund, project=project, amount="100000", date=D)
-    share = services.add_village_share(
+    services.allocation_create(actor=office, fund=fund, project=project, amount="100000", date=D)
+    share = services.village_share_add(
         actor=office, project=project, village=CHANGFA, amount="50000"
     )
-    services.add_household_shares(
+    services.household_shares_create(
         actor=office,
         village_share=share,
         households=households,
@@ -128,7 +128,7 @@ def test_pages_make_a_bounded_number_of_queries(
         amount_each="1000",
         since=D,
     )
-    services.pay_dividends(actor=office, project=project, year=2016, paid_on=D, amount_each="10")
+    services.dividends_pay(actor=office, project=project, year=2016, paid_on=D, amount_each="10")
     client.force_login(office)
     for url in (
         f"/projects/{project.pk}/",

@@ -42,13 +42,15 @@ def test_money_is_decimal_to_the_fen_and_refuses_more(office):
 
 
 def test_fund_cannot_be_over_allocated(office, fund, project):
-    services.allocate(actor=office, fund=fund, project=project, amount="600000.00", date=D)
+    services.allocation_create(actor=office, fund=fund, project=project, amount="600000.00", date=D)
     with pytest.raises(ValidationError) as error:
-        services.allocate(actor=office, fund=fund, project=project, amount="400000.01", date=D)
+        services.allocation_create(
+            actor=office, fund=fund, project=project, amount="400000.01", date=D
+        )
     message = _message(error.value)
     assert "2017年三到村三到户资金" in message
     assert "400,000.01" in message and "400,000.00" in message
-    services.allocate(actor=office, fund=fund, project=project, amount="400000.00", date=D)
+    services.allocation_create(actor=office, fund=fund, project=project, amount="400000.00", date=D)
     assert services.fund_remainder(fund) == 0
 
 
@@ -81,17 +83,17 @@ def test_transfer_down_counts_against_the_fund(db):
 def test_project_village_and_household_levels_refuse_over_sharing(
     office, fund, project, households
 ):
-    services.allocate(actor=office, fund=fund, project=project, amount="10000.00", date=D)
+    services.allocation_create(actor=office, fund=fund, project=project, amount="10000.00", date=D)
     with pytest.raises(ValidationError) as error:
-        services.add_village_share(
+        services.village_share_add(
             actor=office, project=project, village=CHANGFA, amount="10000.01"
         )
     assert "音德尔镇肉牛养殖基地" in _message(error.value) and "10,000.00" in _message(error.value)
-    share = services.add_village_share(
+    share = services.village_share_add(
         actor=office, project=project, village=CHANGFA, amount="9000"
     )
     with pytest.raises(ValidationError) as error:
-        services.add_household_shares(
+        services.household_shares_create(
             actor=office,
             village_share=share,
             households=households,
@@ -102,7 +104,7 @@ def test_project_village_and_household_levels_refuse_over_sharing(
     assert "申请 9,000.03 元" in _message(error.value) and "余额 9,000.00 元" in _message(
         error.value
     )
-    services.add_household_shares(
+    services.household_shares_create(
         actor=office,
         village_share=share,
         households=households,
@@ -111,7 +113,7 @@ def test_project_village_and_household_levels_refuse_over_sharing(
         since=D,
     )
     with pytest.raises(ValidationError):  # the same household twice
-        services.add_household_shares(
+        services.household_shares_create(
             actor=office,
             village_share=share,
             households=households[:1],
@@ -120,18 +122,18 @@ def test_project_village_and_household_levels_refuse_over_sharing(
             since=D,
         )
     with pytest.raises(ValidationError):  # a village outside the project's township
-        services.add_village_share(actor=office, project=project, village=HADANALA, amount="1")
+        services.village_share_add(actor=office, project=project, village=HADANALA, amount="1")
     chain = selectors.reconcile(office, ZHALAITE)
     assert chain["household_shared"] == Decimal("9000.00")
     assert not (chain["over_funds"] or chain["over_projects"] or chain["over_village_shares"])
 
 
 def test_dividends_post_into_income_with_history(office, fund, project, households):
-    services.allocate(actor=office, fund=fund, project=project, amount="10000", date=D)
-    share = services.add_village_share(
+    services.allocation_create(actor=office, fund=fund, project=project, amount="10000", date=D)
+    share = services.village_share_add(
         actor=office, project=project, village=CHANGFA, amount="9000"
     )
-    services.add_household_shares(
+    services.household_shares_create(
         actor=office,
         village_share=share,
         households=households,
@@ -139,7 +141,7 @@ def test_dividends_post_into_income_with_history(office, fund, project, househol
         amount_each="3000",
         since=D,
     )
-    paid = services.pay_dividends(
+    paid = services.dividends_pay(
         actor=office,
         project=project,
         year=2016,
@@ -156,7 +158,7 @@ def test_dividends_post_into_income_with_history(office, fund, project, househol
             and "音德尔镇肉牛养殖基地" in last.history_change_reason
         )
     # A year without an income row gets one, holding the dividend only.
-    services.pay_dividends(
+    services.dividends_pay(
         actor=office,
         project=project,
         year=2017,
@@ -167,11 +169,11 @@ def test_dividends_post_into_income_with_history(office, fund, project, househol
     created = IncomeRecord.objects.get(household=households[0], year=2017)
     assert created.transfer_income == Decimal("100.00") and created.property_income == 0
     with pytest.raises(ValidationError) as error:  # once per year
-        services.pay_dividends(actor=office, project=project, year=2017, paid_on=D, amount_each="1")
+        services.dividends_pay(actor=office, project=project, year=2017, paid_on=D, amount_each="1")
     assert "2017年分红已发放（3户）" in _message(error.value)
     # Never more than the project holds (10,000 − 720 − 300 = 8,980 left).
     with pytest.raises(ValidationError) as error:
-        services.pay_dividends(
+        services.dividends_pay(
             actor=office, project=project, year=2015, paid_on=D, amount_each="2993.34"
         )
     assert "可发放余额 8,980.00 元" in _message(error.value)
@@ -181,7 +183,7 @@ def test_dividends_post_into_income_with_history(office, fund, project, househol
 def test_rights_are_by_area(fund, project):
     other = make_user("county_office", "152201")
     with pytest.raises(PermissionDenied):
-        services.allocate(actor=other, fund=fund, project=project, amount="1", date=D)
+        services.allocation_create(actor=other, fund=fund, project=project, amount="1", date=D)
     village_team = make_user("village_team", CHANGFA)
     with pytest.raises(PermissionDenied):
         services.fund_record(

@@ -97,7 +97,7 @@ def test_rounds_gather_cases_and_refuse_closing_with_open_ones():
     assert case.adjustment_round == adjustment_round
     with pytest.raises(ValidationError) as error:
         services.round_close(actor=u["county"], adjustment_round=adjustment_round)
-    assert error.value.messages == [services.MSG_ROUND_OPEN_CASES.format(count=1)]
+    assert error.value.messages == [services.MSG_ROUND_OPEN_CASES % {"count": 1}]
     services.round_close(actor=u["county"], adjustment_round=adjustment_round, carry_over=True)
     adjustment_round.refresh_from_db()
     case.refresh_from_db()

@@ -138,7 +138,7 @@ def test_the_case_page_shows_the_household_applied_for(client):
 def test_the_assessment_feeds_exit_cases(client):
     """Households the year's assessment found eligible become exit cases, once, with the
     assessment's numbers as the proposal's reason."""
-    from fupin.assessment.services import assess
+    from fupin.assessment.services import assessment_run
     from fupin.registry import codes
     from tests.factories import make_household
 
@@ -150,7 +150,7 @@ def test_the_assessment_feeds_exit_cases(client):
     poor = make_household(CHANGFA, members=3, year=2015, income={**income, "wage_income": 0})
     for household in (ready, poor):
         household.statuses.update(status=codes.Status.POOR)
-    assess(year=2016)
+    assessment_run(year=2016)
     u = users()
     client.force_login(u["village"])
     response = client.post(

@@ -103,7 +103,7 @@ def test_no_step_before_the_notice_period_ends(settings):
         with pytest.raises(ValidationError) as error:
             approve(u["township"], case, {"spot_check": "x"})
         assert error.value.messages == [
-            services.MSG_NOTICE_NOT_ENDED.format(ends_on=notice.ends_on.isoformat())
+            services.MSG_NOTICE_NOT_ENDED % {"ends_on": notice.ends_on.isoformat()}
         ]
     settings.FUPIN_AS_OF = "2017-07-07"
     assert approve(u["township"], case, {"spot_check": "x"}).state == "township_review"

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from fupin.areas.models import Area
-from fupin.assessment.services import assess
+from fupin.assessment.services import assessment_run
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, year, area, **options):
         if area and not Area.objects.filter(pk=area).exists():
             raise CommandError(f"区划不存在：{area}")
-        counts = assess(year=year, code=area)
+        counts = assessment_run(year=year, code=area)
         self.stdout.write(
             f"{year} 年评估（规则 v{counts['rule_set']}，范围 {area or '全部'}）："
             f"贫困户 {counts['households']} 户，达标 {counts['households_eligible']} 户；"

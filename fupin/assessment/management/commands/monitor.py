@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from fupin.areas.models import Area
-from fupin.assessment.services import monitor
+from fupin.assessment.services import monitoring_run
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, year, area, **options):
         if area and not Area.objects.filter(pk=area).exists():
             raise CommandError(f"区划不存在：{area}")
-        counts = monitor(year=year, code=area)
+        counts = monitoring_run(year=year, code=area)
         self.stdout.write(
             f"{year} 年监测（规则 v{counts['rule_set']}，范围 {area or '全部'}）："
             f"脱贫不稳定户 {counts['unstable']} 户，边缘易致贫户 {counts['marginal']} 户，"

@@ -1,13 +1,13 @@
 """``fupin escalate_overdue [--date YYYY-MM-DD]``: move every overdue open concern one level up.
 
-Meant for a daily cron / timer; set-based (fupin.fieldwork.services.escalate_overdue)."""
+Meant for a daily cron / timer; set-based (fupin.fieldwork.services.concerns_escalate_overdue)."""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
 from fupin.core.clock import as_of
-from fupin.fieldwork.services import escalate_overdue
+from fupin.fieldwork.services import concerns_escalate_overdue
 
 
 class Command(BaseCommand):
@@ -21,5 +21,5 @@ class Command(BaseCommand):
             day = datetime.date.fromisoformat(date) if date else as_of()
         except ValueError:
             raise CommandError(f"日期格式错误：{date}") from None
-        moved = escalate_overdue(day)
+        moved = concerns_escalate_overdue(day)
         self.stdout.write(f"{day}：上报 {moved} 件超期诉求")

@@ -1,0 +1,13 @@
+"""Who may run the yearly assessment: the county poverty office and above, above a village."""
+
+from __future__ import annotations
+
+from fupin.accounts.models import Role
+from fupin.areas.models import Level
+
+RUN_ROLES = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
+
+
+def can_run(user, area) -> bool:
+    """Tell whether the user may run the assessment of ``area`` (not a village)."""
+    return area.level != Level.VILLAGE and user.has_role_at(RUN_ROLES, area.code)
