@@ -38,6 +38,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseForbidden
+from django.utils.translation import gettext
 
 EVERYTHING = ""
 
@@ -177,7 +178,7 @@ class ScopeSafeViewMiddleware:
             return None
         if view_scope_mark(view_func):
             return None
-        return HttpResponseForbidden("此页面未标记数据范围（scope），已拒绝访问。")
+        return HttpResponseForbidden(gettext("此页面未标记数据范围（scope），已拒绝访问。"))
 
 
 def scope_safe_class(cls):
@@ -213,5 +214,5 @@ class ScopedModelAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         code = getattr(obj, self.model.scope_field, None) or ""
         if not user_can_see_code(request.user, code):
-            raise PermissionDenied("该记录不在您的权限范围内")
+            raise PermissionDenied(gettext("该记录不在您的权限范围内"))
         super().save_model(request, obj, form, change)

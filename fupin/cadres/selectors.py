@@ -62,7 +62,7 @@ def access_cadre(user, pk) -> Cadre:
     """Return the cadre if visible to the user; the same 404 for missing and forbidden."""
     cadre = cadres_visible_to(user).filter(pk=pk).first()
     if cadre is None:
-        raise Http404("干部不存在或不在您的权限范围内")
+        raise Http404(_("干部不存在或不在您的权限范围内"))
     return cadre
 
 
@@ -74,7 +74,7 @@ def access_team(user, pk) -> WorkTeam:
         .first()
     )
     if team is None:
-        raise Http404("工作队不存在或不在您的权限范围内")
+        raise Http404(_("工作队不存在或不在您的权限范围内"))
     return team
 
 

@@ -23,6 +23,7 @@ from collections import OrderedDict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, Count, DecimalField, ExpressionWrapper, F, Q, Sum, When
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
@@ -80,7 +81,7 @@ def access_task(user, pk) -> Task:
         .first()
     )
     if task is None:
-        raise Http404("任务不存在或不在您的权限范围内")
+        raise Http404(gettext("任务不存在或不在您的权限范围内"))
     return task
 
 

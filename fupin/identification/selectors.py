@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from .models import AdjustmentRound, Case, Objection
 
-CASE_NOT_FOUND = "案件不存在或不在您的权限范围内"
-ROUND_NOT_FOUND = "动态调整不存在或不在您的权限范围内"
-OBJECTION_NOT_FOUND = "异议不存在或不在您的权限范围内"
+CASE_NOT_FOUND = _("案件不存在或不在您的权限范围内")
+ROUND_NOT_FOUND = _("动态调整不存在或不在您的权限范围内")
+OBJECTION_NOT_FOUND = _("异议不存在或不在您的权限范围内")
 
 
 def access_case(user, pk) -> Case:

@@ -17,10 +17,10 @@ from fupin.areas.scope import prefix_upper_bound
 from . import codes
 from .models import Household, IncomeRecord, Member, StatusRecord
 
-NOT_FOUND = "该户不存在或不在您的权限范围内"
+NOT_FOUND = _("该户不存在或不在您的权限范围内")
 # A search matching more persons than this is too broad to list; the first ones are shown.
 SEARCH_LIMIT = 2000
-MEMBER_NOT_FOUND = "该成员不存在或不在您的权限范围内"
+MEMBER_NOT_FOUND = _("该成员不存在或不在您的权限范围内")
 
 ORDERINGS = {
     "number": ("village_id", "number"),
@@ -216,7 +216,7 @@ def _display(record, field) -> str:
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if isinstance(value, list):
         labels = dict(codes.Cause.choices)
         return "、".join(str(labels.get(v, v)) for v in value)

@@ -7,6 +7,7 @@ Money is a decimal string, never a float.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from . import codes
@@ -18,7 +19,7 @@ class CauseSerializer(serializers.Serializer):
 
     # A plain string in the schema: an enum here would be a second name for MainCauseEnum,
     # which drf-spectacular warns about (the settings carry no ENUM_NAME_OVERRIDES).
-    value = serializers.CharField(help_text="致贫原因代码，取值同 main_cause")
+    value = serializers.CharField(help_text=_("致贫原因代码，取值同 main_cause"))
     label = serializers.CharField()
 
     def to_representation(self, instance):
@@ -96,20 +97,20 @@ class MemberSerializer(serializers.ModelSerializer):
 
 class IncomeSerializer(serializers.ModelSerializer):
     total_income = serializers.DecimalField(
-        max_digits=14, decimal_places=2, read_only=True, help_text="总收入（元）"
+        max_digits=14, decimal_places=2, read_only=True, help_text=_("总收入（元）")
     )
     net_income = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
         read_only=True,
-        help_text="纯收入 = 总收入 − 生产经营性支出",
+        help_text=_("纯收入 = 总收入 − 生产经营性支出"),
     )
     net_income_per_capita = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
         read_only=True,
         allow_null=True,
-        help_text="人均纯收入（元）= 纯收入 ÷ 当年家庭人口",
+        help_text=_("人均纯收入（元）= 纯收入 ÷ 当年家庭人口"),
     )
 
     class Meta:
