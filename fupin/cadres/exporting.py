@@ -11,7 +11,6 @@ from openpyxl.styles import Font
 
 from .selectors import roster_rows
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK = 900  # posts per grassroots-years query (below SQLite's parameter limit)
 COLUMNS = (
     "姓名",

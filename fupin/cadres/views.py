@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import datetime
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -25,6 +24,7 @@ from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
+from fupin.core.sheets import xlsx_response
 
 from . import exporting, selectors, services
 from .forms import EvaluationForm, RecallForm, RecordForm
@@ -116,9 +116,7 @@ def roster_export(request):
     content = exporting.roster_xlsx(posts, day or as_of())
     audit(request.user, ROSTER_EXPORTED, area.code, filters=request.GET.dict())
     filename = f"{_('干部名册')}-{area.name}-{(day or as_of()).isoformat()}.xlsx"
-    response = HttpResponse(content, content_type=exporting.XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return xlsx_response(content, filename)
 
 
 @scope_safe

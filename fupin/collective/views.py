@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -26,7 +26,7 @@ from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
-from fupin.core.sheets import ErrorWorkbooks, import_upload
+from fupin.core.sheets import ErrorWorkbooks, import_upload, xlsx_response
 
 from . import importing, permissions, selectors, services, sharing
 from .forms import IncomeForm
@@ -35,7 +35,6 @@ from .selectors import Status
 
 PAGE_SIZE = 100
 ERRORS = ErrorWorkbooks("collective-errors", "collective_import_errors", "集体经济收入.errors.xlsx")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 STATUS_LABELS = {
     Status.ZERO: _("无收入（空壳村）"),
@@ -294,6 +293,4 @@ def income_export(request):
     content = KINDS[kind][2](request.user, area.code, year)
     audit(request.user, importing.EXPORTED, area.code, year=year, kind=kind)
     filename = f"collective-{kind}-{area.code}-{year or 'all'}.xlsx"
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename={filename}"
-    return response
+    return xlsx_response(content, filename)

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -28,11 +27,11 @@ from fupin.areas.models import Area, Level
 from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
+from fupin.core.sheets import xlsx_response
 
 from . import permissions, selectors, services
 
 PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _level(request, area) -> str:
@@ -227,11 +226,7 @@ def ranking_xlsx(request):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = (
-        f"attachment; filename=duty-ranking-{area.code}-{level}-{year}.xlsx"
-    )
-    return response
+    return xlsx_response(buffer.getvalue(), f"duty-ranking-{area.code}-{level}-{year}.xlsx")
 
 
 @scope_safe

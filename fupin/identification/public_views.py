@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas.scope import public
 from fupin.core.clock import as_of
+from fupin.core.sheets import xlsx_response
 from fupin.registry import codes
 from fupin.registry.idnumber import mask
 
@@ -43,7 +44,6 @@ from .public_forms import NoticeFilterForm, ObjectionForm
 PAGE_SIZE = 20
 LIMIT_PER_HOUR = 5
 LIMIT_PER_NOTICE_DAY = 20
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # An 18-character ID number (or a 15-digit old one) typed into free text (title, body, reason).
 ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 
@@ -350,9 +350,7 @@ def notice_pdf(request, pk):
 def notice_xlsx(request, pk):
     today = as_of()
     notice = get_object_or_404(published_notices(today), pk=pk)
-    response = HttpResponse(notice_workbook(notice), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename=notice-{notice.pk}.xlsx"
-    return response
+    return xlsx_response(notice_workbook(notice), f"notice-{notice.pk}.xlsx")
 
 
 def notice_workbook(notice: Notice) -> bytes:

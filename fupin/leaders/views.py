@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from fupin.areas import selectors as area_selectors
 from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
+from fupin.core.sheets import xlsx_response
 from fupin.party.models import PartyMember
 from fupin.registry.models import Household
 
@@ -64,12 +64,7 @@ def leader_export(request):
     area = page_area(request, required=True)
     year = _year(request)
     rows = selectors.leader_table(request.user, area.code, year)
-    response = HttpResponse(
-        leaders_xlsx(rows, year),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="leaders-{area.code}-{year}.xlsx"'
-    return response
+    return xlsx_response(leaders_xlsx(rows, year), f"leaders-{area.code}-{year}.xlsx")
 
 
 @scope_safe

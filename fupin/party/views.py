@@ -19,6 +19,7 @@ from fupin.areas import selectors as area_selectors
 from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
+from fupin.core.sheets import xlsx_response
 
 from . import permissions, selectors, services
 from .forms import ArchiveEntryForm, MeetingForm, TransferForm
@@ -354,11 +355,6 @@ def compliance_export(request):
     area = page_area(request, required=True)
     r = _range(request)
     result = selectors.meeting_compliance(request.user, area.code, r)
-    response = HttpResponse(
-        compliance_xlsx(result, area),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        compliance_xlsx(result, area), f"meeting-compliance-{area.code}-{r.label}.xlsx"
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="meeting-compliance-{area.code}-{r.label}.xlsx"'
-    )
-    return response

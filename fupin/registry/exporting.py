@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from fupin.core import clock
+from fupin.core.sheets import XLSX_TYPE
 
 from . import codes
 from .idnumber import make_id_number
@@ -34,7 +35,6 @@ from .rules import (
     MEMBER_COLUMNS,
 )
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 MEMBERS_SHEET = "成员"
 INCOME_SHEET = "收入"

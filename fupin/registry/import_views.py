@@ -134,6 +134,8 @@ def template(request, kind, fmt):
     if kind not in exporting.KINDS or fmt not in exporting.FORMATS:
         raise Http404(_("没有这种模板"))
     content, content_type, filename = exporting.template_file(kind, fmt)
+    if fmt == "xlsx":
+        return xlsx_response(content, filename)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -17,6 +17,7 @@ from fupin.areas.scope import scope_safe, user_scope_has_village, user_sees_ever
 from fupin.areas.selectors import areas_accessible_to
 from fupin.core.audit import HOUSEHOLD_VIEWED, REGISTRY_EXPORTED, audit
 from fupin.core.clock import current_year
+from fupin.core.sheets import xlsx_response
 
 from . import selectors, services
 from .codes import Cause
@@ -95,6 +96,8 @@ def household_export(request):
         selectors.household_list(request.user, filters), fmt
     )
     audit(request.user, REGISTRY_EXPORTED, filename, filters=request.GET.dict())
+    if fmt == "xlsx":
+        return xlsx_response(content, filename)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
     return response

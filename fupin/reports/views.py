@@ -19,6 +19,7 @@ from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
+from fupin.core.sheets import xlsx_response
 
 from . import periods, permissions, services
 from .content import ReportError, build
@@ -27,7 +28,6 @@ from .rendering import render_pdf_bytes, render_xlsx
 from .selectors import access_report
 
 PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _kinds():
@@ -143,9 +143,7 @@ def draft(request):
 def _download(content: dict, fmt: str, *, draft: bool) -> HttpResponse:
     stem = services.file_stem(content) + ("-draft" if draft else "")
     if fmt == "xlsx":
-        response = HttpResponse(render_xlsx(content), content_type=XLSX_TYPE)
-        response["Content-Disposition"] = f"attachment; filename={stem}.xlsx"
-        return response
+        return xlsx_response(render_xlsx(content), f"{stem}.xlsx")
     response = HttpResponse(
         render_pdf_bytes(content, status_note=_("草稿（未发布）")), content_type="application/pdf"
     )
@@ -173,13 +171,11 @@ def detail(request, pk):
     return render(request, "reports/report.html", context)
 
 
-def _stored(field, content_type: str, attachment: bool) -> FileResponse:
+def _stored(field):
+    """The stored file, open, and its name (404 when the report has none)."""
     if not field:
         raise Http404(_("文件不存在"))
-    name = field.name.rsplit("/", 1)[-1]
-    return FileResponse(
-        field.open("rb"), content_type=content_type, as_attachment=attachment, filename=name
-    )
+    return field.open("rb"), field.name.rsplit("/", 1)[-1]
 
 
 @scope_safe
@@ -188,7 +184,7 @@ def _stored(field, content_type: str, attachment: bool) -> FileResponse:
 def report_xlsx(request, pk):
     report = access_report(request.user, pk)
     audit(request.user, services.EXPORTED, report.area_id, report=report.pk, format="xlsx")
-    return _stored(report.xlsx, XLSX_TYPE, True)
+    return xlsx_response(*_stored(report.xlsx))
 
 
 @scope_safe
@@ -197,4 +193,5 @@ def report_xlsx(request, pk):
 def report_pdf(request, pk):
     report = access_report(request.user, pk)
     audit(request.user, services.EXPORTED, report.area_id, report=report.pk, format="pdf")
-    return _stored(report.pdf, "application/pdf", False)
+    handle, name = _stored(report.pdf)
+    return FileResponse(handle, content_type="application/pdf", as_attachment=False, filename=name)

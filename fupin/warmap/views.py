@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -16,12 +16,12 @@ from fupin.areas.params import page_area, page_year
 from fupin.areas.scope import scope_safe
 from fupin.assistance.models import Measure, MeasureType
 from fupin.core.clock import current_year
+from fupin.core.sheets import xlsx_response
 
 from . import ledgers, selectors
 from .charts import chart_data
 
 PAGE_SIZE = 50
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @scope_safe
@@ -101,13 +101,10 @@ def ledger(request, kind: str):
                 "max": f"{ledgers.XLSX_MAX:,}",
             }
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(
-            ledgers.xlsx(request.user, kind, area.code, f), content_type=XLSX_TYPE
+        return xlsx_response(
+            ledgers.xlsx(request.user, kind, area.code, f),
+            f"ledger-{kind}-{area.code}-{f.year}.xlsx",
         )
-        response["Content-Disposition"] = (
-            f"attachment; filename=ledger-{kind}-{area.code}-{f.year}.xlsx"
-        )
-        return response
     page = Paginator(ledgers.QUERIES[kind](request.user, area.code, f), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
