@@ -11,12 +11,15 @@ labels are computed from the code lists, members and yearly facts are left to th
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass, field
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers, viewsets
+from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import (
     BAD_REQUEST,
@@ -30,12 +33,14 @@ from fupin.areas.api import (
     parse_code,
     parse_year,
 )
+from fupin.areas.models import Area
 from fupin.areas.scope import scope_safe_class
+from fupin.core.figures import serialized
 
 from . import codes, selectors
 from .models import Household, Member
 from .serializers import HouseholdDetailSerializer, HouseholdListSerializer
-from .stats import area_stats, child_stats
+from .stats import AreaFigures, area_stats, child_stats
 
 MSG_NOT_FOUND = _("贫困户不存在或不在您的权限范围内")
 MSG_BAD_STATUS = _("脱贫状态无效：应为 %(choices)s 之一")
@@ -140,37 +145,36 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound(MSG_NOT_FOUND) from None
 
 
-class FiguresSerializer(serializers.Serializer):
-    """The figures of :data:`fupin.registry.stats.STAT_KEYS` for one area and year."""
+@dataclass(frozen=True)
+class NamedFigures(AreaFigures):
+    """An area's figures with its code and name."""
 
-    identified_households = serializers.IntegerField(help_text=_("当年新识别户数"))
-    identified_persons = serializers.IntegerField(help_text=_("当年新识别人数"))
-    poor_households = serializers.IntegerField(help_text=_("年末贫困户数（未脱贫、返贫）"))
-    poor_persons = serializers.IntegerField(help_text=_("年末贫困人口"))
-    exited_households = serializers.IntegerField(help_text=_("当年脱贫户数"))
-    exited_persons = serializers.IntegerField(help_text=_("当年脱贫人数"))
-    relapsed_households = serializers.IntegerField(help_text=_("当年返贫户数"))
-    relapsed_persons = serializers.IntegerField(help_text=_("当年返贫人数"))
-    rural_population = serializers.IntegerField(help_text=_("农村人口"))
-    incidence = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        coerce_to_string=False,
-        allow_null=True,
-        help_text=_("贫困发生率（%），无农村人口数据时为 null"),
-    )
+    code: str
+    name: str
 
 
-class ChildFiguresSerializer(FiguresSerializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
+@dataclass(frozen=True)
+class AreaStats(NamedFigures):
+    """An area's figures of a year, with the same figures of each of its children."""
+
+    year: int
+    children: list[NamedFigures] = field(metadata=serialized(_("下一级各区划的同口径数字")))
 
 
-class AreaStatsSerializer(FiguresSerializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    year = serializers.IntegerField()
-    children = ChildFiguresSerializer(many=True, help_text=_("下一级各区划的同口径数字"))
+def _named(area: Area, figures: AreaFigures) -> dict:
+    return {**asdict(figures), "code": area.code, "name": area.name}
+
+
+class FiguresSerializer(DataclassSerializer):
+    """The figures of :class:`fupin.registry.stats.AreaFigures` for one area and year."""
+
+    class Meta:
+        dataclass = AreaFigures
+
+
+class AreaStatsSerializer(DataclassSerializer):
+    class Meta:
+        dataclass = AreaStats
 
 
 @extend_schema_view(
@@ -185,10 +189,12 @@ class AreaStatsView(AreaFigureView):
     """The yearly figures of an area and of each of its children."""
 
     def figures(self, user, area, year):
-        data = {"code": area.code, "name": area.name, "year": year}
-        data.update(area_stats(user, area.code, year))
-        data["children"] = [
-            {"code": child.code, "name": child.name, **figures}
-            for child, figures in child_stats(user, area, year)
-        ]
-        return AreaStatsSerializer(data).data
+        stats = AreaStats(
+            **_named(area, area_stats(user, area.code, year)),
+            year=year,
+            children=[
+                NamedFigures(**_named(child, figures))
+                for child, figures in child_stats(user, area, year)
+            ],
+        )
+        return AreaStatsSerializer(stats).data

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import cast
 
 from django.db.models import Exists, F, OuterRef, Q, TextField
 from django.db.models.functions import Cast, Substr
@@ -13,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import prefix_upper_bound
+from fupin.core.viewers import Viewer
 
 from . import codes
 from .models import Household, IncomeRecord, Member, StatusRecord
@@ -59,7 +61,8 @@ def _status_q(status: str) -> Q:
             year=OuterRef("year") - 1,
             status__in=codes.POOR_STATUSES,
         )
-        return Q(status__in=codes.EXITED_STATUSES) & (identified | Exists(was_poor))
+        # Q | Exists is a Q (the stubs type it as the wider Combinable).
+        return cast(Q, Q(status__in=codes.EXITED_STATUSES) & (identified | Exists(was_poor)))
     return Q(status=status)
 
 
@@ -72,7 +75,7 @@ def _current_status_q(status: str) -> Q:
     return Q(status=status)
 
 
-def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
+def household_list(user: Viewer, filters: HouseholdFilter, *, for_count: bool = False):
     """Return the households the user may see that match ``filters``, ordered.
 
     The year filter is written two ways with the same meaning, because SQLite plans them
@@ -112,7 +115,7 @@ def household_list(user, filters: HouseholdFilter, *, for_count: bool = False):
     return qs.select_related("village").order_by(*ORDERINGS.get(filters.order, ORDERINGS["number"]))
 
 
-def household_count(user, filters: HouseholdFilter) -> int:
+def household_count(user: Viewer, filters: HouseholdFilter) -> int:
     return household_list(user, filters, for_count=True).count()
 
 
@@ -126,7 +129,7 @@ def registry_prefixes(digits: int) -> list[str]:
     )
 
 
-def search_q(user, text: str) -> Q:
+def search_q(user: Viewer, text: str) -> Q:
     """Match a household by household number, a member's ID number, or a member's name.
 
     Digits search household numbers (any part) and ID numbers (by prefix, a range on the unique
@@ -142,7 +145,7 @@ def search_q(user, text: str) -> Q:
     return cache[text]
 
 
-def _search_q(user, text: str) -> Q:
+def _search_q(user: Viewer, text: str) -> Q:
     members = Member.objects.accessible_to(user)
     if text.rstrip("X").isdigit():
         upper = prefix_upper_bound(text)
@@ -155,7 +158,7 @@ def _search_q(user, text: str) -> Q:
     return Q(pk__in=list(by_name[:SEARCH_LIMIT]))
 
 
-def access_household(user, pk) -> Household:
+def access_household(user: Viewer, pk) -> Household:
     """Return a household the user may see; missing and forbidden are the same 404."""
     household = (
         Household.objects.accessible_to(user).select_related("village").filter(pk=pk).first()
@@ -165,7 +168,7 @@ def access_household(user, pk) -> Household:
     return household
 
 
-def access_member(user, pk) -> Member:
+def access_member(user: Viewer, pk) -> Member:
     member = Member.objects.accessible_to(user).select_related("household").filter(pk=pk).first()
     if member is None:
         raise Http404(MEMBER_NOT_FOUND)
@@ -179,7 +182,8 @@ def household_years(household: Household) -> list[dict]:
     rows = []
     for year in sorted(set(statuses) | set(incomes)):
         status, income = statuses.get(year), incomes.get(year)
-        persons = status.members_count if status else income.members_count
+        # A year has a status row, an income row or both.
+        persons = status.members_count if status else income.members_count if income else 0
         rows.append({"year": year, "status": status, "income": income, "persons": persons})
     return rows
 

@@ -20,30 +20,60 @@ holds the SQL of these definitions), kept current inside every writing transacti
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from typing import Any
+
 from django.db.models import Count, Max, Sum
 from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext_lazy as _
 
-from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, RuralPopulation
+from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level, RuralPopulation
 from fupin.areas.selectors import access_area, children_in_scope, incidence
+from fupin.core.figures import serialized
+from fupin.core.viewers import Viewer
 
 from .models import Household, YearFact
 from .rollups import FIGURES
 
-STAT_KEYS = (
-    "identified_households",
-    "identified_persons",
-    "poor_households",
-    "poor_persons",
-    "exited_households",
-    "exited_persons",
-    "relapsed_households",
-    "relapsed_persons",
-    "rural_population",
-    "incidence",
-)
+
+@dataclass(frozen=True)
+class AreaFigures:
+    """The registry's figures of one area and year (the API serializes this very structure)."""
+
+    identified_households: int = field(metadata=serialized(_("当年新识别户数")))
+    identified_persons: int = field(metadata=serialized(_("当年新识别人数")))
+    poor_households: int = field(metadata=serialized(_("年末贫困户数（未脱贫、返贫）")))
+    poor_persons: int = field(metadata=serialized(_("年末贫困人口")))
+    exited_households: int = field(metadata=serialized(_("当年脱贫户数")))
+    exited_persons: int = field(metadata=serialized(_("当年脱贫人数")))
+    relapsed_households: int = field(metadata=serialized(_("当年返贫户数")))
+    relapsed_persons: int = field(metadata=serialized(_("当年返贫人数")))
+    rural_population: int = field(metadata=serialized(_("农村人口")))
+    incidence: Decimal | None = field(
+        metadata=serialized(
+            _("贫困发生率（%），无农村人口数据时为 null"),
+            max_digits=5,
+            decimal_places=2,
+            coerce_to_string=False,
+        )
+    )
 
 
-def _fact_sums(fact_rows, prefix_len: int | None = None, by_year: bool = False):
+STAT_KEYS = tuple(f.name for f in fields(AreaFigures))
+
+
+def _figures(counts: dict[str, int], population: int) -> AreaFigures:
+    """The figures from the rollup sums (missing ones are 0) and the rural population."""
+    return AreaFigures(
+        **{name: counts.get(name, 0) for name in FIGURES},
+        rural_population=population,
+        incidence=incidence(counts.get("poor_persons", 0), population),
+    )
+
+
+def _fact_sums(fact_rows, prefix_len: int | None = None, by_year: bool = False) -> Any:
     """Sum the rollup rows, whole, per code prefix or per year."""
     sums = {name: Coalesce(Sum(name), 0) for name in FIGURES}
     if prefix_len is None and not by_year:
@@ -62,7 +92,7 @@ def _population_year(pop_rows, year: int) -> int | None:
     return pop_rows.filter(year__lte=year).aggregate(y=Max("year"))["y"]
 
 
-def _population(pop_rows, year: int, prefix_len: int | None = None):
+def _population(pop_rows, year: int, prefix_len: int | None = None) -> Any:
     pop_year = _population_year(pop_rows, year)
     rows = pop_rows.filter(year=pop_year) if pop_year else pop_rows.none()
     if prefix_len is None:
@@ -75,23 +105,15 @@ def _population(pop_rows, year: int, prefix_len: int | None = None):
     }
 
 
-def _empty() -> dict:
-    return {key: 0 for key in STAT_KEYS if key != "incidence"}
-
-
-def area_stats(user, code: str, year: int) -> dict:
+def area_stats(user: Viewer, code: str, year: int) -> AreaFigures:
     """Return the yearly figures of area ``code`` as the user's scope sees them."""
     access_area(user, code)
     facts = YearFact.objects.filter(year=year).accessible_to(user).within(code)
     pop_rows = RuralPopulation.objects.accessible_to(user).within(code)
-    result = _empty()
-    result.update(_fact_sums(facts))
-    result["rural_population"] = _population(pop_rows, year)
-    result["incidence"] = incidence(result["poor_persons"], result["rural_population"])
-    return result
+    return _figures(_fact_sums(facts), _population(pop_rows, year))
 
 
-def area_series(user, code: str, years) -> list[tuple[int, dict]]:
+def area_series(user: Viewer, code: str, years: Iterable[int]) -> list[tuple[int, AreaFigures]]:
     """Return the figures of area ``code`` for each of ``years`` (two queries in all)."""
     access_area(user, code)
     years = list(years)
@@ -103,18 +125,15 @@ def area_series(user, code: str, years) -> list[tuple[int, dict]]:
     }
     out = []
     for year in years:
-        figures = _empty()
-        figures.update(by_year.get(year, {}))
         known = [y for y in populations if y <= year]
-        figures["rural_population"] = populations[max(known)] if known else 0
-        figures["incidence"] = incidence(figures["poor_persons"], figures["rural_population"])
-        out.append((year, figures))
+        population = populations[max(known)] if known else 0
+        out.append((year, _figures(by_year.get(year, {}), population)))
     return out
 
 
-def child_stats(user, area: Area, year: int) -> list[tuple[Area, dict]]:
+def child_stats(user: Viewer, area: Area, year: int) -> list[tuple[Area, AreaFigures]]:
     """Return the figures of each child of ``area`` in the user's scope, in code order."""
-    child_level = CHILD_LEVEL.get(area.level)
+    child_level = CHILD_LEVEL.get(Level(area.level))
     if child_level is None:
         return []
     prefix_len = LEVEL_DIGITS[child_level]
@@ -123,17 +142,13 @@ def child_stats(user, area: Area, year: int) -> list[tuple[Area, dict]]:
     pop_rows = RuralPopulation.objects.accessible_to(user).within(area.code)
     by_fact = _fact_sums(facts, prefix_len)
     by_pop = _population(pop_rows, year, prefix_len)
-    out = []
-    for child in children:
-        figures = _empty()
-        figures.update(by_fact.get(child.code, {}))
-        figures["rural_population"] = by_pop.get(child.code, 0)
-        figures["incidence"] = incidence(figures["poor_persons"], figures["rural_population"])
-        out.append((child, figures))
-    return out
+    return [
+        (child, _figures(by_fact.get(child.code, {}), by_pop.get(child.code, 0)))
+        for child in children
+    ]
 
 
-def tree_nodes(user, areas: list[Area]) -> list[dict]:
+def tree_nodes(user: Viewer, areas: list[Area]) -> list[dict]:
     """Return tree nodes for ``areas`` (siblings): each with its household and sub-area counts.
 
     Two grouped queries for the whole level, whatever the number of nodes.

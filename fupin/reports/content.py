@@ -197,8 +197,8 @@ def _exits(user, area: Area, units, digits: int, year: int) -> dict:
     else:
         stats = registry_stats.child_stats(user, area, year)
     for unit, figures in stats:
-        out[unit.code]["poor_persons"] = figures["poor_persons"]
-        out[unit.code]["exited_persons"] = figures["exited_persons"]
+        out[unit.code]["poor_persons"] = figures.poor_persons
+        out[unit.code]["exited_persons"] = figures.exited_persons
     plan = warmap_selectors.exit_plan(user, area, year)
     for row in plan["rows"]:
         planned = next((c["persons"] for c in row["planned"] if c["year"] == year), 0)

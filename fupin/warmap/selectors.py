@@ -15,6 +15,7 @@ grouped straight from ``assistance.Measure`` (one indexed query per year).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
@@ -25,6 +26,7 @@ from fupin.areas.selectors import access_area, incidence
 from fupin.assessment.models import CountyAssessment
 from fupin.assistance.models import Measure, MeasureType
 from fupin.core.clock import FIRST_YEAR, current_year
+from fupin.core.viewers import Viewer
 from fupin.registry import codes
 from fupin.registry import stats as registry_stats
 from fupin.registry.models import StatusRecord, YearFact
@@ -72,7 +74,7 @@ def _change(now, before):
 # -- Panels ------------------------------------------------------------------------------------
 
 
-def headline(user, area: Area, year: int) -> dict:
+def headline(user: Viewer, area: Area, year: int) -> dict:
     """The area's figures of ``year`` and of the year before, with the change."""
     wanted = [y for y in (year - 1, year) if y >= FIRST_YEAR] or [year]
     series = dict(registry_stats.area_series(user, area.code, wanted))
@@ -80,18 +82,18 @@ def headline(user, area: Area, year: int) -> dict:
     before = series.get(year - 1)
     return {
         key: {
-            "value": now[key],
-            "previous": before[key] if before else None,
-            "change": _change(now[key], before[key]) if before else None,
+            "value": getattr(now, key),
+            "previous": getattr(before, key) if before else None,
+            "change": _change(getattr(now, key), getattr(before, key)) if before else None,
         }
         for key in HEADLINE_KEYS
     }
 
 
-def distribution(user, area: Area, year: int) -> dict:
+def distribution(user: Viewer, area: Area, year: int) -> dict:
     """贫困人口分布图: each child area's figures (a village: its households of the year)."""
-    child_level = CHILD_LEVEL.get(area.level)
-    out = {
+    child_level = CHILD_LEVEL.get(Level(area.level))
+    out: dict[str, Any] = {
         "child_level": child_level or "",
         "choropleth": child_level == Level.COUNTY,
         "children": [],
@@ -100,7 +102,7 @@ def distribution(user, area: Area, year: int) -> dict:
     if child_level is not None:
         for child, figures in registry_stats.child_stats(user, area, year):
             row = {"code": child.code, "name": child.name}
-            row.update({key: figures[key] for key in CHILD_KEYS})
+            row.update({key: getattr(figures, key) for key in CHILD_KEYS})
             out["children"].append(row)
         return out
     rows = (
@@ -125,7 +127,7 @@ def distribution(user, area: Area, year: int) -> dict:
     return out
 
 
-def causes(user, area: Area, year: int) -> dict:
+def causes(user: Viewer, area: Area, year: int) -> dict:
     """致贫原因分析图: the year's poor households and persons by (current) main cause."""
     rows = (
         CauseFact.objects.filter(year=year)
@@ -154,7 +156,7 @@ def causes(user, area: Area, year: int) -> dict:
     return {"causes": out, "households": total, "persons": sum(r["persons"] for r in out)}
 
 
-def measures(user, area: Area, year: int, poor_households: int | None = None) -> dict:
+def measures(user: Viewer, area: Area, year: int, poor_households: int | None = None) -> dict:
     """攻坚措施分项图: the year's measures by type — households reached, done, coverage."""
     rows = Measure.objects.filter(year=year).accessible_to(user).within(area.code)
     # A measure of year Y hangs on its household's one plan of year Y (assistance.services.
@@ -199,14 +201,14 @@ def measures(user, area: Area, year: int, poor_households: int | None = None) ->
     }
 
 
-def _units(user, area: Area) -> list[Area]:
+def _units(user: Viewer, area: Area) -> list[Area]:
     """The rows of the tables: the area's children in scope, or the area itself (a village)."""
     if area.level == Level.VILLAGE:
         return [area]
     return area_selectors.children_in_scope(user, area)
 
 
-def exit_plan(user, area: Area, year: int) -> dict:
+def exit_plan(user: Viewer, area: Area, year: int) -> dict:
     """人脱贫计划表: households and persons per unit by planned and by actual exit year."""
     units = _units(user, area)
     digits = len(units[0].code) if units else len(area.code)
@@ -215,12 +217,12 @@ def exit_plan(user, area: Area, year: int) -> dict:
         .within(area.code)
         .annotate(prefix=Substr("village_id", 1, digits))
     )
-    planned = defaultdict(dict)
+    planned: defaultdict[str, dict[int | None, tuple[int, int]]] = defaultdict(dict)
     for r in facts.values("prefix", "planned_exit_year").annotate(
         households=Sum("households"), persons=Sum("persons")
     ):
         planned[r["prefix"]][r["planned_exit_year"]] = (r["households"], r["persons"])
-    actual = defaultdict(dict)
+    actual: defaultdict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
     for r in (
         facts.filter(exit_year__isnull=False)
         .values("prefix", "exit_year")
@@ -281,7 +283,7 @@ def exit_plan(user, area: Area, year: int) -> dict:
     }
 
 
-def _county_codes(user, area: Area) -> list[Area]:
+def _county_codes(user: Viewer, area: Area) -> list[Area]:
     if area.level in (Level.PROVINCE, Level.PREFECTURE):
         return list(
             Area.objects.filter(level=Level.COUNTY)
@@ -300,7 +302,7 @@ def _passes(value, limit, *, above: bool = False):
     return value > limit if above else value < limit
 
 
-def county_progress(user, area: Area, year: int) -> dict:
+def county_progress(user: Viewer, area: Area, year: int) -> dict:
     """县摘帽进度表: each county against the exit criteria of the assessment of ``year``."""
     counties = _county_codes(user, area)
     codes_ = [c.code for c in counties]
@@ -311,7 +313,7 @@ def county_progress(user, area: Area, year: int) -> dict:
         .select_related("rule_set")
     }
     # The year the county's plan takes its last poor household out (from the households).
-    plan_end = {}
+    plan_end: dict[str, int] = {}
     for r in (
         PlanFact.objects.filter(poor=True, planned_exit_year__isnull=False)
         .accessible_to(user)
@@ -355,7 +357,7 @@ def county_progress(user, area: Area, year: int) -> dict:
     return {"year": year, "counties": rows}
 
 
-def series(user, area: Area, year: int) -> dict:
+def series(user: Viewer, area: Area, year: int) -> dict:
     """Poor persons and incidence per county from 2014 to now, and the planned path to 2020.
 
     The units are the league's counties (or the area itself below the league); the path is the
@@ -389,7 +391,7 @@ def series(user, area: Area, year: int) -> dict:
         .values("prefix", "year")
         .annotate(total=Sum("population"))
     }
-    pending = defaultdict(dict)
+    pending: defaultdict[str, dict[int | None, int]] = defaultdict(dict)
     for r in (
         PlanFact.objects.filter(poor=True)
         .accessible_to(user)
@@ -476,7 +478,7 @@ def refreshed_at():
     return stamp.refreshed_at if stamp else None
 
 
-def warmap(user, code: str, year: int) -> dict:
+def warmap(user: Viewer, code: str, year: int) -> dict:
     """Every figure of the war map of area ``code`` in ``year``, as the user's scope sees them."""
     area = access_area(user, code)
     data = {

@@ -134,7 +134,7 @@ def test_stats_equal_the_selector():
     assert data["incidence"] == 1.25  # a number (percent), not a string
     expected = area_stats(user, CHANGFA, 2016)
     for key in STAT_KEYS:
-        value = expected[key]
+        value = getattr(expected, key)
         assert data[key] == (float(value) if isinstance(value, Decimal) else value), key
     assert data["code"] == CHANGFA
     assert data["name"] == Area.objects.get(pk=CHANGFA).name

@@ -45,36 +45,36 @@ def test_figures_follow_the_status_rows_year_by_year(league):
     d = make_household(HADANALA, members=2, year=2014, status=Status.EXITED, identified_year=2014)
     y2014 = area_stats(league, LEAGUE, 2014)
     # d was identified and exited within 2014: identified and exited, not poor at year end.
-    assert y2014["exited_persons"] == 2
+    assert y2014.exited_persons == 2
     d.delete()
     y2014 = area_stats(league, LEAGUE, 2014)
-    assert (y2014["identified_persons"], y2014["identified_households"]) == (5, 2)
-    assert (y2014["poor_persons"], y2014["poor_households"]) == (5, 2)
-    assert y2014["incidence"] == Decimal("0.33")  # 5 / 1500
+    assert (y2014.identified_persons, y2014.identified_households) == (5, 2)
+    assert (y2014.poor_persons, y2014.poor_households) == (5, 2)
+    assert y2014.incidence == Decimal("0.33")  # 5 / 1500
 
     y2015 = area_stats(league, LEAGUE, 2015)
-    assert y2015["identified_persons"] == 4
-    assert y2015["poor_persons"] == 2 + 4
-    assert y2015["exited_persons"] == 3
+    assert y2015.identified_persons == 4
+    assert y2015.poor_persons == 2 + 4
+    assert y2015.exited_persons == 3
 
     y2016 = area_stats(league, LEAGUE, 2016)
-    assert y2016["poor_persons"] == 3  # relapsed a
-    assert y2016["relapsed_persons"] == 3
-    assert y2016["exited_persons"] == 2 + 4
+    assert y2016.poor_persons == 3  # relapsed a
+    assert y2016.relapsed_persons == 3
+    assert y2016.exited_persons == 2 + 4
     # The population of the latest year up to 2016 (2014's) is the denominator.
-    assert y2016["rural_population"] == 1500
-    assert y2016["incidence"] == Decimal("0.20")
+    assert y2016.rural_population == 1500
+    assert y2016.incidence == Decimal("0.20")
 
 
 def test_children_split_the_parent_and_a_village_user_sees_only_hers(league):
     make_household(CHANGFA, members=3, year=2016)
     make_household(HADANALA, members=5, year=2016)
     children = dict((a.code, f) for a, f in child_stats(league, league_area(), 2016))
-    assert children["152223"]["poor_persons"] == 3
-    assert children["152201"]["poor_persons"] == 5
+    assert children["152223"].poor_persons == 3
+    assert children["152201"].poor_persons == 5
 
     village_user = make_user("village_team", CHANGFA)
-    assert area_stats(village_user, CHANGFA, 2016)["poor_persons"] == 3
+    assert area_stats(village_user, CHANGFA, 2016).poor_persons == 3
     with pytest.raises(Exception) as excinfo:
         area_stats(village_user, ZHALAITE, 2016)
     assert excinfo.typename == "Http404"
@@ -91,7 +91,7 @@ def test_overview_page_shows_the_selector_figures_and_drills_down(client, league
     client.force_login(make_user("county_office", ZHALAITE))
     response = client.get(f"/areas/{ZHALAITE}/?year=2016")
     assert response.status_code == 200
-    assert response.context["stats"]["poor_persons"] == 3
+    assert response.context["stats"].poor_persons == 3
     assert [a.code for a, _ in response.context["children"]][:1] == ["152223100"]
     assert response.context["stats"] == area_stats(league, ZHALAITE, 2016)
     assert client.get(f"/areas/{LEAGUE}/").status_code == 404

@@ -51,14 +51,14 @@ def test_targets_are_scaled_from_domain_figures():
 
 
 def test_calibration_exact_through_area_stats(superuser):
-    assert area_stats(superuser, "1522", 2014)["identified_persons"] == 3680
-    assert area_stats(superuser, "1522", 2016)["poor_persons"] == 1620
-    exits = {year: area_stats(superuser, "1522", year)["exited_persons"] for year in (2015, 2016)}
+    assert area_stats(superuser, "1522", 2014).identified_persons == 3680
+    assert area_stats(superuser, "1522", 2016).poor_persons == 1620
+    exits = {year: area_stats(superuser, "1522", year).exited_persons for year in (2015, 2016)}
     assert exits[2015] == round(generator.EXIT_PERSONS[2015] * SCALE)
     assert exits[2016] > 0
     # 2017 is in progress: nobody has exited yet, the poor are still poor
-    assert area_stats(superuser, "1522", 2017)["poor_persons"] == 1620
-    population = area_stats(superuser, "1522", 2014)["rural_population"]
+    assert area_stats(superuser, "1522", 2017).poor_persons == 1620
+    population = area_stats(superuser, "1522", 2014).rural_population
     assert population == TARGETS["rural_population"]
 
 
@@ -200,9 +200,9 @@ def test_users_and_scopes(demo, db):
 
 def test_changfa_left_poverty_in_2015_and_2016_as_the_article_tells(superuser):
     figures = {y: area_stats(superuser, "152223100234", y) for y in (2014, 2015, 2016)}
-    assert figures[2014]["exited_persons"] == 0
-    assert figures[2015]["exited_persons"] > 0 and figures[2016]["exited_persons"] > 0
-    assert figures[2016]["poor_persons"] == 0
+    assert figures[2014].exited_persons == 0
+    assert figures[2015].exited_persons > 0 and figures[2016].exited_persons > 0
+    assert figures[2016].poor_persons == 0
 
 
 @snapshot_part("registry")
@@ -283,10 +283,9 @@ def test_command_refuses_if_empty_skips_and_reset_rebuilds(demo, db):
     admin = User.objects.get(username="admin")
     assert admin.check_password("pw-2")
     figures = area_stats(admin, "1522", 2014)
-    assert figures["identified_persons"] == scaled_targets(0.005)["identified_persons_2014"]
+    assert figures.identified_persons == scaled_targets(0.005)["identified_persons_2014"]
     assert (
-        area_stats(admin, "1522", 2016)["poor_persons"]
-        == scaled_targets(0.005)["poor_persons_2016"]
+        area_stats(admin, "1522", 2016).poor_persons == scaled_targets(0.005)["poor_persons_2016"]
     )
-    assert str(figures["identified_persons"]) in text and "village_team-152223100234" in text
+    assert str(figures.identified_persons) in text and "village_team-152223100234" in text
     assert Member.history.count() == Member.objects.count()

@@ -40,9 +40,9 @@ def test_completed_exit_cases_equal_the_registry_exits(admin):
     for year in (2014, 2015, 2016):
         stats = area_stats(admin, "1522", year)
         cases = Case.objects.filter(kind=Case.Kind.EXIT, year=year, outcome=Case.Outcome.COMPLETED)
-        assert stats["exited_households"] > 0
-        assert cases.count() == stats["exited_households"], year
-        county = area_stats(admin, "152223", year)["exited_households"]
+        assert stats.exited_households > 0
+        assert cases.count() == stats.exited_households, year
+        county = area_stats(admin, "152223", year).exited_households
         assert cases.filter(village_id__in=_villages("152223")).count() == county
 
 
@@ -56,7 +56,7 @@ def test_completed_identifications_equal_the_registry(admin):
         cases = Case.objects.filter(
             kind=Case.Kind.IDENTIFICATION, year=year, outcome=Case.Outcome.COMPLETED
         )
-        assert cases.count() == stats["identified_households"], year
+        assert cases.count() == stats.identified_households, year
 
 
 def test_completed_cases_have_every_step_and_their_notices(demo, db):
@@ -183,7 +183,7 @@ def test_the_assessment_finds_exactly_the_households_that_exited(admin):
         )
         missing = HouseholdAssessment.objects.filter(year=year, household_id__in=exited - eligible)
         assert eligible == exited, [(r.household_id, r.reasons) for r in missing]
-        assert len(eligible) == area_stats(admin, "1522", year)["exited_households"]
+        assert len(eligible) == area_stats(admin, "1522", year).exited_households
 
 
 def test_every_exit_notice_gives_the_exit_reason(admin):

@@ -27,7 +27,7 @@ def test_exit_chain_writes_the_exited_status_and_the_figures(settings):
         members_count=3,
     )
     before = area_stats(u["county"], CHANGFA, 2017)
-    assert (before["poor_households"], before["exited_households"]) == (1, 0)
+    assert (before.poor_households, before.exited_households) == (1, 0)
     case = services.case_create(
         actor=u["village"],
         kind=Case.Kind.EXIT,
@@ -54,8 +54,8 @@ def test_exit_chain_writes_the_exited_status_and_the_figures(settings):
     assert (household.status, household.exit_year) == (codes.Status.EXITED, 2017)
     assert StatusRecord.objects.get(household=household, year=2017).status == codes.Status.EXITED
     after = area_stats(u["county"], CHANGFA, 2017)
-    assert (after["poor_households"], after["exited_households"]) == (0, 1)
-    assert after["exited_persons"] == 3
+    assert (after.poor_households, after.exited_households) == (0, 1)
+    assert after.exited_persons == 3
 
 
 def test_relapse_registers_a_relapsed_status(settings):

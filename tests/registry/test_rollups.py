@@ -65,7 +65,7 @@ def test_an_import_refreshes_the_figures_of_its_villages(tmp_path):
     household = make_household(CHANGFA, members=3, year=2017)
     content, _type, _name = export_members(Household.objects.filter(pk=household.pk), "csv")
     root = User.objects.create_superuser("root", password="x" * 12)
-    assert area_stats(root, CHANGFA, 2017)["poor_persons"] == 3
+    assert area_stats(root, CHANGFA, 2017).poor_persons == 3
     # The same household exported, then re-numbered: a second household of 3 persons.
     text = content.decode("utf-8-sig").replace(household.number, household.number + "9")
     for member in household.members.all():
@@ -78,7 +78,7 @@ def test_an_import_refreshes_the_figures_of_its_villages(tmp_path):
     result = import_file(actor=None, path=path, year=2017)
     assert result.ok, result.errors
     incremental = _facts()
-    assert area_stats(root, CHANGFA, 2017)["poor_persons"] == 6
+    assert area_stats(root, CHANGFA, 2017).poor_persons == 6
     rollups.refresh()
     assert _facts() == incremental
 

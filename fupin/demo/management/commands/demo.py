@@ -116,12 +116,12 @@ class Command(BaseCommand):
             s = area_stats(viewer, LEAGUE, year)
             row = (
                 year,
-                s["identified_persons"],
-                s["poor_persons"],
-                s["exited_persons"],
-                s["relapsed_persons"],
-                s["rural_population"],
-                f"{s['incidence']}%",
+                s.identified_persons,
+                s.poor_persons,
+                s.exited_persons,
+                s.relapsed_persons,
+                s.rural_population,
+                f"{s.incidence}%",
             )
             self.stdout.write("  " + "  ".join(_pad(v, 10) for v in row))
         league = Area.objects.get(pk=LEAGUE)
@@ -129,8 +129,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{year} 年末各旗县市：")
         for county, s in child_stats(viewer, league, year):
             self.stdout.write(
-                f"  {_pad(county.name, 16, left=True)} 贫困人口 {s['poor_persons']:>6}  脱贫 {s['exited_persons']:>6}"
-                f"  农村人口 {s['rural_population']:>7}  发生率 {s['incidence']}%"
+                f"  {_pad(county.name, 16, left=True)} 贫困人口 {s.poor_persons:>6}  脱贫 {s.exited_persons:>6}"
+                f"  农村人口 {s.rural_population:>7}  发生率 {s.incidence}%"
             )
 
 
