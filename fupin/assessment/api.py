@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import (
     BAD_REQUEST,
@@ -15,30 +15,12 @@ from fupin.areas.api import (
 )
 from fupin.areas.scope import scope_safe_class
 
-from .selectors import assessment_summary
+from .selectors import AssessmentSummary, assessment_summary
 
 
-class CountyResultSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("旗县市代码"))
-    name = serializers.CharField(help_text=_("旗县市名称"))
-    eligible = serializers.BooleanField(help_text=_("是否达到摘帽标准"))
-    incidence = serializers.DecimalField(
-        max_digits=6,
-        decimal_places=2,
-        coerce_to_string=False,
-        allow_null=True,
-        help_text=_("综合贫困发生率（%）"),
-    )
-    reasons = serializers.ListField(child=serializers.CharField(), help_text=_("未达标原因"))
-
-
-class AssessmentSerializer(serializers.Serializer):
-    households_assessed = serializers.IntegerField(help_text=_("评估户数（脱贫候选户）"))
-    households_eligible = serializers.IntegerField(help_text=_("达到脱贫标准的户数"))
-    households_not_eligible = serializers.IntegerField(help_text=_("未达到脱贫标准的户数"))
-    villages_eligible = serializers.IntegerField(help_text=_("达到出列标准的村数"))
-    villages_not_eligible = serializers.IntegerField(help_text=_("未达到出列标准的村数"))
-    counties = CountyResultSerializer(many=True, help_text=_("旗县市摘帽评估"))
+class AssessmentSerializer(DataclassSerializer):
+    class Meta:
+        dataclass = AssessmentSummary
 
 
 @extend_schema_view(

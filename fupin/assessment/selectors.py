@@ -7,11 +7,17 @@ exit cases are created from.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from decimal import Decimal
+
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS
 from fupin.areas.selectors import access_area, children_in_scope
+from fupin.core.figures import serialized
+from fupin.core.viewers import Viewer
 
 from .models import (
     CountyAssessment,
@@ -22,7 +28,7 @@ from .models import (
 )
 
 
-def household_results(user, code: str, year: int):
+def household_results(user: Viewer, code: str, year: int):
     """The household results of ``year`` in area ``code`` as the user's scope sees them."""
     access_area(user, code)
     return (
@@ -34,12 +40,12 @@ def household_results(user, code: str, year: int):
     )
 
 
-def exit_candidates(user, code: str, year: int):
+def exit_candidates(user: Viewer, code: str, year: int):
     """Households in scope that meet the exit criteria of ``year``: exit cases start here."""
     return household_results(user, code, year).filter(eligible=True)
 
 
-def village_results(user, code: str, year: int):
+def village_results(user: Viewer, code: str, year: int):
     access_area(user, code)
     return (
         VillageAssessment.objects.accessible_to(user)
@@ -50,7 +56,7 @@ def village_results(user, code: str, year: int):
     )
 
 
-def county_results(user, code: str, year: int):
+def county_results(user: Viewer, code: str, year: int):
     """Counties of area ``code`` (or the county containing it) in the user's scope."""
     access_area(user, code)
     qs = CountyAssessment.objects.accessible_to(user).filter(year=year)
@@ -58,7 +64,34 @@ def county_results(user, code: str, year: int):
     return qs.select_related("county", "rule_set", "county_check").order_by("county_id")
 
 
-def assessment_summary(user, code: str, year: int) -> dict:
+@dataclass(frozen=True)
+class CountyResult:
+    """A county's stored 摘帽 assessment of the year."""
+
+    code: str = field(metadata=serialized(_("旗县市代码")))
+    name: str = field(metadata=serialized(_("旗县市名称")))
+    eligible: bool = field(metadata=serialized(_("是否达到摘帽标准")))
+    incidence: Decimal | None = field(
+        metadata=serialized(
+            _("综合贫困发生率（%）"), max_digits=6, decimal_places=2, coerce_to_string=False
+        )
+    )
+    reasons: list[str] = field(metadata=serialized(_("未达标原因")))
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    """The assessment figures of an area and year (the API serializes this very structure)."""
+
+    households_assessed: int = field(metadata=serialized(_("评估户数（脱贫候选户）")))
+    households_eligible: int = field(metadata=serialized(_("达到脱贫标准的户数")))
+    households_not_eligible: int = field(metadata=serialized(_("未达到脱贫标准的户数")))
+    villages_eligible: int = field(metadata=serialized(_("达到出列标准的村数")))
+    villages_not_eligible: int = field(metadata=serialized(_("未达到出列标准的村数")))
+    counties: list[CountyResult] = field(metadata=serialized(_("旗县市摘帽评估")))
+
+
+def assessment_summary(user: Viewer, code: str, year: int) -> AssessmentSummary:
     """The figures of the page and the API: households, villages and counties of a year."""
     households = household_results(user, code, year)
     by_flag = {r["eligible"]: r["n"] for r in households.values("eligible").annotate(n=Count("id"))}
@@ -67,26 +100,26 @@ def assessment_summary(user, code: str, year: int) -> dict:
         r["eligible"]: r["n"] for r in villages.values("eligible").annotate(n=Count("id"))
     }
     counties = [
-        {
-            "code": c.county_id,
-            "name": c.county.name,
-            "eligible": c.eligible,
-            "incidence": c.incidence,
-            "reasons": c.reasons,
-        }
+        CountyResult(
+            code=c.county_id,
+            name=c.county.name,
+            eligible=c.eligible,
+            incidence=c.incidence,
+            reasons=c.reasons,
+        )
         for c in county_results(user, code, year)
     ]
-    return {
-        "households_assessed": by_flag.get(True, 0) + by_flag.get(False, 0),
-        "households_eligible": by_flag.get(True, 0),
-        "households_not_eligible": by_flag.get(False, 0),
-        "villages_eligible": by_village.get(True, 0),
-        "villages_not_eligible": by_village.get(False, 0),
-        "counties": counties,
-    }
+    return AssessmentSummary(
+        households_assessed=by_flag.get(True, 0) + by_flag.get(False, 0),
+        households_eligible=by_flag.get(True, 0),
+        households_not_eligible=by_flag.get(False, 0),
+        villages_eligible=by_village.get(True, 0),
+        villages_not_eligible=by_village.get(False, 0),
+        counties=counties,
+    )
 
 
-def rule_versions(user, code: str, year: int) -> list[RuleSet]:
+def rule_versions(user: Viewer, code: str, year: int) -> list[RuleSet]:
     """The rule versions the stored results of ``year`` in ``code`` used (normally one)."""
     ids = set(
         household_results(user, code, year).values_list("rule_set_id", flat=True).distinct()
@@ -94,7 +127,7 @@ def rule_versions(user, code: str, year: int) -> list[RuleSet]:
     return list(RuleSet.objects.filter(pk__in=ids).order_by("version"))
 
 
-def child_summary(user, area, year: int) -> list[dict]:
+def child_summary(user: Viewer, area, year: int) -> list[dict]:
     """Per child area: households assessed / eligible, villages eligible / not."""
     child_level = CHILD_LEVEL.get(area.level)
     if child_level is None:
@@ -133,7 +166,7 @@ def child_summary(user, area, year: int) -> list[dict]:
     return out
 
 
-def monitored_households(user, code: str, *, year=None, kind=None, state=None):
+def monitored_households(user: Viewer, code: str, *, year=None, kind=None, state=None):
     access_area(user, code)
     qs = MonitoredHousehold.objects.accessible_to(user).within(code)
     if year:

@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from fupin.core.clock import as_of
+from fupin.core.figures import serialized
 
 from .models import (
     MeetingAbsence,
@@ -82,9 +84,9 @@ def current_quarter(today: datetime.date | None = None) -> Range:
 
 @dataclass(frozen=True)
 class Period:
-    kind: str
-    first: datetime.date
-    last: datetime.date
+    kind: str = field(metadata=serialized(_("会议类别")))
+    first: datetime.date = field(metadata=serialized(_("应开期间起")))
+    last: datetime.date = field(metadata=serialized(_("应开期间止")))
 
     @property
     def label(self) -> str:
@@ -117,6 +119,39 @@ class Late:
     missing: list[Period] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class LateOrganization:
+    id: int = field(metadata=serialized(_("党组织 ID")))
+    name: str = field(metadata=serialized(_("党组织名称")))
+    area: str = field(metadata=serialized(_("区划代码")))
+    missing: list[Period] = field(metadata=serialized(_("应开未开的会议")))
+
+
+@dataclass(frozen=True)
+class Absence:
+    member: str = field(metadata=serialized(_("党员姓名")))
+    member_id: int
+    organization: str = field(metadata=serialized(_("党组织名称")))
+    meeting_id: int
+    kind: str = field(metadata=serialized(_("会议类别")))
+    held_on: datetime.date = field(metadata=serialized(_("会议日期")))
+    reason: str = field(metadata=serialized(_("缺席原因")))
+
+
+@dataclass(frozen=True)
+class ComplianceFigures:
+    """The compliance figures of an area and range (the API serializes this very structure)."""
+
+    quarter: str = field(metadata=serialized(_("季度 YYYY-Qn")))
+    reference_day: datetime.date = field(metadata=serialized(_("参考日（季度末或系统日期）")))
+    organizations: int = field(metadata=serialized(_("有三会一课要求的党组织数")))
+    late: int = field(metadata=serialized(_("未按期开会的党组织数")))
+    missed_meetings: int = field(metadata=serialized(_("应开未开的会议数（组织×类别×期间）")))
+    absences: int = field(metadata=serialized(_("缺席人次")))
+    late_organizations: list[LateOrganization]
+    absence_list: list[Absence]
+
+
 @dataclass
 class Compliance:
     range: Range
@@ -146,6 +181,38 @@ class Compliance:
     @property
     def missed_meetings(self) -> int:
         return sum(len(item.missing) for item in self.late)
+
+    def figures(self) -> ComplianceFigures:
+        """The figures with the late organisations and the absences, as plain values."""
+        return ComplianceFigures(
+            quarter=self.range.label,
+            reference_day=self.reference_day,
+            organizations=self.organizations,
+            late=len(self.late),
+            missed_meetings=self.missed_meetings,
+            absences=len(self.absences),
+            late_organizations=[
+                LateOrganization(
+                    id=item.organization.pk,
+                    name=item.organization.name,
+                    area=item.organization.area_id,
+                    missing=item.missing,
+                )
+                for item in self.late
+            ],
+            absence_list=[
+                Absence(
+                    member=a.member.name,
+                    member_id=a.member_id,
+                    organization=a.meeting.organization.name,
+                    meeting_id=a.meeting_id,
+                    kind=a.meeting.kind,
+                    held_on=a.meeting.held_on,
+                    reason=a.reason,
+                )
+                for a in self.absences
+            ],
+        )
 
     def counts(self) -> dict:
         return {
