@@ -130,7 +130,7 @@ def share(part: int, whole: int) -> Decimal | None:
 
 
 def _counts(rows: list[VillageYear], households: int) -> dict:
-    by_status = defaultdict(int)
+    by_status: defaultdict[str, int] = defaultdict(int)
     total = ZERO
     for row in rows:
         by_status[row.status] += 1
@@ -163,7 +163,7 @@ def collective_counts(user, code: str, year: int) -> dict:
 
 def child_rows(user, area: Area, year: int) -> list[tuple[Area, dict]]:
     """The same figures for each child area of ``area`` (a bounded number of queries)."""
-    child_level = CHILD_LEVEL.get(area.level)
+    child_level = CHILD_LEVEL.get(Level(area.level))
     if child_level is None:
         return []
     digits = LEVEL_DIGITS[child_level]

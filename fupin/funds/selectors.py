@@ -104,7 +104,7 @@ def area_funds(user, code: str, year: int | None = None) -> dict:
         "transferred",
     )
     by_source(allocations.filter(_year_q("allocated_on", year)), "allocated")
-    cumulative = defaultdict(lambda: ZERO)
+    cumulative: defaultdict[str, Decimal] = defaultdict(lambda: ZERO)
     for r in (
         received.filter(_year_q("received_on", year, upto=True))
         .values("source")
@@ -147,7 +147,7 @@ def _paid_by_source(user, code: str, year: int | None) -> dict[str, Decimal]:
         .annotate(s=Sum("amount"))
         .values_list("project_id", "s")
     )
-    parts = defaultdict(dict)
+    parts: defaultdict[int, dict[str, Decimal]] = defaultdict(dict)
     for project_id, source, s in (
         Allocation.objects.accessible_to(user)
         .within(code, field="fund__area_id")

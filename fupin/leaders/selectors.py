@@ -24,7 +24,7 @@ from decimal import Decimal
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
-from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area
+from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
 from fupin.areas.selectors import children_in_scope
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
@@ -140,7 +140,7 @@ def leader_figures(user, area: Area, year: int, *, breakdown: bool = True) -> Re
     user's scope that has any. A bounded number of grouped queries whatever the area."""
     total = _figures(user, area.code, year, None).get("", Figures())
     result = Result(area, year, total)
-    child_level = CHILD_LEVEL.get(area.level)
+    child_level = CHILD_LEVEL.get(Level(area.level))
     if breakdown and child_level:
         by_child = _figures(user, area.code, year, LEVEL_DIGITS[child_level])
         result.rows = [

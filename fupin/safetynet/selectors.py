@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.db.models.functions import Coalesce, Substr
 
-from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area
+from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
 from fupin.core.clock import as_of
 from fupin.registry import codes
 from fupin.registry.models import Member, StatusRecord
@@ -108,7 +108,7 @@ def gap_counts(user, code: str, year: int) -> dict[str, int]:
 
 def gap_counts_by_child(user, area: Area, year: int) -> dict[str, dict[str, int]]:
     """The gaps of each rule per child area of ``area`` (one grouped query per rule)."""
-    child_level = CHILD_LEVEL.get(area.level)
+    child_level = CHILD_LEVEL.get(Level(area.level))
     if child_level is None:
         return {}
     digits = LEVEL_DIGITS[child_level]
@@ -129,13 +129,13 @@ def gap_counts_by_child(user, area: Area, year: int) -> dict[str, dict[str, int]
 
 def child_rows(user, area: Area, year: int) -> list[tuple[Area, dict]]:
     """Persons per policy and in all for each child area (two grouped queries)."""
-    child_level = CHILD_LEVEL.get(area.level)
+    child_level = CHILD_LEVEL.get(Level(area.level))
     if child_level is None:
         return []
     digits = LEVEL_DIGITS[child_level]
     children = list(Area.objects.filter(parent=area).accessible_to(user))
     rows = enrolments(user, area.code, year).annotate(prefix=Substr("village_id", 1, digits))
-    figures = defaultdict(_empty)
+    figures: defaultdict[str, dict] = defaultdict(_empty)
     for r in (
         rows.values("prefix", "policy")
         .annotate(persons=Count("member_id", distinct=True), amount=Sum("amount"))
