@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
@@ -31,7 +32,7 @@ def _check_scope(user, code: str) -> None:
         raise PermissionDenied(MSG_SCOPE)
 
 
-def _event(concern, *, user, from_state, note="", day=None):
+def _event(concern, *, user: User | None, from_state, note="", day=None):
     ConcernEvent.objects.create(
         concern=concern,
         village_id=concern.village_id,
@@ -61,7 +62,7 @@ def _move(user, concern, *, allowed, to, note="", **changes):
 
 @transaction.atomic
 def visit_log(
-    *, user, cadre, household, visited_on=None, kind=Visit.Kind.HOME, content="", concerns=()
+    *, user: User, cadre, household, visited_on=None, kind=Visit.Kind.HOME, content="", concerns=()
 ) -> Visit:
     """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call."""
     _check_scope(user, household.village_id)
@@ -89,7 +90,9 @@ def visit_log(
 
 
 @transaction.atomic
-def check_in_record(*, user, cadre, village_code, day=None, lat=None, lon=None, note="") -> CheckIn:
+def check_in_record(
+    *, user: User, cadre, village_code, day=None, lat=None, lon=None, note=""
+) -> CheckIn:
     """One check-in per cadre and day: a second one the same day returns the first."""
     _check_scope(user, village_code)
     row, _created = CheckIn.objects.get_or_create(
@@ -103,7 +106,7 @@ def check_in_record(*, user, cadre, village_code, day=None, lat=None, lon=None, 
 @transaction.atomic
 def concern_raise(
     *,
-    user,
+    user: User | None,
     village_code,
     text,
     category=Concern.Category.OTHER,
@@ -142,7 +145,7 @@ def concern_raise(
 
 
 @transaction.atomic
-def concern_assign(*, user, concern, owner, deadline: datetime.date, note="") -> Concern:
+def concern_assign(*, user: User, concern, owner, deadline: datetime.date, note="") -> Concern:
     return _move(
         user,
         concern,
@@ -155,19 +158,19 @@ def concern_assign(*, user, concern, owner, deadline: datetime.date, note="") ->
 
 
 @transaction.atomic
-def concern_start(*, user, concern, note="") -> Concern:
+def concern_start(*, user: User, concern, note="") -> Concern:
     return _move(user, concern, allowed=(S.ASSIGNED,), to=S.IN_PROGRESS, note=note)
 
 
 @transaction.atomic
-def concern_answer(*, user, concern, answer: str) -> Concern:
+def concern_answer(*, user: User, concern, answer: str) -> Concern:
     if not answer.strip():
         raise ValidationError(MSG_ANSWER_REQUIRED)
     return _move(user, concern, allowed=(S.ASSIGNED, S.IN_PROGRESS), to=S.ANSWERED, answer=answer)
 
 
 @transaction.atomic
-def concern_feedback(*, user, concern, satisfied: bool, note="") -> Concern:
+def concern_feedback(*, user: User, concern, satisfied: bool, note="") -> Concern:
     """The household's word: yes closes, no reopens to the owner (assigned)."""
     return _move(
         user,
@@ -188,7 +191,7 @@ def is_overdue(concern, day=None) -> bool:
 
 
 @transaction.atomic
-def concern_escalate(*, user, concern, beyond_power=False, note="") -> Concern:
+def concern_escalate(*, user: User, concern, beyond_power=False, note="") -> Concern:
     """Move one level up (village → township → county) when overdue or beyond the level."""
     _check_scope(user, concern.village_id)
     if concern.state not in Concern.OPEN_STATES:
@@ -211,7 +214,7 @@ def concern_escalate(*, user, concern, beyond_power=False, note="") -> Concern:
 
 
 @transaction.atomic
-def concerns_escalate_overdue(day: datetime.date | None = None, *, user=None) -> int:
+def concerns_escalate_overdue(day: datetime.date | None = None, *, user: User | None = None) -> int:
     """Set-based: every overdue open concern moves one level up; events written in bulk."""
     day = day or as_of()
     moved = 0
@@ -246,7 +249,7 @@ def concerns_escalate_overdue(day: datetime.date | None = None, *, user=None) ->
 
 @transaction.atomic
 def review_meeting_record(
-    *, user, area_code, level, held_on, attendees="", minutes="", concerns=()
+    *, user: User, area_code, level, held_on, attendees="", minutes="", concerns=()
 ) -> ReviewMeeting:
     _check_scope(user, area_code)
     meeting = ReviewMeeting.objects.create(

@@ -18,6 +18,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from fupin.accounts.models import User
 from fupin.areas.models import Area, Level
 from fupin.core.audit import (
     ALLOCATION_CREATED,
@@ -134,7 +135,7 @@ def dividend_remainder(project: Project) -> Decimal:
 @transaction.atomic
 def fund_record(
     *,
-    actor,
+    actor: User,
     name: str,
     source: str,
     level: str,
@@ -167,7 +168,7 @@ def fund_record(
 
 @transaction.atomic
 def fund_transfer(
-    *, actor, parent: Fund, area: str, amount, date: datetime.date, reason: str = ""
+    *, actor: User, parent: Fund, area: str, amount, date: datetime.date, reason: str = ""
 ) -> Fund:
     """Transfer part of a fund down to a lower area: a child fund held there."""
     parent = Fund.objects.select_for_update().get(pk=parent.pk)
@@ -213,7 +214,7 @@ def fund_transfer(
 
 # --- projects ----------------------------------------------------------------------------------
 @transaction.atomic
-def project_create(*, actor, area: str, reason: str = "", **fields) -> Project:
+def project_create(*, actor: User, area: str, reason: str = "", **fields) -> Project:
     _check_right(actor, area)
     if "budget" in fields and fields["budget"] not in (None, ""):
         fields["budget"] = parse_money(fields["budget"], field="budget")
@@ -228,7 +229,7 @@ def project_create(*, actor, area: str, reason: str = "", **fields) -> Project:
 
 @transaction.atomic
 def project_progress_report(
-    *, actor, project: Project, reported_on: datetime.date, percent: int, note: str = ""
+    *, actor: User, project: Project, reported_on: datetime.date, percent: int, note: str = ""
 ) -> ProjectProgress:
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_right(actor, project.area_id)
@@ -259,7 +260,7 @@ def project_progress_report(
 
 @transaction.atomic
 def allocation_create(
-    *, actor, fund: Fund, project: Project, amount, date: datetime.date, reason: str = ""
+    *, actor: User, fund: Fund, project: Project, amount, date: datetime.date, reason: str = ""
 ) -> Allocation:
     """Put part of a fund into a project in the fund holder's area."""
     fund = Fund.objects.select_for_update().select_related("area").get(pk=fund.pk)
@@ -300,7 +301,7 @@ def allocation_create(
 
 @transaction.atomic
 def village_share_add(
-    *, actor, project: Project, village: str, amount, reason: str = ""
+    *, actor: User, project: Project, village: str, amount, reason: str = ""
 ) -> VillageShare:
     """Share part of a project's allocations out to a village (added to its share if any)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -343,7 +344,7 @@ def village_share_add(
 @transaction.atomic
 def household_shares_create(
     *,
-    actor,
+    actor: User,
     village_share: VillageShare,
     households,
     benefit_model: str,
@@ -431,7 +432,7 @@ def household_shares_create(
 @transaction.atomic
 def dividends_pay(
     *,
-    actor,
+    actor: User,
     project: Project,
     year: int,
     paid_on: datetime.date,
@@ -509,7 +510,7 @@ def dividends_pay(
     return dividends
 
 
-def post_dividends_to_income(dividends: list[Dividend], *, actor, reason: str) -> None:
+def post_dividends_to_income(dividends: list[Dividend], *, actor: User, reason: str) -> None:
     """Add dividends to their households' income rows (property or transfer income), set-based:
     one read, one bulk update and one bulk insert, each with its history rows."""
     if not dividends:
