@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
+from fupin.registry.models import Household
 
 from .models import AssistancePlan, Cadre, Link, Measure, Pairing
 from .selectors import active_q, cap_for
@@ -39,7 +41,7 @@ LINK_LEVELS: dict[str, tuple[str, str | Promise]] = {
 }
 
 
-def _check_scope(actor, code: str) -> None:
+def _check_scope(actor: User, code: str) -> None:
     if not user_can_see_code(actor, code or ""):
         raise PermissionDenied(MSG_SCOPE)
 
@@ -93,7 +95,7 @@ def link_end(*, actor: User, link: Link, end_date: datetime.date | None = None) 
 
 @transaction.atomic
 def pairing_create(
-    *, actor: User, cadre: Cadre, household, start_date: datetime.date | None = None
+    *, actor: User, cadre: Cadre, household: Household, start_date: datetime.date | None = None
 ) -> Pairing:
     """Pair a cadre with a household; refused past the cadre's cap (by post)."""
     _check_scope(actor, household.village_id)
@@ -131,7 +133,14 @@ def pairing_end(*, actor: User, pairing: Pairing, end_date: datetime.date | None
 
 
 @transaction.atomic
-def measure_create(*, actor: User, household, year: int, type: str, **fields) -> Measure:  # noqa: A002
+def measure_create(
+    *,
+    actor: User,
+    household: Household,
+    year: int,
+    type: str,  # noqa: A002
+    **fields: Any,
+) -> Measure:
     """Add a measure to the household's plan of ``year`` (the plan is created if missing)."""
     _check_scope(actor, household.village_id)
     responsible = fields.get("responsible")

@@ -34,7 +34,7 @@ MSG_RECORD_KIND = _("召回请使用“召回”操作")
 MSG_FUTURE = _("日期不能晚于今天")
 
 
-def _check_right(actor, code: str) -> None:
+def _check_right(actor: User, code: str) -> None:
     if not can_edit(actor, code):
         raise PermissionDenied(MSG_NO_RIGHT)
 

@@ -30,7 +30,7 @@ MSG_SCORE = _("考核得分：应在 0 至分值 {weight} 之间。")
 MSG_NO_ASSESS = _("考核由上级单位进行：您没有考核该单位任务的权限")
 
 
-def _check_right(user, code: str) -> None:
+def _check_right(user: User, code: str) -> None:
     if not can_report(user, code):
         raise PermissionDenied(MSG_NO_RIGHT)
 

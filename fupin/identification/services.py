@@ -122,7 +122,7 @@ def _roles_label(roles) -> str:
     return gettext("、").join(str(Role(r).label) for r in sorted(roles))
 
 
-def _actor_role(actor, roles, code: str) -> str:
+def _actor_role(actor: User, roles, code: str) -> str:
     """Return the role the actor acts in, or raise PermissionDenied."""
     for role in sorted(roles):
         if actor.has_role_at({role}, code):
@@ -130,7 +130,7 @@ def _actor_role(actor, roles, code: str) -> str:
     return ""
 
 
-def _check_step_right(actor, case: Case, step: workflow.Step) -> str:
+def _check_step_right(actor: User, case: Case, step: workflow.Step) -> str:
     role = _actor_role(actor, step.roles, case.village_id) if step.roles else ""
     if not role:
         raise PermissionDenied(
@@ -487,7 +487,7 @@ def case_act(
     return case
 
 
-def next_action(user, case: Case) -> workflow.Step | None:
+def next_action(user: User, case: Case) -> workflow.Step | None:
     """Return the step this user may take on the case now (None: nothing for this user)."""
     if not case.is_open:
         return None

@@ -34,7 +34,7 @@ from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
 from .permissions import can_edit
 
 
-def _require(user, *codes: str) -> None:
+def _require(user: User, *codes: str) -> None:
     if not all(can_edit(user, code) for code in codes):
         raise PermissionDenied(_("您没有在该区划记录致富带头人信息的权限。"))
 
@@ -74,7 +74,7 @@ def leader_create(
     return leader
 
 
-def find_household(user, leader: EntrepreneurLeader, number: str) -> Household:
+def find_household(user: User, leader: EntrepreneurLeader, number: str) -> Household:
     """The household with 户编号 ``number`` the user may see, in the leader's county."""
     household = Household.objects.accessible_to(user).filter(number=(number or "").strip()).first()
     if household is None:

@@ -36,7 +36,7 @@ from .permissions import can_edit
 from .selectors import members_on
 
 
-def _require(user, code: str) -> None:
+def _require(user: User, code: str) -> None:
     if not can_edit(user, code):
         raise PermissionDenied(_("您没有在该区划记录党建信息的权限。"))
 

@@ -61,7 +61,7 @@ COLUMN_FIELDS = {
 MEMBER_RULE_FIELDS = ("relation", "school_status", "health", "labour", "birth_date")
 
 
-def _check_member(actor, member: Member, household: Household) -> dict[str, list[str]]:
+def _check_member(actor: User, member: Member, household: Household) -> dict[str, list[str]]:
     """Return the problems of a member as {field name: [reasons]} (empty when valid).
 
     The same rules as the import (fupin.registry.rules): the member's own fields, then the
