@@ -66,7 +66,7 @@ def read_division_file(
             raise AreaFileError(
                 [MSG_HEADER % {"expected": ",".join(HEADER), "actual": ",".join(header)}]
             )
-        rows = []
+        rows: list[tuple[str, str, str, str | None, int]] = []
         errors = []
         seen: set[str] = set()
         digit_levels = {digits: level for level, digits in LEVEL_DIGITS.items()}
@@ -93,9 +93,9 @@ def read_division_file(
     missing = {p for *_, p, _n in rows if p and p not in seen}
     if missing:
         known = set(Area.objects.filter(code__in=missing).values_list("code", flat=True))
-        for _code, _name, _level, parent, number in rows:
-            if parent in missing and parent not in known:
-                errors.append(MSG_PARENT_MISSING % {"row": number, "parent": parent})
+        for _code, _name, _level, row_parent, number in rows:
+            if row_parent in missing and row_parent not in known:
+                errors.append(MSG_PARENT_MISSING % {"row": number, "parent": row_parent})
     if errors:
         raise AreaFileError(errors)
     if within:

@@ -231,7 +231,7 @@ def assess_villages(year: int, code: str, rule_set: RuleSet) -> list[VillageAsse
         )
     )
     population = _latest_population(villages, year)
-    counts = defaultdict(lambda: [0, 0])
+    counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
     assessed = HouseholdAssessment.objects.filter(year=year)
     if code:
         assessed = assessed.within(code)
@@ -509,7 +509,8 @@ def risks_clear(*, code: str = "", year: int | None = None, rule_set: RuleSet | 
         changed = []
         for flag in items:
             record = incomes.get(flag.household_id)
-            line_amount = lines.get(standards.get(flag.household_id))
+            standard = standards.get(flag.household_id)
+            line_amount = lines.get(standard) if standard is not None else None
             if record is None or line_amount is None or flag.household_id in failing:
                 continue
             income = record.net_income_per_capita

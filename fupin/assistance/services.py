@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
+from fupin.registry.models import Household
 
 from .models import AssistancePlan, Cadre, Link, Measure, Pairing
 from .selectors import active_q, cap_for
@@ -30,14 +34,14 @@ MSG_CADRE_INACTIVE = _("该干部已不在岗")
 MSG_END_BEFORE_START = _("结束日期不能早于开始日期")
 MSG_ENDED = _("该记录已结束")
 
-LINK_LEVELS = {
+LINK_LEVELS: dict[str, tuple[str, str | Promise]] = {
     Link.Kind.LEADER_TOWNSHIP: ("township", _("苏木乡镇")),
     Link.Kind.DEPARTMENT_VILLAGE: ("village", _("嘎查村")),
     Link.Kind.DEPUTY_VILLAGE: ("village", _("嘎查村")),
 }
 
 
-def _check_scope(actor, code: str) -> None:
+def _check_scope(actor: User, code: str) -> None:
     if not user_can_see_code(actor, code or ""):
         raise PermissionDenied(MSG_SCOPE)
 
@@ -45,7 +49,7 @@ def _check_scope(actor, code: str) -> None:
 @transaction.atomic
 def link_create(
     *,
-    actor,
+    actor: User,
     kind: str,
     area,
     cadre: Cadre | None = None,
@@ -75,7 +79,7 @@ def link_create(
 
 
 @transaction.atomic
-def link_end(*, actor, link: Link, end_date: datetime.date | None = None) -> Link:
+def link_end(*, actor: User, link: Link, end_date: datetime.date | None = None) -> Link:
     link = Link.objects.select_for_update().get(pk=link.pk)
     _check_scope(actor, link.area_id)
     if link.end_date is not None:
@@ -91,7 +95,7 @@ def link_end(*, actor, link: Link, end_date: datetime.date | None = None) -> Lin
 
 @transaction.atomic
 def pairing_create(
-    *, actor, cadre: Cadre, household, start_date: datetime.date | None = None
+    *, actor: User, cadre: Cadre, household: Household, start_date: datetime.date | None = None
 ) -> Pairing:
     """Pair a cadre with a household; refused past the cadre's cap (by post)."""
     _check_scope(actor, household.village_id)
@@ -114,7 +118,7 @@ def pairing_create(
 
 
 @transaction.atomic
-def pairing_end(*, actor, pairing: Pairing, end_date: datetime.date | None = None) -> Pairing:
+def pairing_end(*, actor: User, pairing: Pairing, end_date: datetime.date | None = None) -> Pairing:
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     _check_scope(actor, pairing.village_id)
     if pairing.end_date is not None:
@@ -129,7 +133,14 @@ def pairing_end(*, actor, pairing: Pairing, end_date: datetime.date | None = Non
 
 
 @transaction.atomic
-def measure_create(*, actor, household, year: int, type: str, **fields) -> Measure:  # noqa: A002
+def measure_create(
+    *,
+    actor: User,
+    household: Household,
+    year: int,
+    type: str,  # noqa: A002
+    **fields: Any,
+) -> Measure:
     """Add a measure to the household's plan of ``year`` (the plan is created if missing)."""
     _check_scope(actor, household.village_id)
     responsible = fields.get("responsible")
@@ -149,7 +160,7 @@ def measure_create(*, actor, household, year: int, type: str, **fields) -> Measu
 
 
 @transaction.atomic
-def measure_update(*, actor, measure: Measure, status: str, outcome: str = "") -> Measure:
+def measure_update(*, actor: User, measure: Measure, status: str, outcome: str = "") -> Measure:
     """Record a measure's progress (计划 → 实施中 → 已完成) and its outcome."""
     measure = Measure.objects.select_for_update().get(pk=measure.pk)
     _check_scope(actor, measure.village_id)

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.models import User
 from fupin.assistance.models import Cadre
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
@@ -33,7 +34,7 @@ MSG_RECORD_KIND = _("召回请使用“召回”操作")
 MSG_FUTURE = _("日期不能晚于今天")
 
 
-def _check_right(actor, code: str) -> None:
+def _check_right(actor: User, code: str) -> None:
     if not can_edit(actor, code):
         raise PermissionDenied(MSG_NO_RIGHT)
 
@@ -54,7 +55,7 @@ def evaluation_area(cadre: Cadre, year: int) -> str:
 @transaction.atomic
 def evaluation_record(
     *,
-    actor,
+    actor: User,
     cadre: Cadre,
     year: int,
     score: Decimal,
@@ -97,7 +98,7 @@ def evaluation_record(
 
 @transaction.atomic
 def record_create(
-    *, actor, cadre: Cadre, kind: str, date: datetime.date, area_code: str, note: str = ""
+    *, actor: User, cadre: Cadre, kind: str, date: datetime.date, area_code: str, note: str = ""
 ) -> CadreRecord:
     """Add a training, admonishment or adjustment record (a recall goes through
     :func:`cadre_recall`, which also ends the post)."""
@@ -115,7 +116,7 @@ def record_create(
 
 @transaction.atomic
 def cadre_recall(
-    *, actor, post: CadrePost, date: datetime.date | None = None, note: str = ""
+    *, actor: User, post: CadrePost, date: datetime.date | None = None, note: str = ""
 ) -> CadreRecord:
     """组织召回: end the resident post (end reason recalled) and write the recall record; the
     cadre is no longer 在岗 when no other post is left serving."""

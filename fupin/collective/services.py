@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from fupin.areas.models import Level
+from fupin.accounts.models import User
+from fupin.areas.models import Area, Level
 from fupin.core.audit import audit, delete_with_reason, save_with_reason
 from fupin.core.clock import FIRST_YEAR, as_of
 
@@ -41,7 +42,7 @@ def check_year(year: int) -> None:
 
 @transaction.atomic
 def income_set(
-    *, actor, village, year: int, lines: dict[str, tuple[Decimal | None, str]]
+    *, actor: User, village: Area, year: int, lines: dict[str, tuple[Decimal | None, str]]
 ) -> dict[str, int]:
     """Set the village's income of ``year``: per source an amount (None: no line) and a note.
 

@@ -16,9 +16,17 @@ JSON: amounts in fen (:func:`fen`), and ``before``/``after`` values where a chan
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Model
 
 from .models import AuditEvent
+
+M = TypeVar("M", bound=Model)
 
 # Reads and exports.
 HOUSEHOLD_VIEWED = "household.viewed"
@@ -75,25 +83,31 @@ def _json(value):
     return str(value)
 
 
-def audit(user, action: str, target: object = "", **detail) -> None:
+def audit(
+    user: AbstractBaseUser | AnonymousUser | None, action: str, target: object = "", **detail: Any
+) -> None:
     """Append one event; never updated or deleted by the application."""
     AuditEvent.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user_id=user.pk if user is not None and user.is_authenticated else None,
         action=action,
         target=str(target)[:100],
         detail=detail,
     )
 
 
-def save_with_reason(obj, *, actor, reason: str = "", update_fields=None):
+def save_with_reason(
+    obj: M,
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    reason: str = "",
+    update_fields: Iterable[str] | None = None,
+) -> M:
     """Save a history-tracked row so that its history row names the actor and the reason.
 
     The one place that sets django-simple-history's ``_history_user`` and ``_change_reason``;
     services pass ``update_fields`` as they would to ``save``. Return ``obj``.
     """
-    if getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    obj._change_reason = reason
+    _mark(obj, actor, reason)
     if update_fields is None:
         obj.save()
     else:
@@ -101,9 +115,18 @@ def save_with_reason(obj, *, actor, reason: str = "", update_fields=None):
     return obj
 
 
-def delete_with_reason(obj, *, actor, reason: str = "") -> None:
+def delete_with_reason(
+    obj: Model, *, actor: AbstractBaseUser | AnonymousUser | None, reason: str = ""
+) -> None:
     """Delete a history-tracked row with the actor and the reason on its last history row."""
-    if getattr(actor, "is_authenticated", False):
-        obj._history_user = actor
-    obj._change_reason = reason
+    _mark(obj, actor, reason)
     obj.delete()
+
+
+def _mark(obj: Model, actor: AbstractBaseUser | AnonymousUser | None, reason: str) -> None:
+    # django-simple-history reads these two attributes off the instance when it writes the
+    # history row; the models do not declare them.
+    tracked: Any = obj
+    if actor is not None and actor.is_authenticated:
+        tracked._history_user = actor
+    tracked._change_reason = reason

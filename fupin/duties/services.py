@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
@@ -29,14 +30,14 @@ MSG_SCORE = _("考核得分：应在 0 至分值 {weight} 之间。")
 MSG_NO_ASSESS = _("考核由上级单位进行：您没有考核该单位任务的权限")
 
 
-def _check_right(user, code: str) -> None:
+def _check_right(user: User, code: str) -> None:
     if not can_report(user, code):
         raise PermissionDenied(MSG_NO_RIGHT)
 
 
 @transaction.atomic
 def task_progress_report(
-    *, user, task: Task, reported_on: datetime.date, percent: int, note: str = ""
+    *, user: User, task: Task, reported_on: datetime.date, percent: int, note: str = ""
 ) -> TaskProgress:
     """Record a progress report and make it the task's current progress.
 
@@ -80,7 +81,7 @@ def task_progress_report(
 
 
 @transaction.atomic
-def task_assess(*, user, task: Task, score: Decimal | None) -> Task:
+def task_assess(*, user: User, task: Task, score: Decimal | None) -> Task:
     """Record (or with ``None`` clear) a task's assessed score; see :func:`can_assess`."""
     if not user_can_see_code(user, task.area_id) or not can_assess(user, task.area_id):
         raise PermissionDenied(MSG_NO_ASSESS)

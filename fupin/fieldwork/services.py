@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
+from fupin.assistance.models import Cadre
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
+from fupin.registry.models import Household
 
 from .models import NEXT_LEVEL, CheckIn, Concern, ConcernEvent, Level, ReviewMeeting, Visit
 
@@ -26,12 +31,19 @@ MSG_ESCALATE_TOP = _("已是最高层级")
 MSG_ESCALATE_EARLY = _("未超期且未超出本级权限，不能上报")
 
 
-def _check_scope(user, code: str) -> None:
+def _check_scope(user: User, code: str) -> None:
     if not user_can_see_code(user, code):
         raise PermissionDenied(MSG_SCOPE)
 
 
-def _event(concern, *, user, from_state, note="", day=None):
+def _event(
+    concern: Concern,
+    *,
+    user: User | None,
+    from_state: str,
+    note: str = "",
+    day: datetime.date | None = None,
+) -> None:
     ConcernEvent.objects.create(
         concern=concern,
         village_id=concern.village_id,
@@ -44,7 +56,15 @@ def _event(concern, *, user, from_state, note="", day=None):
     )
 
 
-def _move(user, concern, *, allowed, to, note="", **changes):
+def _move(
+    user: User,
+    concern: Concern,
+    *,
+    allowed: tuple[str, ...],
+    to: str,
+    note: str = "",
+    **changes: object,
+) -> Concern:
     _check_scope(user, concern.village_id)
     concern = Concern.objects.select_for_update().get(pk=concern.pk)
     if concern.state not in allowed:
@@ -61,7 +81,14 @@ def _move(user, concern, *, allowed, to, note="", **changes):
 
 @transaction.atomic
 def visit_log(
-    *, user, cadre, household, visited_on=None, kind=Visit.Kind.HOME, content="", concerns=()
+    *,
+    user: User,
+    cadre: Cadre,
+    household: Household,
+    visited_on: datetime.date | None = None,
+    kind: str = Visit.Kind.HOME,
+    content: str = "",
+    concerns: Iterable[dict] = (),
 ) -> Visit:
     """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call."""
     _check_scope(user, household.village_id)
@@ -89,7 +116,16 @@ def visit_log(
 
 
 @transaction.atomic
-def check_in_record(*, user, cadre, village_code, day=None, lat=None, lon=None, note="") -> CheckIn:
+def check_in_record(
+    *,
+    user: User,
+    cadre: Cadre,
+    village_code: str,
+    day: datetime.date | None = None,
+    lat: Decimal | float | None = None,
+    lon: Decimal | float | None = None,
+    note: str = "",
+) -> CheckIn:
     """One check-in per cadre and day: a second one the same day returns the first."""
     _check_scope(user, village_code)
     row, _created = CheckIn.objects.get_or_create(
@@ -103,15 +139,15 @@ def check_in_record(*, user, cadre, village_code, day=None, lat=None, lon=None, 
 @transaction.atomic
 def concern_raise(
     *,
-    user,
-    village_code,
-    text,
-    category=Concern.Category.OTHER,
-    household=None,
-    raised_by=None,
-    visit=None,
-    filer_contact="",
-    source_hash="",
+    user: User | None,
+    village_code: str,
+    text: str,
+    category: str = Concern.Category.OTHER,
+    household: Household | None = None,
+    raised_by: Cadre | None = None,
+    visit: Visit | None = None,
+    filer_contact: str = "",
+    source_hash: str = "",
 ) -> Concern:
     if user is not None and user.is_authenticated:
         _check_scope(user, village_code)
@@ -142,7 +178,9 @@ def concern_raise(
 
 
 @transaction.atomic
-def concern_assign(*, user, concern, owner, deadline: datetime.date, note="") -> Concern:
+def concern_assign(
+    *, user: User, concern: Concern, owner: Cadre, deadline: datetime.date, note: str = ""
+) -> Concern:
     return _move(
         user,
         concern,
@@ -155,19 +193,19 @@ def concern_assign(*, user, concern, owner, deadline: datetime.date, note="") ->
 
 
 @transaction.atomic
-def concern_start(*, user, concern, note="") -> Concern:
+def concern_start(*, user: User, concern: Concern, note: str = "") -> Concern:
     return _move(user, concern, allowed=(S.ASSIGNED,), to=S.IN_PROGRESS, note=note)
 
 
 @transaction.atomic
-def concern_answer(*, user, concern, answer: str) -> Concern:
+def concern_answer(*, user: User, concern: Concern, answer: str) -> Concern:
     if not answer.strip():
         raise ValidationError(MSG_ANSWER_REQUIRED)
     return _move(user, concern, allowed=(S.ASSIGNED, S.IN_PROGRESS), to=S.ANSWERED, answer=answer)
 
 
 @transaction.atomic
-def concern_feedback(*, user, concern, satisfied: bool, note="") -> Concern:
+def concern_feedback(*, user: User, concern: Concern, satisfied: bool, note: str = "") -> Concern:
     """The household's word: yes closes, no reopens to the owner (assigned)."""
     return _move(
         user,
@@ -180,7 +218,7 @@ def concern_feedback(*, user, concern, satisfied: bool, note="") -> Concern:
     )
 
 
-def is_overdue(concern, day=None) -> bool:
+def is_overdue(concern: Concern, day: datetime.date | None = None) -> bool:
     day = day or as_of()
     return concern.state in Concern.OPEN_STATES and bool(
         concern.deadline and concern.deadline < day
@@ -188,7 +226,9 @@ def is_overdue(concern, day=None) -> bool:
 
 
 @transaction.atomic
-def concern_escalate(*, user, concern, beyond_power=False, note="") -> Concern:
+def concern_escalate(
+    *, user: User, concern: Concern, beyond_power: bool = False, note: str = ""
+) -> Concern:
     """Move one level up (village → township → county) when overdue or beyond the level."""
     _check_scope(user, concern.village_id)
     if concern.state not in Concern.OPEN_STATES:
@@ -203,7 +243,7 @@ def concern_escalate(*, user, concern, beyond_power=False, note="") -> Concern:
         allowed=Concern.OPEN_STATES,
         to=S.RAISED,
         note=note,
-        level=NEXT_LEVEL[concern.level],
+        level=NEXT_LEVEL[Level(concern.level)],
         beyond_power=False,
         owner=None,
         deadline=None,
@@ -211,7 +251,7 @@ def concern_escalate(*, user, concern, beyond_power=False, note="") -> Concern:
 
 
 @transaction.atomic
-def concerns_escalate_overdue(day: datetime.date | None = None, *, user=None) -> int:
+def concerns_escalate_overdue(day: datetime.date | None = None, *, user: User | None = None) -> int:
     """Set-based: every overdue open concern moves one level up; events written in bulk."""
     day = day or as_of()
     moved = 0
@@ -246,7 +286,14 @@ def concerns_escalate_overdue(day: datetime.date | None = None, *, user=None) ->
 
 @transaction.atomic
 def review_meeting_record(
-    *, user, area_code, level, held_on, attendees="", minutes="", concerns=()
+    *,
+    user: User,
+    area_code: str,
+    level: str,
+    held_on: datetime.date,
+    attendees: str = "",
+    minutes: str = "",
+    concerns: Iterable[Concern] = (),
 ) -> ReviewMeeting:
     _check_scope(user, area_code)
     meeting = ReviewMeeting.objects.create(

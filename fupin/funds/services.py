@@ -10,14 +10,17 @@ and the remainder.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from fupin.accounts.models import User
 from fupin.areas.models import Area, Level
 from fupin.core.audit import (
     ALLOCATION_CREATED,
@@ -49,6 +52,8 @@ from .permissions import can_edit
 
 FEN = Decimal("0.01")
 MAX_AMOUNT = Decimal("1e12")
+# An amount as a form, a sheet or a caller gives it, in yuan; parse_money checks it.
+Money = Decimal | int | str
 
 MSG_NO_RIGHT = _("您没有在“%(area)s”管理资金项目的权限")
 MSG_AMOUNT = _("金额“%(value)s”无效：应为大于 0 的数字，最多两位小数（精确到分）")
@@ -71,7 +76,7 @@ MSG_DATE_FUTURE = _("日期不能晚于 %(today)s")
 REASON_DIVIDEND = "项目分红：{project}（{year}年）"
 
 
-def parse_money(value, *, field: str = "amount") -> Decimal:
+def parse_money(value: object, *, field: str = "amount") -> Decimal:
     """Parse yuan as Decimal; refuse floats' noise, negatives and more than two decimals."""
     try:
         amount = Decimal(str(value).replace(",", "").strip())
@@ -91,7 +96,7 @@ def _yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def _check_right(actor, code: str) -> None:
+def _check_right(actor: User, code: str) -> None:
     if not can_edit(actor, code):
         name = Area.objects.filter(pk=code).values_list("name", flat=True).first() or code
         raise PermissionDenied(MSG_NO_RIGHT % {"area": name})
@@ -101,7 +106,7 @@ def _within(code: str, prefix: str) -> bool:
     return code.startswith(prefix)
 
 
-def _sum(qs) -> Decimal:
+def _sum(qs: QuerySet[Any]) -> Decimal:
     return qs.aggregate(s=Sum("amount"))["s"] or ZERO
 
 
@@ -134,12 +139,12 @@ def dividend_remainder(project: Project) -> Decimal:
 @transaction.atomic
 def fund_record(
     *,
-    actor,
+    actor: User,
     name: str,
     source: str,
     level: str,
     area: str,
-    amount,
+    amount: Money,
     received_on: datetime.date,
     department: str = "",
     purpose: str = "",
@@ -167,7 +172,7 @@ def fund_record(
 
 @transaction.atomic
 def fund_transfer(
-    *, actor, parent: Fund, area: str, amount, date: datetime.date, reason: str = ""
+    *, actor: User, parent: Fund, area: str, amount: Money, date: datetime.date, reason: str = ""
 ) -> Fund:
     """Transfer part of a fund down to a lower area: a child fund held there."""
     parent = Fund.objects.select_for_update().get(pk=parent.pk)
@@ -213,7 +218,7 @@ def fund_transfer(
 
 # --- projects ----------------------------------------------------------------------------------
 @transaction.atomic
-def project_create(*, actor, area: str, reason: str = "", **fields) -> Project:
+def project_create(*, actor: User, area: str, reason: str = "", **fields: Any) -> Project:
     _check_right(actor, area)
     if "budget" in fields and fields["budget"] not in (None, ""):
         fields["budget"] = parse_money(fields["budget"], field="budget")
@@ -228,7 +233,7 @@ def project_create(*, actor, area: str, reason: str = "", **fields) -> Project:
 
 @transaction.atomic
 def project_progress_report(
-    *, actor, project: Project, reported_on: datetime.date, percent: int, note: str = ""
+    *, actor: User, project: Project, reported_on: datetime.date, percent: int, note: str = ""
 ) -> ProjectProgress:
     project = Project.objects.select_for_update().get(pk=project.pk)
     _check_right(actor, project.area_id)
@@ -259,7 +264,13 @@ def project_progress_report(
 
 @transaction.atomic
 def allocation_create(
-    *, actor, fund: Fund, project: Project, amount, date: datetime.date, reason: str = ""
+    *,
+    actor: User,
+    fund: Fund,
+    project: Project,
+    amount: Money,
+    date: datetime.date,
+    reason: str = "",
 ) -> Allocation:
     """Put part of a fund into a project in the fund holder's area."""
     fund = Fund.objects.select_for_update().select_related("area").get(pk=fund.pk)
@@ -300,7 +311,7 @@ def allocation_create(
 
 @transaction.atomic
 def village_share_add(
-    *, actor, project: Project, village: str, amount, reason: str = ""
+    *, actor: User, project: Project, village: str, amount: Money, reason: str = ""
 ) -> VillageShare:
     """Share part of a project's allocations out to a village (added to its share if any)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
@@ -343,11 +354,11 @@ def village_share_add(
 @transaction.atomic
 def household_shares_create(
     *,
-    actor,
+    actor: User,
     village_share: VillageShare,
-    households,
+    households: Iterable[Household],
     benefit_model: str,
-    amount_each,
+    amount_each: Money,
     since: datetime.date,
     reason: str = "",
 ) -> list[HouseholdShare]:
@@ -431,12 +442,12 @@ def household_shares_create(
 @transaction.atomic
 def dividends_pay(
     *,
-    actor,
+    actor: User,
     project: Project,
     year: int,
     paid_on: datetime.date,
-    amount_each=None,
-    rate_percent=None,
+    amount_each: Money | None = None,
+    rate_percent: Money | None = None,
     kind: str = Dividend.Kind.PROPERTY,
 ) -> list[Dividend]:
     """Pay one year's dividends to all of a project's asset-income households at once and add
@@ -509,7 +520,7 @@ def dividends_pay(
     return dividends
 
 
-def post_dividends_to_income(dividends: list[Dividend], *, actor, reason: str) -> None:
+def post_dividends_to_income(dividends: list[Dividend], *, actor: User, reason: str) -> None:
     """Add dividends to their households' income rows (property or transfer income), set-based:
     one read, one bulk update and one bulk insert, each with its history rows."""
     if not dividends:

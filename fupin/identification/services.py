@@ -14,10 +14,11 @@ import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import Role
+from fupin.accounts.models import Role, User
 from fupin.areas.models import Area
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
@@ -73,8 +74,12 @@ MSG_ROUND_CLOSED = _("该动态调整已关闭")
 MSG_ROUND_OPEN_CASES = _("还有%(count)s件案件在办理中：请先办结，或选择结转到下一轮")
 
 DECISIONS = (CaseStep.Decision.APPROVE, CaseStep.Decision.REJECT, CaseStep.Decision.RETURN)
-NOTICE_AREA_DIGITS = {Notice.Level.VILLAGE: 12, Notice.Level.TOWNSHIP: 9, Notice.Level.COUNTY: 6}
-AREA_WORDS = {
+NOTICE_AREA_DIGITS: dict[str, int] = {
+    Notice.Level.VILLAGE: 12,
+    Notice.Level.TOWNSHIP: 9,
+    Notice.Level.COUNTY: 6,
+}
+AREA_WORDS: dict[str, str | Promise] = {
     Notice.Level.VILLAGE: _("嘎查村"),
     Notice.Level.TOWNSHIP: _("苏木乡镇"),
     Notice.Level.COUNTY: _("旗县市"),
@@ -117,7 +122,7 @@ def _roles_label(roles) -> str:
     return gettext("、").join(str(Role(r).label) for r in sorted(roles))
 
 
-def _actor_role(actor, roles, code: str) -> str:
+def _actor_role(actor: User, roles, code: str) -> str:
     """Return the role the actor acts in, or raise PermissionDenied."""
     for role in sorted(roles):
         if actor.has_role_at({role}, code):
@@ -125,7 +130,7 @@ def _actor_role(actor, roles, code: str) -> str:
     return ""
 
 
-def _check_step_right(actor, case: Case, step: workflow.Step) -> str:
+def _check_step_right(actor: User, case: Case, step: workflow.Step) -> str:
     role = _actor_role(actor, step.roles, case.village_id) if step.roles else ""
     if not role:
         raise PermissionDenied(
@@ -150,7 +155,10 @@ def notice_days(code: str) -> int:
 
 def last_notice(case: Case, step_name: str) -> Notice | None:
     """Return the latest notice the case got at step ``step_name`` (none when not published)."""
-    level, kind = workflow.step(case.kind, step_name).publishes
+    publishes = workflow.step(case.kind, step_name).publishes
+    if publishes is None:
+        return None
+    level, kind = publishes
     return case.notices.filter(level=level, kind=kind).order_by("-published_on", "-pk").first()
 
 
@@ -215,7 +223,7 @@ def _clean_record(step: workflow.Step, record: dict | None, decision: str) -> di
 
 
 def _write_step(
-    *, case, step_name, decision, actor, role, acted_on, reason="", record=None
+    *, case, step_name, decision, actor: User | None, role, acted_on, reason="", record=None
 ) -> CaseStep:
     return CaseStep.objects.create(
         case=case,
@@ -312,7 +320,7 @@ def check_application(application: dict, *, village: str, today: datetime.date) 
 @transaction.atomic
 def case_create(
     *,
-    actor,
+    actor: User,
     kind: str,
     village: str,
     year: int,
@@ -378,7 +386,7 @@ MSG_EXIT_PROPOSAL = (
 
 
 @transaction.atomic
-def exit_cases_create(*, actor, village: str, year: int) -> list[Case]:
+def exit_cases_create(*, actor: User, village: str, year: int) -> list[Case]:
     """File an exit case for every household of ``village`` that the yearly assessment of
     ``year`` found to meet the exit criteria and that has no exit case of that year yet.
 
@@ -421,7 +429,7 @@ def exit_cases_create(*, actor, village: str, year: int) -> list[Case]:
 @transaction.atomic
 def case_act(
     *,
-    actor,
+    actor: User,
     case: Case,
     decision: str,
     reason: str = "",
@@ -441,6 +449,8 @@ def case_act(
     if not case.is_open:
         raise ValidationError(MSG_NOT_OPEN)
     step = workflow.next_step(case.kind, case.state)
+    if step is None:
+        raise ValidationError(MSG_NOT_OPEN)
     role = _check_step_right(actor, case, step)
     _check_can_move(case, step)
     reason = (reason or "").strip()
@@ -477,7 +487,7 @@ def case_act(
     return case
 
 
-def next_action(user, case: Case) -> workflow.Step | None:
+def next_action(user: User, case: Case) -> workflow.Step | None:
     """Return the step this user may take on the case now (None: nothing for this user)."""
     if not case.is_open:
         return None
@@ -502,7 +512,7 @@ def _notice_title(area: Area, case_kind: str, year: int, level: str, kind: str) 
 @transaction.atomic
 def notice_publish(
     *,
-    actor,
+    actor: User,
     cases,
     level: str,
     kind: str,
@@ -641,7 +651,7 @@ def objection_file(
 @transaction.atomic
 def objection_answer(
     *,
-    actor,
+    actor: User,
     objection: Objection,
     upheld: bool,
     answer: str,
@@ -721,20 +731,27 @@ def _reason(case: Case) -> str:
     return f"案件{case.pk}：{case}"
 
 
-def _complete(*, actor, case: Case, acted_on: datetime.date) -> None:
+def _lock_household(case: Case) -> Household:
+    # A relapse or exit case is opened on a registered household (case_create requires one).
+    if case.household_id is None:
+        raise ValidationError(MSG_NOT_OPEN)
+    return Household.objects.select_for_update().get(pk=case.household_id)
+
+
+def _complete(*, actor: User, case: Case, acted_on: datetime.date) -> None:
     """Write the registry for a completed case (identification/relapse/exit)."""
     reason = _reason(case)
     if case.kind == Case.Kind.IDENTIFICATION:
         household = _register_household(actor=actor, case=case, acted_on=acted_on)
         status = codes.Status.POOR
     elif case.kind == Case.Kind.RELAPSE:
-        household = Household.objects.select_for_update().get(pk=case.household_id)
+        household = _lock_household(case)
         status = codes.Status.RELAPSED
         registry_services.household_update(
             actor=actor, household=household, data={"status": status}, reason=reason
         )
     elif case.kind == Case.Kind.EXIT:
-        household = Household.objects.select_for_update().get(pk=case.household_id)
+        household = _lock_household(case)
         status = codes.Status.EXITED
         registry_services.household_update(
             actor=actor,
@@ -745,7 +762,7 @@ def _complete(*, actor, case: Case, acted_on: datetime.date) -> None:
     else:
         # A monitoring case puts the household under monitoring; its poverty status stays.
         household, status = None, None
-    if status is not None:
+    if household is not None and status is not None:
         registry_services.status_record_set(
             actor=actor, household=household, year=case.year, status=status, reason=reason
         )
@@ -755,7 +772,7 @@ def _complete(*, actor, case: Case, acted_on: datetime.date) -> None:
     case.save(update_fields=["outcome", "closed_on", "household"])
 
 
-def _register_household(*, actor, case: Case, acted_on: datetime.date) -> Household:
+def _register_household(*, actor: User, case: Case, acted_on: datetime.date) -> Household:
     problems = check_application(case.application, village=case.village_id, today=acted_on)
     if problems:
         raise ValidationError(problems)
@@ -782,7 +799,9 @@ def _register_household(*, actor, case: Case, acted_on: datetime.date) -> Househ
         reason=reason,
     )
     for data in members:
-        info, _problems = rules.check_id_number(data["id_number"], today=acted_on)
+        info, id_problems = rules.check_id_number(data["id_number"], today=acted_on)
+        if info is None:  # check_application above has already refused such a number
+            raise ValidationError(id_problems)
         fields = {"sex": info.sex, "birth_date": info.birth_date}
         for field in MEMBER_FIELDS:
             if data.get(field) not in (None, ""):
@@ -799,7 +818,7 @@ def _register_household(*, actor, case: Case, acted_on: datetime.date) -> Househ
 
 @transaction.atomic
 def round_open(
-    *, actor, county_code: str, year: int, opened_on: datetime.date | None = None
+    *, actor: User, county_code: str, year: int, opened_on: datetime.date | None = None
 ) -> AdjustmentRound:
     """Open a county's adjustment round of a year; open cases without a round join it."""
     if not actor.has_role_at(workflow.COUNTY, county_code):
@@ -821,7 +840,7 @@ def round_open(
 @transaction.atomic
 def round_close(
     *,
-    actor,
+    actor: User,
     adjustment_round: AdjustmentRound,
     carry_over: bool = False,
     closed_on: datetime.date | None = None,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from fupin.accounts.models import User
 from fupin.core.audit import (
     LEADER_CREATED,
     LEADER_INCOME_RECORDED,
@@ -33,7 +34,7 @@ from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
 from .permissions import can_edit
 
 
-def _require(user, *codes: str) -> None:
+def _require(user: User, *codes: str) -> None:
     if not all(can_edit(user, code) for code in codes):
         raise PermissionDenied(_("您没有在该区划记录致富带头人信息的权限。"))
 
@@ -41,7 +42,7 @@ def _require(user, *codes: str) -> None:
 @transaction.atomic
 def leader_create(
     *,
-    user,
+    user: User,
     area_code: str,
     member: PartyMember,
     business_name: str,
@@ -73,7 +74,7 @@ def leader_create(
     return leader
 
 
-def find_household(user, leader: EntrepreneurLeader, number: str) -> Household:
+def find_household(user: User, leader: EntrepreneurLeader, number: str) -> Household:
     """The household with 户编号 ``number`` the user may see, in the leader's county."""
     household = Household.objects.accessible_to(user).filter(number=(number or "").strip()).first()
     if household is None:
@@ -86,7 +87,7 @@ def find_household(user, leader: EntrepreneurLeader, number: str) -> Household:
 @transaction.atomic
 def link_create(
     *,
-    user,
+    user: User,
     leader: EntrepreneurLeader,
     household: Household,
     kind: str,
@@ -130,7 +131,7 @@ def link_create(
 
 
 @transaction.atomic
-def link_end(*, user, link: LeaderLink, until: datetime.date) -> LeaderLink:
+def link_end(*, user: User, link: LeaderLink, until: datetime.date) -> LeaderLink:
     _require(user, link.village_id)
     if until < link.since:
         raise ValidationError({"until": _("带动结束日期不能早于开始日期（%s）。") % link.since})
@@ -153,7 +154,7 @@ def income_cap(household_id: int, year: int) -> Decimal | None:
 
 
 @transaction.atomic
-def income_record(*, user, link: LeaderLink, year: int, amount: Decimal) -> LeaderIncome:
+def income_record(*, user: User, link: LeaderLink, year: int, amount: Decimal) -> LeaderIncome:
     """Record (or correct) what the household earned through the leader in ``year``."""
     _require(user, link.village_id)
     if not FIRST_YEAR <= year <= as_of().year:

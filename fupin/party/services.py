@@ -9,11 +9,13 @@ organisation: the member keeps the old organisation, becomes 已转出 with ``le
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fupin.accounts.models import User
 from fupin.core.audit import (
     ARCHIVE_ENTRY_CREATED,
     MEETING_RECORDED,
@@ -34,7 +36,7 @@ from .permissions import can_edit
 from .selectors import members_on
 
 
-def _require(user, code: str) -> None:
+def _require(user: User, code: str) -> None:
     if not can_edit(user, code):
         raise PermissionDenied(_("您没有在该区划记录党建信息的权限。"))
 
@@ -42,14 +44,14 @@ def _require(user, code: str) -> None:
 @transaction.atomic
 def meeting_record(
     *,
-    user,
+    user: User,
     organization: PartyOrganization,
     kind: str,
     held_on: datetime.date,
     topic: str,
     minutes: str = "",
     attachment=None,
-    absences: list[tuple[PartyMember | int, str, str]] = (),
+    absences: Sequence[tuple[PartyMember | int, str, str]] = (),
 ) -> PartyMeeting:
     """Record a meeting with its absentees ``[(member, reason, note)]``; all or nothing."""
     _require(user, organization.area_id)
@@ -58,7 +60,7 @@ def meeting_record(
     members = {m.pk: m for m in members_on(organization, held_on, kind)}
     rows = []
     for member, reason, note in absences:
-        pk = getattr(member, "pk", member)
+        pk = member.pk if isinstance(member, PartyMember) else member
         if pk not in members:
             name = PartyMember.objects.filter(pk=pk).values_list("name", flat=True).first()
             raise ValidationError(_("缺席党员不是本次会议的应到人员：%s") % (name or pk))
@@ -100,7 +102,7 @@ def meeting_record(
 @transaction.atomic
 def member_transfer(
     *,
-    user,
+    user: User,
     member: PartyMember,
     to_organization: PartyOrganization | None,
     date: datetime.date,
@@ -148,7 +150,7 @@ def member_transfer(
 
 
 @transaction.atomic
-def archive_entry_create(*, user, member: PartyMember, entry: ArchiveEntry) -> ArchiveEntry:
+def archive_entry_create(*, user: User, member: PartyMember, entry: ArchiveEntry) -> ArchiveEntry:
     """Add a line (cleaned by the form, not yet saved) to the member's political archive."""
     _require(user, member.area_id)
     entry.member, entry.area_id = member, member.area_id

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import EDIT_REGISTRY
+from fupin.accounts.models import EDIT_REGISTRY, User
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import (
     HOUSEHOLD_CREATED,
@@ -61,7 +61,7 @@ COLUMN_FIELDS = {
 MEMBER_RULE_FIELDS = ("relation", "school_status", "health", "labour", "birth_date")
 
 
-def _check_member(actor, member: Member, household: Household) -> dict[str, list[str]]:
+def _check_member(actor: User, member: Member, household: Household) -> dict[str, list[str]]:
     """Return the problems of a member as {field name: [reasons]} (empty when valid).
 
     The same rules as the import (fupin.registry.rules): the member's own fields, then the
@@ -115,7 +115,7 @@ def _check_member(actor, member: Member, household: Household) -> dict[str, list
 
 
 @transaction.atomic
-def member_update(*, actor, member: Member, data: dict, reason: str = "") -> Member:
+def member_update(*, actor: User, member: Member, data: dict, reason: str = "") -> Member:
     """Change a member's data; raise ValidationError naming each bad field in Chinese."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     household = Household.objects.select_for_update().get(pk=member.household_id)
@@ -153,7 +153,7 @@ def member_update(*, actor, member: Member, data: dict, reason: str = "") -> Mem
 
 @transaction.atomic
 def household_create(
-    *, actor, village: str, number: str, fields: dict, reason: str = ""
+    *, actor: User, village: str, number: str, fields: dict, reason: str = ""
 ) -> Household:
     """Register a household in ``village`` (validated; history with ``reason``; audited)."""
     household = Household(number=number, village_id=village, **fields)
@@ -164,7 +164,7 @@ def household_create(
 
 
 @transaction.atomic
-def member_create(*, actor, household: Household, fields: dict, reason: str = "") -> Member:
+def member_create(*, actor: User, household: Household, fields: dict, reason: str = "") -> Member:
     """Add a member to ``household`` (validated; history with ``reason``; audited)."""
     member = Member(household=household, village_id=household.village_id, **fields)
     member.full_clean(exclude=["household", "village"])
@@ -174,7 +174,9 @@ def member_create(*, actor, household: Household, fields: dict, reason: str = ""
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, data: dict, reason: str = "") -> Household:
+def household_update(
+    *, actor: User, household: Household, data: dict, reason: str = ""
+) -> Household:
     """Change a household's fields in ``data`` (history with ``reason``; audited)."""
     before = {field: getattr(household, field) for field in data}
     for field, value in data.items():
@@ -192,7 +194,7 @@ def household_update(*, actor, household: Household, data: dict, reason: str = "
 
 @transaction.atomic
 def status_record_set(
-    *, actor, household: Household, year: int, status: str, reason: str = ""
+    *, actor: User, household: Household, year: int, status: str, reason: str = ""
 ) -> StatusRecord:
     """Write the household's yearly status row (created if missing) from its current data."""
     record = StatusRecord.objects.filter(household=household, year=year).first()

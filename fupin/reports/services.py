@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fupin.accounts.models import User
 from fupin.areas.models import Area
 from fupin.core.audit import audit
 
@@ -31,7 +32,7 @@ def file_stem(content: dict) -> str:
 
 
 @transaction.atomic
-def report_publish(*, actor, area: Area, kind: str, day: datetime.date) -> Report:
+def report_publish(*, actor: User | None, area: Area, kind: str, day: datetime.date) -> Report:
     """Generate the report now, store its content and its xlsx and PDF, and mark the earlier
     published version of the same kind, period and area superseded."""
     if actor is not None and not can_publish(actor, area.code):
@@ -71,8 +72,6 @@ def report_publish(*, actor, area: Area, kind: str, day: datetime.date) -> Repor
     return report
 
 
-def _system_user():
+def _system_user() -> User:
     """The command line's reader: the whole database (it runs on the server, as its owner)."""
-    from fupin.accounts.models import User
-
     return User(username="fupin-report", is_superuser=True, is_active=True)

@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.models import User
 from fupin.core.audit import audit, delete_with_reason, save_with_reason
 from fupin.core.clock import FIRST_YEAR, as_of
+from fupin.registry.models import Member
 
 from .models import Policy, PolicyEnrolment
 from .permissions import can_edit
@@ -27,7 +29,7 @@ MSG_POLICY = _("“%(value)s”不是有效的政策")
 
 @transaction.atomic
 def enrolment_set(
-    *, actor, member, year: int, policy: str, amount: Decimal, note: str = ""
+    *, actor: User, member: Member, year: int, policy: str, amount: Decimal, note: str = ""
 ) -> PolicyEnrolment:
     """Enrol a member in a policy for a year, or change the amount and note of the enrolment."""
     if not can_edit(actor, member.village_id):
@@ -62,7 +64,7 @@ def enrolment_set(
 
 
 @transaction.atomic
-def enrolment_remove(*, actor, enrolment: PolicyEnrolment) -> None:
+def enrolment_remove(*, actor: User, enrolment: PolicyEnrolment) -> None:
     if not can_edit(actor, enrolment.village_id):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     audit(actor, ENROLMENT_REMOVED, enrolment.household_id, year=enrolment.year)
