@@ -21,6 +21,8 @@ with different values is refused. The export writes the same formats.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -36,7 +38,7 @@ from fupin.areas.models import Area, Level
 from fupin.areas.scope import user_can_see_code
 from fupin.core import cells
 from fupin.core.audit import audit
-from fupin.core.cells import Problem, row_message
+from fupin.core.cells import Cells, Problem, row_message
 from fupin.core.clock import as_of
 from fupin.core.sheets import (
     MSG_NO_ROWS,
@@ -148,33 +150,8 @@ def _yuan(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-class _Rows:
-    """The file's rows as dicts by column, with the errors of each row."""
-
-    def __init__(self, sheet, kind: str, result: ImportResult):
-        self.sheet, self.result = sheet, result
-        self.rows = rows_by_column(sheet, COLUMNS[kind])
-        self.problems: dict[int, list[Problem]] = defaultdict(list)
-
-    def add(self, row: int, column: str, reason: str) -> None:
-        self.problems[row].append(Problem(column, reason))
-
-    def cell(self, row: int, column: str, parser, text: str, *args, **kwargs):
-        """Parse a cell with one of :mod:`fupin.core.cells`' parsers (``None`` if it fails)."""
-        try:
-            return parser(text, *args, **kwargs)
-        except cells.CellError as error:
-            self.add(row, column, error.reason)
-            return None
-
-    def close(self) -> bool:
-        for row in sorted(self.problems):
-            self.result.refuse(row, [row_message(row, p) for p in self.problems[row]])
-        return not self.problems
-
-
 def import_workbook(path, *, actor, area_code: str) -> ImportResult:
-    """Check and (if every row is good) write the file; see the module doc."""
+    """Parse, check and (if every row is good) write the file; see the module doc."""
     if not user_can_see_code(actor, area_code) or not actor.has_role_at(EDIT_FUNDS, area_code):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     result = ImportResult(filename=Path(path).name, year=as_of().year)
@@ -194,17 +171,39 @@ def import_workbook(path, *, actor, area_code: str) -> ImportResult:
     if missing:
         result.refuse(1, [missing_columns_message(missing)])
         return result
-    rows = _Rows(sheet, kind, result)
-    importer = {FUNDS: _funds, ALLOCATIONS: _allocations, BENEFICIARIES: _beneficiaries}[kind]
+    parse, check, write = PHASES[kind]
+    rows = parse(rows_by_column(sheet, COLUMNS[kind]))
     with transaction.atomic():
-        counts = importer(rows, actor=actor, area_code=area_code)
-        if not rows.close():
-            transaction.set_rollback(True)
+        plan = check(rows, actor=actor, area_code=area_code)
+        bad = [row for row in rows if row.problems]
+        if bad:
+            for row in sorted(bad, key=lambda row: row.number):
+                result.refuse(row.number, [row_message(row.number, p) for p in row.problems])
             return result
-        result.counts = counts
+        result.counts = write(plan, actor=actor)
         result.ok = True
-        audit(actor, "funds.imported", area_code, file=result.filename, kind=kind, **counts)
+        audit(actor, "funds.imported", area_code, file=result.filename, kind=kind, **result.counts)
     return result
+
+
+# --- the typed rows and the phases' helpers -------------------------------------------------
+@dataclasses.dataclass
+class _Row:
+    """One parsed row: its number as Excel shows it and what is wrong with it (the parse
+    phase's problems, then the check phase's)."""
+
+    number: int
+    problems: list[Problem]
+
+    def add(self, column: str, reason) -> None:
+        self.problems.append(Problem(column, reason))
+
+
+def _parse_required(cell: Cells, kind: str, parsed: tuple[str, ...]) -> None:
+    """Refuse the blank required cells not parsed on their own (those in ``parsed`` are)."""
+    for column in REQUIRED[kind]:
+        if column not in parsed:
+            cell(column, cells.required)
 
 
 def _areas(actor, area_code: str, codes) -> dict[str, Area]:
@@ -212,40 +211,20 @@ def _areas(actor, area_code: str, codes) -> dict[str, Area]:
     return {a.code: a for a in found if user_can_see_code(actor, a.code)}
 
 
-def _check_area(rows, n, column, code, areas, actor) -> Area | None:
+def _check_area(row: _Row, column: str, code: str, areas, actor) -> Area | None:
     area = areas.get(code)
     if area is None:
-        rows.add(n, column, MSG_AREA % {"value": code})
+        row.add(column, MSG_AREA % {"value": code})
     elif not actor.has_role_at(EDIT_FUNDS, code):
-        rows.add(n, column, MSG_NO_RIGHT % {"value": area.name})
+        row.add(column, MSG_NO_RIGHT % {"value": area.name})
         return None
     return area
-
-
-def _common(rows, n, r, *, amount_col=COL_AMOUNT, dates=()):
-    """Parse the row's amount (> 0, to the fen) and dates (not after today); the blank ones
-    are ``None`` (:func:`_required` reports those that may not be blank)."""
-    amount = rows.cell(n, amount_col, cells.amount, r[amount_col], positive=True, required=False)
-    parsed = {
-        column: rows.cell(n, column, cells.date, r[column], latest=as_of(), required=False)
-        for column in dates
-    }
-    return amount, parsed
-
-
-def _required(rows, n, r, kind) -> None:
-    for column in REQUIRED[kind]:
-        rows.cell(n, column, cells.required, r[column])
-
-
-def _choice(rows, n, r, column, labels, *, required: bool):
-    return rows.cell(n, column, cells.choice, r[column], labels, required=required)
 
 
 def _remainders_of_funds(fund_ids) -> dict[int, Decimal]:
     """Each fund's amount minus its transfers and allocations (three queries)."""
     amounts = dict(Fund.objects.filter(pk__in=fund_ids).values_list("pk", "amount"))
-    used = defaultdict(lambda: ZERO)
+    used: defaultdict[int, Decimal] = defaultdict(lambda: ZERO)
     for pk, s in (
         Fund.objects.filter(parent_id__in=fund_ids)
         .values("parent_id")
@@ -264,184 +243,268 @@ def _remainders_of_funds(fund_ids) -> dict[int, Decimal]:
 
 
 # --- funds -----------------------------------------------------------------------------------
-def _funds(rows: _Rows, *, actor, area_code: str) -> dict:
-    data = rows.rows
-    areas = _areas(actor, area_code, [r[COL_HOLDER] for _n, r in data])
+@dataclasses.dataclass
+class FundRow(_Row):
+    name: str
+    source: str | None
+    level: str | None
+    department: str
+    holder: str
+    amount: Decimal | None
+    received_on: datetime.date | None
+    purpose: str
+    conditions: str
+    parent: str
+
+
+@dataclasses.dataclass
+class FundPlan:
+    """What a good funds file writes: each new fund's row with its holder and parent."""
+
+    new: list[tuple[FundRow, str, Fund | None]] = dataclasses.field(default_factory=list)
+    unchanged: int = 0
+
+
+def parse_funds(data) -> list[FundRow]:
+    rows = []
+    for number, r in data:
+        cell = Cells(r)
+        _parse_required(cell, FUNDS, (COL_SOURCE, COL_LEVEL, COL_AMOUNT, COL_RECEIVED))
+        rows.append(
+            FundRow(
+                number=number,
+                problems=cell.problems,
+                name=r[COL_FUND],
+                source=cell(COL_SOURCE, cells.choice, SOURCE_LABELS),
+                level=cell(COL_LEVEL, cells.choice, LEVEL_LABELS),
+                department=r[COL_DEPT],
+                holder=r[COL_HOLDER],
+                amount=cell(COL_AMOUNT, cells.amount, positive=True),
+                received_on=cell(COL_RECEIVED, cells.date, latest=as_of()),
+                purpose=r[COL_PURPOSE],
+                conditions=r[COL_CONDITIONS],
+                parent=r[COL_PARENT],
+            )
+        )
+    return rows
+
+
+def check_funds(rows: list[FundRow], *, actor, area_code: str) -> FundPlan:
+    areas = _areas(actor, area_code, [row.holder for row in rows])
     existing = {
         (f.area_id, f.name, f.received_on): f
-        for f in Fund.objects.filter(
-            area_id__in=list(areas), name__in={r[COL_FUND] for _n, r in data}
-        )
+        for f in Fund.objects.filter(area_id__in=list(areas), name__in={row.name for row in rows})
     }
     parents_by_name = defaultdict(list)
-    for f in Fund.objects.filter(name__in={r[COL_PARENT] for _n, r in data if r[COL_PARENT]}):
+    for f in Fund.objects.filter(name__in={row.parent for row in rows if row.parent}):
         parents_by_name[f.name].append(f)
     remainders = _remainders_of_funds([f.pk for fs in parents_by_name.values() for f in fs])
-    new, seen, unchanged = [], {}, 0
-    for n, r in data:
-        _required(rows, n, r, FUNDS)
-        source = _choice(rows, n, r, COL_SOURCE, SOURCE_LABELS, required=True)
-        level = _choice(rows, n, r, COL_LEVEL, LEVEL_LABELS, required=True)
-        amount, dates = _common(rows, n, r, dates=(COL_RECEIVED,))
+    plan = FundPlan()
+    seen: dict[tuple, int] = {}
+    for row in rows:
         holder = None
-        if r[COL_HOLDER]:
-            holder = _check_area(rows, n, COL_HOLDER, r[COL_HOLDER], areas, actor)
+        if row.holder:
+            holder = _check_area(row, COL_HOLDER, row.holder, areas, actor)
             if holder is not None and holder.level not in (Level.PREFECTURE, Level.COUNTY):
-                rows.add(n, COL_HOLDER, MSG_HOLDER_LEVEL)
+                row.add(COL_HOLDER, MSG_HOLDER_LEVEL)
         parent = None
-        if r[COL_PARENT] and holder is not None:
+        if row.parent and holder is not None:
             above = [
                 f
-                for f in parents_by_name.get(r[COL_PARENT], [])
+                for f in parents_by_name.get(row.parent, [])
                 if holder.code.startswith(f.area_id) and f.area_id != holder.code
             ]
             if len(above) != 1:
-                rows.add(n, COL_PARENT, MSG_NO_PARENT % {"value": r[COL_PARENT]})
+                row.add(COL_PARENT, MSG_NO_PARENT % {"value": row.parent})
             else:
                 parent = above[0]
-        if rows.problems.get(n) or amount is None or holder is None:
+        if row.problems or row.amount is None or holder is None:
             continue
-        key = (holder.code, r[COL_FUND], dates[COL_RECEIVED])
-        first = seen.setdefault(key, n)
-        if first != n:
-            rows.add(n, COL_FUND, MSG_DUPLICATE % {"first": first})
+        key = (holder.code, row.name, row.received_on)
+        first = seen.setdefault(key, row.number)
+        if first != row.number:
+            row.add(COL_FUND, MSG_DUPLICATE % {"first": first})
             continue
         old = existing.get(key)
         if old is not None:
             if (old.amount, old.source, old.parent_id) != (
-                amount,
-                source,
+                row.amount,
+                row.source,
                 parent.pk if parent else None,
             ):
-                rows.add(n, COL_FUND, MSG_CHANGED % {"what": MSG_YUAN % {"amount": old.amount}})
+                row.add(COL_FUND, MSG_CHANGED % {"what": MSG_YUAN % {"amount": old.amount}})
             else:
-                unchanged += 1
+                plan.unchanged += 1
             continue
         if parent is not None:
             left = remainders[parent.pk]
-            if amount > left:
-                rows.add(
-                    n,
+            if row.amount > left:
+                row.add(
                     COL_AMOUNT,
                     MSG_FUND_OVER
-                    % {"name": parent.name, "asked": _yuan(amount), "left": _yuan(left)},
+                    % {"name": parent.name, "asked": _yuan(row.amount), "left": _yuan(left)},
                 )
                 continue
-            remainders[parent.pk] = left - amount
-        new.append(
-            Fund(
-                name=r[COL_FUND],
-                source=source,
-                level=level,
-                department=r[COL_DEPT],
-                area_id=holder.code,
-                amount=amount,
-                received_on=dates[COL_RECEIVED],
-                purpose=r[COL_PURPOSE],
-                conditions=r[COL_CONDITIONS],
-                parent=parent,
-            )
+            remainders[parent.pk] = left - row.amount
+        plan.new.append((row, holder.code, parent))
+    return plan
+
+
+def write_funds(plan: FundPlan, *, actor) -> dict[str, int]:
+    new = [
+        Fund(
+            name=row.name,
+            source=row.source,
+            level=row.level,
+            department=row.department,
+            area_id=holder,
+            amount=row.amount,
+            received_on=row.received_on,
+            purpose=row.purpose,
+            conditions=row.conditions,
+            parent=parent,
         )
-    if rows.problems:
-        return {}
+        for row, holder, parent in plan.new
+    ]
     bulk_create_with_history(new, Fund, default_user=actor, default_change_reason="资金导入")
-    return {"funds_created": len(new), "funds_unchanged": unchanged}
+    return {"funds_created": len(new), "funds_unchanged": plan.unchanged}
 
 
 # --- allocations -----------------------------------------------------------------------------
-def _allocations(rows: _Rows, *, actor, area_code: str) -> dict:
-    data = rows.rows
-    areas = _areas(
-        actor,
-        area_code,
-        [r[COL_FUND_AREA] for _n, r in data] + [r[COL_PROJECT_AREA] for _n, r in data],
-    )
+@dataclasses.dataclass
+class AllocationRow(_Row):
+    fund: str
+    holder: str
+    project: str
+    place: str
+    type: str | None
+    # 项目类型 is needed (and its problem reported) only when the row creates its project.
+    type_problem: Problem | None
+    amount: Decimal | None
+    allocated_on: datetime.date | None
+
+
+@dataclasses.dataclass
+class AllocationPlan:
+    """What a good allocations file writes: the projects it creates (by area and name), the
+    projects it uses, and each new allocation."""
+
+    new_projects: dict[tuple[str, str], AllocationRow] = dataclasses.field(default_factory=dict)
+    projects: dict[tuple[str, str], Project] = dataclasses.field(default_factory=dict)
+    new: list[tuple[Fund, tuple[str, str], AllocationRow]] = dataclasses.field(default_factory=list)
+    unchanged: int = 0
+
+
+def parse_allocations(data) -> list[AllocationRow]:
+    rows = []
+    for number, r in data:
+        cell = Cells(r)
+        _parse_required(cell, ALLOCATIONS, (COL_AMOUNT, COL_DATE))
+        type_, type_problem = None, None
+        try:
+            type_ = cells.choice(r[COL_TYPE], TYPE_LABELS)
+        except cells.CellError as error:
+            type_problem = Problem(COL_TYPE, error.reason)
+        rows.append(
+            AllocationRow(
+                number=number,
+                problems=cell.problems,
+                fund=r[COL_FUND],
+                holder=r[COL_FUND_AREA],
+                project=r[COL_PROJECT],
+                place=r[COL_PROJECT_AREA],
+                type=type_,
+                type_problem=type_problem,
+                amount=cell(COL_AMOUNT, cells.amount, positive=True),
+                allocated_on=cell(COL_DATE, cells.date, latest=as_of()),
+            )
+        )
+    return rows
+
+
+def check_allocations(rows: list[AllocationRow], *, actor, area_code: str) -> AllocationPlan:
+    areas = _areas(actor, area_code, [row.holder for row in rows] + [row.place for row in rows])
     funds = defaultdict(list)
-    for f in Fund.objects.filter(area_id__in=list(areas), name__in={r[COL_FUND] for _n, r in data}):
+    for f in Fund.objects.filter(area_id__in=list(areas), name__in={row.fund for row in rows}):
         funds[(f.area_id, f.name)].append(f)
     remainders = _remainders_of_funds([f.pk for fs in funds.values() for f in fs])
-    projects = {
+    plan = AllocationPlan()
+    plan.projects = {
         (p.area_id, p.name): p
         for p in Project.objects.filter(
-            area_id__in=list(areas), name__in={r[COL_PROJECT] for _n, r in data}
+            area_id__in=list(areas), name__in={row.project for row in rows}
         )
     }
     existing = set(
-        Allocation.objects.filter(project__in=list(projects.values())).values_list(
+        Allocation.objects.filter(project__in=list(plan.projects.values())).values_list(
             "fund_id", "project_id", "allocated_on", "amount"
         )
     )
-    new_projects: dict[tuple, Project] = {}
-    todo, seen, unchanged = [], {}, 0
-    for n, r in data:
-        _required(rows, n, r, ALLOCATIONS)
-        amount, dates = _common(rows, n, r, dates=(COL_DATE,))
-        holder = r[COL_FUND_AREA] and _check_area(
-            rows, n, COL_FUND_AREA, r[COL_FUND_AREA], areas, actor
-        )
-        place = r[COL_PROJECT_AREA] and _check_area(
-            rows, n, COL_PROJECT_AREA, r[COL_PROJECT_AREA], areas, actor
-        )
+    seen: dict[tuple, int] = {}
+    for row in rows:
+        holder = row.holder and _check_area(row, COL_FUND_AREA, row.holder, areas, actor)
+        place = row.place and _check_area(row, COL_PROJECT_AREA, row.place, areas, actor)
         fund = None
         if holder:
-            found = funds.get((holder.code, r[COL_FUND]), [])
+            found = funds.get((holder.code, row.fund), [])
             if not found:
-                rows.add(n, COL_FUND, MSG_NO_FUND % {"value": r[COL_FUND]})
+                row.add(COL_FUND, MSG_NO_FUND % {"value": row.fund})
             elif len(found) > 1:
-                rows.add(n, COL_FUND, MSG_FUND_AMBIGUOUS % {"value": r[COL_FUND]})
+                row.add(COL_FUND, MSG_FUND_AMBIGUOUS % {"value": row.fund})
             else:
                 fund = found[0]
         if holder and place and not place.code.startswith(holder.code):
-            rows.add(n, COL_PROJECT_AREA, MSG_OUTSIDE % {"value": holder.name})
-        project_key = (place.code, r[COL_PROJECT]) if place else None
-        project = projects.get(project_key) if project_key else None
-        if place and project is None:
-            type_ = _choice(rows, n, r, COL_TYPE, TYPE_LABELS, required=True)
-            if type_ and project_key not in new_projects:
-                new_projects[project_key] = Project(
-                    name=r[COL_PROJECT],
-                    type=type_,
-                    area_id=place.code,
-                    status=Project.Status.PLANNED,
-                )
-        if rows.problems.get(n) or fund is None or amount is None:
+            row.add(COL_PROJECT_AREA, MSG_OUTSIDE % {"value": holder.name})
+        project_key = (place.code, row.project) if place else None
+        project = plan.projects.get(project_key) if project_key else None
+        if project_key is not None and project is None:
+            if row.type_problem is not None:
+                row.problems.append(row.type_problem)
+            else:
+                plan.new_projects.setdefault(project_key, row)
+        if row.problems or fund is None or row.amount is None or project_key is None:
             continue
-        key = (fund.pk, project_key, dates[COL_DATE], amount)
-        first = seen.setdefault(key, n)
-        if first != n:
-            rows.add(n, COL_FUND, MSG_DUPLICATE % {"first": first})
+        key = (fund.pk, project_key, row.allocated_on, row.amount)
+        first = seen.setdefault(key, row.number)
+        if first != row.number:
+            row.add(COL_FUND, MSG_DUPLICATE % {"first": first})
             continue
-        if project is not None and (fund.pk, project.pk, dates[COL_DATE], amount) in existing:
-            unchanged += 1
+        if project is not None and (fund.pk, project.pk, row.allocated_on, row.amount) in existing:
+            plan.unchanged += 1
             continue
         left = remainders[fund.pk]
-        if amount > left:
-            rows.add(
-                n,
+        if row.amount > left:
+            row.add(
                 COL_AMOUNT,
-                MSG_FUND_OVER % {"name": fund.name, "asked": _yuan(amount), "left": _yuan(left)},
+                MSG_FUND_OVER
+                % {"name": fund.name, "asked": _yuan(row.amount), "left": _yuan(left)},
             )
             continue
-        remainders[fund.pk] = left - amount
-        todo.append((fund, project_key, amount, dates[COL_DATE]))
-    if rows.problems:
-        return {}
+        remainders[fund.pk] = left - row.amount
+        plan.new.append((fund, project_key, row))
+    return plan
+
+
+def write_allocations(plan: AllocationPlan, *, actor) -> dict[str, int]:
     created = bulk_create_with_history(
-        list(new_projects.values()),
+        [
+            Project(name=name, type=row.type, area_id=code, status=Project.Status.PLANNED)
+            for (code, name), row in plan.new_projects.items()
+        ],
         Project,
         default_user=actor,
         default_change_reason="资金分配导入",
     )
-    projects.update({(p.area_id, p.name): p for p in created})
+    projects = {**plan.projects, **{(p.area_id, p.name): p for p in created}}
     allocations = [
         Allocation(
             fund=fund,
             project=projects[key],
             area_id=key[0],
-            amount=amount,
-            allocated_on=day,
+            amount=row.amount,
+            allocated_on=row.allocated_on,
         )
-        for fund, key, amount, day in todo
+        for fund, key, row in plan.new
     ]
     bulk_create_with_history(
         allocations, Allocation, default_user=actor, default_change_reason="资金分配导入"
@@ -449,22 +512,63 @@ def _allocations(rows: _Rows, *, actor, area_code: str) -> dict:
     return {
         "projects_created": len(created),
         "allocations_created": len(allocations),
-        "allocations_unchanged": unchanged,
+        "allocations_unchanged": plan.unchanged,
     }
 
 
 # --- beneficiaries ---------------------------------------------------------------------------
-def _beneficiaries(rows: _Rows, *, actor, area_code: str) -> dict:
-    data = rows.rows
-    areas = _areas(
-        actor,
-        area_code,
-        [r[COL_PROJECT_AREA] for _n, r in data] + [r[COL_VILLAGE] for _n, r in data],
+@dataclasses.dataclass
+class BeneficiaryRow(_Row):
+    project: str
+    place: str
+    village: str
+    household: str  # 户编号: blank for the village's share
+    model: str | None
+    amount: Decimal | None
+    since: datetime.date | None
+
+
+@dataclasses.dataclass
+class BeneficiaryPlan:
+    """What a good beneficiaries file writes: the new village shares (by project and
+    village), the shares already there, and each new household share with its village's."""
+
+    new_villages: dict[tuple[int, str], VillageShare] = dataclasses.field(default_factory=dict)
+    shares: dict[tuple[int, str], VillageShare] = dataclasses.field(default_factory=dict)
+    new_households: list[tuple[tuple[int, str], HouseholdShare]] = dataclasses.field(
+        default_factory=list
     )
+    unchanged: int = 0
+
+
+def parse_beneficiaries(data) -> list[BeneficiaryRow]:
+    rows = []
+    for number, r in data:
+        cell = Cells(r)
+        _parse_required(cell, BENEFICIARIES, (COL_AMOUNT,))
+        rows.append(
+            BeneficiaryRow(
+                number=number,
+                problems=cell.problems,
+                project=r[COL_PROJECT],
+                place=r[COL_PROJECT_AREA],
+                village=r[COL_VILLAGE],
+                household=r[COL_NUMBER],
+                model=cell(COL_MODEL, cells.choice, MODEL_LABELS) if r[COL_NUMBER] else None,
+                amount=cell(COL_AMOUNT, cells.amount, positive=True),
+                since=cell(COL_SINCE, cells.date, latest=as_of(), required=False),
+            )
+        )
+    return rows
+
+
+def check_beneficiaries(rows: list[BeneficiaryRow], *, actor, area_code: str) -> BeneficiaryPlan:
+    areas = _areas(actor, area_code, [row.place for row in rows] + [row.village for row in rows])
+    plan = BeneficiaryPlan()
     projects = {
         (p.area_id, p.name): p
         for p in Project.objects.filter(
-            area_id__in=list(areas), name__in={r[COL_PROJECT] for _n, r in data}
+            area_id__in=list(areas), name__in={row.project for row in rows}
         )
     }
     ids = [p.pk for p in projects.values()]
@@ -473,154 +577,145 @@ def _beneficiaries(rows: _Rows, *, actor, area_code: str) -> dict:
         Allocation.objects.filter(project_id__in=ids).values("project_id").annotate(s=Sum("amount"))
     ).values_list("project_id", "s"):
         project_left[pk] += s
-    shares = {}
     for share in VillageShare.objects.filter(project_id__in=ids):
-        shares[(share.project_id, share.village_id)] = share
+        plan.shares[(share.project_id, share.village_id)] = share
         project_left[share.project_id] -= share.amount
-    share_left = {key: s.amount for key, s in shares.items()}
-    for project_id, village, s in (
+    share_left = {key: s.amount for key, s in plan.shares.items()}
+    for project_id, village_code, s in (
         HouseholdShare.objects.filter(project_id__in=ids)
         .values("project_id", "village_id")
         .annotate(s=Sum("amount"))
         .values_list("project_id", "village_id", "s")
     ):
-        share_left[(project_id, village)] -= s
+        share_left[(project_id, village_code)] -= s
     households = {
         h.number: h
         for h in Household.objects.accessible_to(actor)
         .within(area_code)
-        .filter(number__in={r[COL_NUMBER] for _n, r in data if r[COL_NUMBER]})
+        .filter(number__in={row.household for row in rows if row.household})
     }
     existing_households = {
         (s.project_id, s.household_id): s for s in HouseholdShare.objects.filter(project_id__in=ids)
     }
-    new_villages: dict[tuple, VillageShare] = {}
-    new_households = []
-    seen, unchanged = {}, 0
+    seen: dict[tuple, int] = {}
     # Village rows first: a household row may use a village share of the same file.
-    ordered = sorted(data, key=lambda nr: (bool(nr[1][COL_NUMBER]), nr[0]))
-    for n, r in ordered:
-        _required(rows, n, r, BENEFICIARIES)
-        amount, dates = _common(rows, n, r, dates=(COL_SINCE,))
-        place = r[COL_PROJECT_AREA] and _check_area(
-            rows, n, COL_PROJECT_AREA, r[COL_PROJECT_AREA], areas, actor
-        )
-        village = r[COL_VILLAGE] and _check_area(rows, n, COL_VILLAGE, r[COL_VILLAGE], areas, actor)
-        project = projects.get((place.code, r[COL_PROJECT])) if place else None
+    for row in sorted(rows, key=lambda row: (bool(row.household), row.number)):
+        place = row.place and _check_area(row, COL_PROJECT_AREA, row.place, areas, actor)
+        village = row.village and _check_area(row, COL_VILLAGE, row.village, areas, actor)
+        project = projects.get((place.code, row.project)) if place else None
         if place and project is None:
-            rows.add(n, COL_PROJECT, MSG_NO_PROJECT % {"value": r[COL_PROJECT]})
+            row.add(COL_PROJECT, MSG_NO_PROJECT % {"value": row.project})
         if village and (
             village.level != Level.VILLAGE or (place and not village.code.startswith(place.code))
         ):
-            rows.add(n, COL_VILLAGE, MSG_VILLAGE_OUTSIDE)
-        model = None
+            row.add(COL_VILLAGE, MSG_VILLAGE_OUTSIDE)
         household = None
-        if r[COL_NUMBER]:
-            model = _choice(rows, n, r, COL_MODEL, MODEL_LABELS, required=True)
-            household = households.get(r[COL_NUMBER])
+        if row.household:
+            household = households.get(row.household)
             if household is None or (village and household.village_id != village.code):
-                rows.add(n, COL_NUMBER, MSG_NO_HOUSEHOLD % {"value": r[COL_NUMBER]})
+                row.add(COL_NUMBER, MSG_NO_HOUSEHOLD % {"value": row.household})
                 household = None
-        if rows.problems.get(n) or project is None or amount is None or not village:
+        if row.problems or project is None or row.amount is None or not village:
             continue
-        key = (project.pk, village.code, r[COL_NUMBER])
-        first = seen.setdefault(key, n)
-        if first != n:
-            rows.add(
-                n, COL_NUMBER if r[COL_NUMBER] else COL_VILLAGE, MSG_DUPLICATE % {"first": first}
-            )
+        key = (project.pk, village.code, row.household)
+        first = seen.setdefault(key, row.number)
+        if first != row.number:
+            row.add(COL_NUMBER if row.household else COL_VILLAGE, MSG_DUPLICATE % {"first": first})
             continue
         share_key = (project.pk, village.code)
         if household is None:
-            old = shares.get(share_key)
+            old = plan.shares.get(share_key)
             if old is not None:
-                if old.amount != amount:
-                    rows.add(
-                        n, COL_AMOUNT, MSG_CHANGED % {"what": MSG_YUAN % {"amount": old.amount}}
-                    )
+                if old.amount != row.amount:
+                    row.add(COL_AMOUNT, MSG_CHANGED % {"what": MSG_YUAN % {"amount": old.amount}})
                 else:
-                    unchanged += 1
+                    plan.unchanged += 1
                 continue
             left = project_left[project.pk]
-            if amount > left:
-                rows.add(
-                    n,
+            if row.amount > left:
+                row.add(
                     COL_AMOUNT,
                     MSG_PROJECT_OVER
-                    % {"name": project.name, "asked": _yuan(amount), "left": _yuan(left)},
+                    % {"name": project.name, "asked": _yuan(row.amount), "left": _yuan(left)},
                 )
                 continue
-            project_left[project.pk] = left - amount
-            share_left[share_key] = amount
-            new_villages[share_key] = VillageShare(project=project, village=village, amount=amount)
+            project_left[project.pk] = left - row.amount
+            share_left[share_key] = row.amount
+            plan.new_villages[share_key] = VillageShare(
+                project=project, village=village, amount=row.amount
+            )
             continue
-        old = existing_households.get((project.pk, household.pk))
-        if old is not None:
-            if (old.amount, old.benefit_model) != (amount, model):
-                rows.add(
-                    n,
-                    COL_NUMBER,
-                    MSG_CHANGED
-                    % {
-                        "what": f"{old.get_benefit_model_display()} {MSG_YUAN % {'amount': old.amount}}"
-                    },
-                )
+        old_share = existing_households.get((project.pk, household.pk))
+        if old_share is not None:
+            if (old_share.amount, old_share.benefit_model) != (row.amount, row.model):
+                yuan = MSG_YUAN % {"amount": old_share.amount}
+                what = f"{old_share.get_benefit_model_display()} {yuan}"
+                row.add(COL_NUMBER, MSG_CHANGED % {"what": what})
             else:
-                unchanged += 1
+                plan.unchanged += 1
             continue
         if share_key not in share_left:
-            rows.add(n, COL_VILLAGE, MSG_NO_VILLAGE_SHARE)
+            row.add(COL_VILLAGE, MSG_NO_VILLAGE_SHARE)
             continue
         left = share_left[share_key]
-        if amount > left:
-            rows.add(
-                n,
+        if row.amount > left:
+            row.add(
                 COL_AMOUNT,
                 MSG_VILLAGE_OVER
                 % {
                     "name": project.name,
                     "village": village.name,
-                    "asked": _yuan(amount),
+                    "asked": _yuan(row.amount),
                     "left": _yuan(left),
                 },
             )
             continue
-        share_left[share_key] = left - amount
-        new_households.append(
+        share_left[share_key] = left - row.amount
+        plan.new_households.append(
             (
                 share_key,
                 HouseholdShare(
                     project=project,
                     household=household,
                     village_id=village.code,
-                    benefit_model=model,
-                    amount=amount,
-                    since=dates[COL_SINCE] or as_of(),
+                    benefit_model=row.model,
+                    amount=row.amount,
+                    since=row.since or as_of(),
                 ),
             )
         )
-    if rows.problems:
-        return {}
+    return plan
+
+
+def write_beneficiaries(plan: BeneficiaryPlan, *, actor) -> dict[str, int]:
     created = bulk_create_with_history(
-        list(new_villages.values()),
+        list(plan.new_villages.values()),
         VillageShare,
         default_user=actor,
         default_change_reason="受益对象导入",
     )
-    for share in created:
-        shares[(share.project_id, share.village_id)] = share
-    rows_ = []
-    for share_key, row in new_households:
-        row.village_share = shares[share_key]
-        rows_.append(row)
+    shares = {**plan.shares, **{(s.project_id, s.village_id): s for s in created}}
+    household_shares = []
+    for share_key, share in plan.new_households:
+        share.village_share = shares[share_key]
+        household_shares.append(share)
     bulk_create_with_history(
-        rows_, HouseholdShare, default_user=actor, default_change_reason="受益对象导入"
+        household_shares, HouseholdShare, default_user=actor, default_change_reason="受益对象导入"
     )
     return {
         "village_shares_created": len(created),
-        "household_shares_created": len(rows_),
-        "rows_unchanged": unchanged,
+        "household_shares_created": len(household_shares),
+        "rows_unchanged": plan.unchanged,
     }
+
+
+# Each format's phases: parse (cells → typed rows, no database), check (set-based lookups,
+# every problem on its row), write (set-based, in the import's transaction).
+PHASES = {
+    FUNDS: (parse_funds, check_funds, write_funds),
+    ALLOCATIONS: (parse_allocations, check_allocations, write_allocations),
+    BENEFICIARIES: (parse_beneficiaries, check_beneficiaries, write_beneficiaries),
+}
 
 
 # --- export and templates --------------------------------------------------------------------
