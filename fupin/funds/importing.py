@@ -10,11 +10,13 @@ Three formats, told apart by their header (order free; ``*`` required):
 * 受益对象 (beneficiaries): 项目名称*, 项目区划代码*, 嘎查村代码*, 户编号, 带贫模式, 金额（元）*,
   受益起始日期 — a row without 户编号 is the village's share, a row with one a household's share.
 
-Every row is checked first (scope, right, codes, amounts to the fen, dates, and the limits:
-a fund's remainder, a project's and a village share's remainder, counting the file's own
-rows); one bad row refuses the whole file, each bad row named with its column and reason
-(:func:`fupin.core.sheets.write_error_workbook` returns them). A good file is written
-in one transaction with bulk inserts and their history. A row already in the database with the
+Each format is imported in three phases (:data:`PHASES`). Parsing turns each row's cells into
+a typed row with :mod:`fupin.core.cells`' parsers (amounts to the fen, dates), without the
+database. Checking looks the file's codes and names up set-wise (scope, right, existing
+records) and applies the limits: a fund's remainder, a project's and a village share's
+remainder, counting the file's own rows. One bad row refuses the whole file, each bad row
+named with its column and reason (:func:`fupin.core.sheets.write_error_workbook` returns
+them). Writing puts a good file in one transaction with bulk inserts and their history. A row already in the database with the
 same values is left as it is, so importing the same file twice changes nothing; the same key
 with different values is refused. The export writes the same formats.
 """
@@ -154,7 +156,8 @@ def import_workbook(path, *, actor, area_code: str) -> ImportResult:
     """Parse, check and (if every row is good) write the file; see the module doc."""
     if not user_can_see_code(actor, area_code) or not actor.has_role_at(EDIT_FUNDS, area_code):
         raise PermissionDenied(MSG_NOT_ALLOWED)
-    result = ImportResult(filename=Path(path).name, year=as_of().year)
+    today = as_of()
+    result = ImportResult(filename=Path(path).name, year=today.year)
     sheets = [s for s in read_sheets(Path(path)) if s.headers and detect_kind(s.headers)]
     if not sheets:
         result.errors.append((1, [str(MSG_UNKNOWN)]))
@@ -172,7 +175,7 @@ def import_workbook(path, *, actor, area_code: str) -> ImportResult:
         result.refuse(1, [missing_columns_message(missing)])
         return result
     parse, check, write = PHASES[kind]
-    rows = parse(rows_by_column(sheet, COLUMNS[kind]))
+    rows = parse(rows_by_column(sheet, COLUMNS[kind]), today=today)
     with transaction.atomic():
         plan = check(rows, actor=actor, area_code=area_code)
         bad = [row for row in rows if row.problems]
@@ -265,7 +268,7 @@ class FundPlan:
     unchanged: int = 0
 
 
-def parse_funds(data) -> list[FundRow]:
+def parse_funds(data, *, today: datetime.date) -> list[FundRow]:
     rows = []
     for number, r in data:
         cell = Cells(r)
@@ -280,7 +283,7 @@ def parse_funds(data) -> list[FundRow]:
                 department=r[COL_DEPT],
                 holder=r[COL_HOLDER],
                 amount=cell(COL_AMOUNT, cells.amount, positive=True),
-                received_on=cell(COL_RECEIVED, cells.date, latest=as_of()),
+                received_on=cell(COL_RECEIVED, cells.date, latest=today),
                 purpose=r[COL_PURPOSE],
                 conditions=r[COL_CONDITIONS],
                 parent=r[COL_PARENT],
@@ -395,7 +398,7 @@ class AllocationPlan:
     unchanged: int = 0
 
 
-def parse_allocations(data) -> list[AllocationRow]:
+def parse_allocations(data, *, today: datetime.date) -> list[AllocationRow]:
     rows = []
     for number, r in data:
         cell = Cells(r)
@@ -416,7 +419,7 @@ def parse_allocations(data) -> list[AllocationRow]:
                 type=type_,
                 type_problem=type_problem,
                 amount=cell(COL_AMOUNT, cells.amount, positive=True),
-                allocated_on=cell(COL_DATE, cells.date, latest=as_of()),
+                allocated_on=cell(COL_DATE, cells.date, latest=today),
             )
         )
     return rows
@@ -525,7 +528,7 @@ class BeneficiaryRow(_Row):
     household: str  # 户编号: blank for the village's share
     model: str | None
     amount: Decimal | None
-    since: datetime.date | None
+    since: datetime.date | None  # blank: the day of the import
 
 
 @dataclasses.dataclass
@@ -541,7 +544,7 @@ class BeneficiaryPlan:
     unchanged: int = 0
 
 
-def parse_beneficiaries(data) -> list[BeneficiaryRow]:
+def parse_beneficiaries(data, *, today: datetime.date) -> list[BeneficiaryRow]:
     rows = []
     for number, r in data:
         cell = Cells(r)
@@ -556,7 +559,7 @@ def parse_beneficiaries(data) -> list[BeneficiaryRow]:
                 household=r[COL_NUMBER],
                 model=cell(COL_MODEL, cells.choice, MODEL_LABELS) if r[COL_NUMBER] else None,
                 amount=cell(COL_AMOUNT, cells.amount, positive=True),
-                since=cell(COL_SINCE, cells.date, latest=as_of(), required=False),
+                since=cell(COL_SINCE, cells.date, latest=today, required=False, blank=today),
             )
         )
     return rows
@@ -680,7 +683,7 @@ def check_beneficiaries(rows: list[BeneficiaryRow], *, actor, area_code: str) ->
                     village_id=village.code,
                     benefit_model=row.model,
                     amount=row.amount,
-                    since=row.since or as_of(),
+                    since=row.since,
                 ),
             )
         )
