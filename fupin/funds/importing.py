@@ -533,13 +533,16 @@ class BeneficiaryRow(_Row):
 
 @dataclasses.dataclass
 class BeneficiaryPlan:
-    """What a good beneficiaries file writes: the new village shares (by project and
-    village), the shares already there, and each new household share with its village's."""
+    """What a good beneficiaries file writes: the new village shares' rows (by project and
+    village, with the project and the village), the shares already there, and each new
+    household share's row with its project, household and the key of its village's share."""
 
-    new_villages: dict[tuple[int, str], VillageShare] = dataclasses.field(default_factory=dict)
+    new_villages: dict[tuple[int, str], tuple[Project, Area, BeneficiaryRow]] = dataclasses.field(
+        default_factory=dict
+    )
     shares: dict[tuple[int, str], VillageShare] = dataclasses.field(default_factory=dict)
-    new_households: list[tuple[tuple[int, str], HouseholdShare]] = dataclasses.field(
-        default_factory=list
+    new_households: list[tuple[tuple[int, str], Project, Household, BeneficiaryRow]] = (
+        dataclasses.field(default_factory=list)
     )
     unchanged: int = 0
 
@@ -644,9 +647,7 @@ def check_beneficiaries(rows: list[BeneficiaryRow], *, actor, area_code: str) ->
                 continue
             project_left[project.pk] = left - row.amount
             share_left[share_key] = row.amount
-            plan.new_villages[share_key] = VillageShare(
-                project=project, village=village, amount=row.amount
-            )
+            plan.new_villages[share_key] = (project, village, row)
             continue
         old_share = existing_households.get((project.pk, household.pk))
         if old_share is not None:
@@ -674,34 +675,33 @@ def check_beneficiaries(rows: list[BeneficiaryRow], *, actor, area_code: str) ->
             )
             continue
         share_left[share_key] = left - row.amount
-        plan.new_households.append(
-            (
-                share_key,
-                HouseholdShare(
-                    project=project,
-                    household=household,
-                    village_id=village.code,
-                    benefit_model=row.model,
-                    amount=row.amount,
-                    since=row.since,
-                ),
-            )
-        )
+        plan.new_households.append((share_key, project, household, row))
     return plan
 
 
 def write_beneficiaries(plan: BeneficiaryPlan, *, actor) -> dict[str, int]:
     created = bulk_create_with_history(
-        list(plan.new_villages.values()),
+        [
+            VillageShare(project=project, village=village, amount=row.amount)
+            for project, village, row in plan.new_villages.values()
+        ],
         VillageShare,
         default_user=actor,
         default_change_reason="受益对象导入",
     )
     shares = {**plan.shares, **{(s.project_id, s.village_id): s for s in created}}
-    household_shares = []
-    for share_key, share in plan.new_households:
-        share.village_share = shares[share_key]
-        household_shares.append(share)
+    household_shares = [
+        HouseholdShare(
+            project=project,
+            household=household,
+            village_id=share_key[1],
+            village_share=shares[share_key],
+            benefit_model=row.model,
+            amount=row.amount,
+            since=row.since,
+        )
+        for share_key, project, household, row in plan.new_households
+    ]
     bulk_create_with_history(
         household_shares, HouseholdShare, default_user=actor, default_change_reason="受益对象导入"
     )
