@@ -5,6 +5,7 @@ the household's feedback; deterministic."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import asdict
 
 from django.db.models import Count, Q
 
@@ -59,7 +60,7 @@ def test_counts_scale(demo, db):
 
 
 def test_coverage_gaps_match_independent_counts(admin):
-    counts = coverage(admin, "1522", AS_OF)["counts"]
+    counts = asdict(coverage(admin, "1522", AS_OF).counts)
     assert all(counts[k] > 0 for k in counts), counts
     paired = Pairing.objects.values("household_id")
     poor = Household.objects.filter(status__in=codes.POOR_STATUSES)
