@@ -201,16 +201,16 @@ def grassroots_days(intervals, day: datetime.date) -> int:
     """Days covered up to ``day`` by ``intervals`` [(start, end or None)], overlaps once."""
     spans = sorted((s, min(e, day) if e else day) for s, e in intervals if s <= day)
     total = 0
-    current_start = current_end = None
+    current: tuple[datetime.date, datetime.date] | None = None
     for start, end in spans:
-        if current_end is None or start > current_end + datetime.timedelta(days=1):
-            if current_end is not None:
-                total += (current_end - current_start).days + 1
-            current_start, current_end = start, end
-        elif end > current_end:
-            current_end = end
-    if current_end is not None:
-        total += (current_end - current_start).days + 1
+        if current is None or start > current[1] + datetime.timedelta(days=1):
+            if current is not None:
+                total += (current[1] - current[0]).days + 1
+            current = (start, end)
+        elif end > current[1]:
+            current = (current[0], end)
+    if current is not None:
+        total += (current[1] - current[0]).days + 1
     return total
 
 

@@ -161,7 +161,8 @@ def default_level(area: Area) -> str:
     """The level ranked by default under ``area``: its children's, or its own for a village."""
     if area.level in (Level.PROVINCE, Level.PREFECTURE):
         return Level.COUNTY
-    return CHILD_LEVEL.get(area.level, area.level)
+    own = Level(area.level)
+    return CHILD_LEVEL.get(own, own)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -198,7 +199,7 @@ def _units(user, code: str, level: str) -> list[tuple[str, str, bool]]:
     units = inside.filter(level=level).order_by("code").values_list("code", "name", "participates")
     if level == Level.VILLAGE:
         return list(units)
-    digits = LEVEL_DIGITS[level]
+    digits = LEVEL_DIGITS[Level(level)]
     taking_part = {
         c[:digits]
         for c in inside.filter(level=Level.VILLAGE, participates=True).values_list(
@@ -211,9 +212,10 @@ def _units(user, code: str, level: str) -> list[tuple[str, str, bool]]:
 def ranking(user, code: str, level: str, year: int) -> list[RankRow]:
     """Rank the units of ``level`` inside area ``code`` for ``year`` (see the module docstring)."""
     area = access_area(user, code)
-    if len(area.code) > LEVEL_DIGITS[level]:
+    digits = LEVEL_DIGITS[Level(level)]
+    if len(area.code) > digits:
         # A unit's own level or above: rank the one unit that contains it.
-        code = area.code[: LEVEL_DIGITS[level]]
+        code = area.code[:digits]
     day = as_of()
     points = ExpressionWrapper(
         Case(
@@ -246,7 +248,7 @@ def ranking(user, code: str, level: str, year: int) -> list[RankRow]:
         data = found.get(unit_code)
         if data and data["weights"]:
             weight = Decimal(data["weights"]).quantize(CENT)
-            points = Decimal(data["points"]).quantize(CENT)
+            earned = Decimal(data["points"]).quantize(CENT)
             ranked.append(
                 RankRow(
                     code=unit_code,
@@ -256,8 +258,8 @@ def ranking(user, code: str, level: str, year: int) -> list[RankRow]:
                     overdue=data["overdue"],
                     assessed=data["assessed"],
                     weight=weight,
-                    earned=points / HUNDRED,
-                    score=(points / weight).quantize(CENT, ROUND_HALF_UP),
+                    earned=earned / HUNDRED,
+                    score=(earned / weight).quantize(CENT, ROUND_HALF_UP),
                 )
             )
         else:
