@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import CODE_PARAMETER, NOT_FOUND, AreaFigureView
 from fupin.areas.scope import scope_safe_class
 
-from .selectors import coverage
+from .selectors import CoverageCounts, coverage
 
 
-class CoverageSerializer(serializers.Serializer):
-    villages_without_link = serializers.IntegerField(help_text=_("无部门包联的嘎查村数"))
-    households_without_cadre = serializers.IntegerField(help_text=_("无结对帮扶责任人的贫困户数"))
-    cadres_over_cap = serializers.IntegerField(help_text=_("结对户数超过上限的帮扶干部数"))
-    cadres_registered_poor = serializers.IntegerField(
-        help_text=_("本人为建档立卡贫困人口的帮扶干部数")
-    )
+class CoverageSerializer(DataclassSerializer):
+    class Meta:
+        dataclass = CoverageCounts
 
 
 @extend_schema_view(
@@ -35,4 +31,4 @@ class AreaCoverageView(AreaFigureView):
     takes_year = False
 
     def figures(self, user, area, year):
-        return CoverageSerializer(coverage(user, area.code)["counts"]).data
+        return CoverageSerializer(coverage(user, area.code).counts).data

@@ -20,6 +20,7 @@ Definitions (docs/assistance.md):
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
@@ -29,14 +30,17 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area
 from fupin.core.clock import as_of
+from fupin.core.figures import serialized
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
 
@@ -171,11 +175,31 @@ def cadres_registered_poor(user, code: str):
     )
 
 
-def coverage(user, code: str, on: datetime.date | None = None) -> dict:
-    """Return the four holes of 走村不漏户,户户见干部 as querysets and counts.
+@dataclass(frozen=True)
+class CoverageCounts:
+    """The four holes' counts of an area (the API serializes this very structure)."""
 
-    ``{"villages_without_link": qs, ..., "counts": {"villages_without_link": n, ...}}``
-    """
+    villages_without_link: int = field(metadata=serialized(_("无部门包联的嘎查村数")))
+    households_without_cadre: int = field(metadata=serialized(_("无结对帮扶责任人的贫困户数")))
+    cadres_over_cap: int = field(metadata=serialized(_("结对户数超过上限的帮扶干部数")))
+    cadres_registered_poor: int = field(
+        metadata=serialized(_("本人为建档立卡贫困人口的帮扶干部数"))
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The four holes as querysets (the page lists them) and their counts."""
+
+    villages_without_link: QuerySet
+    households_without_cadre: QuerySet
+    cadres_over_cap: QuerySet
+    cadres_registered_poor: QuerySet
+    counts: CoverageCounts
+
+
+def coverage(user, code: str, on: datetime.date | None = None) -> Coverage:
+    """Return the four holes of 走村不漏户,户户见干部 as querysets and counts."""
     on = on or as_of()
     lists = {
         "villages_without_link": villages_without_link(user, code, on),
@@ -183,7 +207,9 @@ def coverage(user, code: str, on: datetime.date | None = None) -> dict:
         "cadres_over_cap": cadres_over_cap(user, code, on),
         "cadres_registered_poor": cadres_registered_poor(user, code),
     }
-    return {**lists, "counts": {name: qs.count() for name, qs in lists.items()}}
+    return Coverage(
+        **lists, counts=CoverageCounts(**{name: qs.count() for name, qs in lists.items()})
+    )
 
 
 def plan_checks(user, code: str, year: int) -> dict:

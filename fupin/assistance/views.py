@@ -49,8 +49,8 @@ def coverage(request):
         data = selectors.coverage(request.user, area.code)
         context.update(
             show=show,
-            counts=data["counts"],
-            rows=Paginator(data[show], PAGE_SIZE).get_page(request.GET.get("page")),
+            counts=data.counts,
+            rows=Paginator(getattr(data, show), PAGE_SIZE).get_page(request.GET.get("page")),
         )
     return render(request, "assistance/coverage.html", context)
 

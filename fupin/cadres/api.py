@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import (
     BAD_REQUEST,
@@ -28,21 +29,15 @@ from fupin.areas.api import (
 from fupin.areas.scope import scope_safe_class
 from fupin.core.clock import as_of
 
-from .selectors import INDICATORS, add_years, evaluation_counts, team_structure
+from .selectors import INDICATORS, EvaluationCounts, add_years, evaluation_counts, team_structure
 
 MSG_BAD_DATE = _("日期格式应为 YYYY-MM-DD")
 MSG_BAD_LEVEL = _("班子层级应为 township（苏木乡镇）或 county（旗县市）")
 
 
-class EvaluationCountsSerializer(serializers.Serializer):
-    year = serializers.IntegerField(help_text=_("考核年度"))
-    commended = serializers.IntegerField(help_text=_("评选表彰人数"))
-    promoted = serializers.IntegerField(help_text=_("提拔重用人数"))
-    recalled = serializers.IntegerField(help_text=_("组织召回人数"))
-    admonished = serializers.IntegerField(help_text=_("诫勉谈话人数"))
-    trained = serializers.IntegerField(help_text=_("培训提高人数"))
-    none = serializers.IntegerField(help_text=_("无结果运用的人数"))
-    total = serializers.IntegerField(help_text=_("考核总人数"))
+class EvaluationCountsSerializer(DataclassSerializer):
+    class Meta:
+        dataclass = EvaluationCounts
 
 
 def _share(help_text):
@@ -121,8 +116,7 @@ def parse_day(value: str | None, *, name: str, default: datetime.date) -> dateti
 @scope_safe_class
 class AreaEvaluationsView(AreaFigureView):
     def figures(self, user, area, year):
-        counts = evaluation_counts(user, area.code, year)
-        return EvaluationCountsSerializer({"year": year, **counts}).data
+        return EvaluationCountsSerializer(evaluation_counts(user, area.code, year)).data
 
 
 @extend_schema_view(

@@ -27,8 +27,10 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Length
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fupin.assistance.models import Cadre, Pairing
+from fupin.core.figures import serialized
 
 from .models import CadrePost, Evaluation, PostKind, WorkTeam
 
@@ -201,16 +203,16 @@ def grassroots_days(intervals, day: datetime.date) -> int:
     """Days covered up to ``day`` by ``intervals`` [(start, end or None)], overlaps once."""
     spans = sorted((s, min(e, day) if e else day) for s, e in intervals if s <= day)
     total = 0
-    current_start = current_end = None
+    current: tuple[datetime.date, datetime.date] | None = None
     for start, end in spans:
-        if current_end is None or start > current_end + datetime.timedelta(days=1):
-            if current_end is not None:
-                total += (current_end - current_start).days + 1
-            current_start, current_end = start, end
-        elif end > current_end:
-            current_end = end
-    if current_end is not None:
-        total += (current_end - current_start).days + 1
+        if current is None or start > current[1] + datetime.timedelta(days=1):
+            if current is not None:
+                total += (current[1] - current[0]).days + 1
+            current = (start, end)
+        elif end > current[1]:
+            current = (current[0], end)
+    if current is not None:
+        total += (current[1] - current[0]).days + 1
     return total
 
 
@@ -341,13 +343,26 @@ def evaluations(user, code: str, year: int):
     return Evaluation.objects.accessible_to(user).within(code).filter(year=year)
 
 
-def evaluation_counts(user, code: str, year: int) -> dict:
+@dataclass(frozen=True)
+class EvaluationCounts:
+    """The year's evaluations of an area by outcome (the API serializes this very structure)."""
+
+    year: int = field(metadata=serialized(gettext_lazy("考核年度")))
+    commended: int = field(metadata=serialized(gettext_lazy("评选表彰人数")))
+    promoted: int = field(metadata=serialized(gettext_lazy("提拔重用人数")))
+    recalled: int = field(metadata=serialized(gettext_lazy("组织召回人数")))
+    admonished: int = field(metadata=serialized(gettext_lazy("诫勉谈话人数")))
+    trained: int = field(metadata=serialized(gettext_lazy("培训提高人数")))
+    none: int = field(metadata=serialized(gettext_lazy("无结果运用的人数")))
+    total: int = field(metadata=serialized(gettext_lazy("考核总人数")))
+
+
+def evaluation_counts(user, code: str, year: int) -> EvaluationCounts:
     """Counts of the year's evaluations in ``code`` by outcome, plus ``none`` and ``total``."""
     counts = dict.fromkeys((*OUTCOMES, "none"), 0)
     for row in evaluations(user, code, year).values("outcome").annotate(n=Count("pk")):
         counts[row["outcome"]] = row["n"]
-    counts["total"] = sum(counts.values())
-    return counts
+    return EvaluationCounts(year=year, **counts, total=sum(counts.values()))
 
 
 def pairings_count(cadre: Cadre, user) -> int:

@@ -341,8 +341,10 @@ def evaluation_list(request):
         **_nav(user, area, year=year, outcome=outcome),
         "year": year,
         "outcome": outcome,
-        "counts": [(key, labels[key], counts[key]) for key in (*selectors.OUTCOMES, "none")],
-        "total": counts["total"],
+        "counts": [
+            (key, labels[key], getattr(counts, key)) for key in (*selectors.OUTCOMES, "none")
+        ],
+        "total": counts.total,
         "page": page,
         "form": form,
         "chosen": chosen,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import (
     BAD_REQUEST,
@@ -16,8 +19,9 @@ from fupin.areas.api import (
 )
 from fupin.areas.models import Level
 from fupin.areas.scope import scope_safe_class
+from fupin.core.figures import serialized
 
-from .selectors import RANKING_LEVELS, RULE, default_level, ranking
+from .selectors import RANKING_LEVELS, RULE, RankRow, default_level, ranking
 
 MSG_BAD_LEVEL = _("级别无效：应为 county、township、village 之一")
 
@@ -28,32 +32,30 @@ class RankingLevel:
     values = [str(level) for level in RANKING_LEVELS]
 
 
-class RankUnitSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("单位区划代码"))
-    name = serializers.CharField(help_text=_("单位名称"))
-    score = serializers.DecimalField(
-        max_digits=6,
-        decimal_places=2,
-        coerce_to_string=False,
-        allow_null=True,
-        help_text=_("总分（百分制）；当年无任务时为 null"),
-    )
-    rank = serializers.IntegerField(
-        allow_null=True, help_text=_("名次（并列同名次）；无任务时为 null")
-    )
-    tasks = serializers.IntegerField(help_text=_("任务数"))
-    done = serializers.IntegerField(help_text=_("已完成任务数"))
-    overdue = serializers.IntegerField(help_text=_("超期任务数"))
-    assessed = serializers.IntegerField(help_text=_("已考核任务数"))
+@dataclass(frozen=True)
+class DutyRanking:
+    """The ranking of the units of a level inside an area, as the ranking page shows it."""
+
+    code: str = field(metadata=serialized(_("区划代码")))
+    name: str = field(metadata=serialized(_("区划名称")))
+    level: str = field(metadata=serialized(_("排名的层级")))
+    year: int = field(metadata=serialized(_("年度")))
+    rule: str = field(metadata=serialized(_("得分与排名规则")))
+    units: list[RankRow] = field(metadata=serialized(_("各单位的得分与名次，名次在前")))
 
 
-class DutyRankingSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("区划代码"))
-    name = serializers.CharField(help_text=_("区划名称"))
+class RankUnitSerializer(DataclassSerializer):
+    class Meta:
+        dataclass = RankRow
+        fields = ("code", "name", "score", "rank", "tasks", "done", "overdue", "assessed")
+
+
+class DutyRankingSerializer(DataclassSerializer):
     level = serializers.ChoiceField(choices=RankingLevel.values, help_text=_("排名的层级"))
-    year = serializers.IntegerField(help_text=_("年度"))
-    rule = serializers.CharField(help_text=_("得分与排名规则"))
     units = RankUnitSerializer(many=True, help_text=_("各单位的得分与名次，名次在前"))
+
+    class Meta:
+        dataclass = DutyRanking
 
 
 @extend_schema_view(
@@ -82,12 +84,12 @@ class AreaDutyRankingView(AreaFigureView):
     def figures(self, user, area, year):
         level = self.level or default_level(area)
         rows = ranking(user, area.code, level, year)
-        data = {
-            "code": area.code,
-            "name": area.name,
-            "level": str(Level(level)),
-            "year": year,
-            "rule": str(RULE),
-            "units": [r.__dict__ for r in rows],
-        }
+        data = DutyRanking(
+            code=area.code,
+            name=area.name,
+            level=str(Level(level)),
+            year=year,
+            rule=str(RULE),
+            units=rows,
+        )
         return DutyRankingSerializer(data).data

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
 from fupin.areas.selectors import access_area
 from fupin.core.clock import as_of
+from fupin.core.figures import serialized
 
 from .models import Task, TaskProgress
 
@@ -160,21 +161,34 @@ def default_level(area: Area) -> str:
     """The level ranked by default under ``area``: its children's, or its own for a village."""
     if area.level in (Level.PROVINCE, Level.PREFECTURE):
         return Level.COUNTY
-    return CHILD_LEVEL.get(area.level, area.level)
+    own = Level(area.level)
+    return CHILD_LEVEL.get(own, own)
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class RankRow:
-    code: str
-    name: str
-    tasks: int = 0
-    done: int = 0
-    overdue: int = 0
-    assessed: int = 0
+    """One unit's score and rank (the API serializes the fields up to ``assessed``)."""
+
+    code: str = dataclasses.field(metadata=serialized(_("单位区划代码")))
+    name: str = dataclasses.field(metadata=serialized(_("单位名称")))
+    score: Decimal | None = dataclasses.field(
+        default=None,
+        metadata=serialized(
+            _("总分（百分制）；当年无任务时为 null"),
+            max_digits=6,
+            decimal_places=2,
+            coerce_to_string=False,
+        ),
+    )
+    rank: int | None = dataclasses.field(
+        default=None, metadata=serialized(_("名次（并列同名次）；无任务时为 null"))
+    )
+    tasks: int = dataclasses.field(default=0, metadata=serialized(_("任务数")))
+    done: int = dataclasses.field(default=0, metadata=serialized(_("已完成任务数")))
+    overdue: int = dataclasses.field(default=0, metadata=serialized(_("超期任务数")))
+    assessed: int = dataclasses.field(default=0, metadata=serialized(_("已考核任务数")))
     weight: Decimal = Decimal(0)
     earned: Decimal = Decimal(0)
-    score: Decimal | None = None
-    rank: int | None = None
 
 
 def _units(user, code: str, level: str) -> list[tuple[str, str, bool]]:
@@ -185,7 +199,7 @@ def _units(user, code: str, level: str) -> list[tuple[str, str, bool]]:
     units = inside.filter(level=level).order_by("code").values_list("code", "name", "participates")
     if level == Level.VILLAGE:
         return list(units)
-    digits = LEVEL_DIGITS[level]
+    digits = LEVEL_DIGITS[Level(level)]
     taking_part = {
         c[:digits]
         for c in inside.filter(level=Level.VILLAGE, participates=True).values_list(
@@ -198,9 +212,10 @@ def _units(user, code: str, level: str) -> list[tuple[str, str, bool]]:
 def ranking(user, code: str, level: str, year: int) -> list[RankRow]:
     """Rank the units of ``level`` inside area ``code`` for ``year`` (see the module docstring)."""
     area = access_area(user, code)
-    if len(area.code) > LEVEL_DIGITS[level]:
+    digits = LEVEL_DIGITS[Level(level)]
+    if len(area.code) > digits:
         # A unit's own level or above: rank the one unit that contains it.
-        code = area.code[: LEVEL_DIGITS[level]]
+        code = area.code[:digits]
     day = as_of()
     points = ExpressionWrapper(
         Case(
@@ -230,23 +245,30 @@ def ranking(user, code: str, level: str, year: int) -> list[RankRow]:
     for unit_code, name, participates in _units(user, code, level):
         if not participates and unit_code not in found:
             continue  # an urban community with no duty list is no gap
-        row = RankRow(code=unit_code, name=name)
         data = found.get(unit_code)
         if data and data["weights"]:
-            row.tasks, row.done, row.overdue = data["n"], data["done"], data["overdue"]
-            row.assessed = data["assessed"]
-            row.weight = Decimal(data["weights"]).quantize(CENT)
-            points = Decimal(data["points"]).quantize(CENT)
-            row.earned = points / HUNDRED
-            row.score = (points / row.weight).quantize(CENT, ROUND_HALF_UP)
-            ranked.append(row)
+            weight = Decimal(data["weights"]).quantize(CENT)
+            earned = Decimal(data["points"]).quantize(CENT)
+            ranked.append(
+                RankRow(
+                    code=unit_code,
+                    name=name,
+                    tasks=data["n"],
+                    done=data["done"],
+                    overdue=data["overdue"],
+                    assessed=data["assessed"],
+                    weight=weight,
+                    earned=earned / HUNDRED,
+                    score=(earned / weight).quantize(CENT, ROUND_HALF_UP),
+                )
+            )
         else:
-            unranked.append(row)
-    ranked.sort(key=lambda r: (-r.score, r.code))
-    previous = None
-    for position, row in enumerate(ranked, start=1):
-        row.rank = previous.rank if previous and previous.score == row.score else position
-        previous = row
+            unranked.append(RankRow(code=unit_code, name=name))
+    ranked.sort(key=lambda r: (-(r.score or 0), r.code))
+    previous: RankRow | None = None
+    for position, row in enumerate(ranked):
+        rank = previous.rank if previous and previous.score == row.score else position + 1
+        ranked[position] = previous = dataclasses.replace(row, rank=rank)
     return ranked + unranked
 
 

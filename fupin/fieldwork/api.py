@@ -5,24 +5,24 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import BAD_REQUEST, CODE_PARAMETER, NOT_FOUND, AreaFigureView
 from fupin.areas.scope import scope_safe_class
 
-from .selectors import compliance_counts
+from .selectors import ComplianceCounts, compliance_counts
 
 
-class ComplianceSerializer(serializers.Serializer):
-    pairings_behind = serializers.IntegerField(
-        help_text=_("本周（截至参考日的 7 天）未联系的结对数")
-    )
-    residents_under_20_days = serializers.IntegerField(
-        help_text=_("本月驻村不足 20 天的驻村干部数")
-    )
-    reviews_missed = serializers.IntegerField(help_text=_("本月应开未开的研判会（区划×周期）"))
-    concerns_overdue = serializers.IntegerField(help_text=_("超期未办结的民情诉求数"))
+class ComplianceSerializer(DataclassSerializer):
+    class Meta:
+        dataclass = ComplianceCounts
+        fields = (
+            "pairings_behind",
+            "residents_under_20_days",
+            "reviews_missed",
+            "concerns_overdue",
+        )
 
 
 def parse_month(value: str | None) -> str | None:

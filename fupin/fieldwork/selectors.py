@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area
 from fupin.assistance.models import Cadre, Pairing
 from fupin.core.clock import as_of
+from fupin.core.figures import serialized
 
 from .models import CheckIn, Concern, Level, ReviewMeeting, Visit, cadence
 
@@ -122,14 +124,26 @@ def concerns_overdue(user, code: str, m: Month):
     )
 
 
-def compliance_counts(user, code: str, month: str | None = None) -> dict:
+@dataclass(frozen=True)
+class ComplianceCounts:
+    """The compliance counts of an area and month (the API serializes the four counts)."""
+
+    month: str
+    reference_day: datetime.date
+    pairings_behind: int = field(metadata=serialized(_("本周（截至参考日的 7 天）未联系的结对数")))
+    residents_under_20_days: int = field(metadata=serialized(_("本月驻村不足 20 天的驻村干部数")))
+    reviews_missed: int = field(metadata=serialized(_("本月应开未开的研判会（区划×周期）")))
+    concerns_overdue: int = field(metadata=serialized(_("超期未办结的民情诉求数")))
+
+
+def compliance_counts(user, code: str, month: str | None = None) -> ComplianceCounts:
     """The four counts of the compliance API and page; ``code`` must be in the user's scope."""
     m = month_window(month)
-    return {
-        "month": m.first.strftime("%Y-%m"),
-        "reference_day": m.ref,
-        "pairings_behind": pairings_behind(user, code, m).count(),
-        "residents_under_20_days": residents_under(user, code, m).count(),
-        "reviews_missed": sum(q.count() for *_x, q in reviews_missed(user, code, m)),
-        "concerns_overdue": concerns_overdue(user, code, m).count(),
-    }
+    return ComplianceCounts(
+        month=m.first.strftime("%Y-%m"),
+        reference_day=m.ref,
+        pairings_behind=pairings_behind(user, code, m).count(),
+        residents_under_20_days=residents_under(user, code, m).count(),
+        reviews_missed=sum(q.count() for *_x, q in reviews_missed(user, code, m)),
+        concerns_overdue=concerns_overdue(user, code, m).count(),
+    )

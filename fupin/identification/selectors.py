@@ -67,9 +67,8 @@ def round_summary(adjustment_round: AdjustmentRound) -> list[dict]:
     """Return the round's cases counted by kind and outcome."""
     from django.db.models import Count
 
-    return list(
-        adjustment_round.cases.values("kind", "outcome").annotate(n=Count("pk")).order_by("kind")
-    )
+    rows = adjustment_round.cases.values("kind", "outcome").annotate(n=Count("pk"))
+    return [dict(row) for row in rows.order_by("kind")]
 
 
 def application_display(case: Case) -> dict | None:

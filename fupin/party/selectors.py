@@ -388,7 +388,7 @@ def archive(member: PartyMember, today: datetime.date | None = None) -> Archive:
     for m in attended:
         counts[m.kind] += 1
     households = []
-    if member.cadre_id:
+    if member.cadre is not None:
         households = list(
             member.cadre.pairings.filter(start_date__lte=today)
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))

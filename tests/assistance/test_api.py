@@ -1,5 +1,7 @@
 """``/api/areas/<code>/coverage/``: exactly the four counts, scoped."""
 
+from dataclasses import asdict
+
 import pytest
 
 from fupin.assistance.selectors import coverage
@@ -21,7 +23,7 @@ def test_coverage_api_shape_and_scope(client):
         "cadres_over_cap",
         "cadres_registered_poor",
     }
-    assert payload == coverage(user, YINDEER)["counts"]
+    assert payload == asdict(coverage(user, YINDEER).counts)
     assert payload["households_without_cadre"] == 1
     client.force_login(make_user("village_team", HADANALA))
     assert client.get(f"/api/areas/{CHANGFA}/coverage/").status_code == 404

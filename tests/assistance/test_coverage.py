@@ -1,6 +1,7 @@
 """Coverage (走村不漏户,户户见干部): the selector agrees with counts computed here by hand."""
 
 import datetime
+from dataclasses import asdict
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -79,18 +80,18 @@ def test_coverage_counts_agree_with_independent_counts(county):
     result = coverage(county, ZHALAITE, ON)
 
     villages = set(_rural_villages(ZHALAITE)) - {CHANGFA}
-    assert result["counts"]["villages_without_link"] == len(villages)
-    assert set(result["villages_without_link"].values_list("code", flat=True)) == villages
+    assert result.counts.villages_without_link == len(villages)
+    assert set(result.villages_without_link.values_list("code", flat=True)) == villages
     # poor[1] (pairing ended) and the relapsed household; poor[0] and poor[2:] are paired.
-    assert set(result["households_without_cadre"]) == {poor[1], relapsed}
-    assert result["counts"]["households_without_cadre"] == 2
-    assert list(result["cadres_over_cap"]) == [busy]
-    assert result["cadres_over_cap"][0].paired == 2
-    assert result["counts"]["cadres_over_cap"] == 1
-    assert [c.id_number for c in result["cadres_registered_poor"]] == [member.id_number]
-    assert result["counts"]["cadres_registered_poor"] == 1
+    assert set(result.households_without_cadre) == {poor[1], relapsed}
+    assert result.counts.households_without_cadre == 2
+    assert list(result.cadres_over_cap) == [busy]
+    assert result.cadres_over_cap[0].paired == 2
+    assert result.counts.cadres_over_cap == 1
+    assert [c.id_number for c in result.cadres_registered_poor] == [member.id_number]
+    assert result.counts.cadres_registered_poor == 1
 
-    township = coverage(county, YINDEER, ON)["counts"]
+    township = asdict(coverage(county, YINDEER, ON).counts)
     assert township["villages_without_link"] == len(set(_rural_villages(YINDEER)) - {CHANGFA})
     assert township["households_without_cadre"] == 1
     # Cadres belong to the county: none in the township.
@@ -101,7 +102,7 @@ def test_coverage_counts_agree_with_independent_counts(county):
 def test_coverage_is_limited_to_the_users_scope():
     make_household(CHANGFA)
     village_user = make_user("village_team", HADANALA)
-    assert coverage(village_user, ZHALAITE, ON)["counts"] == {
+    assert asdict(coverage(village_user, ZHALAITE, ON).counts) == {
         "villages_without_link": 0,
         "households_without_cadre": 0,
         "cadres_over_cap": 0,
@@ -143,7 +144,7 @@ def test_coverage_page_lists_and_counts(client, county):
     assert page.status_code == 200
     text = page.content.decode()
     assert household.number in text
-    assert page.context["counts"]["households_without_cadre"] == 1
+    assert page.context["counts"].households_without_cadre == 1
     villages = client.get(f"/coverage/?area={YINDEER}&list=villages_without_link")
     assert villages.context["rows"].paginator.count == len(_rural_villages(YINDEER))
     assert client.get(f"/coverage/?area={HADANALA}").status_code == 404

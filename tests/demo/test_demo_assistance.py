@@ -5,6 +5,7 @@ the household's feedback; deterministic."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import asdict
 
 from django.db.models import Count, Q
 
@@ -59,7 +60,7 @@ def test_counts_scale(demo, db):
 
 
 def test_coverage_gaps_match_independent_counts(admin):
-    counts = coverage(admin, "1522", AS_OF)["counts"]
+    counts = asdict(coverage(admin, "1522", AS_OF).counts)
     assert all(counts[k] > 0 for k in counts), counts
     paired = Pairing.objects.values("household_id")
     poor = Household.objects.filter(status__in=codes.POOR_STATUSES)
@@ -86,15 +87,15 @@ def test_plans_for_poor_households(demo, db):
 
 def test_compliance_gaps_match_independent_counts(admin):
     counts = compliance_counts(admin, "1522", "2017-06")
-    assert counts["reference_day"] == AS_OF
-    assert counts["pairings_behind"] > 0
-    assert counts["residents_under_20_days"] > 0
-    assert counts["reviews_missed"] > 0
-    assert counts["concerns_overdue"] > 0
+    assert counts.reference_day == AS_OF
+    assert counts.pairings_behind > 0
+    assert counts.residents_under_20_days > 0
+    assert counts.reviews_missed > 0
+    assert counts.concerns_overdue > 0
     week = Visit.objects.filter(visited_on__gte=AS_OF - datetime.timedelta(days=6))
     seen = set(week.values_list("cadre_id", "household_id"))
     pairs = set(Pairing.objects.values_list("cadre_id", "household_id"))
-    assert counts["pairings_behind"] == len(pairs - seen)
+    assert counts.pairings_behind == len(pairs - seen)
     june = (
         CheckIn.objects.filter(day__gte=datetime.date(2017, 6, 1))
         .values("cadre_id")
@@ -102,9 +103,9 @@ def test_compliance_gaps_match_independent_counts(admin):
     )
     full = {r["cadre_id"] for r in june if r["n"] >= 20}
     residents = Cadre.objects.filter(post__in=("first_secretary", "work_team"))
-    assert counts["residents_under_20_days"] == residents.exclude(pk__in=full).count()
+    assert counts.residents_under_20_days == residents.exclude(pk__in=full).count()
     overdue = Concern.objects.filter(state__in=Concern.OPEN_STATES, deadline__lt=AS_OF)
-    assert counts["concerns_overdue"] == overdue.count()
+    assert counts.concerns_overdue == overdue.count()
 
 
 def test_closed_concerns_have_feedback(demo, db):

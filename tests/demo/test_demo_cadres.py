@@ -56,11 +56,11 @@ def test_reserve_cadres_sent(demo, db):
 
 def test_evaluation_2016_counts_63_47_46(admin, client):
     counts = selectors.evaluation_counts(admin, "1522", 2016)
-    assert (counts["commended"], counts["promoted"], counts["recalled"]) == (63, 47, 46)
+    assert (counts.commended, counts.promoted, counts.recalled) == (63, 47, 46)
     independent = dict(
         Evaluation.objects.filter(year=2016).values_list("outcome").annotate(n=Count("pk"))
     )
-    assert {k: counts[k] for k in independent} == independent
+    assert {k: getattr(counts, k) for k in independent} == independent
     client.force_login(admin)
     body = client.get("/api/areas/1522/evaluations/?year=2016").json()
     assert (body["commended"], body["promoted"], body["recalled"]) == (63, 47, 46)

@@ -298,7 +298,7 @@ def _independent(code, first, ref):
 def _counts(user, code, month):
     got = compliance_counts(user, code, month)
     return {
-        k: got[k]
+        k: getattr(got, k)
         for k in (
             "pairings_behind",
             "residents_under_20_days",

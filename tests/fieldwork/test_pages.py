@@ -86,8 +86,8 @@ def test_compliance_page(client, linked):
     client.force_login(make_user("county_office", CHANGFA[:6]))
     response = client.get(f"/compliance/?area={CHANGFA}&month=2017-06")
     assert response.status_code == 200
-    assert response.context["counts"]["pairings_behind"] == 1
-    assert response.context["counts"]["residents_under_20_days"] == 1
+    assert response.context["counts"].pairings_behind == 1
+    assert response.context["counts"].residents_under_20_days == 1
     assert "结对户" in response.content.decode()
     client.force_login(make_user("village_team", HADANALA))
     assert client.get(f"/compliance/?area={CHANGFA}").status_code == 404
@@ -115,7 +115,7 @@ def test_review_meeting_page_records_a_meeting_and_it_counts(client):
     concern = Concern.objects.create(
         village_id=CHANGFA, source="cadre", raised_on=D(2017, 6, 1), text="修路", category="other"
     )
-    before = compliance_counts(user, CHANGFA, "2017-06")["reviews_missed"]
+    before = compliance_counts(user, CHANGFA, "2017-06").reviews_missed
     response = client.post(
         "/reviews/",
         {"area": CHANGFA, "held_on": "2017-06-20", "minutes": "研判", "concerns": [concern.pk]},
@@ -123,7 +123,7 @@ def test_review_meeting_page_records_a_meeting_and_it_counts(client):
     assert response.status_code == 302
     meeting = ReviewMeeting.objects.get()
     assert meeting.level == "village" and list(meeting.concerns.all()) == [concern]
-    assert compliance_counts(user, CHANGFA, "2017-06")["reviews_missed"] == before - 1
+    assert compliance_counts(user, CHANGFA, "2017-06").reviews_missed == before - 1
     assert "研判" in client.get(f"/reviews/?area={CHANGFA}").content.decode()
     client.force_login(make_user("village_team", HADANALA))
     assert client.get(f"/reviews/?area={CHANGFA}").status_code == 404
