@@ -58,8 +58,8 @@ def generate(n: int) -> None:
 
     from fupin.assistance import cards
     from fupin.assistance.models import Cadre, Pairing
+    from fupin.core.idnumber import make_id_number
     from fupin.registry import codes
-    from fupin.registry.idnumber import make_id_number
     from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
     relations = [codes.Relation.HEAD, codes.Relation.SPOUSE] + [codes.Relation.SON] * 4

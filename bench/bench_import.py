@@ -56,7 +56,7 @@ def _use_database(path: Path) -> None:
 
 def _person(n: int, role: str) -> tuple[str, str]:
     """Return (ID number, relation) of person ``n``; unique across millions of persons."""
-    from fupin.registry.idnumber import make_id_number
+    from fupin.core.idnumber import make_id_number
 
     if role == "child":
         start, span = datetime.date(2002, 1, 1), 3000
@@ -255,8 +255,8 @@ def raw_baseline(path: Path) -> None:
 
 def naive(path: Path, sample: int) -> int:
     """The per-row ORM loop on the first ``sample`` rows; return the rows done."""
+    from fupin.core.idnumber import parse_id_number
     from fupin.registry import codes
-    from fupin.registry.idnumber import parse_id_number
     from fupin.registry.models import Household, Member, StatusRecord
 
     lookup = {c: codes.label_to_value(c) for c in (codes.Relation, codes.Ethnicity)}

@@ -6,8 +6,8 @@ import datetime
 import itertools
 
 from fupin.accounts.models import Role, RoleAssignment, User
+from fupin.core.idnumber import make_id_number
 from fupin.registry import codes
-from fupin.registry.idnumber import make_id_number
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
 # Villages of the article (all rural, in the real division file).

@@ -26,8 +26,8 @@ from django.apps import apps
 from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 
+from fupin.core.idnumber import mask
 from fupin.registry import codes
-from fupin.registry.idnumber import mask
 from fupin.registry.models import Household, IncomeRecord, Member
 
 from .models import Pairing

@@ -38,6 +38,7 @@ from django.utils import timezone
 from fupin.accounts.models import Role, RoleAssignment, User
 from fupin.areas.models import Area
 from fupin.core.clock import set_as_of
+from fupin.core.idnumber import make_id_number
 from fupin.identification import services as case_services
 from fupin.identification import workflow
 from fupin.identification.models import (
@@ -50,7 +51,6 @@ from fupin.identification.models import (
     Objection,
 )
 from fupin.registry import codes
-from fupin.registry.idnumber import make_id_number
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
 from . import names

@@ -25,10 +25,10 @@ import datetime
 import random
 from collections.abc import Callable, Sequence
 
+from fupin.core.idnumber import make_id_number
 from fupin.registry import codes
 from fupin.registry.codes import Cause, Education, Health, Labour, Relation, SchoolStatus
 from fupin.registry.codes import Status as S
-from fupin.registry.idnumber import make_id_number
 
 from . import names
 

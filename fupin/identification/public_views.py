@@ -2,7 +2,7 @@
 
 These views are marked ``@public``: they show nothing beyond what a notice publishes (the
 applicant's name, village, household size, attribute or exit reason) and ID numbers only
-masked (:func:`fupin.registry.idnumber.mask`). Every row shown, printed or exported is built
+masked (:func:`fupin.core.idnumber.mask`). Every row shown, printed or exported is built
 by :func:`notice_rows`, which never carries a full ID number.
 
 Objections are stored with an HMAC of the client's address (:func:`source_hash`), never the
@@ -33,9 +33,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.areas.scope import public
 from fupin.core.clock import as_of
+from fupin.core.idnumber import mask
 from fupin.core.sheets import xlsx_response
 from fupin.registry import codes
-from fupin.registry.idnumber import mask
 
 from . import services
 from .models import Case, Notice, Objection

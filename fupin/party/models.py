@@ -143,7 +143,7 @@ class PartyMember(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
-        from fupin.registry.idnumber import IdNumberError, parse_id_number
+        from fupin.core.idnumber import IdNumberError, parse_id_number
 
         errors = {}
         if self.id_number:

@@ -21,10 +21,10 @@ from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
 from fupin.core import clock
+from fupin.core.idnumber import make_id_number
 from fupin.core.sheets import XLSX_TYPE
 
 from . import codes
-from .idnumber import make_id_number
 from .models import IncomeRecord, Member
 from .rules import (
     CODED_COLUMNS,

@@ -52,19 +52,13 @@ from fupin.areas.scope import user_can_see_code
 from fupin.core import cells as kit
 from fupin.core import clock
 from fupin.core import sheets as sheets_kit
-from fupin.core.sheets import (  # noqa: F401  (the command and the job use them from here)
-    ERROR_COLUMN,
-    MSG_ENCODING,
-    MSG_FILE_TYPE,
-    MSG_FILE_UNREADABLE,
+from fupin.core.sheets import (
     MSG_HEADER,
     MSG_MISSING_COLUMNS,
     MSG_NO_ROWS,
     ImportFileError,
     ImportResult,
     Sheet,
-    error_workbook_path,
-    write_error_workbook,
 )
 
 from . import codes, rollups, rules

@@ -23,9 +23,9 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.core import cells
 from fupin.core.cells import Problem
+from fupin.core.idnumber import IdInfo, IdNumberError, parse_id_number
 
 from . import codes
-from .idnumber import IdInfo, IdNumberError, parse_id_number
 
 # -- The columns of the import format (the field names every message uses) ----------------
 COL_VILLAGE = "行政区划代码"

@@ -17,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django_tasks import task
 
+from fupin.core import sheets
+
 from . import importing
 from .models import ImportJob
 
@@ -71,7 +73,7 @@ def import_job_run(job: ImportJob) -> str:
         stem = Path(job.original_name).stem or "import"
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "errors.xlsx"
-            importing.write_error_workbook(result, out)
+            sheets.write_error_workbook(result, out)
             job.error_file.save(f"{stem}.errors.xlsx", ContentFile(out.read_bytes()), save=False)
     job.save()
     return job.state

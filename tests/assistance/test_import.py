@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 
 from fupin.assistance.importing import COL_ID, COL_PHONE, import_pairings
 from fupin.assistance.models import Cadre, Pairing
-from fupin.registry.idnumber import make_id_number
-from fupin.registry.importing import write_error_workbook
+from fupin.core.idnumber import make_id_number
+from fupin.core.sheets import write_error_workbook
 from tests.assistance.helpers import START, make_cadre
 from tests.factories import CHANGFA, HADANALA, ZHALAITE, make_household, make_user
 

@@ -7,7 +7,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from fupin.core import idnumber
-from fupin.registry.idnumber import (
+from fupin.core.idnumber import (
     IdNumberError,
     check_digit,
     make_id_number,

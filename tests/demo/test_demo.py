@@ -14,10 +14,10 @@ from django.db.models import Sum
 
 from fupin.accounts.models import Role, RoleAssignment, User
 from fupin.areas.models import RuralPopulation
+from fupin.core.idnumber import parse_id_number
 from fupin.demo import generator, services, users
 from fupin.demo.generator import POVERTY_LINE, generate, scaled_targets
 from fupin.registry import codes
-from fupin.registry.idnumber import parse_id_number
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 from fupin.registry.stats import area_stats
 from tests.demo.snapshots import PASSWORD, SCALE, SEED, snapshot_part, take_snapshot

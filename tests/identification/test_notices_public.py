@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from fupin.core.idnumber import mask
 from fupin.identification.models import Case, CaseStep, Notice, Objection
 from fupin.identification.public_views import (
     LIMIT_PER_HOUR,
@@ -18,7 +19,6 @@ from fupin.identification.public_views import (
     source_hash,
 )
 from fupin.registry import codes
-from fupin.registry.idnumber import mask
 from tests.factories import CHANGFA, SHUANGYUSHU, YINDEER, id_number_for, make_household, make_user
 
 FULL_ID = re.compile(r"\d{17}[\dX]")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import openpyxl
 
-from fupin.registry.idnumber import make_id_number
+from fupin.core.idnumber import make_id_number
 from fupin.registry.rules import INCOME_COLUMNS, MEMBER_COLUMNS
 from tests.factories import CHANGFA
 

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 
 from fupin.accounts.models import Role
-from fupin.core import idnumber
+from fupin.core import idnumber, sheets
 from fupin.registry import codes, exporting, importing, rules
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 from fupin.registry.rules import INCOME_COLUMNS, MEMBER_COLUMNS
@@ -171,7 +171,7 @@ def test_missing_column_refuses_the_file(officer, tmp_path):
     columns = [c for c in MEMBER_COLUMNS if c != "民族"]
     result = _import(officer, write_csv(tmp_path / "a.csv", household_rows(), columns=columns))
     assert not result.ok
-    assert importing.MSG_MISSING_COLUMNS % {"columns": "民族"} in _all_messages(result)
+    assert sheets.MSG_MISSING_COLUMNS % {"columns": "民族"} in _all_messages(result)
     assert Household.objects.count() == 0
 
 
@@ -181,7 +181,7 @@ def test_unknown_kind_and_type(officer, tmp_path):
     assert str(importing.MSG_UNKNOWN_KIND) in _all_messages(_import(officer, path))
     other = tmp_path / "x.txt"
     other.write_text("x")
-    assert _import(officer, other).messages() == [importing.MSG_FILE_TYPE % {"suffix": ".txt"}]
+    assert _import(officer, other).messages() == [sheets.MSG_FILE_TYPE % {"suffix": ".txt"}]
 
 
 # -- All or nothing ---------------------------------------------------------------------------
@@ -200,10 +200,10 @@ def test_bad_last_row_of_many_stores_nothing(officer, tmp_path):
     assert _counts() == before
     assert [row for row, _messages in result.errors] == [len(rows) + 1]
     out = tmp_path / "many.errors.xlsx"
-    importing.write_error_workbook(result, out)
+    sheets.write_error_workbook(result, out)
     book = read_xlsx(out)
     sheet = book["many"]
-    assert sheet[0] == [*MEMBER_COLUMNS, importing.ERROR_COLUMN]
+    assert sheet[0] == [*MEMBER_COLUMNS, sheets.ERROR_COLUMN]
     assert len(sheet) == len(rows) + 1
     assert sheet[1][-1] in (None, "")
     assert "火星族" in sheet[-1][-1]
@@ -219,7 +219,7 @@ def test_error_workbook_joins_reasons_and_highlights(officer, tmp_path):
     path = write_csv(tmp_path / "a.csv", rows, columns=(*MEMBER_COLUMNS, "备注"))
     result = _import(officer, path)
     out = tmp_path / "a.errors.xlsx"
-    importing.write_error_workbook(result, out)
+    sheets.write_error_workbook(result, out)
     import openpyxl
 
     ws = openpyxl.load_workbook(out)["a"]

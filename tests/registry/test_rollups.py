@@ -70,7 +70,7 @@ def test_an_import_refreshes_the_figures_of_its_villages(tmp_path):
     text = content.decode("utf-8-sig").replace(household.number, household.number + "9")
     for member in household.members.all():
         new_id = member.id_number[:14] + "9" + member.id_number[15:17]
-        from fupin.registry.idnumber import check_digit
+        from fupin.core.idnumber import check_digit
 
         text = text.replace(member.id_number, new_id + check_digit(new_id))
     path = tmp_path / "more.csv"

@@ -3,8 +3,8 @@
 import datetime
 from decimal import Decimal
 
+from fupin.core.idnumber import make_id_number
 from fupin.registry import codes, rules
-from fupin.registry.idnumber import make_id_number
 
 AS_OF = datetime.date(2017, 6, 30)
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from fupin.core.idnumber import make_id_number
 from fupin.registry import codes, services
-from fupin.registry.idnumber import make_id_number
 from fupin.registry.models import Member, StatusRecord
 from tests.factories import CHANGFA, HADANALA, id_number_for, make_household, make_user
 

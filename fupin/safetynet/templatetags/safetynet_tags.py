@@ -1,6 +1,6 @@
 from django import template
 
-from fupin.registry.idnumber import mask
+from fupin.core.idnumber import mask
 
 register = template.Library()
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from fupin.core import clock
+from fupin.core import clock, sheets
 from fupin.registry import exporting, importing
 
 SHOW_ERRORS = 20
@@ -68,8 +68,8 @@ class Command(BaseCommand):
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(f"警告：{warning}"))
         if not result.ok:
-            errors_path = importing.error_workbook_path(path)
-            importing.write_error_workbook(result, errors_path)
+            errors_path = sheets.error_workbook_path(path)
+            sheets.write_error_workbook(result, errors_path)
             for message in result.messages(SHOW_ERRORS):
                 self.stdout.write(message)
             raise CommandError(
