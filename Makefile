@@ -64,14 +64,17 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# The whole suite on SQLite, then on PostgreSQL when FUPIN_TEST_PG is a database URL.
+# The whole suite on SQLite, then on PostgreSQL when FUPIN_TEST_PG is a database URL, each on
+# TEST_WORKERS processes (pytest-xdist; the demo's tests stay together on one, tests/conftest.py).
+TEST_WORKERS ?= 2
+PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15
 test: venv sysdeps-test assets
 	mkdir -p var
 	$(BIN)/fupin makemigrations --check --dry-run --verbosity 0
-	$(BIN)/pytest -q
+	$(PYTEST)
 	@if [ -n "$$FUPIN_TEST_PG" ]; then \
 		echo "== PostgreSQL: $$FUPIN_TEST_PG"; \
-		DATABASE_URL="$$FUPIN_TEST_PG" $(BIN)/pytest -q -m 'not e2e'; \
+		DATABASE_URL="$$FUPIN_TEST_PG" $(PYTEST) -m 'not e2e'; \
 	fi
 
 bench: venv

@@ -1,8 +1,32 @@
 """Shared test set-up: the real Hinggan divisions are loaded once per test database."""
 
+import shutil
+import tempfile
+
 import pytest
 
 from fupin.areas.services import areas_load_hinggan
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # The production hasher (PBKDF2, over a million rounds) spends most of a second on each
+    # password; the suite creates users and signs in thousands of times. Tests of sign-in
+    # behaviour do not depend on the hasher's cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploads of each run (and of each xdist worker) in a directory of their own, not var/.
+    media = tempfile.mkdtemp(prefix="fupin-test-media-")
+    settings.MEDIA_ROOT = media
+    config.add_cleanup(lambda: shutil.rmtree(media, ignore_errors=True))
+
+
+def pytest_collection_modifyitems(config, items):
+    # `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup): the demo's
+    # tests share one demo build (tests/demo/conftest.py), so they stay on one worker.
+    for item in items:
+        if item.nodeid.startswith("tests/demo/"):
+            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 @pytest.fixture(scope="session")
