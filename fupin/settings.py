@@ -144,7 +144,27 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Uploads and background jobs (docs/security.md, "Uploads and background jobs"): a file larger
+# than FUPIN_UPLOAD_MAX_MB is refused before it is stored; a sheet is refused past the row,
+# column, unzipped-size and compression-ratio limits before it is read; an import job is
+# failed after FUPIN_JOB_TIME_LIMIT seconds; `fupin serve` starts FUPIN_TASK_WORKERS task
+# workers; refused files and error workbooks are deleted after FUPIN_IMPORT_RETENTION_DAYS.
+FUPIN_UPLOAD_MAX_MB = int(os.environ.get("FUPIN_UPLOAD_MAX_MB", 20))
+FUPIN_IMPORT_MAX_ROWS = int(os.environ.get("FUPIN_IMPORT_MAX_ROWS", 200_000))
+FUPIN_IMPORT_MAX_COLS = int(os.environ.get("FUPIN_IMPORT_MAX_COLS", 200))
+FUPIN_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("FUPIN_IMPORT_MAX_UNZIPPED_MB", 500))
+FUPIN_IMPORT_MAX_RATIO = int(os.environ.get("FUPIN_IMPORT_MAX_RATIO", 100))
+FUPIN_JOB_TIME_LIMIT = int(os.environ.get("FUPIN_JOB_TIME_LIMIT", 1800))
+FUPIN_TASK_WORKERS = int(os.environ.get("FUPIN_TASK_WORKERS", 2))
+FUPIN_IMPORT_RETENTION_DAYS = int(os.environ.get("FUPIN_IMPORT_RETENTION_DAYS", 30))
+# The form fields besides the files: no legitimate form comes near the upload limit.
+DATA_UPLOAD_MAX_MEMORY_SIZE = FUPIN_UPLOAD_MAX_MB * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "fupin.core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
@@ -252,6 +253,9 @@ class CountyAssessment(models.Model):
         return f"{self.county_id} {self.year}"
 
 
+MSG_RATE_RANGE = _("%(rate)s应在 0 到 100 之间")
+
+
 class CountyCheck(models.Model):
     """A supervisors' sample check and survey of a county for a year (第三方评估/抽查)."""
 
@@ -286,6 +290,16 @@ class CountyCheck(models.Model):
 
     def __str__(self):
         return f"{self.county_id} {self.year} {self.entered_on}"
+
+    def clean(self):
+        # A rate is a share of the sampled households or people surveyed: 0 to 100.
+        errors = {
+            name: MSG_RATE_RANGE % {"rate": self._meta.get_field(name).verbose_name}
+            for name in ("missed_rate", "wrong_exit_rate", "approval_rate")
+            if getattr(self, name) is not None and not 0 <= getattr(self, name) <= 100
+        }
+        if errors:
+            raise ValidationError(errors)
 
 
 class MonitoredHousehold(models.Model):

@@ -15,14 +15,18 @@ import datetime
 import io
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
+
+from fupin.core.uploads import check_upload_size
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The error workbook's columns and sheets are part of the file a user corrects and re-imports.
@@ -31,6 +35,7 @@ SUMMARY_SHEET = "错误汇总"
 ROW_COLUMN = "行号"
 WARNINGS_SHEET = "警告"
 FIRST_ERRORS = 50
+ERROR_FOLDER_SUFFIX = "-errors"  # the folders under MEDIA_ROOT of ErrorWorkbooks
 
 MSG_FILE_TYPE = _("不支持的文件类型“%(suffix)s”（应为 .xlsx 或 .csv）")
 MSG_FILE_UNREADABLE = _("无法读取文件（%(error)s）")
@@ -39,6 +44,12 @@ MSG_HEADER = _("第1行（表头）：%(reason)s")
 MSG_MISSING_COLUMNS = _("缺少列：%(columns)s")
 MSG_NO_ROWS = _("没有数据行")
 MSG_NO_REPORT = _("没有错误报告")
+MSG_TOO_MANY_ROWS = _("工作表“%(sheet)s”的数据行超过 %(limit)s 行的上限：请分成几个文件导入")
+MSG_TOO_MANY_COLUMNS = _("工作表“%(sheet)s”第%(row)s行超过 %(limit)s 列的上限")
+MSG_ZIP_TOO_LARGE = _("文件解压后超过 %(limit)s MB 的上限")
+MSG_ZIP_RATIO = _("文件的压缩比超过 %(limit)s 倍的上限，不像正常的表格文件")
+# Parts smaller than this unpack to too little to matter, whatever their ratio.
+RATIO_FLOOR = 1024 * 1024
 
 
 def xlsx_response(content, filename: str) -> HttpResponse:
@@ -165,27 +176,102 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _sheet_from_rows(name: str, records: Iterator) -> Sheet:
-    header = next(records, None) or []
-    headers = [_text(h) for h in header]
-    while headers and not headers[-1]:
-        headers.pop()
+def _limits() -> tuple[int, int]:
+    return settings.FUPIN_IMPORT_MAX_ROWS, settings.FUPIN_IMPORT_MAX_COLS
+
+
+def _too_wide(name: str, number: int) -> ImportFileError:
+    return ImportFileError(
+        MSG_TOO_MANY_COLUMNS % {"sheet": name, "row": number, "limit": _limits()[1]}
+    )
+
+
+def _sheet(name: str, numbered: Iterable[tuple[int, Sequence]]) -> Sheet:
+    """The sheet of ``(row number, values)`` pairs: row 1 is the header, empty rows and
+    trailing empty cells are dropped, and a sheet past the row or column limit is refused
+    as soon as the limit is passed (before the rest is read)."""
+    max_rows, max_cols = _limits()
+    headers: list[str] = []
     rows = []
-    for number, record in enumerate(records, start=2):
-        cells = [_text(c) for c in record]
-        if any(cells):
+    for number, values in numbered:
+        cells = [_text(c) for c in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        if len(cells) > max_cols:
+            raise _too_wide(name, number)
+        if number == 1:
+            headers = cells
+        elif cells:
+            if len(rows) >= max_rows:
+                raise ImportFileError(MSG_TOO_MANY_ROWS % {"sheet": name, "limit": max_rows})
             rows.append((number, cells))
     return Sheet(name=name, headers=headers, rows=rows)
 
 
+def _check_zip(path: Path) -> None:
+    """Refuse an .xlsx whose parts would unpack past the size limit or at a ratio no
+    spreadsheet has (a zip bomb), from the zip directory alone, before anything is unpacked.
+    (Python's zipfile never unpacks a part past the size its directory entry declares.)"""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise ImportFileError(MSG_FILE_UNREADABLE % {"error": error}) from None
+    limit_mb = settings.FUPIN_IMPORT_MAX_UNZIPPED_MB
+    ratio = settings.FUPIN_IMPORT_MAX_RATIO
+    if sum(part.file_size for part in parts) > limit_mb * 1024 * 1024:
+        raise ImportFileError(MSG_ZIP_TOO_LARGE % {"limit": limit_mb})
+    for part in parts:
+        if part.file_size > RATIO_FLOOR and part.file_size > ratio * max(part.compress_size, 1):
+            raise ImportFileError(MSG_ZIP_RATIO % {"limit": ratio})
+
+
+def _worksheet_rows(worksheet, max_cols: int) -> Iterator[tuple[int, list]]:
+    """The rows a read-only worksheet really holds, as ``(row number, values)``.
+
+    The used range comes from the cells, not from the sheet's ``<dimension>``: openpyxl pads
+    every row to the dimension's width and fills the rows up to its height, so a tiny file
+    declaring ``A1:XFD1048576`` would read as a million rows of 16,384 cells. The rows are
+    parsed as the file lists them; empty cells are skipped and a row is only as wide as its
+    last filled cell."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    workbook = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=workbook.data_only,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            filled = [(c["column"], c["value"]) for c in cells if c["value"] not in (None, "")]
+            if not filled:
+                continue
+            width = max(column for column, _value in filled)
+            if width > max_cols:
+                raise _too_wide(worksheet.title, number)
+            values: list = [None] * width
+            for column, value in filled:
+                values[column - 1] = value
+            yield number, values
+
+
 def read_sheets(path) -> list[Sheet]:
-    """Read every table of a .csv (UTF-8, with or without BOM) or .xlsx file as text."""
+    """Read every table of a .csv (UTF-8, with or without BOM) or .xlsx file as text.
+
+    A file past the limits of ``docs/security.md`` ("Uploads and background jobs") is refused
+    with :class:`ImportFileError` naming the limit: rows and columns
+    (``FUPIN_IMPORT_MAX_ROWS``/``_COLS``), and for an .xlsx the unpacked size and the
+    compression ratio (``FUPIN_IMPORT_MAX_UNZIPPED_MB``/``_RATIO``), checked first."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         try:
             with open(path, encoding="utf-8-sig", newline="") as handle:
-                return [_sheet_from_rows(path.stem, csv.reader(handle))]
+                return [_sheet(path.stem, enumerate(csv.reader(handle), start=1))]
         except UnicodeDecodeError:
             raise ImportFileError(MSG_ENCODING) from None
         except csv.Error as error:
@@ -193,15 +279,18 @@ def read_sheets(path) -> list[Sheet]:
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
+        _check_zip(path)
         try:
             workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as error:  # zip, XML and openpyxl errors alike
             raise ImportFileError(MSG_FILE_UNREADABLE % {"error": error}) from None
         try:
-            return [
-                _sheet_from_rows(ws.title, ws.iter_rows(values_only=True))
-                for ws in workbook.worksheets
-            ]
+            max_cols = _limits()[1]
+            return [_sheet(ws.title, _worksheet_rows(ws, max_cols)) for ws in workbook.worksheets]
+        except ImportFileError:
+            raise
+        except Exception as error:  # a broken sheet XML
+            raise ImportFileError(MSG_FILE_UNREADABLE % {"error": error}) from None
         finally:
             workbook.close()
     raise ImportFileError(MSG_FILE_TYPE % {"suffix": suffix or path.name})
@@ -304,6 +393,11 @@ def import_upload(
     (The registry's own import runs as a background job: see
     :mod:`fupin.registry.import_views`.)
     """
+    try:
+        check_upload_size(upload)
+    except ValidationError as error:
+        context["file_error"] = error.messages[0]
+        return None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{Path(upload.name).suffix.lower()}"
         with open(path, "wb") as handle:
@@ -323,7 +417,8 @@ def import_upload(
 @dataclasses.dataclass(frozen=True)
 class ErrorWorkbooks:
     """Where a format's refused imports leave their error workbook: a folder under
-    ``MEDIA_ROOT``, the session key naming this session's last one, the download's name."""
+    ``MEDIA_ROOT`` (its name ends in ``-errors``, which is how :func:`purge_error_workbooks`
+    finds it), the session key naming this session's last one, the download's name."""
 
     folder: str
     session_key: str
@@ -348,3 +443,15 @@ class ErrorWorkbooks:
         if not name or not path.is_file():
             raise Http404(str(MSG_NO_REPORT))
         return xlsx_response(open(path, "rb"), self.download_name)
+
+
+def purge_error_workbooks(before: datetime.datetime) -> int:
+    """Delete the in-request imports' error workbooks written before ``before`` (they hold
+    the refused rows, ID numbers among them); return how many."""
+    deleted = 0
+    cutoff = before.timestamp()
+    for path in Path(settings.MEDIA_ROOT).glob(f"*{ERROR_FOLDER_SUFFIX}/*.xlsx"):
+        if path.is_file() and path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            deleted += 1
+    return deleted

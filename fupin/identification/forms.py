@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core.uploads import check_upload_size
 from fupin.registry import codes
 
 from .models import Case, CaseStep
@@ -58,6 +59,11 @@ class ApplicationForm(_Bootstrap, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["village"].choices = [(v.code, v.name) for v in villages]
         self._style()
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        check_upload_size(scan or None)
+        return scan
 
     def household(self) -> dict:
         data = self.cleaned_data

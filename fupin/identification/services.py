@@ -71,6 +71,7 @@ MSG_MEMBER_PROBLEM = _("成员“%(name)s”：%(problem)s")
 MSG_ROUND_NO_RIGHT = _("只有旗县市扶贫办可以开启或关闭动态调整")
 MSG_ROUND_EXISTS = _("%(county)s%(year)s年动态调整已存在")
 MSG_ROUND_CLOSED = _("该动态调整已关闭")
+MSG_ROUND_FUTURE = _("不能开启%(year)s年的动态调整：当前年度为%(current)s年")
 MSG_ROUND_OPEN_CASES = _("还有%(count)s件案件在办理中：请先办结，或选择结转到下一轮")
 
 DECISIONS = (CaseStep.Decision.APPROVE, CaseStep.Decision.REJECT, CaseStep.Decision.RETURN)
@@ -823,6 +824,8 @@ def round_open(
     """Open a county's adjustment round of a year; open cases without a round join it."""
     if not actor.has_role_at(workflow.COUNTY, county_code):
         raise PermissionDenied(MSG_ROUND_NO_RIGHT)
+    if year > as_of().year:
+        raise ValidationError(MSG_ROUND_FUTURE % {"year": year, "current": as_of().year})
     if AdjustmentRound.objects.filter(county_id=county_code, year=year).exists():
         county = Area.objects.filter(pk=county_code).values_list("name", flat=True).first()
         raise ValidationError(MSG_ROUND_EXISTS % {"county": county or county_code, "year": year})

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core.clock import as_of
+from fupin.core.uploads import check_upload_size
 
 from .models import (
     ATTACHMENT_EXTENSIONS,
@@ -73,6 +74,7 @@ class MeetingForm(forms.Form):
         upload = self.cleaned_data.get("attachment")
         if not upload:
             return upload
+        check_upload_size(upload)
         extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
         if extension not in ATTACHMENT_EXTENSIONS:
             raise forms.ValidationError(_("附件只接受 pdf、jpg、png、docx 文件。"))

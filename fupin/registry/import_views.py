@@ -27,6 +27,7 @@ from fupin.areas.models import Area, Level
 from fupin.areas.scope import EVERYTHING, scope_safe
 from fupin.core import clock
 from fupin.core.sheets import xlsx_response
+from fupin.core.uploads import check_upload_size
 
 from . import exporting, importing, rules
 from .models import ImportJob
@@ -90,6 +91,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        # Before the job stores the file in MEDIA_ROOT.
+        check_upload_size(upload)
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
             raise forms.ValidationError(_("只接受 .xlsx 或 .csv 文件"))
         return upload

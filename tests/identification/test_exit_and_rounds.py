@@ -82,7 +82,7 @@ def test_relapse_registers_a_relapsed_status(settings):
     assert StatusRecord.objects.get(household=household, year=2017).status == "relapsed"
 
 
-def test_rounds_gather_cases_and_refuse_closing_with_open_ones():
+def test_rounds_gather_cases_and_refuse_closing_with_open_ones(settings):
     u = users()
     with pytest.raises(PermissionDenied):
         services.round_open(actor=u["township"], county_code=ZHALAITE, year=2017)
@@ -102,6 +102,7 @@ def test_rounds_gather_cases_and_refuse_closing_with_open_ones():
     adjustment_round.refresh_from_db()
     case.refresh_from_db()
     assert not adjustment_round.is_open and case.adjustment_round is None
+    settings.FUPIN_AS_OF = "2018-01-15"  # a round opens in its own year, not before
     next_round = services.round_open(actor=u["county"], county_code=ZHALAITE, year=2018)
     case.refresh_from_db()
     assert case.adjustment_round == next_round

@@ -1,4 +1,10 @@
-"""Serve fupin with a production WSGI server (gunicorn) and the background-task worker."""
+"""Serve fupin with a production WSGI server (gunicorn) and the background-task workers.
+
+At start-up, before any worker runs, the import jobs a dead worker left "running" are failed
+(``fupin imports recover --all``: no worker is alive yet) and the expired import files are
+deleted (``fupin imports purge``). Then ``--task-workers`` (``FUPIN_TASK_WORKERS``, default 2)
+workers start, so that one long import does not hold up the others.
+"""
 
 import os
 import signal
@@ -6,6 +12,7 @@ import subprocess
 import sys
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -17,17 +24,28 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 3)))
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
+        parser.add_argument(
+            "--task-workers",
+            type=int,
+            default=settings.FUPIN_TASK_WORKERS,
+            help="后台任务进程数",
+        )
 
-    def handle(self, *args, host, port, workers, no_worker, **options):
+    def handle(self, *args, host, port, workers, no_worker, task_workers, **options):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fupin.settings"}
         children = []
-        if not no_worker and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
-            children.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "fupin.cli", "db_worker", "--interval", "0.5"],
-                    env=env,
+        with_workers = not no_worker and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]
+        # Without our workers, others may be running elsewhere: only the overdue jobs are stale.
+        call_command("imports", "recover", *(["--all"] if with_workers else []), stdout=self.stdout)
+        call_command("imports", "purge", stdout=self.stdout)
+        if with_workers:
+            for _number in range(max(task_workers, 1)):
+                children.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "fupin.cli", "worker", "--interval", "0.5"],
+                        env=env,
+                    )
                 )
-            )
         self.stdout.write(f"fupin 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
         web = subprocess.Popen(
             [
