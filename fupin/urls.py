@@ -29,7 +29,7 @@ urlpatterns = [
     # The public forms' captcha images (django-simple-captcha).
     re_path(
         r"^captcha/image/(?P<key>\w+)/$",
-        public(captcha_views.captcha_image),
+        public(account_views.captcha_image),
         {"scale": 1},
         name="captcha-image",
     ),

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -56,6 +57,19 @@ def account(request):
         "roles": request.user.role_assignments.select_related("area").order_by("role", "area_id"),
     }
     return render(request, "accounts/account.html", context)
+
+
+def captcha_image(request, key, scale=1):
+    """The public forms' captcha image; an unknown or expired key is a plain 404 here.
+
+    (django-simple-captcha answers 410 for it, which no other page of the site does.)
+    """
+    from captcha.models import CaptchaStore
+    from captcha.views import captcha_image as draw
+
+    if not CaptchaStore.objects.filter(hashkey=key).exists():
+        raise Http404
+    return draw(request, key, scale=scale)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
