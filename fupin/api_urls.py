@@ -7,9 +7,9 @@ read through ``accessible_to`` / ``access_*``), the schema, docs, token and root
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from fupin.accounts.views import TokenView
 from fupin.areas.api import AreaViewSet
 from fupin.areas.scope import public, public_class
 from fupin.registry.api import AreaStatsView, HouseholdViewSet
@@ -32,7 +32,7 @@ router.register("households", HouseholdViewSet, basename="api-household")
 urlpatterns = [
     path("schema/", public(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", public(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
-    path("token/", public(ObtainAuthToken.as_view()), name="api-token"),
+    path("auth/token/", public(TokenView.as_view()), name="api-token"),
     path("", include("fupin.assessment.api_urls")),
     path("", include("fupin.assistance.api_urls")),
     path("", include("fupin.fieldwork.api_urls")),

@@ -4,8 +4,12 @@ Variables: ``DATABASE_URL`` (default: SQLite at ``var/fupin.sqlite3`` in WAL mod
 ``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma separated), ``FUPIN_AS_OF`` (the date that
 every "current" view uses; default today), ``FUPIN_VAR`` (where the database, uploads and logs
 live), ``CSRF_TRUSTED_ORIGINS``, ``FUPIN_TASKS`` (``immediate`` runs background work inline).
+Sign-in, session, API token and public-form limits (``FUPIN_LOGIN_*``, ``FUPIN_SESSION_IDLE_HOURS``,
+``FUPIN_API_TOKEN_DAYS``, ``FUPIN_TRUSTED_PROXIES``, ``FUPIN_PUBLIC_*``) are described where they
+are read below and in docs/security.md.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -61,12 +65,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "captcha",
 ]
 
 MIDDLEWARE = [
@@ -81,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "fupin.areas.scope.ScopeSafeViewMiddleware",
+    "fupin.accounts.signin.IdleSessionMiddleware",
+    # Last, so that it turns a locked-out sign-in into the lockout page (fupin.accounts.signin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fupin.urls"
@@ -121,11 +129,51 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# Sign-in (docs/security.md, fupin.accounts.signin): the lockout check comes first; it stops a
+# locked-out account and address before the password is tried.
+AUTHENTICATION_BACKENDS = [
+    "fupin.accounts.signin.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# FUPIN_LOGIN_FAILURE_LIMIT wrong passwords (default 5) lock the pair of account and address
+# for FUPIN_LOGIN_COOLOFF_MINUTES (default 30); an administrator unlocks in the admin.
+AXES_FAILURE_LIMIT = int(os.environ.get("FUPIN_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=int(os.environ.get("FUPIN_LOGIN_COOLOFF_MINUTES", "30"))
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "fupin.accounts.addresses.client_ip"
+AXES_LOCKOUT_CALLABLE = "fupin.accounts.signin.lockout_response"
+# Proxies whose X-Forwarded-For is believed (comma separated addresses or networks, default
+# none): the client address of the lockout and of the public forms' limits.
+FUPIN_TRUSTED_PROXIES = _list("FUPIN_TRUSTED_PROXIES")
+
+# A session ends after FUPIN_SESSION_IDLE_HOURS (default 12) without a request; the expiry is
+# pushed forward at most every SESSION_REFRESH_SECONDS (fupin.accounts.signin.IdleSessionMiddleware).
+SESSION_COOKIE_AGE = int(float(os.environ.get("FUPIN_SESSION_IDLE_HOURS", "12")) * 3600)
+SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 2)
+# API tokens (fupin.accounts.tokens) expire FUPIN_API_TOKEN_DAYS (default 30) after they are made.
+FUPIN_API_TOKEN_DAYS = int(os.environ.get("FUPIN_API_TOKEN_DAYS", "30"))
+
+# Public forms (fupin.accounts.public_limits): per address, form and village an hour and a day;
+# per village a day for all addresses; a captcha after FUPIN_PUBLIC_CAPTCHA_AFTER submissions
+# from one address in a day.
+FUPIN_PUBLIC_LIMIT_PER_HOUR = int(os.environ.get("FUPIN_PUBLIC_LIMIT_PER_HOUR", "5"))
+FUPIN_PUBLIC_LIMIT_PER_DAY = int(os.environ.get("FUPIN_PUBLIC_LIMIT_PER_DAY", "20"))
+FUPIN_PUBLIC_VILLAGE_DAILY_CAP = int(os.environ.get("FUPIN_PUBLIC_VILLAGE_DAILY_CAP", "200"))
+FUPIN_PUBLIC_CAPTCHA_AFTER = int(os.environ.get("FUPIN_PUBLIC_CAPTCHA_AFTER", "2"))
+CAPTCHA_TIMEOUT = 10  # minutes to answer
+CAPTCHA_2X_IMAGE = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
@@ -168,8 +216,8 @@ FILE_UPLOAD_HANDLERS = [
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fupin.accounts.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

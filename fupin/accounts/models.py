@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -96,3 +97,57 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()} · {self.area_id}"
+
+
+class ApiToken(models.Model):
+    """An API key of one device (the phone app, a script): it expires and can be revoked alone.
+
+    Only a SHA-256 of the key is stored, so a copy of the database signs no one in; the key is
+    shown once, when it is made. A token made from a signed-in page is bound to that session
+    and revoked when the session logs out (:mod:`fupin.accounts.tokens`).
+    """
+
+    scope_exempt = "a user's own credentials, shown only to that user"
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    device = models.CharField(_("设备名称"), max_length=60)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("密钥开头"), max_length=8, editable=False)
+    session_key = models.CharField(max_length=40, blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} · {self.device} · {self.prefix}…"
+
+
+class PublicSubmission(models.Model):
+    """One accepted submission of a public form (objection, concern): what the limits count.
+
+    Only an HMAC of the address is kept (:func:`fupin.accounts.addresses.source_hash`), with
+    the target village, so the limits can be keyed on both (:mod:`fupin.accounts.public_limits`).
+    """
+
+    scope_exempt = "an anonymous counter with no record in it"
+
+    form = models.CharField(max_length=20)
+    source = models.CharField(max_length=64)
+    village_code = models.CharField(max_length=12)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source", "at"], name="publicsub_source_at"),
+            models.Index(fields=["village_code", "at"], name="publicsub_village_at"),
+        ]
+
+    def __str__(self):
+        return f"{self.form} · {self.village_code} · {self.at:%Y-%m-%d %H:%M}"

@@ -301,8 +301,6 @@ def compliance(request):
 
 # ---------------------------------------------------------------------------- public form
 
-PUBLIC_LIMIT_PER_DAY = 5
-
 
 class PublicConcernForm(forms.Form):
     text = forms.CharField(label=_("您的诉求"), max_length=2000, widget=forms.Textarea({"rows": 4}))
@@ -318,19 +316,21 @@ def concern_public(request, code):
     """群众自报: a village's public form (e.g. behind a QR code on the village notice board).
 
     Shows only the village's name; writes a concern of that village with no household."""
+    from fupin.accounts import public_limits
     from fupin.areas.models import Area, Level
-    from fupin.identification.public_views import client_address, source_hash
 
     village = get_object_or_404(Area, code=code, level=Level.VILLAGE)
+    source = public_limits.request_source(request)
     form = PublicConcernForm(request.POST or None)
+    if public_limits.needs_captcha(source):
+        public_limits.add_captcha(form)
     done = False
     if request.method == "POST" and form.is_valid():
-        source = source_hash(client_address(request))
-        today = as_of()
-        if Concern.objects.filter(source_hash=source, raised_on=today).count() >= (
-            PUBLIC_LIMIT_PER_DAY
-        ):
-            form.add_error(None, _("提交过于频繁，请明天再试。"))
+        error = public_limits.limit_error(
+            source, form=public_limits.CONCERN, village_code=village.code
+        )
+        if error:
+            form.add_error(None, error)
         else:
             data = form.cleaned_data
             services.concern_raise(
@@ -341,8 +341,11 @@ def concern_public(request, code):
                 filer_contact=data["filer_contact"],
                 source_hash=source,
             )
+            public_limits.record(source, form=public_limits.CONCERN, village_code=village.code)
             done = True
             form = PublicConcernForm()
+            if public_limits.needs_captcha(source):
+                public_limits.add_captcha(form)
     status = 400 if form.errors else 200
     return render(
         request,

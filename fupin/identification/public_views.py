@@ -6,19 +6,16 @@ masked (:func:`fupin.core.idnumber.mask`). Every row shown, printed or exported 
 by :func:`notice_rows`, which never carries a full ID number.
 
 Objections are stored with an HMAC of the client's address (:func:`source_hash`), never the
-address; the hash rate-limits filing (:data:`LIMIT_PER_HOUR`, :data:`LIMIT_PER_NOTICE_DAY`).
+address; the hash and the case's village rate-limit filing (:mod:`fupin.accounts.public_limits`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import hashlib
-import hmac
 import io
 import re
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -27,10 +24,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fupin.accounts import public_limits
+from fupin.accounts.addresses import client_ip, source_hash
 from fupin.areas.scope import public
 from fupin.core.clock import as_of
 from fupin.core.idnumber import mask
@@ -38,12 +36,10 @@ from fupin.core.sheets import xlsx_response
 from fupin.registry import codes
 
 from . import services
-from .models import Case, Notice, Objection
+from .models import Case, Notice
 from .public_forms import NoticeFilterForm, ObjectionForm
 
 PAGE_SIZE = 20
-LIMIT_PER_HOUR = 5
-LIMIT_PER_NOTICE_DAY = 20
 # An 18-character ID number (or a 15-digit old one) typed into free text (title, body, reason).
 ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 
@@ -217,32 +213,11 @@ def _issuer(notice: Notice) -> str:
 
 
 # ---------------------------------------------------------------------------- rate limiting
+# The limits, the client address and its hash are shared with the other public forms.
 
 
-def client_address(request) -> str:
-    """The client's address as the server sees it (a proxy's forwarded header is not trusted)."""
-    return request.META.get("REMOTE_ADDR", "") or ""
-
-
-def source_hash(address: str) -> str:
-    """HMAC-SHA256 of the address under the secret key: comparable, not reversible by a reader."""
-    key = hashlib.sha256(("fupin-objection-source:" + settings.SECRET_KEY).encode()).digest()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()
-
-
-def rate_limit_error(source: str, notice: Notice) -> str | None:
-    now = timezone.now()
-    recent = Objection.objects.filter(source=source)
-    if recent.filter(filed_at__gte=now - datetime.timedelta(hours=1)).count() >= LIMIT_PER_HOUR:
-        return _("提交过于频繁：同一网络每小时最多提交 %(n)d 条异议，请稍后再试。") % {
-            "n": LIMIT_PER_HOUR
-        }
-    day = recent.filter(notice=notice, filed_at__gte=now - datetime.timedelta(days=1))
-    if day.count() >= LIMIT_PER_NOTICE_DAY:
-        return _("提交过于频繁：同一网络对同一公示每天最多提交 %(n)d 条异议，请明天再试。") % {
-            "n": LIMIT_PER_NOTICE_DAY
-        }
-    return None
+# A forwarded address is believed only from a trusted proxy (FUPIN_TRUSTED_PROXIES).
+client_address = client_ip
 
 
 # ---------------------------------------------------------------------------- views
@@ -290,15 +265,21 @@ def notice_page(request, pk):
     cases = list(notice_cases(notice))
     context = _context(notice, today, cases)
     form = None
+    source = source_hash(client_address(request))
     if context["is_open"]:
         form = ObjectionForm(request.POST if request.method == "POST" else None, cases=cases)
+        if public_limits.needs_captcha(source):
+            public_limits.add_captcha(form)
     if request.method == "POST":
         if form is None:
             context["closed_error"] = _("本公示已不在公示期内，不能在网上提出异议。")
             return render(request, "identification/notice_page.html", context, status=400)
         if form.is_valid():
-            source = source_hash(client_address(request))
-            error = rate_limit_error(source, notice)
+            error = public_limits.limit_error(
+                source,
+                form=public_limits.OBJECTION,
+                village_code=form.cleaned_data["case"].village_id,
+            )
             if error:
                 form.add_error(None, error)
             else:
@@ -316,6 +297,9 @@ def notice_page(request, pk):
                     for message in exc.messages:
                         form.add_error(None, message)
                 else:
+                    public_limits.record(
+                        source, form=public_limits.OBJECTION, village_code=objection.village_id
+                    )
                     messages.success(
                         request,
                         _(

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from fupin.accounts.models import Role
+from fupin.accounts.models import ApiToken, Role
+from fupin.accounts.tokens import hash_key
 from fupin.areas.api import MSG_BAD_CODE, MSG_BAD_YEAR, YEAR_MAX, YEAR_MIN
 from fupin.areas.models import Area
 from fupin.registry import codes
@@ -339,11 +339,11 @@ def test_token_authentication():
     user = make_user(code=CHANGFA, username="changfa-cadre")
 
     response = Client().post(
-        "/api/token/", {"username": "changfa-cadre", "password": "pw-test-123"}
+        "/api/auth/token/", {"username": "changfa-cadre", "password": "pw-test-123"}
     )
     assert response.status_code == 200
     token = response.json()["token"]
-    assert token == Token.objects.get(user=user).key
+    assert ApiToken.objects.get(user=user).key_hash == hash_key(token)
 
     client = Client()
     ok = client.get(HOUSEHOLDS, HTTP_AUTHORIZATION=f"Token {token}")
@@ -354,7 +354,7 @@ def test_token_authentication():
 
 def test_wrong_password_gets_no_token():
     make_user(code=CHANGFA, username="changfa-cadre")
-    response = Client().post("/api/token/", {"username": "changfa-cadre", "password": "nope"})
+    response = Client().post("/api/auth/token/", {"username": "changfa-cadre", "password": "nope"})
     assert response.status_code == 400
     assert "token" not in response.json()
 

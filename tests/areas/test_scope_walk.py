@@ -510,7 +510,7 @@ def _fill(route: str, objects) -> str | None:
             return "household"
         if name in ("content_type_id",):
             return "1"
-        if name in ("url", "path", "uidb64", "token", "history_id"):
+        if name in ("url", "path", "uidb64", "token", "history_id", "key"):
             return "1"
         raise AssertionError(f"the scope walk cannot fill <{name}> in {route}: extend _fill")
 

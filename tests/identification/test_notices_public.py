@@ -11,13 +11,10 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from fupin.accounts.models import PublicSubmission
 from fupin.core.idnumber import mask
 from fupin.identification.models import Case, CaseStep, Notice, Objection
-from fupin.identification.public_views import (
-    LIMIT_PER_HOUR,
-    LIMIT_PER_NOTICE_DAY,
-    source_hash,
-)
+from fupin.identification.public_views import source_hash
 from fupin.registry import codes
 from tests.factories import CHANGFA, SHUANGYUSHU, YINDEER, id_number_for, make_household, make_user
 
@@ -25,6 +22,16 @@ FULL_ID = re.compile(r"\d{17}[\dX]")
 IN_PERIOD = (datetime.date(2017, 6, 26), datetime.date(2017, 7, 2))  # as of 2017-06-30
 PAST = (datetime.date(2015, 11, 2), datetime.date(2015, 11, 8))
 ADDRESS = "203.0.113.7"
+LIMIT_PER_HOUR = 5
+LIMIT_PER_DAY = 20
+
+
+@pytest.fixture(autouse=True)
+def _limits(settings):
+    # The captcha that follows the first submissions is tested in tests/accounts.
+    settings.FUPIN_PUBLIC_CAPTCHA_AFTER = 1000
+    settings.FUPIN_PUBLIC_LIMIT_PER_HOUR = LIMIT_PER_HOUR
+    settings.FUPIN_PUBLIC_LIMIT_PER_DAY = LIMIT_PER_DAY
 
 
 def _application(head: str, members: int = 3) -> dict:
@@ -330,7 +337,7 @@ def test_objections_are_rate_limited_per_hour(client, data):
         assert _post(client, notice, case).status_code == 302
     response = _post(client, notice, case)
     assert response.status_code == 400
-    assert "每小时最多提交 5 条异议" in response.content.decode()
+    assert "每小时最多向同一嘎查村提交 5 条" in response.content.decode()
     assert Objection.objects.count() == LIMIT_PER_HOUR
     # Another address is not limited by this one.
     other = client.post(
@@ -342,17 +349,17 @@ def test_objections_are_rate_limited_per_hour(client, data):
 
 
 @pytest.mark.django_db
-def test_objections_are_rate_limited_per_notice_per_day(client, data):
+def test_objections_are_rate_limited_per_village_per_day(client, data):
     notice, case = data["current"], data["wang"]
-    for _ in range(LIMIT_PER_NOTICE_DAY):
+    for _ in range(LIMIT_PER_DAY):
         assert _post(client, notice, case).status_code in (302, 400)
-        Objection.objects.update(filed_at=timezone.now() - datetime.timedelta(hours=2))
-    assert Objection.objects.count() == LIMIT_PER_NOTICE_DAY
+        PublicSubmission.objects.update(at=timezone.now() - datetime.timedelta(hours=2))
+    assert Objection.objects.count() == LIMIT_PER_DAY
     response = _post(client, notice, case)
     assert response.status_code == 400
-    assert "同一公示每天最多提交 20 条异议" in response.content.decode()
+    assert "每天最多向同一嘎查村提交 20 条" in response.content.decode()
     # A day later the address may file again.
-    Objection.objects.update(filed_at=timezone.now() - datetime.timedelta(hours=25))
+    PublicSubmission.objects.update(at=timezone.now() - datetime.timedelta(hours=25))
     assert _post(client, notice, case).status_code == 302
 
 
