@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from fupin.core.idnumber import mask
+from fupin.core.masking import mask_id_number as mask
 from fupin.identification.models import Case, CaseStep, Notice, Objection
 from fupin.identification.public_views import (
     LIMIT_PER_HOUR,
