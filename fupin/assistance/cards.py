@@ -26,7 +26,7 @@ from django.apps import apps
 from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 
-from fupin.core.idnumber import mask
+from fupin.core.masking import mask_id_number
 from fupin.registry import codes
 from fupin.registry.models import Household, IncomeRecord, Member
 
@@ -200,7 +200,7 @@ def _card(household: Household, today: datetime.date, measures) -> Card:
             CardMember(
                 name=m.name,
                 relation=m.get_relation_display(),
-                id_masked=mask(m.id_number),
+                id_masked=mask_id_number(m.id_number),
                 sex=m.get_sex_display(),
                 age=m.age_on(today),
                 health=m.get_health_display(),

@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from fupin.core.sheets import safe_row
+
 from .selectors import roster_rows
 
 CHUNK = 900  # posts per grassroots-years query (below SQLite's parameter limit)
@@ -59,22 +61,24 @@ def _write(sheet, posts, day):
     for row in roster_rows(posts, day) if posts else ():
         p, c = row.post, row.post.cadre
         sheet.append(
-            [
-                c.name,
-                c.get_sex_display(),
-                c.birth_date,
-                row.age,
-                c.get_ethnicity_display(),
-                c.get_education_display(),
-                float(row.grassroots),
-                p.get_kind_display(),
-                p.title,
-                p.area.name,
-                p.area_id,
-                p.start_date,
-                p.end_date,
-                p.get_end_reason_display(),
-                row.length,
-                c.unit,
-            ]
+            safe_row(
+                [
+                    c.name,
+                    c.get_sex_display(),
+                    c.birth_date,
+                    row.age,
+                    c.get_ethnicity_display(),
+                    c.get_education_display(),
+                    float(row.grassroots),
+                    p.get_kind_display(),
+                    p.title,
+                    p.area.name,
+                    p.area_id,
+                    p.start_date,
+                    p.end_date,
+                    p.get_end_reason_display(),
+                    row.length,
+                    c.unit,
+                ]
+            )
         )

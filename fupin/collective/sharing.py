@@ -31,7 +31,7 @@ from fupin.core import cells
 from fupin.core.audit import audit
 from fupin.core.cells import Cells, row_message
 from fupin.core.clock import as_of
-from fupin.core.sheets import ImportResult, sheet_rows
+from fupin.core.sheets import ImportResult, safe_row, sheet_rows
 from fupin.registry.models import Household
 
 from .importing import FIRST_YEAR, MAX_AMOUNT, MSG_NOT_ALLOWED, MSG_VILLAGE_RIGHT
@@ -207,7 +207,9 @@ def export_workbook(user, code: str, year: int | None = None) -> bytes:
     sheet.append(header)
     for d in rows.iterator(chunk_size=2000):
         sheet.append(
-            [d.household.number, d.household.head_name, d.village_id, d.year, f"{d.amount:.2f}"]
+            safe_row(
+                [d.household.number, d.household.head_name, d.village_id, d.year, f"{d.amount:.2f}"]
+            )
         )
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -121,10 +121,3 @@ def make_id_number(region: str, birth: datetime.date, sequence: int, sex: str) -
     seq = sequence % 500 * 2 + (1 if sex == "M" else 0)
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
-
-
-def mask(number: str) -> str:
-    """Mask an ID number for public display: keep the first 4 and the last 4 characters."""
-    if len(number) < 8:
-        return "*" * len(number)
-    return number[:4] + "*" * (len(number) - 8) + number[-4:]

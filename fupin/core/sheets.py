@@ -5,6 +5,11 @@ Every importer (registry, pairings, funds, collective income and shares) reads i
 :func:`read_sheets` or :func:`sheet_rows`, reports into an :class:`ImportResult`, and a refused
 file comes back through :func:`write_error_workbook` — the rows as uploaded plus 错误原因.
 What each format holds is documented in ``docs/import-format.md`` and the importers' modules.
+
+Every file written goes through :func:`safe_cell`: a text that a spreadsheet would run as a
+formula is written with a leading apostrophe (see docs/security.md, "Exports and public
+masking"). :func:`write_workbook` and :func:`csv_bytes` apply it to every cell; an exporter
+that builds its own workbook passes its rows through :func:`safe_row`.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import csv
 import dataclasses
 import datetime
 import io
+import re
 import tempfile
 import uuid
 import zipfile
@@ -52,6 +58,44 @@ MSG_ZIP_RATIO = _("文件的压缩比超过 %(limit)s 倍的上限，不像正�
 RATIO_FLOOR = 1024 * 1024
 
 
+# What a spreadsheet reads as the start of a formula (or of a DDE payload after a tab or a
+# carriage return), per the OWASP CSV injection guidance.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A text that is only a number ("-12.50", "+3") is read as that number, never run: amounts
+# written as text keep their sign so that an export re-imports unchanged.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)\Z")
+
+
+def safe_cell(value):
+    """``value`` as it may be written to an xlsx or csv cell: a text starting with a formula
+    character gets a leading ``'`` so that it stays text; numbers, dates and other texts are
+    returned unchanged."""
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and value != "-"
+        and not PLAIN_NUMBER.match(value)
+    ):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Iterable) -> list:
+    """Every cell of a row through :func:`safe_cell`."""
+    return [safe_cell(v) for v in values]
+
+
+def csv_bytes(rows: Iterable[Iterable]) -> bytes:
+    """Write ``rows`` (the first one the header) as UTF-8 CSV with a BOM (so that Excel reads
+    the Chinese), every cell through :func:`safe_cell`."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow(safe_row(row))
+    return buffer.getvalue().encode("utf-8")
+
+
 def xlsx_response(content, filename: str) -> HttpResponse:
     """The download of an .xlsx: ``content`` is the file's bytes or an open binary file."""
     if isinstance(content, bytes | bytearray):
@@ -64,7 +108,8 @@ def xlsx_response(content, filename: str) -> HttpResponse:
 def write_workbook(rows: Iterable, path=None, *, title: str, bold_header: bool = False):
     """Write ``rows`` (the first one the header) as a one-sheet .xlsx to ``path`` (a path or
     a binary file); without ``path`` return the bytes. Decimals are written as text so that
-    the exact amount, to the fen, comes back on import."""
+    the exact amount, to the fen, comes back on import; every cell goes through
+    :func:`safe_cell`."""
     import openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
@@ -73,13 +118,30 @@ def write_workbook(rows: Iterable, path=None, *, title: str, bold_header: bool =
     sheet = workbook.create_sheet(title[:31])
     bold = Font(bold=True)
     for number, row in enumerate(rows):
-        values = [str(v) if isinstance(v, Decimal) else v for v in row]
+        values = [str(v) if isinstance(v, Decimal) else safe_cell(v) for v in row]
         if bold_header and number == 0:
             values = [_bold(WriteOnlyCell(sheet, value=v), bold) for v in values]
         sheet.append(values)
     if path is not None:
         workbook.save(path)
         return None
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def workbook_bytes(workbook) -> bytes:
+    """Save an openpyxl workbook built by an exporter and return its bytes, with every cell
+    of every sheet through :func:`safe_cell` first (a write-only workbook cannot be read
+    back: its exporter appends :func:`safe_row` rows instead)."""
+    if not workbook.write_only:
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str):
+                        safe = safe_cell(cell.value)
+                        if safe is not cell.value:
+                            cell.value = safe
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -349,15 +411,16 @@ def write_error_workbook(result: ImportResult, path) -> None:
     for sheet in result.sheets:
         ws = workbook.create_sheet(sheet.name[:31] or "Sheet1")
         width = len(sheet.headers)
-        ws.append([_bold(WriteOnlyCell(ws, value=t), bold) for t in [*sheet.headers, ERROR_COLUMN]])
+        header = safe_row([*sheet.headers, ERROR_COLUMN])
+        ws.append([_bold(WriteOnlyCell(ws, value=t), bold) for t in header])
         for number, cells in sheet.rows:
-            cells = (cells + [""] * width)[:width]
+            cells = safe_row((cells + [""] * width)[:width])
             messages = sheet.errors.get(number)
             if not messages:
                 ws.append([*cells, ""])
                 continue
             row = []
-            for value in [*cells, "；".join(messages)]:
+            for value in [*cells, safe_cell("；".join(messages))]:
                 cell = WriteOnlyCell(ws, value=value)
                 cell.fill = bad_fill
                 row.append(cell)
@@ -366,11 +429,11 @@ def write_error_workbook(result: ImportResult, path) -> None:
     summary.append([ROW_COLUMN, ERROR_COLUMN])
     for number, messages in result.errors:
         for message in messages:
-            summary.append([number, str(message)])
+            summary.append([number, safe_cell(str(message))])
     warnings = workbook.create_sheet(WARNINGS_SHEET)
     warnings.append([WARNINGS_SHEET])
     for warning in result.warnings:
-        warnings.append([str(warning)])
+        warnings.append([safe_cell(str(warning))])
     workbook.save(path)
 
 

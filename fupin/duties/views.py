@@ -8,8 +8,6 @@ writes through :func:`fupin.duties.services.task_progress_report`, which checks 
 
 from __future__ import annotations
 
-import io
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +25,7 @@ from fupin.areas.models import Area, Level
 from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
-from fupin.core.sheets import xlsx_response
+from fupin.core.sheets import workbook_bytes, xlsx_response
 
 from . import permissions, selectors, services
 
@@ -224,9 +222,7 @@ def ranking_xlsx(request):
     sheet.append([str(selectors.RULE)])
     for letter, width in zip("ABCDEFGHIJ", (6, 14, 24, 10, 8, 8, 8, 8, 10, 10), strict=True):
         sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return xlsx_response(buffer.getvalue(), f"duty-ranking-{area.code}-{level}-{year}.xlsx")
+    return xlsx_response(workbook_bytes(workbook), f"duty-ranking-{area.code}-{level}-{year}.xlsx")
 
 
 @scope_safe

@@ -2,8 +2,9 @@
 
 These views are marked ``@public``: they show nothing beyond what a notice publishes (the
 applicant's name, village, household size, attribute or exit reason) and ID numbers only
-masked (:func:`fupin.core.idnumber.mask`). Every row shown, printed or exported is built
-by :func:`notice_rows`, which never carries a full ID number.
+masked (:func:`fupin.core.masking.mask_id_number`); any ID or mobile number typed into a
+published text is masked too (:func:`scrub`). Every row shown, printed or exported is built
+by :func:`notice_rows`, which never carries a full ID or mobile number.
 
 Objections are stored with an HMAC of the client's address (:func:`source_hash`), never the
 address; the hash and the case's village rate-limit filing (:mod:`fupin.accounts.public_limits`).
@@ -13,8 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import io
-import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -31,8 +30,8 @@ from fupin.accounts import public_limits
 from fupin.accounts.addresses import client_ip, source_hash
 from fupin.areas.scope import public
 from fupin.core.clock import as_of
-from fupin.core.idnumber import mask
-from fupin.core.sheets import xlsx_response
+from fupin.core.masking import mask_id_number, mask_personal
+from fupin.core.sheets import workbook_bytes, xlsx_response
 from fupin.registry import codes
 
 from . import services
@@ -40,13 +39,12 @@ from .models import Case, Notice
 from .public_forms import NoticeFilterForm, ObjectionForm
 
 PAGE_SIZE = 20
-# An 18-character ID number (or a 15-digit old one) typed into free text (title, body, reason).
-ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 
 
 def scrub(text: str) -> str:
-    """Mask any ID number a cadre typed into a published text."""
-    return ID_IN_TEXT.sub(lambda m: mask(m.group(1).upper()), text or "")
+    """Mask any ID or mobile number a cadre typed into a published text (title, body, name,
+    reason), however it was typed."""
+    return mask_personal(text)
 
 
 # ---------------------------------------------------------------------------- notice facts
@@ -175,7 +173,7 @@ def notice_rows(notice: Notice, cases=None) -> list[NoticeRow]:
             NoticeRow(
                 number=i,
                 name=scrub(case.applicant_name),
-                id_masked=mask(number) if number else "",
+                id_masked=mask_id_number(number) if number else "",
                 village=case.village.name,
                 members=_members(case),
                 detail=scrub(_detail(case)),
@@ -375,6 +373,4 @@ def notice_workbook(notice: Notice) -> bytes:
         sheet.append([_("异议受理电话") + "：" + notice.contact])
     for letter, width in zip("ABCDEFG", (6, 14, 22, 18, 10, 18, 16), strict=True):
         sheet.column_dimensions[letter].width = width
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

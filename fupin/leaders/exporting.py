@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from fupin.core.sheets import workbook_bytes
 
 
 def leaders_xlsx(rows, year: int) -> bytes:
@@ -46,6 +46,4 @@ def leaders_xlsx(rows, year: int) -> bytes:
         sheet.column_dimensions[column].width = width
     for (cell,) in sheet.iter_rows(min_row=2, min_col=9, max_col=9):
         cell.number_format = "#,##0.00"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from fupin.core.sheets import workbook_bytes
 
 
 def compliance_xlsx(result, area) -> bytes:
@@ -48,6 +48,4 @@ def compliance_xlsx(result, area) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.column_dimensions["B"].width = 28
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)

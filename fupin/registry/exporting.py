@@ -12,9 +12,9 @@ member rows of 70k households; this writer takes a few seconds.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import io
+import itertools
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -22,7 +22,8 @@ from xml.sax.saxutils import escape
 
 from fupin.core import clock
 from fupin.core.idnumber import make_id_number
-from fupin.core.sheets import XLSX_TYPE
+from fupin.core.sheets import XLSX_TYPE, safe_cell
+from fupin.core.sheets import csv_bytes as write_csv
 
 from . import codes
 from .models import IncomeRecord, Member
@@ -265,12 +266,7 @@ def template_file(kind: str, fmt: str) -> tuple[bytes, str, str]:
 
 
 def csv_bytes(columns: Iterable[str], rows: Iterable[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    return write_csv(itertools.chain([columns], rows))
 
 
 _CONTENT_TYPES = (
@@ -332,9 +328,10 @@ _SHEET_HEAD = (
 
 
 def _cells(values: Iterable[str], style: int) -> str:
-    # Every cell is text (style 2 is the "@" text format, so IDs never turn into numbers).
+    # Every cell is text (style 2 is the "@" text format, so IDs never turn into numbers);
+    # an inline string is never run, but a user who edits the cell would make it a formula.
     return "".join(
-        f'<c t="inlineStr" s="{style}"><is><t>{escape(v)}</t></is></c>' if v else "<c/>"
+        f'<c t="inlineStr" s="{style}"><is><t>{escape(safe_cell(v))}</t></is></c>' if v else "<c/>"
         for v in values
     )
 

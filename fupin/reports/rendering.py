@@ -4,10 +4,10 @@ exactly its frozen snapshot."""
 
 from __future__ import annotations
 
-import io
-
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+
+from fupin.core.sheets import workbook_bytes
 
 
 def flag_label(flag: str) -> str:
@@ -119,9 +119,7 @@ def render_xlsx(content: dict) -> bytes:
     info.append([_("生成时间"), content["generated_at"]])
     info.append([_("系统日期"), content["as_of"]])
     info.append([_("排名规则"), content["rule"]])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(book)
 
 
 def render_pdf_bytes(content: dict, *, status_note: str = "") -> bytes:

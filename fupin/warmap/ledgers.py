@@ -26,6 +26,7 @@ from openpyxl.styles import Font
 
 from fupin.areas.models import Area
 from fupin.assistance.models import AssistancePlan, Link, Measure, Pairing
+from fupin.core.sheets import safe_row
 from fupin.fieldwork.models import CheckIn, Concern, ConcernEvent, ReviewMeeting, Visit
 from fupin.party.models import PartyMeeting
 from fupin.registry import codes
@@ -473,7 +474,7 @@ def xlsx(user, kind: str, code: str, f: Filters) -> bytes:
     stream = iter(items) if isinstance(items, WorkRows) else items.iterator(chunk_size=CHUNK)
     while chunk := list(itertools.islice(stream, CHUNK)):
         for row in rows(user, kind, chunk, f):
-            sheet.append([_cell(row[key]) for key, _title in cols])
+            sheet.append(safe_row(_cell(row[key]) for key, _title in cols))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -11,7 +11,6 @@ from fupin.core.idnumber import (
     IdNumberError,
     check_digit,
     make_id_number,
-    mask,
     parse_id_number,
 )
 
@@ -104,10 +103,3 @@ def test_reasons(value, message):
     with pytest.raises(IdNumberError) as error:
         parse_id_number(value, today=TODAY)
     assert str(error.value) == message
-
-
-@given(valid_numbers)
-def test_mask_keeps_first_and_last_four(number):
-    masked = mask(number)
-    assert masked[:4] == number[:4] and masked[-4:] == number[-4:]
-    assert masked[4:-4] == "*" * 10

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from fupin.accounts.models import PublicSubmission
-from fupin.core.idnumber import mask
+from fupin.core.masking import mask_id_number as mask
 from fupin.identification.models import Case, CaseStep, Notice, Objection
 from fupin.identification.public_views import source_hash
 from fupin.registry import codes

@@ -135,7 +135,7 @@ def test_pages(households, client):
     student = households["student"]
     assert student.name in html
     assert student.id_number not in html  # masked
-    assert student.id_number[:4] + "*" * 10 + student.id_number[-4:] in html
+    assert student.id_number[:6] + "*" * 8 + student.id_number[-4:] in html
     assert 'id="gap-extreme">1<' in html
     listing = client.get(f"/safety-net/enrolments/?area={YINDEER}&year=2016&policy=living")
     assert listing.context["count"] == 1

@@ -1,11 +1,11 @@
 from django import template
 
-from fupin.core.idnumber import mask
+from fupin.core.masking import mask_id_number
 
 register = template.Library()
 
 
 @register.filter
 def mask_id(number: str) -> str:
-    """Mask an ID number in lists (first 4 and last 4 characters kept)."""
-    return mask(number or "")
+    """Mask an ID number in lists (region code and last 4 characters kept)."""
+    return mask_id_number(number or "")
