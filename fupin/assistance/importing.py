@@ -113,7 +113,7 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
             first = seen.setdefault((household["pk"], key), number)
             if first != number:
                 cell.add(COL_NUMBER, MSG_DUPLICATE % {"first": first})
-        if cell.problems:
+        if cell.problems or household is None:
             result.refuse(number, cell.messages(number))
             continue
         fields = {
@@ -154,7 +154,7 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
         todo.append((number, household, key, cadre_pk, fields, start))
     reported = set()
     for number, _household, key, cadre_pk, fields, _start in todo:
-        load = loads.get(cadre_pk, 0) + new_load[key]
+        load = (loads.get(cadre_pk, 0) if cadre_pk is not None else 0) + new_load[key]
         cap = caps[cadre_pk] if cadre_pk is not None else cap_for(fields["post"])
         if load > cap and key not in reported:
             reported.add(key)
