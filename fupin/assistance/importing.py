@@ -15,21 +15,20 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import IMPORT_REGISTRY
 from fupin.areas.scope import user_can_see_code
 from fupin.core import cells, idnumber
-from fupin.core.audit import audit
 from fupin.core.cells import Cells, row_message
 from fupin.core.clock import as_of
 from fupin.core.sheets import ImportResult, sheet_rows
 from fupin.registry.models import Household
 
 from .models import Cadre, Pairing
+from .permissions import can_import
 from .selectors import active_q, cap_expression, cap_for
+from .services import PairingRow, pairings_import
 
 COL_NUMBER = "户编号"
 COL_NAME = "帮扶责任人姓名"
@@ -55,7 +54,7 @@ POST_LABELS = {str(label): value for value, label in Cadre.Post.choices}
 
 def import_pairings(path, *, actor, area_code: str) -> ImportResult:
     """Check and (if every row is good) write the pairings of ``path``; see the module doc."""
-    if not user_can_see_code(actor, area_code) or not actor.has_role_at(IMPORT_REGISTRY, area_code):
+    if not can_import(actor, area_code):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     today = as_of()
     result = ImportResult(filename=Path(path).name, year=today.year, kind="pairings")
@@ -114,7 +113,7 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
             first = seen.setdefault((household["pk"], key), number)
             if first != number:
                 cell.add(COL_NUMBER, MSG_DUPLICATE % {"first": first})
-        if cell.problems:
+        if cell.problems or household is None:
             result.refuse(number, cell.messages(number))
             continue
         fields = {
@@ -155,7 +154,7 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
         todo.append((number, household, key, cadre_pk, fields, start))
     reported = set()
     for number, _household, key, cadre_pk, fields, _start in todo:
-        load = loads.get(cadre_pk, 0) + new_load[key]
+        load = (loads.get(cadre_pk, 0) if cadre_pk is not None else 0) + new_load[key]
         cap = caps[cadre_pk] if cadre_pk is not None else cap_for(fields["post"])
         if load > cap and key not in reported:
             reported.add(key)
@@ -165,29 +164,23 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
         result.errors.sort()
         return result
 
-    with transaction.atomic():
-        new_cadres: dict[tuple, Cadre] = {}
-        for _n, _h, key, cadre_pk, fields, _s in todo:
-            if cadre_pk is None and key not in new_cadres:
-                new_cadres[key] = Cadre(area_id=area_code, **fields)
-        Cadre.objects.bulk_create(new_cadres.values())
-        pairings = [
-            Pairing(
-                cadre_id=cadre_pk if cadre_pk is not None else new_cadres[key].pk,
-                household_id=household["pk"],
-                village_id=household["village_id"],
+    # Write.
+    result.counts = pairings_import(
+        actor=actor,
+        area_code=area_code,
+        rows=[
+            PairingRow(
+                cadre_key=key,
+                cadre=cadre_pk,
+                cadre_fields=fields,
+                household=household["pk"],
+                village=household["village_id"],
                 start_date=start,
             )
-            for _n, household, key, cadre_pk, _f, start in todo
-        ]
-        Pairing.objects.bulk_create(pairings)
-        result.counts = {
-            "cadres_created": len(new_cadres),
-            "pairings_created": len(pairings),
-            "pairings_unchanged": len(parsed) - len(todo),
-        }
-        result.ok = True
-        audit(
-            actor, "assistance.pairings_imported", area_code, file=result.filename, **result.counts
-        )
+            for _n, household, key, cadre_pk, fields, start in todo
+        ],
+        unchanged=len(parsed) - len(todo),
+        filename=result.filename,
+    )
+    result.ok = True
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from typing import Any
 
@@ -12,18 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
-from fupin.core.audit import audit
+from fupin.core.audit import PAIRINGS_IMPORTED, audit
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
 
 from .models import AssistancePlan, Cadre, Link, Measure, Pairing
+from .permissions import can_import
 from .selectors import active_q, cap_for
 
 LINK_CREATED = "assistance.link_created"
 LINK_ENDED = "assistance.link_ended"
 PAIRING_CREATED = "assistance.pairing_created"
 PAIRING_ENDED = "assistance.pairing_ended"
-PAIRINGS_IMPORTED = "assistance.pairings_imported"
 
 MSG_SCOPE = _("该记录不在您的权限范围内")
 MSG_LINK_LEVEL = _("%(kind)s只能联系%(level)s")
@@ -33,6 +34,7 @@ MSG_OVER_CAP = _("%(cadre)s已结对 %(count)s 户，达到上限 %(cap)s 户")
 MSG_CADRE_INACTIVE = _("该干部已不在岗")
 MSG_END_BEFORE_START = _("结束日期不能早于开始日期")
 MSG_ENDED = _("该记录已结束")
+MSG_IMPORT_NOT_ALLOWED = _("您没有导入结对帮扶的权限")
 
 LINK_LEVELS: dict[str, tuple[str, str | Promise]] = {
     Link.Kind.LEADER_TOWNSHIP: ("township", _("苏木乡镇")),
@@ -170,3 +172,59 @@ def measure_update(*, actor: User, measure: Measure, status: str, outcome: str =
     measure.outcome = outcome.strip()
     measure.save(update_fields=["status", "outcome"])
     return measure
+
+
+@dataclasses.dataclass
+class PairingRow:
+    """One checked row of a pairings import: the cadre (its key, and its pk when registered,
+    else the fields of the cadre to create), the household and the start date."""
+
+    cadre_key: tuple
+    cadre: int | None
+    cadre_fields: dict[str, Any]
+    household: int
+    village: str
+    start_date: datetime.date
+
+
+@transaction.atomic
+def pairings_import(
+    *, actor: User, area_code: str, rows: list[PairingRow], unchanged: int, filename: str
+) -> dict[str, int]:
+    """Write the checked rows of an imported file, set-based: the new cadres (in
+    ``area_code``, one per key) and a pairing per row.
+
+    Refused (``PermissionDenied``, nothing written) unless the actor may import pairings in
+    ``area_code``, every household is inside it and every registered cadre is in scope. One
+    audit event for the file. Return the counts written (``unchanged``: rows already paired).
+    """
+    registered = {row.cadre for row in rows if row.cadre is not None}
+    cadre_areas = Cadre.objects.filter(pk__in=registered).values_list("area_id", flat=True)
+    if (
+        not can_import(actor, area_code)
+        or not all(row.village.startswith(area_code) for row in rows)
+        or not all(user_can_see_code(actor, code) for code in set(cadre_areas))
+    ):
+        raise PermissionDenied(MSG_IMPORT_NOT_ALLOWED)
+    new_cadres: dict[tuple, Cadre] = {}
+    for row in rows:
+        if row.cadre is None and row.cadre_key not in new_cadres:
+            new_cadres[row.cadre_key] = Cadre(area_id=area_code, **row.cadre_fields)
+    Cadre.objects.bulk_create(new_cadres.values())
+    pairings = [
+        Pairing(
+            cadre_id=row.cadre if row.cadre is not None else new_cadres[row.cadre_key].pk,
+            household_id=row.household,
+            village_id=row.village,
+            start_date=row.start_date,
+        )
+        for row in rows
+    ]
+    Pairing.objects.bulk_create(pairings)
+    counts = {
+        "cadres_created": len(new_cadres),
+        "pairings_created": len(pairings),
+        "pairings_unchanged": unchanged,
+    }
+    audit(actor, PAIRINGS_IMPORTED, area_code, file=filename, **counts)
+    return counts

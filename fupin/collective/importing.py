@@ -21,22 +21,17 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from fupin.accounts.models import EDIT_COLLECTIVE
 from fupin.areas.models import Area, Level
-from fupin.areas.scope import user_can_see_code
 from fupin.core import cells
-from fupin.core.audit import audit
 from fupin.core.cells import Cells
 from fupin.core.clock import as_of
 from fupin.core.sheets import ImportResult, sheet_rows, write_workbook
 
 from .models import CollectiveIncome, Source
-from .services import FIRST_YEAR
+from .permissions import can_edit
+from .services import FIRST_YEAR, IncomeLine, income_import
 
 COL_VILLAGE = "嘎查村代码"
 COL_NAME = "嘎查村"
@@ -47,7 +42,6 @@ COL_NOTE = "备注"
 COLUMNS = [COL_VILLAGE, COL_NAME, COL_YEAR, COL_SOURCE, COL_AMOUNT, COL_NOTE]
 REQUIRED = [COL_VILLAGE, COL_YEAR, COL_SOURCE, COL_AMOUNT]
 SHEET = "集体经济收入"
-IMPORTED = "collective.income_imported"
 EXPORTED = "collective.income_exported"
 
 MSG_VILLAGE = _("嘎查村代码“%(value)s”不存在、不是参与扶贫的嘎查村或不在导入范围内")
@@ -80,7 +74,7 @@ def amount_cell(row: dict, column: str, problems: list):
 
 def import_income(path, *, actor, area_code: str) -> ImportResult:
     """Check and (if every row is good) write the income lines of ``path``; see the module doc."""
-    if not user_can_see_code(actor, area_code) or not actor.has_role_at(EDIT_COLLECTIVE, area_code):
+    if not can_edit(actor, area_code):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     this_year = as_of().year
     result = ImportResult(filename=Path(path).name, year=this_year, kind="collective")
@@ -96,7 +90,7 @@ def import_income(path, *, actor, area_code: str) -> ImportResult:
         .values_list("code", flat=True)
     )
     may_edit: dict[str, bool] = {}
-    parsed: list[tuple[str, int, str, Decimal, str]] = []
+    parsed: list[IncomeLine] = []
     seen: dict[tuple[str, int, str], int] = {}
     for number, r in rows:
         cell = Cells(r)
@@ -111,7 +105,7 @@ def import_income(path, *, actor, area_code: str) -> ImportResult:
             cell.add(COL_VILLAGE, MSG_VILLAGE % {"value": village})
         elif village:
             if village not in may_edit:
-                may_edit[village] = actor.has_role_at(EDIT_COLLECTIVE, village)
+                may_edit[village] = can_edit(actor, village)
             if not may_edit[village]:
                 cell.add(COL_VILLAGE, MSG_VILLAGE_RIGHT)
         if not cell.problems:
@@ -125,53 +119,12 @@ def import_income(path, *, actor, area_code: str) -> ImportResult:
     if result.errors:
         return result
 
-    with transaction.atomic():
-        existing = {}
-        # Chunks keep the OR list well under the databases' expression limits.
-        for start in range(0, len(parsed), 300):
-            chunk = Q(pk__in=[])
-            for village, year, source, _a, _n in parsed[start : start + 300]:
-                chunk |= Q(village_id=village, year=year, source=source)
-            for line in CollectiveIncome.objects.select_for_update().filter(chunk):
-                existing[(line.village_id, line.year, line.source)] = line
-        created, changed = [], []
-        for village, year, source, amount, note in parsed:
-            line = existing.get((village, year, source))
-            if line is None:
-                created.append(
-                    CollectiveIncome(
-                        village_id=village, year=year, source=source, amount=amount, note=note
-                    )
-                )
-            elif line.amount != amount or line.note != note:
-                line.amount, line.note = amount, note
-                changed.append(line)
-        reason = f"导入 {result.filename}"  # the history reason (stored data)
-        if created:
-            bulk_create_with_history(
-                created,
-                CollectiveIncome,
-                batch_size=2000,
-                default_user=actor,
-                default_change_reason=reason,
-            )
-        if changed:
-            bulk_update_with_history(
-                changed,
-                CollectiveIncome,
-                ["amount", "note"],
-                batch_size=2000,
-                default_user=actor,
-                default_change_reason=reason,
-            )
-        result.counts = {
-            "created": len(created),
-            "changed": len(changed),
-            "unchanged": len(parsed) - len(created) - len(changed),
-        }
-        result.villages = sorted({p[0] for p in parsed})
-        result.ok = True
-        audit(actor, IMPORTED, area_code, file=result.filename, **result.counts)
+    # Write.
+    result.counts = income_import(
+        actor=actor, area_code=area_code, lines=parsed, filename=result.filename
+    )
+    result.villages = sorted({p[0] for p in parsed})
+    result.ok = True
     return result
 
 

@@ -39,6 +39,14 @@ MEMBER_CREATED = "registry.member_created"
 MEMBER_UPDATED = "registry.member_updated"
 STATUS_RECORDED = "registry.status_recorded"
 
+# Imports: one event per imported file, its detail the file name and the counts written.
+HOUSEHOLDS_IMPORTED = "registry.households_imported"
+PAIRINGS_IMPORTED = "assistance.pairings_imported"
+FUNDS_IMPORTED = "funds.funds_imported"
+ALLOCATIONS_IMPORTED = "funds.allocations_imported"
+BENEFICIARIES_IMPORTED = "funds.beneficiaries_imported"
+COLLECTIVE_INCOME_IMPORTED = "collective.income_imported"
+
 # Money (funds).
 FUND_RECORDED = "funds.fund_recorded"
 FUND_TRANSFERRED = "funds.fund_transferred"

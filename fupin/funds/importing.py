@@ -28,18 +28,16 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history
 
-from fupin.accounts.models import EDIT_FUNDS
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import user_can_see_code
 from fupin.core import cells
-from fupin.core.audit import audit
 from fupin.core.cells import Cells, Problem, row_message
 from fupin.core.clock import as_of
 from fupin.core.sheets import (
@@ -63,6 +61,8 @@ from .models import (
     Source,
     VillageShare,
 )
+from .permissions import can_edit
+from .services import allocations_import, beneficiaries_import, funds_import
 
 FUNDS, ALLOCATIONS, BENEFICIARIES = "funds", "allocations", "beneficiaries"
 KIND_LABELS = {FUNDS: _("资金"), ALLOCATIONS: _("资金分配"), BENEFICIARIES: _("受益对象")}
@@ -154,7 +154,7 @@ def _yuan(value: Decimal) -> str:
 
 def import_workbook(path, *, actor, area_code: str) -> ImportResult:
     """Parse, check and (if every row is good) write the file; see the module doc."""
-    if not user_can_see_code(actor, area_code) or not actor.has_role_at(EDIT_FUNDS, area_code):
+    if not user_can_see_code(actor, area_code) or not can_edit(actor, area_code):
         raise PermissionDenied(MSG_NOT_ALLOWED)
     today = as_of()
     result = ImportResult(filename=Path(path).name, year=today.year)
@@ -183,9 +183,8 @@ def import_workbook(path, *, actor, area_code: str) -> ImportResult:
             for row in sorted(bad, key=lambda row: row.number):
                 result.refuse(row.number, [row_message(row.number, p) for p in row.problems])
             return result
-        result.counts = write(plan, actor=actor)
+        result.counts = write(actor=actor, area_code=area_code, plan=plan, filename=result.filename)
         result.ok = True
-        audit(actor, "funds.imported", area_code, file=result.filename, kind=kind, **result.counts)
     return result
 
 
@@ -218,7 +217,7 @@ def _check_area(row: _Row, column: str, code: str, areas, actor) -> Area | None:
     area = areas.get(code)
     if area is None:
         row.add(column, MSG_AREA % {"value": code})
-    elif not actor.has_role_at(EDIT_FUNDS, code):
+    elif not can_edit(actor, code):
         row.add(column, MSG_NO_RIGHT % {"value": area.name})
         return None
     return area
@@ -294,7 +293,7 @@ def parse_funds(data, *, today: datetime.date) -> list[FundRow]:
 
 def check_funds(rows: list[FundRow], *, actor, area_code: str) -> FundPlan:
     areas = _areas(actor, area_code, [row.holder for row in rows])
-    existing = {
+    existing: dict[tuple[str, str, datetime.date | None], Fund] = {
         (f.area_id, f.name, f.received_on): f
         for f in Fund.objects.filter(area_id__in=list(areas), name__in={row.name for row in rows})
     }
@@ -351,26 +350,6 @@ def check_funds(rows: list[FundRow], *, actor, area_code: str) -> FundPlan:
             remainders[parent.pk] = left - row.amount
         plan.new.append((row, holder.code, parent))
     return plan
-
-
-def write_funds(plan: FundPlan, *, actor) -> dict[str, int]:
-    new = [
-        Fund(
-            name=row.name,
-            source=row.source,
-            level=row.level,
-            department=row.department,
-            area_id=holder,
-            amount=row.amount,
-            received_on=row.received_on,
-            purpose=row.purpose,
-            conditions=row.conditions,
-            parent=parent,
-        )
-        for row, holder, parent in plan.new
-    ]
-    bulk_create_with_history(new, Fund, default_user=actor, default_change_reason="资金导入")
-    return {"funds_created": len(new), "funds_unchanged": plan.unchanged}
 
 
 # --- allocations -----------------------------------------------------------------------------
@@ -486,37 +465,6 @@ def check_allocations(rows: list[AllocationRow], *, actor, area_code: str) -> Al
         remainders[fund.pk] = left - row.amount
         plan.new.append((fund, project_key, row))
     return plan
-
-
-def write_allocations(plan: AllocationPlan, *, actor) -> dict[str, int]:
-    created = bulk_create_with_history(
-        [
-            Project(name=name, type=row.type, area_id=code, status=Project.Status.PLANNED)
-            for (code, name), row in plan.new_projects.items()
-        ],
-        Project,
-        default_user=actor,
-        default_change_reason="资金分配导入",
-    )
-    projects = {**plan.projects, **{(p.area_id, p.name): p for p in created}}
-    allocations = [
-        Allocation(
-            fund=fund,
-            project=projects[key],
-            area_id=key[0],
-            amount=row.amount,
-            allocated_on=row.allocated_on,
-        )
-        for fund, key, row in plan.new
-    ]
-    bulk_create_with_history(
-        allocations, Allocation, default_user=actor, default_change_reason="资金分配导入"
-    )
-    return {
-        "projects_created": len(created),
-        "allocations_created": len(allocations),
-        "allocations_unchanged": plan.unchanged,
-    }
 
 
 # --- beneficiaries ---------------------------------------------------------------------------
@@ -679,45 +627,13 @@ def check_beneficiaries(rows: list[BeneficiaryRow], *, actor, area_code: str) ->
     return plan
 
 
-def write_beneficiaries(plan: BeneficiaryPlan, *, actor) -> dict[str, int]:
-    created = bulk_create_with_history(
-        [
-            VillageShare(project=project, village=village, amount=row.amount)
-            for project, village, row in plan.new_villages.values()
-        ],
-        VillageShare,
-        default_user=actor,
-        default_change_reason="受益对象导入",
-    )
-    shares = {**plan.shares, **{(s.project_id, s.village_id): s for s in created}}
-    household_shares = [
-        HouseholdShare(
-            project=project,
-            household=household,
-            village_id=share_key[1],
-            village_share=shares[share_key],
-            benefit_model=row.model,
-            amount=row.amount,
-            since=row.since,
-        )
-        for share_key, project, household, row in plan.new_households
-    ]
-    bulk_create_with_history(
-        household_shares, HouseholdShare, default_user=actor, default_change_reason="受益对象导入"
-    )
-    return {
-        "village_shares_created": len(created),
-        "household_shares_created": len(household_shares),
-        "rows_unchanged": plan.unchanged,
-    }
-
-
 # Each format's phases: parse (cells → typed rows, no database), check (set-based lookups,
-# every problem on its row), write (set-based, in the import's transaction).
-PHASES = {
-    FUNDS: (parse_funds, check_funds, write_funds),
-    ALLOCATIONS: (parse_allocations, check_allocations, write_allocations),
-    BENEFICIARIES: (parse_beneficiaries, check_beneficiaries, write_beneficiaries),
+# every problem on its row), write (the funds service: right and scope checked, set-based,
+# audited, in the import's transaction).
+PHASES: dict[str, tuple[Any, Any, Any]] = {
+    FUNDS: (parse_funds, check_funds, funds_import),
+    ALLOCATIONS: (parse_allocations, check_allocations, allocations_import),
+    BENEFICIARIES: (parse_beneficiaries, check_beneficiaries, beneficiaries_import),
 }
 
 

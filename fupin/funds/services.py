@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -22,11 +22,15 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from fupin.accounts.models import User
 from fupin.areas.models import Area, Level
+from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import (
     ALLOCATION_CREATED,
+    ALLOCATIONS_IMPORTED,
+    BENEFICIARIES_IMPORTED,
     DIVIDENDS_PAID,
     FUND_RECORDED,
     FUND_TRANSFERRED,
+    FUNDS_IMPORTED,
     HOUSEHOLD_SHARES_CREATED,
     PROJECT_CREATED,
     PROJECT_PROGRESS_REPORTED,
@@ -50,12 +54,17 @@ from .models import (
 )
 from .permissions import can_edit
 
+if TYPE_CHECKING:  # the import's plans (the import calls these services)
+    from .importing import AllocationPlan, BeneficiaryPlan, FundPlan
+
 FEN = Decimal("0.01")
+T = TypeVar("T")
 MAX_AMOUNT = Decimal("1e12")
 # An amount as a form, a sheet or a caller gives it, in yuan; parse_money checks it.
 Money = Decimal | int | str
 
 MSG_NO_RIGHT = _("您没有在“%(area)s”管理资金项目的权限")
+MSG_IMPORT_NOT_ALLOWED = _("您没有导入资金项目的权限")
 MSG_AMOUNT = _("金额“%(value)s”无效：应为大于 0 的数字，最多两位小数（精确到分）")
 MSG_FUND_OVER = _("资金“%(name)s”余额不足：申请 %(asked)s 元，可用余额 %(left)s 元")
 MSG_PROJECT_OVER = _("项目“%(name)s”已下达资金不足：申请 %(asked)s 元，未分到村的余额 %(left)s 元")
@@ -566,3 +575,153 @@ def post_dividends_to_income(dividends: list[Dividend], *, actor: User, reason: 
         bulk_create_with_history(
             list(fresh.values()), IncomeRecord, default_user=actor, default_change_reason=reason
         )
+
+
+# -- The write phase of the spreadsheet import (fupin.funds.importing) -----------------------
+# Each writes a checked plan set-based, in the import's transaction: refused
+# (PermissionDenied, nothing written) unless the actor may manage the money records of the
+# import's area and of every area written, all inside it; one audit event for the file.
+REASON_FUNDS_IMPORT = "资金导入"
+REASON_ALLOCATIONS_IMPORT = "资金分配导入"
+REASON_BENEFICIARIES_IMPORT = "受益对象导入"
+
+
+def _checked(value: T | None) -> T:
+    """A value the import's check phase has made sure of: a row with a problem is never
+    in a plan, so a missing value here is a bug, not bad input."""
+    if value is None:
+        raise ValueError("an import plan holds an unchecked row")
+    return value
+
+
+def _check_import(actor: User, area_code: str, codes: Iterable[str]) -> None:
+    if not (user_can_see_code(actor, area_code) and can_edit(actor, area_code)) or not all(
+        code.startswith(area_code) and can_edit(actor, code) for code in set(codes)
+    ):
+        raise PermissionDenied(MSG_IMPORT_NOT_ALLOWED)
+
+
+@transaction.atomic
+def funds_import(*, actor: User, area_code: str, plan: FundPlan, filename: str) -> dict[str, int]:
+    """Create the new funds of a checked funds file (transfers among them)."""
+    _check_import(actor, area_code, (holder for _row, holder, _parent in plan.new))
+    new = [
+        Fund(
+            name=row.name,
+            source=_checked(row.source),
+            level=_checked(row.level),
+            department=row.department,
+            area_id=holder,
+            amount=_checked(row.amount),
+            received_on=_checked(row.received_on),
+            purpose=row.purpose,
+            conditions=row.conditions,
+            parent=parent,
+        )
+        for row, holder, parent in plan.new
+    ]
+    bulk_create_with_history(
+        new, Fund, default_user=actor, default_change_reason=REASON_FUNDS_IMPORT
+    )
+    counts = {"funds_created": len(new), "funds_unchanged": plan.unchanged}
+    audit(actor, FUNDS_IMPORTED, area_code, file=filename, **counts)
+    return counts
+
+
+@transaction.atomic
+def allocations_import(
+    *, actor: User, area_code: str, plan: AllocationPlan, filename: str
+) -> dict[str, int]:
+    """Create the new projects and allocations of a checked allocations file."""
+    _check_import(
+        actor,
+        area_code,
+        [
+            *(code for code, _name in plan.new_projects),
+            *(key[0] for _fund, key, _row in plan.new),
+            *(fund.area_id for fund, _key, _row in plan.new),
+        ],
+    )
+    created = bulk_create_with_history(
+        [
+            Project(name=name, type=_checked(row.type), area_id=code, status=Project.Status.PLANNED)
+            for (code, name), row in plan.new_projects.items()
+        ],
+        Project,
+        default_user=actor,
+        default_change_reason=REASON_ALLOCATIONS_IMPORT,
+    )
+    projects = {**plan.projects, **{(p.area_id, p.name): p for p in created}}
+    allocations = [
+        Allocation(
+            fund=fund,
+            project=projects[key],
+            area_id=key[0],
+            amount=_checked(row.amount),
+            allocated_on=_checked(row.allocated_on),
+        )
+        for fund, key, row in plan.new
+    ]
+    bulk_create_with_history(
+        allocations,
+        Allocation,
+        default_user=actor,
+        default_change_reason=REASON_ALLOCATIONS_IMPORT,
+    )
+    counts = {
+        "projects_created": len(created),
+        "allocations_created": len(allocations),
+        "allocations_unchanged": plan.unchanged,
+    }
+    audit(actor, ALLOCATIONS_IMPORTED, area_code, file=filename, **counts)
+    return counts
+
+
+@transaction.atomic
+def beneficiaries_import(
+    *, actor: User, area_code: str, plan: BeneficiaryPlan, filename: str
+) -> dict[str, int]:
+    """Create the new village shares and household shares of a checked beneficiaries file."""
+    _check_import(
+        actor,
+        area_code,
+        [
+            *(village.code for _project, village, _row in plan.new_villages.values()),
+            *(household.village_id for _key, _project, household, _row in plan.new_households),
+        ],
+    )
+    created = bulk_create_with_history(
+        [
+            VillageShare(project=project, village=village, amount=_checked(row.amount))
+            for project, village, row in plan.new_villages.values()
+        ],
+        VillageShare,
+        default_user=actor,
+        default_change_reason=REASON_BENEFICIARIES_IMPORT,
+    )
+    shares = {**plan.shares, **{(s.project_id, s.village_id): s for s in created}}
+    household_shares = [
+        HouseholdShare(
+            project=project,
+            household=household,
+            village_id=share_key[1],
+            village_share=shares[share_key],
+            benefit_model=_checked(row.model),
+            amount=_checked(row.amount),
+            since=_checked(row.since),
+        )
+        for share_key, project, household, row in plan.new_households
+    ]
+    bulk_create_with_history(
+        household_shares,
+        HouseholdShare,
+        default_user=actor,
+        default_change_reason=REASON_BENEFICIARIES_IMPORT,
+    )
+    counts = {
+        "village_shares_created": len(created),
+        "household_shares_created": len(household_shares),
+        "rows_unchanged": plan.unchanged,
+    }
+    audit(actor, BENEFICIARIES_IMPORTED, area_code, file=filename, **counts)
+    return counts

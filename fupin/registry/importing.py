@@ -2,21 +2,21 @@
 
 What a file holds and every message it may earn is documented in ``docs/import-format.md``.
 
-The import runs in two phases:
+The import runs in three phases:
 
-1. **Validate the whole file**, without writing. Rows are parsed and checked in memory with
+1. **Parse and check the whole file**, without writing. Rows are parsed and checked in memory with
    the pure rules of :mod:`fupin.registry.rules`; whatever needs the database (areas, the
    households and persons already registered, their status rows) is fetched set-based, with
    one ``IN`` query per chunk of a few thousand keys — never a query per row. Any bad row
    refuses the whole file: nothing is stored and :func:`write_error_workbook` returns the
    input rows with a 错误原因 column.
-2. **Write everything in one transaction**, set-based: new rows are inserted with one
-   prepared ``INSERT`` run over batches (``executemany``), their primary keys allocated up
-   front (a PostgreSQL sequence, or SQLite's max id under the write lock that
-   ``BEGIN IMMEDIATE`` takes); changed rows are updated the same way. Each row is compared
-   first and only what changed is written, so importing the same file twice changes nothing
-   and writes no history. History rows (django-simple-history's tables) are written in bulk
-   beside the rows, with the importing user and the reason ``导入 <file name>``.
+2. **Plan**: each row is compared with the registered one and only what changed is kept, so
+   importing the same file twice changes nothing and writes no history.
+3. **Write** through :func:`fupin.registry.services.households_import`, in one transaction:
+   it checks the importer's right and scope at every village written, writes set-based
+   (:mod:`fupin.registry.bulk`: prepared ``INSERT``/``UPDATE`` run over batches, history rows
+   in bulk beside the rows with the importing user and the reason ``导入 <file name>``),
+   refreshes the villages' rollups and leaves one audit event for the file.
 
 Households are keyed by 户编号, members by 证件号码 (unique across the database), status rows
 by (household, data year) and income by (household, 年度). A household's members are the
@@ -32,16 +32,14 @@ not roll a household back).
 from __future__ import annotations
 
 import dataclasses
-import operator
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
-from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -61,8 +59,9 @@ from fupin.core.sheets import (
     Sheet,
 )
 
-from . import codes, rollups, rules
+from . import bulk, codes, rules, services
 from .models import Household, IncomeRecord, Member, StatusRecord
+from .permissions import can_import, can_import_anywhere
 from .rules import (
     COL_ATTRIBUTE,
     COL_EDUCATION,
@@ -97,7 +96,6 @@ from .rules import (
 MEMBERS = "members"
 INCOME = "income"
 CODES_SHEET = "代码表"
-WRITE_BATCH = 5000
 PROGRESS_STEP = 1000
 
 MSG_UNKNOWN_KIND = _("无法识别文件类型：表头应含成员表的“证件号码”或收入表的“工资性收入”")
@@ -266,12 +264,10 @@ class _Context:
 
     def __init__(self, *, actor, year, scope_code, filename, progress, total):
         self.actor = actor
-        self.user_id = actor.pk if actor is not None else None
         self.year = year
         self.as_of = clock.as_of()
         self.scope_code = scope_code or ""
         self.now = timezone.now()
-        self.reason = f"导入 {filename}"  # history reason: stored data, not interface text
         self.progress = progress
         self.total = total
         self.done = 0
@@ -292,9 +288,7 @@ class _Context:
     def may_import(self, code: str) -> bool:
         allowed = self._may.get(code)
         if allowed is None:
-            allowed = code.startswith(self.scope_code) and (
-                self.actor is None or self.actor.has_role_at(IMPORT_REGISTRY, code)
-            )
+            allowed = code.startswith(self.scope_code) and (can_import(self.actor, code))
             self._may[code] = allowed
         return allowed
 
@@ -311,9 +305,9 @@ def check_actor(actor, scope_code: str | None = None) -> None:
     """Raise PermissionDenied unless ``actor`` may import (into ``scope_code``)."""
     if actor is None:
         return
-    if not actor.is_authenticated or not actor.has_role_anywhere(IMPORT_REGISTRY):
+    if not can_import_anywhere(actor):
         raise PermissionDenied(MSG_NOT_ALLOWED)
-    if scope_code and not actor.has_role_at(IMPORT_REGISTRY, scope_code):
+    if scope_code and not can_import(actor, scope_code):
         raise PermissionDenied(MSG_SCOPE_NOT_ALLOWED % {"scope": scope_code})
 
 
@@ -400,15 +394,27 @@ def import_file(
     if result.errors:
         return result
 
+    # Write: the rows to create and to update, then the service writes them.
+    tables: dict[type, bulk.TableWrite] = {}
     counts: dict[str, int] = {}
-    villages: set[str] = set()
-    with transaction.atomic():
-        if member_plan:
-            counts.update(member_plan.write(villages))
-        if income_plan:
-            counts.update(income_plan.write(villages))
-        rollups.refresh(villages)
-    result.counts = counts
+    plans = [plan for plan in (member_plan, income_plan) if plan is not None]
+    for plan in plans:
+        plan.plan(tables, counts)
+
+    def written(model: type) -> None:
+        for plan in plans:
+            plan.written(model)
+
+    result.counts, villages = services.households_import(
+        actor=actor,
+        scope_code=ctx.scope_code,
+        filename=path.name,
+        year=year,
+        tables=tables,
+        removed_members=member_plan.removed if member_plan else [],
+        counts=counts,
+        written=written,
+    )
     result.villages = sorted(villages)
     result.ok = True
     result.sheets = []
@@ -443,175 +449,6 @@ def _values(cells: list[str], index: dict[str, int]) -> dict[str, str]:
     return {col: cells[i] if i < width else "" for col, i in index.items()}
 
 
-# -- Set-based reads ----------------------------------------------------------------------
-
-
-def _in_chunk() -> int:
-    """How many keys go in one ``IN (...)`` (SQLite limits the parameters of a statement)."""
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        connection.ensure_connection()
-        try:
-            limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-        except AttributeError:  # Python < 3.11
-            limit = 999
-        return max(100, min(limit - 10, 10000))
-    return 10000
-
-
-def _fetch(queryset, field: str, keys: Iterable, *values: str) -> Iterator[dict]:
-    """Yield ``values`` of the rows whose ``field`` is among ``keys``, one query per chunk."""
-    keys = list(keys)
-    size = _in_chunk()
-    for start in range(0, len(keys), size):
-        yield from queryset.filter(**{f"{field}__in": keys[start : start + size]}).values(*values)
-
-
-def _attnames(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
-
-
-# -- Set-based writes ---------------------------------------------------------------------
-
-
-def _allocate_ids(model, count: int) -> list[int]:
-    """Reserve ``count`` primary keys for rows about to be inserted (inside the transaction)."""
-    if not count:
-        return []
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        # SQLite: the transaction holds the write lock (BEGIN IMMEDIATE), so max + 1 … is ours.
-        # sqlite_sequence remembers ids of deleted rows, which history rows still name.
-        cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
-        highest = cursor.fetchone()[0] or 0
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        start = max(highest, row[0] if row else 0) + 1
-    return list(range(start, start + count))
-
-
-def _converter(field):
-    """Return a function turning a Python value into a parameter for ``field``, memoised:
-    an import repeats the same dates, timestamps and cause lists thousands of times."""
-    cache: dict = {}
-
-    def convert(value):
-        key = tuple(value) if isinstance(value, list) else value
-        try:
-            return cache[key]
-        except KeyError:
-            out = cache[key] = field.get_db_prep_save(value, connection)
-            return out
-
-    return convert
-
-
-def _converters(model, columns: list[str]):
-    """Return per-column converters (None where the driver takes the Python value as is)."""
-    out = []
-    for column in columns:
-        field = model._meta.get_field(column)
-        if isinstance(
-            field, models.JSONField | models.DateField | models.DecimalField | models.DateTimeField
-        ):
-            out.append(_converter(field))
-        else:
-            out.append(None)
-    return out
-
-
-def _params(rows: list[dict], columns: list[str], converters) -> list:
-    getter = operator.itemgetter(*columns)
-    convert = [(i, f) for i, f in enumerate(converters) if f is not None]
-    if len(columns) == 1:
-        return [(getter(row),) for row in rows]
-    if not convert:
-        return [getter(row) for row in rows]
-    out = []
-    for row in rows:
-        values = list(getter(row))
-        for i, function in convert:
-            values[i] = function(values[i])
-        out.append(values)
-    return out
-
-
-def insert_rows(model, rows: list[dict]) -> None:
-    """Insert ``rows`` (dicts with the same keys: attnames) with one prepared statement."""
-    if not rows:
-        return
-    columns = list(rows[0])
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(model._meta.get_field(c).column) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    converters = _converters(model, columns)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), WRITE_BATCH):
-            cursor.executemany(sql, _params(rows[start : start + WRITE_BATCH], columns, converters))
-
-
-def update_rows(model, rows: list[dict], fields: Iterable[str]) -> None:
-    """Update ``fields`` of ``rows`` (dicts holding ``id`` and the fields) by primary key."""
-    if not rows:
-        return
-    fields = list(fields)
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE id = %s".format(
-        quote(model._meta.db_table),
-        ", ".join(f"{quote(model._meta.get_field(f).column)} = %s" for f in fields),
-    )
-    columns = [*fields, "id"]
-    converters = _converters(model, columns)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), WRITE_BATCH):
-            cursor.executemany(sql, _params(rows[start : start + WRITE_BATCH], columns, converters))
-
-
-def _history_rows(model, rows: list[dict], history_type: str, ctx: _Context) -> list[dict]:
-    tracked = [f.attname for f in model.history.model.tracked_fields]
-    extra = {
-        "history_date": ctx.now,
-        "history_type": history_type,
-        "history_user_id": ctx.user_id,
-        "history_change_reason": ctx.reason,
-    }
-    return [{**{name: row[name] for name in tracked}, **extra} for row in rows]
-
-
-def _write(model, created: list[dict], updated: list[dict], fields, ctx: _Context) -> None:
-    """Insert ``created`` and update ``updated`` (full rows), with their history rows."""
-    insert_rows(model, created)
-    update_rows(model, updated, fields)
-    history = model.history.model
-    insert_rows(history, _history_rows(model, created, "+", ctx))
-    insert_rows(history, _history_rows(model, updated, "~", ctx))
-
-
-def _defaults(model, now) -> dict:
-    """A new row's values for the fields an import does not write."""
-    out = {}
-    for field in model._meta.concrete_fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            out[field.attname] = now
-        elif not field.primary_key:
-            out[field.attname] = field.get_default()
-    return out
-
-
-def _differs(existing: dict, target: dict) -> bool:
-    return any(existing[k] != v for k, v in target.items())
-
-
 # -- Members ------------------------------------------------------------------------------
 
 
@@ -625,7 +462,7 @@ class _Household:
     rows: list[int] = dataclasses.field(default_factory=list)
     members: list[dict] = dataclasses.field(default_factory=list)
     existing: dict | None = None
-    pk: int | None = None
+    pk: int | bulk.Pending | None = None  # Pending: created by this import
 
 
 class _MemberImport:
@@ -805,7 +642,9 @@ class _MemberImport:
 
     def _check_database(self, ids: dict[str, list[int]]) -> None:
         ctx = self.ctx
-        for values in _fetch(Household.objects, "number", self.households, *_attnames(Household)):
+        for values in bulk.fetch(
+            Household.objects, "number", self.households, *bulk.attnames(Household)
+        ):
             household = self.households[values["number"]]
             household.existing = values
             household.pk = values["id"]
@@ -816,8 +655,8 @@ class _MemberImport:
                         COL_NUMBER, rules.MSG_HOUSEHOLD_OUT_OF_SCOPE % {"number": household.number}
                     ),
                 )
-        for values in _fetch(
-            Member.objects, "id_number", ids, *_attnames(Member), "household__number"
+        for values in bulk.fetch(
+            Member.objects, "id_number", ids, *bulk.attnames(Member), "household__number"
         ):
             self.existing_members[values["id_number"]] = values
         counties = rules.county_names(
@@ -841,68 +680,62 @@ class _MemberImport:
                     self.error(member["row"], problem)
         known = [h.pk for h in self.households.values() if h.pk is not None]
         in_file = set(ids)
-        for values in _fetch(Member.objects, "household_id", known, "id", "id_number"):
+        for values in bulk.fetch(Member.objects, "household_id", known, "id", "id_number"):
             if values["id_number"] not in in_file:
                 self.removed.append(values["id"])
-        for values in _fetch(
+        for values in bulk.fetch(
             StatusRecord.objects.filter(year=ctx.year),
             "household_id",
             known,
-            *_attnames(StatusRecord),
+            *bulk.attnames(StatusRecord),
         ):
             self.status_rows[values["household_id"]] = values
         self.later_status = set(
-            _fetch_flat(StatusRecord.objects.filter(year__gt=ctx.year), "household_id", known)
+            bulk.fetch_flat(StatusRecord.objects.filter(year__gt=ctx.year), "household_id", known)
         )
 
-    def write(self, villages: set[str]) -> dict[str, int]:
+    def plan(self, tables: dict[type, bulk.TableWrite], counts: dict[str, int]) -> None:
+        """Compare the file with the rows fetched while checking: put the rows to create
+        and to update in ``tables``, the unchanged counts in ``counts``. A new household's
+        key is a :class:`~fupin.registry.bulk.Pending` until the service writes it."""
         ctx = self.ctx
-        counts = dict.fromkeys(
-            (
-                "households_created",
-                "households_updated",
-                "households_unchanged",
-                "members_created",
-                "members_updated",
-                "members_unchanged",
-                "members_removed",
-                "statuses_created",
-                "statuses_updated",
-            ),
-            0,
+        counts.update(
+            dict.fromkeys(
+                (
+                    "households_created",
+                    "households_updated",
+                    "households_unchanged",
+                    "members_created",
+                    "members_updated",
+                    "members_unchanged",
+                    "members_removed",
+                    "statuses_created",
+                    "statuses_updated",
+                ),
+                0,
+            )
         )
         # Households.
-        created, updated = [], []
-        new = [h for h in self.households.values() if h.existing is None]
-        defaults = _defaults(Household, ctx.now)
-        for household, pk in zip(new, _allocate_ids(Household, len(new)), strict=True):
-            household.pk = pk
-            household.values["members_count"] = len(household.rows)
-            created.append({**defaults, "id": pk, "number": household.number, **household.values})
+        table = tables[Household] = bulk.TableWrite(fields=(*HOUSEHOLD_FIELDS, "updated_at"))
+        defaults = bulk.defaults(Household, ctx.now)
         for household in self.households.values():
-            if household.existing is None:
-                continue
             household.values["members_count"] = len(household.rows)
+            if household.existing is None:
+                household.pk = bulk.Pending(len(table.created))
+                table.created.append({**defaults, "number": household.number, **household.values})
+                continue
             target = dict(household.values)
             if household.pk in self.later_status:
                 for field in CURRENT_FIELDS:
                     target.pop(field)
-            if _differs(household.existing, target):
-                updated.append({**household.existing, **target, "updated_at": ctx.now})
-                villages.add(household.existing["village_id"])  # a moved household's old one
+            if bulk.differs(household.existing, target):
+                table.updated.append({**household.existing, **target, "updated_at": ctx.now})
             else:
                 counts["households_unchanged"] += 1
-        villages.update(row["village_id"] for row in created)
-        villages.update(row["village_id"] for row in updated)
-        _write(Household, created, updated, (*HOUSEHOLD_FIELDS, "updated_at"), ctx)
-        counts["households_created"], counts["households_updated"] = len(created), len(updated)
-        ctx.tick(len(self.sheet.rows) // 3)
 
-        # Members: removed first, then changed and new ones.
-        counts["members_removed"] = self._remove_members()
-        created, updated = [], []
-        fresh = []
-        defaults = _defaults(Member, ctx.now)
+        # Members (those removed are the service's to delete).
+        table = tables[Member] = bulk.TableWrite(fields=(*MEMBER_FIELDS, "updated_at"))
+        defaults = bulk.defaults(Member, ctx.now)
         for member in self.members:
             household = self.households[member["number"]]
             target = {
@@ -912,23 +745,16 @@ class _MemberImport:
             target["village_id"] = household.values["village_id"]
             existing = self.existing_members.get(member["id_number"])
             if existing is None:
-                fresh.append({**defaults, "id_number": member["id_number"], **target})
+                table.created.append({**defaults, "id_number": member["id_number"], **target})
                 continue
             existing = {k: v for k, v in existing.items() if k != "household__number"}
-            if _differs(existing, target):
-                updated.append({**existing, **target, "updated_at": ctx.now})
+            if bulk.differs(existing, target):
+                table.updated.append({**existing, **target, "updated_at": ctx.now})
             else:
                 counts["members_unchanged"] += 1
-        for row, pk in zip(fresh, _allocate_ids(Member, len(fresh)), strict=True):
-            row["id"] = pk
-            created.append(row)
-        _write(Member, created, updated, (*MEMBER_FIELDS, "updated_at"), ctx)
-        counts["members_created"], counts["members_updated"] = len(created), len(updated)
-        ctx.tick(len(self.sheet.rows) // 3)
 
         # The status row of the data year.
-        created, updated = [], []
-        fresh = []
+        table = tables[StatusRecord] = bulk.TableWrite(fields=STATUS_FIELDS)
         for household in self.households.values():
             target = {
                 "village_id": household.values["village_id"],
@@ -936,44 +762,23 @@ class _MemberImport:
                 "attribute": household.values["attribute"],
                 "members_count": len(household.rows),
             }
-            existing = self.status_rows.get(household.pk)
+            pk = household.pk
+            existing = self.status_rows.get(pk) if isinstance(pk, int) else None
             if existing is None:
-                fresh.append({"household_id": household.pk, "year": ctx.year, **target})
-            elif _differs(existing, target):
-                updated.append({**existing, **target})
-        for row, pk in zip(fresh, _allocate_ids(StatusRecord, len(fresh)), strict=True):
-            created.append({"id": pk, **row})
-        villages.update(row["village_id"] for row in (*created, *updated))
-        _write(StatusRecord, created, updated, STATUS_FIELDS, ctx)
-        counts["statuses_created"], counts["statuses_updated"] = len(created), len(updated)
-        ctx.tick(len(self.sheet.rows) - 2 * (len(self.sheet.rows) // 3))
-        return counts
+                table.created.append({"household_id": household.pk, "year": ctx.year, **target})
+            elif bulk.differs(existing, target):
+                table.updated.append({**existing, **target})
 
-    def _remove_members(self) -> int:
-        if not self.removed:
-            return 0
-        removed = 0
-        for start in range(0, len(self.removed), _in_chunk()):
-            members = list(Member.objects.filter(pk__in=self.removed[start : start + _in_chunk()]))
-            for member in members:
-                member._change_reason = self.ctx.reason
-                member._history_user = self.ctx.actor
-            collector = Collector(using=connection.alias)
-            collector.collect(members)
-            collector.delete()
-            removed += len(members)
-        return removed
+    def written(self, model: type) -> None:
+        """Report the progress of the write, a third of the sheet per table."""
+        rows = len(self.sheet.rows)
+        if model is StatusRecord:
+            self.ctx.tick(rows - 2 * (rows // 3))
+        elif model in (Household, Member):
+            self.ctx.tick(rows // 3)
 
     def household_members_counts(self) -> dict[str, int]:
         return {number: len(h.rows) for number, h in self.households.items()}
-
-
-def _fetch_flat(queryset, field: str, keys: list) -> Iterator:
-    size = _in_chunk()
-    for start in range(0, len(keys), size):
-        yield from queryset.filter(**{f"{field}__in": keys[start : start + size]}).values_list(
-            field, flat=True
-        )
 
 
 # -- Income -------------------------------------------------------------------------------
@@ -1008,7 +813,7 @@ class _IncomeImport:
             )
             self.keys[row] = (number, v[COL_YEAR])
             year = _int(v[COL_YEAR], COL_YEAR, problems, required=True)
-            record = {"row": row, "number": number, "year": year}
+            record: dict[str, Any] = {"row": row, "number": number, "year": year}
             for column, field in INCOME_AMOUNT_COLUMNS.items():
                 record[field] = _amount(v[column], column, problems)
             if number and year is not None:
@@ -1030,7 +835,7 @@ class _IncomeImport:
         in_sheet = self.member_import.households if self.member_import else {}
         wanted = {r["number"] for r in self.records if r["number"] and r["number"] not in in_sheet}
         self.households: dict[str, dict] = {}
-        for values in _fetch(
+        for values in bulk.fetch(
             Household.objects, "number", wanted, "id", "number", "village_id", "members_count"
         ):
             if ctx.may_import(values["village_id"]):
@@ -1053,10 +858,11 @@ class _IncomeImport:
             for problem in problems:
                 self.error(record["row"], problem)
 
-    def write(self, villages: set[str]) -> dict[str, int]:
-        ctx = self.ctx
+    def plan(self, tables: dict[type, bulk.TableWrite], counts: dict[str, int]) -> None:
+        """Compare the file with the income rows registered: put the rows to create and to
+        update in ``tables``, the unchanged count in ``counts``."""
         in_sheet = self.member_import.households if self.member_import else {}
-        targets: dict[tuple[int, int], dict] = {}
+        targets: dict[tuple[object, int], dict] = {}  # by (household id or Pending, year)
         for record in self.records:
             number = record["number"]
             if number in in_sheet:
@@ -1068,32 +874,27 @@ class _IncomeImport:
                 **{f: record[f] for f in INCOME_AMOUNT_COLUMNS.values()},
                 "members_count": record["members_count"],
             }
-        existing: dict[tuple[int, int], dict] = {}
+        existing: dict[tuple[object, int], dict] = {}
         years = sorted({year for _pk, year in targets})
-        for values in _fetch(
+        for values in bulk.fetch(
             IncomeRecord.objects.filter(year__in=years),
             "household_id",
-            sorted({pk for pk, _year in targets}),
-            *_attnames(IncomeRecord),
+            sorted({pk for pk, _year in targets if isinstance(pk, int)}),
+            *bulk.attnames(IncomeRecord),
         ):
             existing[(values["household_id"], values["year"])] = values
-        created, updated, fresh = [], [], []
+        table = tables[IncomeRecord] = bulk.TableWrite(fields=INCOME_FIELDS)
         unchanged = 0
-        for (pk, year), target in targets.items():
-            old = existing.get((pk, year))
+        for (household, year), target in targets.items():
+            old = existing.get((household, year))
             if old is None:
-                fresh.append({"household_id": pk, "year": year, **target})
-            elif _differs(old, target):
-                updated.append({**old, **target})
+                table.created.append({"household_id": household, "year": year, **target})
+            elif bulk.differs(old, target):
+                table.updated.append({**old, **target})
             else:
                 unchanged += 1
-        for row, new_pk in zip(fresh, _allocate_ids(IncomeRecord, len(fresh)), strict=True):
-            created.append({"id": new_pk, **row})
-        villages.update(row["village_id"] for row in (*created, *updated))
-        _write(IncomeRecord, created, updated, INCOME_FIELDS, ctx)
-        ctx.tick(len(self.sheet.rows))
-        return {
-            "incomes_created": len(created),
-            "incomes_updated": len(updated),
-            "incomes_unchanged": unchanged,
-        }
+        counts.update(incomes_created=0, incomes_updated=0, incomes_unchanged=unchanged)
+
+    def written(self, model: type) -> None:
+        if model is IncomeRecord:
+            self.ctx.tick(len(self.sheet.rows))

@@ -1,4 +1,4 @@
-"""Writes to the registry one record at a time (bulk writes live in importing.py).
+"""Writes to the registry: one record at a time, and an import's set-based write.
 
 Every write: keyword-only arguments, one transaction, the actor's right checked against the
 record's village, validation with the same rules as the import, and a history row with the
@@ -7,8 +7,13 @@ actor and the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models.deletion import Collector
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import EDIT_REGISTRY, User
@@ -16,6 +21,7 @@ from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import (
     HOUSEHOLD_CREATED,
     HOUSEHOLD_UPDATED,
+    HOUSEHOLDS_IMPORTED,
     MEMBER_CREATED,
     MEMBER_UPDATED,
     STATUS_RECORDED,
@@ -25,10 +31,12 @@ from fupin.core.audit import (
 )
 from fupin.core.clock import as_of
 
-from . import codes, rules
-from .models import Household, Member, StatusRecord
+from . import bulk, codes, rollups, rules
+from .models import Household, IncomeRecord, Member, StatusRecord
+from .permissions import can_import
 
 MSG_NO_RIGHT = _("您没有修改该户数据的权限")
+MSG_IMPORT_SCOPE = _("导入的数据含有不在导入范围“%(scope)s”内或您无权导入的嘎查村")
 
 MEMBER_FIELDS = (
     "name",
@@ -215,3 +223,101 @@ def status_record_set(
         reason=reason,
     )
     return record
+
+
+# -- The write phase of the registry import (fupin.registry.importing checks the file) ------
+# The tables in the order they are written; members removed from their household go first.
+IMPORT_TABLES: tuple[
+    type[Household] | type[Member] | type[StatusRecord] | type[IncomeRecord], ...
+] = (
+    Household,
+    Member,
+    StatusRecord,
+    IncomeRecord,
+)
+
+
+@transaction.atomic
+def households_import(
+    *,
+    actor: User | None,
+    scope_code: str,
+    filename: str,
+    year: int,
+    tables: dict[type, bulk.TableWrite],
+    removed_members: list[int],
+    counts: dict[str, int],
+    written: Callable[[type], None] | None = None,
+) -> tuple[dict[str, int], set[str]]:
+    """Write a checked registry file set-based, with history rows, refresh the rollups of
+    the villages touched and leave one audit event; return the counts and those villages.
+
+    ``tables`` maps each model of :data:`IMPORT_TABLES` to its :class:`~.bulk.TableWrite`;
+    rows of members, status and income rows referring to a new household hold a
+    :class:`~.bulk.Pending` (its index among the created households). ``removed_members``
+    are the ids of members no longer in their household. ``counts`` are the check phase's
+    (unchanged rows); the service adds what it wrote. Refused (``PermissionDenied``, nothing
+    written) when a village written, or the old village of a row changed or removed, is
+    outside ``scope_code`` or where the actor may not import (``None``: the system).
+    ``written(model)`` is called after each table (progress).
+    """
+    history = bulk.History(
+        user_id=actor.pk if actor is not None else None,
+        reason=f"导入 {filename}",  # history reason: stored data, not interface text
+        now=timezone.now(),
+    )
+    villages: set[str] = set()
+    for table in tables.values():
+        villages.update(row["village_id"] for row in table.rows())
+    for model, table in tables.items():
+        villages |= bulk.distinct_values(model, [row["id"] for row in table.updated], "village_id")
+    villages |= bulk.distinct_values(Member, removed_members, "village_id")
+    if not all(code.startswith(scope_code) and can_import(actor, code) for code in villages):
+        raise PermissionDenied(MSG_IMPORT_SCOPE % {"scope": scope_code or "—"})
+
+    counts = dict(counts)
+    empty = bulk.TableWrite()
+    households = tables.get(Household, empty)
+    household_ids = bulk.assign_ids(Household, households.created)
+    for model in IMPORT_TABLES[1:]:
+        bulk.resolve(tables.get(model, empty).rows(), "household_id", household_ids)
+    if Member in tables:
+        counts["members_removed"] = _members_remove(removed_members, actor, history.reason)
+    names = {
+        Household: "households",
+        Member: "members",
+        StatusRecord: "statuses",
+        IncomeRecord: "incomes",
+    }
+    for model in IMPORT_TABLES:
+        if model not in tables:
+            continue
+        table = tables[model]
+        if model is not Household:
+            bulk.assign_ids(model, table.created)
+        bulk.write(model, table, history)
+        counts[f"{names[model]}_created"] = len(table.created)
+        counts[f"{names[model]}_updated"] = len(table.updated)
+        if written is not None:
+            written(model)
+    rollups.refresh(villages)
+    audit(actor, HOUSEHOLDS_IMPORTED, scope_code, file=filename, year=year, **counts)
+    return counts, villages
+
+
+def _members_remove(ids: list[int], actor: User | None, reason: str) -> int:
+    """Delete the members ``ids`` through Django's deletion collector (other records may
+    depend on a member), each with its history row."""
+    removed = 0
+    size = bulk.in_chunk()
+    for start in range(0, len(ids), size):
+        members = list(Member.objects.filter(pk__in=ids[start : start + size]))
+        for member in members:
+            tracked: Any = member
+            tracked._change_reason = reason
+            tracked._history_user = actor
+        collector = Collector(using=connection.alias)
+        collector.collect(members)
+        collector.delete()
+        removed += len(members)
+    return removed

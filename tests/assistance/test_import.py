@@ -154,3 +154,52 @@ def test_the_upload_page(client, tmp_path, county, settings):
         page = client.post("/pairings/import/", {"area": ZHALAITE, "file": handle})
     assert page.status_code == 200
     assert Pairing.objects.filter(household=household).count() == 1
+
+
+# -- The write service: one audit event per file; a refused actor writes nothing -------------
+
+
+def test_an_import_writes_one_audit_event_with_the_counts(tmp_path, county):
+    from fupin.core.audit import PAIRINGS_IMPORTED
+    from fupin.core.models import AuditEvent
+
+    household = make_household(CHANGFA)
+    rows = [[household.number, "新干部", "", "13900001111", "扎赉特旗教育局", "", ""]]
+    result = import_pairings(_csv(tmp_path, rows), actor=county, area_code=ZHALAITE)
+    assert result.ok, result.messages()
+    event = AuditEvent.objects.get(action=PAIRINGS_IMPORTED)
+    assert (event.user_id, event.target) == (county.pk, ZHALAITE)
+    assert event.detail == {
+        "file": "pairings.csv",
+        "cadres_created": 1,
+        "pairings_created": 1,
+        "pairings_unchanged": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "village"),
+    [
+        ("village_team", CHANGFA, CHANGFA),  # a role that may not import
+        ("county_office", ZHALAITE, HADANALA),  # a household outside the import's area
+    ],
+)
+def test_the_service_refuses_and_writes_nothing(role, code, village):
+    from fupin.assistance.services import PairingRow, pairings_import
+    from fupin.core.models import AuditEvent
+
+    household = make_household(village)
+    row = PairingRow(
+        cadre_key=("phone", "新干部", "13900001111"),
+        cadre=None,
+        cadre_fields={"name": "新干部", "phone": "13900001111", "unit": "教育局"},
+        household=household.pk,
+        village=village,
+        start_date=START,
+    )
+    with pytest.raises(PermissionDenied):
+        pairings_import(
+            actor=make_user(role, code), area_code=code, rows=[row], unchanged=0, filename="x.csv"
+        )
+    assert Cadre.objects.count() == 0 and Pairing.objects.count() == 0
+    assert not AuditEvent.objects.filter(action__startswith="assistance.").exists()

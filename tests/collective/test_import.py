@@ -145,3 +145,41 @@ def test_a_refused_file_in_english_names_row_column_and_reason(tmp_path):
         "Row 2, column “金额（元）”: “-3” is not a valid amount"
         " (should be a number ≥ 0 with at most two decimals)",
     ]
+
+
+# -- The write service: one audit event per file; a refused actor writes nothing -------------
+
+
+def test_an_import_writes_one_audit_event_with_the_counts(tmp_path):
+    from fupin.core.audit import COLLECTIVE_INCOME_IMPORTED
+    from fupin.core.models import AuditEvent
+
+    user = make_user("township_officer", YINDEER)
+    result = import_income(_xlsx(tmp_path, GOOD), actor=user, area_code=YINDEER)
+    assert result.ok, result.messages()
+    event = AuditEvent.objects.get(action=COLLECTIVE_INCOME_IMPORTED)
+    assert (event.user_id, event.target) == (user.pk, YINDEER)
+    assert event.detail == {"file": "income.xlsx", "created": 3, "changed": 0, "unchanged": 0}
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "village"),
+    [
+        ("supervisor", YINDEER, CHANGFA),  # a role that may not record collective income
+        ("township_officer", YINDEER, HADANALA),  # a village outside the import's area
+    ],
+)
+def test_the_service_refuses_and_writes_nothing(role, code, village):
+    from fupin.collective.services import income_import
+    from fupin.core.models import AuditEvent
+
+    actor = make_user(role, code)
+    lines = [
+        (CHANGFA, 2016, "resource", Decimal("1"), ""),
+        (village, 2016, "other", Decimal("2"), ""),
+    ]
+    with pytest.raises(PermissionDenied):
+        income_import(actor=actor, area_code=YINDEER, lines=lines, filename="x.xlsx")
+    assert CollectiveIncome.objects.count() == 0
+    assert CollectiveIncome.history.count() == 0
+    assert not AuditEvent.objects.filter(action__startswith="collective.").exists()

@@ -5,6 +5,8 @@ is the import format (export → import is a no-op)."""
 from decimal import Decimal
 
 import openpyxl
+import pytest
+from django.core.exceptions import PermissionDenied
 
 from fupin.funds.importing import (
     ALLOCATIONS,
@@ -15,7 +17,7 @@ from fupin.funds.importing import (
     import_workbook,
 )
 from fupin.funds.models import Allocation, Fund, HouseholdShare, Project, VillageShare
-from tests.factories import CHANGFA, HADANALA, YINDEER, ZHALAITE
+from tests.factories import CHANGFA, HADANALA, YINDEER, ZHALAITE, make_user
 
 
 def _xlsx(tmp_path, kind, rows, name="in.xlsx"):
@@ -124,3 +126,53 @@ def test_template_export_and_error_download(client, office, tmp_path):
     assert errors.status_code == 200
     export = client.get(f"/funds/export/funds.xlsx?area={ZHALAITE}")
     assert export.status_code == 200
+
+
+# -- The write services: one audit event per file; a refused actor writes nothing ------------
+
+
+def test_an_import_writes_one_audit_event_with_the_counts(office, tmp_path):
+    from fupin.core.audit import FUNDS_IMPORTED
+    from fupin.core.models import AuditEvent
+
+    result = import_workbook(_xlsx(tmp_path, FUNDS, [FUND]), actor=office, area_code=ZHALAITE)
+    assert result.ok, result.messages()
+    event = AuditEvent.objects.get(action=FUNDS_IMPORTED)
+    assert (event.user_id, event.target) == (office.pk, ZHALAITE)
+    assert event.detail == {"file": "in.xlsx", "funds_created": 1, "funds_unchanged": 0}
+
+
+@pytest.mark.parametrize(
+    ("role", "code"),
+    [
+        ("supervisor", ZHALAITE),  # a role that may not manage money records
+        ("county_office", HADANALA[:6]),  # another county: the import's area is out of scope
+    ],
+)
+def test_the_service_refuses_and_writes_nothing(db, role, code):
+    import datetime
+
+    from fupin.core.models import AuditEvent
+    from fupin.funds.importing import FundPlan, FundRow
+    from fupin.funds.services import funds_import
+
+    row = FundRow(
+        number=2,
+        problems=[],
+        name="甲",
+        source="three_to",
+        level="region",
+        department="",
+        holder=ZHALAITE,
+        amount=Decimal("1.00"),
+        received_on=datetime.date(2017, 3, 1),
+        purpose="",
+        conditions="",
+        parent="",
+    )
+    plan = FundPlan(new=[(row, ZHALAITE, None)])
+    for area_code in (ZHALAITE, code):
+        with pytest.raises(PermissionDenied):
+            funds_import(actor=make_user(role, code), area_code=area_code, plan=plan, filename="x")
+    assert Fund.objects.count() == 0 and Fund.history.count() == 0
+    assert not AuditEvent.objects.filter(action__startswith="funds.").exists()

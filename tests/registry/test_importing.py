@@ -557,3 +557,55 @@ def test_a_refused_file_in_english_names_row_field_and_reason(officer, tmp_path)
     assert not result.ok
     number = rows[1]["户编号"]
     assert result.messages() == [f"Row 3 (household {number}, name 李四): 民族: must not be empty"]
+
+
+# -- The write service: one audit event per file; a refused actor writes nothing -------------
+
+
+def test_an_import_writes_one_audit_event_with_the_counts(officer, tmp_path):
+    from fupin.core.audit import HOUSEHOLDS_IMPORTED
+    from fupin.core.models import AuditEvent
+
+    path = write_csv(tmp_path / "good.csv", household_rows(names=["张三", "李四", "张小三"]))
+    result = _import(officer, path, year=2017)
+    assert result.ok, _all_messages(result)
+    event = AuditEvent.objects.get(action=HOUSEHOLDS_IMPORTED)
+    assert (event.user_id, event.target) == (officer.pk, "")
+    assert event.detail == {"file": "good.csv", "year": 2017, **result.counts}
+    assert result.counts["households_created"] == 1
+    assert result.counts["members_created"] == 3
+    assert result.counts["statuses_created"] == 1
+
+
+@pytest.mark.parametrize(
+    ("role", "code", "move_to"),
+    [
+        (Role.SUPERVISOR, ZHALAITE, None),  # a role that may not import
+        (Role.COUNTY_OFFICE, ZHALAITE, None),  # a household outside the importer's scope
+        (Role.COUNTY_OFFICE, ZHALAITE, CHANGFA),  # moved into scope from outside it
+    ],
+)
+def test_the_service_refuses_and_writes_nothing(role, code, move_to):
+    from fupin.core.models import AuditEvent
+    from fupin.registry import bulk, services
+
+    village = CHANGFA if role == Role.SUPERVISOR else HADANALA
+    household = make_household(village)
+    row = Household.objects.filter(pk=household.pk).values(*bulk.attnames(Household)).get()
+    row["head_name"] = "改名"
+    if move_to:
+        row["village_id"] = move_to
+    before = _counts()
+    with pytest.raises(PermissionDenied):
+        services.households_import(
+            actor=make_user(role, code),
+            scope_code="",
+            filename="x.csv",
+            year=2017,
+            tables={Household: bulk.TableWrite(updated=[row], fields=("head_name", "village_id"))},
+            removed_members=[],
+            counts={},
+        )
+    assert _counts() == before
+    assert Household.objects.get(pk=household.pk).head_name == household.head_name
+    assert not AuditEvent.objects.filter(action__startswith="registry.").exists()
