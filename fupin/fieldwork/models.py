@@ -175,6 +175,9 @@ class Concern(models.Model):
         _("群众签字的反馈单"), upload_to="concerns/feedback/%Y/", blank=True
     )
     household_present = models.BooleanField(_("群众在场"), default=False)
+    # Given to whoever files at the public form, so the household itself says whether the
+    # answer satisfies it (the reply page), with no login.
+    reply_token = models.CharField(max_length=32, blank=True, db_index=True)
     # Raised at the public form: the contact the household left, and a keyed hash of the
     # network address (rate limiting, as for objections to notices).
     filer_contact = models.CharField(_("联系方式"), max_length=50, blank=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -41,6 +42,7 @@ MSG_ESCALATE_TOP = _("已是最高层级")
 MSG_ESCALATE_EARLY = _("未超期且未超出本级权限，不能上报")
 MSG_ROLE = _("您的角色不能进行此操作")
 MSG_FEEDBACK_PAPER = _("请上传群众签字的反馈单")
+MSG_FEEDBACK_NOT_ANSWERED = _("该诉求尚未答复")
 MSG_FEEDBACK_PRESENT = _("只有群众在场时才能代为记录满意度")
 
 
@@ -192,6 +194,7 @@ def concern_raise(
         category=category,
         filer_contact=filer_contact,
         source_hash=source_hash,
+        reply_token=secrets.token_urlsafe(16) if source_hash else "",
     )
     _event(concern, user=user, from_state="")
     audit(user, "concern.raised", concern.pk, village=village_code)
@@ -271,6 +274,25 @@ def concern_feedback(
         feedback_paper=paper or "",
         household_present=via == FeedbackVia.IN_PERSON,
     )
+
+
+@transaction.atomic
+def concern_feedback_public(*, token: str, satisfied: bool) -> Concern:
+    """The household's own word at the reply page it was given when it filed the concern."""
+    concern = (
+        Concern.objects.select_for_update().filter(reply_token=token).first() if token else None
+    )
+    if concern is None or concern.state != S.ANSWERED:
+        raise ValidationError(MSG_FEEDBACK_NOT_ANSWERED)
+    before = concern.state
+    concern.state = S.CLOSED if satisfied else S.ASSIGNED
+    concern.satisfied = satisfied
+    concern.feedback_on = as_of()
+    concern.feedback_via = FeedbackVia.HOUSEHOLD
+    concern.save()
+    _event(concern, user=None, from_state=before)
+    audit(None, f"concern.{concern.state}", concern.pk, village=concern.village_id)
+    return concern
 
 
 def is_overdue(concern: Concern, day: datetime.date | None = None) -> bool:

@@ -357,7 +357,7 @@ def concern_public(request, code):
             form.add_error(None, _("提交过于频繁，请明天再试。"))
         else:
             data = form.cleaned_data
-            services.concern_raise(
+            reply = services.concern_raise(
                 user=None,
                 village_code=village.code,
                 text=data["text"],
@@ -365,7 +365,7 @@ def concern_public(request, code):
                 filer_contact=data["filer_contact"],
                 source_hash=source,
             )
-            done = True
+            done = reverse("fieldwork:concern-reply", args=[reply.reply_token])
             form = PublicConcernForm()
     status = 400 if form.errors else 200
     return render(
@@ -374,6 +374,24 @@ def concern_public(request, code):
         {"village": village, "form": form, "done": done},
         status=status,
     )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def concern_reply(request, token):
+    """The household's own page for the concern it filed: the answer, and its yes or no."""
+    concern = get_object_or_404(Concern.objects.select_related("village"), reply_token=token)
+    if request.method == "POST":
+        try:
+            services.concern_feedback_public(
+                token=token, satisfied=request.POST.get("satisfied") == "yes"
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("感谢您的反馈。"))
+        return redirect("fieldwork:concern-reply", token=token)
+    return render(request, "fieldwork/concern_reply.html", {"concern": concern})
 
 
 # ---------------------------------------------------------------------------- review meetings
