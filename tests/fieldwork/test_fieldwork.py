@@ -113,6 +113,7 @@ def test_no_close_without_feedback(user):
             "concern_start",
             "concern_answer",
             "concern_feedback",
+            "concern_feedback_public",
             "concern_escalate",
         ]
     )
