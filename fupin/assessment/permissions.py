@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fupin.accounts.models import Role
+from fupin.accounts.actions import Action, roles
 from fupin.areas.models import Level
 
-RUN_ROLES = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
+RUN_ROLES = roles(Action.ASSESSMENT_RUN)
 
 
 def can_run(user, area) -> bool:

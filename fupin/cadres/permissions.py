@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fupin.accounts.models import EDIT_CADRES
+from fupin.accounts.actions import Action, roles
+
+EDIT_CADRES = roles(Action.CADRES_EDIT)
 
 
 def can_edit(actor, code: str) -> bool:

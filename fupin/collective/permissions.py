@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from fupin.accounts.models import EDIT_COLLECTIVE
+from fupin.accounts.actions import Action, roles
 from fupin.areas.scope import user_can_see_code
+
+EDIT_COLLECTIVE = roles(Action.COLLECTIVE_EDIT)
 
 
 def can_edit(actor, village_code: str) -> bool:

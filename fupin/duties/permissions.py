@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from fupin.accounts.models import EDIT_DUTIES
+from fupin.accounts.actions import Action, roles
 from fupin.areas.scope import user_can_see_code
+
+EDIT_DUTIES = roles(Action.DUTIES_REPORT)
 
 
 def can_report(user, code: str) -> bool:

@@ -87,6 +87,12 @@ class Level(models.TextChoices):
 NEXT_LEVEL = {Level.VILLAGE: Level.TOWNSHIP, Level.TOWNSHIP: Level.COUNTY}
 
 
+class FeedbackVia(models.TextChoices):
+    HOUSEHOLD = "household", _("群众本人（公开页面）")
+    PAPER = "paper", _("群众签字的反馈单")
+    IN_PERSON = "in_person", _("走访时群众当面确认")
+
+
 class Concern(models.Model):
     """民情: raised → assigned → in_progress → answered → closed (only on the household's yes)."""
 
@@ -159,6 +165,19 @@ class Concern(models.Model):
     answer = models.TextField(_("答复"), blank=True)
     satisfied = models.BooleanField(_("群众满意"), null=True, blank=True)
     feedback_on = models.DateField(_("反馈日期"), null=True, blank=True)
+    # Whose word the satisfaction is (docs/security.md "Who may write what"): the household's
+    # own at the public page, a signed paper the village team uploads, or the visiting cadre's
+    # record made with the household present.
+    feedback_via = models.CharField(
+        _("反馈方式"), max_length=10, choices=FeedbackVia.choices, blank=True
+    )
+    feedback_paper = models.FileField(
+        _("群众签字的反馈单"), upload_to="concerns/feedback/%Y/", blank=True
+    )
+    household_present = models.BooleanField(_("群众在场"), default=False)
+    # Given to whoever files at the public form, so the household itself says whether the
+    # answer satisfies it (the reply page), with no login.
+    reply_token = models.CharField(max_length=32, blank=True, db_index=True)
     # Raised at the public form: the contact the household left, and a keyed hash of the
     # network address (rate limiting, as for objections to notices).
     filer_contact = models.CharField(_("联系方式"), max_length=50, blank=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -17,7 +18,17 @@ from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
 
-from .models import NEXT_LEVEL, CheckIn, Concern, ConcernEvent, Level, ReviewMeeting, Visit
+from . import permissions
+from .models import (
+    NEXT_LEVEL,
+    CheckIn,
+    Concern,
+    ConcernEvent,
+    FeedbackVia,
+    Level,
+    ReviewMeeting,
+    Visit,
+)
 
 S = Concern.State
 
@@ -29,6 +40,15 @@ MSG_ANSWER_REQUIRED = _("答复不能为空")
 MSG_ESCALATE_CLOSED = _("只有未办结的诉求可以上报")
 MSG_ESCALATE_TOP = _("已是最高层级")
 MSG_ESCALATE_EARLY = _("未超期且未超出本级权限，不能上报")
+MSG_ROLE = _("您的角色不能进行此操作")
+MSG_FEEDBACK_PAPER = _("请上传群众签字的反馈单")
+MSG_FEEDBACK_NOT_ANSWERED = _("该诉求尚未答复")
+MSG_FEEDBACK_PRESENT = _("只有群众在场时才能代为记录满意度")
+
+
+def _require(ok: bool) -> None:
+    if not ok:
+        raise PermissionDenied(MSG_ROLE)
 
 
 def _check_scope(user: User, code: str) -> None:
@@ -92,6 +112,7 @@ def visit_log(
 ) -> Visit:
     """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call."""
     _check_scope(user, household.village_id)
+    _require(permissions.can_record_visit(user, cadre, household, visited_on or as_of()))
     visit = Visit.objects.create(
         cadre=cadre,
         household=household,
@@ -128,6 +149,7 @@ def check_in_record(
 ) -> CheckIn:
     """One check-in per cadre and day: a second one the same day returns the first."""
     _check_scope(user, village_code)
+    _require(permissions.can_check_in(user, village_code))
     row, _created = CheckIn.objects.get_or_create(
         cadre=cadre,
         day=day or as_of(),
@@ -151,6 +173,7 @@ def concern_raise(
 ) -> Concern:
     if user is not None and user.is_authenticated:
         _check_scope(user, village_code)
+        _require(permissions.can_raise_concern(user, village_code))
     if household is not None and household.village_id != village_code:
         raise ValidationError(MSG_HOUSEHOLD_VILLAGE)
     source = (
@@ -171,6 +194,7 @@ def concern_raise(
         category=category,
         filer_contact=filer_contact,
         source_hash=source_hash,
+        reply_token=secrets.token_urlsafe(16) if source_hash else "",
     )
     _event(concern, user=user, from_state="")
     audit(user, "concern.raised", concern.pk, village=village_code)
@@ -181,6 +205,8 @@ def concern_raise(
 def concern_assign(
     *, user: User, concern: Concern, owner: Cadre, deadline: datetime.date, note: str = ""
 ) -> Concern:
+    _check_scope(user, concern.village_id)
+    _require(permissions.can_assign(user, concern))
     return _move(
         user,
         concern,
@@ -194,19 +220,48 @@ def concern_assign(
 
 @transaction.atomic
 def concern_start(*, user: User, concern: Concern, note: str = "") -> Concern:
+    _check_scope(user, concern.village_id)
+    _require(permissions.can_start(user, concern))
     return _move(user, concern, allowed=(S.ASSIGNED,), to=S.IN_PROGRESS, note=note)
 
 
 @transaction.atomic
 def concern_answer(*, user: User, concern: Concern, answer: str) -> Concern:
+    _check_scope(user, concern.village_id)
+    _require(permissions.can_answer(user, concern))
     if not answer.strip():
         raise ValidationError(MSG_ANSWER_REQUIRED)
     return _move(user, concern, allowed=(S.ASSIGNED, S.IN_PROGRESS), to=S.ANSWERED, answer=answer)
 
 
 @transaction.atomic
-def concern_feedback(*, user: User, concern: Concern, satisfied: bool, note: str = "") -> Concern:
-    """The household's word: yes closes, no reopens to the owner (assigned)."""
+def concern_feedback(
+    *,
+    user: User,
+    concern: Concern,
+    satisfied: bool,
+    via: str,
+    paper=None,
+    household_present: bool = False,
+    note: str = "",
+) -> Concern:
+    """The household's word: yes closes, no reopens to the owner (assigned).
+
+    Recorded from a signed paper the village team uploads (``via="paper"``, ``paper`` the
+    scan), or by the visiting cadre paired with the household while it is present
+    (``via="in_person"``, ``household_present=True``). The household's own answer at the
+    public page is :func:`concern_feedback_public`."""
+    _check_scope(user, concern.village_id)
+    if via == FeedbackVia.PAPER:
+        _require(permissions.can_feedback_on_paper(user, concern))
+        if not paper:
+            raise ValidationError(MSG_FEEDBACK_PAPER)
+    elif via == FeedbackVia.IN_PERSON:
+        _require(permissions.can_feedback_in_person(user, concern, as_of()))
+        if not household_present:
+            raise ValidationError(MSG_FEEDBACK_PRESENT)
+    else:
+        raise PermissionDenied(MSG_ROLE)
     return _move(
         user,
         concern,
@@ -215,7 +270,29 @@ def concern_feedback(*, user: User, concern: Concern, satisfied: bool, note: str
         note=note,
         satisfied=satisfied,
         feedback_on=as_of(),
+        feedback_via=via,
+        feedback_paper=paper or "",
+        household_present=via == FeedbackVia.IN_PERSON,
     )
+
+
+@transaction.atomic
+def concern_feedback_public(*, token: str, satisfied: bool) -> Concern:
+    """The household's own word at the reply page it was given when it filed the concern."""
+    concern = (
+        Concern.objects.select_for_update().filter(reply_token=token).first() if token else None
+    )
+    if concern is None or concern.state != S.ANSWERED:
+        raise ValidationError(MSG_FEEDBACK_NOT_ANSWERED)
+    before = concern.state
+    concern.state = S.CLOSED if satisfied else S.ASSIGNED
+    concern.satisfied = satisfied
+    concern.feedback_on = as_of()
+    concern.feedback_via = FeedbackVia.HOUSEHOLD
+    concern.save()
+    _event(concern, user=None, from_state=before)
+    audit(None, f"concern.{concern.state}", concern.pk, village=concern.village_id)
+    return concern
 
 
 def is_overdue(concern: Concern, day: datetime.date | None = None) -> bool:
@@ -231,6 +308,7 @@ def concern_escalate(
 ) -> Concern:
     """Move one level up (village → township → county) when overdue or beyond the level."""
     _check_scope(user, concern.village_id)
+    _require(permissions.can_escalate(user, concern))
     if concern.state not in Concern.OPEN_STATES:
         raise ValidationError(MSG_ESCALATE_CLOSED)
     if concern.level not in NEXT_LEVEL:
@@ -296,6 +374,7 @@ def review_meeting_record(
     concerns: Iterable[Concern] = (),
 ) -> ReviewMeeting:
     _check_scope(user, area_code)
+    _require(permissions.can_record_meeting(user, area_code, level))
     meeting = ReviewMeeting.objects.create(
         area_id=area_code,
         level=level,

@@ -10,6 +10,7 @@ urlpatterns = [
     path("concerns/", views.concern_list, name="concerns"),
     path("concerns/<int:pk>/", views.concern_detail, name="concern"),
     path("concerns/raise/<str:code>/", views.concern_public, name="concern-public"),
+    path("concerns/reply/<str:token>/", views.concern_reply, name="concern-reply"),
     path("reviews/", views.reviews, name="reviews"),
     path("compliance/", views.compliance, name="compliance"),
 ]

@@ -23,14 +23,13 @@ from fupin.assistance.models import Cadre, Pairing
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
 
-from . import selectors, services
-from .models import CheckIn, Concern, Visit
+from . import permissions, selectors, services
+from .models import CheckIn, Concern, FeedbackVia, Visit
 
 PAGE_SIZE = 50
 
 
-def linked_cadre(user):
-    return Cadre.objects.filter(user=user, active=True).first() if user.is_authenticated else None
+linked_cadre = permissions.linked_cadre
 
 
 def cadres_for(user):
@@ -77,6 +76,7 @@ class VisitForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         day = as_of()
         self.fields["visited_on"].initial = day
         cadre = linked_cadre(user)
@@ -97,11 +97,22 @@ class VisitForm(forms.Form):
             raise forms.ValidationError(_("走访日期不能晚于今天。"))
         return day
 
+    def clean(self):
+        data = super().clean()
+        cadre, household = data.get("cadre"), data.get("household")
+        if cadre is not None and household is not None:
+            day = data.get("visited_on") or as_of()
+            if not permissions.can_record_visit(self.user, cadre, household, day):
+                raise forms.ValidationError(_("只能为与该户结对的帮扶干部记录走访。"))
+        return data
+
 
 @scope_safe
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request):
+    if not permissions.can_open_visit_form(request.user):
+        raise PermissionDenied
     form = VisitForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -137,6 +148,8 @@ def checkin(request):
     )
     done = CheckIn.objects.accessible_to(request.user).filter(cadre=cadre, day=day).first()
     if request.method == "POST" and village:
+        if not permissions.can_check_in(request.user, village):
+            raise PermissionDenied
         try:
             services.check_in_record(
                 user=request.user,
@@ -225,6 +238,9 @@ def concern_detail(request, pk):
                     user=user,
                     concern=concern,
                     satisfied=request.POST.get("satisfied") == "yes",
+                    via=request.POST.get("via", ""),
+                    paper=request.FILES.get("paper"),
+                    household_present=bool(request.POST.get("household_present")),
                     note=request.POST.get("note", ""),
                 )
             elif action == "escalate":
@@ -244,7 +260,15 @@ def concern_detail(request, pk):
         "events": concern.events.all(),
         "owners": cadres_for(user)[:200],
         "overdue": services.is_overdue(concern),
-        "can_escalate": concern.state in Concern.OPEN_STATES and concern.level != "county",
+        "can_escalate": concern.state in Concern.OPEN_STATES
+        and concern.level != "county"
+        and permissions.can_escalate(user, concern),
+        "can_assign": permissions.can_assign(user, concern),
+        "can_start": permissions.can_start(user, concern),
+        "can_answer": permissions.can_answer(user, concern),
+        "can_feedback_paper": permissions.can_feedback_on_paper(user, concern),
+        "can_feedback_in_person": permissions.can_feedback_in_person(user, concern, as_of()),
+        "feedback_via": FeedbackVia,
     }
     return render(request, "fieldwork/concern_detail.html", context)
 
@@ -333,7 +357,7 @@ def concern_public(request, code):
             form.add_error(None, error)
         else:
             data = form.cleaned_data
-            services.concern_raise(
+            reply = services.concern_raise(
                 user=None,
                 village_code=village.code,
                 text=data["text"],
@@ -342,7 +366,7 @@ def concern_public(request, code):
                 source_hash=source,
             )
             public_limits.record(source, form=public_limits.CONCERN, village_code=village.code)
-            done = True
+            done = reverse("fieldwork:concern-reply", args=[reply.reply_token])
             form = PublicConcernForm()
             if public_limits.needs_captcha(source):
                 public_limits.add_captcha(form)
@@ -353,6 +377,24 @@ def concern_public(request, code):
         {"village": village, "form": form, "done": done},
         status=status,
     )
+
+
+@public
+@require_http_methods(["GET", "POST"])
+def concern_reply(request, token):
+    """The household's own page for the concern it filed: the answer, and its yes or no."""
+    concern = get_object_or_404(Concern.objects.select_related("village"), reply_token=token)
+    if request.method == "POST":
+        try:
+            services.concern_feedback_public(
+                token=token, satisfied=request.POST.get("satisfied") == "yes"
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("感谢您的反馈。"))
+        return redirect("fieldwork:concern-reply", token=token)
+    return render(request, "fieldwork/concern_reply.html", {"concern": concern})
 
 
 # ---------------------------------------------------------------------------- review meetings
@@ -377,7 +419,10 @@ def reviews(request):
         .filter(state__in=Concern.OPEN_STATES)
         .order_by("deadline", "pk")[:100]
     )
+    can_record = bool(level) and permissions.can_record_meeting(request.user, area.code, level)
     if request.method == "POST" and level:
+        if not can_record:
+            raise PermissionDenied
         try:
             held_on = datetime.date.fromisoformat(request.POST.get("held_on", ""))
         except ValueError:
@@ -407,6 +452,7 @@ def reviews(request):
     context = {
         "area": area,
         "level": level,
+        "can_record": can_record,
         "page": page,
         "open_concerns": open_concerns,
         "as_of": as_of(),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fupin.accounts.models import EDIT_FUNDS
+from fupin.accounts.actions import Action, roles
+
+EDIT_FUNDS = roles(Action.FUND_EDIT)
 
 
 def can_edit(user, code: str) -> bool:

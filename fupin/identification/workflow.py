@@ -21,13 +21,15 @@ import dataclasses
 
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.actions import Action, roles
 from fupin.accounts.models import Role
 
 from .models import Case, Notice
 
-VILLAGE = frozenset({Role.VILLAGE_TEAM})
-TOWNSHIP = frozenset({Role.TOWNSHIP_OFFICER})
-COUNTY = frozenset({Role.COUNTY_OFFICE})
+# Each step is its level's (fupin.accounts.actions, the table of every write).
+VILLAGE = roles(Action.CASE_STEP_VILLAGE)
+TOWNSHIP = roles(Action.CASE_STEP_TOWNSHIP)
+COUNTY = roles(Action.CASE_STEP_COUNTY)
 # Who may answer an objection: the village team or anyone above it.
 ANSWERS_OBJECTIONS = frozenset(
     {Role.VILLAGE_TEAM, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICE, Role.LEAGUE_HQ}

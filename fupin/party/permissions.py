@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fupin.accounts.models import EDIT_PARTY
+from fupin.accounts.actions import Action, roles
+
+EDIT_PARTY = roles(Action.PARTY_RECORD)
 
 
 def can_edit(user, code: str) -> bool:

@@ -3,9 +3,9 @@ league's and counties' poverty offices, each at the area of the report."""
 
 from __future__ import annotations
 
-from fupin.accounts.models import EDIT_COMMAND, Role
+from fupin.accounts.actions import Action, roles
 
-PUBLISH_REPORTS = EDIT_COMMAND | {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
+PUBLISH_REPORTS = roles(Action.REPORT_PUBLISH)
 
 
 def can_publish(user, code: str) -> bool:

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from fupin.areas.models import Area
@@ -23,6 +24,16 @@ def cadre(name="干部", area=CHANGFA, post=Cadre.Post.DEPARTMENT_CADRE, **kw):
 
 
 JAN1 = D(2017, 1, 1)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def paper():
+    """The household's signed feedback sheet, as the village team uploads it."""
+    return SimpleUploadedFile("feedback.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
 
 
 def pair(c, household, start=JAN1, end=None):
@@ -58,10 +69,14 @@ def test_concern_loop_reopens_on_dissatisfaction_and_closes_on_satisfaction(user
     concern = services.concern_assign(user=user, concern=concern, owner=c, deadline=D(2017, 7, 10))
     concern = services.concern_start(user=user, concern=concern)
     concern = services.concern_answer(user=user, concern=concern, answer="已打井")
-    concern = services.concern_feedback(user=user, concern=concern, satisfied=False)
+    concern = services.concern_feedback(
+        user=user, concern=concern, satisfied=False, via="paper", paper=paper()
+    )
     assert concern.state == "assigned" and concern.satisfied is False
     concern = services.concern_answer(user=user, concern=concern, answer="已修好")
-    concern = services.concern_feedback(user=user, concern=concern, satisfied=True)
+    concern = services.concern_feedback(
+        user=user, concern=concern, satisfied=True, via="paper", paper=paper()
+    )
     assert concern.state == "closed" and concern.feedback_on == AS_OF
     moves = list(ConcernEvent.objects.filter(concern=concern).values_list("from_state", "to_state"))
     assert moves == [
@@ -79,10 +94,14 @@ def test_no_close_without_feedback(user):
     concern = services.concern_raise(user=user, village_code=CHANGFA, text="路", category="other")
     # No service closes a concern except feedback, and feedback needs an answer first.
     with pytest.raises(ValidationError):
-        services.concern_feedback(user=user, concern=concern, satisfied=True)
+        services.concern_feedback(
+            user=user, concern=concern, satisfied=True, via="paper", paper=paper()
+        )
     concern = services.concern_assign(user=user, concern=concern, owner=cadre(), deadline=AS_OF)
     with pytest.raises(ValidationError):
-        services.concern_feedback(user=user, concern=concern, satisfied=True)
+        services.concern_feedback(
+            user=user, concern=concern, satisfied=True, via="paper", paper=paper()
+        )
     concern = services.concern_answer(user=user, concern=concern, answer="答复")
     assert concern.state == "answered"
     assert not Concern.objects.filter(state="closed").exists()
@@ -94,6 +113,7 @@ def test_no_close_without_feedback(user):
             "concern_start",
             "concern_answer",
             "concern_feedback",
+            "concern_feedback_public",
             "concern_escalate",
         ]
     )
@@ -163,6 +183,7 @@ def test_escalate_overdue_moves_each_overdue_concern_one_level(user):
 def test_visit_log_raises_concerns_in_the_same_call(user):
     household = make_household(CHANGFA)
     c = cadre()
+    pair(c, household)
     visit = services.visit_log(
         user=user,
         cadre=c,

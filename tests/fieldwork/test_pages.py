@@ -68,15 +68,31 @@ def test_concern_pages_walk_the_loop(client, linked):
     )
     assert "饮水困难" in client.get("/concerns/").content.decode()
     url = f"/concerns/{concern.pk}/"
+    # The pairing cadre neither assigns nor answers what he does not own.
+    assert (
+        client.post(
+            url, {"action": "assign", "owner": cadre.pk, "deadline": "2017-07-10"}
+        ).status_code
+        == 403
+    )
+    team = make_user("village_team", CHANGFA)
+    client.force_login(team)
     client.post(url, {"action": "assign", "owner": cadre.pk, "deadline": "2017-07-10"})
+    # The owner answers, and records the household's word at his visit, with it present.
+    client.force_login(cadre.user)
     client.post(url, {"action": "answer", "answer": "已解决"})
-    client.post(url, {"action": "feedback", "satisfied": "no"})
+    in_person = {"action": "feedback", "via": "in_person", "household_present": "1"}
+    client.post(url, {**in_person, "satisfied": "no"})
     concern.refresh_from_db()
     assert concern.state == "assigned"
     client.post(url, {"action": "answer", "answer": "再次解决"})
-    client.post(url, {"action": "feedback", "satisfied": "yes"})
+    client.post(url, {"action": "feedback", "via": "in_person", "satisfied": "yes"})
     concern.refresh_from_db()
-    assert concern.state == "closed"
+    assert concern.state == "answered"  # not without the household present
+    client.post(url, {**in_person, "satisfied": "yes"})
+    concern.refresh_from_db()
+    assert concern.state == "closed" and concern.feedback_via == "in_person"
+    assert concern.household_present
     client.force_login(make_user("village_team", HADANALA))
     assert client.get(url).status_code == 404
     assert "饮水困难" not in client.get("/concerns/").content.decode()

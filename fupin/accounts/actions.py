@@ -1,0 +1,144 @@
+"""Who may write what: every write action and the roles allowed to take it, as one table.
+
+Reads are governed by scope alone (fupin.areas.scope). A write needs both: the area in the
+user's scope, and one of the action's roles held over an area containing the record's area
+(``allowed``). Each app's ``permissions.py`` reads this table and adds its own finer checks
+beside it (a pairing cadre only for the households it is paired with, a score only from the
+level above); the services call those checks, and the pages draw their menus and buttons from
+the same checks. docs/security.md ("Who may write what") is checked against this table by
+tests/accounts/test_actions.py.
+
+The roles follow docs/domain.md §1: the supervisors (督查组) inspect and read, so they hold no
+write; the household's own word (a concern's satisfaction) is never recorded by a supervisor.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from .models import Role
+
+MSG_ROLE = _("您的角色不能进行此操作")
+
+
+class Action(StrEnum):
+    # Field work (docs/domain.md §3.5).
+    VISIT_RECORD = "visit.record"
+    CHECK_IN_RECORD = "check_in.record"
+    CONCERN_RAISE = "concern.raise"
+    CONCERN_ASSIGN = "concern.assign"
+    CONCERN_START = "concern.start"
+    CONCERN_ANSWER = "concern.answer"
+    CONCERN_FEEDBACK = "concern.feedback"
+    CONCERN_ESCALATE = "concern.escalate"
+    REVIEW_MEETING_VILLAGE = "review_meeting.village"
+    REVIEW_MEETING_TOWNSHIP = "review_meeting.township"
+    REVIEW_MEETING_COUNTY = "review_meeting.county"
+    # Identification and exit cases (一申请两评议三公开): each step by its level.
+    CASE_STEP_VILLAGE = "case_step.village"
+    CASE_STEP_TOWNSHIP = "case_step.township"
+    CASE_STEP_COUNTY = "case_step.county"
+    # The registry.
+    REGISTRY_EDIT = "registry.edit"
+    IMPORT_REGISTRY = "import.registry"
+    # Party building and cadres (docs/domain.md §3.6).
+    PARTY_RECORD = "party.record"
+    CADRES_EDIT = "cadres.edit"
+    DUTIES_REPORT = "duties.report"
+    COMMAND_EDIT = "command.edit"
+    LEADERS_EDIT = "leaders.edit"
+    # Money (docs/domain.md §3.7).
+    FUND_EDIT = "fund.edit"
+    COLLECTIVE_EDIT = "collective.edit"
+    SAFETYNET_EDIT = "safetynet.edit"
+    # The figures.
+    ASSESSMENT_RUN = "assessment.run"
+    REPORT_PUBLISH = "report.publish"
+
+
+_OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
+# The levels that handle a concern (village → township → county, and the league above).
+_HANDLERS = _OFFICES | {Role.VILLAGE_TEAM}
+_PARTY = frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM})
+
+ROLES: dict[Action, frozenset[Role]] = {
+    # A visit is the paired cadre's (or the village team's, for its village); the cadre's
+    # pairing with the household is checked beside (fupin.fieldwork.permissions).
+    Action.VISIT_RECORD: frozenset({Role.VILLAGE_TEAM, Role.PAIRING_CADRE}),
+    Action.CHECK_IN_RECORD: frozenset({Role.VILLAGE_TEAM, Role.PAIRING_CADRE}),
+    Action.CONCERN_RAISE: _HANDLERS | {Role.PAIRING_CADRE, Role.DEPARTMENT},
+    Action.CONCERN_ASSIGN: _HANDLERS,
+    # Starting and answering are the handling level's, or the owner's own (checked beside).
+    Action.CONCERN_START: _HANDLERS,
+    Action.CONCERN_ANSWER: _HANDLERS,
+    # The household's word: a signed paper the village team uploads, or the visiting cadre
+    # with the household present (the public concern page needs no role).
+    Action.CONCERN_FEEDBACK: frozenset({Role.VILLAGE_TEAM, Role.PAIRING_CADRE}),
+    Action.CONCERN_ESCALATE: _HANDLERS,
+    Action.REVIEW_MEETING_VILLAGE: frozenset({Role.VILLAGE_TEAM}),
+    Action.REVIEW_MEETING_TOWNSHIP: frozenset({Role.TOWNSHIP_OFFICER}),
+    Action.REVIEW_MEETING_COUNTY: frozenset({Role.COUNTY_OFFICE}),
+    Action.CASE_STEP_VILLAGE: frozenset({Role.VILLAGE_TEAM}),
+    Action.CASE_STEP_TOWNSHIP: frozenset({Role.TOWNSHIP_OFFICER}),
+    Action.CASE_STEP_COUNTY: frozenset({Role.COUNTY_OFFICE}),
+    Action.REGISTRY_EDIT: _HANDLERS,
+    Action.IMPORT_REGISTRY: _OFFICES,
+    Action.PARTY_RECORD: _PARTY,
+    Action.CADRES_EDIT: frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.DUTIES_REPORT: _PARTY | {Role.COUNTY_OFFICE},
+    Action.COMMAND_EDIT: frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ}),
+    Action.LEADERS_EDIT: _PARTY | {Role.COUNTY_OFFICE},
+    Action.FUND_EDIT: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.COLLECTIVE_EDIT: _HANDLERS,
+    Action.SAFETYNET_EDIT: _OFFICES,
+    Action.ASSESSMENT_RUN: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.REPORT_PUBLISH: frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+}
+
+# The review meeting each area level holds (village: half-monthly, township: monthly, county:
+# quarterly).
+REVIEW_MEETING_BY_LEVEL = {
+    "village": Action.REVIEW_MEETING_VILLAGE,
+    "township": Action.REVIEW_MEETING_TOWNSHIP,
+    "county": Action.REVIEW_MEETING_COUNTY,
+}
+
+
+def roles(action: Action | str) -> frozenset[Role]:
+    return ROLES[Action(action)]
+
+
+def allowed(user, action: Action | str, code: str | None = None) -> bool:
+    """Tell whether ``user`` holds a role of ``action``: over an area containing ``code``, or
+    anywhere when ``code`` is None (to draw a menu). Scope is checked beside, by the caller."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    wanted = roles(action)
+    if code is None:
+        return user.has_role_anywhere(wanted)
+    return user.has_role_at(wanted, code)
+
+
+def require(user, action: Action | str, code: str | None = None) -> None:
+    """Raise PermissionDenied unless :func:`allowed`."""
+    if not allowed(user, action, code):
+        raise PermissionDenied(MSG_ROLE)
+
+
+def holders(role: Role | str) -> list[Action]:
+    """The actions a role may take, in the table's order."""
+    return [action for action, allowed_roles in ROLES.items() if role in allowed_roles]
+
+
+class Writes:
+    """The actions a user may take somewhere, for templates: ``{% if "visit.record" in writes %}``
+    draws a menu entry from the same table the services check."""
+
+    def __init__(self, user):
+        self.user = user
+
+    def __contains__(self, action: str) -> bool:
+        return allowed(self.user, action)

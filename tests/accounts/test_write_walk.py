@@ -1,0 +1,283 @@
+"""Walk every write as every demo role and compare the answers with a table (fupin.accounts.actions).
+
+Every URL whose view accepts POST (declared with ``require_http_methods``/``require_POST``, or
+undeclared: such a view must be classified below) is POSTed with empty data and the objects of
+长发村 (152223100234) filled into its arguments, as one login of each demo role along the
+长发村 chain. Each request runs in a savepoint rolled back after it, so no answer depends on
+another. An answer is ``ok`` (2xx, 3xx, or a 400 form error: the permission check passed), 403
+or 404. A difference from ``EXPECTED`` fails, and so does a write URL missing from it: a new
+write view must be added here, with the roles its action allows. The OpenAPI schema's write
+operations are walked the same way.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.urls import get_resolver
+
+from fupin.demo import users
+from tests.areas.test_scope_walk import _patterns
+
+pytestmark = pytest.mark.django_db
+
+CHANGFA = users.CHANGFA
+COUNTY = CHANGFA[:6]
+
+# One login per role, along 长发村's chain (docs/domain.md §1), and the superuser.
+LOGINS = (
+    "admin",
+    "league_hq-1522",
+    "supervisor-1522",
+    "organization-1522",
+    "county_office-152223",
+    "supervisor-152223",
+    "township_officer-152223100",
+    "village_team-152223100234",
+    "pairing_cadre-152223100234",
+    "department-152223100234",
+)
+SHORT = {
+    "admin": "admin",
+    "league_hq-1522": "hq",
+    "supervisor-1522": "sup_l",
+    "organization-1522": "org",
+    "county_office-152223": "county",
+    "supervisor-152223": "sup_c",
+    "township_officer-152223100": "town",
+    "village_team-152223100234": "village",
+    "pairing_cadre-152223100234": "pairing",
+    "department-152223100234": "dept",
+}
+
+# Undeclared views (no method decorator) that only read: a POST renders them like a GET.
+READS = {
+    "i18n/setlang/",
+    "imports/template/<str:kind>.<str:fmt>",
+    "imports/<int:pk>/",
+    "imports/<int:pk>/errors.xlsx",
+    "my/",
+    "concerns/",
+    "compliance/",
+    "party/",
+    "party/organizations/<int:pk>/",
+    "party/meetings/<int:pk>/",
+    "party/meetings/<int:pk>/attachment/",
+    "party/members/<int:pk>/",
+    "party/members/<int:pk>/archive.pdf",
+    "party/compliance/",
+    "party/compliance/export/",
+    "leaders/",
+    "leaders/export/",
+    "leaders/<int:pk>/",
+    "households/<int:pk>/leaders/",
+    "api/^areas/$",
+    "api/^areas/(?P<code>[0-9]{2,12})/$",
+    "api/^households/$",
+    "api/^households/(?P<pk>[0-9]+)/$",
+}
+# Sign-in, sign-out and the token are every user's own, not a record's.
+OWN = {"accounts/login/", "accounts/logout/", "api/token/"}
+
+# The object of 长发村 (or its county) each argument names: (app.Model, the area to look in).
+OBJECTS = {
+    "members/<int:pk>/edit/": ("registry.Member", CHANGFA),
+    "cases/<int:pk>/act/": ("identification.Case", CHANGFA),
+    "cases/objections/<int:pk>/answer/": ("identification.Objection", CHANGFA),
+    "rounds/<int:pk>/close/": ("identification.AdjustmentRound", COUNTY),
+    "notices/<int:pk>/": ("identification.Notice", CHANGFA),
+    "households/<int:pk>/plan/": ("registry.Household", CHANGFA),
+    "households/<int:pk>/safety-net/": ("registry.Household", CHANGFA),
+    "concerns/<int:pk>/": ("fieldwork.Concern", CHANGFA),
+    "cadres/<int:pk>/": ("assistance.Cadre", CHANGFA),
+    "cadres/<int:pk>/recall/": ("assistance.Cadre", CHANGFA),
+    "party/organizations/<int:pk>/meetings/new/": ("party.PartyOrganization", CHANGFA),
+    "party/members/<int:pk>/entries/": ("party.PartyMember", CHANGFA),
+    "party/members/<int:pk>/transfer/": ("party.PartyMember", CHANGFA),
+    "duties/tasks/<int:pk>/": ("duties.Task", CHANGFA),
+    "funds/<int:pk>/": ("funds.Fund", COUNTY),
+    "projects/<int:pk>/": ("funds.Project", COUNTY),
+    "leaders/<int:pk>/links/new/": ("leaders.EntrepreneurLeader", COUNTY),
+    "leaders/links/<int:pk>/end/": ("leaders.LeaderLink", COUNTY),
+    "leaders/links/<int:pk>/income/": ("leaders.LeaderLink", COUNTY),
+}
+
+# Each row: the answers of admin, hq, sup_l, org, county, sup_c, town, village, pairing, dept
+# (SHORT's order). Rows where every role gets "ok" take the empty POST through a form error
+# before any role check, or are public (the notice's objection form, the public concern form).
+# fmt: off
+TABLE = {
+    "members/<int:pk>/edit/":                      " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "imports/":                                    " ok  ok 403 403  ok 403  ok 403 403 403",
+    "cases/new/":                                  " ok 403 403 403 403 403 403  ok 403 403",
+    "cases/exits-from-assessment/":                "403 403 403 403 403 403 403 403 403 403",
+    "cases/new/household/":                        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "cases/<int:pk>/act/":                         "403 403 403 403 403 403 403 403 403 403",
+    "cases/objections/<int:pk>/answer/":           " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "rounds/":                                     " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "rounds/<int:pk>/close/":                      " ok 403 403 403  ok 403 404 404 404 404",
+    "notices/<int:pk>/":                           " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "assessment/":                                 "403 403 403 403 403 403 403 403 403 403",
+    "households/<int:pk>/plan/":                   " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "pairings/import/":                            " ok  ok 403 403  ok 403  ok 403 403 403",
+    "visits/new/":                                 " ok 403 403 403 403 403 403  ok 403 403",
+    "checkin/":                                    " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "concerns/<int:pk>/":                          " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "concerns/raise/<str:code>/":                  " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "concerns/reply/<str:token>/":                 "404 404 404 404 404 404 404 404 404 404",
+    "reviews/":                                    " ok 403 403 403 403 403 403  ok 403 403",
+    "cadres/<int:pk>/":                            " ok  ok 403  ok  ok 403 403 403 403 403",
+    "cadres/<int:pk>/recall/":                     " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "cadres/evaluations/":                         " ok  ok 403  ok  ok 403 403 403 403 403",
+    "party/organizations/<int:pk>/meetings/new/":  " ok  ok 403  ok 403 403  ok  ok 403 403",
+    "party/members/<int:pk>/entries/":             " ok  ok 403  ok 403 403  ok  ok 403 403",
+    "party/members/<int:pk>/transfer/":            " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "duties/tasks/<int:pk>/":                      " ok  ok 403  ok  ok 403  ok  ok 403 403",
+    "funds/":                                      "403 403 403 403 403 403 403 403 403 403",
+    "funds/<int:pk>/":                             " ok  ok 403 403  ok 403 404 404 404 404",
+    "funds/import/":                               " ok  ok 403 403  ok 403 403 403 403 403",
+    "projects/":                                   " ok  ok 403 403  ok 403 403 403 403 403",
+    "projects/<int:pk>/":                          "404 404 403 403 404 403 403 404 404 404",
+    "collective/villages/<str:code>/edit/":        " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "collective/import/":                          " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/safety-net/":             " ok  ok 403 403  ok 403  ok 403 403 403",
+    "leaders/new/":                                " ok  ok 403  ok  ok 403  ok  ok 403 403",
+    "leaders/<int:pk>/links/new/":                 " ok  ok 403  ok  ok 403  ok  ok 403 403",
+    "leaders/links/<int:pk>/end/":                 " ok  ok 403  ok  ok 403  ok  ok 403 403",
+    "leaders/links/<int:pk>/income/":              " ok  ok 403  ok  ok 403  ok  ok 403 403",
+    "reports/new/":                                " ok  ok 403  ok  ok 403 403 403 403 403",
+}
+# fmt: on
+EXPECTED: dict[str, dict[str, object]] = {
+    route: {
+        who: int(answer) if answer.isdigit() else answer
+        for who, answer in zip(SHORT.values(), row.split(), strict=True)
+    }
+    for route, row in TABLE.items()
+}
+# The data posted where an empty POST would stop before the role check.
+DATA = {"concerns/<int:pk>/": {"action": "start"}}
+
+
+def _methods(callback) -> set[str] | None:
+    """The HTTP methods a view declares, or None when it declares none."""
+    seen, view = set(), callback
+    while view is not None and id(view) not in seen:
+        seen.add(id(view))
+        if getattr(view, "actions", None):  # a DRF viewset route
+            return {method.upper() for method in view.actions}
+        view_class = getattr(view, "view_class", None)
+        if view_class is not None:
+            return {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)}
+        for cell in getattr(view, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            if (
+                isinstance(value, list | tuple)
+                and value
+                and all(isinstance(m, str) and m.isupper() for m in value)
+            ):
+                return set(value)
+        view = getattr(view, "__wrapped__", None)
+    return None
+
+
+def write_routes() -> list[str]:
+    found = []
+    for route, entry, namespaces in _patterns(get_resolver()):
+        if "admin" in namespaces[:1] or route in OWN:
+            continue
+        methods = _methods(entry.callback)
+        if methods is None and route in READS:
+            continue
+        if methods is None or "POST" in methods:
+            found.append(route)
+    return found
+
+
+def _fill(route: str) -> str:
+    path = route
+    path = path.replace("<str:token>", "unknown")
+    if "<str:code>" in path:
+        path = path.replace("<str:code>", CHANGFA)
+    if "<int:pk>" in path:
+        label, area = OBJECTS[route]
+        model = apps.get_model(label)
+        field = getattr(model, "scope_field", "area_id")
+        lookup = (
+            f"{field.removesuffix('_id')}__code__startswith"
+            if field.endswith("_id")
+            else (f"{field}__startswith")
+        )
+        row = model.objects.filter(**{lookup: area}).order_by("pk").first()
+        path = path.replace("<int:pk>", str(row.pk if row else 0))
+    return "/" + path
+
+
+def _answer(status: int) -> object:
+    if status in (403, 404):
+        return status
+    if 200 <= status < 400 or status == 400:
+        return "ok"
+    return status
+
+
+def walk(client) -> dict[str, dict[str, object]]:
+    from fupin.accounts.models import User
+
+    logins = {u.username: u for u in User.objects.filter(username__in=LOGINS)}
+    answers: dict[str, dict[str, object]] = {}
+    for route in write_routes():
+        path = _fill(route) + f"?area={CHANGFA}"
+        for username in LOGINS:
+            client.force_login(logins[username])
+            with transaction.atomic():
+                response = client.post(path, DATA.get(route, {}))
+                transaction.set_rollback(True)
+            answers.setdefault(route, {})[SHORT[username]] = _answer(response.status_code)
+    return answers
+
+
+def test_every_write_answers_as_the_table_says(client, demo):
+    answers = walk(client)
+    missing = sorted(set(answers) - set(EXPECTED))
+    assert missing == [], f"write URLs missing from EXPECTED: {missing}"
+    differences = {
+        route: {
+            who: (EXPECTED[route].get(who), got)
+            for who, got in row.items()
+            if EXPECTED[route].get(who) != got
+        }
+        for route, row in answers.items()
+    }
+    assert {r: d for r, d in differences.items() if d} == {}
+
+
+# The API's write operations (the OpenAPI schema's POST/PUT/PATCH/DELETE) and each role's
+# answer to an empty request: the token is every user's own (a form error without a password).
+API_WRITES = {("/api/token/", "post"): "ok"}
+
+
+def test_every_api_write_answers_as_the_table_says(client, demo):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from fupin.accounts.models import User
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    writes = {
+        (path, method)
+        for path, operations in schema["paths"].items()
+        for method in operations
+        if method in ("post", "put", "patch", "delete")
+    }
+    assert writes == set(API_WRITES), "a write operation is missing from API_WRITES"
+    for username in LOGINS:
+        client.force_login(User.objects.get(username=username))
+        for (path, method), expected in API_WRITES.items():
+            with transaction.atomic():
+                response = getattr(client, method)(path, {}, content_type="application/json")
+                transaction.set_rollback(True)
+            assert _answer(response.status_code) == expected, (username, path, method)
