@@ -131,8 +131,14 @@ def id_parameter(name: str, description) -> OpenApiParameter:
 
 
 YEAR_PARAMETER = year_parameter(_("统计年度（2014–2099），默认为系统当前年度"))
+# A real division as the example, so the schema's examples (and the fuzz run that replays
+# them) reach an area's figures, not only the 404 of a code that names nothing.
 CODE_PARAMETER = OpenApiParameter(
-    "code", CODE_SCHEMA, OpenApiParameter.PATH, description=_("区划代码")
+    "code",
+    CODE_SCHEMA,
+    OpenApiParameter.PATH,
+    description=_("区划代码"),
+    examples=[OpenApiExample("152223", value="152223")],
 )
 MONTH_PARAMETER = OpenApiParameter(
     "month", MONTH_SCHEMA, description=_("月份 YYYY-MM（默认：系统日期所在月）")
