@@ -11,6 +11,12 @@ from fupin.areas.scope import public
 admin.site.site_header = _("精准扶贫信息系统")
 admin.site.site_title = "fupin"
 
+# JSON errors under /api/ (a route no view matched, an uncaught exception), HTML elsewhere.
+handler400 = "fupin.core.api_errors.bad_request"
+handler403 = "fupin.core.api_errors.permission_denied"
+handler404 = "fupin.core.api_errors.page_not_found"
+handler500 = "fupin.core.api_errors.server_error"
+
 urlpatterns = [
     path("accounts/login/", public(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),

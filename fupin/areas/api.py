@@ -19,45 +19,43 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fupin.core.api_errors import ERROR_SCHEMA, VALIDATION_ERROR_SCHEMA
 from fupin.core.clock import current_year
+from fupin.core.pagination import ID_MAX, ApiPagination, as_int
 
 from .models import Area, Level
+from .params import (
+    AREA_CODE_PATTERN,
+    MONTH_PATTERN,
+    QUARTER_PATTERN,
+    is_api_year,
+    matches,
+)
+from .params import YEAR_MAX as YEAR_MAX
+from .params import YEAR_MIN as YEAR_MIN
 from .scope import scope_safe_class
 from .selectors import access_area, areas_accessible_to
 
 # Error messages are constants so the tests assert them; translated into the caller's language.
 MSG_BAD_YEAR = _("年度无效：应为 %(low)s 至 %(high)s 之间的四位年份")
-MSG_BAD_CODE = _("区划代码无效：应为 2 至 12 位数字")
+MSG_BAD_CODE = _("区划代码无效：应为 2、4、6、9 或 12 位数字")
 MSG_BAD_LEVEL = _("级别无效：应为 %(choices)s 之一")
-
-YEAR_MIN = 2000
-YEAR_MAX = 2100
-
-
-class ApiPagination(PageNumberPagination):
-    """Page-number pagination with a caller-chosen page size (default 50, at most 500)."""
-
-    page_size_query_param = "page_size"
-    max_page_size = 500
+MSG_BAD_MONTH = _("格式应为 YYYY-MM")
+MSG_BAD_QUARTER = _("格式应为 YYYY-Qn，例如 2017-Q2")
 
 
 def parse_year(value: str | None, *, default: int | None = None, name: str = "year") -> int | None:
     """Return ``value`` as a year, ``default`` when absent; a 400 with the reason if bad."""
     if value is None or value == "":
         return default
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        year = None
-    if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+    year = as_int(value)
+    if year is None or not is_api_year(year):
         raise ValidationError({name: [bad_year_message()]})
     return year
 
@@ -68,13 +66,36 @@ def bad_year_message() -> str:
 
 
 def parse_code(value: str | None, *, name: str) -> str | None:
-    """Return ``value`` as an area code (digits, 2–12 long); a 400 if it is not one."""
+    """Return ``value`` as an area code (the digits of one level); a 400 if it is not one."""
     if value is None or value == "":
         return None
-    value = value.strip()
-    if not (value.isascii() and value.isdigit() and 2 <= len(value) <= 12):
-        raise ValidationError({name: [MSG_BAD_CODE]})
+    if not matches(AREA_CODE_PATTERN, value):
+        raise ValidationError({name: [gettext(MSG_BAD_CODE)]})
     return value
+
+
+def parse_month(value: str | None, *, name: str = "month") -> str | None:
+    """Return ``value`` as a month ``YYYY-MM`` (or None when absent); a 400 if it is not one."""
+    if value is None or value == "":
+        return None
+    if not matches(MONTH_PATTERN, value):
+        raise ValidationError({name: [gettext(MSG_BAD_MONTH)]})
+    return value
+
+
+def parse_quarter(value: str | None, *, name: str = "quarter") -> str | None:
+    """Return ``value`` as a quarter ``YYYY-Qn`` (or None when absent); a 400 if it is not one."""
+    if value is None or value == "":
+        return None
+    if not matches(QUARTER_PATTERN, value):
+        raise ValidationError({name: [gettext(MSG_BAD_QUARTER)]})
+    return value
+
+
+def parse_id(value) -> int | None:
+    """Return a path's record id as an int, or None when no record can have it (a 404)."""
+    number = as_int(str(value))
+    return number if number is not None and 1 <= number <= ID_MAX else None
 
 
 def parse_choice(value: str | None, choices, *, name: str, message: str) -> str | None:
@@ -86,19 +107,51 @@ def parse_choice(value: str | None, choices, *, name: str, message: str) -> str 
     return value
 
 
+# The schema of each checked parameter, the same bounds as the parse helpers above.
 YEAR_SCHEMA = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
-YEAR_PARAMETER = OpenApiParameter(
-    "year", YEAR_SCHEMA, description=_("统计年度（2000–2100），默认为系统当前年度")
-)
-CODE_PARAMETER = OpenApiParameter("code", str, OpenApiParameter.PATH, description=_("区划代码"))
+CODE_SCHEMA = {"type": "string", "pattern": AREA_CODE_PATTERN}
+MONTH_SCHEMA = {"type": "string", "pattern": MONTH_PATTERN}
+QUARTER_SCHEMA = {"type": "string", "pattern": QUARTER_PATTERN}
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 
-# The error bodies, as DRF renders them: a 400 names each bad parameter with its reasons, a
-# 404 (missing or out of scope alike) carries one ``detail``.
+
+def year_parameter(description) -> OpenApiParameter:
+    """``?year=`` with its bounds and the endpoint's own description (its default year)."""
+    return OpenApiParameter("year", YEAR_SCHEMA, description=description)
+
+
+def code_parameter(name: str, description) -> OpenApiParameter:
+    """A query parameter holding an area code, with the codes' pattern."""
+    return OpenApiParameter(name, CODE_SCHEMA, description=description)
+
+
+def id_parameter(name: str, description) -> OpenApiParameter:
+    """A record id in the path, bounded as the database holds it."""
+    return OpenApiParameter(name, ID_SCHEMA, OpenApiParameter.PATH, description=description)
+
+
+YEAR_PARAMETER = year_parameter(_("统计年度（2014–2099），默认为系统当前年度"))
+# A real division as the example, so the schema's examples (and the fuzz run that replays
+# them) reach an area's figures, not only the 404 of a code that names nothing.
+CODE_PARAMETER = OpenApiParameter(
+    "code",
+    CODE_SCHEMA,
+    OpenApiParameter.PATH,
+    description=_("区划代码"),
+    examples=[OpenApiExample("152223", value="152223")],
+)
+MONTH_PARAMETER = OpenApiParameter(
+    "month", MONTH_SCHEMA, description=_("月份 YYYY-MM（默认：系统日期所在月）")
+)
+QUARTER_PARAMETER = OpenApiParameter(
+    "quarter", QUARTER_SCHEMA, description=_("季度 YYYY-Qn（默认：系统日期所在季度）")
+)
+
+# The error bodies, as DRF renders them: a 400 names each bad parameter with its reasons (or,
+# for a body that cannot be read, carries one ``detail``); a 404 (missing or out of scope
+# alike) carries one ``detail``. fupin.core.api_errors documents them on every operation.
 BAD_REQUEST = OpenApiResponse(
-    response={
-        "type": "object",
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
-    },
+    response=VALIDATION_ERROR_SCHEMA,
     description=_("查询参数无效：各参数名对应原因"),
     examples=[
         OpenApiExample(
@@ -109,7 +162,7 @@ BAD_REQUEST = OpenApiResponse(
     ],
 )
 NOT_FOUND = OpenApiResponse(
-    response=inline_serializer("NotFound", {"detail": serializers.CharField()}),
+    response=ERROR_SCHEMA,
     description=_("不存在或不在本人权限范围内（两者相同）"),
 )
 
@@ -128,13 +181,14 @@ class AreaSerializer(serializers.ModelSerializer):
     list=extend_schema(
         summary=_("本人权限范围内的行政区划"),
         parameters=[
-            OpenApiParameter("parent", OpenApiTypes.STR, description=_("上级区划代码")),
+            code_parameter("parent", _("上级区划代码")),
             OpenApiParameter("level", OpenApiTypes.STR, enum=Level.values, description=_("级别")),
         ],
         responses={200: AreaSerializer(many=True), 400: BAD_REQUEST},
     ),
     retrieve=extend_schema(
         summary=_("一个行政区划（不在权限范围内时为 404）"),
+        parameters=[CODE_PARAMETER],
         responses={200: AreaSerializer, 404: NOT_FOUND},
     ),
 )

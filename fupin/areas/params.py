@@ -13,10 +13,12 @@ One policy for every page:
 
 from __future__ import annotations
 
+import re
+
 from fupin.core.clock import FIRST_YEAR, as_of
 
 from . import selectors
-from .models import Area
+from .models import LEVEL_DIGITS, Area
 
 _AS_OF_YEAR = object()
 
@@ -55,3 +57,30 @@ def page_year(request, *, default=_AS_OF_YEAR, last: int | None = None) -> int |
 def page_years(*, first: int = FIRST_YEAR, last: int | None = None) -> list[int]:
     """Return the years a page offers: ``first`` … ``last`` (default: the as-of year)."""
     return list(range(first, (as_of().year if last is None else last) + 1))
+
+
+# The bounds of the API's query values: the server checks these (fupin.areas.api's parse
+# helpers) and the OpenAPI schema publishes the same patterns, so a request the schema calls
+# valid is never refused for its form. Years run from the first registry year to the end of
+# the century: far enough for every plan, near enough that a four-digit pattern states it.
+YEAR_MIN = FIRST_YEAR
+YEAR_MAX = 2099
+# FIRST_YEAR (2014) … YEAR_MAX (2099) as a regular expression (tests check it matches exactly).
+YEAR_RE = r"(?:201[4-9]|20[2-9][0-9])"
+MONTH_PATTERN = rf"^{YEAR_RE}-(?:0[1-9]|1[0-2])$"
+QUARTER_PATTERN = rf"^{YEAR_RE}-Q[1-4]$"
+# A division code has the digits of one level: 2 (province) … 12 (village).
+AREA_CODE_PATTERN = "^(?:" + "|".join(f"[0-9]{{{n}}}" for n in sorted(LEVEL_DIGITS.values())) + ")$"
+
+
+def is_api_year(value: int) -> bool:
+    """Tell whether ``value`` lies in the API's years (:data:`YEAR_MIN` … :data:`YEAR_MAX`)."""
+    return YEAR_MIN <= value <= YEAR_MAX
+
+
+def matches(pattern: str, value: str) -> bool:
+    """Tell whether ``value`` matches one of the patterns above, exactly as the schema says.
+
+    ASCII only: the schema's ``[0-9]`` never matches other scripts' digits.
+    """
+    return value.isascii() and re.fullmatch(pattern, value) is not None

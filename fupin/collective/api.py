@@ -6,15 +6,15 @@ Default year: the last full year (a year's collective income is known once it ha
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from fupin.areas.api import (
     BAD_REQUEST,
     CODE_PARAMETER,
     NOT_FOUND,
-    YEAR_SCHEMA,
     AreaFigureView,
+    year_parameter,
 )
 from fupin.areas.scope import scope_safe_class
 
@@ -54,7 +54,7 @@ class CollectiveEconomySerializer(serializers.Serializer):
         summary=_("区划嘎查村集体经济（清零递增）情况（与看板同一口径）"),
         parameters=[
             CODE_PARAMETER,
-            OpenApiParameter("year", YEAR_SCHEMA, description=_("年度（默认：上一个完整年度）")),
+            year_parameter(_("年度（默认：上一个完整年度）")),
         ],
         responses={200: CollectiveEconomySerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )

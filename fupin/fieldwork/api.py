@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework_dataclasses.serializers import DataclassSerializer
 
-from fupin.areas.api import BAD_REQUEST, CODE_PARAMETER, NOT_FOUND, AreaFigureView
+from fupin.areas.api import (
+    BAD_REQUEST,
+    CODE_PARAMETER,
+    MONTH_PARAMETER,
+    NOT_FOUND,
+    AreaFigureView,
+    parse_month,
+)
 from fupin.areas.scope import scope_safe_class
 
 from .selectors import ComplianceCounts, compliance_counts
@@ -25,24 +30,12 @@ class ComplianceSerializer(DataclassSerializer):
         )
 
 
-def parse_month(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        year, month = (int(p) for p in value.split("-"))
-        if not (1 <= month <= 12 and 2000 <= year <= 2100):
-            raise ValueError
-    except ValueError:
-        raise ValidationError({"month": [gettext("格式应为 YYYY-MM")]}) from None
-    return f"{year:04d}-{month:02d}"
-
-
 @extend_schema_view(
     get=extend_schema(
         summary=_("区划月度帮扶工作合规情况（与合规页同一口径）"),
         parameters=[
             CODE_PARAMETER,
-            OpenApiParameter("month", str, description=_("月份 YYYY-MM（默认：系统日期所在月）")),
+            MONTH_PARAMETER,
         ],
         responses={200: ComplianceSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )

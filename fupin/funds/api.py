@@ -4,15 +4,15 @@ selector as the funds page; amounts are strings of Decimal, in yuan to the fen).
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from fupin.areas.api import (
     BAD_REQUEST,
     CODE_PARAMETER,
     NOT_FOUND,
-    YEAR_SCHEMA,
     AreaFigureView,
+    year_parameter,
 )
 from fupin.areas.scope import scope_safe_class
 
@@ -50,7 +50,7 @@ def _money(row: dict) -> dict:
         summary=_("区划资金到位、下达、发放与结余（与资金页同一口径）"),
         parameters=[
             CODE_PARAMETER,
-            OpenApiParameter("year", YEAR_SCHEMA, description=_("年度（默认：全部年度）")),
+            year_parameter(_("年度（默认：全部年度）")),
         ],
         responses={200: AreaFundsSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from fupin.areas.api import (
     BAD_REQUEST,
     CODE_PARAMETER,
     NOT_FOUND,
-    YEAR_SCHEMA,
     AreaFigureView,
+    year_parameter,
 )
 from fupin.areas.scope import scope_safe_class
 
@@ -50,7 +50,7 @@ def _row(figures) -> dict:
         summary=_("区划党员致富带头人及带动贫困户（与致富带头人页同一口径）"),
         parameters=[
             CODE_PARAMETER,
-            OpenApiParameter("year", YEAR_SCHEMA, description=_("年度（默认：系统日期的上一年）")),
+            year_parameter(_("年度（默认：系统日期的上一年）")),
         ],
         responses={200: LeadersSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )

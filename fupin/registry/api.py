@@ -29,8 +29,11 @@ from fupin.areas.api import (
     YEAR_SCHEMA,
     ApiPagination,
     AreaFigureView,
+    code_parameter,
+    id_parameter,
     parse_choice,
     parse_code,
+    parse_id,
     parse_year,
 )
 from fupin.areas.models import Area
@@ -48,12 +51,9 @@ MSG_BAD_ATTRIBUTE = _("贫困户属性无效：应为 %(choices)s 之一")
 MSG_BAD_CAUSE = _("致贫原因无效：应为 %(choices)s 之一")
 
 HOUSEHOLD_FILTERS = [
-    OpenApiParameter(
+    code_parameter(
         "area",
-        OpenApiTypes.STR,
-        description=_(
-            "区划代码（盟、旗县市、苏木乡镇或嘎查村），只列出其下的户；仍限于本人权限范围"
-        ),
+        _("区划代码（盟、旗县市、苏木乡镇或嘎查村），只列出其下的户；仍限于本人权限范围"),
     ),
     OpenApiParameter(
         "year",
@@ -111,6 +111,7 @@ def household_filter(params) -> selectors.HouseholdFilter:
     ),
     retrieve=extend_schema(
         summary=_("一户的详细信息：家庭成员、各年度收入与脱贫状态（不在权限范围内时为 404）"),
+        parameters=[id_parameter("id", _("户的编号"))],
         responses={200: HouseholdDetailSerializer, 404: NOT_FOUND},
     ),
 )
@@ -139,9 +140,12 @@ class HouseholdViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     def get_object(self):
+        pk = parse_id(self.kwargs["pk"])
         try:
-            return self.get_queryset().get(pk=int(self.kwargs["pk"]))
-        except (Household.DoesNotExist, ValueError):
+            if pk is None:
+                raise Household.DoesNotExist
+            return self.get_queryset().get(pk=pk)
+        except Household.DoesNotExist:
             raise NotFound(MSG_NOT_FOUND) from None
 
 

@@ -12,11 +12,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from fupin.areas.api import BAD_REQUEST, CODE_PARAMETER, NOT_FOUND, AreaFigureView
+from fupin.areas.api import (
+    BAD_REQUEST,
+    CODE_PARAMETER,
+    NOT_FOUND,
+    AreaFigureView,
+    id_parameter,
+    parse_id,
+)
 from fupin.areas.scope import scope_safe_class
 from fupin.core.clock import as_of
 
@@ -128,9 +135,12 @@ class PublishedReportView(APIView):
 
     @extend_schema(
         summary=_("已发布报告（冻结内容）"),
+        parameters=[id_parameter("id", _("报告版本的编号"))],
         responses={200: PublishedReportSerializer, 404: NOT_FOUND},
     )
     def get(self, request, pk):
+        if parse_id(pk) is None:
+            raise NotFound
         report = access_report(request.user, pk)
         return Response(
             {

@@ -5,15 +5,15 @@ the gaps of each rule, the figures of the safety-net page. Default year: the yea
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from fupin.areas.api import (
     BAD_REQUEST,
     CODE_PARAMETER,
     NOT_FOUND,
-    YEAR_SCHEMA,
     AreaFigureView,
+    year_parameter,
 )
 from fupin.areas.scope import scope_safe_class
 
@@ -54,7 +54,7 @@ class SafetyNetSerializer(serializers.Serializer):
         summary=_("区划兜底保障政策覆盖人数（与兜底保障页同一口径）"),
         parameters=[
             CODE_PARAMETER,
-            OpenApiParameter("year", YEAR_SCHEMA, description=_("年度（默认：系统当前年度）")),
+            year_parameter(_("年度（默认：系统当前年度）")),
         ],
         responses={200: SafetyNetSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
     )
