@@ -16,7 +16,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
@@ -93,6 +93,11 @@ class TokenSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
+# A token sent with either method is checked first: an expired or revoked one is a 401.
+TOKEN_REFUSED = OpenApiResponse(description=gettext_lazy("令牌无效、已撤销或已过期"))
+LOCKED_OUT = OpenApiResponse(description=gettext_lazy("错误次数过多，账号在此地址暂时锁定"))
+
+
 class TokenView(GenericAPIView):
     """Make an API token for a device from a username and password; revoke the caller's token.
 
@@ -104,7 +109,10 @@ class TokenView(GenericAPIView):
     permission_classes = [AllowAny]
     serializer_class = TokenRequestSerializer
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 401: TOKEN_REFUSED, 429: LOCKED_OUT},
+    )
     def post(self, request):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -123,7 +131,7 @@ class TokenView(GenericAPIView):
         )
         return Response({"token": key, "device": token.device, "expires_at": token.expires_at})
 
-    @extend_schema(request=None, responses={204: None})
+    @extend_schema(request=None, responses={204: None, 401: TOKEN_REFUSED})
     def delete(self, request):
         if not isinstance(request.auth, ApiToken):
             raise exceptions.NotAuthenticated()
