@@ -111,4 +111,8 @@ def add_error_responses(result, generator, request, public):
                 statuses += ["401", "403"]
             for status in statuses:
                 responses.setdefault(status, _error_response(status))
+            for status, response in responses.items():
+                # A view that names an error status (e.g. a lockout's 429) answers it in JSON too.
+                if status.startswith("4") and "content" not in response:
+                    response["content"] = _error_response("404")["content"]
     return result
