@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import (
     BAD_REQUEST,
@@ -16,26 +13,12 @@ from fupin.areas.api import (
     AreaFigureView,
 )
 from fupin.areas.scope import scope_safe_class
+from fupin.core.figures import FigureSerializer
 
 from . import selectors
-from .selectors import OMIT_NONE
 
 
-# Nested dataclasses get this class too, so a field marked OMIT_NONE is left out at any depth.
-class WarmapFiguresSerializer(DataclassSerializer):
-    @property
-    def serializer_dataclass_field(self):
-        return WarmapFiguresSerializer
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        for item in dataclasses.fields(instance):
-            if item.metadata.get(OMIT_NONE) and getattr(instance, item.name) is None:
-                del data[item.name]
-        return data
-
-
-class WarmapSerializer(WarmapFiguresSerializer):
+class WarmapSerializer(FigureSerializer):
     class Meta:
         dataclass = selectors.Warmap
 

@@ -14,14 +14,11 @@ grouped straight from ``assistance.Measure`` (one indexed query per year).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import types
-import typing
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
@@ -33,15 +30,13 @@ from fupin.areas.selectors import access_area, incidence
 from fupin.assessment.models import CountyAssessment
 from fupin.assistance.models import Measure, MeasureType
 from fupin.core.clock import FIRST_YEAR, current_year
-from fupin.core.figures import serialized
+from fupin.core.figures import serialized, sometimes, typed
 from fupin.core.viewers import Viewer
 from fupin.registry import codes
 from fupin.registry import stats as registry_stats
 from fupin.registry.models import StatusRecord, YearFact
 
 from .models import CauseFact, PlanFact, RollupStamp
-
-T = TypeVar("T")
 
 PLAN_END = 2020  # 2020: the national deadline the exit plans run to
 HEADLINE_KEYS = (
@@ -512,10 +507,7 @@ def warmap(user: Viewer, code: str, year: int) -> dict:
 #
 # The panels stay dicts (the page and its charts read them as they are); :func:`warmap_figures`
 # takes them into these dataclasses, whose fields and descriptions the API's serializer is
-# derived from. A field marked ``OMIT_NONE`` is absent from the JSON when None: the figures of
-# a county's assessment, when it has none.
-
-OMIT_NONE = "omit_none"
+# derived from. The figures of a county's assessment are left out when it has none.
 
 
 PCT = {"max_digits": 7, "decimal_places": 2, "coerce_to_string": False}
@@ -536,10 +528,6 @@ def _yuan(help_text: Any = None) -> dict:
 def _present(help_text: Any = None, **kwargs: Any) -> dict:
     """A figure of a county's assessment that is null without one, its key always there."""
     return serialized(help_text, required=True, **kwargs)
-
-
-def _given(help_text: Any = None, **kwargs: Any) -> dict:
-    return {**serialized(help_text, **kwargs), OMIT_NONE: True}
 
 
 @dataclass(frozen=True)
@@ -682,9 +670,9 @@ class WarmapCountyProgressRow:
     name: str
     assessed: bool = field(metadata=serialized(_("该年度是否已有摘帽评估")))
     planned_exit_year: int | None = field(metadata=serialized(_("户计划推算的摘帽年度")))
-    rule_version: int | None = field(default=None, metadata=_given())
-    poor_persons: int | None = field(default=None, metadata=_given())
-    rural_population: int | None = field(default=None, metadata=_given())
+    rule_version: int | None = field(default=None, metadata=sometimes())
+    poor_persons: int | None = field(default=None, metadata=sometimes())
+    rural_population: int | None = field(default=None, metadata=sometimes())
     incidence: Decimal | None = field(
         default=None, metadata=_present(_("综合贫困发生率（%）"), **PCT)
     )
@@ -711,8 +699,8 @@ class WarmapCountyProgressRow:
         default=None, metadata=_present(_("标准：认可度高于（%）"), **PCT)
     )
     approval_ok: bool | None = field(default=None, metadata=_present())
-    eligible: bool | None = field(default=None, metadata=_given())
-    reasons: list[str] | None = field(default=None, metadata=_given())
+    eligible: bool | None = field(default=None, metadata=sometimes())
+    reasons: list[str] | None = field(default=None, metadata=sometimes())
 
 
 @dataclass(frozen=True)
@@ -941,33 +929,6 @@ class Warmap:
     command: WarmapCommand = field(metadata=serialized(_("作战系统分工图")))
 
 
-def _typed_value(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    origin = typing.get_origin(tp)
-    if origin in (typing.Union, types.UnionType):
-        kinds = [arg for arg in typing.get_args(tp) if arg is not type(None)]
-        return _typed_value(kinds[0], value) if len(kinds) == 1 else value
-    if origin is list:
-        (item,) = typing.get_args(tp)
-        return [_typed_value(item, v) for v in value]
-    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _typed(tp, value)
-    return value
-
-
-def _typed(cls: type[T], data: dict) -> T:
-    """``data`` (nested dicts and lists) as dataclass ``cls``; absent keys take the defaults."""
-    hints = typing.get_type_hints(cls)
-    return cls(
-        **{
-            f.name: _typed_value(hints[f.name], data[f.name])
-            for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-            if f.name in data
-        }
-    )
-
-
 def warmap_figures(user: Viewer, code: str, year: int) -> Warmap:
     """:func:`warmap` as one typed structure."""
-    return _typed(Warmap, warmap(user, code, year))
+    return typed(Warmap, warmap(user, code, year))
