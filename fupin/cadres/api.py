@@ -11,11 +11,11 @@ of decimals with two places (``"40.00"``); see ``docs/cadres.md``.
 from __future__ import annotations
 
 import datetime
+import keyword
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework_dataclasses.serializers import DataclassSerializer
 
@@ -29,7 +29,13 @@ from fupin.areas.api import (
 from fupin.areas.scope import scope_safe_class
 from fupin.core.clock import as_of
 
-from .selectors import INDICATORS, EvaluationCounts, add_years, evaluation_counts, team_structure
+from .selectors import (
+    EvaluationCounts,
+    TeamStructure,
+    add_years,
+    evaluation_counts,
+    team_structure_figures,
+)
 
 MSG_BAD_DATE = _("日期格式应为 YYYY-MM-DD")
 MSG_BAD_LEVEL = _("班子层级应为 township（苏木乡镇）或 county（旗县市）")
@@ -40,61 +46,27 @@ class EvaluationCountsSerializer(DataclassSerializer):
         dataclass = EvaluationCounts
 
 
-def _share(help_text):
-    return serializers.DecimalField(
-        max_digits=9, decimal_places=2, allow_null=True, help_text=help_text
-    )
+# Serves a dataclass field ``from_`` under the key ``from``: the JSON keeps the Python keyword
+# that cannot name a dataclass field (in nested dataclasses too). A comment, not a docstring:
+# the schema would describe every such object with it.
+class KeywordDataclassSerializer(DataclassSerializer):
+    @property
+    def serializer_dataclass_field(self):
+        return KeywordDataclassSerializer
+
+    def get_fields(self):
+        fields = {}
+        for name, api_field in super().get_fields().items():
+            if name.endswith("_") and keyword.iskeyword(name[:-1]):
+                api_field.source = name
+                name = name[:-1]
+            fields[name] = api_field
+        return fields
 
 
-# "from" is a Python keyword: the fields are declared through a mapping.
-IndicatorSerializer = type(
-    "TeamIndicatorSerializer",
-    (serializers.Serializer,),
-    {
-        "from": _share(_("起始日比例（%，无人时为 null）")),
-        "to": _share(_("终止日比例（%）")),
-        "change_pp": _share(_("变化（百分点）")),
-        "change_relative": _share(_("相对变化（%，起始比例为 0 时为 null）")),
-        "count_from": serializers.IntegerField(help_text=_("起始日符合条件的人数")),
-        "count_to": serializers.IntegerField(help_text=_("终止日符合条件的人数")),
-    },
-)
-
-
-PeopleSerializer = type(
-    "TeamPeopleSerializer",
-    (serializers.Serializer,),
-    {
-        "from": serializers.IntegerField(help_text=_("起始日在任人数")),
-        "to": serializers.IntegerField(help_text=_("终止日在任人数")),
-    },
-)
-
-
-TeamStructureSerializer = type(
-    "TeamStructureSerializer",
-    (serializers.Serializer,),
-    {
-        "area": serializers.CharField(help_text=_("区划代码")),
-        "level": serializers.CharField(help_text=_("township 或 county")),
-        "from": serializers.DateField(help_text=_("起始日")),
-        "to": serializers.DateField(help_text=_("终止日")),
-        "people": PeopleSerializer(help_text=_("各日在任的班子成员人数（一人多职计一次）")),
-        **{
-            key: IndicatorSerializer(help_text=text)
-            for key, text in zip(
-                INDICATORS,
-                (
-                    _("35周岁以下"),
-                    _("40岁左右（38–42 周岁）"),
-                    _("大专以上学历"),
-                    _("2年以上基层工作经历"),
-                ),
-                strict=True,
-            )
-        },
-    },
-)
+class TeamStructureSerializer(KeywordDataclassSerializer):
+    class Meta:
+        dataclass = TeamStructure
 
 
 def parse_day(value: str | None, *, name: str, default: datetime.date) -> datetime.date:
@@ -152,5 +124,5 @@ class AreaTeamStructureView(AreaFigureView):
         )
 
     def figures(self, user, area, year):
-        data = team_structure(user, area.code, self.level, self.day_from, self.day_to)
+        data = team_structure_figures(user, area.code, self.level, self.day_from, self.day_to)
         return TeamStructureSerializer(data).data

@@ -336,6 +336,69 @@ def team_structure(
     return result
 
 
+def _share_field(help_text) -> dict:
+    return serialized(help_text, max_digits=9, decimal_places=2)
+
+
+# The API serves ``from_`` as ``from`` (a Python keyword cannot name a field).
+@dataclass(frozen=True)
+class TeamIndicator:
+    """One share of :func:`team_structure` on the two days, and its change."""
+
+    from_: Decimal | None = field(
+        metadata=_share_field(gettext_lazy("起始日比例（%，无人时为 null）"))
+    )
+    to: Decimal | None = field(metadata=_share_field(gettext_lazy("终止日比例（%）")))
+    change_pp: Decimal | None = field(metadata=_share_field(gettext_lazy("变化（百分点）")))
+    change_relative: Decimal | None = field(
+        metadata=_share_field(gettext_lazy("相对变化（%，起始比例为 0 时为 null）"))
+    )
+    count_from: int = field(metadata=serialized(gettext_lazy("起始日符合条件的人数")))
+    count_to: int = field(metadata=serialized(gettext_lazy("终止日符合条件的人数")))
+
+
+@dataclass(frozen=True)
+class TeamPeople:
+    from_: int = field(metadata=serialized(gettext_lazy("起始日在任人数")))
+    to: int = field(metadata=serialized(gettext_lazy("终止日在任人数")))
+
+
+@dataclass(frozen=True)
+class TeamStructure:
+    """:func:`team_structure` as one typed structure (the API serializes this)."""
+
+    area: str = field(metadata=serialized(gettext_lazy("区划代码")))
+    level: str = field(metadata=serialized(gettext_lazy("township 或 county")))
+    from_: datetime.date = field(metadata=serialized(gettext_lazy("起始日")))
+    to: datetime.date = field(metadata=serialized(gettext_lazy("终止日")))
+    people: TeamPeople = field(
+        metadata=serialized(gettext_lazy("各日在任的班子成员人数（一人多职计一次）"))
+    )
+    under_35: TeamIndicator = field(metadata=serialized(gettext_lazy("35周岁以下")))
+    around_40: TeamIndicator = field(metadata=serialized(gettext_lazy("40岁左右（38–42 周岁）")))
+    college: TeamIndicator = field(metadata=serialized(gettext_lazy("大专以上学历")))
+    grassroots_2y: TeamIndicator = field(metadata=serialized(gettext_lazy("2年以上基层工作经历")))
+
+
+def _keyword_safe(row: dict) -> dict:
+    return {f"{k}_" if k in ("from",) else k: v for k, v in row.items()}
+
+
+def team_structure_figures(
+    user, code: str, level: str, day_from: datetime.date, day_to: datetime.date
+) -> TeamStructure:
+    """:func:`team_structure` as the typed structure the API gives."""
+    data = team_structure(user, code, level, day_from, day_to)
+    return TeamStructure(
+        area=data["area"],
+        level=data["level"],
+        from_=data["from"],
+        to=data["to"],
+        people=TeamPeople(**_keyword_safe(data["people"])),
+        **{key: TeamIndicator(**_keyword_safe(data[key])) for key in INDICATORS},
+    )
+
+
 # -- evaluations ---------------------------------------------------------------------------
 
 

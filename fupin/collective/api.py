@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import (
     BAD_REQUEST,
@@ -18,35 +18,12 @@ from fupin.areas.api import (
 )
 from fupin.areas.scope import scope_safe_class
 
-from .selectors import collective_counts, default_year
+from .selectors import CollectiveEconomy, collective_economy, default_year
 
 
-class CollectiveEconomySerializer(serializers.Serializer):
-    code = serializers.CharField()
-    year = serializers.IntegerField()
-    villages = serializers.IntegerField(help_text=_("参与扶贫的嘎查村数"))
-    villages_zero = serializers.IntegerField(help_text=_("当年无集体经济收入的嘎查村数"))
-    villages_weak = serializers.IntegerField(help_text=_("有收入但未达稳定标准的嘎查村数"))
-    villages_stable = serializers.IntegerField(
-        help_text=_("有稳定收入的嘎查村数（收入不低于当年标准，含稳定增长）")
-    )
-    villages_growing = serializers.IntegerField(help_text=_("稳定且高于上年的嘎查村数"))
-    stable_share = serializers.DecimalField(
-        max_digits=5,
-        decimal_places=2,
-        allow_null=True,
-        help_text=_("有稳定收入的嘎查村占比（%，两位小数）；无嘎查村时为 null"),
-    )
-    total_yuan = serializers.DecimalField(
-        max_digits=16, decimal_places=2, help_text=_("集体经济收入总额（元）")
-    )
-    households_sharing = serializers.IntegerField(help_text=_("当年分享集体收益的户数"))
-    threshold_yuan = serializers.DecimalField(
-        max_digits=14,
-        decimal_places=2,
-        allow_null=True,
-        help_text=_("当年稳定收入标准（元）"),
-    )
+class CollectiveEconomySerializer(DataclassSerializer):
+    class Meta:
+        dataclass = CollectiveEconomy
 
 
 @extend_schema_view(
@@ -65,6 +42,4 @@ class AreaCollectiveEconomyView(AreaFigureView):
         return default_year()
 
     def figures(self, user, area, year):
-        data = collective_counts(user, area.code, year)
-        data["code"] = area.code
-        return CollectiveEconomySerializer(data).data
+        return CollectiveEconomySerializer(collective_economy(user, area.code, year)).data

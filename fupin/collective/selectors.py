@@ -28,9 +28,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
 from fupin.core.clock import FIRST_YEAR, as_of
+from fupin.core.figures import serialized
 
 from .models import CollectiveDistribution, CollectiveIncome, CollectiveThreshold
 
@@ -159,6 +161,40 @@ def collective_counts(user, code: str, year: int) -> dict:
     counts["year"] = year
     counts["threshold_yuan"] = threshold_for(year)
     return counts
+
+
+@dataclasses.dataclass(frozen=True)
+class CollectiveEconomy:
+    """The board's head figures of an area and year (the API serializes this structure)."""
+
+    code: str = dataclasses.field(metadata=serialized(_("区划代码")))
+    year: int = dataclasses.field(metadata=serialized(_("年度")))
+    villages: int = dataclasses.field(metadata=serialized(_("参与扶贫的嘎查村数")))
+    villages_zero: int = dataclasses.field(metadata=serialized(_("当年无集体经济收入的嘎查村数")))
+    villages_weak: int = dataclasses.field(metadata=serialized(_("有收入但未达稳定标准的嘎查村数")))
+    villages_stable: int = dataclasses.field(
+        metadata=serialized(_("有稳定收入的嘎查村数（收入不低于当年标准，含稳定增长）"))
+    )
+    villages_growing: int = dataclasses.field(metadata=serialized(_("稳定且高于上年的嘎查村数")))
+    stable_share: Decimal | None = dataclasses.field(
+        metadata=serialized(
+            _("有稳定收入的嘎查村占比（%，两位小数）；无嘎查村时为 null"),
+            max_digits=5,
+            decimal_places=2,
+        )
+    )
+    total_yuan: Decimal = dataclasses.field(
+        metadata=serialized(_("集体经济收入总额（元）"), max_digits=16, decimal_places=2)
+    )
+    households_sharing: int = dataclasses.field(metadata=serialized(_("当年分享集体收益的户数")))
+    threshold_yuan: Decimal | None = dataclasses.field(
+        metadata=serialized(_("当年稳定收入标准（元）"), max_digits=14, decimal_places=2)
+    )
+
+
+def collective_economy(user, code: str, year: int) -> CollectiveEconomy:
+    """:func:`collective_counts` as the typed structure the API gives."""
+    return CollectiveEconomy(code=code, **collective_counts(user, code, year))
 
 
 def child_rows(user, area: Area, year: int) -> list[tuple[Area, dict]]:

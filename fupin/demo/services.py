@@ -15,7 +15,10 @@ import contextlib
 import dataclasses
 import datetime
 import random
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import ProtectedError
@@ -219,7 +222,7 @@ class _HistoryRows:
 
     def write(self) -> int:
         ops = connection.ops
-        adapters = []
+        adapters: list[tuple[int, Callable[[Any], Any]]] = []
         for index, field in enumerate(self.fields):
             kind = field.get_internal_type()
             if kind == "DateTimeField":
@@ -229,7 +232,7 @@ class _HistoryRows:
             elif kind == "DecimalField":
                 adapters.append((index, ops.adapt_decimalfield_value))
             elif kind == "JSONField":
-                adapters.append((index, lambda v, f=field: f.get_db_prep_save(v, connection)))
+                adapters.append((index, partial(field.get_db_prep_save, connection=connection)))
         table = ops.quote_name(self.model._meta.db_table)
         columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
         marks = ", ".join(["%s"] * len(self.fields))
@@ -238,10 +241,10 @@ class _HistoryRows:
             for start in range(0, len(self.rows), BATCH * 5):
                 batch = []
                 for row in self.rows[start : start + BATCH * 5]:
-                    row = list(row)
+                    values = list(row)
                     for index, adapt in adapters:
-                        row[index] = adapt(row[index])
-                    batch.append(row)
+                        values[index] = adapt(values[index])
+                    batch.append(values)
                 cursor.executemany(sql, batch)
         return len(self.rows)
 
@@ -260,7 +263,7 @@ def _household_history(rng, rows: _HistoryRows, household, spec: HouseholdSpec):
         safe_water=spec.safe_water_2014,
     )
     events: list[tuple[int, str]] = []
-    previous = codes.Status.POOR
+    previous: str = codes.Status.POOR
     for year in YEARS[:-1]:
         status = spec.statuses.get(year)
         if status is not None and status != previous:

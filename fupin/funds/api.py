@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import (
     BAD_REQUEST,
@@ -16,33 +16,12 @@ from fupin.areas.api import (
 )
 from fupin.areas.scope import scope_safe_class
 
-from .selectors import area_funds
+from .selectors import AreaFunds, area_money
 
 
-class MoneySerializer(serializers.Serializer):
-    received_yuan = serializers.CharField(help_text=_("到位资金（元）：来自本区划以外的资金"))
-    transferred_yuan = serializers.CharField(help_text=_("区划内下拨（元）"))
-    allocated_yuan = serializers.CharField(help_text=_("下达项目（元）"))
-    paid_yuan = serializers.CharField(help_text=_("项目分红发放（元），按资金来源比例分摊"))
-    balance_yuan = serializers.CharField(help_text=_("结余（元）：截至年末累计到位减累计下达"))
-
-
-class SourceSerializer(MoneySerializer):
-    source = serializers.CharField(help_text=_("资金来源代码"))
-    label = serializers.CharField(help_text=_("资金来源"))
-
-
-class AreaFundsSerializer(MoneySerializer):
-    code = serializers.CharField(help_text=_("区划代码"))
-    year = serializers.IntegerField(allow_null=True, help_text=_("年度（空：全部年度）"))
-    by_source = SourceSerializer(many=True)
-
-
-def _money(row: dict) -> dict:
-    return {
-        f"{k}_yuan": str(row[k])
-        for k in ("received", "transferred", "allocated", "paid", "balance")
-    }
+class AreaFundsSerializer(DataclassSerializer):
+    class Meta:
+        dataclass = AreaFunds
 
 
 @extend_schema_view(
@@ -61,13 +40,4 @@ class AreaFundsView(AreaFigureView):
         return None  # all years
 
     def figures(self, user, area, year):
-        data = area_funds(user, area.code, year)
-        payload = {
-            "code": area.code,
-            "year": year,
-            **_money(data["total"]),
-            "by_source": [
-                {"source": r["source"], "label": r["label"], **_money(r)} for r in data["by_source"]
-            ],
-        }
-        return AreaFundsSerializer(payload).data
+        return AreaFundsSerializer(area_money(user, area.code, year)).data

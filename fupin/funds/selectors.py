@@ -19,12 +19,15 @@ A project *holds* the sum of its allocations; its dividends over all years stay 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import prefix_upper_bound
+from fupin.core.figures import serialized
 
 from .models import (
     ZERO,
@@ -129,6 +132,56 @@ def area_funds(user, code: str, year: int | None = None) -> dict:
     ]
     total = {k: sum((rows[s][k] for s in rows), ZERO) for k in KEYS}
     return {"year": year, "total": total, "by_source": by}
+
+
+def _yuan(help_text) -> dict:
+    return serialized(help_text, max_digits=16, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class Money:
+    """The five amounts of :func:`area_funds`, in yuan."""
+
+    received_yuan: Decimal = field(metadata=_yuan(_("到位资金（元）：来自本区划以外的资金")))
+    transferred_yuan: Decimal = field(metadata=_yuan(_("区划内下拨（元）")))
+    allocated_yuan: Decimal = field(metadata=_yuan(_("下达项目（元）")))
+    paid_yuan: Decimal = field(metadata=_yuan(_("项目分红发放（元），按资金来源比例分摊")))
+    balance_yuan: Decimal = field(metadata=_yuan(_("结余（元）：截至年末累计到位减累计下达")))
+
+
+@dataclass(frozen=True)
+class FundSource(Money):
+    """The amounts of one source of funds."""
+
+    source: str = field(metadata=serialized(_("资金来源代码")))
+    label: str = field(metadata=serialized(_("资金来源")))
+
+
+@dataclass(frozen=True)
+class AreaFunds(Money):
+    """:func:`area_funds` of an area as the API gives it: totals, then one row per source."""
+
+    code: str = field(metadata=serialized(_("区划代码")))
+    year: int | None = field(metadata=serialized(_("年度（空：全部年度）")))
+    by_source: list[FundSource] = field(metadata=serialized(_("各资金来源")))
+
+
+def _amounts(row: dict) -> dict[str, Decimal]:
+    return {f"{k}_yuan": row[k] for k in KEYS}
+
+
+def area_money(user, code: str, year: int | None = None) -> AreaFunds:
+    """:func:`area_funds` as one typed structure."""
+    data = area_funds(user, code, year)
+    return AreaFunds(
+        **_amounts(data["total"]),
+        code=code,
+        year=year,
+        by_source=[
+            FundSource(**_amounts(r), source=r["source"], label=r["label"])
+            for r in data["by_source"]
+        ],
+    )
 
 
 def _paid_by_source(user, code: str, year: int | None) -> dict[str, Decimal]:

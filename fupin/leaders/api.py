@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import (
     BAD_REQUEST,
@@ -15,34 +15,12 @@ from fupin.areas.api import (
 )
 from fupin.areas.scope import scope_safe_class
 
-from .selectors import default_year, leader_figures
+from .selectors import Leaders, default_year, leader_summary
 
 
-class AreaLeadersSerializer(serializers.Serializer):
-    code = serializers.CharField(help_text=_("区划代码"))
-    name = serializers.CharField(help_text=_("区划名称"))
-    leaders = serializers.IntegerField(help_text=_("致富带头人数"))
-    households = serializers.IntegerField(help_text=_("带动贫困户数（去重）"))
-    persons = serializers.IntegerField(help_text=_("带动贫困户人口"))
-    income_yuan = serializers.CharField(help_text=_("带动增收（元，两位小数）"))
-
-
-class LeadersSerializer(serializers.Serializer):
-    year = serializers.IntegerField(help_text=_("年度"))
-    leaders = serializers.IntegerField(help_text=_("致富带头人数"))
-    households = serializers.IntegerField(help_text=_("当年在带动期内的贫困户数（去重）"))
-    persons = serializers.IntegerField(help_text=_("这些户的现有人口"))
-    income_yuan = serializers.CharField(help_text=_("当年带动增收合计（元，两位小数）"))
-    areas = AreaLeadersSerializer(many=True, help_text=_("下一级区划"))
-
-
-def _row(figures) -> dict:
-    return {
-        "leaders": figures.leaders,
-        "households": figures.households,
-        "persons": figures.persons,
-        "income_yuan": str(figures.income),
-    }
+class LeadersSerializer(DataclassSerializer):
+    class Meta:
+        dataclass = Leaders
 
 
 @extend_schema_view(
@@ -61,12 +39,4 @@ class AreaLeadersView(AreaFigureView):
         return default_year()
 
     def figures(self, user, area, year):
-        result = leader_figures(user, area, year)
-        data = {
-            "year": year,
-            **_row(result.total),
-            "areas": [
-                {"code": child.code, "name": child.name, **_row(f)} for child, f in result.rows
-            ],
-        }
-        return LeadersSerializer(data).data
+        return LeadersSerializer(leader_summary(user, area, year)).data

@@ -23,10 +23,12 @@ from decimal import Decimal
 
 from django.db.models import Count, DecimalField, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
 from fupin.areas.selectors import children_in_scope
 from fupin.core.clock import as_of
+from fupin.core.figures import serialized
 from fupin.registry.models import Household
 
 from .models import EntrepreneurLeader, LeaderIncome, LeaderLink
@@ -149,6 +151,58 @@ def leader_figures(user, area: Area, year: int, *, breakdown: bool = True) -> Re
             if child.code in by_child
         ]
     return result
+
+
+@dataclass(frozen=True)
+class AreaLeaders:
+    """One child area's figures in :class:`Leaders`."""
+
+    code: str = field(metadata=serialized(_("区划代码")))
+    name: str = field(metadata=serialized(_("区划名称")))
+    leaders: int = field(metadata=serialized(_("致富带头人数")))
+    households: int = field(metadata=serialized(_("带动贫困户数（去重）")))
+    persons: int = field(metadata=serialized(_("带动贫困户人口")))
+    income_yuan: Decimal = field(
+        metadata=serialized(_("带动增收（元，两位小数）"), max_digits=16, decimal_places=2)
+    )
+
+
+@dataclass(frozen=True)
+class Leaders:
+    """The figures of an area and year with those of its children (the API serializes this)."""
+
+    year: int = field(metadata=serialized(_("年度")))
+    leaders: int = field(metadata=serialized(_("致富带头人数")))
+    households: int = field(metadata=serialized(_("当年在带动期内的贫困户数（去重）")))
+    persons: int = field(metadata=serialized(_("这些户的现有人口")))
+    income_yuan: Decimal = field(
+        metadata=serialized(_("当年带动增收合计（元，两位小数）"), max_digits=16, decimal_places=2)
+    )
+    areas: list[AreaLeaders] = field(metadata=serialized(_("下一级区划")))
+
+
+def leader_summary(user, area: Area, year: int) -> Leaders:
+    """:func:`leader_figures` of ``area`` and its children, as the API gives them."""
+    result = leader_figures(user, area, year)
+    total = result.total
+    return Leaders(
+        year=year,
+        leaders=total.leaders,
+        households=total.households,
+        persons=total.persons,
+        income_yuan=total.income,
+        areas=[
+            AreaLeaders(
+                code=child.code,
+                name=child.name,
+                leaders=f.leaders,
+                households=f.households,
+                persons=f.persons,
+                income_yuan=f.income,
+            )
+            for child, f in result.rows
+        ],
+    )
 
 
 def leader_table(user, code: str, year: int):

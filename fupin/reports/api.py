@@ -11,7 +11,6 @@ import datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,69 +25,22 @@ from fupin.areas.api import (
 )
 from fupin.areas.scope import scope_safe_class
 from fupin.core.clock import as_of
+from fupin.core.figures import FigureSerializer
 
 from . import periods
-from .content import ReportError, build
-from .selectors import access_report
+from .content import ReportError
+from .selectors import PublishedReport, ReportContent, access_report, report_draft
 
 
-class ReportUnitSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-    rank = serializers.IntegerField(allow_null=True, help_text=_("综合名次（不参与排名为空）"))
-    composite = serializers.CharField(allow_null=True, help_text=_("综合分（各指标名次的平均数）"))
-    flag = serializers.CharField(help_text=_("red / yellow / green，不参与排名且无硬性问题为空"))
-    reasons = serializers.ListField(child=serializers.CharField(), help_text=_("旗帜原因"))
-    values = serializers.DictField(help_text=_("各指标数值（键见 indicators）"))
-    indicator_ranks = serializers.DictField(
-        child=serializers.IntegerField(), help_text=_("各排名指标的名次")
-    )
-    links = serializers.DictField(
-        child=serializers.CharField(), help_text=_("各数字对应的记录列表")
-    )
-    owners = serializers.DictField(
-        child=serializers.CharField(),
-        help_text=_("leader 联系领导/包联单位，first_secretary 第一书记"),
-    )
+class ReportContentSerializer(FigureSerializer):
+    class Meta:
+        dataclass = ReportContent
 
 
-class ReportIndicatorSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
-    better = serializers.CharField(help_text=_("high 越高越好 / low 越低越好 / info 不排名"))
-    hard = serializers.BooleanField(help_text=_("硬性指标：大于0即标红"))
-
-
-class ReportContentSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    kind_label = serializers.CharField()
-    title = serializers.CharField()
-    area = serializers.DictField()
-    unit_level = serializers.CharField()
-    period = serializers.DictField(help_text="first, last, label, key, reference_day, to_date")
-    year = serializers.IntegerField()
-    as_of = serializers.CharField()
-    generated_at = serializers.CharField()
-    sections = serializers.ListField(child=serializers.CharField())
-    indicators = ReportIndicatorSerializer(many=True)
-    ranked = serializers.ListField(child=serializers.CharField())
-    units = ReportUnitSerializer(many=True)
-    totals = serializers.DictField()
-    laggards = serializers.ListField(child=serializers.DictField(), help_text=_("红旗单位及原因"))
-    flag_counts = serializers.DictField(child=serializers.IntegerField())
-    rule = serializers.CharField(help_text=_("排名与旗帜规则"))
-    pairings_behind = serializers.DictField(required=False, help_text=_("周报告：本周未走访结对"))
-    concerns = serializers.DictField(required=False, help_text=_("周报告：超期诉求"))
-    dispatch = serializers.DictField(required=False, help_text=_("月调度、季观摩：调度清单"))
-    changes = serializers.DictField(required=False, help_text=_("季观摩：与上季度比较"))
-
-
-class PublishedReportSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    version = serializers.IntegerField()
-    status = serializers.CharField()
-    published_at = serializers.DateTimeField()
-    content = ReportContentSerializer(help_text=_("发布时冻结的内容"))
+# The schema of a published version; the view gives its stored content as it is.
+class PublishedReportSerializer(FigureSerializer):
+    class Meta:
+        dataclass = PublishedReport
 
 
 @extend_schema_view(
@@ -124,9 +76,10 @@ class AreaReportView(AreaFigureView):
 
     def figures(self, user, area, year):
         try:
-            return build(user, area, self.kind, self.day)
+            draft = report_draft(user, area, self.kind, self.day)
         except ReportError as error:
             raise ValidationError({"period": [str(error)]}) from None
+        return ReportContentSerializer(draft).data
 
 
 @scope_safe_class

@@ -16,13 +16,16 @@ Definitions (docs/safetynet.md):
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Sum
 from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import CHILD_LEVEL, LEVEL_DIGITS, Area, Level
 from fupin.core.clock import as_of
+from fupin.core.figures import serialized
 from fupin.registry import codes
 from fupin.registry.models import Member, StatusRecord
 
@@ -71,6 +74,57 @@ def policy_counts(user, code: str, year: int) -> dict:
     figures["persons"] = total["persons"]
     figures["amount_yuan"] = _yuan(total["amount"])
     return figures
+
+
+def _yuan_field(help_text) -> dict:
+    return serialized(help_text, max_digits=16, decimal_places=2)
+
+
+@dataclass(frozen=True)
+class PolicyFigures:
+    """Persons and amount under one policy."""
+
+    persons: int = field(metadata=serialized(_("享受该政策的人数（去重）")))
+    amount_yuan: Decimal = field(metadata=_yuan_field(_("金额合计（元）")))
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """Persons owed a policy and not covered, per rule of :mod:`fupin.safetynet.rules`."""
+
+    student: int = field(metadata=serialized(_("在校生未享受教育资助的人数")))
+    ill: int = field(metadata=serialized(_("大病或残疾未享受健康扶贫的人数")))
+    low_income: int = field(metadata=serialized(_("低保户成员未纳入低保兜底的人数")))
+    extreme: int = field(metadata=serialized(_("特困户成员未纳入特困供养的人数")))
+
+
+@dataclass(frozen=True)
+class SafetyNet:
+    """:func:`policy_counts` and :func:`gap_counts` of an area and year (the API's structure)."""
+
+    code: str = field(metadata=serialized(_("区划代码")))
+    year: int = field(metadata=serialized(_("年度")))
+    persons: int = field(metadata=serialized(_("享受任一政策的人数（一人多项只计一次）")))
+    amount_yuan: Decimal = field(metadata=_yuan_field(_("金额合计（元）")))
+    education: PolicyFigures = field(metadata=serialized(_("教育资助")))
+    health: PolicyFigures = field(metadata=serialized(_("健康扶贫（医疗救助）")))
+    living: PolicyFigures = field(metadata=serialized(_("低保兜底")))
+    destitute: PolicyFigures = field(metadata=serialized(_("特困供养")))
+    other: PolicyFigures = field(metadata=serialized(_("其他救助")))
+    gaps: Gaps = field(metadata=serialized(_("符合条件但未覆盖的人数（按规则）")))
+
+
+def safety_net(user, code: str, year: int) -> SafetyNet:
+    """The page's figures of an area and year as one typed structure."""
+    figures = policy_counts(user, code, year)
+    return SafetyNet(
+        code=code,
+        year=year,
+        persons=figures["persons"],
+        amount_yuan=figures["amount_yuan"],
+        **{policy: PolicyFigures(**figures[policy]) for policy in Policy.values},
+        gaps=Gaps(**gap_counts(user, code, year)),
+    )
 
 
 def gap_members(user, code: str, year: int, rule_code: str):

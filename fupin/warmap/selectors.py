@@ -14,11 +14,15 @@ grouped straight from ``assistance.Measure`` (one indexed query per year).
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Substr
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import CHILD_LEVEL, Area, Level, RuralPopulation
@@ -26,6 +30,7 @@ from fupin.areas.selectors import access_area, incidence
 from fupin.assessment.models import CountyAssessment
 from fupin.assistance.models import Measure, MeasureType
 from fupin.core.clock import FIRST_YEAR, current_year
+from fupin.core.figures import serialized, sometimes, typed
 from fupin.core.viewers import Viewer
 from fupin.registry import codes
 from fupin.registry import stats as registry_stats
@@ -496,3 +501,434 @@ def warmap(user: Viewer, code: str, year: int) -> dict:
         else:
             data[key] = panel(user, area, year)
     return data
+
+
+# -- the typed structure of :func:`warmap` (the API serializes this) -------------------------
+#
+# The panels stay dicts (the page and its charts read them as they are); :func:`warmap_figures`
+# takes them into these dataclasses, whose fields and descriptions the API's serializer is
+# derived from. The figures of a county's assessment are left out when it has none.
+
+
+PCT = {"max_digits": 7, "decimal_places": 2, "coerce_to_string": False}
+
+
+def _amount(help_text: Any = None, digits: int = 14) -> dict:
+    return serialized(help_text, max_digits=digits, decimal_places=2, coerce_to_string=False)
+
+
+def _pct(help_text: Any = None) -> dict:
+    return _amount(help_text, digits=7)
+
+
+def _yuan(help_text: Any = None) -> dict:
+    return _amount(help_text, digits=16)
+
+
+def _present(help_text: Any = None, **kwargs: Any) -> dict:
+    """A figure of a county's assessment that is null without one, its key always there."""
+    return serialized(help_text, required=True, **kwargs)
+
+
+@dataclass(frozen=True)
+class WarmapFigure:
+    value: Decimal | None = field(metadata=_amount(_("本年")))
+    previous: Decimal | None = field(metadata=_amount(_("上年")))
+    change: Decimal | None = field(metadata=_amount(_("同比变化")))
+
+
+@dataclass(frozen=True)
+class WarmapHeadline:
+    poor_persons: WarmapFigure = field(metadata=serialized(_("年末贫困人口")))
+    poor_households: WarmapFigure = field(metadata=serialized(_("年末贫困户")))
+    incidence: WarmapFigure = field(metadata=serialized(_("贫困发生率（%）")))
+    identified_persons: WarmapFigure = field(metadata=serialized(_("当年识别人口")))
+    identified_households: WarmapFigure = field(metadata=serialized(_("当年识别户")))
+    exited_persons: WarmapFigure = field(metadata=serialized(_("当年脱贫人口")))
+    exited_households: WarmapFigure = field(metadata=serialized(_("当年脱贫户")))
+    relapsed_persons: WarmapFigure = field(metadata=serialized(_("当年返贫人口")))
+    relapsed_households: WarmapFigure = field(metadata=serialized(_("当年返贫户")))
+    rural_population: WarmapFigure = field(metadata=serialized(_("农村人口")))
+
+
+@dataclass(frozen=True)
+class WarmapChild:
+    code: str
+    name: str
+    poor_households: int
+    poor_persons: int
+    incidence: Decimal | None = field(metadata=_pct(_("贫困发生率（%）")))
+    identified_households: int
+    identified_persons: int
+    exited_households: int
+    exited_persons: int
+    relapsed_households: int
+    relapsed_persons: int
+    rural_population: int
+
+
+@dataclass(frozen=True)
+class WarmapVillageHousehold:
+    id: int
+    number: str
+    head_name: str
+    members: int
+    status: str
+    status_label: str
+    poor: bool
+
+
+@dataclass(frozen=True)
+class WarmapDistribution:
+    child_level: str = field(metadata=serialized(_("下级区划层级（嘎查村为空）")))
+    choropleth: bool = field(metadata=serialized(_("下级为旗县市：按边界着色")))
+    children: list[WarmapChild]
+    households: list[WarmapVillageHousehold] = field(
+        metadata=serialized(_("嘎查村：本年度各户状态"))
+    )
+
+
+@dataclass(frozen=True)
+class WarmapCause:
+    cause: str
+    label: str
+    households: int
+    persons: int
+    share: Decimal | None = field(metadata=_pct(_("户数占比（%）")))
+
+
+@dataclass(frozen=True)
+class WarmapCauses:
+    causes: list[WarmapCause]
+    households: int
+    persons: int
+
+
+@dataclass(frozen=True)
+class WarmapMeasureType:
+    type: str
+    label: str
+    measures: int
+    done: int
+    done_share: Decimal | None = field(metadata=_pct(_("完成率（%）")))
+    households: int
+    coverage: Decimal | None = field(metadata=_pct(_("覆盖率（%）")))
+
+
+@dataclass(frozen=True)
+class WarmapMeasures:
+    types: list[WarmapMeasureType]
+    measures: int
+    done: int
+    done_share: Decimal | None = field(metadata=_pct(_("完成率（%）")))
+    households: int
+    poor_households: int
+    coverage: Decimal | None = field(metadata=_pct(_("覆盖率（%）")))
+
+
+@dataclass(frozen=True)
+class WarmapCount:
+    households: int
+    persons: int
+
+
+@dataclass(frozen=True)
+class WarmapCell:
+    year: int
+    households: int
+    persons: int
+
+
+@dataclass(frozen=True)
+class WarmapPlanRow:
+    code: str
+    name: str
+    level: str
+    planned: list[WarmapCell]
+    unplanned: WarmapCount
+    exited: list[WarmapCell]
+
+
+@dataclass(frozen=True)
+class WarmapPlanTotal:
+    planned: list[WarmapCell]
+    exited: list[WarmapCell]
+    unplanned: WarmapCount
+
+
+@dataclass(frozen=True)
+class WarmapExitPlan:
+    planned_years: list[int]
+    exit_years: list[int]
+    rows: list[WarmapPlanRow]
+    total: WarmapPlanTotal
+
+
+@dataclass(frozen=True)
+class WarmapCountyProgressRow:
+    code: str
+    name: str
+    assessed: bool = field(metadata=serialized(_("该年度是否已有摘帽评估")))
+    planned_exit_year: int | None = field(metadata=serialized(_("户计划推算的摘帽年度")))
+    rule_version: int | None = field(default=None, metadata=sometimes())
+    poor_persons: int | None = field(default=None, metadata=sometimes())
+    rural_population: int | None = field(default=None, metadata=sometimes())
+    incidence: Decimal | None = field(
+        default=None, metadata=_present(_("综合贫困发生率（%）"), **PCT)
+    )
+    incidence_max: Decimal | None = field(
+        default=None, metadata=_present(_("标准：发生率低于（%）"), **PCT)
+    )
+    incidence_ok: bool | None = field(default=None, metadata=_present())
+    missed_rate: Decimal | None = field(default=None, metadata=_present(_("漏评率（%）"), **PCT))
+    missed_rate_max: Decimal | None = field(
+        default=None, metadata=_present(_("标准：漏评率低于（%）"), **PCT)
+    )
+    missed_rate_ok: bool | None = field(default=None, metadata=_present())
+    wrong_exit_rate: Decimal | None = field(
+        default=None, metadata=_present(_("错退率（%）"), **PCT)
+    )
+    wrong_exit_rate_max: Decimal | None = field(
+        default=None, metadata=_present(_("标准：错退率低于（%）"), **PCT)
+    )
+    wrong_exit_rate_ok: bool | None = field(default=None, metadata=_present())
+    approval_rate: Decimal | None = field(
+        default=None, metadata=_present(_("群众认可度（%）"), **PCT)
+    )
+    approval_min: Decimal | None = field(
+        default=None, metadata=_present(_("标准：认可度高于（%）"), **PCT)
+    )
+    approval_ok: bool | None = field(default=None, metadata=_present())
+    eligible: bool | None = field(default=None, metadata=sometimes())
+    reasons: list[str] | None = field(default=None, metadata=sometimes())
+
+
+@dataclass(frozen=True)
+class WarmapCountyProgress:
+    year: int
+    counties: list[WarmapCountyProgressRow]
+
+
+@dataclass(frozen=True)
+class WarmapPlannedPoint:
+    year: int
+    poor_persons: int
+    rural_population: int
+    incidence: Decimal | None = field(metadata=_pct(_("贫困发生率（%）")))
+
+
+@dataclass(frozen=True)
+class WarmapActualPoint:
+    year: int
+    identified_persons: int
+    exited_persons: int
+    poor_persons: int
+    rural_population: int
+    incidence: Decimal | None = field(metadata=_pct(_("贫困发生率（%）")))
+
+
+@dataclass(frozen=True)
+class WarmapSeriesUnit:
+    code: str
+    name: str
+    actual: list[WarmapActualPoint] = field(metadata=serialized(_("历年实际")))
+    planned: list[WarmapPlannedPoint] = field(
+        metadata=serialized(_("按计划脱贫年度推算的剩余贫困人口"))
+    )
+
+
+@dataclass(frozen=True)
+class WarmapSeries:
+    years: list[int]
+    path_years: list[int]
+    units: list[WarmapSeriesUnit]
+    area: WarmapSeriesUnit
+
+
+@dataclass(frozen=True)
+class WarmapDivisionRow:
+    code: str
+    name: str
+    target_households: int = field(metadata=serialized(_("计划本年脱贫户数")))
+    target_persons: int = field(metadata=serialized(_("计划本年脱贫人数")))
+    exited_households: int = field(metadata=serialized(_("本年脱贫户数")))
+    exited_persons: int = field(metadata=serialized(_("本年脱贫人数")))
+    progress: Decimal | None = field(metadata=_pct(_("进度 = 脱贫户 ÷ 目标户（%）")))
+    leaders: list[str] = field(metadata=serialized(_("联系领导（前几位）")))
+    leaders_count: int
+    departments: list[str] = field(metadata=serialized(_("包联部门（前几个）")))
+    departments_count: int
+    tasks: int = field(metadata=serialized(_("责任清单任务数")))
+    tasks_done: int
+    tasks_overdue: int
+    duty_score: Decimal | None = field(metadata=_pct(_("清单得分")))
+    duty_rank: int | None
+
+
+@dataclass(frozen=True)
+class WarmapDivisionTotal:
+    target_households: int
+    target_persons: int
+    exited_households: int
+    exited_persons: int
+    progress: Decimal | None = field(metadata=_pct(_("进度（%）")))
+    tasks: int
+    tasks_done: int
+    tasks_overdue: int
+
+
+@dataclass(frozen=True)
+class WarmapDivision:
+    year: int
+    duty_level: str = field(metadata=serialized(_("责任清单的单位层级")))
+    rows: list[WarmapDivisionRow]
+    total: WarmapDivisionTotal
+
+
+@dataclass(frozen=True)
+class WarmapFundSource:
+    source: str
+    label: str
+    amount: Decimal = field(metadata=_yuan(_("金额（元）")))
+
+
+@dataclass(frozen=True)
+class WarmapFundType:
+    type: str
+    label: str
+    amount: Decimal = field(metadata=_yuan(_("金额（元）")))
+
+
+@dataclass(frozen=True)
+class WarmapFundSourceHolder:
+    source: str
+    source_label: str
+    holder: str = field(metadata=serialized(_("持有单位代码")))
+    holder_name: str
+    amount: Decimal = field(metadata=_yuan(_("持有金额（元，扣除下拨）")))
+
+
+@dataclass(frozen=True)
+class WarmapFundHolder:
+    holder: str
+    holder_name: str
+    kept: Decimal = field(metadata=_yuan(_("持有（元）")))
+    allocated: Decimal = field(metadata=_yuan(_("已安排到项目（元）")))
+    remainder: Decimal = field(metadata=_yuan(_("余额（元）")))
+
+
+@dataclass(frozen=True)
+class WarmapFundHolderType:
+    holder: str
+    holder_name: str
+    type: str
+    type_label: str
+    amount: Decimal = field(metadata=_yuan(_("金额（元）")))
+
+
+@dataclass(frozen=True)
+class WarmapFundTypePlace:
+    type: str
+    type_label: str
+    place: str = field(metadata=serialized(_("项目所在单位代码（本区划的下一级）")))
+    place_name: str
+    amount: Decimal = field(metadata=_yuan(_("金额（元）")))
+
+
+@dataclass(frozen=True)
+class WarmapFundTotal:
+    kept: Decimal = field(metadata=_yuan(_("持有（元）")))
+    allocated: Decimal = field(metadata=_yuan(_("已安排（元）")))
+    remainder: Decimal = field(metadata=_yuan(_("余额（元）")))
+
+
+@dataclass(frozen=True)
+class WarmapFunds:
+    year: int
+    sources: list[WarmapFundSource]
+    types: list[WarmapFundType]
+    source_holder: list[WarmapFundSourceHolder] = field(metadata=serialized(_("来源 → 持有单位")))
+    holders: list[WarmapFundHolder]
+    holder_type: list[WarmapFundHolderType] = field(metadata=serialized(_("持有单位 → 项目类型")))
+    type_place: list[WarmapFundTypePlace] = field(metadata=serialized(_("项目类型 → 项目所在单位")))
+    total: WarmapFundTotal
+
+
+@dataclass(frozen=True)
+class WarmapCountedKind:
+    kind: str
+    label: str
+
+
+@dataclass(frozen=True)
+class WarmapCommandKind(WarmapCountedKind):
+    count: int
+
+
+@dataclass(frozen=True)
+class WarmapCommandCounty:
+    code: str
+    name: str
+    counts: list[int]
+
+
+@dataclass(frozen=True)
+class WarmapCommandTop:
+    kind: str
+    label: str
+    name: str
+    leader: str
+
+
+@dataclass(frozen=True)
+class WarmapCommandLine(WarmapCommandKind):
+    names: list[str]
+
+
+@dataclass(frozen=True)
+class WarmapCommandChart:
+    top: list[WarmapCommandTop]
+    verticals: list[WarmapCommandLine]
+    horizontals: list[WarmapCommandLine]
+    texts: dict[str, str]
+
+
+@dataclass(frozen=True)
+class WarmapCommand:
+    counts: dict[str, int] = field(metadata=serialized(_("各类单元数")))
+    kinds: list[WarmapCommandKind]
+    counties: list[WarmapCommandCounty]
+    counted_kinds: list[WarmapCountedKind]
+    chart: WarmapCommandChart
+
+
+@dataclass(frozen=True)
+class WarmapAreaRef:
+    code: str
+    name: str
+    level: str
+
+
+@dataclass(frozen=True)
+class Warmap:
+    """Every figure of the war map of an area and year."""
+
+    area: WarmapAreaRef
+    year: int
+    as_of_year: int = field(metadata=serialized(_("系统当前年度")))
+    refreshed_at: datetime.datetime | None = field(metadata=serialized(_("汇总表最近刷新时间")))
+    headline: WarmapHeadline
+    distribution: WarmapDistribution = field(metadata=serialized(_("贫困人口分布图")))
+    causes: WarmapCauses = field(metadata=serialized(_("致贫原因分析图")))
+    measures: WarmapMeasures = field(metadata=serialized(_("攻坚措施分项图")))
+    exit_plan: WarmapExitPlan = field(metadata=serialized(_("人脱贫计划表")))
+    county_progress: WarmapCountyProgress = field(metadata=serialized(_("县摘帽进度表")))
+    series: WarmapSeries = field(metadata=serialized(_("历年贫困人口与计划路径")))
+    division: WarmapDivision = field(metadata=serialized(_("脱贫分工分解图")))
+    funds: WarmapFunds = field(metadata=serialized(_("项目资金分配图")))
+    command: WarmapCommand = field(metadata=serialized(_("作战系统分工图")))
+
+
+def warmap_figures(user: Viewer, code: str, year: int) -> Warmap:
+    """:func:`warmap` as one typed structure."""
+    return typed(Warmap, warmap(user, code, year))
