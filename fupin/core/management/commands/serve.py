@@ -6,7 +6,9 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from fupin.core.checks import check_secret_key
 
 
 class Command(BaseCommand):
@@ -19,6 +21,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
 
     def handle(self, *args, host, port, workers, no_worker, **options):
+        for error in check_secret_key(None):  # the development key never serves with DEBUG off
+            raise CommandError(f"{error.msg} {error.hint}")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fupin.settings"}
         children = []
         if not no_worker and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
