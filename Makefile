@@ -50,6 +50,7 @@ messages: venv sysdeps
 
 db: venv
 	mkdir -p var
+	test -s var/secret_key || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
 	$(BIN)/fupin migrate --noinput --verbosity 0
 	$(BIN)/fupin areas load
 

@@ -6,7 +6,7 @@ read through ``accessible_to`` / ``access_*``), the schema, docs, token and root
 """
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from fupin.accounts.views import TokenView
@@ -31,7 +31,9 @@ router.register("households", HouseholdViewSet, basename="api-household")
 
 urlpatterns = [
     path("schema/", public(SpectacularAPIView.as_view()), name="schema"),
-    path("docs/", public(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
+    path(
+        "docs/", public(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="swagger-ui"
+    ),
     path("auth/token/", public(TokenView.as_view()), name="api-token"),
     path("", include("fupin.assessment.api_urls")),
     path("", include("fupin.assistance.api_urls")),

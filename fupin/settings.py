@@ -1,9 +1,10 @@
 """One settings module, configured from the environment.
 
 Variables: ``DATABASE_URL`` (default: SQLite at ``var/fupin.sqlite3`` in WAL mode),
-``SECRET_KEY``, ``DEBUG``, ``ALLOWED_HOSTS`` (comma separated), ``FUPIN_AS_OF`` (the date that
-every "current" view uses; default today), ``FUPIN_VAR`` (where the database, uploads and logs
-live), ``CSRF_TRUSTED_ORIGINS``, ``FUPIN_TASKS`` (``immediate`` runs background work inline).
+``SECRET_KEY`` (or ``SECRET_KEY_FILE``), ``DEBUG``, ``ALLOWED_HOSTS`` (comma separated),
+``FUPIN_AS_OF`` (the date that every "current" view uses; default today), ``FUPIN_VAR`` (where
+the database, uploads and logs live), ``CSRF_TRUSTED_ORIGINS``, ``FUPIN_TASKS`` (``immediate``
+runs background work inline), and the deployment settings below (docs/operations.md).
 Sign-in, session, API token and public-form limits (``FUPIN_LOGIN_*``, ``FUPIN_SESSION_IDLE_HOURS``,
 ``FUPIN_API_TOKEN_DAYS``, ``FUPIN_TRUSTED_PROXIES``, ``FUPIN_PUBLIC_*``) are described where they
 are read below and in docs/security.md.
@@ -29,9 +30,23 @@ def _list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = _bool("DEBUG")
-# A fixed development key is accepted only in DEBUG; fupin.checks refuses it otherwise.
+# A fixed development key is accepted only in DEBUG: `fupin serve` and `check --deploy` refuse
+# it otherwise (fupin.core.checks). The key comes from ``SECRET_KEY``, else from the file
+# ``SECRET_KEY_FILE`` names (default ``var/secret_key``, which `make setup` creates once).
 DEV_SECRET_KEY = "fupin-insecure-development-key-do-not-use-in-production"
-SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE", VAR_DIR / "secret_key"))
+
+
+def _secret_key() -> str:
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    try:
+        return SECRET_KEY_FILE.read_text().strip() or DEV_SECRET_KEY
+    except OSError:
+        return DEV_SECRET_KEY
+
+
+SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = _list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 
@@ -76,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "fupin.core.middleware.ChineseFirstLocaleMiddleware",
@@ -258,6 +274,43 @@ SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
 CSRF_COOKIE_SECURE = _bool("CSRF_COOKIE_SECURE")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Deployment: every setting `check --deploy` looks at comes from the environment; off by default
+# so that the demo works over plain http on 127.0.0.1. The production example in
+# docs/operations.md ("Production") turns them all on and passes `check --deploy`.
+SECURE_SSL_REDIRECT = _bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _bool("SECURE_HSTS_PRELOAD")
+# "HTTP_X_FORWARDED_PROTO,https": the header the reverse proxy sets, and its value for https.
+# Set it only behind a proxy that overwrites the header, or a client could claim https.
+_proxy_ssl_header = _list("SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (
+    (_proxy_ssl_header[0], _proxy_ssl_header[1]) if len(_proxy_ssl_header) == 2 else None
+)
+SECURE_REFERRER_POLICY = os.environ.get("SECURE_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts only from this site, no inline script and no
+# on* handler (page behaviour is declared by data attributes, fupin/static/fupin/fupin.js);
+# json_script data is not executed. Inline styles stay allowed: templates and Swagger UI use
+# them, and a style cannot run code. `CSP_REPORT_ONLY=1` sends the same policy report-only.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if _bool("CSP_REPORT_ONLY"):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 LOGGING = {
     "version": 1,

@@ -13,7 +13,9 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from fupin.core.checks import check_secret_key
 
 
 class Command(BaseCommand):
@@ -32,6 +34,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, host, port, workers, no_worker, task_workers, **options):
+        for error in check_secret_key(None):  # the development key never serves with DEBUG off
+            raise CommandError(f"{error.msg} {error.hint}")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fupin.settings"}
         children = []
         with_workers = not no_worker and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]

@@ -1,0 +1,52 @@
+// Page behaviour declared by data attributes, so that no template needs an inline script or
+// an on* handler: the Content-Security-Policy allows scripts from this site only
+// (docs/security.md, "Deployment").
+(function () {
+  "use strict";
+
+  // <select data-autosubmit>: a picker (year, level, state ...) submits its form when changed.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-autosubmit]") && el.form) el.form.submit();
+  });
+
+  // <select data-area-select data-keep="&year=2017">: drill into the chosen area, keeping the
+  // page's other query parameters.
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("[data-area-select]") && el.value) {
+      location.search = "?area=" + encodeURIComponent(el.value) + (el.dataset.keep || "");
+    }
+  });
+
+  // <button data-confirm="...">: ask before an action that cannot be undone.
+  document.addEventListener("click", function (event) {
+    var el = event.target.closest ? event.target.closest("[data-confirm]") : null;
+    if (el && !window.confirm(el.dataset.confirm)) event.preventDefault();
+  });
+
+  // <form data-form-controls="input, textarea" data-form-controls-class="form-control">: the
+  // fields Django renders bare get Bootstrap's classes.
+  function styleFields(root) {
+    root.querySelectorAll("[data-form-controls]").forEach(function (box) {
+      var classes = (box.dataset.formControlsClass || "form-control").split(/\s+/);
+      box.querySelectorAll(box.dataset.formControls).forEach(function (field) {
+        field.classList.add.apply(field.classList, classes);
+      });
+    });
+  }
+
+  // <form data-geolocate>: the check-in carries the device's position when it has one.
+  function geolocate(root) {
+    root.querySelectorAll("form[data-geolocate]").forEach(function (form) {
+      if (!navigator.geolocation) return;
+      navigator.geolocation.getCurrentPosition(function (p) {
+        form.querySelector("[name=lat]").value = p.coords.latitude.toFixed(6);
+        form.querySelector("[name=lon]").value = p.coords.longitude.toFixed(6);
+      });
+    });
+  }
+
+  styleFields(document);
+  geolocate(document);
+})();
