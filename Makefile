@@ -65,7 +65,8 @@ lint: venv
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# The whole suite on SQLite, then on PostgreSQL when FUPIN_TEST_PG is a database URL, each on
+# The whole suite on SQLite (with the bounded API fuzz run, tests/api/test_schema_fuzz.py), then
+# on PostgreSQL when FUPIN_TEST_PG is a database URL (without it: the fuzz tests the schema), each on
 # TEST_WORKERS processes (pytest-xdist; the demo's tests stay together on one, tests/conftest.py).
 TEST_WORKERS ?= 2
 PYTEST := $(BIN)/pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15
@@ -75,7 +76,7 @@ test: venv sysdeps-test assets
 	$(PYTEST)
 	@if [ -n "$$FUPIN_TEST_PG" ]; then \
 		echo "== PostgreSQL: $$FUPIN_TEST_PG"; \
-		DATABASE_URL="$$FUPIN_TEST_PG" $(PYTEST) -m 'not e2e'; \
+		DATABASE_URL="$$FUPIN_TEST_PG" $(PYTEST) -m 'not e2e and not fuzz'; \
 	fi
 
 bench: venv
