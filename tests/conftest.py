@@ -4,13 +4,13 @@ import shutil
 import tempfile
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from fupin.areas.services import areas_load_hinggan
 
 
 def pytest_configure(config):
-    from django.conf import settings
-
     # The production hasher (PBKDF2, over a million rounds) spends most of a second on each
     # password; the suite creates users and signs in thousands of times. Tests of sign-in
     # behaviour do not depend on the hasher's cost.
@@ -33,6 +33,15 @@ def pytest_collection_modifyitems(config, items):
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         areas_load_hinggan()
+
+
+@pytest.fixture(autouse=True)
+def _chinese_first():
+    # A request in English (cookie or Accept-Language) leaves English active on the worker's
+    # thread, as Django's LocaleMiddleware does not switch back: each test starts in Chinese.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
