@@ -52,6 +52,16 @@ CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 
 FUPIN_AS_OF = os.environ.get("FUPIN_AS_OF", "")
 
+# How many days before the as-of date a record may be dated (backdated, 补录), per kind; a
+# backdated record needs a reason and is flagged (fupin.core.dates). Case steps take the
+# system date: their window is 0 unless set.
+FUPIN_BACKDATE_DAYS = {
+    "visit": int(os.environ.get("FUPIN_BACKDATE_VISIT_DAYS", "7")),
+    "check_in": int(os.environ.get("FUPIN_BACKDATE_CHECKIN_DAYS", "7")),
+    "meeting": int(os.environ.get("FUPIN_BACKDATE_MEETING_DAYS", "7")),
+    "case_step": int(os.environ.get("FUPIN_BACKDATE_CASE_STEP_DAYS", "0")),
+}
+
 INSTALLED_APPS = [
     "fupin.core",
     "fupin.accounts",

@@ -4,7 +4,10 @@ Precedence: the ``FUPIN_AS_OF`` environment setting, then the ``as_of`` row of
 :class:`fupin.core.models.Setting` (the demo writes 2017-06-30 there), then the real date.
 """
 
+import contextlib
+import contextvars
 import datetime
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -43,3 +46,28 @@ def set_as_of(day: datetime.date | None) -> None:
 
 def current_year() -> int:
     return as_of().year
+
+
+# Trusted loaders (the demo builder, which simulates 2014–2017 through the same services)
+# date their records themselves. A context variable rather than a setting, a database row or
+# a parameter: only Python code running in this thread can enter it, so no request (form,
+# API or import file) can ever reach it, and a request served meanwhile by another thread
+# still gets the date policy of fupin.core.dates. The demo keeps its historical dates
+# unchanged, so it writes exactly the data it wrote before the policy existed.
+_HISTORICAL_LOAD: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "fupin_historical_load", default=False
+)
+
+
+@contextlib.contextmanager
+def historical_load() -> Iterator[None]:
+    """Within this block, services take the dates they are given as they are."""
+    token = _HISTORICAL_LOAD.set(True)
+    try:
+        yield
+    finally:
+        _HISTORICAL_LOAD.reset(token)
+
+
+def in_historical_load() -> bool:
+    return _HISTORICAL_LOAD.get()

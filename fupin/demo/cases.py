@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from fupin.accounts.models import Role, RoleAssignment, User
 from fupin.areas.models import Area
-from fupin.core.clock import set_as_of
+from fupin.core.clock import historical_load, set_as_of
 from fupin.core.idnumber import make_id_number
 from fupin.identification import services as case_services
 from fupin.identification import workflow
@@ -940,11 +940,18 @@ def demo_cases(*, seed: int, progress=None) -> CasesResult:
     say = progress or (lambda message: None)
     rng = random.Random(seed * 104729 + 3)
     ctx = _Context()
-    exits, identifications, steps, notices = build_history(ctx, rng)
-    say(
-        f"历史案件：脱贫退出 {exits} 件，贫困识别 {identifications} 件，环节 {steps} 条，公示公告 {notices} 份"
-    )
-    current = build_current(ctx, rng)
+    # The demo simulates 2014–2017 through the case services, each step on its planned day.
+    # Those services date steps by the system clock for every request; a historical load
+    # (a context only Python code can enter, never a request) lets them take the planned
+    # days, so the demo writes the same cases and notices as before. Advancing the stored
+    # as-of date step by step instead would write the Setting row thousands of times and
+    # change what other services read as today in the middle of the build.
+    with historical_load():
+        exits, identifications, steps, notices = build_history(ctx, rng)
+        say(
+            f"历史案件：脱贫退出 {exits} 件，贫困识别 {identifications} 件，环节 {steps} 条，公示公告 {notices} 份"
+        )
+        current = build_current(ctx, rng)
     say(
         f"{CURRENT_YEAR}年动态调整：办理中 {current['open']} 件，不予通过 {current['rejected']} 件，"
         f"待处理异议 {current['objections']} 件"

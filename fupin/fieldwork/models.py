@@ -32,6 +32,10 @@ class Visit(models.Model):
     visited_on = models.DateField(_("走访日期"))
     kind = models.CharField(_("方式"), max_length=10, choices=Kind.choices, default=Kind.HOME)
     content = models.TextField(_("走访内容"), blank=True)
+    # Dated before the day it was recorded (补录): allowed within a window, with a reason
+    # (fupin.core.dates).
+    backdated = models.BooleanField(_("补录"), default=False)
+    backdate_reason = models.CharField(_("补录原因"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -63,6 +67,10 @@ class CheckIn(models.Model):
     lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
+    # Dated before the day it was recorded (补录): allowed within a window, with a reason
+    # (fupin.core.dates).
+    backdated = models.BooleanField(_("补录"), default=False)
+    backdate_reason = models.CharField(_("补录原因"), max_length=200, blank=True)
 
     objects = ScopedManager()
 
@@ -232,6 +240,10 @@ class ReviewMeeting(models.Model):
     held_on = models.DateField(_("召开日期"))
     attendees = models.TextField(_("参会人员"), blank=True)
     minutes = models.TextField(_("会议纪要"), blank=True)
+    # Dated before the day it was recorded (补录): allowed within a window, with a reason
+    # (fupin.core.dates).
+    backdated = models.BooleanField(_("补录"), default=False)
+    backdate_reason = models.CharField(_("补录原因"), max_length=200, blank=True)
     concerns = models.ManyToManyField(Concern, blank=True, related_name="meetings")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

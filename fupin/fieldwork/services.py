@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
 from fupin.assistance.models import Cadre
+from fupin.core import dates
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
@@ -109,15 +110,24 @@ def visit_log(
     kind: str = Visit.Kind.HOME,
     content: str = "",
     concerns: Iterable[dict] = (),
+    backdate_reason: str = "",
 ) -> Visit:
-    """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call."""
+    """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call.
+
+    The date is today's, or a backdated one within the window with a reason (fupin.core.dates).
+    """
     _check_scope(user, household.village_id)
     _require(permissions.can_record_visit(user, cadre, household, visited_on or as_of()))
+    day = dates.record_date(
+        dates.Kind.VISIT, visited_on, reason=backdate_reason, field="visited_on"
+    )
     visit = Visit.objects.create(
         cadre=cadre,
         household=household,
         village_id=household.village_id,
-        visited_on=visited_on or as_of(),
+        visited_on=day.date,
+        backdated=day.backdated,
+        backdate_reason=day.reason,
         kind=kind,
         content=content,
         created_by=user if user.is_authenticated else None,
@@ -146,14 +156,23 @@ def check_in_record(
     lat: Decimal | float | None = None,
     lon: Decimal | float | None = None,
     note: str = "",
+    backdate_reason: str = "",
 ) -> CheckIn:
     """One check-in per cadre and day: a second one the same day returns the first."""
     _check_scope(user, village_code)
     _require(permissions.can_check_in(user, village_code))
+    dated = dates.record_date(dates.Kind.CHECK_IN, day, reason=backdate_reason, field="day")
     row, _created = CheckIn.objects.get_or_create(
         cadre=cadre,
-        day=day or as_of(),
-        defaults={"village_id": village_code, "lat": lat, "lon": lon, "note": note},
+        day=dated.date,
+        defaults={
+            "village_id": village_code,
+            "lat": lat,
+            "lon": lon,
+            "note": note,
+            "backdated": dated.backdated,
+            "backdate_reason": dated.reason,
+        },
     )
     return row
 
@@ -372,13 +391,17 @@ def review_meeting_record(
     attendees: str = "",
     minutes: str = "",
     concerns: Iterable[Concern] = (),
+    backdate_reason: str = "",
 ) -> ReviewMeeting:
     _check_scope(user, area_code)
     _require(permissions.can_record_meeting(user, area_code, level))
+    day = dates.record_date(dates.Kind.MEETING, held_on, reason=backdate_reason, field="held_on")
     meeting = ReviewMeeting.objects.create(
         area_id=area_code,
         level=level,
-        held_on=held_on,
+        held_on=day.date,
+        backdated=day.backdated,
+        backdate_reason=day.reason,
         attendees=attendees,
         minutes=minutes,
         created_by=user if user.is_authenticated else None,

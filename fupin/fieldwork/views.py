@@ -64,6 +64,13 @@ class VisitForm(forms.Form):
     visited_on = forms.DateField(
         label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    # Needed only for a visit dated before today (补录, within the window of fupin.core.dates).
+    backdate_reason = forms.CharField(
+        label=_("补录原因"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
     content = forms.CharField(
         label=_("走访内容"), required=False, widget=forms.Textarea({"rows": 3})
     )
@@ -91,12 +98,6 @@ class VisitForm(forms.Form):
             households = Household.objects.accessible_to(user)
         self.fields["household"].queryset = households.order_by("village_id", "number")
 
-    def clean_visited_on(self):
-        day = self.cleaned_data["visited_on"]
-        if day > as_of():
-            raise forms.ValidationError(_("走访日期不能晚于今天。"))
-        return day
-
     def clean(self):
         data = super().clean()
         cadre, household = data.get("cadre"), data.get("household")
@@ -119,18 +120,24 @@ def visit_new(request):
         concerns = (
             [{"text": data["concern"], "category": data["category"]}] if data["concern"] else []
         )
-        services.visit_log(
-            user=request.user,
-            cadre=data["cadre"],
-            household=data["household"],
-            visited_on=data["visited_on"],
-            kind=data["kind"],
-            content=data["content"],
-            concerns=concerns,
-        )
-        messages.success(request, _("已记录走访。"))
-        return redirect("fieldwork:my" if linked_cadre(request.user) else "fieldwork:visit-new")
-    return render(request, "fieldwork/visit_form.html", {"form": form})
+        try:
+            services.visit_log(
+                user=request.user,
+                cadre=data["cadre"],
+                household=data["household"],
+                visited_on=data["visited_on"],
+                kind=data["kind"],
+                content=data["content"],
+                concerns=concerns,
+                backdate_reason=data["backdate_reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已记录走访。"))
+            return redirect("fieldwork:my" if linked_cadre(request.user) else "fieldwork:visit-new")
+    status = 400 if form.errors else 200
+    return render(request, "fieldwork/visit_form.html", {"form": form}, status=status)
 
 
 @scope_safe
@@ -431,16 +438,21 @@ def reviews(request):
             chosen = Concern.objects.accessible_to(request.user).filter(
                 pk__in=[p for p in request.POST.getlist("concerns") if p.isdigit()]
             )
-            services.review_meeting_record(
-                user=request.user,
-                area_code=area.code,
-                level=level,
-                held_on=held_on,
-                attendees=request.POST.get("attendees", ""),
-                minutes=request.POST.get("minutes", ""),
-                concerns=chosen,
-            )
-            messages.success(request, _("已记录研判会。"))
+            try:
+                services.review_meeting_record(
+                    user=request.user,
+                    area_code=area.code,
+                    level=level,
+                    held_on=held_on,
+                    attendees=request.POST.get("attendees", ""),
+                    minutes=request.POST.get("minutes", ""),
+                    concerns=chosen,
+                    backdate_reason=request.POST.get("backdate_reason", ""),
+                )
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+            else:
+                messages.success(request, _("已记录研判会。"))
         return redirect(f"{reverse('fieldwork:reviews')}?area={area.code}")
     meetings = (
         ReviewMeeting.objects.accessible_to(request.user)

@@ -142,11 +142,8 @@ class ActionForm(_Bootstrap, forms.Form):
     reason = forms.CharField(
         label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    acted_on = forms.DateField(
-        label=_("日期"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    # No date field: the server dates a step by its clock (services._step_date), so a step
+    # cannot be dated into a notice period that never ran.
 
     def __init__(self, *args, step=None, **kwargs):
         super().__init__(*args, **kwargs)

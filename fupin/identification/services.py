@@ -2,7 +2,7 @@
 
 Every function is keyword-only and atomic, checks the actor's role at the case's village
 (:mod:`fupin.identification.workflow` says which role owns which step), is dated
-(``acted_on`` defaults to :func:`fupin.core.clock.as_of`), writes a :class:`CaseStep` and an
+by the server's clock (:func:`_step_date`), writes a :class:`CaseStep` and an
 audit event. Completed cases are the only writers of the registry's yearly status
 (:func:`_complete`). Messages are module constants, asserted by the tests.
 """
@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import Role, User
 from fupin.areas.models import Area
+from fupin.core import dates
 from fupin.core.audit import audit
-from fupin.core.clock import as_of
+from fupin.core.clock import as_of, in_historical_load
 from fupin.registry import codes, rules
 from fupin.registry import services as registry_services
 from fupin.registry.models import Household, Member
@@ -170,7 +171,14 @@ def _check_can_move(case: Case, step: workflow.Step) -> None:
         raise ValidationError(MSG_PAUSED)
 
 
-def _check_notice_over(case: Case, step: workflow.Step, today: datetime.date) -> None:
+def _step_date(given: datetime.date | None, *, reason: str = "") -> dates.RecordDate:
+    """The date a step is taken on: today by the system clock. A given date other than today
+    is refused, unless the case-step window (``FUPIN_BACKDATE_DAYS``) allows it with a reason;
+    a trusted historical load (the demo) dates its steps itself."""
+    return dates.record_date(dates.Kind.CASE_STEP, given, reason=reason, field="acted_on")
+
+
+def _check_notice_over(case: Case, step: workflow.Step, acted_on: datetime.date) -> None:
     if not step.after_notice:
         return
     notice = last_notice(case, step.after_notice)
@@ -178,6 +186,9 @@ def _check_notice_over(case: Case, step: workflow.Step, today: datetime.date) ->
         raise ValidationError(
             MSG_NOTICE_MISSING % {"step": workflow.label(case.kind, step.after_notice)}
         )
+    # The period must be over on the system clock, whatever date the step carries; only a
+    # historical load, whose clock is the simulated day, compares with the step's date.
+    today = acted_on if in_historical_load() else min(acted_on, as_of())
     if notice.ends_on and not today > notice.ends_on:
         raise ValidationError(MSG_NOTICE_NOT_ENDED % {"ends_on": notice.ends_on.isoformat()})
 
@@ -335,7 +346,7 @@ def case_create(
     """File a case (application, or exit/relapse/monitoring proposal) for a village."""
     if not actor.has_role_at(workflow.VILLAGE, village):
         raise PermissionDenied(MSG_NO_RIGHT_CREATE)
-    acted_on = acted_on or as_of()
+    acted_on = _step_date(acted_on).date
     application = application or {}
     if kind == Case.Kind.IDENTIFICATION:
         problems = check_application(application, village=village, today=acted_on)
@@ -436,15 +447,17 @@ def case_act(
     reason: str = "",
     record: dict | None = None,
     acted_on: datetime.date | None = None,
+    backdate_reason: str = "",
 ) -> Case:
     """Take the case's next step: approve (advance), reject (end) or return (one step back).
 
     Approving a step that publishes a notice publishes one for this case alone
     (:func:`notice_publish` publishes several at once); approving the last step completes
-    the case and writes the registry.
+    the case and writes the registry. The step is dated by the system clock (:func:`_step_date`).
     """
     case = _lock(case)
-    acted_on = acted_on or as_of()
+    dated = _step_date(acted_on, reason=backdate_reason)
+    acted_on = dated.date
     if decision not in DECISIONS:
         raise ValidationError(MSG_BAD_DECISION)
     if not case.is_open:
@@ -461,10 +474,16 @@ def case_act(
         _check_notice_over(case, step, acted_on)
         if step.publishes:
             level, kind = step.publishes
-            notice_publish(actor=actor, cases=[case], level=level, kind=kind, published_on=acted_on)
+            # A notice starts on the day it is published, never on a chosen or backdated day.
+            published_on = acted_on if in_historical_load() else None
+            notice_publish(
+                actor=actor, cases=[case], level=level, kind=kind, published_on=published_on
+            )
             case.refresh_from_db()
             return case
     clean = _clean_record(step, record, decision)
+    if dated.backdated:
+        clean["backdate_reason"] = dated.reason
     _write_step(
         case=case,
         step_name=step.name,
@@ -524,12 +543,15 @@ def notice_publish(
 
     All cases must be of one kind, in one area of the notice's level, and waiting for this
     publication as their next step. A notice runs for the area's configured number of days
-    (``ends_on`` is its last day); an announcement has no objection period.
+    (``ends_on`` is its last day) from the day it is published by the system clock, so its
+    objection period cannot be moved into the past; an announcement has no objection period.
     """
     cases = [_lock(c) for c in cases]
     if not cases:
         raise ValidationError(MSG_NOTICE_NO_CASES)
-    published_on = published_on or as_of()
+    published_on = dates.record_date(
+        dates.Kind.NOTICE, published_on, field="published_on", label=_("发布日期")
+    ).date
     digits = NOTICE_AREA_DIGITS[level]
     case_kinds = {c.kind for c in cases}
     area_codes = {c.village_id[:digits] for c in cases}
@@ -676,7 +698,7 @@ def objection_answer(
         raise ValidationError(MSG_OBJECTION_ANSWER_REQUIRED)
     if upheld and outcome not in (CaseStep.Decision.REJECT, CaseStep.Decision.RETURN):
         raise ValidationError(MSG_OBJECTION_OUTCOME)
-    answered_on = answered_on or as_of()
+    answered_on = _step_date(answered_on).date
     objection.state = Objection.State.UPHELD if upheld else Objection.State.DISMISSED
     objection.answer = answer
     objection.answered_by = actor

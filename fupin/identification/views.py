@@ -212,7 +212,6 @@ def case_act(request, pk):
                 decision=form.cleaned_data["decision"],
                 reason=form.cleaned_data["reason"],
                 record=form.record(),
-                acted_on=form.cleaned_data["acted_on"],
             )
         except ValidationError as error:
             _errors(request, error)

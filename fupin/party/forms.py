@@ -36,6 +36,13 @@ class MeetingForm(forms.Form):
     held_on = forms.DateField(
         label=_("召开日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    # Needed only when the meeting is dated before today (补录, within the window).
+    backdate_reason = forms.CharField(
+        label=_("补录原因"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
     topic = forms.CharField(label=_("主题"), max_length=200)
     minutes = forms.CharField(
         label=_("会议记录"), required=False, widget=forms.Textarea({"rows": 4})
@@ -63,12 +70,6 @@ class MeetingForm(forms.Form):
             )
 
     reasons = MeetingAbsence.Reason.choices
-
-    def clean_held_on(self):
-        day = self.cleaned_data["held_on"]
-        if day > as_of():
-            raise forms.ValidationError(_("召开日期不能晚于今天。"))
-        return day
 
     def clean_attachment(self):
         upload = self.cleaned_data.get("attachment")

@@ -264,6 +264,10 @@ class PartyMeeting(models.Model):
         validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
     )
     attendee_count = models.PositiveIntegerField(_("实到人数"), default=0)
+    # Dated before the day it was recorded (补录): allowed within a window, with a reason
+    # (fupin.core.dates).
+    backdated = models.BooleanField(_("补录"), default=False)
+    backdate_reason = models.CharField(_("补录原因"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

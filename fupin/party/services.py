@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.models import User
+from fupin.core import dates
 from fupin.core.audit import (
     ARCHIVE_ENTRY_CREATED,
     MEETING_RECORDED,
@@ -52,11 +53,15 @@ def meeting_record(
     minutes: str = "",
     attachment=None,
     absences: Sequence[tuple[PartyMember | int, str, str]] = (),
+    backdate_reason: str = "",
 ) -> PartyMeeting:
-    """Record a meeting with its absentees ``[(member, reason, note)]``; all or nothing."""
+    """Record a meeting with its absentees ``[(member, reason, note)]``; all or nothing.
+
+    The date is today's, or a backdated one within the window with a reason (fupin.core.dates).
+    """
     _require(user, organization.area_id)
-    if held_on > as_of():
-        raise ValidationError({"held_on": _("召开日期不能晚于今天。")})
+    dated = dates.record_date(dates.Kind.MEETING, held_on, reason=backdate_reason, field="held_on")
+    held_on = dated.date
     members = {m.pk: m for m in members_on(organization, held_on, kind)}
     rows = []
     for member, reason, note in absences:
@@ -75,6 +80,8 @@ def meeting_record(
         topic=topic,
         minutes=minutes,
         attendee_count=len(members) - len(rows),
+        backdated=dated.backdated,
+        backdate_reason=dated.reason,
         recorded_by=user,
     )
     if attachment:

@@ -151,6 +151,7 @@ def meeting_new(request, pk):
                 minutes=data["minutes"],
                 attachment=data.get("attachment"),
                 absences=form.absences,
+                backdate_reason=data["backdate_reason"],
             )
         except ValidationError as error:
             for message in error.messages:

@@ -36,6 +36,7 @@ def test_visit_form_offers_own_households_and_logs_a_visit_with_a_concern(client
             "household": mine.pk,
             "kind": "phone",
             "visited_on": "2017-06-29",
+            "backdate_reason": "昨天电话走访，今天补录",
             "content": "电话问候",
             "concern": "需要修路",
             "category": "other",
@@ -137,7 +138,7 @@ def test_review_meeting_page_records_a_meeting_and_it_counts(client):
     before = compliance_counts(user, CHANGFA, "2017-06").reviews_missed
     response = client.post(
         "/reviews/",
-        {"area": CHANGFA, "held_on": "2017-06-20", "minutes": "研判", "concerns": [concern.pk]},
+        {"area": CHANGFA, "held_on": "2017-06-30", "minutes": "研判", "concerns": [concern.pk]},
     )
     assert response.status_code == 302
     meeting = ReviewMeeting.objects.get()
@@ -168,6 +169,6 @@ def test_unlinked_village_user_picks_a_county_cadre_paired_in_the_village(client
         "kind": "home",
         "category": "other",
     }
-    assert client.post("/visits/new/", {**data, "visited_on": "2017-07-01"}).status_code == 200
+    assert client.post("/visits/new/", {**data, "visited_on": "2017-07-01"}).status_code == 400
     assert client.post("/visits/new/", {**data, "visited_on": "2017-06-30"}).status_code == 302
     assert Visit.objects.get().cadre == county_cadre

@@ -30,7 +30,7 @@ def branch(db):
 
 
 def _post(client, org, **extra):
-    data = {"kind": "members_meeting", "held_on": "2017-05-12", "topic": "学习党章", "minutes": ""}
+    data = {"kind": "members_meeting", "held_on": "2017-06-30", "topic": "学习党章", "minutes": ""}
     data.update(extra)
     return client.post(f"/party/organizations/{org.pk}/meetings/new/", data)
 
@@ -61,7 +61,7 @@ def test_record_a_meeting_with_an_absentee(client, branch):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ({"held_on": "2017-07-01"}, "召开日期不能晚于今天"),
+        ({"held_on": "2017-07-01"}, "召开日期：不能晚于今天"),
         ({"absent_PK": "1"}, "未填写缺席原因"),
         ({"absent_999999": "1", "reason_999999": "illness"}, "缺席党员不属于本组织"),
         ({"topic": ""}, "必填"),

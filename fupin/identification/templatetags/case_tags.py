@@ -20,6 +20,7 @@ def record_fields(case_step, kind: str) -> list[tuple[str, object]]:
     except KeyError:
         fields = ()
     labels = {name: label for name, label, _type in fields}
+    labels["backdate_reason"] = gettext("补录原因")
     out = []
     for name, value in case_step.record.items():
         if isinstance(value, bool):
