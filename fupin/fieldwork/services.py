@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import User
+from fupin.areas.periods import Kind as PeriodKind
+from fupin.areas.periods import period_check
 from fupin.areas.scope import user_can_see_code
 from fupin.assistance.models import Cadre
 from fupin.core.audit import audit
@@ -89,6 +91,7 @@ def visit_log(
     kind: str = Visit.Kind.HOME,
     content: str = "",
     concerns: Iterable[dict] = (),
+    correction_reason: str = "",
 ) -> Visit:
     """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call."""
     _check_scope(user, household.village_id)
@@ -100,6 +103,15 @@ def visit_log(
         kind=kind,
         content=content,
         created_by=user if user.is_authenticated else None,
+    )
+    # A closed month takes the visit only as a correction (fupin.areas.periods).
+    period_check(
+        PeriodKind.FIELDWORK_MONTH,
+        visit.village_id,
+        visit.visited_on,
+        correction_reason,
+        record=visit,
+        actor=user,
     )
     for item in concerns:
         concern_raise(
@@ -125,14 +137,25 @@ def check_in_record(
     lat: Decimal | float | None = None,
     lon: Decimal | float | None = None,
     note: str = "",
+    correction_reason: str = "",
 ) -> CheckIn:
     """One check-in per cadre and day: a second one the same day returns the first."""
     _check_scope(user, village_code)
-    row, _created = CheckIn.objects.get_or_create(
+    row, created = CheckIn.objects.get_or_create(
         cadre=cadre,
         day=day or as_of(),
         defaults={"village_id": village_code, "lat": lat, "lon": lon, "note": note},
     )
+    # A closed month takes a new check-in only as a correction (fupin.areas.periods).
+    if created:
+        period_check(
+            PeriodKind.FIELDWORK_MONTH,
+            row.village_id,
+            row.day,
+            correction_reason,
+            record=row,
+            actor=user,
+        )
     return row
 
 
@@ -294,6 +317,7 @@ def review_meeting_record(
     attendees: str = "",
     minutes: str = "",
     concerns: Iterable[Concern] = (),
+    correction_reason: str = "",
 ) -> ReviewMeeting:
     _check_scope(user, area_code)
     meeting = ReviewMeeting.objects.create(
@@ -303,6 +327,15 @@ def review_meeting_record(
         attendees=attendees,
         minutes=minutes,
         created_by=user if user.is_authenticated else None,
+    )
+    # A closed month takes the meeting only as a correction (fupin.areas.periods).
+    period_check(
+        PeriodKind.FIELDWORK_MONTH,
+        meeting.area_id,
+        meeting.held_on,
+        correction_reason,
+        record=meeting,
+        actor=user,
     )
     concerns = list(concerns)
     for concern in concerns:

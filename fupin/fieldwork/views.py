@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from fupin.areas import period_views, periods
 from fupin.areas.params import page_area
 from fupin.areas.scope import public, scope_safe
 from fupin.assistance.models import Cadre, Pairing
@@ -74,9 +75,12 @@ class VisitForm(forms.Form):
     category = forms.ChoiceField(
         label=_("诉求类别"), choices=Concern.Category.choices, initial=Concern.Category.OTHER
     )
+    # Shown when the chosen date falls in a closed month (fupin.areas.periods).
+    correction_reason = forms.CharField(label=_("更正原因"), required=False, max_length=500)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.closed_months = periods.closed_periods(user, periods.Kind.FIELDWORK_MONTH)
         day = as_of()
         self.fields["visited_on"].initial = day
         cadre = linked_cadre(user)
@@ -108,17 +112,22 @@ def visit_new(request):
         concerns = (
             [{"text": data["concern"], "category": data["category"]}] if data["concern"] else []
         )
-        services.visit_log(
-            user=request.user,
-            cadre=data["cadre"],
-            household=data["household"],
-            visited_on=data["visited_on"],
-            kind=data["kind"],
-            content=data["content"],
-            concerns=concerns,
-        )
-        messages.success(request, _("已记录走访。"))
-        return redirect("fieldwork:my" if linked_cadre(request.user) else "fieldwork:visit-new")
+        try:
+            services.visit_log(
+                user=request.user,
+                cadre=data["cadre"],
+                household=data["household"],
+                visited_on=data["visited_on"],
+                kind=data["kind"],
+                content=data["content"],
+                concerns=concerns,
+                correction_reason=data["correction_reason"],
+            )
+        except ValidationError as error:
+            form.add_error("correction_reason", error)
+        else:
+            messages.success(request, _("已记录走访。"))
+            return redirect("fieldwork:my" if linked_cadre(request.user) else "fieldwork:visit-new")
     return render(request, "fieldwork/visit_form.html", {"form": form})
 
 
@@ -251,6 +260,7 @@ def concern_detail(request, pk):
 
 @scope_safe
 @login_required
+@require_http_methods(["GET", "POST"])
 def compliance(request):
     area = page_area(request)
     if area is None:
@@ -262,6 +272,12 @@ def compliance(request):
         m = selectors.month_window(None)
     month = m.first.strftime("%Y-%m")
     user = request.user
+    base = f"{reverse('fieldwork:compliance')}?area={area.code}&month={month}"
+    if request.method == "POST":
+        # The month's compliance is reported: close it (or, league HQ, reopen it).
+        return period_views.close_or_reopen(
+            request, periods.Kind.FIELDWORK_MONTH, area, month, base
+        )
 
     def page(qs, param):
         return Paginator(qs, PAGE_SIZE).get_page(request.GET.get(param))
@@ -285,6 +301,10 @@ def compliance(request):
         .order_by("deadline", "pk"),
         "c_page",
     )
+    closed = selectors.month_close(user, area.code, month)
+    corrections: dict[str, list] = {}
+    for correction in closed.corrections:
+        corrections.setdefault(correction.figure, []).append(correction)
     context = {
         "area": area,
         "month": month,
@@ -294,7 +314,12 @@ def compliance(request):
         "residents": residents,
         "reviews": reviews,
         "overdue": overdue,
-        "base": f"{reverse('fieldwork:compliance')}?area={area.code}&month={month}",
+        "base": base,
+        "closed": closed,
+        "corrections": corrections,
+        "period_state": period_views.period_context(
+            user, periods.Kind.FIELDWORK_MONTH, area, month
+        ),
     }
     return render(request, "fieldwork/compliance.html", context)
 
@@ -383,16 +408,21 @@ def reviews(request):
             chosen = Concern.objects.accessible_to(request.user).filter(
                 pk__in=[p for p in request.POST.getlist("concerns") if p.isdigit()]
             )
-            services.review_meeting_record(
-                user=request.user,
-                area_code=area.code,
-                level=level,
-                held_on=held_on,
-                attendees=request.POST.get("attendees", ""),
-                minutes=request.POST.get("minutes", ""),
-                concerns=chosen,
-            )
-            messages.success(request, _("已记录研判会。"))
+            try:
+                services.review_meeting_record(
+                    user=request.user,
+                    area_code=area.code,
+                    level=level,
+                    held_on=held_on,
+                    attendees=request.POST.get("attendees", ""),
+                    minutes=request.POST.get("minutes", ""),
+                    concerns=chosen,
+                    correction_reason=request.POST.get("correction_reason", ""),
+                )
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+            else:
+                messages.success(request, _("已记录研判会。"))
         return redirect(f"{reverse('fieldwork:reviews')}?area={area.code}")
     meetings = (
         ReviewMeeting.objects.accessible_to(request.user)
@@ -407,5 +437,6 @@ def reviews(request):
         "page": page,
         "open_concerns": open_concerns,
         "as_of": as_of(),
+        "closed_months": periods.closed_periods(request.user, periods.Kind.FIELDWORK_MONTH),
     }
     return render(request, "fieldwork/reviews.html", context)
