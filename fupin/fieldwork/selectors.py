@@ -178,7 +178,7 @@ class MonthClose:
     month: str = field(metadata=serialized(_("月份 YYYY-MM")))
     closed: bool = field(metadata=serialized(_("本区划该月是否已关账")))
     closed_areas: list[str] = field(
-        metadata=serialized(_("该月已关账的区划代码（本区划及其下级）"))
+        metadata=serialized(_("该月已关账的区划代码（本区划、其上级或下级）"))
     )
     corrections: list[MonthCorrection] = field(metadata=serialized(_("关账后的更正")))
 

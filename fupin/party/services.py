@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.models import User
+from fupin.areas.periods import Kind as PeriodKind
+from fupin.areas.periods import period_check
 from fupin.core.audit import (
     ARCHIVE_ENTRY_CREATED,
     MEETING_RECORDED,
@@ -52,6 +54,7 @@ def meeting_record(
     minutes: str = "",
     attachment=None,
     absences: Sequence[tuple[PartyMember | int, str, str]] = (),
+    correction_reason: str = "",
 ) -> PartyMeeting:
     """Record a meeting with its absentees ``[(member, reason, note)]``; all or nothing."""
     _require(user, organization.area_id)
@@ -81,6 +84,15 @@ def meeting_record(
         meeting.attachment = attachment
     meeting.full_clean()
     meeting.save()
+    # A closed quarter takes the meeting only as a correction (fupin.areas.periods).
+    period_check(
+        PeriodKind.PARTY_QUARTER,
+        meeting.area_id,
+        held_on,
+        correction_reason,
+        record=meeting,
+        actor=user,
+    )
     MeetingAbsence.objects.bulk_create(
         MeetingAbsence(
             meeting=meeting, member_id=pk, area_id=organization.area_id, reason=r, note=n
