@@ -100,17 +100,20 @@ def active_closes(kind: str, period: str):
     return PeriodClose.objects.filter(kind=kind, period=period, reopened_at__isnull=True)
 
 
-def close_covering(kind: str, area_code: str, day: datetime.date) -> PeriodClose | None:
+def close_covering(
+    kind: str, area_code: str, day: datetime.date, *, inside: bool = False
+) -> PeriodClose | None:
     """Return the active close of the period holding ``day`` over ``area_code``, if any.
 
-    The widest close wins (the league's before a county's), so one correction names it.
+    With ``inside``, a close of an area below ``area_code`` counts too: a write over a whole
+    area (the yearly assessment of the league) rewrites its closed counties' records. The
+    widest close wins (the league's before a county's), so one correction names it.
     """
-    return (
-        active_closes(kind, period_of(kind, day))
-        .filter(area_id__in=_prefixes(area_code))
-        .order_by("area_id")
-        .first()
-    )
+    closes = active_closes(kind, period_of(kind, day))
+    found = closes.filter(area_id__in=_prefixes(area_code))
+    if inside:
+        found = found | closes.within(area_code)
+    return found.order_by("area_id").first()
 
 
 def can_close(user, area_code: str) -> bool:
@@ -181,17 +184,20 @@ def period_check(
     date: datetime.date,
     correction_reason: str = "",
     *,
-    record: models.Model | None = None,
+    record: models.Model | tuple[str, str] | None = None,
     actor: Any = None,
+    inside: bool = False,
 ) -> PeriodCorrection | None:
     """Refuse a write into a closed period unless it comes with a correction reason.
 
     A writing service calls this once, inside its transaction and after saving ``record``:
     outside a closed period nothing happens; inside one without a reason it raises
     ValidationError(:data:`MSG_CLOSED`), which rolls the write back; with a reason it links the
-    record to the close as a correction and writes the audit event.
+    record to the close as a correction and writes the audit event. A write that is not one
+    row (a recomputation) names itself as ``(label, key)``; ``inside`` is
+    :func:`close_covering`'s.
     """
-    close = close_covering(kind, area_code, date)
+    close = close_covering(kind, area_code, date, inside=inside)
     if close is None:
         return None
     reason = (correction_reason or "").strip()
@@ -202,12 +208,16 @@ def period_check(
         )
     if record is None:
         return None
+    if isinstance(record, tuple):
+        label, key = record
+    else:
+        label, key = record._meta.label_lower, str(record.pk)
     correction = PeriodCorrection.objects.create(
         close=close,
-        area_id=area_code,
+        area_id=area_code or close.area_id,
         day=date,
-        record=record._meta.label_lower,
-        record_id=str(record.pk),
+        record=label,
+        record_id=key,
         reason=reason,
         corrected_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

@@ -125,3 +125,25 @@ def test_the_refusal_is_translated(client):
     with translation.override("en"), pytest.raises(ValidationError) as refused:
         periods.period_check(Kind.FIELDWORK_MONTH, CHANGFA, D(2017, 5, 2))
     assert "closed" in refused.value.messages[0]
+
+
+def test_a_closed_year_of_assessment_is_run_again_only_as_a_correction(client):
+    from fupin.assessment.services import assessment_run
+
+    office = make_user("county_office", COUNTY)
+    client.force_login(office)
+    url = f"/assessment/?area={COUNTY}&year=2016"
+    assert 'id="period-close-form"' in client.get(url).content.decode()
+    client.post(url, {"period_action": "close", "note": "县级评估已完成"})
+    close = PeriodClose.objects.get(kind=Kind.ASSESSMENT_YEAR, area_id=COUNTY, period="2016")
+    page = client.get(url).content.decode()
+    assert "2016 已关账" in page and 'name="correction_reason"' in page
+    for code in (COUNTY, CHANGFA, "1522", ""):
+        with pytest.raises(ValidationError):
+            assessment_run(year=2016, code=code)
+    assessment_run(year=2016, code="152201")
+    assessment_run(year=2017, code=COUNTY)
+    client.post(url, {"correction_reason": "收入数据更正后重评"})
+    correction = PeriodCorrection.objects.get()
+    assert correction.close == close and correction.record == "assessment.run"
+    assert correction.record_id == f"2016:{COUNTY}" and correction.corrected_by == office
