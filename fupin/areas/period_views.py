@@ -23,12 +23,7 @@ MSG_REOPENED_OK = _("已重新开放：%(period)s。")
 
 def period_context(user, kind: str, area, period: str) -> dict:
     """What the close/reopen snippet needs: the close over the area, and the user's rights."""
-    close = (
-        periods.active_closes(kind, period)
-        .filter(area_id__in=[area.code[:n] for n in range(1, len(area.code) + 1)])
-        .order_by("area_id")
-        .first()
-    )
+    close = periods.close_over(kind, area.code, period)
     closable = len(area.code) in periods.CLOSABLE_DIGITS
     return {
         "kind": kind,

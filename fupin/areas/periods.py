@@ -33,7 +33,7 @@ from fupin.core.audit import audit
 from fupin.core.clock import as_of
 
 from .models import PeriodClose, PeriodCorrection
-from .scope import user_can_see_code
+from .scope import user_can_see_code, user_prefixes
 
 Kind = PeriodClose.Kind
 
@@ -98,6 +98,16 @@ def _prefixes(code: str) -> list[str]:
 
 def active_closes(kind: str, period: str):
     return PeriodClose.objects.filter(kind=kind, period=period, reopened_at__isnull=True)
+
+
+def close_over(kind: str, area_code: str, period: str) -> PeriodClose | None:
+    """Return the active close of ``period`` over ``area_code`` (the widest first), if any."""
+    return (
+        active_closes(kind, period)
+        .filter(area_id__in=_prefixes(area_code))
+        .order_by("area_id")
+        .first()
+    )
 
 
 def close_covering(
@@ -254,8 +264,6 @@ def corrections_of(user, kind: str, area_code: str, period: str):
 def closed_periods(user, kind: str) -> list[str]:
     """The periods of ``kind`` with an active close over or inside the user's scope (forms use
     them to show the correction-reason field for a date inside a closed period)."""
-    from .scope import user_prefixes
-
     prefixes = user_prefixes(user)
     if not prefixes:
         return []
