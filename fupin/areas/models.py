@@ -104,3 +104,103 @@ class RuralPopulation(models.Model):
 
     def __str__(self):
         return f"{self.village_id} {self.year}: {self.population}"
+
+
+class PeriodClose(models.Model):
+    """A period closed for an area (a county or the league): its records are locked.
+
+    Once a month's field-work compliance is reported, a quarter's 三会一课 reported or a year's
+    assessment closed, a record dated inside the period and inside the area is written only as
+    a correction with a reason (:class:`PeriodCorrection`), which the figures show beside the
+    closed value. League HQ may reopen a close with a reason; the row stays, marked reopened,
+    so the history of closes is kept. The rules are in :mod:`fupin.areas.periods`.
+    """
+
+    scope_field = "area_id"
+
+    class Kind(models.TextChoices):
+        FIELDWORK_MONTH = "fieldwork_month", _("帮扶工作月度合规")
+        PARTY_QUARTER = "party_quarter", _("三会一课季度")
+        ASSESSMENT_YEAR = "assessment_year", _("年度脱贫评估")
+
+    kind = models.CharField(_("类别"), max_length=20, choices=Kind.choices)
+    area = models.ForeignKey(
+        Area, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("期间"), max_length=7)
+    note = models.TextField(_("备注"), blank=True)
+    closed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("关账人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("关账时间"), auto_now_add=True)
+    reopened_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("重新开放人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("重新开放时间"), null=True, blank=True)
+    reopen_reason = models.TextField(_("重新开放原因"), blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("期间关账")
+        verbose_name_plural = _("期间关账")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "area", "period"],
+                condition=models.Q(reopened_at__isnull=True),
+                name="periodclose_open_uniq",
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "period", "area"], name="periodclose_lookup_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.area_id} {self.period}"
+
+
+class PeriodCorrection(models.Model):
+    """A record written into a closed period: the reason, shown beside the closed figure.
+
+    ``record`` names the record's model (``app_label.model``) and ``record_id`` its key, so the
+    correction links any app's record without this low layer importing the app.
+    """
+
+    scope_field = "area_id"
+
+    close = models.ForeignKey(
+        PeriodClose, verbose_name=_("关账"), on_delete=models.PROTECT, related_name="corrections"
+    )
+    area = models.ForeignKey(
+        Area, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("记录日期"))
+    record = models.CharField(_("记录类型"), max_length=60)
+    record_id = models.CharField(_("记录编号"), max_length=40)
+    reason = models.TextField(_("更正原因"))
+    corrected_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("更正人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    corrected_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("关账期间更正")
+        verbose_name_plural = _("关账期间更正")
+        ordering = ["corrected_at", "pk"]
+        indexes = [models.Index(fields=["record", "record_id"], name="periodcorr_record_idx")]
+
+    def __str__(self):
+        return f"{self.close} · {self.record} {self.record_id}"

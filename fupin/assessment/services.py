@@ -27,6 +27,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 
 from fupin.areas.models import Area, Level, RuralPopulation
+from fupin.areas.periods import Kind as PeriodKind
+from fupin.areas.periods import period_check
 from fupin.areas.selectors import incidence as compute_incidence
 from fupin.core.clock import as_of
 from fupin.registry import codes
@@ -352,8 +354,25 @@ def assess_counties(year: int, code: str, rule_set: RuleSet) -> list[CountyAsses
 
 
 @transaction.atomic
-def assessment_run(*, year: int, code: str = "", rule_set: RuleSet | None = None) -> dict:
+def assessment_run(
+    *,
+    year: int,
+    code: str = "",
+    rule_set: RuleSet | None = None,
+    actor=None,
+    correction_reason: str = "",
+) -> dict:
     """Replace the assessment of ``year`` within area ``code`` (everything when empty)."""
+    # A year closed by a county (or the league) is run again only as a correction.
+    period_check(
+        PeriodKind.ASSESSMENT_YEAR,
+        code,
+        datetime.date(year, 1, 1),
+        correction_reason,
+        record=("assessment.run", f"{year}:{code}"),
+        actor=actor,
+        inside=True,
+    )
     rule_set = rule_set or RuleSet.current()
     HouseholdAssessment.objects.within(code).filter(year=year).delete()
     sql, params = household_sql(year, code, rule_set)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseForbidden
 from django.shortcuts import redirect, render
@@ -13,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fupin.areas import period_views, periods
 from fupin.areas import selectors as area_selectors
 from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
@@ -38,11 +40,26 @@ def assessment(request):
     if area is None:
         return render(request, "assessment/assessment.html", {"area": None, "year": year})
     if request.method == "POST":
+        back = f"{reverse('assessment:assessment')}?area={area.code}&year={year}"
+        if request.POST.get("period_action"):
+            # The county closes the year's assessment (league HQ may reopen it).
+            return period_views.close_or_reopen(
+                request, periods.Kind.ASSESSMENT_YEAR, area, str(year), back
+            )
         if not can_run(request.user, area):
             return HttpResponseForbidden(gettext(MSG_NOT_ALLOWED))
-        counts = services.assessment_run(year=year, code=area.code)
-        messages.success(request, gettext(MSG_DONE) % {"year": year, **counts})
-        return redirect(f"{reverse('assessment:assessment')}?area={area.code}&year={year}")
+        try:
+            counts = services.assessment_run(
+                year=year,
+                code=area.code,
+                actor=request.user,
+                correction_reason=request.POST.get("correction_reason", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, gettext(MSG_DONE) % {"year": year, **counts})
+        return redirect(back)
     user = request.user
     households = selectors.household_results(user, area.code, year)
     eligible = Paginator(households.filter(eligible=True), PAGE_SIZE).get_page(
@@ -70,6 +87,9 @@ def assessment(request):
             "rule_sets": selectors.rule_versions(user, area.code, year),
             "crumbs": area_selectors.breadcrumbs(user, area),
             "can_run": can_run(user, area),
+            "period_state": period_views.period_context(
+                user, periods.Kind.ASSESSMENT_YEAR, area, str(year)
+            ),
         },
     )
 

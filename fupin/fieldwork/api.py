@@ -16,7 +16,7 @@ from fupin.areas.api import (
 )
 from fupin.areas.scope import scope_safe_class
 
-from .selectors import ComplianceCounts, compliance_counts
+from .selectors import ComplianceCounts, MonthClose, compliance_counts, month_close
 
 
 class ComplianceSerializer(DataclassSerializer):
@@ -49,3 +49,29 @@ class AreaComplianceView(AreaFigureView):
 
     def figures(self, user, area, year):
         return ComplianceSerializer(compliance_counts(user, area.code, self.month)).data
+
+
+class MonthCloseSerializer(DataclassSerializer):
+    class Meta:
+        dataclass = MonthClose
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("区划该月帮扶工作是否已关账，以及关账后的更正（显示在合规数字旁）"),
+        parameters=[
+            CODE_PARAMETER,
+            MONTH_PARAMETER,
+        ],
+        responses={200: MonthCloseSerializer, 400: BAD_REQUEST, 404: NOT_FOUND},
+    )
+)
+@scope_safe_class
+class AreaComplianceCloseView(AreaFigureView):
+    takes_year = False
+
+    def parse(self, params):
+        self.month = parse_month(params.get("month"))
+
+    def figures(self, user, area, year):
+        return MonthCloseSerializer(month_close(user, area.code, self.month)).data

@@ -22,6 +22,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from fupin.areas import periods
 from fupin.areas.models import Area
 from fupin.assistance.models import Cadre, Pairing
 from fupin.core.clock import as_of
@@ -146,4 +147,62 @@ def compliance_counts(user, code: str, month: str | None = None) -> ComplianceCo
         residents_under_20_days=residents_under(user, code, m).count(),
         reviews_missed=sum(q.count() for *_x, q in reviews_missed(user, code, m)),
         concerns_overdue=concerns_overdue(user, code, m).count(),
+    )
+
+
+# The figure of the compliance page that each kind of record written into a closed month moves.
+CORRECTED_FIGURE = {
+    "fieldwork.visit": "pairings_behind",
+    "fieldwork.checkin": "residents_under_20_days",
+    "fieldwork.reviewmeeting": "reviews_missed",
+}
+
+
+@dataclass(frozen=True)
+class MonthCorrection:
+    """A record written into a closed month after its close, with its reason."""
+
+    figure: str = field(metadata=serialized(_("受影响的指标")))
+    record: str = field(metadata=serialized(_("记录类型")))
+    record_id: str = field(metadata=serialized(_("记录编号")))
+    area: str = field(metadata=serialized(_("记录所在区划代码")))
+    day: datetime.date = field(metadata=serialized(_("记录日期")))
+    reason: str = field(metadata=serialized(_("更正原因")))
+    corrected_at: datetime.datetime = field(metadata=serialized(_("更正时间")))
+
+
+@dataclass(frozen=True)
+class MonthClose:
+    """Whether an area's month of field work is closed, and the corrections made since."""
+
+    month: str = field(metadata=serialized(_("月份 YYYY-MM")))
+    closed: bool = field(metadata=serialized(_("本区划该月是否已关账")))
+    closed_areas: list[str] = field(
+        metadata=serialized(_("该月已关账的区划代码（本区划、其上级或下级）"))
+    )
+    corrections: list[MonthCorrection] = field(metadata=serialized(_("关账后的更正")))
+
+
+def month_close(user, code: str, month: str | None = None) -> MonthClose:
+    """The closes of the month over or inside ``code`` and the corrections written since."""
+    period = month_window(month).first.strftime("%Y-%m")
+    kind = periods.Kind.FIELDWORK_MONTH
+    closes = list(periods.closes_of(user, kind, code, period).values_list("area_id", flat=True))
+    corrections = [
+        MonthCorrection(
+            figure=CORRECTED_FIGURE.get(c.record, ""),
+            record=c.record,
+            record_id=c.record_id,
+            area=c.area_id,
+            day=c.day,
+            reason=c.reason,
+            corrected_at=c.corrected_at,
+        )
+        for c in periods.corrections_of(user, kind, code, period)
+    ]
+    return MonthClose(
+        month=period,
+        closed=any(code.startswith(area) for area in closes),
+        closed_areas=closes,
+        corrections=corrections,
     )

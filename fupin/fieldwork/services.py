@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import User
+from fupin.areas.periods import Kind as PeriodKind
+from fupin.areas.periods import period_check
 from fupin.areas.scope import user_can_see_code
 from fupin.assistance.models import Cadre
 from fupin.core import dates
@@ -111,6 +113,7 @@ def visit_log(
     content: str = "",
     concerns: Iterable[dict] = (),
     backdate_reason: str = "",
+    correction_reason: str = "",
 ) -> Visit:
     """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call.
 
@@ -131,6 +134,15 @@ def visit_log(
         kind=kind,
         content=content,
         created_by=user if user.is_authenticated else None,
+    )
+    # A closed month takes the visit only as a correction (fupin.areas.periods).
+    period_check(
+        PeriodKind.FIELDWORK_MONTH,
+        visit.village_id,
+        visit.visited_on,
+        correction_reason,
+        record=visit,
+        actor=user,
     )
     for item in concerns:
         concern_raise(
@@ -157,12 +169,13 @@ def check_in_record(
     lon: Decimal | float | None = None,
     note: str = "",
     backdate_reason: str = "",
+    correction_reason: str = "",
 ) -> CheckIn:
     """One check-in per cadre and day: a second one the same day returns the first."""
     _check_scope(user, village_code)
     _require(permissions.can_check_in(user, village_code))
     dated = dates.record_date(dates.Kind.CHECK_IN, day, reason=backdate_reason, field="day")
-    row, _created = CheckIn.objects.get_or_create(
+    row, created = CheckIn.objects.get_or_create(
         cadre=cadre,
         day=dated.date,
         defaults={
@@ -174,6 +187,16 @@ def check_in_record(
             "backdate_reason": dated.reason,
         },
     )
+    # A closed month takes a new check-in only as a correction (fupin.areas.periods).
+    if created:
+        period_check(
+            PeriodKind.FIELDWORK_MONTH,
+            row.village_id,
+            row.day,
+            correction_reason,
+            record=row,
+            actor=user,
+        )
     return row
 
 
@@ -392,6 +415,7 @@ def review_meeting_record(
     minutes: str = "",
     concerns: Iterable[Concern] = (),
     backdate_reason: str = "",
+    correction_reason: str = "",
 ) -> ReviewMeeting:
     _check_scope(user, area_code)
     _require(permissions.can_record_meeting(user, area_code, level))
@@ -405,6 +429,15 @@ def review_meeting_record(
         attendees=attendees,
         minutes=minutes,
         created_by=user if user.is_authenticated else None,
+    )
+    # A closed month takes the meeting only as a correction (fupin.areas.periods).
+    period_check(
+        PeriodKind.FIELDWORK_MONTH,
+        meeting.area_id,
+        meeting.held_on,
+        correction_reason,
+        record=meeting,
+        actor=user,
     )
     concerns = list(concerns)
     for concern in concerns:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from fupin.areas import period_views, periods
 from fupin.areas.params import page_area
 from fupin.areas.scope import public, scope_safe
 from fupin.assistance.models import Cadre, Pairing
@@ -80,10 +81,13 @@ class VisitForm(forms.Form):
     category = forms.ChoiceField(
         label=_("诉求类别"), choices=Concern.Category.choices, initial=Concern.Category.OTHER
     )
+    # Shown when the chosen date falls in a closed month (fupin.areas.periods).
+    correction_reason = forms.CharField(label=_("更正原因"), required=False, max_length=500)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.closed_months = periods.closed_periods(user, periods.Kind.FIELDWORK_MONTH)
         day = as_of()
         self.fields["visited_on"].initial = day
         cadre = linked_cadre(user)
@@ -130,9 +134,11 @@ def visit_new(request):
                 content=data["content"],
                 concerns=concerns,
                 backdate_reason=data["backdate_reason"],
+                correction_reason=data["correction_reason"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            # A refused date names its field; a closed period asks for the correction's reason.
+            form.add_error(None if hasattr(error, "error_dict") else "correction_reason", error)
         else:
             messages.success(request, _("已记录走访。"))
             return redirect("fieldwork:my" if linked_cadre(request.user) else "fieldwork:visit-new")
@@ -282,6 +288,7 @@ def concern_detail(request, pk):
 
 @scope_safe
 @login_required
+@require_http_methods(["GET", "POST"])
 def compliance(request):
     area = page_area(request)
     if area is None:
@@ -293,6 +300,12 @@ def compliance(request):
         m = selectors.month_window(None)
     month = m.first.strftime("%Y-%m")
     user = request.user
+    base = f"{reverse('fieldwork:compliance')}?area={area.code}&month={month}"
+    if request.method == "POST":
+        # The month's compliance is reported: close it (or, league HQ, reopen it).
+        return period_views.close_or_reopen(
+            request, periods.Kind.FIELDWORK_MONTH, area, month, base
+        )
 
     def page(qs, param):
         return Paginator(qs, PAGE_SIZE).get_page(request.GET.get(param))
@@ -316,6 +329,10 @@ def compliance(request):
         .order_by("deadline", "pk"),
         "c_page",
     )
+    closed = selectors.month_close(user, area.code, month)
+    corrections: dict[str, list] = {}
+    for correction in closed.corrections:
+        corrections.setdefault(correction.figure, []).append(correction)
     context = {
         "area": area,
         "month": month,
@@ -325,7 +342,12 @@ def compliance(request):
         "residents": residents,
         "reviews": reviews,
         "overdue": overdue,
-        "base": f"{reverse('fieldwork:compliance')}?area={area.code}&month={month}",
+        "base": base,
+        "closed": closed,
+        "corrections": corrections,
+        "period_state": period_views.period_context(
+            user, periods.Kind.FIELDWORK_MONTH, area, month
+        ),
     }
     return render(request, "fieldwork/compliance.html", context)
 
@@ -448,6 +470,7 @@ def reviews(request):
                     minutes=request.POST.get("minutes", ""),
                     concerns=chosen,
                     backdate_reason=request.POST.get("backdate_reason", ""),
+                    correction_reason=request.POST.get("correction_reason", ""),
                 )
             except ValidationError as error:
                 messages.error(request, "; ".join(error.messages))
@@ -468,5 +491,6 @@ def reviews(request):
         "page": page,
         "open_concerns": open_concerns,
         "as_of": as_of(),
+        "closed_months": periods.closed_periods(request.user, periods.Kind.FIELDWORK_MONTH),
     }
     return render(request, "fieldwork/reviews.html", context)

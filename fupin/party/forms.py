@@ -48,9 +48,12 @@ class MeetingForm(forms.Form):
         label=_("会议记录"), required=False, widget=forms.Textarea({"rows": 4})
     )
     attachment = forms.FileField(label=_("附件（pdf、jpg、png、docx，10 MB 以内）"), required=False)
+    # Shown when the date falls in a closed quarter (fupin.areas.periods).
+    correction_reason = forms.CharField(label=_("更正原因"), required=False, max_length=500)
 
-    def __init__(self, *args, organization, members, **kwargs):
+    def __init__(self, *args, organization, members, closed_quarters=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.closed_quarters = list(closed_quarters)
         self.organization = organization
         self.members = list(members)
         self.fields["kind"].choices = kinds_for(organization)

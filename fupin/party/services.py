@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fupin.accounts.models import User
+from fupin.areas.periods import Kind as PeriodKind
+from fupin.areas.periods import period_check
 from fupin.core import dates
 from fupin.core.audit import (
     ARCHIVE_ENTRY_CREATED,
@@ -54,6 +56,7 @@ def meeting_record(
     attachment=None,
     absences: Sequence[tuple[PartyMember | int, str, str]] = (),
     backdate_reason: str = "",
+    correction_reason: str = "",
 ) -> PartyMeeting:
     """Record a meeting with its absentees ``[(member, reason, note)]``; all or nothing.
 
@@ -88,6 +91,15 @@ def meeting_record(
         meeting.attachment = attachment
     meeting.full_clean()
     meeting.save()
+    # A closed quarter takes the meeting only as a correction (fupin.areas.periods).
+    period_check(
+        PeriodKind.PARTY_QUARTER,
+        meeting.area_id,
+        held_on,
+        correction_reason,
+        record=meeting,
+        actor=user,
+    )
     MeetingAbsence.objects.bulk_create(
         MeetingAbsence(
             meeting=meeting, member_id=pk, area_id=organization.area_id, reason=r, note=n

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fupin.areas import periods
 from fupin.areas import selectors as area_selectors
 from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
@@ -137,7 +138,11 @@ def meeting_new(request, pk):
     day = as_of()
     members = selectors.members_on(org, day).order_by("name", "pk")
     form = MeetingForm(
-        request.POST or None, request.FILES or None, organization=org, members=members
+        request.POST or None,
+        request.FILES or None,
+        organization=org,
+        members=members,
+        closed_quarters=periods.closed_periods(request.user, periods.Kind.PARTY_QUARTER),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -152,6 +157,7 @@ def meeting_new(request, pk):
                 attachment=data.get("attachment"),
                 absences=form.absences,
                 backdate_reason=data["backdate_reason"],
+                correction_reason=data["correction_reason"],
             )
         except ValidationError as error:
             for message in error.messages:

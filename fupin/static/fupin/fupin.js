@@ -47,6 +47,29 @@
     });
   }
 
+  // <div data-closed-periods="json-script-id" data-period-of="#id_date" data-period="month|quarter">:
+  // a date inside a closed period is taken only as a correction, so its reason field shows then.
+  function periodKey(value, period) {
+    if (!value) return "";
+    if (period === "quarter") {
+      return value.slice(0, 4) + "-Q" + (Math.floor((Number(value.slice(5, 7)) - 1) / 3) + 1);
+    }
+    return value.slice(0, 7);
+  }
+  function correctionFields(root) {
+    root.querySelectorAll("[data-closed-periods]").forEach(function (box) {
+      var closed = JSON.parse(document.getElementById(box.dataset.closedPeriods).textContent);
+      var day = document.querySelector(box.dataset.periodOf);
+      if (!day) return;
+      var sync = function () {
+        if (closed.indexOf(periodKey(day.value, box.dataset.period)) >= 0) box.hidden = false;
+      };
+      day.addEventListener("change", sync);
+      sync();
+    });
+  }
+
   styleFields(document);
   geolocate(document);
+  correctionFields(document);
 })();

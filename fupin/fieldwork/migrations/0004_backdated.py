@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fieldwork', '0002_public_concerns'),
+        ('fieldwork', '0003_concern_feedback_via'),
     ]
 
     operations = [
