@@ -41,6 +41,8 @@ class Action(StrEnum):
     CASE_STEP_VILLAGE = "case_step.village"
     CASE_STEP_TOWNSHIP = "case_step.township"
     CASE_STEP_COUNTY = "case_step.county"
+    OBJECTION_ANSWER = "objection.answer"
+    ROUND_MANAGE = "round.manage"
     # The registry.
     REGISTRY_EDIT = "registry.edit"
     IMPORT_REGISTRY = "import.registry"
@@ -84,6 +86,10 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.CASE_STEP_VILLAGE: frozenset({Role.VILLAGE_TEAM}),
     Action.CASE_STEP_TOWNSHIP: frozenset({Role.TOWNSHIP_OFFICER}),
     Action.CASE_STEP_COUNTY: frozenset({Role.COUNTY_OFFICE}),
+    # An objection to a notice is answered by the village team or any office above it.
+    Action.OBJECTION_ANSWER: _HANDLERS,
+    # An adjustment round (动态调整) is the county's to open and close.
+    Action.ROUND_MANAGE: frozenset({Role.COUNTY_OFFICE}),
     Action.REGISTRY_EDIT: _HANDLERS,
     Action.IMPORT_REGISTRY: _OFFICES,
     Action.PARTY_RECORD: _PARTY,
@@ -97,6 +103,17 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.ASSESSMENT_RUN: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
     Action.REPORT_PUBLISH: frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
 }
+
+# The role sets under the names the views and services used before this table existed.
+EDIT_REGISTRY = ROLES[Action.REGISTRY_EDIT]
+IMPORT_REGISTRY = ROLES[Action.IMPORT_REGISTRY]
+# An export is a read, yet of whole ledgers: the registry's writers and the supervisors.
+EXPORT_REGISTRY = EDIT_REGISTRY | {Role.SUPERVISOR}
+EDIT_CADRES = ROLES[Action.CADRES_EDIT]
+EDIT_DUTIES = ROLES[Action.DUTIES_REPORT]
+EDIT_COMMAND = ROLES[Action.COMMAND_EDIT]
+EDIT_FUNDS = ROLES[Action.FUND_EDIT]
+EDIT_COLLECTIVE = ROLES[Action.COLLECTIVE_EDIT]
 
 # The review meeting each area level holds (village: half-monthly, township: monthly, county:
 # quarterly).

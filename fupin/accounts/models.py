@@ -17,32 +17,7 @@ class Role(models.TextChoices):
     ORGANIZATION = "organization", _("组织部门")
 
 
-# What each role may do beyond reading its scope. Reads are governed by scope alone.
-EDIT_REGISTRY = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
-IMPORT_REGISTRY = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}
-EXPORT_REGISTRY = EDIT_REGISTRY | {Role.SUPERVISOR}
-# Party building (docs/domain.md §3.6): the organisation department keeps the Party records; a
-# village team records its own branch's meetings, a township its committee's.
-EDIT_PARTY = {Role.ORGANIZATION, Role.LEAGUE_HQ, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
-EDIT_CADRES = {Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
-# Duty lists: the organisation department sets them; every level reports its own progress.
-EDIT_DUTIES = {
-    Role.ORGANIZATION,
-    Role.LEAGUE_HQ,
-    Role.COUNTY_OFFICE,
-    Role.TOWNSHIP_OFFICER,
-    Role.VILLAGE_TEAM,
-}
-EDIT_COMMAND = {Role.ORGANIZATION, Role.LEAGUE_HQ}
-# Money (docs/domain.md §3.7): funds and projects are the county poverty office's (and the league's);
-# a village records its own collective income; policy enrolments come from the county and
-# township offices that run them.
-EDIT_FUNDS = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}
-EDIT_COLLECTIVE = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER, Role.VILLAGE_TEAM}
-EDIT_SAFETYNET = {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}
-# Entrepreneurship leaders: the Party records' keepers, and the county office that runs the
-# industry work these links record.
-EDIT_LEADERS = EDIT_PARTY | {Role.COUNTY_OFFICE}
+# What each role may write is the table of fupin.accounts.actions; reads follow scope alone.
 
 
 class User(AbstractUser):

@@ -3,7 +3,7 @@ area in scope."""
 
 from __future__ import annotations
 
-from fupin.accounts.models import IMPORT_REGISTRY
+from fupin.accounts.actions import IMPORT_REGISTRY
 from fupin.areas.scope import user_can_see_code
 
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.accounts.models import EDIT_REGISTRY, IMPORT_REGISTRY
+from fupin.accounts.actions import EDIT_REGISTRY, IMPORT_REGISTRY
 from fupin.areas.params import page_area, page_year
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of

@@ -17,7 +17,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fupin.accounts.models import EDIT_CADRES
+from fupin.accounts import actions
+from fupin.accounts.actions import EDIT_CADRES, Action
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Area
 from fupin.areas.params import page_area
@@ -197,6 +198,8 @@ def cadre_detail(request, pk):
 def cadre_recall(request, pk):
     """组织召回 from one serving resident post."""
     cadre = selectors.access_cadre(request.user, pk)
+    # The role before the form; the service checks it again at the post's own area.
+    actions.require(request.user, Action.CADRES_EDIT)
     form = RecallForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("请填写召回日期。"))

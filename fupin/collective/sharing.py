@@ -25,7 +25,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from fupin.accounts.models import EDIT_COLLECTIVE
+from fupin.accounts.actions import EDIT_COLLECTIVE
 from fupin.areas.scope import user_can_see_code
 from fupin.core import cells
 from fupin.core.audit import audit

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.accounts.models import EDIT_COLLECTIVE, EXPORT_REGISTRY
+from fupin.accounts.actions import EDIT_COLLECTIVE, EXPORT_REGISTRY
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Level
 from fupin.areas.params import page_area, page_year, page_years

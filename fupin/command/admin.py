@@ -3,7 +3,7 @@ scope; only the organisation department and the league headquarters may change i
 
 from django.contrib import admin
 
-from fupin.accounts.models import EDIT_COMMAND
+from fupin.accounts.actions import EDIT_COMMAND
 from fupin.areas.scope import ScopedModelAdmin
 
 from .models import CommandMember, CommandUnit

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from fupin.accounts import actions
+from fupin.accounts.actions import Action
 from fupin.areas import period_views, periods
 from fupin.areas.params import page_area
 from fupin.areas.scope import public, scope_safe
@@ -150,6 +152,8 @@ def visit_new(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def checkin(request):
+    if request.method == "POST":
+        actions.require(request.user, Action.CHECK_IN_RECORD)
     cadre = linked_cadre(request.user)
     day = as_of()
     if cadre is None:

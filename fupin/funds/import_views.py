@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.accounts.models import EDIT_FUNDS
+from fupin.accounts.actions import EDIT_FUNDS
 from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit

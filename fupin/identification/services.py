@@ -844,7 +844,7 @@ def round_open(
     *, actor: User, county_code: str, year: int, opened_on: datetime.date | None = None
 ) -> AdjustmentRound:
     """Open a county's adjustment round of a year; open cases without a round join it."""
-    if not actor.has_role_at(workflow.COUNTY, county_code):
+    if not actor.has_role_at(workflow.ROUNDS, county_code):
         raise PermissionDenied(MSG_ROUND_NO_RIGHT)
     if year > as_of().year:
         raise ValidationError(MSG_ROUND_FUTURE % {"year": year, "current": as_of().year})
@@ -873,7 +873,7 @@ def round_close(
     """Close a round. Open cases refuse the closing unless ``carry_over``: then they leave the
     round and join the county's next round when it opens."""
     adjustment_round = AdjustmentRound.objects.select_for_update().get(pk=adjustment_round.pk)
-    if not actor.has_role_at(workflow.COUNTY, adjustment_round.county_id):
+    if not actor.has_role_at(workflow.ROUNDS, adjustment_round.county_id):
         raise PermissionDenied(MSG_ROUND_NO_RIGHT)
     if not adjustment_round.is_open:
         raise ValidationError(MSG_ROUND_CLOSED)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fupin.accounts import actions
+from fupin.accounts.actions import Action
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import current_year
@@ -138,6 +140,9 @@ def case_new(request):
 @require_http_methods(["GET", "POST"])
 def case_new_for_household(request):
     """File an exit, relapse or monitoring case for a registered household."""
+    # The role before the form: filing is the village team's (the household's village is
+    # checked again by the service).
+    actions.require(request.user, Action.CASE_STEP_VILLAGE)
     form = HouseholdCaseForm(request.POST or None, initial={"year": current_year()})
     if request.method == "POST" and form.is_valid():
         household = (
@@ -158,7 +163,7 @@ def case_new_for_household(request):
                     household=household,
                     reason=form.cleaned_data["reason"],
                 )
-            except (ValidationError, PermissionDenied) as error:
+            except ValidationError as error:
                 _errors(request, error)
             else:
                 return redirect("identification:case_detail", case.pk)
@@ -227,6 +232,7 @@ def case_act(request, pk):
 @require_POST
 def objection_answer(request, pk):
     objection = selectors.access_objection(request.user, pk)
+    actions.require(request.user, Action.OBJECTION_ANSWER, objection.case.village_id)
     form = ObjectionAnswerForm(request.POST)
     if form.is_valid():
         result = form.cleaned_data["result"]
@@ -251,7 +257,9 @@ def objection_answer(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_list(request):
-    counties = _areas_of_role(request.user, workflow.COUNTY, Level.COUNTY)
+    if request.method == "POST":
+        actions.require(request.user, Action.ROUND_MANAGE)
+    counties = _areas_of_role(request.user, workflow.ROUNDS, Level.COUNTY)
     form = RoundOpenForm(request.POST or None, counties=counties, initial={"year": current_year()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -260,7 +268,7 @@ def round_list(request):
                 county_code=form.cleaned_data["county"],
                 year=form.cleaned_data["year"],
             )
-        except (ValidationError, PermissionDenied) as error:
+        except ValidationError as error:
             _errors(request, error)
         else:
             return redirect("identification:round_detail", adjustment_round.pk)
@@ -288,7 +296,7 @@ def round_detail(request, pk):
             "summary": selectors.round_summary(adjustment_round),
             "cases": cases[:500],
             "can_close": adjustment_round.is_open
-            and request.user.has_role_at(workflow.COUNTY, adjustment_round.county_id),
+            and request.user.has_role_at(workflow.ROUNDS, adjustment_round.county_id),
         },
     )
 

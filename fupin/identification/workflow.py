@@ -22,7 +22,6 @@ import dataclasses
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.actions import Action, roles
-from fupin.accounts.models import Role
 
 from .models import Case, Notice
 
@@ -31,9 +30,9 @@ VILLAGE = roles(Action.CASE_STEP_VILLAGE)
 TOWNSHIP = roles(Action.CASE_STEP_TOWNSHIP)
 COUNTY = roles(Action.CASE_STEP_COUNTY)
 # Who may answer an objection: the village team or anyone above it.
-ANSWERS_OBJECTIONS = frozenset(
-    {Role.VILLAGE_TEAM, Role.TOWNSHIP_OFFICER, Role.COUNTY_OFFICE, Role.LEAGUE_HQ}
-)
+ANSWERS_OBJECTIONS = roles(Action.OBJECTION_ANSWER)
+# Who opens and closes an adjustment round: the county office.
+ROUNDS = roles(Action.ROUND_MANAGE)
 
 MEETING = (
     ("meeting_date", _("会议日期"), "date"),

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fupin.accounts import actions
+from fupin.accounts.actions import Action
 from fupin.areas import periods
 from fupin.areas import selectors as area_selectors
 from fupin.areas.params import page_area
@@ -275,6 +277,7 @@ def member_entry_add(request, pk):
 @require_POST
 def member_transfer(request, pk):
     member = _member(request, pk)
+    actions.require(request.user, Action.PARTY_RECORD, member.organization.area_id)
     left = member.organization_id
     form = TransferForm(request.POST, organizations=_transfer_targets(request.user, member))
     if form.is_valid():

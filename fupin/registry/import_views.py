@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import IMPORT_REGISTRY
+from fupin.accounts.actions import IMPORT_REGISTRY
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import EVERYTHING, scope_safe
 from fupin.core import clock

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import IMPORT_REGISTRY
+from fupin.accounts.actions import IMPORT_REGISTRY
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import user_can_see_code
 from fupin.core import cells as kit

@@ -3,7 +3,8 @@ always may: the command line without a user)."""
 
 from __future__ import annotations
 
-from fupin.accounts.models import IMPORT_REGISTRY, User
+from fupin.accounts.actions import IMPORT_REGISTRY
+from fupin.accounts.models import User
 
 
 def can_import_anywhere(actor: User | None) -> bool:

@@ -16,7 +16,8 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import EDIT_REGISTRY, User
+from fupin.accounts.actions import EDIT_REGISTRY
+from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import (
     HOUSEHOLD_CREATED,

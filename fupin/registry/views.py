@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fupin.accounts.models import EDIT_REGISTRY, EXPORT_REGISTRY
+from fupin.accounts.actions import EDIT_REGISTRY, EXPORT_REGISTRY
 from fupin.areas.models import Level
 from fupin.areas.params import page_years
 from fupin.areas.scope import scope_safe, user_scope_has_village, user_sees_everything

@@ -5,7 +5,8 @@ undeclared: such a view must be classified below) is POSTed with empty data and 
 长发村 (152223100234) filled into its arguments, as one login of each demo role along the
 长发村 chain. Each request runs in a savepoint rolled back after it, so no answer depends on
 another. An answer is ``ok`` (2xx, 3xx, or a 400 form error: the permission check passed), 403
-or 404. A difference from ``EXPECTED`` fails, and so does a write URL missing from it: a new
+or 404; where the walk posts real data (``DATA``), ``ok`` means the write went through, and a form
+or service error answers ``err``. A difference from ``EXPECTED`` fails, and so does a write URL missing from it: a new
 write view must be added here, with the roles its action allows. The OpenAPI schema's write
 operations are walked the same way.
 """
@@ -77,13 +78,13 @@ READS = {
     "api/^households/$",
     "api/^households/(?P<pk>[0-9]+)/$",
 }
-# Sign-in, sign-out and the token are every user's own, not a record's.
-OWN = {"accounts/login/", "accounts/logout/", "api/token/"}
+# Sign-in and sign-out are every user's own, not a record's.
+OWN = {"accounts/login/", "accounts/logout/"}
 
 # The object of 长发村 (or its county) each argument names: (app.Model, the area to look in).
 OBJECTS = {
     "members/<int:pk>/edit/": ("registry.Member", CHANGFA),
-    "cases/<int:pk>/act/": ("identification.Case", CHANGFA),
+    "cases/<int:pk>/act/": ("identification.Case", CHANGFA),  # see _village_case
     "cases/objections/<int:pk>/answer/": ("identification.Objection", CHANGFA),
     "rounds/<int:pk>/close/": ("identification.AdjustmentRound", COUNTY),
     "notices/<int:pk>/": ("identification.Notice", CHANGFA),
@@ -91,7 +92,7 @@ OBJECTS = {
     "households/<int:pk>/safety-net/": ("registry.Household", CHANGFA),
     "concerns/<int:pk>/": ("fieldwork.Concern", CHANGFA),
     "cadres/<int:pk>/": ("assistance.Cadre", CHANGFA),
-    "cadres/<int:pk>/recall/": ("assistance.Cadre", CHANGFA),
+    "cadres/<int:pk>/recall/": ("assistance.Cadre", CHANGFA),  # see _serving_post
     "party/organizations/<int:pk>/meetings/new/": ("party.PartyOrganization", CHANGFA),
     "party/members/<int:pk>/entries/": ("party.PartyMember", CHANGFA),
     "party/members/<int:pk>/transfer/": ("party.PartyMember", CHANGFA),
@@ -111,30 +112,30 @@ TABLE = {
     "members/<int:pk>/edit/":                      " ok  ok 403 403  ok 403  ok  ok 403 403",
     "imports/":                                    " ok  ok 403 403  ok 403  ok 403 403 403",
     "cases/new/":                                  " ok 403 403 403 403 403 403  ok 403 403",
-    "cases/exits-from-assessment/":                "403 403 403 403 403 403 403 403 403 403",
-    "cases/new/household/":                        " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
-    "cases/<int:pk>/act/":                         "403 403 403 403 403 403 403 403 403 403",
-    "cases/objections/<int:pk>/answer/":           " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
-    "rounds/":                                     " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "cases/exits-from-assessment/":                " ok 403 403 403 403 403 403  ok 403 403",
+    "cases/new/household/":                        " ok 403 403 403 403 403 403  ok 403 403",
+    "cases/<int:pk>/act/":                         " ok 403 403 403 403 403 403  ok 403 403",
+    "cases/objections/<int:pk>/answer/":           " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "rounds/":                                     " ok 403 403 403  ok 403 403 403 403 403",
     "rounds/<int:pk>/close/":                      " ok 403 403 403  ok 403 404 404 404 404",
     "notices/<int:pk>/":                           " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
-    "assessment/":                                 "403 403 403 403 403 403 403 403 403 403",
+    "assessment/":                                 " ok  ok 403 403  ok 403 404 404 404 404",
     "households/<int:pk>/plan/":                   " ok  ok 403 403  ok 403  ok  ok 403 403",
     "pairings/import/":                            " ok  ok 403 403  ok 403  ok 403 403 403",
     "visits/new/":                                 " ok 403 403 403 403 403 403  ok 403 403",
-    "checkin/":                                    " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "checkin/":                                    " ok 403 403 403 403 403 403  ok  ok 403",
     "concerns/<int:pk>/":                          " ok  ok 403 403  ok 403  ok  ok 403 403",
     "concerns/raise/<str:code>/":                  " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "concerns/reply/<str:token>/":                 "404 404 404 404 404 404 404 404 404 404",
     "reviews/":                                    " ok 403 403 403 403 403 403  ok 403 403",
     "cadres/<int:pk>/":                            " ok  ok 403  ok  ok 403 403 403 403 403",
-    "cadres/<int:pk>/recall/":                     " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "cadres/<int:pk>/recall/":                     " ok  ok 403  ok  ok 403 403 403 403 403",
     "cadres/evaluations/":                         " ok  ok 403  ok  ok 403 403 403 403 403",
     "party/organizations/<int:pk>/meetings/new/":  " ok  ok 403  ok 403 403  ok  ok 403 403",
     "party/members/<int:pk>/entries/":             " ok  ok 403  ok 403 403  ok  ok 403 403",
-    "party/members/<int:pk>/transfer/":            " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "party/members/<int:pk>/transfer/":            " ok  ok 403  ok 403 403  ok  ok 403 403",
     "duties/tasks/<int:pk>/":                      " ok  ok 403  ok  ok 403  ok  ok 403 403",
-    "funds/":                                      "403 403 403 403 403 403 403 403 403 403",
+    "funds/":                                      " ok  ok 403 403  ok 403 404 404 404 404",
     "funds/<int:pk>/":                             " ok  ok 403 403  ok 403 404 404 404 404",
     "funds/import/":                               " ok  ok 403 403  ok 403 403 403 403 403",
     "projects/":                                   " ok  ok 403 403  ok 403 403 403 403 403",
@@ -147,6 +148,12 @@ TABLE = {
     "leaders/links/<int:pk>/end/":                 " ok  ok 403  ok  ok 403  ok  ok 403 403",
     "leaders/links/<int:pk>/income/":              " ok  ok 403  ok  ok 403  ok  ok 403 403",
     "reports/new/":                                " ok  ok 403  ok  ok 403 403 403 403 403",
+    # The user's own account and token, and the public forms' captcha: no record, no role.
+    "accounts/me/":                                " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "accounts/password/":                          " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "api/auth/token/":                             " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    "^captcha/image/(?P<key>\\w+)/$":                "404 404 404 404 404 404 404 404 404 404",
+    "^captcha/refresh/$":                          "404 404 404 404 404 404 404 404 404 404",
 }
 # fmt: on
 EXPECTED: dict[str, dict[str, object]] = {
@@ -156,8 +163,94 @@ EXPECTED: dict[str, dict[str, object]] = {
     }
     for route, row in TABLE.items()
 }
-# The data posted where an empty POST would stop before the role check.
-DATA = {"concerns/<int:pk>/": {"action": "start"}}
+# The area each page is asked at (``?area=``): 长发村 unless the page works at county level.
+AREA = {"assessment/": COUNTY, "funds/": COUNTY}
+
+
+def _household_number() -> str:
+    from fupin.registry.models import Household
+
+    return Household.objects.filter(village_id=CHANGFA).order_by("pk").first().number
+
+
+def _serving_post():
+    """A resident post in 长发村 still serving, to recall."""
+    from fupin.cadres.models import RESIDENT_KINDS, CadrePost
+
+    return (
+        CadrePost.objects.filter(area_id=CHANGFA, kind__in=RESIDENT_KINDS, end_date__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _village_case():
+    """An open case of 长发村 whose next step is the village team's."""
+    from fupin.accounts.models import User
+    from fupin.identification import services
+    from fupin.identification.models import Case
+
+    team = User.objects.get(username="village_team-152223100234")
+    for case in Case.objects.filter(village_id=CHANGFA, closed_on__isnull=True).order_by("pk"):
+        if services.next_action(team, case) is not None:
+            return case
+    return None
+
+
+def _free_round_year() -> int:
+    """The latest year the county has no adjustment round for (a round opens once a year)."""
+    from fupin.core.clock import as_of
+    from fupin.identification.models import AdjustmentRound
+
+    taken = set(AdjustmentRound.objects.filter(county_id=COUNTY).values_list("year", flat=True))
+    return next(year for year in range(as_of().year, 2012, -1) if year not in taken)
+
+
+def _active_member():
+    from fupin.party.models import PartyMember
+
+    return (
+        PartyMember.objects.filter(area__code__startswith=CHANGFA, status=PartyMember.Status.ACTIVE)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _today() -> str:
+    from fupin.core.clock import as_of
+
+    return as_of().isoformat()
+
+
+# The data posted where an empty POST would stop before the role check, or so that the roles
+# allowed really write (built when the walk runs: the demo's objects).
+DATA = {
+    "concerns/<int:pk>/": lambda: {"action": "start"},
+    "cases/new/household/": lambda: {
+        "kind": "monitoring",
+        "household_number": _household_number(),
+        "year": _today()[:4],
+        "reason": "走查",
+    },
+    "cases/<int:pk>/act/": lambda: {"decision": "reject", "reason": "走查"},
+    "cases/objections/<int:pk>/answer/": lambda: {"result": "dismissed", "answer": "走查"},
+    "cases/exits-from-assessment/": lambda: {"village": CHANGFA, "year": int(_today()[:4]) - 1},
+    "rounds/": lambda: {"county": COUNTY, "year": _free_round_year()},
+    "cadres/<int:pk>/recall/": lambda: {"post": _serving_post().pk, "date": _today()},
+    "party/members/<int:pk>/transfer/": lambda: {
+        "date": _today(),
+        "destination": "外地党组织",
+        "reason": "走查",
+    },
+}
+# Where DATA only gets past the form to the role check (the first concern may not be startable).
+PAST_THE_FORM = {"concerns/<int:pk>/"}
+# Objects the walk needs that OBJECTS' first row of the area is not.
+PICK = {
+    "cases/<int:pk>/act/": _village_case,
+    "cadres/<int:pk>/recall/": lambda: _serving_post().cadre,
+    "party/members/<int:pk>/transfer/": _active_member,
+}
 
 
 def _methods(callback) -> set[str] | None:
@@ -199,8 +292,8 @@ def write_routes() -> list[str]:
 
 
 def _fill(route: str) -> str:
-    path = route
-    path = path.replace("<str:token>", "unknown")
+    path = route.removeprefix("^").removesuffix("$")
+    path = path.replace("<str:token>", "unknown").replace(r"(?P<key>\w+)", "unknown")
     if "<str:code>" in path:
         path = path.replace("<str:code>", CHANGFA)
     if "<int:pk>" in path:
@@ -212,7 +305,11 @@ def _fill(route: str) -> str:
             if field.endswith("_id")
             else (f"{field}__startswith")
         )
-        row = model.objects.filter(**{lookup: area}).order_by("pk").first()
+        row = (
+            PICK[route]()
+            if route in PICK
+            else model.objects.filter(**{lookup: area}).order_by("pk").first()
+        )
         path = path.replace("<int:pk>", str(row.pk if row else 0))
     return "/" + path
 
@@ -225,19 +322,40 @@ def _answer(status: int) -> object:
     return status
 
 
+def _written(response) -> object:
+    """A posted write's answer: ``err`` when it came back with a form or service error."""
+    from django.contrib.messages import ERROR, get_messages
+
+    answer = _answer(response.status_code)
+    if answer != "ok":
+        return answer
+    errors = [m for m in get_messages(response.wsgi_request) if m.level == ERROR]
+    if response.status_code in (200, 400) or errors:
+        return "err"
+    return answer
+
+
 def walk(client) -> dict[str, dict[str, object]]:
     from fupin.accounts.models import User
 
     logins = {u.username: u for u in User.objects.filter(username__in=LOGINS)}
     answers: dict[str, dict[str, object]] = {}
     for route in write_routes():
-        path = _fill(route) + f"?area={CHANGFA}"
+        path = _fill(route) + f"?area={AREA.get(route, CHANGFA)}"
         for username in LOGINS:
             client.force_login(logins[username])
+            # The messages of an earlier answer would ride along in their cookie.
+            client.cookies.pop("messages", None)
             with transaction.atomic():
-                response = client.post(path, DATA.get(route, {}))
+                data = DATA[route]() if route in DATA else {}
+                response = client.post(path, data)
+                answer = (
+                    _written(response)
+                    if route in DATA and route not in PAST_THE_FORM
+                    else _answer(response.status_code)
+                )
                 transaction.set_rollback(True)
-            answers.setdefault(route, {})[SHORT[username]] = _answer(response.status_code)
+            answers.setdefault(route, {})[SHORT[username]] = answer
     return answers
 
 
@@ -253,12 +371,18 @@ def test_every_write_answers_as_the_table_says(client, demo):
         }
         for route, row in answers.items()
     }
-    assert {r: d for r, d in differences.items() if d} == {}
+    rows = "\n".join(
+        f"{route!r}: {' '.join(f'{answers[route][who]!s:>3}' for who in SHORT.values())!r},"
+        for route, difference in differences.items()
+        if difference
+    )
+    assert not rows, f"answers differ from TABLE; the rows as answered:\n{rows}"
 
 
 # The API's write operations (the OpenAPI schema's POST/PUT/PATCH/DELETE) and each role's
-# answer to an empty request: the token is every user's own (a form error without a password).
-API_WRITES = {("/api/token/", "post"): "ok"}
+# answer to an empty request: the token is every user's own (a form error without a password,
+# and no token to revoke without one).
+API_WRITES = {("/api/auth/token/", "post"): "ok", ("/api/auth/token/", "delete"): 403}
 
 
 def test_every_api_write_answers_as_the_table_says(client, demo):
