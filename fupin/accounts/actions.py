@@ -46,6 +46,8 @@ class Action(StrEnum):
     # The registry.
     REGISTRY_EDIT = "registry.edit"
     IMPORT_REGISTRY = "import.registry"
+    # Marking an import as a historical load (new identifications and exits without a case).
+    IMPORT_HISTORICAL = "import.historical"
     # Party building and cadres (docs/domain.md §3.6).
     PARTY_RECORD = "party.record"
     CADRES_EDIT = "cadres.edit"
@@ -92,6 +94,7 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.ROUND_MANAGE: frozenset({Role.COUNTY_OFFICE}),
     Action.REGISTRY_EDIT: _HANDLERS,
     Action.IMPORT_REGISTRY: _OFFICES,
+    Action.IMPORT_HISTORICAL: frozenset({Role.LEAGUE_HQ}),
     Action.PARTY_RECORD: _PARTY,
     Action.CADRES_EDIT: frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
     Action.DUTIES_REPORT: _PARTY | {Role.COUNTY_OFFICE},

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.actions import IMPORT_REGISTRY
+from fupin.accounts.actions import IMPORT_REGISTRY, Action, allowed
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import EVERYTHING, scope_safe
 from fupin.core import clock
@@ -79,9 +79,18 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件（.xlsx 或 .csv）"))
     year = forms.TypedChoiceField(label=_("数据年度"), coerce=int)
     scope = forms.ChoiceField(label=_("导入范围"))
+    # League HQ only (checked in clean, again by the import and its service).
+    historical = forms.BooleanField(label=_("标记为历史数据导入"), required=False)
+    historical_reason = forms.CharField(
+        label=_("历史数据导入原因"),
+        required=False,
+        max_length=importing.MAX_HISTORICAL_REASON,
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        self.may_mark_historical = allowed(user, Action.IMPORT_HISTORICAL)
         current = clock.current_year()
         self.fields["year"].choices = [
             (y, str(y)) for y in range(current, rules.FIRST_IDENTIFIED_YEAR - 1, -1)
@@ -96,6 +105,15 @@ class ImportForm(forms.Form):
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
             raise forms.ValidationError(_("只接受 .xlsx 或 .csv 文件"))
         return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("historical"):
+            if not allowed(self.user, Action.IMPORT_HISTORICAL, data.get("scope") or None):
+                self.add_error("historical", importing.MSG_HISTORICAL_NOT_ALLOWED)
+            elif not (data.get("historical_reason") or "").strip():
+                self.add_error("historical_reason", importing.MSG_HISTORICAL_REASON)
+        return data
 
 
 @scope_safe
@@ -112,6 +130,12 @@ def upload(request):
             file=upload_file,
             original_name=Path(upload_file.name).name[:255],
             year=form.cleaned_data["year"],
+            historical=form.cleaned_data["historical"],
+            historical_reason=(
+                form.cleaned_data["historical_reason"].strip()
+                if form.cleaned_data["historical"]
+                else ""
+            ),
         )
         # The job reads the row this transaction writes: queue it once the row is committed,
         # in the uploader's language (its messages are stored with the job).

@@ -44,7 +44,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.actions import IMPORT_REGISTRY
+from fupin.accounts.actions import IMPORT_REGISTRY, Action, allowed
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import user_can_see_code
 from fupin.core import cells as kit
@@ -106,6 +106,12 @@ MSG_EXTRA_COLUMN = _("%(sheet)s列“%(column)s”不是导入格式中的列，
 MSG_IGNORED_SHEET = _("工作表“%(sheet)s”不是成员表或收入表，已忽略")
 MSG_NOT_ALLOWED = _("您没有导入贫困户数据的权限")
 MSG_SCOPE_NOT_ALLOWED = _("导入范围“%(scope)s”不在您的管辖范围内")
+# New identifications and exits go through a case (docs/domain.md): an import adds them only
+# as a historical load, which league HQ marks with a reason.
+MSG_PROCEDURE = _("新识别/脱贫须经申请、评议、公示程序（识别流程）；历史数据导入请由盟扶贫办标记")
+MSG_HISTORICAL_NOT_ALLOWED = _("只有盟扶贫办可以将导入标记为历史数据导入")
+MSG_HISTORICAL_REASON = _("标记为历史数据导入时须填写原因")
+MAX_HISTORICAL_REASON = 200
 KIND_LABELS = {MEMBERS: _("成员表"), INCOME: _("收入表")}
 # What each count of ImportResult.counts means (the command and the status page show it).
 COUNT_LABELS = {
@@ -143,6 +149,8 @@ HOUSEHOLD_FIELDS = (
     "exit_year",
 )
 CURRENT_FIELDS = ("status", "attribute", "exit_year")
+# What a historical load marks on the households it identifies or exits.
+HISTORICAL_FIELDS = ("historical_load", "historical_reason", "historical_job_id")
 MEMBER_FIELDS = (
     "household_id",
     "village_id",
@@ -262,8 +270,13 @@ def _causes(value: str, problems: list) -> list[str]:
 class _Context:
     """What every phase needs: who imports, into which scope and year, and the progress."""
 
-    def __init__(self, *, actor, year, scope_code, filename, progress, total):
+    def __init__(
+        self, *, actor, year, scope_code, filename, progress, total, historical=None, job=None
+    ):
         self.actor = actor
+        # The reason of a historical load (None: an ordinary import) and its job, if any.
+        self.historical: str | None = historical
+        self.job = job
         self.year = year
         self.as_of = clock.as_of()
         self.scope_code = scope_code or ""
@@ -311,6 +324,17 @@ def check_actor(actor, scope_code: str | None = None) -> None:
         raise PermissionDenied(MSG_SCOPE_NOT_ALLOWED % {"scope": scope_code})
 
 
+def check_historical(actor, historical: str | None, scope_code: str | None = None) -> None:
+    """Raise PermissionDenied unless ``actor`` may mark a historical load (league HQ; the
+    system at the console may), ValueError when the mark has no reason."""
+    if historical is None:
+        return
+    if actor is not None and not allowed(actor, Action.IMPORT_HISTORICAL, scope_code or None):
+        raise PermissionDenied(MSG_HISTORICAL_NOT_ALLOWED)
+    if not historical.strip():
+        raise ValueError(str(MSG_HISTORICAL_REASON))
+
+
 def import_file(
     *,
     actor,
@@ -318,6 +342,8 @@ def import_file(
     year: int | None = None,
     scope_code: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    historical: str | None = None,
+    job: int | None = None,
 ) -> ImportResult:
     """Validate a registry file and, if every row is good, store it in one transaction.
 
@@ -327,11 +353,17 @@ def import_file(
     member file (default: the as-of year). ``scope_code`` limits the rows to an area inside
     the actor's scope. ``progress(done, total)`` is called as rows are validated and written
     (``total`` is twice the number of rows: every row is validated, then written).
-    Raise :class:`PermissionDenied` if the actor may not import; return an
+    A row adding a new identification or an exit (:meth:`_MemberImport.procedure`) is refused
+    unless ``historical`` is given: the reason of a historical load, which only league HQ
+    may mark (``job``: its :class:`ImportJob`); those households are marked with it.
+    Raise :class:`PermissionDenied` if the actor may not import (or mark); return an
     :class:`ImportResult` whose ``ok`` tells whether the file was stored.
     """
     path = Path(path)
     check_actor(actor, scope_code)
+    check_historical(actor, historical, scope_code)
+    if historical is not None:
+        historical = historical.strip()[:MAX_HISTORICAL_REASON]
     as_of = clock.as_of()
     year = int(year or as_of.year)
     result = ImportResult(filename=path.name, year=year)
@@ -380,6 +412,8 @@ def import_file(
         filename=path.name,
         progress=progress,
         total=2 * result.rows,
+        historical=historical,
+        job=job,
     )
     member_plan = income_plan = None
     if MEMBERS in by_kind:
@@ -414,6 +448,7 @@ def import_file(
         removed_members=member_plan.removed if member_plan else [],
         counts=counts,
         written=written,
+        historical=historical,
     )
     result.villages = sorted(villages)
     result.ok = True
@@ -511,6 +546,7 @@ class _MemberImport:
             ):
                 self.error(household.first_row, problem)
         self._check_database(ids)
+        self._check_procedure()
 
     def _row(self, row: int, v: dict[str, str], ids: dict[str, list[int]]) -> None:
         ctx = self.ctx
@@ -694,6 +730,46 @@ class _MemberImport:
             bulk.fetch_flat(StatusRecord.objects.filter(year__gt=ctx.year), "household_id", known)
         )
 
+    def _check_procedure(self) -> None:
+        """Refuse, household by household, what only a case may do (docs/domain.md): a new
+        identification — the household counts as newly identified in the data year, as the
+        figures count it (fupin.registry.rollups: ``identified_year`` is the year of a status
+        row), and did not before — or an exit — the data year's status becomes exited from a
+        registered status that was not, or a new household exits in the data year. A historical load accepts them and marks the households."""
+        ctx = self.ctx
+        for household in self.households.values():
+            identified = household.values["identified_year"]
+            status = household.values["status"]
+            existing = household.existing
+            pk = household.pk
+            before = self.status_rows.get(pk) if isinstance(pk, int) else None
+            problems = []
+            if identified == ctx.year and (
+                before is None or existing is None or existing["identified_year"] != identified
+            ):
+                problems.append(Problem(COL_IDENTIFIED, MSG_PROCEDURE))
+            previous = before["status"] if before else existing["status"] if existing else None
+            # A new household's exit of an earlier year records a past exit, which no figure
+            # of the data year counts; its exit in the data year is an exit now.
+            exits = (
+                previous not in codes.EXITED_STATUSES
+                if previous is not None
+                else household.values["exit_year"] == ctx.year
+            )
+            if status in codes.EXITED_STATUSES and exits:
+                problems.append(Problem(COL_STATUS, MSG_PROCEDURE))
+            if not problems:
+                continue
+            if ctx.historical is None:
+                for problem in problems:
+                    self.error(household.first_row, problem)
+            else:
+                household.values.update(
+                    historical_load=True,
+                    historical_reason=ctx.historical,
+                    historical_job_id=ctx.job,
+                )
+
     def plan(self, tables: dict[type, bulk.TableWrite], counts: dict[str, int]) -> None:
         """Compare the file with the rows fetched while checking: put the rows to create
         and to update in ``tables``, the unchanged counts in ``counts``. A new household's
@@ -716,7 +792,9 @@ class _MemberImport:
             )
         )
         # Households.
-        table = tables[Household] = bulk.TableWrite(fields=(*HOUSEHOLD_FIELDS, "updated_at"))
+        table = tables[Household] = bulk.TableWrite(
+            fields=(*HOUSEHOLD_FIELDS, *HISTORICAL_FIELDS, "updated_at")
+        )
         defaults = bulk.defaults(Household, ctx.now)
         for household in self.households.values():
             household.values["members_count"] = len(household.rows)

@@ -54,6 +54,18 @@ class Household(models.Model):
     )
     exit_year = models.PositiveSmallIntegerField(_("脱贫年度"), null=True, blank=True)
     planned_exit_year = models.PositiveSmallIntegerField(_("计划脱贫年度"), null=True, blank=True)
+    # An identification or exit that came from a historical load (an import league HQ marked,
+    # with a reason) rather than through a case: shown on the household, noted by the figures.
+    historical_load = models.BooleanField(_("历史数据导入"), default=False)
+    historical_reason = models.CharField(_("历史数据导入原因"), max_length=200, blank=True)
+    historical_job = models.ForeignKey(
+        "registry.ImportJob",
+        verbose_name=_("历史数据导入任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -266,6 +278,10 @@ class ImportJob(models.Model):
     total = models.PositiveIntegerField(_("总行数"), default=0)
     done = models.PositiveIntegerField(_("已处理"), default=0)
     summary = models.JSONField(_("结果"), default=dict, blank=True)
+    # A historical load (league HQ only, with a reason): new identifications and exits are
+    # accepted without a case and marked on the households.
+    historical = models.BooleanField(_("历史数据导入"), default=False)
+    historical_reason = models.CharField(_("历史数据导入原因"), max_length=200, blank=True)
     error_file = models.FileField(_("错误清单"), upload_to="imports/errors/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

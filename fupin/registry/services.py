@@ -16,7 +16,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.actions import EDIT_REGISTRY
+from fupin.accounts.actions import EDIT_REGISTRY, Action, allowed
 from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import (
@@ -37,6 +37,7 @@ from .models import Household, IncomeRecord, Member, StatusRecord
 from .permissions import can_import
 
 MSG_NO_RIGHT = _("您没有修改该户数据的权限")
+MSG_HISTORICAL = _("只有盟扶贫办可以将导入标记为历史数据导入")
 MSG_IMPORT_SCOPE = _("导入的数据含有不在导入范围“%(scope)s”内或您无权导入的嘎查村")
 
 MEMBER_FIELDS = (
@@ -249,6 +250,7 @@ def households_import(
     removed_members: list[int],
     counts: dict[str, int],
     written: Callable[[type], None] | None = None,
+    historical: str | None = None,
 ) -> tuple[dict[str, int], set[str]]:
     """Write a checked registry file set-based, with history rows, refresh the rollups of
     the villages touched and leave one audit event; return the counts and those villages.
@@ -260,7 +262,9 @@ def households_import(
     (unchanged rows); the service adds what it wrote. Refused (``PermissionDenied``, nothing
     written) when a village written, or the old village of a row changed or removed, is
     outside ``scope_code`` or where the actor may not import (``None``: the system).
-    ``written(model)`` is called after each table (progress).
+    ``written(model)`` is called after each table (progress). ``historical`` is the reason
+    of a historical load (the rows identified or exited without a case carry ``historical_load``):
+    only league HQ (or the system) may give it, with a reason.
     """
     history = bulk.History(
         user_id=actor.pk if actor is not None else None,
@@ -275,6 +279,11 @@ def households_import(
     villages |= bulk.distinct_values(Member, removed_members, "village_id")
     if not all(code.startswith(scope_code) and can_import(actor, code) for code in villages):
         raise PermissionDenied(MSG_IMPORT_SCOPE % {"scope": scope_code or "—"})
+    if historical is not None and (
+        not historical.strip()
+        or (actor is not None and not allowed(actor, Action.IMPORT_HISTORICAL, scope_code or None))
+    ):
+        raise PermissionDenied(MSG_HISTORICAL)
 
     counts = dict(counts)
     empty = bulk.TableWrite()
@@ -302,7 +311,8 @@ def households_import(
         if written is not None:
             written(model)
     rollups.refresh(villages)
-    audit(actor, HOUSEHOLDS_IMPORTED, scope_code, file=filename, year=year, **counts)
+    extra = {"historical": historical} if historical else {}
+    audit(actor, HOUSEHOLDS_IMPORTED, scope_code, file=filename, year=year, **counts, **extra)
     return counts, villages
 
 

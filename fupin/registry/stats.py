@@ -12,7 +12,10 @@ call it, so their numbers agree (ARCHITECTURE rule 5). The figures:
   or first identified this year, and exited at the end of this one;
 * ``relapsed_households`` / ``relapsed_persons`` — exited the year before, 返贫 this year;
 * ``rural_population`` — from the village rows of the latest year up to this one;
-* ``incidence`` — poor persons ÷ rural population, in percent, two decimals.
+* ``incidence`` — poor persons ÷ rural population, in percent, two decimals;
+* ``historical_identified_households`` / ``historical_exited_households`` — of the newly
+  identified and the exited households, those that came from a historical load (an import
+  league HQ marked, without a case: ``Household.historical_load``), noted beside them.
 
 The counts are sums of the village-year rollup rows (:mod:`fupin.registry.rollups`, which
 holds the SQL of these definitions), kept current inside every writing transaction.
@@ -25,7 +28,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Sum, When
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +37,8 @@ from fupin.areas.selectors import access_area, children_in_scope, incidence
 from fupin.core.figures import serialized
 from fupin.core.viewers import Viewer
 
-from .models import Household, YearFact
+from . import codes
+from .models import Household, StatusRecord, YearFact
 from .rollups import FIGURES
 
 
@@ -59,18 +63,64 @@ class AreaFigures:
             coerce_to_string=False,
         )
     )
+    historical_identified_households: int = field(
+        metadata=serialized(_("当年新识别户中来自历史数据导入（未经识别流程）的户数"))
+    )
+    historical_exited_households: int = field(
+        metadata=serialized(_("当年脱贫户中来自历史数据导入（未经识别流程）的户数"))
+    )
 
 
 STAT_KEYS = tuple(f.name for f in fields(AreaFigures))
 
 
-def _figures(counts: dict[str, int], population: int) -> AreaFigures:
-    """The figures from the rollup sums (missing ones are 0) and the rural population."""
+HISTORICAL = ("historical_identified_households", "historical_exited_households")
+
+
+def _figures(
+    counts: dict[str, int], population: int, historical: dict[str, int] | None = None
+) -> AreaFigures:
+    """The figures from the rollup sums (missing ones are 0), the rural population and the
+    historical-load counts."""
+    historical = historical or {}
     return AreaFigures(
         **{name: counts.get(name, 0) for name in FIGURES},
         rural_population=population,
         incidence=incidence(counts.get("poor_persons", 0), population),
+        **{name: historical.get(name, 0) for name in HISTORICAL},
     )
+
+
+def _historical_sums(status_rows, prefix_len: int | None = None, by_year: bool = False) -> Any:
+    """Count the historical-load households among the identified and the exited, with the
+    definitions of the rollups (fupin.registry.rollups), whole, per code prefix or per year.
+
+    Only the status rows of marked households are read (few: a baseline load's)."""
+    rows = status_rows.filter(household__historical_load=True)
+    identified = Q(household__identified_year=F("year"))
+    poor_before = StatusRecord.objects.filter(
+        household_id=OuterRef("household_id"),
+        year=OuterRef("year") - 1,
+        status__in=codes.POOR_STATUSES,
+    )
+    exited = Q(status__in=codes.EXITED_STATUSES) & (identified | Q(Exists(poor_before)))
+
+    def count(condition):
+        return Coalesce(
+            Sum(Case(When(condition, then=1), default=0, output_field=IntegerField())), 0
+        )
+
+    sums = {HISTORICAL[0]: count(identified), HISTORICAL[1]: count(exited)}
+    if prefix_len is None and not by_year:
+        return rows.aggregate(**sums)
+    if by_year:
+        return {r.pop("year"): r for r in rows.values("year").annotate(**sums)}
+    return {
+        r.pop("prefix"): r
+        for r in rows.annotate(prefix=Substr("village_id", 1, prefix_len))
+        .values("prefix")
+        .annotate(**sums)
+    }
 
 
 def _fact_sums(fact_rows, prefix_len: int | None = None, by_year: bool = False) -> Any:
@@ -110,7 +160,8 @@ def area_stats(user: Viewer, code: str, year: int) -> AreaFigures:
     access_area(user, code)
     facts = YearFact.objects.filter(year=year).accessible_to(user).within(code)
     pop_rows = RuralPopulation.objects.accessible_to(user).within(code)
-    return _figures(_fact_sums(facts), _population(pop_rows, year))
+    statuses = StatusRecord.objects.filter(year=year).accessible_to(user).within(code)
+    return _figures(_fact_sums(facts), _population(pop_rows, year), _historical_sums(statuses))
 
 
 def area_series(user: Viewer, code: str, years: Iterable[int]) -> list[tuple[int, AreaFigures]]:
@@ -123,11 +174,13 @@ def area_series(user: Viewer, code: str, years: Iterable[int]) -> list[tuple[int
     populations = {
         r["year"]: r["total"] for r in pop_rows.values("year").annotate(total=Sum("population"))
     }
+    statuses = StatusRecord.objects.filter(year__in=years).accessible_to(user).within(code)
+    historical = _historical_sums(statuses, by_year=True)
     out = []
     for year in years:
         known = [y for y in populations if y <= year]
         population = populations[max(known)] if known else 0
-        out.append((year, _figures(by_year.get(year, {}), population)))
+        out.append((year, _figures(by_year.get(year, {}), population, historical.get(year))))
     return out
 
 
@@ -142,8 +195,17 @@ def child_stats(user: Viewer, area: Area, year: int) -> list[tuple[Area, AreaFig
     pop_rows = RuralPopulation.objects.accessible_to(user).within(area.code)
     by_fact = _fact_sums(facts, prefix_len)
     by_pop = _population(pop_rows, year, prefix_len)
+    statuses = StatusRecord.objects.filter(year=year).accessible_to(user).within(area.code)
+    by_historical = _historical_sums(statuses, prefix_len)
     return [
-        (child, _figures(by_fact.get(child.code, {}), by_pop.get(child.code, 0)))
+        (
+            child,
+            _figures(
+                by_fact.get(child.code, {}),
+                by_pop.get(child.code, 0),
+                by_historical.get(child.code),
+            ),
+        )
         for child in children
     ]
 

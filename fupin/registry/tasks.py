@@ -86,6 +86,8 @@ def import_job_run(job: ImportJob) -> str:
             year=job.year,
             scope_code=job.scope_code or None,
             progress=progress,
+            historical=job.historical_reason if job.historical else None,
+            job=job.pk,
         )
     except Exception as error:  # the job must not stay "running" forever
         if isinstance(error, JobTimeLimit):

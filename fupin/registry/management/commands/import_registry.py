@@ -27,6 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="以该用户身份导入（默认：系统，不限范围）")
         parser.add_argument("--scope", help="只接受该区划代码范围内的行")
         parser.add_argument(
+            "--historical",
+            metavar="REASON",
+            help="标记为历史数据导入（新识别、脱贫不经识别流程；仅盟扶贫办或系统），须写明原因",
+        )
+        parser.add_argument(
             "--template",
             metavar="OUT",
             help="生成导入模板：OUT 以 .xlsx 或 .csv 结尾；文件名含 income 时为收入表模板",
@@ -59,9 +64,14 @@ class Command(BaseCommand):
 
         try:
             result = importing.import_file(
-                actor=actor, path=path, year=year, scope_code=options["scope"], progress=progress
+                actor=actor,
+                path=path,
+                year=year,
+                scope_code=options["scope"],
+                progress=progress,
+                historical=options["historical"],
             )
-        except PermissionDenied as error:
+        except (PermissionDenied, ValueError) as error:
             raise CommandError(str(error)) from None
         finally:
             bar.close()
