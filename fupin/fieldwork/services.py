@@ -120,10 +120,14 @@ def visit_log(
     The date is today's, or a backdated one within the window with a reason (fupin.core.dates).
     """
     _check_scope(user, household.village_id)
-    _require(permissions.can_record_visit(user, cadre, household, visited_on or as_of()))
     day = dates.record_date(
-        dates.Kind.VISIT, visited_on, reason=backdate_reason, field="visited_on"
+        dates.Kind.VISIT,
+        visited_on,
+        reason=backdate_reason or correction_reason,
+        field="visited_on",
     )
+    # Who may record depends on the pairing on the visit's (checked) day.
+    _require(permissions.can_record_visit(user, cadre, household, day.date))
     visit = Visit.objects.create(
         cadre=cadre,
         household=household,
@@ -174,7 +178,9 @@ def check_in_record(
     """One check-in per cadre and day: a second one the same day returns the first."""
     _check_scope(user, village_code)
     _require(permissions.can_check_in(user, village_code))
-    dated = dates.record_date(dates.Kind.CHECK_IN, day, reason=backdate_reason, field="day")
+    dated = dates.record_date(
+        dates.Kind.CHECK_IN, day, reason=backdate_reason or correction_reason, field="day"
+    )
     row, created = CheckIn.objects.get_or_create(
         cadre=cadre,
         day=dated.date,
@@ -419,7 +425,9 @@ def review_meeting_record(
 ) -> ReviewMeeting:
     _check_scope(user, area_code)
     _require(permissions.can_record_meeting(user, area_code, level))
-    day = dates.record_date(dates.Kind.MEETING, held_on, reason=backdate_reason, field="held_on")
+    day = dates.record_date(
+        dates.Kind.MEETING, held_on, reason=backdate_reason or correction_reason, field="held_on"
+    )
     meeting = ReviewMeeting.objects.create(
         area_id=area_code,
         level=level,

@@ -23,6 +23,7 @@ from fupin.areas import period_views, periods
 from fupin.areas.params import page_area
 from fupin.areas.scope import public, scope_safe
 from fupin.assistance.models import Cadre, Pairing
+from fupin.core import dates
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
 
@@ -107,10 +108,18 @@ class VisitForm(forms.Form):
     def clean(self):
         data = super().clean()
         cadre, household = data.get("cadre"), data.get("household")
-        if cadre is not None and household is not None:
-            day = data.get("visited_on") or as_of()
-            if not permissions.can_record_visit(self.user, cadre, household, day):
-                raise forms.ValidationError(_("只能为与该户结对的帮扶干部记录走访。"))
+        day = data.get("visited_on") or as_of()
+        too_old = (as_of() - day).days > dates.window(dates.Kind.VISIT)
+        # A date outside the window is refused by the service with its own reason; the pairing
+        # is checked on a date that may be recorded.
+        recordable = not too_old and day <= as_of()
+        if (
+            recordable
+            and cadre is not None
+            and household is not None
+            and not permissions.can_record_visit(self.user, cadre, household, day)
+        ):
+            raise forms.ValidationError(_("只能为与该户结对的帮扶干部记录走访。"))
         return data
 
 

@@ -63,7 +63,9 @@ def meeting_record(
     The date is today's, or a backdated one within the window with a reason (fupin.core.dates).
     """
     _require(user, organization.area_id)
-    dated = dates.record_date(dates.Kind.MEETING, held_on, reason=backdate_reason, field="held_on")
+    dated = dates.record_date(
+        dates.Kind.MEETING, held_on, reason=backdate_reason or correction_reason, field="held_on"
+    )
     held_on = dated.date
     members = {m.pk: m for m in members_on(organization, held_on, kind)}
     rows = []

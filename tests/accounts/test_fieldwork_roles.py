@@ -86,7 +86,7 @@ def test_the_village_team_logs_visits_only_for_paired_cadres(client, unpaired):
     login(client, TEAM)
     before = Visit.objects.count()
     response = client.post("/visits/new/", visit_data(cadre, household))
-    assert response.status_code == 200 and Visit.objects.count() == before
+    assert response.status_code == 400 and Visit.objects.count() == before
     paired = Pairing.objects.filter(cadre=cadre).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=as_of())
     )
@@ -101,7 +101,7 @@ def test_a_pairing_cadre_logs_visits_only_as_himself_for_his_households(client, 
     cadre.user = user
     cadre.save(update_fields=["user"])
     before = Visit.objects.count()
-    assert client.post("/visits/new/", visit_data(cadre, household)).status_code == 200
+    assert client.post("/visits/new/", visit_data(cadre, household)).status_code == 400
     assert Visit.objects.count() == before
     with pytest.raises(PermissionDenied):
         services.visit_log(user=user, cadre=cadre, household=household)

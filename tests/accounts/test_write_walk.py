@@ -60,7 +60,6 @@ READS = {
     "imports/<int:pk>/errors.xlsx",
     "my/",
     "concerns/",
-    "compliance/",
     "party/",
     "party/organizations/<int:pk>/",
     "party/meetings/<int:pk>/",
@@ -120,6 +119,7 @@ TABLE = {
     "rounds/<int:pk>/close/":                      " ok 403 403 403  ok 403 404 404 404 404",
     "notices/<int:pk>/":                           " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "assessment/":                                 " ok  ok 403 403  ok 403 404 404 404 404",
+    "compliance/":                                 " ok  ok 403 403  ok 403 404 404 404 404",
     "households/<int:pk>/plan/":                   " ok  ok 403 403  ok 403  ok  ok 403 403",
     "pairings/import/":                            " ok  ok 403 403  ok 403  ok 403 403 403",
     "visits/new/":                                 " ok 403 403 403 403 403 403  ok 403 403",
@@ -164,7 +164,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     for route, row in TABLE.items()
 }
 # The area each page is asked at (``?area=``): 长发村 unless the page works at county level.
-AREA = {"assessment/": COUNTY, "funds/": COUNTY}
+AREA = {"assessment/": COUNTY, "compliance/": COUNTY, "funds/": COUNTY}
 
 
 def _household_number() -> str:
@@ -225,6 +225,7 @@ def _today() -> str:
 # The data posted where an empty POST would stop before the role check, or so that the roles
 # allowed really write (built when the walk runs: the demo's objects).
 DATA = {
+    "compliance/": lambda: {"period_action": "close", "note": "走查"},
     "concerns/<int:pk>/": lambda: {"action": "start"},
     "cases/new/household/": lambda: {
         "kind": "monitoring",

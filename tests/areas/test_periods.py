@@ -21,6 +21,14 @@ COUNTY = CHANGFA[:6]
 Kind = periods.Kind
 
 
+@pytest.fixture(autouse=True)
+def _wide_backdating(settings):
+    # Closed periods on their own: records months back are backdated here, so the backdating
+    # window (tests/fieldwork/test_backdating.py) is opened wide; each still gives its reason,
+    # and a correction's reason serves as its backdating reason too.
+    settings.FUPIN_BACKDATE_DAYS = {"visit": 3650, "check_in": 3650, "meeting": 3650}
+
+
 def test_periods_of_a_day_and_their_bounds():
     day = D(2017, 5, 30)
     assert periods.period_of(Kind.FIELDWORK_MONTH, day) == "2017-05"
@@ -76,10 +84,16 @@ def test_a_check_in_and_a_review_meeting_in_a_closed_month():
     periods.period_close(actor=office, kind=Kind.FIELDWORK_MONTH, area=COUNTY, period="2017-05")
     cadre = Cadre.objects.create(name="驻村", area_id=CHANGFA, unit="单位", post="work_team")
     with pytest.raises(ValidationError):
-        fieldwork.check_in_record(user=user, cadre=cadre, village_code=CHANGFA, day=D(2017, 5, 3))
+        fieldwork.check_in_record(
+            user=user, cadre=cadre, village_code=CHANGFA, day=D(2017, 5, 3), backdate_reason="补录"
+        )
     with pytest.raises(ValidationError):
         fieldwork.review_meeting_record(
-            user=user, area_code=CHANGFA, level="village", held_on=D(2017, 5, 10)
+            user=user,
+            area_code=CHANGFA,
+            level="village",
+            held_on=D(2017, 5, 10),
+            backdate_reason="补录",
         )
     check_in = fieldwork.check_in_record(
         user=user, cadre=cadre, village_code=CHANGFA, day=D(2017, 5, 3), correction_reason="补打卡"
@@ -92,7 +106,9 @@ def test_a_check_in_and_a_review_meeting_in_a_closed_month():
         correction_reason="会议记录补录",
     )
     # June is open: nothing to correct.
-    fieldwork.check_in_record(user=user, cadre=cadre, village_code=CHANGFA, day=D(2017, 6, 3))
+    fieldwork.check_in_record(
+        user=user, cadre=cadre, village_code=CHANGFA, day=D(2017, 6, 3), backdate_reason="补录"
+    )
     rows = set(PeriodCorrection.objects.values_list("record", "record_id", "reason"))
     assert rows == {
         ("fieldwork.checkin", str(check_in.pk), "补打卡"),
@@ -108,12 +124,12 @@ def test_a_party_meeting_in_a_closed_quarter():
     periods.period_close(actor=hq, kind=Kind.PARTY_QUARTER, area=COUNTY, period="2017-Q1")
     record = dict(user=user, organization=org, kind="members_meeting", topic="学习")
     with pytest.raises(ValidationError) as refused:
-        party.meeting_record(**record, held_on=D(2017, 3, 20))
+        party.meeting_record(**record, held_on=D(2017, 3, 20), backdate_reason="补录")
     assert refused.value.code == "period_closed"
     assert not PartyMeeting.objects.exists()
     meeting = party.meeting_record(**record, held_on=D(2017, 3, 20), correction_reason="纸质记录")
     assert PeriodCorrection.objects.get().record_id == str(meeting.pk)
-    party.meeting_record(**record, held_on=D(2017, 4, 20))
+    party.meeting_record(**record, held_on=D(2017, 4, 20), backdate_reason="补录")
     assert PartyMeeting.objects.count() == 2 and PeriodCorrection.objects.count() == 1
 
 

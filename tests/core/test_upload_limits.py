@@ -309,6 +309,7 @@ def test_serve_recovers_purges_and_starts_several_workers(monkeypatch, settings)
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.FUPIN_TASK_WORKERS = 3
+    settings.SECRET_KEY = "a-production-key-" + "x" * 40  # serve refuses the development key
     started, commands = [], []
 
     class Child:
