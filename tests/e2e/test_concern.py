@@ -91,8 +91,13 @@ def test_visit_concern_assign_answer_close(live_server, browser_page):  # noqa: 
     _act(page, "answer")
     assert page.inner_text("#state") == "已答复"
 
-    # The household is satisfied: the concern is closed, with its feedback.
-    page.locator("button[name=satisfied][value=yes]").click()
+    # The household is satisfied, in its own hand: the village team uploads the signed sheet
+    # and the concern is closed, with its feedback.
+    page.set_input_files(
+        "#feedback-paper input[name=paper]",
+        files=[{"name": "fankui.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF"}],
+    )
+    page.locator("#feedback-paper button[name=satisfied][value=yes]").click()
     page.wait_for_load_state()
     assert page.inner_text("#state") == "已办结"
     concern.refresh_from_db()

@@ -49,7 +49,9 @@ def test_record_members_meeting_with_an_absentee(live_server, browser_page):  # 
     assert page.locator("#absentees li").count() == 8
     assert page.input_value("#id_held_on") == "2017-06-30"
     page.select_option("#id_kind", "members_meeting")
-    page.fill("#id_held_on", "2017-05-12")
+    # Recorded a few days after it was held: within the backdating window, with its reason.
+    page.fill("#id_held_on", "2017-06-26")
+    page.fill("#id_backdate_reason", "会后整理纪要")
     page.fill("#id_topic", "传达学习全盟脱贫攻坚推进会精神")
     page.fill("#id_minutes", "讨论村集体经济项目")
     row = page.locator(f"#absentees li[data-member='{away.pk}']")
