@@ -35,12 +35,13 @@ class User(AbstractUser):
         """Tell whether the user holds one of ``roles`` over an area that contains ``code``."""
         if self.is_superuser:
             return True
-        return any(code.startswith(area) for role, area in self._assignments() if role in roles)
+        return any(code.startswith(area) for role, area in self.assignments() if role in roles)
 
     def has_role_anywhere(self, roles) -> bool:
-        return self.is_superuser or any(role in roles for role, _area in self._assignments())
+        return self.is_superuser or any(role in roles for role, _area in self.assignments())
 
-    def _assignments(self) -> list[tuple[str, str]]:
+    def assignments(self) -> list[tuple[str, str]]:
+        """The user's ``(role, area code)`` pairs, read once per request (scope and roles)."""
         cached = getattr(self, "_fupin_assignments", None)
         if cached is None:
             cached = list(self.role_assignments.values_list("role", "area_id"))

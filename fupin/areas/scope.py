@@ -70,7 +70,7 @@ def user_prefixes(user) -> tuple[str, ...]:
     if user.is_superuser:
         prefixes: tuple[str, ...] = (EVERYTHING,)
     else:
-        prefixes = reduce_prefixes(user.role_assignments.values_list("area_id", flat=True))
+        prefixes = reduce_prefixes(area for _role, area in user.assignments())
     user._fupin_prefixes = prefixes
     return prefixes
 

@@ -20,5 +20,5 @@ def can_assess(user, code: str) -> bool:
         return True
     return any(
         role in EDIT_DUTIES and code.startswith(area) and area != code
-        for role, area in user._assignments()
+        for role, area in user.assignments()
     )

@@ -40,7 +40,7 @@ MSG_HOUSEHOLD_UNKNOWN = gettext_lazy("户编号不存在或不在您的权限范
 def _areas_of_role(user, roles, level):
     if user.is_superuser:
         return Area.objects.filter(level=level).order_by("code")
-    codes = [area for role, area in user._assignments() if role in roles]
+    codes = [area for role, area in user.assignments() if role in roles]
     if not codes:
         return Area.objects.none()
     return Area.objects.within(codes).filter(level=level).order_by("code")

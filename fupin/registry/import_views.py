@@ -49,7 +49,7 @@ def import_prefixes(user) -> tuple[str, ...]:
     """Return the area codes the user may import into."""
     if user.is_superuser:
         return (EVERYTHING,)
-    return tuple(sorted({area for role, area in user._assignments() if role in IMPORT_REGISTRY}))
+    return tuple(sorted({area for role, area in user.assignments() if role in IMPORT_REGISTRY}))
 
 
 def scope_choices(user) -> list[tuple[str, str]]:

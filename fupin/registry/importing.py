@@ -292,7 +292,7 @@ class _Context:
             self.scope_label = gettext("全部")
         else:
             self.scope_label = "、".join(
-                sorted({area for role, area in actor._assignments() if role in IMPORT_REGISTRY})
+                sorted({area for role, area in actor.assignments() if role in IMPORT_REGISTRY})
             )
 
     def may_see(self, code: str) -> bool:
