@@ -108,6 +108,9 @@ def test_a_backup_taken_while_another_thread_writes_restores_to_its_manifest(
 
 
 @pytest.mark.django_db
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="copies the SQLite test database; pg_dump is not tested"
+)
 def test_fupin_backup_of_the_installation_restores_into_an_empty_one(
     tmp_path, settings, monkeypatch, own_databases
 ):

@@ -213,9 +213,12 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
         services.demo_build(seed=SEED, scale=SCALE, password=PASSWORD)
         for path in FIELDS:
             app, model, field = path.split(".")
-            rows = apps.get_model(app, model).objects.annotate(turn=F("pk") % len(PAYLOADS))
+            Model = apps.get_model(app, model)
+            # Cut to the column's width (PostgreSQL refuses longer text; the start is what counts).
+            width = Model._meta.get_field(field).max_length
+            rows = Model.objects.annotate(turn=F("pk") % len(PAYLOADS))
             for i, payload in enumerate(PAYLOADS):
-                rows.filter(turn=i).update(**{field: payload})
+                rows.filter(turn=i).update(**{field: payload[:width]})
         # The county's townships and villages (units of the rankings, places of the lists).
         codes = list(
             Area.objects.filter(code__startswith=AREA)
