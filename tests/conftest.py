@@ -21,28 +21,37 @@ def pytest_configure(config):
     config.add_cleanup(lambda: shutil.rmtree(media, ignore_errors=True))
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    # `make test` runs the suite on two workers (pytest-xdist, --dist loadgroup): the demo's
-    # tests share one demo build (tests/demo/conftest.py), so they stay on one worker. First,
-    # before xdist's own hook turns the marks into the groups it schedules by.
-    for item in items:
-        if item.nodeid.startswith("tests/demo/"):
-            item.add_marker(pytest.mark.xdist_group("demo"))
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` runs the suite on two workers (pytest-xdist, ``--dist loadgroup``): the tests
+    of tests/demo share one demo build (tests/demo/conftest.py), so they go to one worker as one
+    unit. xdist's own ``xdist_group`` mark cannot say so under pytest 9 (it rewrites a node id
+    pytest no longer reads), hence this scheduler, which groups by path."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class DemoTogether(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            if nodeid.startswith("tests/demo/"):
+                return "tests/demo/"
+            return super()._split_scope(nodeid)
+
+    return DemoTogether(config, log)
 
 
-def migration_data_steps():
-    """The data steps (RunPython) of every migration, in the order ``migrate`` runs them.
+def migrate_from_models(connection) -> None:
+    """Finish a test database made from the models (``--no-migrations``) as ``migrate`` would.
 
-    The test databases are made from the models (``--no-migrations``): replaying the
-    migrations costs each test worker tens of seconds of model-state rendering, most of a
-    database's set-up. The data the migrations seed (poverty lines, rule set, thresholds, duty
-    subjects, Party requirements) is written by their own functions against today's models.
+    Replaying the migrations costs each test worker tens of seconds of model-state rendering,
+    most of a database's set-up; tests/core/test_migrations.py checks once that they make this
+    same schema. What they add beside the schema is done here: their data steps (RunPython:
+    poverty lines, rule set, thresholds, duty subjects, Party requirements), run by their own
+    functions against today's models, and their ledger, so the database reads as migrated.
     """
     from django.apps import apps
-    from django.db import connection
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
+    from django.db.migrations.recorder import MigrationRecorder
 
     disabled = settings.MIGRATION_MODULES
     settings.MIGRATION_MODULES = {}
@@ -55,24 +64,22 @@ def migration_data_steps():
         plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
     # Only fupin's own: a library's data steps convert its older rows, and there are none.
     own = {config.label for config in apps.get_app_configs() if config.name.startswith("fupin.")}
-    return [
-        operation.code
-        for key in plan
-        if key[0] in own
-        for operation in loader.graph.nodes[key].operations
-        if isinstance(operation, RunPython)
-    ]
+    with connection.schema_editor() as editor:
+        for key in plan:
+            for operation in loader.graph.nodes[key].operations:
+                if key[0] in own and isinstance(operation, RunPython):
+                    operation.code(apps, editor)
+    recorder = MigrationRecorder(connection)
+    recorder.ensure_schema()
+    recorder.migration_qs.bulk_create(recorder.Migration(app=app, name=name) for app, name in plan)
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from django.apps import apps
     from django.db import connection
 
     with django_db_blocker.unblock():
-        with connection.schema_editor() as editor:
-            for step in migration_data_steps():
-                step(apps, editor)
+        migrate_from_models(connection)
         areas_load_hinggan()
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import transaction
 from django.urls import get_resolver
 
@@ -341,10 +342,17 @@ def walk(client) -> dict[str, dict[str, object]]:
 
     logins = {u.username: u for u in User.objects.filter(username__in=LOGINS)}
     answers: dict[str, dict[str, object]] = {}
-    for route in write_routes():
-        path = _fill(route) + f"?area={AREA.get(route, CHANGFA)}"
-        for username in LOGINS:
-            client.force_login(logins[username])
+    routes = [
+        (route, _fill(route) + f"?area={AREA.get(route, CHANGFA)}") for route in write_routes()
+    ]
+    # One sign-in per login, not per request (a sign-in writes a session): before each request
+    # the client gets the signed-in session's cookie back, in case the last one (a logout, a
+    # password change) replaced it; what a request wrote to the session is rolled back with it.
+    for username in LOGINS:
+        client.force_login(logins[username])
+        signed_in = client.cookies[settings.SESSION_COOKIE_NAME].value
+        for route, path in routes:
+            client.cookies[settings.SESSION_COOKIE_NAME] = signed_in
             # The messages of an earlier answer would ride along in their cookie.
             client.cookies.pop("messages", None)
             with transaction.atomic():
