@@ -128,6 +128,27 @@ def concerns_overdue(user, code: str, m: Month):
     )
 
 
+def flagged_check_ins(user, code: str, m: Month):
+    """The month's check-ins with an evidence flag (far, no location, reused photo): each
+    counts toward the resident days only once a township officer accepts it."""
+    return (
+        CheckIn.objects.accessible_to(user)
+        .within(code)
+        .filter(day__gte=m.first, day__lte=m.ref)
+        .exclude(flags="")
+    )
+
+
+def flagged_visits(user, code: str, m: Month):
+    """The month's visits that carry a flag (backdated, reused photo)."""
+    return (
+        Visit.objects.accessible_to(user)
+        .within(code)
+        .filter(visited_on__gte=m.first, visited_on__lte=m.ref)
+        .filter(Q(backdated=True) | ~Q(flags=""))
+    )
+
+
 @dataclass(frozen=True)
 class ComplianceCounts:
     """The compliance counts of an area and month (the API serializes the four counts)."""
