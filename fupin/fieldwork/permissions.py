@@ -53,8 +53,8 @@ def can_record_visit(user, cadre: Cadre, household, day: datetime.date) -> bool:
         return user.is_superuser
     if user.is_superuser or user.has_role_at({Role.VILLAGE_TEAM}, household.village_id):
         return True
-    own = linked_cadre(user)
-    return own is not None and own.pk == cadre.pk
+    # The cadre is the user's own (what linked_cadre would find, without its query).
+    return cadre.user_id == user.pk and cadre.active
 
 
 def can_check_in_anywhere(user) -> bool:

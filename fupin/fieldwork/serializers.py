@@ -142,7 +142,10 @@ class FlagsMixin(serializers.Serializer):
 
     @extend_schema_field(PhotoRefSerializer(many=True))
     def get_photos(self, obj) -> list[dict]:
-        rows = Photo.objects.filter(record_uuid=obj.uuid).order_by("pk") if obj.uuid else []
+        # A record just written has no photo yet (they follow it): no query.
+        if not obj.uuid or getattr(obj, "fresh", False):
+            return []
+        rows = Photo.objects.filter(record_uuid=obj.uuid).order_by("pk")
         return PhotoRefSerializer(rows, many=True).data
 
 

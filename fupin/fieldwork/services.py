@@ -142,7 +142,9 @@ def _create_once(model: type[R], uuid, create: Callable[[], R], on_conflict=None
     (the unique constraint answers), return that row, marked ``replayed``."""
     try:
         with transaction.atomic():
-            return create()
+            row = create()
+        row.fresh = True  # type: ignore[attr-defined]
+        return row
     except IntegrityError:
         stored = model._default_manager.filter(uuid=uuid).first() if uuid else None
         if stored is None:
