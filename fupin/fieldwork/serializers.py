@@ -236,7 +236,7 @@ class CheckInInputSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         # A phone's position has more decimals than the column keeps: round, do not refuse.
-        if hasattr(data, "copy"):
+        if isinstance(data, dict):  # a body that is no object is refused by the parent
             data = data.copy()
             for name in ("lat", "lon"):
                 value = data.get(name)

@@ -390,3 +390,9 @@ def test_unauthenticated_is_refused(client):
         401,
         403,
     )
+
+
+@pytest.mark.parametrize("path", ["/api/visits/", "/api/checkins/", "/api/concerns/"])
+def test_a_body_that_is_no_object_is_a_400(client, field, path):
+    response = post(client, field, "pairing", path, [1, 2])
+    assert response.status_code == 400
