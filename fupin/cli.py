@@ -1,6 +1,7 @@
 """The ``fupin`` command: Django's management commands under one short name.
 
-``fupin demo``, ``fupin serve``, ``fupin import FILE``, ``fupin areas load FILE`` and every
+``fupin demo``, ``fupin serve``, ``fupin import FILE``, ``fupin areas load FILE``,
+``fupin areas locate FILE`` and every
 Django command (``fupin migrate``, ``fupin createsuperuser`` ...).
 """
 
@@ -8,7 +9,11 @@ import os
 import sys
 
 # Two-word commands map to a management command of their own.
-ALIASES = {("areas", "load"): "areas_load", ("import",): "import_registry"}
+ALIASES = {
+    ("areas", "load"): "areas_load",
+    ("areas", "locate"): "areas_locate",
+    ("import",): "import_registry",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

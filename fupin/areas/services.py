@@ -7,6 +7,7 @@ import dataclasses
 import gzip
 import io
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 
 from django.db import connection, transaction
@@ -143,3 +144,100 @@ def areas_load(*, path: Path, progress=None, within: str | None = None) -> LoadR
 
 def areas_load_hinggan() -> LoadResult:
     return areas_load(path=HINGGAN_DIVISIONS)
+
+
+# -- locations (``fupin areas locate FILE.csv``) ------------------------------------------------
+
+LOCATION_HEADER = ["code", "lat", "lon"]
+MSG_LOCATION_HEADER = _("文件表头应为 %(expected)s，实为 %(actual)s")
+MSG_LOCATION_UNKNOWN = _("第%(row)s行：字段“code”：区划“%(code)s”不存在")
+MSG_LOCATION_NUMBER = _(
+    "第%(row)s行：字段“%(field)s”：“%(value)s”不是 %(low)s 至 %(high)s 之间的度数"
+)
+
+
+@dataclasses.dataclass
+class LocateResult:
+    rows: int
+
+
+def _degrees(value: str, low: int, high: int) -> Decimal | None:
+    try:
+        number = Decimal(value.strip())
+    except (InvalidOperation, AttributeError):
+        return None
+    if not number.is_finite() or not low <= number <= high:
+        return None
+    return number.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+
+
+def read_location_file(path: Path) -> list[tuple[str, Decimal, Decimal]]:
+    """Read and check a location file (``code,lat,lon``, WGS-84 degrees); raise
+    :class:`AreaFileError` listing every bad row with its field and reason."""
+    with _open_text(Path(path)) as handle:
+        reader = csv.reader(handle)
+        header = next(reader, [])
+        if [h.strip() for h in header] != LOCATION_HEADER:
+            raise AreaFileError(
+                [
+                    MSG_LOCATION_HEADER
+                    % {"expected": ",".join(LOCATION_HEADER), "actual": ",".join(header)}
+                ]
+            )
+        rows: list[tuple[str, Decimal, Decimal, int]] = []
+        errors: list[str] = []
+        seen: set[str] = set()
+        for number, record in enumerate(reader, start=2):
+            code, lat, lon = ([c.strip() for c in record] + ["", "", ""])[:3]
+            if not code.isdigit() or len(code) not in LEVEL_DIGITS.values():
+                errors.append(MSG_CODE % {"row": number, "code": code})
+                continue
+            if code in seen:
+                errors.append(MSG_DUPLICATE % {"row": number, "code": code})
+            seen.add(code)
+            point = []
+            for field, value, bound in (("lat", lat, 90), ("lon", lon, 180)):
+                degrees = _degrees(value, -bound, bound)
+                if degrees is None:
+                    errors.append(
+                        MSG_LOCATION_NUMBER
+                        % {
+                            "row": number,
+                            "field": field,
+                            "value": value,
+                            "low": -bound,
+                            "high": bound,
+                        }
+                    )
+                point.append(degrees)
+            if point[0] is not None and point[1] is not None:
+                rows.append((code, point[0], point[1], number))
+    known = set(Area.objects.filter(code__in=[r[0] for r in rows]).values_list("code", flat=True))
+    errors += [
+        MSG_LOCATION_UNKNOWN % {"row": number, "code": code}
+        for code, _lat, _lon, number in rows
+        if code not in known
+    ]
+    if errors:
+        raise AreaFileError(errors)
+    return [row[:3] for row in rows]
+
+
+def areas_set_locations(points: Iterable[tuple[str, Decimal, Decimal]]) -> int:
+    """Write the locations of areas that exist (one UPDATE per batch of rows)."""
+    table = Area._meta.db_table
+    sql = f"UPDATE {table} SET lat = %s, lon = %s WHERE code = %s"
+    count = 0
+    with connection.cursor() as cursor:
+        for batch in _batches(list(points), BATCH):
+            cursor.executemany(sql, [(str(lat), str(lon), code) for code, lat, lon in batch])
+            count += len(batch)
+    return count
+
+
+@transaction.atomic
+def areas_locate(*, path: Path) -> LocateResult:
+    """Load the locations of areas (the villages' for the check-in geofence), all or nothing."""
+    rows = read_location_file(path)
+    areas_set_locations(rows)
+    return LocateResult(rows=len(rows))

@@ -51,6 +51,7 @@ from .generator import (
     generate,
     history_moment,
 )
+from .locations import demo_locations
 
 LEAGUE = "1522"
 BATCH = 2000
@@ -424,6 +425,8 @@ def demo_build(
 ) -> BuildResult:
     """Build the demo into an empty registry: data, history, users, as-of date."""
     ensure_areas()
+    # Synthetic village locations for the check-in geofence (fupin.demo.locations).
+    demo_locations()
     data = generate(villages=rural_villages(), seed=seed, scale=scale)
     if progress:
         progress(f"已生成：{len(data.households)} 户，{len(data.villages)} 个嘎查村")

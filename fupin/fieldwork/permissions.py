@@ -39,6 +39,11 @@ def can_record_visit_anywhere(user) -> bool:
     return allowed(user, Action.VISIT_RECORD)
 
 
+def can_record_visit_at(user, code: str) -> bool:
+    """The role half of :func:`can_record_visit`, checked before the visit's date."""
+    return _may(user, Action.VISIT_RECORD, code)
+
+
 def can_record_visit(user, cadre: Cadre, household, day: datetime.date) -> bool:
     """The village team for a cadre paired with the household; a pairing cadre only as
     himself, for a household he is paired with."""
@@ -48,8 +53,12 @@ def can_record_visit(user, cadre: Cadre, household, day: datetime.date) -> bool:
         return user.is_superuser
     if user.is_superuser or user.has_role_at({Role.VILLAGE_TEAM}, household.village_id):
         return True
-    own = linked_cadre(user)
-    return own is not None and own.pk == cadre.pk
+    # The cadre is the user's own (what linked_cadre would find, without its query).
+    return cadre.user_id == user.pk and cadre.active
+
+
+def can_check_in_anywhere(user) -> bool:
+    return allowed(user, Action.CHECK_IN_RECORD)
 
 
 def can_check_in(user, code: str) -> bool:

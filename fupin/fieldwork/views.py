@@ -314,6 +314,8 @@ def compliance(request):
     month = m.first.strftime("%Y-%m")
     user = request.user
     base = f"{reverse('fieldwork:compliance')}?area={area.code}&month={month}"
+    if request.method == "POST" and request.POST.get("accept"):
+        return _accept_check_in(request, base)
     if request.method == "POST":
         # The month's compliance is reported: close it (or, league HQ, reopen it).
         return period_views.close_or_reopen(
@@ -342,6 +344,19 @@ def compliance(request):
         .order_by("deadline", "pk"),
         "c_page",
     )
+    flagged_check_ins = page(
+        selectors.flagged_check_ins(user, area.code, m)
+        .select_related("cadre", "village", "accepted_by")
+        .order_by("accepted_at", "-day", "pk"),
+        "f_page",
+    )
+    flagged_visits = page(
+        selectors.flagged_visits(user, area.code, m)
+        .select_related("cadre", "household")
+        .order_by("-visited_on", "pk"),
+        "v_page",
+    )
+    can_accept = actions.allowed(user, Action.CHECK_IN_ACCEPT)
     closed = selectors.month_close(user, area.code, month)
     corrections: dict[str, list] = {}
     for correction in closed.corrections:
@@ -355,6 +370,9 @@ def compliance(request):
         "residents": residents,
         "reviews": reviews,
         "overdue": overdue,
+        "flagged_check_ins": flagged_check_ins,
+        "flagged_visits": flagged_visits,
+        "can_accept": can_accept,
         "base": base,
         "closed": closed,
         "corrections": corrections,
@@ -363,6 +381,22 @@ def compliance(request):
         ),
     }
     return render(request, "fieldwork/compliance.html", context)
+
+
+def _accept_check_in(request, base: str):
+    """A township officer accepts a flagged check-in with a reason (services.check_in_accept)."""
+    row = CheckIn.objects.accessible_to(request.user).filter(pk=request.POST.get("accept")).first()
+    if row is None or not row.pk:
+        raise Http404
+    try:
+        services.check_in_accept(
+            user=request.user, check_in=row, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("已认可该打卡，计入驻村天数。"))
+    return redirect(base)
 
 
 # ---------------------------------------------------------------------------- public form

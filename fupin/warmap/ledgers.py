@@ -327,6 +327,16 @@ def work(user, code: str, f: Filters) -> WorkRows:
     return WorkRows(user, code, f)
 
 
+def flagged_work(user, code: str, f: Filters) -> int:
+    """Visits and check-ins of the period that carry a flag (backdated, far, no location,
+    reused photo: fupin.fieldwork.models.Flag), kept and counted beside the work ledger."""
+    start, end = f.period()
+    flagged = Q(backdated=True) | ~Q(flags="")
+    visits = Visit.objects.accessible_to(user).within(code).filter(visited_on__range=(start, end))
+    checkins = CheckIn.objects.accessible_to(user).within(code).filter(day__range=(start, end))
+    return visits.filter(flagged).count() + checkins.filter(flagged).count()
+
+
 def work_rows(user, items, f: Filters) -> list[dict]:
     items = list(items)
     labels = dict(WorkKind.choices)

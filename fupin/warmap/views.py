@@ -124,5 +124,6 @@ def ledger(request, kind: str):
         measure_states=Measure.State.choices,
         work_kinds=ledgers.WorkKind.choices,
         period=f.period(),
+        flagged=ledgers.flagged_work(request.user, area.code, f) if kind == "work" else None,
     )
     return render(request, "warmap/ledger.html", context)

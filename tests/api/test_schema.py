@@ -42,10 +42,22 @@ def test_schema_generates_valid_and_without_warnings(tmp_path):
     assert list_params >= {"area", "year", "status", "attribute", "cause", "search", "page"}
     stats = schema["paths"]["/api/areas/{code}/stats/"]["get"]
     assert {p["name"] for p in stats["parameters"]} >= {"code", "year"}
-    # Read-only: no write method on the data endpoints.
+    # Read-only but for the token and the field writes (docs/api.md, "Field work").
+    writes = {
+        "/api/auth/token/",
+        "/api/visits/",
+        "/api/checkins/",
+        "/api/concerns/",
+        "/api/photos/",
+    }
     for path, item in schema["paths"].items():
-        if path != "/api/auth/token/":
+        if path not in writes:
             assert set(item) <= {"get", "parameters"}, path
+    for path in writes - {"/api/auth/token/"}:
+        assert set(schema["paths"][path]) == {"post"}, path
+        assert {"200", "201", "400", "403", "404"} <= set(
+            schema["paths"][path]["post"]["responses"]
+        )
 
 
 @pytest.mark.django_db

@@ -79,6 +79,19 @@ schema = schemathesis.openapi.from_dict(_served_schema())
 schema.app = WSGIHandler()
 
 
+# Where a body the schema calls valid may still be refused with a 400: generated credentials
+# are wrong (a wrong password is DRF's 400 here, not 401); a field write's body passes the
+# schema yet breaks a rule of the services (a future date, a second check-in the same day, a
+# sha256 that is not the file's, a concern with neither household nor village).
+REFUSES_VALID_BODIES = {
+    "/api/auth/token/",
+    "/api/visits/",
+    "/api/checkins/",
+    "/api/concerns/",
+    "/api/photos/",
+}
+
+
 @schema.parametrize()
 @settings(
     max_examples=EXAMPLES,
@@ -89,8 +102,7 @@ schema.app = WSGIHandler()
 )
 def test_api_keeps_its_schema(case, hq):
     checks = CHECKS
-    if case.operation.path == "/api/auth/token/":
-        # Generated credentials are wrong, and a wrong password is DRF's 400 here, not 401.
+    if case.operation.path in REFUSES_VALID_BODIES:
         checks = [check for check in CHECKS if check is not positive_data_acceptance]
     # A token per example: DELETE /api/auth/token/ revokes the one it is sent with.
     _row, token = token_create(user=hq, device="schemathesis")
