@@ -113,6 +113,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "fupin.areas.scope.ScopeSafeViewMiddleware",
     "fupin.accounts.signin.IdleSessionMiddleware",
+    "fupin.accounts.signin.FirstPasswordMiddleware",
     # Last, so that it turns a locked-out sign-in into the lockout page (fupin.accounts.signin).
     "axes.middleware.AxesMiddleware",
 ]
