@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "fupin.areas.scope.ScopeSafeViewMiddleware",
     "fupin.accounts.signin.IdleSessionMiddleware",
+    "fupin.accounts.signin.FirstPasswordMiddleware",
     # Last, so that it turns a locked-out sign-in into the lockout page (fupin.accounts.signin).
     "axes.middleware.AxesMiddleware",
 ]

@@ -23,6 +23,9 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Set on the accounts made for cadres (fupin.accounts.provisioning): the password they
+    # were given is known to whoever handed it over, so it must be replaced before any work.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     class Meta:
         verbose_name = _("用户")

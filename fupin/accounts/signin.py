@@ -1,4 +1,4 @@
-"""Sign-in lockout (django-axes) and idle session expiry.
+"""Sign-in lockout (django-axes), idle session expiry and the forced first password change.
 
 Repeated wrong passwords lock the pair of account and client address (``AXES_LOCKOUT_PARAMETERS``)
 for a cool-down (``FUPIN_LOGIN_FAILURE_LIMIT`` failures, ``FUPIN_LOGIN_COOLOFF_MINUTES``), so a
@@ -14,9 +14,10 @@ import time
 from axes.backends import AxesStandaloneBackend
 from axes.helpers import get_cool_off, get_failure_limit
 from django.conf import settings
-from django.http import JsonResponse
-from django.shortcuts import render
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -75,3 +76,61 @@ class IdleSessionMiddleware:
         """A fresh sign-in has just been saved with a full expiry: no refresh is due yet."""
         if getattr(request, "session", None) is not None:
             request.session[cls.KEY] = int(time.time())
+
+
+# -- the first password ----------------------------------------------------------------------
+
+MSG_CHANGE_FIRST_API = gettext_lazy("请先在网页上修改初始密码（/accounts/password/），再使用接口。")
+# What a user who must change the password may still open: the password pages, signing out,
+# the language switch and the API's token endpoint (so the phone app can sign in and out).
+PASSWORD_PAGES = frozenset(
+    {
+        "login",
+        "logout",
+        "password_change",
+        "password_change_done",
+        "set_language",
+        "javascript-catalog",
+        "api-token",
+    }
+)
+
+
+def must_change_password(user) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and getattr(user, "must_change_password", False)
+    )
+
+
+def password_page(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.url_name in PASSWORD_PAGES
+
+
+def refused_until_changed(request) -> HttpResponse:
+    """A page: to the password form (which says why); the API: 403 with the reason."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse(
+            {"detail": str(MSG_CHANGE_FIRST_API)},
+            status=403,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return redirect("password_change")
+
+
+class FirstPasswordMiddleware:
+    """Send a user whose password was handed over (``must_change_password``) to the password
+    form until it is changed: every page but :data:`PASSWORD_PAGES` redirects there, and the
+    API answers 403. A token's user is only known inside the API view: the token
+    authentication (:mod:`fupin.accounts.tokens`) refuses it there the same way."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if must_change_password(getattr(request, "user", None)) and not password_page(request):
+            return refused_until_changed(request)
+        return None

@@ -20,6 +20,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from .models import ApiToken, User
+from .signin import MSG_CHANGE_FIRST_API, password_page
 
 MSG_TOKEN_INVALID = _("令牌无效、已撤销或已过期，请重新登录获取。")
 # Writing the last use on every request would make each API call a write; a minute is enough
@@ -73,6 +74,13 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         if sent and sent[0].lower() == self.keyword.lower():
             return self.keyword
         return None
+
+    def authenticate(self, request):
+        found = super().authenticate(request)
+        # A handed-over password must be changed before any work: on the web first.
+        if found is not None and found[0].must_change_password and not password_page(request):
+            raise exceptions.PermissionDenied(MSG_CHANGE_FIRST_API)
+        return found
 
     def authenticate_credentials(self, key):
         token = (

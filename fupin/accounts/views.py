@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -72,9 +74,30 @@ def captcha_image(request, key, scale=1):
     return draw(request, key, scale=scale)
 
 
+MSG_SAME_PASSWORD = gettext_lazy("新密码不能与原密码相同。")
+
+
+class NewPasswordForm(PasswordChangeForm):
+    """Django's form, refusing to keep the same password (a handed-over one must go)."""
+
+    def clean_new_password1(self):
+        new = self.cleaned_data.get("new_password1")
+        if new and self.user.check_password(new):
+            raise ValidationError(MSG_SAME_PASSWORD, code="password_unchanged")
+        return new
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password; the first change also lifts ``must_change_password``
+    (:class:`fupin.accounts.signin.FirstPasswordMiddleware`)."""
+
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("password_change_done")
+    form_class = NewPasswordForm
+
+    def form_valid(self, form):
+        form.user.must_change_password = False
+        return super().form_valid(form)
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

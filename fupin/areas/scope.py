@@ -25,6 +25,9 @@ Design (every list, count, chart, export, dropdown, API response and admin page 
   (``tests/areas/test_scope_once.py``); to ask whether a user may see one code, it calls
   :func:`user_can_see_code` or ``fupin.areas.selectors.access_area``.
   :class:`ScopedModelAdmin` reads the same ``scope_field``.
+* A user whose only role is the pairing cadre's reads, of the household records
+  (:data:`HOUSEHOLD_KEYED`), only those of the households its cadre is paired with today:
+  ``accessible_to`` adds :func:`own_households_q`, so no view narrows on its own.
 * Views are refused unless marked: :func:`scope_safe` (reads through ``accessible_to`` or an
   ``access_*`` function) or :func:`public` (no records at all, or public notices).
   :class:`ScopeSafeViewMiddleware` enforces it, and ``tests/areas/test_scope_walk.py`` walks
@@ -39,6 +42,9 @@ from django.db import models
 from django.db.models import Q
 from django.http import HttpResponseForbidden
 from django.utils.translation import gettext
+
+from fupin.accounts.models import Role
+from fupin.core.clock import as_of
 
 EVERYTHING = ""
 
@@ -117,6 +123,44 @@ def user_scope_has_village(user) -> bool:
     return any(len(p) == 12 for p in user_prefixes(user))
 
 
+# -- a pairing cadre's own households ---------------------------------------------------------
+#
+# A user whose only role is the pairing cadre's (帮扶责任人) reads its village's figures, but of
+# the household records only those of the households its cadre (``Cadre.user``) is paired with
+# today. The household records are these models, keyed by the column holding the household.
+HOUSEHOLD_KEYED = {
+    "registry.household": "pk",
+    "registry.member": "household_id",
+    "registry.incomerecord": "household_id",
+    "registry.statusrecord": "household_id",
+}
+
+
+def narrowed_to_own_households(user) -> bool:
+    """Tell whether the user holds no role but the pairing cadre's (and is no superuser)."""
+    if user is None or not user.is_authenticated or user.is_superuser:
+        return False
+    roles = {role for role, _area in user.assignments()}
+    return roles == {Role.PAIRING_CADRE}
+
+
+def own_households_q(user, model) -> Q:
+    """The filter keeping, of ``model``'s rows, those of the user's own households; no filter
+    for a model that is not a household record or a user who is not narrowed."""
+    column = HOUSEHOLD_KEYED.get(model._meta.label_lower)
+    if column is None or not narrowed_to_own_households(user):
+        return Q()
+    household = model if column == "pk" else model._meta.get_field("household").related_model
+    today = as_of()
+    # One filter() call, so the cadre, the start and the end are of the same pairing.
+    own = household._base_manager.filter(
+        Q(pairings__cadre__user=user, pairings__cadre__active=True)
+        & Q(pairings__start_date__lte=today)
+        & (Q(pairings__end_date__isnull=True) | Q(pairings__end_date__gte=today))
+    ).values("pk")
+    return Q(**{f"{column}__in": own})
+
+
 class ScopedQuerySet(models.QuerySet):
     """QuerySet of a model whose rows belong to an area; see the module docstring."""
 
@@ -127,8 +171,11 @@ class ScopedQuerySet(models.QuerySet):
         return field
 
     def accessible_to(self, user, field: str | None = None):
-        """Limit to the user's scope, on ``scope_field`` or on ``field`` if given."""
-        return self.filter(scope_q(user, self._scope_field(field)))
+        """Limit to the user's scope, on ``scope_field`` or on ``field`` if given (and, for a
+        pairing cadre, the household records to its own households)."""
+        return self.filter(
+            scope_q(user, self._scope_field(field)), own_households_q(user, self.model)
+        )
 
     def within(self, code, field: str | None = None):
         """Limit to the rows under area ``code`` (a code or a list of codes)."""

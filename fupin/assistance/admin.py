@@ -1,11 +1,14 @@
 """Admin of cadres, links, pairings, plans and measures: all through the scope."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import Role
 from fupin.areas.scope import ScopedModelAdmin
 
+from .accounts import cadre_accounts_create
 from .models import AssistancePlan, Cadre, Link, Measure, Pairing, PairingCap
 from .selectors import active_q, cap_for
 from .services import MSG_OVER_CAP
@@ -13,10 +16,29 @@ from .services import MSG_OVER_CAP
 
 @admin.register(Cadre)
 class CadreAdmin(ScopedModelAdmin):
-    list_display = ("name", "unit", "post", "phone", "party_member", "active", "area")
+    list_display = ("name", "unit", "post", "phone", "party_member", "active", "area", "user")
     list_filter = ("post", "party_member", "active")
     search_fields = ("name", "unit", "phone")
     raw_id_fields = ("user",)
+    actions = ["create_logins"]
+
+    @admin.action(description=_("为所选干部开通登录账号"))
+    def create_logins(self, request, queryset):
+        made = cadre_accounts_create(
+            actor=request.user, cadres=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(
+            request,
+            gettext("已开通登录账号 %(created)d 个，关联已有账号 %(linked)d 个。")
+            % {"created": made.created, "linked": made.linked},
+        )
+        names = dict(queryset.values_list("pk", "name"))
+        for refusal in made.refused:
+            self.message_user(
+                request,
+                f"{names.get(refusal.key, refusal.key)}：{refusal.reason}",
+                messages.WARNING,
+            )
 
 
 @admin.register(Link)

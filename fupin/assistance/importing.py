@@ -6,13 +6,16 @@ the row has one, else by name and phone, among the cadres in the importer's scop
 unmatched cadre is created in the import's area. Every row is checked first; one bad row
 refuses the whole file and :func:`fupin.core.sheets.write_error_workbook` returns the
 rows with 错误原因 (row, column and reason). A good file is written in one transaction with
-set-based inserts; pairings that already exist are left as they are.
+set-based inserts; pairings that already exist are left as they are. Each cadre of the file
+then gets its login (:mod:`fupin.assistance.accounts`); a cadre whose phone is not a mobile
+number gets none and is listed among the warnings, without refusing the file.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -25,6 +28,7 @@ from fupin.core.clock import as_of
 from fupin.core.sheets import ImportResult, sheet_rows
 from fupin.registry.models import Household
 
+from .accounts import cadre_accounts_create
 from .models import Cadre, Pairing
 from .permissions import can_import
 from .selectors import active_q, cap_expression, cap_for
@@ -165,22 +169,41 @@ def import_pairings(path, *, actor, area_code: str) -> ImportResult:
         return result
 
     # Write.
+    written = [
+        PairingRow(
+            cadre_key=key,
+            cadre=cadre_pk,
+            cadre_fields=fields,
+            household=household["pk"],
+            village=household["village_id"],
+            start_date=start,
+        )
+        for _n, household, key, cadre_pk, fields, start in todo
+    ]
     result.counts = pairings_import(
         actor=actor,
         area_code=area_code,
-        rows=[
-            PairingRow(
-                cadre_key=key,
-                cadre=cadre_pk,
-                cadre_fields=fields,
-                household=household["pk"],
-                village=household["village_id"],
-                start_date=start,
-            )
-            for _n, household, key, cadre_pk, fields, start in todo
-        ],
+        rows=written,
         unchanged=len(parsed) - len(todo),
         filename=result.filename,
     )
     result.ok = True
+    _cadre_logins(result, actor, parsed, written)
     return result
+
+
+def _cadre_logins(result: ImportResult, actor, parsed: list, written: list[PairingRow]) -> None:
+    """Give each cadre of the file its login (docs/cadres.md, "Accounts"); a cadre without a
+    valid mobile number is reported by its first row, and the file stays imported."""
+    pk_of = {row.cadre_key: row.cadre for row in written}
+    first_row: dict[int, int] = {}
+    for number, _household, key, cadre_pk, _fields, _start in parsed:
+        pk = cadre_pk if cadre_pk is not None else pk_of.get(key)
+        if pk is not None:
+            first_row.setdefault(pk, number)
+    accounts = cadre_accounts_create(actor=actor, cadres=list(first_row))
+    result.counts["accounts_created"] = accounts.created
+    result.counts["accounts_linked"] = accounts.linked
+    for refusal in accounts.refused:
+        problem = cells.Problem(COL_PHONE, refusal.reason)
+        result.warnings.append(row_message(first_row[cast(int, refusal.key)], problem))

@@ -196,7 +196,8 @@ def pairings_import(
 
     Refused (``PermissionDenied``, nothing written) unless the actor may import pairings in
     ``area_code``, every household is inside it and every registered cadre is in scope. One
-    audit event for the file. Return the counts written (``unchanged``: rows already paired).
+    audit event for the file. Return the counts written (``unchanged``: rows already paired);
+    each row of a new cadre is given the new cadre's pk.
     """
     registered = {row.cadre for row in rows if row.cadre is not None}
     cadre_areas = Cadre.objects.filter(pk__in=registered).values_list("area_id", flat=True)
@@ -211,6 +212,9 @@ def pairings_import(
         if row.cadre is None and row.cadre_key not in new_cadres:
             new_cadres[row.cadre_key] = Cadre(area_id=area_code, **row.cadre_fields)
     Cadre.objects.bulk_create(new_cadres.values())
+    for row in rows:  # the caller learns the new cadres' keys (their logins are made next)
+        if row.cadre is None:
+            row.cadre = new_cadres[row.cadre_key].pk
     pairings = [
         Pairing(
             cadre_id=row.cadre if row.cadre is not None else new_cadres[row.cadre_key].pk,

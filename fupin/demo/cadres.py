@@ -47,6 +47,7 @@ from fupin.registry import codes
 
 from . import names
 from .cases import _first_pk, _reset_sequences, _Rows
+from .users import demo_cadre_logins, demo_cadre_logins_delete
 
 LEAGUE = "1522"
 AS_OF = datetime.date(2017, 6, 30)
@@ -119,10 +120,13 @@ class CadresResult:
     county_people: int = 0
     posts: int = 0
     records: int = 0
+    logins: int = 0
 
 
 def demo_cadres_reset() -> None:
-    """Delete the roster's rows and the cadres this demo created (raw deletes)."""
+    """Delete the roster's rows, the cadres' logins and the cadres this demo created (raw
+    deletes)."""
+    demo_cadre_logins_delete()
     created = list(
         Cadre._base_manager.filter(
             pk__in=CadrePost._base_manager.filter(kind__in=CREATED_KINDS).values("cadre_id")
@@ -479,6 +483,10 @@ def demo_cadres(*, seed: int, scale: float, progress=None) -> CadresResult:
     evaluations.write()
     result.records = records.write()
     _reset_sequences(Cadre, WorkTeam)
+    # Every cadre now exists (the assistance demo's and these): each gets its login.
+    logins = demo_cadre_logins(day=AS_OF)
+    result.logins = logins.created
+    say(f"干部登录账号 {logins.created} 个（用户名为手机号），未开通 {len(logins.refused)} 人")
     return result
 
 

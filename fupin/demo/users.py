@@ -2,6 +2,11 @@
 
 All share one password (``--password`` or a random one the command prints); it is hashed
 once, since the hasher is deliberately slow and every user gets the same one.
+
+Every cadre of the demo also gets a login (:func:`demo_cadre_logins`): its mobile number, the
+same password's hash written as is (docs/demo.md says why only a demo may do that), and the
+flag to change it at the first sign-in. ``pairing_cadre-152223100234`` is one of 长发村's
+cadres, with its households, and is spared the flag so the demo opens at once.
 """
 
 from __future__ import annotations
@@ -11,15 +16,20 @@ import dataclasses
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.db.models import Count
 
 from fupin.accounts.models import Role, RoleAssignment, User
 from fupin.areas.models import Area
+from fupin.assistance.accounts import CadreAccounts, cadre_accounts_create
+from fupin.assistance.models import Cadre, Pairing
+from fupin.assistance.selectors import active_q
 
 ADMIN = "admin"
 LEAGUE = "1522"
 COUNTIES = ("152201", "152202", "152221", "152222", "152223", "152224")
 YINDEER = "152223100"  # 音德尔镇, 扎赉特旗
 CHANGFA = "152223100234"  # 长发村委会
+PAIRING_LOGIN = f"{Role.PAIRING_CADRE}-{CHANGFA}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,12 +125,68 @@ def _grant_admin_pages(users: dict) -> None:
 
 
 def demo_users_set_password(password: str) -> int:
-    """Give every existing demo user ``password``; return how many there are."""
-    return User.objects.filter(username__in=DEMO_USERNAMES).update(password=make_password(password))
+    """Give every existing demo user and cadre login ``password``; return how many there are."""
+    hashed = make_password(password)
+    named = User.objects.filter(username__in=DEMO_USERNAMES).update(password=hashed)
+    return named + _cadre_logins().update(password=hashed)
 
 
 def demo_users_delete() -> None:
     User.objects.filter(username__in=DEMO_USERNAMES).delete()
+
+
+def _cadre_logins():
+    """The cadres' own logins (not the named demo users)."""
+    return User.objects.filter(cadre__isnull=False).exclude(username__in=DEMO_USERNAMES)
+
+
+def demo_cadre_logins(*, day) -> CadreAccounts:
+    """Give every cadre without a login one, with the named demo users' password hash.
+
+    The hash is copied, not computed: one PBKDF2 hash takes a large fraction of a second, and
+    the league has 48,000 cadres. First ``pairing_cadre-152223100234`` becomes the login of
+    the first 长发村 cadre paired with at least two households on ``day``.
+    """
+    named = User.objects.filter(username=PAIRING_LOGIN).first()
+    if named is None:
+        return CadreAccounts()
+    Cadre.objects.filter(user=named).update(user=None)
+    cadre = (
+        Cadre.objects.filter(
+            pk__in=Pairing.objects.filter(active_q(day), village_id=CHANGFA)
+            .values("cadre_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=2)
+            .values("cadre_id"),
+            user__isnull=True,
+            active=True,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if cadre is not None:
+        cadre.user = named
+        cadre.save(update_fields=["user"])
+        named.full_name, named.phone = cadre.name, cadre.phone
+        named.save(update_fields=["full_name", "phone"])
+    return cadre_accounts_create(actor=None, cadres=None, password_hash=named.password, day=day)
+
+
+def demo_cadre_logins_delete() -> None:
+    """Delete the cadres' logins (before their cadres are), with raw deletes: the ORM's
+    cascade would load every user and ask each model pointing at users about each batch.
+
+    The cadres keep pointing at the logins until the users are gone (the links are checked
+    at the commit), so the logins stay one subquery; then the links are cleared.
+    """
+    from .services import _wipe  # the reset's own raw delete (services imports this module)
+
+    linked = Cadre._base_manager.filter(user__isnull=False).values("user_id")
+    logins = User._base_manager.filter(pk__in=linked).exclude(username__in=DEMO_USERNAMES)
+    _wipe(User, logins, frozenset({Cadre}))
+    Cadre._base_manager.filter(user__isnull=False).exclude(
+        user_id__in=User._base_manager.values("pk")
+    ).update(user=None)
 
 
 def demo_logins() -> list[Login]:

@@ -65,7 +65,14 @@ def test_a_good_file_matches_and_creates_cadres_and_pairs(tmp_path, county):
     ]
     result = import_pairings(_xlsx(tmp_path, rows), actor=county, area_code=ZHALAITE)
     assert result.ok, result.messages()
-    assert result.counts == {"cadres_created": 2, "pairings_created": 3, "pairings_unchanged": 1}
+    assert result.counts == {
+        "cadres_created": 2,
+        "pairings_created": 3,
+        "pairings_unchanged": 1,
+        # Each cadre of the file gets its login (tests/cadres/test_accounts_import.py).
+        "accounts_created": 3,
+        "accounts_linked": 0,
+    }
     created = Cadre.objects.get(id_number=new_id)
     assert created.area_id == ZHALAITE and created.post == Cadre.Post.FIRST_SECRETARY
     assert Pairing.objects.get(cadre=created).household == c
