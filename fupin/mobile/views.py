@@ -22,7 +22,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from fupin.fieldwork.models import Concern, Visit
 
@@ -121,7 +121,7 @@ def _strings() -> dict:
 
 
 @login_required
-@require_GET
+@require_safe
 def shell(request, route: str = ""):
     get_token(request)  # the app reads the CSRF cookie to ask for its device token
     response = render(request, "mobile/shell.html", {"strings": _strings()})
@@ -129,7 +129,7 @@ def shell(request, route: str = ""):
     return response
 
 
-@require_GET
+@require_safe
 def manifest(request):
     data = {
         "name": _("扶贫走访"),
@@ -156,7 +156,7 @@ def manifest(request):
     return response
 
 
-@require_GET
+@require_safe
 def service_worker(request):
     static = settings.STATIC_URL
     precache = [{"url": f"{static}{name}", "revision": revision} for name, revision in _revisions()]
