@@ -310,11 +310,18 @@ async function concernScreen() {
     async (form) => {
       const body = { text: required(form, "text"), category: category.value };
       if (household.value) body.household = Number(household.value);
-      else if (info.cadre && info.cadre.village) body.village = info.cadre.village;
+      else if (myVillage(info)) body.village = myVillage(info);
       await save("concern", body, []);
       go(BASE + "queue/");
     },
   );
+}
+
+// The village a concern about no one household belongs to: the cadre's, or a village team's.
+function myVillage(info) {
+  if (info.cadre && info.cadre.village) return info.cadre.village;
+  const role = (info.roles || []).find((r) => r.area && r.area.length === 12);
+  return role ? role.area : "";
 }
 
 async function queueScreen() {
