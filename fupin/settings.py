@@ -61,6 +61,9 @@ FUPIN_BACKDATE_DAYS = {
     "meeting": int(os.environ.get("FUPIN_BACKDATE_MEETING_DAYS", "7")),
     "case_step": int(os.environ.get("FUPIN_BACKDATE_CASE_STEP_DAYS", "0")),
 }
+# A check-in farther than FUPIN_CHECKIN_MAX_KM (default 3) from its village's location is
+# flagged "far" and counts toward the resident days only once accepted (docs/fieldwork.md).
+FUPIN_CHECKIN_MAX_KM = float(os.environ.get("FUPIN_CHECKIN_MAX_KM", "3"))
 
 INSTALLED_APPS = [
     "fupin.core",

@@ -28,6 +28,7 @@ class Action(StrEnum):
     # Field work (docs/domain.md §3.5).
     VISIT_RECORD = "visit.record"
     CHECK_IN_RECORD = "check_in.record"
+    CHECK_IN_ACCEPT = "check_in.accept"
     CONCERN_RAISE = "concern.raise"
     CONCERN_ASSIGN = "concern.assign"
     CONCERN_START = "concern.start"
@@ -73,6 +74,9 @@ ROLES: dict[Action, frozenset[Role]] = {
     # pairing with the household is checked beside (fupin.fieldwork.permissions).
     Action.VISIT_RECORD: frozenset({Role.VILLAGE_TEAM, Role.PAIRING_CADRE}),
     Action.CHECK_IN_RECORD: frozenset({Role.VILLAGE_TEAM, Role.PAIRING_CADRE}),
+    # A flagged check-in (far, no location, reused photo) counts only once the township
+    # accepts it with a reason (fupin.fieldwork.services.check_in_accept).
+    Action.CHECK_IN_ACCEPT: frozenset({Role.TOWNSHIP_OFFICER}),
     Action.CONCERN_RAISE: _HANDLERS | {Role.PAIRING_CADRE, Role.DEPARTMENT},
     Action.CONCERN_ASSIGN: _HANDLERS,
     # Starting and answering are the handling level's, or the owner's own (checked beside).

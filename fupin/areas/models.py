@@ -62,6 +62,10 @@ class Area(models.Model):
     # Whether the unit takes part in poverty work: rural villages do, urban communities do not
     # by default (a deployment may change it).
     participates = models.BooleanField(_("参与扶贫"), default=True)
+    # The village's location (WGS-84 degrees), loaded by ``fupin areas locate``: a check-in
+    # far from it is flagged (fupin.fieldwork.services).
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     objects = ScopedManager()
 

@@ -1,9 +1,19 @@
-"""``/api/areas/<code>/compliance/?month=YYYY-MM``: the same selector as the compliance page."""
+"""The field work API: ``/api/areas/<code>/compliance/?month=YYYY-MM`` (the same selector as the
+compliance page), and the field app's ``/api/me/``, ``/api/me/households/`` and writes
+(``/api/visits/``, ``/api/checkins/``, ``/api/concerns/``, ``/api/photos/``)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework_dataclasses.serializers import DataclassSerializer
 
 from fupin.areas.api import (
@@ -14,9 +24,34 @@ from fupin.areas.api import (
     AreaFigureView,
     parse_month,
 )
+from fupin.areas.models import Area
 from fupin.areas.scope import scope_safe_class
+from fupin.assistance.models import Cadre
+from fupin.core.api_errors import ERROR_SCHEMA, VALIDATION_ERROR_SCHEMA
+from fupin.core.clock import as_of
+from fupin.registry.models import Household
 
+from . import permissions, services
+from . import selectors as field_selectors
+from .permissions import linked_cadre
 from .selectors import ComplianceCounts, MonthClose, compliance_counts, month_close
+from .serializers import (
+    CheckInInputSerializer,
+    CheckInSerializer,
+    ConcernInputSerializer,
+    ConcernSerializer,
+    HouseholdCardListSerializer,
+    MeSerializer,
+    PhotoInputSerializer,
+    PhotoRefSerializer,
+    VisitInputSerializer,
+    VisitSerializer,
+)
+
+VALIDATION_ERROR = OpenApiResponse(
+    response=VALIDATION_ERROR_SCHEMA, description=_("请求无效：各字段名对应原因")
+)
+FORBIDDEN = OpenApiResponse(response=ERROR_SCHEMA, description=_("您的角色不能进行此操作"))
 
 
 class ComplianceSerializer(DataclassSerializer):
@@ -75,3 +110,227 @@ class AreaComplianceCloseView(AreaFigureView):
 
     def figures(self, user, area, year):
         return MonthCloseSerializer(month_close(user, area.code, self.month)).data
+
+
+# -- the field API: the phone app's reads and writes (docs/api.md "Field work") ---------------
+#
+# The views parse the body and call the services; the services hold every rule (who may write,
+# which dates, one check-in a day, the geofence, the photos' evidence) and the idempotency on
+# the client's uuid: a record already stored answers 200 with the stored record.
+
+MSG_NOT_FOUND = _("记录不存在或不在您的权限范围内")
+MSG_HOUSEHOLD = _("贫困户不存在或不在您的权限范围内")
+MSG_CADRE = _("帮扶干部不存在或不在您的权限范围内")
+MSG_NO_CADRE = _("您的账号未关联帮扶干部。")
+MSG_NO_VILLAGE = _("请指定嘎查村（village）")
+MSG_VILLAGE = _("嘎查村不存在或不在您的权限范围内")
+MSG_CONCERN_PLACE = _("请指定贫困户（household）或嘎查村（village）")
+MSG_NO_LIST = _("只有驻村工作队和结对帮扶干部有本人的户列表")
+
+WRITE_ERRORS = {
+    400: VALIDATION_ERROR,
+    403: FORBIDDEN,
+    404: NOT_FOUND,
+}
+
+
+def _django_errors(error: DjangoValidationError) -> dict:
+    """A service's ValidationError as the API's 400 body: each field with its reasons."""
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+    return {"detail": " ".join(str(m) for m in error.messages)}
+
+
+def call_service(function, **kwargs):
+    """Run a write service: its ValidationError is a 400 naming the fields, its refusal a 403,
+    a record it cannot find (or outside the scope) a 404."""
+    try:
+        return function(**kwargs)
+    except DjangoValidationError as error:
+        raise ValidationError(_django_errors(error)) from None
+    except ObjectDoesNotExist as error:
+        raise NotFound(str(error) or gettext(MSG_NOT_FOUND)) from None
+
+
+def _answer(serializer_class, row) -> Response:
+    replayed = getattr(row, "replayed", False)
+    return Response(
+        serializer_class(row).data,
+        status=status.HTTP_200_OK if replayed else status.HTTP_201_CREATED,
+    )
+
+
+def _own_cadre(request, field: str = "cadre") -> Cadre:
+    cadre = linked_cadre(request.user)
+    if cadre is None:
+        raise ValidationError({field: [gettext(MSG_NO_CADRE)]})
+    return cadre
+
+
+def _field_write_schema(summary, request, response) -> dict:
+    return {
+        "summary": summary,
+        "request": request,
+        "responses": {200: response, 201: response, **WRITE_ERRORS},
+    }
+
+
+@extend_schema(
+    summary=_("本人：账号、角色、关联的帮扶干部和权限范围"), responses={200: MeSerializer}
+)
+@scope_safe_class
+class MeView(APIView):
+    def get(self, request):
+        return Response(MeSerializer(field_selectors.me(request.user)).data)
+
+
+@extend_schema(
+    summary=_("本人的户：结对帮扶干部为今日结对的户，驻村工作队为本村的户（不分页）"),
+    responses={200: HouseholdCardListSerializer, 403: FORBIDDEN},
+)
+@scope_safe_class
+class MyHouseholdsView(APIView):
+    def get(self, request):
+        households = field_selectors.my_households(request.user)
+        if households is None:
+            raise PermissionDenied(gettext(MSG_NO_LIST))
+        cards = field_selectors.household_cards(households)
+        return Response(HouseholdCardListSerializer({"count": len(cards), "results": cards}).data)
+
+
+@extend_schema(
+    **_field_write_schema(
+        _("记录一次走访（同一 uuid 再次提交返回已存记录，状态 200）"),
+        VisitInputSerializer,
+        VisitSerializer,
+    )
+)
+@scope_safe_class
+class VisitCreateView(APIView):
+    def post(self, request):
+        body = VisitInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        user = request.user
+        household = Household.objects.accessible_to(user).filter(pk=data["household"]).first()
+        if household is None:
+            raise NotFound(gettext(MSG_HOUSEHOLD))
+        if "cadre" in data:
+            cadre = Cadre.objects.accessible_to(user).filter(pk=data["cadre"]).first()
+            if cadre is None:
+                raise ValidationError({"cadre": [gettext(MSG_CADRE)]})
+        else:
+            if not permissions.can_record_visit_anywhere(user):
+                raise PermissionDenied(gettext(services.MSG_ROLE))
+            cadre = _own_cadre(request)
+        visit = call_service(
+            services.visit_log,
+            user=user,
+            cadre=cadre,
+            household=household,
+            visited_on=data.get("visited_on"),
+            kind=data["kind"],
+            content=data["content"],
+            backdate_reason=data["backdate_reason"],
+            uuid=data["uuid"],
+        )
+        return _answer(VisitSerializer, visit)
+
+
+@extend_schema(
+    **_field_write_schema(
+        _("驻村打卡：每人每天一次；按嘎查村位置检查距离（同一 uuid 再次提交返回已存记录）"),
+        CheckInInputSerializer,
+        CheckInSerializer,
+    )
+)
+@scope_safe_class
+class CheckInCreateView(APIView):
+    def post(self, request):
+        body = CheckInInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        user = request.user
+        if not permissions.can_check_in_anywhere(user):
+            raise PermissionDenied(gettext(services.MSG_ROLE))
+        cadre = _own_cadre(request)
+        village = data.get("village") or field_selectors.cadre_village(cadre, as_of())
+        if not village:
+            raise ValidationError({"village": [gettext(MSG_NO_VILLAGE)]})
+        if not Area.objects.accessible_to(user).filter(code=village, level="village").exists():
+            raise NotFound(gettext(MSG_VILLAGE))
+        row = call_service(
+            services.check_in_record,
+            user=user,
+            cadre=cadre,
+            village_code=village,
+            day=data.get("day"),
+            lat=data.get("lat"),
+            lon=data.get("lon"),
+            note=data["note"],
+            backdate_reason=data["backdate_reason"],
+            uuid=data["uuid"],
+        )
+        return _answer(CheckInSerializer, row)
+
+
+@extend_schema(
+    **_field_write_schema(
+        _("反映一条民情诉求（同一 uuid 再次提交返回已存记录）"),
+        ConcernInputSerializer,
+        ConcernSerializer,
+    )
+)
+@scope_safe_class
+class ConcernCreateView(APIView):
+    def post(self, request):
+        body = ConcernInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        user = request.user
+        household = None
+        if "household" in data:
+            household = Household.objects.accessible_to(user).filter(pk=data["household"]).first()
+            if household is None:
+                raise NotFound(gettext(MSG_HOUSEHOLD))
+            village = household.village_id
+        elif data.get("village"):
+            village = data["village"]
+            if not Area.objects.accessible_to(user).filter(code=village, level="village").exists():
+                raise NotFound(gettext(MSG_VILLAGE))
+        else:
+            raise ValidationError({"village": [gettext(MSG_CONCERN_PLACE)]})
+        concern = call_service(
+            services.concern_raise,
+            user=user,
+            village_code=village,
+            household=household,
+            text=data["text"],
+            category=data["category"],
+            raised_by=linked_cadre(user),
+            uuid=data["uuid"],
+        )
+        return _answer(ConcernSerializer, concern)
+
+
+@extend_schema(
+    summary=_("上传走访或打卡的照片（multipart；服务器复核 SHA-256；同一照片用于其他记录时标记）"),
+    request={"multipart/form-data": PhotoInputSerializer},
+    responses={200: PhotoRefSerializer, 201: PhotoRefSerializer, **WRITE_ERRORS},
+)
+@scope_safe_class
+class PhotoCreateView(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    def post(self, request):
+        body = PhotoInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        photo = call_service(
+            services.photo_attach,
+            user=request.user,
+            file=data["file"],
+            record_uuid=data["record_uuid"],
+            sha256=data["sha256"],
+        )
+        return _answer(PhotoRefSerializer, photo)

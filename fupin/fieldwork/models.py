@@ -6,12 +6,63 @@ code range, and :class:`~fupin.areas.scope.ScopedManager` is the only way views 
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import ScopedManager
 
 
-class Visit(models.Model):
+class Flag:
+    """The stable names of the flags a field record carries (docs/fieldwork.md "Flags").
+
+    ``backdated`` is the record's own 补录 boolean; the others are evidence flags kept in the
+    record's ``flags`` column as space-separated names, so a count of flagged records is one
+    filter (``flags=""`` or not)."""
+
+    BACKDATED = "backdated"
+    FAR = "far"
+    NO_LOCATION = "no_location"
+    PHOTO_REUSED = "photo_reused"
+
+    LABELS = {
+        BACKDATED: _("补录"),
+        FAR: _("距村过远"),
+        NO_LOCATION: _("无位置"),
+        PHOTO_REUSED: _("照片重复使用"),
+    }
+
+
+class FlaggedRecord(models.Model):
+    """A visit's or check-in's client uuid and its flags (see :class:`Flag`)."""
+
+    # Made by the phone (or another client) before the record reaches the server: the same
+    # uuid sent again is the same record (docs/api.md, idempotent writes). Null for records
+    # written before the API took writes, and for the pages' own forms.
+    uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    flags = models.CharField(_("标记"), max_length=80, blank=True, default="")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def flag_list(self) -> list[str]:
+        names = [Flag.BACKDATED] if getattr(self, "backdated", False) else []
+        return names + [name for name in self.flags.split() if name]
+
+    @property
+    def flag_labels(self) -> list[str]:
+        return [str(Flag.LABELS.get(name, name)) for name in self.flag_list]
+
+    def add_flag(self, name: str) -> bool:
+        """Add an evidence flag; return whether it was new."""
+        names = self.flags.split()
+        if name in names:
+            return False
+        self.flags = " ".join(sorted([*names, name]))
+        return True
+
+
+class Visit(FlaggedRecord):
     scope_field = "village_id"
 
     class Kind(models.TextChoices):
@@ -54,7 +105,7 @@ class Visit(models.Model):
         return f"{self.get_kind_display()} {self.visited_on}"
 
 
-class CheckIn(models.Model):
+class CheckIn(FlaggedRecord):
     scope_field = "village_id"
 
     cadre = models.ForeignKey(
@@ -71,6 +122,21 @@ class CheckIn(models.Model):
     # (fupin.core.dates).
     backdated = models.BooleanField(_("补录"), default=False)
     backdate_reason = models.CharField(_("补录原因"), max_length=200, blank=True)
+    # Metres from the village's location (fupin.areas: Area.lat/lon); null when either point
+    # is unknown.
+    distance_m = models.PositiveIntegerField(_("距村距离（米）"), null=True, blank=True)
+    # A check-in with an evidence flag counts toward the month's resident days only once a
+    # township officer accepts it with a reason (services.check_in_accept).
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("认可人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("认可时间"), null=True, blank=True)
+    accept_reason = models.CharField(_("认可理由"), max_length=200, blank=True)
 
     objects = ScopedManager()
 
@@ -84,6 +150,14 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.cadre_id} {self.day}"
+
+    @property
+    def accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+# The check-ins that count toward the resident days: no evidence flag, or accepted.
+COUNTED_CHECK_IN = Q(flags="") | Q(accepted_at__isnull=False)
 
 
 class Level(models.TextChoices):
@@ -190,6 +264,8 @@ class Concern(models.Model):
     # network address (rate limiting, as for objections to notices).
     filer_contact = models.CharField(_("联系方式"), max_length=50, blank=True)
     source_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The client's uuid (the phone app): the same uuid sent again is the same concern.
+    uuid = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ScopedManager()
 
@@ -202,6 +278,47 @@ class Concern(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display()} {self.raised_on}"
+
+
+class Photo(models.Model):
+    """A photo taken in the field, attached to a visit or a check-in by the record's uuid.
+
+    The file's SHA-256 is recomputed on upload; the same bytes attached to a second record
+    mark the photo ``duplicate`` and flag that record ``photo_reused``."""
+
+    scope_field = "village_id"
+
+    class Record(models.TextChoices):
+        VISIT = "visit", _("走访")
+        CHECK_IN = "checkin", _("驻村打卡")
+
+    record_kind = models.CharField(_("记录类型"), max_length=10, choices=Record.choices)
+    record_id = models.PositiveBigIntegerField(_("记录编号"))
+    record_uuid = models.UUIDField(_("记录 uuid"))
+    village = models.ForeignKey(
+        "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("照片"), upload_to="photos/%Y/%m/")
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    duplicate = models.BooleanField(_("重复使用"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("现场照片")
+        verbose_name_plural = _("现场照片")
+        constraints = [
+            models.UniqueConstraint(fields=["record_uuid", "sha256"], name="photo_record_sha_uniq")
+        ]
+        indexes = [models.Index(fields=["record_kind", "record_id"], name="photo_record_idx")]
+
+    def __str__(self):
+        return f"{self.record_kind} {self.record_id} {self.sha256[:12]}"
 
 
 class ConcernEvent(models.Model):

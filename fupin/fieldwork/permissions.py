@@ -39,6 +39,11 @@ def can_record_visit_anywhere(user) -> bool:
     return allowed(user, Action.VISIT_RECORD)
 
 
+def can_record_visit_at(user, code: str) -> bool:
+    """The role half of :func:`can_record_visit`, checked before the visit's date."""
+    return _may(user, Action.VISIT_RECORD, code)
+
+
 def can_record_visit(user, cadre: Cadre, household, day: datetime.date) -> bool:
     """The village team for a cadre paired with the household; a pairing cadre only as
     himself, for a household he is paired with."""
@@ -50,6 +55,10 @@ def can_record_visit(user, cadre: Cadre, household, day: datetime.date) -> bool:
         return True
     own = linked_cadre(user)
     return own is not None and own.pk == cadre.pk
+
+
+def can_check_in_anywhere(user) -> bool:
+    return allowed(user, Action.CHECK_IN_RECORD)
 
 
 def can_check_in(user, code: str) -> bool:

@@ -5,7 +5,8 @@ Definitions (the reference day ``ref`` is the month's last day, or ``as_of()`` i
 * pairings behind: pairings active on some day of the week ``ref-6 … ref`` with no visit by
   that cadre to that household in that week;
 * residents under 20 days: active cadres with post 第一书记 / 驻村工作队员 whose area lies in the
-  area, with fewer than ``resident_days`` distinct check-in days from the 1st to ``ref``;
+  area, with fewer than ``resident_days`` distinct check-in days from the 1st to ``ref`` (a
+  check-in with an evidence flag counts only once accepted);
 * reviews missed: for every period that ended by ``ref`` — village half-months (1–15,
   16–end), the township month, the county quarter when the month ends it — each area of that
   level inside the area without a meeting of that level held in the period;
@@ -28,7 +29,7 @@ from fupin.assistance.models import Cadre, Pairing
 from fupin.core.clock import as_of
 from fupin.core.figures import serialized
 
-from .models import CheckIn, Concern, Level, ReviewMeeting, Visit, cadence
+from .models import COUNTED_CHECK_IN, CheckIn, Concern, Level, ReviewMeeting, Visit, cadence
 
 RESIDENT_POSTS = (Cadre.Post.FIRST_SECRETARY, Cadre.Post.WORK_TEAM)
 
@@ -75,8 +76,10 @@ def pairings_behind(user, code: str, m: Month):
 
 def residents_under(user, code: str, m: Month):
     """Resident cadres with fewer check-in days than the cadence, annotated with ``days``."""
+    # A flagged check-in (far, no location, reused photo) counts once a township accepts it.
     days = (
         CheckIn.objects.filter(cadre_id=OuterRef("pk"), day__gte=m.first, day__lte=m.ref)
+        .filter(COUNTED_CHECK_IN)
         .values("cadre_id")
         .annotate(n=Count("day", distinct=True))
         .values("n")
@@ -206,3 +209,187 @@ def month_close(user, code: str, month: str | None = None) -> MonthClose:
         closed_areas=closes,
         corrections=corrections,
     )
+
+
+# -- the field app's reads (/api/me/, /api/me/households/) -------------------------------------
+
+
+def cadre_village(cadre: Cadre, day: datetime.date) -> str | None:
+    """The village a cadre works in: his own area when it is a village, else the village of
+    his first household paired on ``day``."""
+    if len(cadre.area_id) == 12:
+        return cadre.area_id
+    return (
+        Pairing.objects.filter(cadre=cadre, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("village_id")
+        .values_list("village_id", flat=True)
+        .first()
+    )
+
+
+def me(user) -> dict:
+    """The signed-in user, the cadre linked to it and the scope (``GET /api/me/``)."""
+    from django.conf import settings
+
+    from fupin.accounts.models import Role
+    from fupin.areas.scope import user_prefixes
+
+    from .permissions import linked_cadre
+
+    today = as_of()
+    pairs = user.assignments()
+    names = dict(
+        Area.objects.filter(code__in={area for _r, area in pairs}).values_list("code", "name")
+    )
+    cadre = linked_cadre(user)
+    cadre_data = None
+    if cadre is not None:
+        village = cadre_village(cadre, today)
+        cadre_data = {
+            "id": cadre.pk,
+            "name": cadre.name,
+            "unit": cadre.unit,
+            "phone": cadre.phone,
+            "village": village,
+            "village_name": Area.objects.filter(code=village).values_list("name", flat=True).first()
+            or "",
+        }
+    return {
+        "username": user.get_username(),
+        "full_name": getattr(user, "full_name", "") or "",
+        "roles": [
+            {"role": Role(role).value, "area": area, "area_name": names.get(area, "")}
+            for role, area in pairs
+        ],
+        "cadre": cadre_data,
+        "scope": list(user_prefixes(user)),
+        "today": today,
+        "backdate_days": {
+            "visit": int(settings.FUPIN_BACKDATE_DAYS.get("visit", 0)),
+            "check_in": int(settings.FUPIN_BACKDATE_DAYS.get("check_in", 0)),
+        },
+        # The inbox's unread count comes with the inbox (docs/api.md).
+        "unread": 0,
+    }
+
+
+def my_households(user):
+    """The households a field user works with, or None when the user has no such list: a
+    village team's villages' households, else a pairing cadre's households paired today."""
+    from fupin.accounts.models import Role
+    from fupin.registry.models import Household
+
+    from .permissions import linked_cadre
+
+    today = as_of()
+    villages = [area for role, area in user.assignments() if role == Role.VILLAGE_TEAM]
+    households = Household.objects.accessible_to(user)
+    if villages:
+        return households.filter(village_id__in=villages)
+    cadre = linked_cadre(user) if user.has_role_anywhere({Role.PAIRING_CADRE}) else None
+    if cadre is None:
+        return None
+    paired = (
+        Pairing.objects.filter(cadre=cadre, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .values("household_id")
+    )
+    return households.filter(pk__in=paired)
+
+
+def household_cards(households) -> list[dict]:
+    """The phone's card of each household: members (ID numbers masked), the latest plan and
+    its measures, the last 3 visits and the cadres paired today. A fixed number of queries."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    from fupin.assistance.models import AssistancePlan, Measure
+    from fupin.core.masking import mask_id_number
+    from fupin.registry.models import Member
+
+    today = as_of()
+    rows = list(households.select_related("village").order_by("village_id", "number"))
+    ids = [h.pk for h in rows]
+    members: dict[int, list] = {}
+    for m in Member.objects.filter(household_id__in=ids).order_by("household_id", "pk"):
+        members.setdefault(m.household_id, []).append(
+            {
+                "name": m.name,
+                "relation_label": m.get_relation_display(),
+                "sex_label": m.get_sex_display(),
+                "age": m.age_on(today),
+                "id_number_masked": mask_id_number(m.id_number),
+            }
+        )
+    plans: dict[int, AssistancePlan] = {}
+    for plan in AssistancePlan.objects.filter(household_id__in=ids, year__lte=today.year).order_by(
+        "household_id", "-year"
+    ):
+        plans.setdefault(plan.household_id, plan)
+    measures: dict[int, list] = {}
+    for measure in Measure.objects.filter(plan__in=list(plans.values())).order_by("plan_id", "pk"):
+        measures.setdefault(measure.plan_id, []).append(
+            {
+                "type_label": measure.get_type_display(),
+                "content": measure.description,
+                "state_label": measure.get_status_display(),
+            }
+        )
+    recent: dict[int, list] = {}
+    ranked = (
+        Visit.objects.filter(household_id__in=ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("household_id")],
+                order_by=[F("visited_on").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=3)
+        .select_related("cadre")
+        .order_by("household_id", "-visited_on", "-pk")
+    )
+    for visit in ranked:
+        recent.setdefault(visit.household_id, []).append(
+            {
+                "visited_on": visit.visited_on,
+                "kind_label": visit.get_kind_display(),
+                "cadre_name": visit.cadre.name,
+                "content": visit.content,
+            }
+        )
+    cadres: dict[int, list] = {}
+    for pairing in (
+        Pairing.objects.filter(household_id__in=ids, start_date__lte=today)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("cadre")
+        .order_by("household_id", "pk")
+    ):
+        cadres.setdefault(pairing.household_id, []).append(
+            {"id": pairing.cadre_id, "name": pairing.cadre.name, "phone": pairing.cadre.phone}
+        )
+    return [
+        {
+            "id": h.pk,
+            "number": h.number,
+            "head_name": h.head_name,
+            "village": h.village_id,
+            "village_name": h.village.name,
+            "phone": h.phone,
+            "attribute": h.attribute,
+            "attribute_label": h.attribute_label,
+            "status": h.status,
+            "status_label": h.get_status_display(),
+            "members": members.get(h.pk, []),
+            "plan": (
+                {"year": plans[h.pk].year, "measures": measures.get(plans[h.pk].pk, [])}
+                if h.pk in plans
+                else None
+            ),
+            "last_visits": recent.get(h.pk, []),
+            "pairing_cadres": cadres.get(h.pk, []),
+            "visit_url": f"/m/visit/{h.pk}/",
+        }
+        for h in rows
+    ]

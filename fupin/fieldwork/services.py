@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 import secrets
-from collections.abc import Iterable
+import uuid as uuid_module
+from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fupin.accounts.models import User
+from fupin.accounts.actions import Action, allowed
+from fupin.accounts.models import Role, User
+from fupin.areas.models import Area
 from fupin.areas.periods import Kind as PeriodKind
 from fupin.areas.periods import period_check
 from fupin.areas.scope import user_can_see_code
@@ -19,16 +26,20 @@ from fupin.assistance.models import Cadre
 from fupin.core import dates
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
+from fupin.core.uploads import check_upload_size
 from fupin.registry.models import Household
 
 from . import permissions
+from .geo import haversine_m
 from .models import (
     NEXT_LEVEL,
     CheckIn,
     Concern,
     ConcernEvent,
     FeedbackVia,
+    Flag,
     Level,
+    Photo,
     ReviewMeeting,
     Visit,
 )
@@ -47,6 +58,15 @@ MSG_ROLE = _("您的角色不能进行此操作")
 MSG_FEEDBACK_PAPER = _("请上传群众签字的反馈单")
 MSG_FEEDBACK_NOT_ANSWERED = _("该诉求尚未答复")
 MSG_FEEDBACK_PRESENT = _("只有群众在场时才能代为记录满意度")
+MSG_CHECKED_IN = _("今天已经打过卡")
+MSG_ACCEPT_REASON = _("请填写认可理由")
+MSG_ACCEPT_UNFLAGGED = _("该打卡没有标记，无需认可")
+MSG_ACCEPT_DONE = _("该打卡已被认可")
+MSG_PHOTO_SHA = _("sha256 与上传文件的内容不符")
+MSG_PHOTO_TYPE = _("照片须为 JPEG 或 PNG 文件")
+MSG_PHOTO_RECORD = _("没有该 uuid 的走访或打卡记录（请先同步记录）")
+
+R = TypeVar("R", bound=models.Model)
 
 
 def _require(ok: bool) -> None:
@@ -102,6 +122,37 @@ def _move(
     return concern
 
 
+def _replay(user: User, model: type[R], uuid: uuid_module.UUID | str | None) -> R | None:
+    """The record a client already sent with ``uuid`` (marked ``replayed``), or None.
+
+    A replay writes nothing and leaves no audit event: the phone resends what it is not sure
+    was stored, so the same uuid is the same record even when the body differs."""
+    if not uuid:
+        return None
+    row = model._default_manager.filter(uuid=uuid).first()
+    if row is None:
+        return None
+    _check_scope(user, row.village_id)  # type: ignore[attr-defined]
+    row.replayed = True  # type: ignore[attr-defined]
+    return row
+
+
+def _create_once(model: type[R], uuid, create: Callable[[], R], on_conflict=None) -> R:
+    """Run ``create`` in a savepoint; when a concurrent request stored the same uuid first
+    (the unique constraint answers), return that row, marked ``replayed``."""
+    try:
+        with transaction.atomic():
+            return create()
+    except IntegrityError:
+        stored = model._default_manager.filter(uuid=uuid).first() if uuid else None
+        if stored is None:
+            if on_conflict is not None:
+                on_conflict()
+            raise
+        stored.replayed = True  # type: ignore[attr-defined]
+        return stored
+
+
 @transaction.atomic
 def visit_log(
     *,
@@ -114,12 +165,18 @@ def visit_log(
     concerns: Iterable[dict] = (),
     backdate_reason: str = "",
     correction_reason: str = "",
+    uuid: uuid_module.UUID | str | None = None,
 ) -> Visit:
     """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call.
 
     The date is today's, or a backdated one within the window with a reason (fupin.core.dates).
+    A ``uuid`` already stored returns that visit (``replayed``), writing nothing.
     """
+    replayed = _replay(user, Visit, uuid)
+    if replayed is not None:
+        return replayed
     _check_scope(user, household.village_id)
+    _require(permissions.can_record_visit_at(user, household.village_id))
     day = dates.record_date(
         dates.Kind.VISIT,
         visited_on,
@@ -128,17 +185,24 @@ def visit_log(
     )
     # Who may record depends on the pairing on the visit's (checked) day.
     _require(permissions.can_record_visit(user, cadre, household, day.date))
-    visit = Visit.objects.create(
-        cadre=cadre,
-        household=household,
-        village_id=household.village_id,
-        visited_on=day.date,
-        backdated=day.backdated,
-        backdate_reason=day.reason,
-        kind=kind,
-        content=content,
-        created_by=user if user.is_authenticated else None,
+    visit = _create_once(
+        Visit,
+        uuid,
+        lambda: Visit.objects.create(
+            uuid=uuid or None,
+            cadre=cadre,
+            household=household,
+            village_id=household.village_id,
+            visited_on=day.date,
+            backdated=day.backdated,
+            backdate_reason=day.reason,
+            kind=kind,
+            content=content,
+            created_by=user if user.is_authenticated else None,
+        ),
     )
+    if getattr(visit, "replayed", False):
+        return visit
     # A closed month takes the visit only as a correction (fupin.areas.periods).
     period_check(
         PeriodKind.FIELDWORK_MONTH,
@@ -174,36 +238,196 @@ def check_in_record(
     note: str = "",
     backdate_reason: str = "",
     correction_reason: str = "",
+    uuid: uuid_module.UUID | str | None = None,
 ) -> CheckIn:
-    """One check-in per cadre and day: a second one the same day returns the first."""
+    """One check-in per cadre and day.
+
+    A second one the same day returns the first when it comes from the page (no ``uuid``); from
+    a client with a new ``uuid`` it is refused ("今天已经打过卡"), and a ``uuid`` already stored
+    returns that check-in (``replayed``), writing nothing. The position is checked against the
+    village's location (:func:`geofence_flags`): a flagged check-in counts toward the resident
+    days only once accepted (:func:`check_in_accept`)."""
+    replayed = _replay(user, CheckIn, uuid)
+    if replayed is not None:
+        return replayed
     _check_scope(user, village_code)
     _require(permissions.can_check_in(user, village_code))
     dated = dates.record_date(
         dates.Kind.CHECK_IN, day, reason=backdate_reason or correction_reason, field="day"
     )
-    row, created = CheckIn.objects.get_or_create(
-        cadre=cadre,
-        day=dated.date,
-        defaults={
-            "village_id": village_code,
-            "lat": lat,
-            "lon": lon,
-            "note": note,
-            "backdated": dated.backdated,
-            "backdate_reason": dated.reason,
-        },
-    )
-    # A closed month takes a new check-in only as a correction (fupin.areas.periods).
-    if created:
-        period_check(
-            PeriodKind.FIELDWORK_MONTH,
-            row.village_id,
-            row.day,
-            correction_reason,
-            record=row,
-            actor=user,
+    existing = CheckIn.objects.filter(cadre=cadre, day=dated.date).first()
+    if existing is not None:
+        if uuid:
+            raise ValidationError({"day": [str(MSG_CHECKED_IN)]})
+        return existing
+    flags, distance = geofence_flags(village_code, lat, lon)
+
+    def create() -> CheckIn:
+        row = CheckIn(
+            uuid=uuid or None,
+            cadre=cadre,
+            day=dated.date,
+            village_id=village_code,
+            lat=lat,
+            lon=lon,
+            note=note,
+            backdated=dated.backdated,
+            backdate_reason=dated.reason,
+            distance_m=distance,
         )
+        for name in flags:
+            row.add_flag(name)
+        row.save()
+        return row
+
+    def same_day() -> None:
+        if uuid:
+            raise ValidationError({"day": [str(MSG_CHECKED_IN)]})
+
+    row = _create_once(CheckIn, uuid, create, on_conflict=same_day)
+    if getattr(row, "replayed", False):
+        return row
+    # A closed month takes a new check-in only as a correction (fupin.areas.periods).
+    period_check(
+        PeriodKind.FIELDWORK_MONTH,
+        row.village_id,
+        row.day,
+        correction_reason,
+        record=row,
+        actor=user,
+    )
     return row
+
+
+def geofence_flags(
+    village_code: str, lat: Decimal | float | None, lon: Decimal | float | None
+) -> tuple[list[str], int | None]:
+    """The evidence flags of a position and its distance in metres from the village.
+
+    No position: ``no_location``. A village without a location (``fupin areas locate``) gives no
+    distance and no flag: there is nothing to measure against."""
+    if lat is None or lon is None or lat == "" or lon == "":
+        return [Flag.NO_LOCATION], None
+    point = Area.objects.filter(code=village_code).values_list("lat", "lon").first()
+    if point is None or point[0] is None or point[1] is None:
+        return [], None
+    distance = round(haversine_m(lat, lon, point[0], point[1]))
+    limit = settings.FUPIN_CHECKIN_MAX_KM * 1000
+    return ([Flag.FAR] if distance > limit else []), distance
+
+
+def can_accept_check_in(user: User, check_in: CheckIn) -> bool:
+    return user_can_see_code(user, check_in.village_id) and allowed(
+        user, Action.CHECK_IN_ACCEPT, check_in.village_id
+    )
+
+
+@transaction.atomic
+def check_in_accept(*, user: User, check_in: CheckIn, reason: str) -> CheckIn:
+    """A township officer accepts a flagged check-in with a reason: it then counts toward the
+    resident days (fupin.fieldwork.selectors.residents_under)."""
+    _check_scope(user, check_in.village_id)
+    _require(can_accept_check_in(user, check_in))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [str(MSG_ACCEPT_REASON)]})
+    row = CheckIn.objects.select_for_update().get(pk=check_in.pk)
+    if not row.flags:
+        raise ValidationError(MSG_ACCEPT_UNFLAGGED)
+    if row.accepted_at is not None:
+        raise ValidationError(MSG_ACCEPT_DONE)
+    row.accepted_by = user
+    row.accepted_at = timezone.now()
+    row.accept_reason = reason[:200]
+    row.save(update_fields=["accepted_by", "accepted_at", "accept_reason"])
+    audit(user, "check_in.accepted", row.pk, village=row.village_id, reason=row.accept_reason)
+    return row
+
+
+def _is_image(head: bytes) -> bool:
+    return head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _photo_record(user: User, record_uuid) -> tuple[str, Visit | CheckIn]:
+    """The visit or check-in with ``record_uuid`` in the user's scope, or ObjectDoesNotExist
+    (the phone retries once the record has synced)."""
+    for kind, model in ((Photo.Record.VISIT, Visit), (Photo.Record.CHECK_IN, CheckIn)):
+        row = model.objects.filter(uuid=record_uuid).first()
+        if row is not None and user_can_see_code(user, row.village_id):
+            return kind, row
+    raise ObjectDoesNotExist(MSG_PHOTO_RECORD)
+
+
+def can_attach_photo(user: User, record: Visit | CheckIn) -> bool:
+    """Whoever may record the kind of record there: the village team, or the record's own
+    cadre signed in as himself."""
+    action = Action.VISIT_RECORD if isinstance(record, Visit) else Action.CHECK_IN_RECORD
+    if not (
+        user_can_see_code(user, record.village_id) and allowed(user, action, record.village_id)
+    ):
+        return False
+    if user.is_superuser or user.has_role_at({Role.VILLAGE_TEAM}, record.village_id):
+        return True
+    own = permissions.linked_cadre(user)
+    return own is not None and own.pk == record.cadre_id
+
+
+@transaction.atomic
+def photo_attach(*, user: User, file, record_uuid, sha256: str) -> Photo:
+    """Store a photo of a synced visit or check-in.
+
+    The server recomputes the SHA-256 and refuses a mismatch; the same (record, sha256) again
+    returns the stored photo (``replayed``); the same bytes already attached to another
+    record are stored, marked ``duplicate``, and the record is flagged ``photo_reused``."""
+    kind, record = _photo_record(user, record_uuid)
+    key = record.uuid or uuid_module.UUID(str(record_uuid))
+    _require(can_attach_photo(user, record))
+    check_upload_size(file)
+    digest = hashlib.sha256()
+    head = b""
+    for chunk in file.chunks():
+        if not head:
+            head = chunk[:8]
+        digest.update(chunk)
+    sha = digest.hexdigest()
+    if sha != (sha256 or "").strip().lower():
+        raise ValidationError({"sha256": [str(MSG_PHOTO_SHA)]})
+    if not _is_image(head):
+        raise ValidationError({"file": [str(MSG_PHOTO_TYPE)]})
+    stored = Photo.objects.filter(record_uuid=key, sha256=sha).first()
+    if stored is not None:
+        stored.replayed = True  # type: ignore[attr-defined]
+        return stored
+    duplicate = Photo.objects.filter(sha256=sha).exclude(record_uuid=key).exists()
+    file.seek(0)
+
+    def create() -> Photo:
+        photo = Photo(
+            record_kind=kind,
+            record_id=record.pk,
+            record_uuid=key,
+            village_id=record.village_id,
+            sha256=sha,
+            size=file.size,
+            duplicate=duplicate,
+            uploaded_by=user if user.is_authenticated else None,
+        )
+        suffix = "png" if head.startswith(b"\x89") else "jpg"
+        photo.file.save(f"{key}-{sha[:16]}.{suffix}", file, save=False)
+        photo.save()
+        return photo
+
+    try:
+        with transaction.atomic():
+            photo = create()
+    except IntegrityError:
+        photo = Photo.objects.get(record_uuid=key, sha256=sha)
+        photo.replayed = True  # type: ignore[attr-defined]
+        return photo
+    if duplicate and record.add_flag(Flag.PHOTO_REUSED):
+        record.save(update_fields=["flags"])
+    audit(user, "photo.attached", photo.pk, village=photo.village_id, duplicate=duplicate)
+    return photo
 
 
 @transaction.atomic
@@ -218,7 +442,13 @@ def concern_raise(
     visit: Visit | None = None,
     filer_contact: str = "",
     source_hash: str = "",
+    uuid: uuid_module.UUID | str | None = None,
 ) -> Concern:
+    """Raise a concern; a ``uuid`` already stored returns that concern (``replayed``)."""
+    if user is not None and user.is_authenticated and uuid:
+        replayed = _replay(user, Concern, uuid)
+        if replayed is not None:
+            return replayed
     if user is not None and user.is_authenticated:
         _check_scope(user, village_code)
         _require(permissions.can_raise_concern(user, village_code))
@@ -231,19 +461,26 @@ def concern_raise(
         if raised_by
         else Concern.Source.HOUSEHOLD
     )
-    concern = Concern.objects.create(
-        household=household,
-        village_id=village_code,
-        source=source,
-        raised_by=raised_by,
-        visit=visit,
-        raised_on=as_of(),
-        text=text,
-        category=category,
-        filer_contact=filer_contact,
-        source_hash=source_hash,
-        reply_token=secrets.token_urlsafe(16) if source_hash else "",
+    concern = _create_once(
+        Concern,
+        uuid,
+        lambda: Concern.objects.create(
+            uuid=uuid or None,
+            household=household,
+            village_id=village_code,
+            source=source,
+            raised_by=raised_by,
+            visit=visit,
+            raised_on=as_of(),
+            text=text,
+            category=category,
+            filer_contact=filer_contact,
+            source_hash=source_hash,
+            reply_token=secrets.token_urlsafe(16) if source_hash else "",
+        ),
     )
+    if getattr(concern, "replayed", False):
+        return concern
     _event(concern, user=user, from_state="")
     audit(user, "concern.raised", concern.pk, village=village_code)
     return concern
