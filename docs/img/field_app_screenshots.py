@@ -5,9 +5,10 @@ Run against a running fupin (the demo) with a pairing cadre's login:
     .venv/bin/python docs/img/field_app_screenshots.py http://127.0.0.1:8000 \
         pairing_cadre-152223100234 demo-pass-1
 
-It signs in, lets the app keep the households, goes offline, records a visit and a check-in
-and photographs each screen into docs/img/field-app-*.png. Nothing is sent: the browser's
-profile is thrown away at the end, with its queue.
+It signs in, lets the app keep the households, goes offline, records a visit and two
+check-ins, photographs each screen into docs/img/field-app-*.png, then goes online: the visit
+and the first check-in are stored in the demo, the second check-in of the day is refused.
+Use a demo built for trying things, not real data.
 """
 
 import shutil
@@ -55,6 +56,17 @@ def main(url: str, username: str, password: str) -> None:
         page.click("form.m-form button[type=submit]")
         page.wait_for_selector("#m-queue")
         page.screenshot(path=HERE / "field-app-queue.png")
+
+        # A second check-in the same day, then the network: one is stored (with its flags),
+        # the other refused with the server's reason.
+        page.click("[data-tab=checkin]")
+        page.wait_for_selector("#m-position[data-located=yes]")
+        page.click("form.m-form button[type=submit]")
+        page.wait_for_selector("#m-queue")
+        context.set_offline(False)
+        page.wait_for_selector(".m-record[data-state=refused]")
+        page.wait_for_selector("body[data-sync=idle]")
+        page.screenshot(path=HERE / "field-app-synced.png")
         context.close()
         browser.close()
 

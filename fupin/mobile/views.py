@@ -81,7 +81,7 @@ def _strings() -> dict:
         "recordVisit": _("记录走访"),
         "checkIn": _("驻村打卡"),
         "concern": _("反映民情"),
-        "queue": _("待上传"),
+        "queue": _("手机上的记录"),
         "home": _("帮扶户"),
         "household": _("帮扶户"),
         "kind": _("走访方式"),

@@ -63,6 +63,12 @@ function addDays(iso, days) {
 }
 
 // -- status bar ----------------------------------------------------------------------------
+function when(iso) {
+  const d = new Date(iso);
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${d.getMonth() + 1}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 async function status() {
   const count = await pending();
   document.getElementById("m-unsent-count").textContent = String(count.records);
@@ -70,7 +76,7 @@ async function status() {
     T.records + (count.photos ? "，" + count.photos + " " + T.photosPending : "");
   const last = await db.get("lastSync");
   document.getElementById("m-last-sync").textContent =
-    T.lastSync + "：" + (last ? new Date(last).toLocaleString() : T.never);
+    T.lastSync + " " + (last ? when(last) : T.never);
   const net = document.getElementById("m-net");
   net.textContent = navigator.onLine ? T.online : T.offline;
   net.className = "badge ms-auto " + (navigator.onLine ? "text-bg-success" : "text-bg-secondary");
