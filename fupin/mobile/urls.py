@@ -11,5 +11,5 @@ urlpatterns = [
     path("manifest.webmanifest", public(views.manifest), name="manifest"),
     path("sw.js", public(views.service_worker), name="sw"),
     path("m/", public(views.shell), name="shell"),
-    re_path(r"^m/(?P<route>.+)$", public(views.shell), name="shell-route"),
+    re_path(r"^m/(?P<path>.+)$", public(views.shell), name="shell-route"),
 ]

@@ -122,7 +122,7 @@ def _strings() -> dict:
 
 @login_required
 @require_safe
-def shell(request, route: str = ""):
+def shell(request, path: str = ""):
     get_token(request)  # the app reads the CSRF cookie to ask for its device token
     response = render(request, "mobile/shell.html", {"strings": _strings()})
     response["Cache-Control"] = "no-cache"
@@ -158,6 +158,8 @@ def manifest(request):
 
 @require_safe
 def service_worker(request):
+    if settings.DEBUG:
+        _revisions.cache_clear()  # a developer's edit reaches the phone at its next start
     static = settings.STATIC_URL
     precache = [{"url": f"{static}{name}", "revision": revision} for name, revision in _revisions()]
     body = render_to_string(

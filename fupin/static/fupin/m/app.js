@@ -393,6 +393,8 @@ window.addEventListener("offline", status);
 document.getElementById("m-sync").addEventListener("click", runSync);
 
 async function start() {
+  // Ask the browser not to evict the queue when the phone runs short of space.
+  if (navigator.storage && navigator.storage.persist) navigator.storage.persist().catch(() => null);
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(document.body.dataset.sw, { scope: "/" }).catch(() => null);
   }
