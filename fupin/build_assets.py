@@ -14,6 +14,14 @@ FILES = {
     "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
     "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
     "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+    # The field app (fupin/mobile): IndexedDB through idb (an ES module the app imports), and
+    # Workbox's loader with the modules the service worker loads from here, not Google's CDN.
+    "idb/build/index.js": "idb/index.js",
+    "workbox-sw/build/workbox-sw.js": "workbox/workbox-sw.js",
+    "workbox-core/build/workbox-core.prod.js": "workbox/workbox-core.prod.js",
+    "workbox-routing/build/workbox-routing.prod.js": "workbox/workbox-routing.prod.js",
+    "workbox-strategies/build/workbox-strategies.prod.js": "workbox/workbox-strategies.prod.js",
+    "workbox-precaching/build/workbox-precaching.prod.js": "workbox/workbox-precaching.prod.js",
 }
 
 

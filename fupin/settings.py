@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "fupin.leaders",
     "fupin.warmap",
     "fupin.reports",
+    "fupin.mobile",
     "fupin.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -105,9 +106,22 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, style={"input_type": "password"})
+    # Both left out by a signed-in page (the phone app): the token is then bound to its session.
+    username = serializers.CharField(max_length=150, required=False)
+    password = serializers.CharField(
+        max_length=128, required=False, style={"input_type": "password"}
+    )
     device = serializers.CharField(max_length=60, required=False, default="")
+
+    def validate(self, attrs):
+        if not self.context.get("session_user") and not (
+            attrs.get("username") and attrs.get("password")
+        ):
+            missing = [f for f in ("username", "password") if not attrs.get(f)]
+            raise serializers.ValidationError(
+                {f: [self.fields[f].error_messages["required"]] for f in missing}
+            )
+        return attrs
 
 
 class TokenSerializer(serializers.Serializer):
@@ -125,10 +139,12 @@ class TokenView(GenericAPIView):
     """Make an API token for a device from a username and password; revoke the caller's token.
 
     ``POST`` answers the key once; ``DELETE`` with ``Authorization: Token <key>`` revokes that
-    token (the phone app's sign-out). Wrong passwords count towards the sign-in lockout.
+    token (the phone app's sign-out). Wrong passwords count towards the sign-in lockout. A
+    ``POST`` without them from a signed-in session (with its CSRF header) makes a token bound
+    to that session, revoked when it logs out: how the phone app (/m/) gets its token.
     """
 
-    authentication_classes = [tokens.ExpiringTokenAuthentication]
+    authentication_classes = [tokens.ExpiringTokenAuthentication, SessionAuthentication]
     permission_classes = [AllowAny]
     serializer_class = TokenRequestSerializer
 
@@ -137,8 +153,16 @@ class TokenView(GenericAPIView):
         responses={200: TokenSerializer, 401: TOKEN_REFUSED, 429: LOCKED_OUT},
     )
     def post(self, request):
-        data = TokenRequestSerializer(data=request.data)
+        session_user = isinstance(request.successful_authenticator, SessionAuthentication)
+        data = TokenRequestSerializer(data=request.data, context={"session_user": session_user})
         data.is_valid(raise_exception=True)
+        if session_user and not data.validated_data.get("username"):
+            token, key = tokens.token_create(
+                user=request.user,
+                device=data.validated_data["device"] or _("手机"),
+                session_key=request.session.session_key or "",
+            )
+            return Response({"token": key, "device": token.device, "expires_at": token.expires_at})
         # axes needs Django's request: it reads the address and flags a lockout on it.
         user = authenticate(
             request._request,
