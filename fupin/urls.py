@@ -61,5 +61,6 @@ urlpatterns = [
     path("", include("fupin.leaders.urls")),
     path("", include("fupin.warmap.urls")),
     path("", include("fupin.reports.urls")),
+    path("", include("fupin.inbox.urls")),
     path("api/", include("fupin.api_urls")),
 ]

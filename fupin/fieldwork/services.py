@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import User
@@ -19,6 +20,8 @@ from fupin.assistance.models import Cadre
 from fupin.core import dates
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
+from fupin.notify.services import notify
+from fupin.notify.services import text as notify_text
 from fupin.registry.models import Household
 
 from . import permissions
@@ -47,6 +50,7 @@ MSG_ROLE = _("您的角色不能进行此操作")
 MSG_FEEDBACK_PAPER = _("请上传群众签字的反馈单")
 MSG_FEEDBACK_NOT_ANSWERED = _("该诉求尚未答复")
 MSG_FEEDBACK_PRESENT = _("只有群众在场时才能代为记录满意度")
+MSG_NOTIFY_ASSIGNED = _("交办给您一件民情诉求，请于%(deadline)s前办理")
 
 
 def _require(ok: bool) -> None:
@@ -255,7 +259,7 @@ def concern_assign(
 ) -> Concern:
     _check_scope(user, concern.village_id)
     _require(permissions.can_assign(user, concern))
-    return _move(
+    concern = _move(
         user,
         concern,
         allowed=(S.RAISED, S.ASSIGNED),
@@ -264,6 +268,16 @@ def concern_assign(
         owner=owner,
         deadline=deadline,
     )
+    # The owner hears of it (in-app, and by mail or SMS as docs/inbox.md sets out).
+    notify(
+        owner.user,
+        kind="concern.assigned",
+        title=notify_text(MSG_NOTIFY_ASSIGNED, deadline=deadline.isoformat()),
+        body=concern.text[:200],
+        url=reverse("fieldwork:concern", args=[concern.pk]),
+        exclude=user,
+    )
+    return concern
 
 
 @transaction.atomic
