@@ -6,5 +6,4 @@ app_name = "inbox"
 urlpatterns = [
     path("inbox/", views.inbox_page, name="inbox"),
     path("inbox/read/", views.mark_all_read, name="read-all"),
-    path("inbox/messages/<int:pk>/", views.open_message, name="message"),
 ]

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from fupin.areas.scope import scope_safe
-from fupin.notify.models import Notification
 from fupin.notify.services import mark_read
 
 from . import selectors
@@ -35,17 +33,4 @@ def inbox_page(request):
 @require_POST
 def mark_all_read(request):
     mark_read(request.user)
-    return redirect("inbox:inbox")
-
-
-@scope_safe
-@login_required
-@require_GET
-def open_message(request, pk):
-    """Mark one of the user's own messages read and go where it points."""
-    message = get_object_or_404(Notification.objects.filter(user_id=request.user.pk), pk=pk)
-    mark_read(request.user, pk=message.pk)
-    target = message.url
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
     return redirect("inbox:inbox")

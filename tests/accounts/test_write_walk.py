@@ -152,6 +152,8 @@ TABLE = {
     "accounts/me/":                                " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "accounts/password/":                          " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "api/auth/token/":                             " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    # The user's own messages marked read (fupin.inbox).
+    "inbox/read/":                                 " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "^captcha/image/(?P<key>\\w+)/$":                "404 404 404 404 404 404 404 404 404 404",
     "^captcha/refresh/$":                          "404 404 404 404 404 404 404 404 404 404",
 }
