@@ -15,6 +15,6 @@ def fupin(request):
 
 
 def _unread(user) -> int:
-    from fupin.inbox.selectors import unread_count
+    from fupin.notify.services import inbox_count
 
-    return unread_count(user) if user is not None and user.is_authenticated else 0
+    return inbox_count(user)

@@ -23,7 +23,7 @@ language the acting user reads in: build them with :func:`text`.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -154,6 +154,25 @@ def outbox_sms(texts: list[tuple[str, str]]) -> Path:
 def unread(user) -> QuerySet[Notification]:
     """The user's unread messages."""
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+
+
+# The inbox's count (fupin.inbox registers it when the app is ready): lower layers such as
+# the API's ``/api/me/`` read the navigation's number through :func:`inbox_count`.
+_inbox_counter: Callable[[User], int] | None = None
+
+
+def register_inbox_counter(counter: Callable[[User], int]) -> None:
+    global _inbox_counter
+    _inbox_counter = counter
+
+
+def inbox_count(user) -> int:
+    """The number the navigation shows: unread messages plus what waits on the user."""
+    if user is None or not user.is_authenticated:
+        return 0
+    if _inbox_counter is not None:
+        return _inbox_counter(user)
+    return unread(user).count()
 
 
 def mark_read(user, *, pk: int | None = None) -> int:

@@ -13,6 +13,7 @@ from fupin.fieldwork.models import Concern, Visit
 from fupin.identification import services as case_services
 from fupin.inbox.selectors import inbox, unread_count
 from fupin.notify.models import Notification
+from fupin.notify.services import inbox_count
 from fupin.party.models import MeetingKind
 from tests.factories import CHANGFA, HADANALA, YINDEER, ZHALAITE, make_household, make_user
 from tests.identification.helpers import MEETING, approve, new_case
@@ -162,6 +163,8 @@ def test_the_count_is_messages_plus_live_items_in_one_statement(
     with django_assert_max_num_queries(3):
         count = unread_count(team)
     assert count == 1 + 1 + 6 == len(inbox(team).results)
+    # The same number for the layers below the inbox (the API's /api/me/).
+    assert inbox_count(team) == count
 
 
 def test_the_navigation_shows_the_count_on_every_page(client, team, django_assert_max_num_queries):
