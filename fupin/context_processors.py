@@ -1,6 +1,20 @@
+from django.utils.functional import SimpleLazyObject
+
 from fupin.accounts.actions import Writes
 from fupin.core.clock import as_of
 
 
 def fupin(request):
-    return {"as_of": as_of, "writes": Writes(getattr(request, "user", None))}
+    user = getattr(request, "user", None)
+    return {
+        "as_of": as_of,
+        "writes": Writes(user),
+        # The navigation's inbox count: read only when a page draws it (fupin.inbox.selectors).
+        "inbox_unread": SimpleLazyObject(lambda: _unread(user)),
+    }
+
+
+def _unread(user) -> int:
+    from fupin.notify.services import inbox_count
+
+    return inbox_count(user)

@@ -65,9 +65,39 @@ FUPIN_BACKDATE_DAYS = {
 # flagged "far" and counts toward the resident days only once accepted (docs/fieldwork.md).
 FUPIN_CHECKIN_MAX_KM = float(os.environ.get("FUPIN_CHECKIN_MAX_KM", "3"))
 
+
+def _channels(value: str) -> dict[str, list[str]]:
+    """``kind=channel,channel;...`` → ``{kind: [channel, ...]}``."""
+    table: dict[str, list[str]] = {}
+    for part in value.split(";"):
+        kind, _sep, channels = part.partition("=")
+        if kind.strip():
+            table[kind.strip()] = [c.strip() for c in channels.split(",") if c.strip()]
+    return table
+
+
+# Notifications (docs/inbox.md): the channels of each kind of message, as
+# ``kind=channel,channel;...`` (``*`` for every other kind; in-app is always used), the SMS
+# sender (a dotted path to a callable taking ``[(phone, text)]``; the default writes
+# ``FUPIN_OUTBOX_DIR/sms-YYYYMMDD.log``), the mail backend (the console by default, as in the
+# demo) and the public base URL of links in messages and the clarity cards' QR codes (default:
+# the request's host; the ``cards`` command, which has no request, falls back to localhost).
+FUPIN_NOTIFY_CHANNELS = _channels(
+    os.environ.get(
+        "FUPIN_NOTIFY_CHANNELS",
+        "*=inapp,email;concern.assigned=inapp,email,sms;objection.filed=inapp,email,sms",
+    )
+)
+FUPIN_SMS_SENDER = os.environ.get("FUPIN_SMS_SENDER", "fupin.notify.services.outbox_sms")
+FUPIN_OUTBOX_DIR = Path(os.environ.get("FUPIN_OUTBOX_DIR", VAR_DIR / "outbox"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fupin@localhost")
+FUPIN_PUBLIC_URL = os.environ.get("FUPIN_PUBLIC_URL", "").rstrip("/")
+
 INSTALLED_APPS = [
     "fupin.core",
     "fupin.accounts",
+    "fupin.notify",
     "fupin.areas",
     "fupin.registry",
     "fupin.identification",
@@ -85,6 +115,7 @@ INSTALLED_APPS = [
     "fupin.warmap",
     "fupin.reports",
     "fupin.mobile",
+    "fupin.inbox",
     "fupin.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -62,5 +62,6 @@ urlpatterns = [
     path("", include("fupin.warmap.urls")),
     path("", include("fupin.reports.urls")),
     path("", include("fupin.mobile.urls")),
+    path("", include("fupin.inbox.urls")),
     path("api/", include("fupin.api_urls")),
 ]

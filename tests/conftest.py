@@ -19,6 +19,10 @@ def pytest_configure(config):
     media = tempfile.mkdtemp(prefix="fupin-test-media-")
     settings.MEDIA_ROOT = media
     config.add_cleanup(lambda: shutil.rmtree(media, ignore_errors=True))
+    # The SMS outbox (fupin.notify) likewise, never var/outbox.
+    outbox = tempfile.mkdtemp(prefix="fupin-test-outbox-")
+    settings.FUPIN_OUTBOX_DIR = outbox
+    config.add_cleanup(lambda: shutil.rmtree(outbox, ignore_errors=True))
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -47,6 +47,7 @@ def household_card(request, pk):
         year=year,
         today=today,
         size=size,
+        base_url=cards.public_base_url(request),
     )
     content = cards.render_cards_pdf(built, year=year, today=today, size=size)
     return _pdf(content, f"card-{household.number}.pdf")
@@ -62,7 +63,9 @@ def village_cards(request, code):
     year, size = _options(request)
     today = as_of()
     households = cards.village_households(area.code, Household.objects.accessible_to(request.user))
-    built = cards.build_cards(households, year=year, today=today, size=size)
+    built = cards.build_cards(
+        households, year=year, today=today, size=size, base_url=cards.public_base_url(request)
+    )
     content = cards.render_cards_pdf(
         built,
         year=year,

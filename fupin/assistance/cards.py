@@ -11,6 +11,12 @@ cadres, measures), and :func:`render_cards_pdf` makes one HTML document with a p
 per card and hands it to WeasyPrint once (Noto CJK through fontconfig, nothing fetched), so
 a village of ~100 households is one PDF of ~100 pages.
 
+Each card carries a QR code (segno, an inline SVG that WeasyPrint draws as vectors) of the
+absolute address of the household's visit form in the phone app, ``/m/visit/<id>/``, with
+that address printed small under it: scanned on the door, it opens the form for that
+household. The base of the address is ``FUPIN_PUBLIC_URL``, else the request's own host
+(:func:`public_base_url`); the ``cards`` command, which has no request, uses the setting.
+
 Callers pass an already scoped household queryset (``Household.objects.accessible_to``).
 """
 
@@ -22,9 +28,12 @@ import datetime
 import gc
 from decimal import Decimal
 
+import segno
 from django.apps import apps
+from django.conf import settings
 from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from fupin.core.masking import mask_id_number
 from fupin.registry import codes
@@ -35,6 +44,8 @@ from .models import Pairing
 # 全国扶贫监督举报电话 (State Council Leading Group Office of Poverty Alleviation).
 HOTLINE = "12317"
 SIZES = ("A4", "A5")
+# The base of the QR codes' address when neither the setting nor a request gives one.
+FALLBACK_BASE_URL = "http://localhost:8000"
 # Members + measures beyond which a card is set in a smaller type to stay on one page.
 DENSE_ROWS = {"A4": 14, "A5": 7}
 
@@ -102,6 +113,29 @@ class Card:
     measures: list[CardMeasure] | None  # None: the plans app has no measures yet
     cadres: list[CardCadre]
     dense: bool = False
+    # The visit form's absolute address and its QR code (an inline SVG).
+    visit_url: str = ""
+    qr: SafeString = SafeString("")
+
+
+def public_base_url(request=None) -> str:
+    """The site's public base URL: ``FUPIN_PUBLIC_URL``, else the request's scheme and host."""
+    base = getattr(settings, "FUPIN_PUBLIC_URL", "") or ""
+    if not base and request is not None:
+        base = request.build_absolute_uri("/")
+    return (base or FALLBACK_BASE_URL).rstrip("/")
+
+
+def visit_url(household_id: int, base_url: str) -> str:
+    """The absolute address of the phone app's visit form for the household."""
+    return f"{base_url.rstrip('/')}/m/visit/{household_id}/"
+
+
+def qr_svg(data: str) -> SafeString:
+    """``data`` as a QR code: an inline SVG sized by its viewBox (the template sets the size)."""
+    code = segno.make(data, error="m", micro=False)
+    # segno writes only the path of the dark modules: nothing from ``data`` but its bits.
+    return mark_safe(code.svg_inline(scale=1, border=2, omitsize=True, svgclass="qr-code"))  # noqa: S308
 
 
 def _measure_model():
@@ -228,13 +262,19 @@ def _card(household: Household, today: datetime.date, measures) -> Card:
     return card
 
 
-def build_cards(households, *, year: int, today: datetime.date, size: str = "A4") -> list[Card]:
-    """Return the cards of ``households`` (a scoped queryset), in household-number order."""
+def build_cards(
+    households, *, year: int, today: datetime.date, size: str = "A4", base_url: str = ""
+) -> list[Card]:
+    """Return the cards of ``households`` (a scoped queryset), in household-number order;
+    ``base_url`` is the base of the QR codes' address (default :func:`public_base_url`)."""
     rows = list(card_households(households, year, today))
     measures = _measures_by_household([h.pk for h in rows], year) if rows else None
     cards = [_card(h, today, measures) for h in rows]
+    base_url = base_url or public_base_url()
     for card in cards:
         card.dense = len(card.members) + len(card.measures or []) > DENSE_ROWS[size]
+        card.visit_url = visit_url(card.household_id, base_url)
+        card.qr = qr_svg(card.visit_url)
     return cards
 
 

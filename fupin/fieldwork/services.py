@@ -13,6 +13,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,8 @@ from fupin.core import dates
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 from fupin.core.uploads import check_upload_size
+from fupin.notify.services import notify
+from fupin.notify.services import text as notify_text
 from fupin.registry.models import Household
 
 from . import permissions
@@ -65,6 +68,8 @@ MSG_ACCEPT_DONE = _("该打卡已被认可")
 MSG_PHOTO_SHA = _("sha256 与上传文件的内容不符")
 MSG_PHOTO_TYPE = _("照片须为 JPEG 或 PNG 文件")
 MSG_PHOTO_RECORD = _("没有该 uuid 的走访或打卡记录（请先同步记录）")
+
+MSG_NOTIFY_ASSIGNED = _("交办给您一件民情诉求，请于%(deadline)s前办理")
 
 R = TypeVar("R", bound=models.Model)
 
@@ -494,7 +499,7 @@ def concern_assign(
 ) -> Concern:
     _check_scope(user, concern.village_id)
     _require(permissions.can_assign(user, concern))
-    return _move(
+    concern = _move(
         user,
         concern,
         allowed=(S.RAISED, S.ASSIGNED),
@@ -503,6 +508,16 @@ def concern_assign(
         owner=owner,
         deadline=deadline,
     )
+    # The owner hears of it (in-app, and by mail or SMS as docs/inbox.md sets out).
+    notify(
+        owner.user,
+        kind="concern.assigned",
+        title=notify_text(MSG_NOTIFY_ASSIGNED, deadline=deadline.isoformat()),
+        body=concern.text[:200],
+        url=reverse("fieldwork:concern", args=[concern.pk]),
+        exclude=user,
+    )
+    return concern
 
 
 @transaction.atomic

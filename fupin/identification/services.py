@@ -13,6 +13,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -23,6 +24,8 @@ from fupin.areas.models import Area
 from fupin.core import dates
 from fupin.core.audit import audit
 from fupin.core.clock import as_of, in_historical_load
+from fupin.notify.services import notify, users_with_role_over
+from fupin.notify.services import text as notify_text
 from fupin.registry import codes, rules
 from fupin.registry import services as registry_services
 from fupin.registry.models import Household, Member
@@ -74,6 +77,8 @@ MSG_ROUND_EXISTS = _("%(county)s%(year)s年动态调整已存在")
 MSG_ROUND_CLOSED = _("该动态调整已关闭")
 MSG_ROUND_FUTURE = _("不能开启%(year)s年的动态调整：当前年度为%(current)s年")
 MSG_ROUND_OPEN_CASES = _("还有%(count)s件案件在办理中：请先办结，或选择结转到下一轮")
+MSG_NOTIFY_WAITING = _("%(count)s件%(kind)s案件待%(step)s")
+MSG_NOTIFY_OBJECTION = _("%(case)s收到异议，请及时核实答复")
 
 DECISIONS = (CaseStep.Decision.APPROVE, CaseStep.Decision.REJECT, CaseStep.Decision.RETURN)
 NOTICE_AREA_DIGITS: dict[str, int] = {
@@ -264,6 +269,32 @@ def _return(case: Case) -> None:
         raise ValidationError(MSG_CANNOT_RETURN)
     case.state = previous.name
     case.save(update_fields=["state"])
+
+
+def _notify_waiting(actor: User, cases: list[Case], taken: workflow.Step) -> None:
+    """Tell the users of the next level that cases now wait on them: only when the next step
+    belongs to other roles than the step just taken (the same team goes on by itself)."""
+    following = workflow.next_step(cases[0].kind, taken.name)
+    if following is None or not following.roles or following.roles == taken.roles:
+        return
+    url = (
+        reverse("identification:case_detail", args=[cases[0].pk])
+        if len(cases) == 1
+        else reverse("identification:case_list")
+    )
+    notify(
+        users_with_role_over(following.roles, cases[0].village_id),
+        kind="case.waiting",
+        title=notify_text(
+            MSG_NOTIFY_WAITING,
+            count=len(cases),
+            kind=Case.Kind(cases[0].kind).label,
+            step=following.label,
+        ),
+        body="、".join(c.applicant_name for c in cases[:20]),
+        url=url,
+        exclude=actor,
+    )
 
 
 # -- Filing -------------------------------------------------------------------------------
@@ -503,6 +534,8 @@ def case_act(
         case.save(update_fields=["state"])
         if step.final:
             _complete(actor=actor, case=case, acted_on=acted_on)
+        else:
+            _notify_waiting(actor, [case], step)
     audit(actor, f"case.{decision}", case.pk, step=step.name, reason=reason)
     return case
 
@@ -599,6 +632,7 @@ def notice_publish(
         )
         case.state = step.name
         case.save(update_fields=["state"])
+    _notify_waiting(actor, cases, steps[cases[0].pk][0])
     audit(actor, "notice.published", notice.pk, cases=[c.pk for c in cases], level=level)
     return notice
 
@@ -666,6 +700,13 @@ def objection_file(
         acted_on=today,
         reason=text,
         record={"objection": objection.pk, "filer": filer_name},
+    )
+    notify(
+        users_with_role_over(workflow.VILLAGE, case.village_id),
+        kind="objection.filed",
+        title=notify_text(MSG_NOTIFY_OBJECTION, case=case),
+        body=text[:200],
+        url=reverse("identification:case_detail", args=[case.pk]),
     )
     audit(None, "objection.filed", objection.pk, case=case.pk, notice=notice.pk)
     return objection

@@ -159,6 +159,8 @@ TABLE = {
     "api/checkins/":                               " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "api/concerns/":                               " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "api/photos/":                                 " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    # The user's own messages marked read (fupin.inbox).
+    "inbox/read/":                                 " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "^captcha/image/(?P<key>\\w+)/$":                "404 404 404 404 404 404 404 404 404 404",
     "^captcha/refresh/$":                          "404 404 404 404 404 404 404 404 404 404",
 }

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .api import MyInboxView
+
+urlpatterns = [path("me/inbox/", MyInboxView.as_view(), name="api-me-inbox")]
