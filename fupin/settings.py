@@ -64,6 +64,8 @@ FUPIN_BACKDATE_DAYS = {
 # A check-in farther than FUPIN_CHECKIN_MAX_KM (default 3) from its village's location is
 # flagged "far" and counts toward the resident days only once accepted (docs/fieldwork.md).
 FUPIN_CHECKIN_MAX_KM = float(os.environ.get("FUPIN_CHECKIN_MAX_KM", "3"))
+# The most visits one POST /api/visits/ may carry as a JSON list (a phone's sync batch).
+FUPIN_SYNC_BATCH_MAX = int(os.environ.get("FUPIN_SYNC_BATCH_MAX", "100"))
 
 
 def _channels(value: str) -> dict[str, list[str]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,11 +120,39 @@ def close_covering(
     area (the yearly assessment of the league) rewrites its closed counties' records. The
     widest close wins (the league's before a county's), so one correction names it.
     """
+    if not inside:
+        return closes_covering_many(kind, [(area_code, day)])[(area_code, day)]
     closes = active_closes(kind, period_of(kind, day))
-    found = closes.filter(area_id__in=_prefixes(area_code))
-    if inside:
-        found = found | closes.within(area_code)
+    found = closes.filter(area_id__in=_prefixes(area_code)) | closes.within(area_code)
     return found.order_by("area_id").first()
+
+
+def closes_covering_many(
+    kind: str, keys: Iterable[tuple[str, datetime.date]]
+) -> dict[tuple[str, datetime.date], PeriodClose | None]:
+    """:func:`close_covering` of each ``(area_code, day)`` in one query (a batch of records)."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    periods = {period_of(kind, day) for _code, day in keys}
+    prefixes = {prefix for code, _day in keys for prefix in _prefixes(code)}
+    # Ordered by code, a close over a wider area (a prefix) comes first: the widest wins.
+    closes = list(
+        PeriodClose.objects.filter(
+            kind=kind, period__in=periods, reopened_at__isnull=True, area_id__in=prefixes
+        ).order_by("area_id")
+    )
+    return {
+        (code, day): next(
+            (
+                close
+                for close in closes
+                if close.period == period_of(kind, day) and code.startswith(close.area_id)
+            ),
+            None,
+        )
+        for code, day in keys
+    }
 
 
 def can_close(user, area_code: str) -> bool:
@@ -208,6 +237,19 @@ def period_check(
     :func:`close_covering`'s.
     """
     close = close_covering(kind, area_code, date, inside=inside)
+    return period_check_close(close, area_code, date, correction_reason, record=record, actor=actor)
+
+
+def period_check_close(
+    close: PeriodClose | None,
+    area_code: str,
+    date: datetime.date,
+    correction_reason: str = "",
+    *,
+    record: models.Model | tuple[str, str] | None = None,
+    actor: Any = None,
+) -> PeriodCorrection | None:
+    """:func:`period_check` with the close already looked up (:func:`closes_covering_many`)."""
     if close is None:
         return None
     reason = (correction_reason or "").strip()

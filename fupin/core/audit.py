@@ -103,6 +103,20 @@ def audit(
     )
 
 
+def audit_many(
+    user: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    events: Iterable[tuple[object, dict[str, Any]]],
+) -> None:
+    """Append one event per ``(target, detail)`` in one insert: the same events as
+    :func:`audit` called for each, for a service that writes a batch of rows."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    AuditEvent.objects.bulk_create(
+        AuditEvent(user_id=user_id, action=action, target=str(target)[:100], detail=detail)
+        for target, detail in events
+    )
+
+
 def save_with_reason(
     obj: M,
     *,

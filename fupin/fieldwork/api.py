@@ -4,12 +4,18 @@ compliance page), and the field app's ``/api/me/``, ``/api/me/households/`` and 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -198,43 +204,143 @@ class MyHouseholdsView(APIView):
         return Response(HouseholdCardListSerializer({"count": len(cards), "results": cards}).data)
 
 
-@extend_schema(
-    **_field_write_schema(
-        _("记录一次走访（同一 uuid 再次提交返回已存记录，状态 200）"),
-        VisitInputSerializer,
-        VisitSerializer,
+MSG_BATCH_MAX = _("一次最多提交 %(limit)s 条走访")
+
+
+class VisitResultSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(allow_null=True, help_text=_("该条的 uuid（无效时为 null）"))
+    status = serializers.IntegerField(
+        help_text=_("该条的结果，同单条提交的状态码：201 新记录，200 已存记录，400/403/404 拒绝")
     )
+    visit = VisitSerializer(allow_null=True)
+    errors = serializers.DictField(
+        allow_null=True, help_text=_("拒绝的原因：字段名对应原因，或 detail")
+    )
+
+
+def _outcome_answer(
+    outcome: services.VisitOutcome, *, serialize: bool = True
+) -> tuple[int, dict | None, dict | None]:
+    """One batch item as the status, body and errors the single request would answer."""
+    error = outcome.error
+    if error is None:
+        visit = outcome.visit
+        code = status.HTTP_200_OK if getattr(visit, "replayed", False) else status.HTTP_201_CREATED
+        return code, VisitSerializer(visit).data if serialize else None, None
+    if isinstance(error, DjangoValidationError):
+        return status.HTTP_400_BAD_REQUEST, None, _django_errors(error)
+    if isinstance(error, ObjectDoesNotExist):
+        return status.HTTP_404_NOT_FOUND, None, {"detail": str(error) or gettext(MSG_NOT_FOUND)}
+    return status.HTTP_403_FORBIDDEN, None, {"detail": str(error) or gettext(services.MSG_ROLE)}
+
+
+def _visit_item(data: dict) -> services.VisitItem:
+    return services.VisitItem(
+        uuid=data["uuid"],
+        household=data["household"],
+        cadre=data.get("cadre"),
+        visited_on=data.get("visited_on"),
+        kind=data["kind"],
+        content=data["content"],
+        backdate_reason=data["backdate_reason"],
+    )
+
+
+VISIT_REQUEST = PolymorphicProxySerializer(
+    component_name="VisitInputOrBatch",
+    serializers=[VisitInputSerializer, VisitInputSerializer(many=True)],
+    resource_type_field_name=None,
+    many=False,
+)
+
+
+@extend_schema(
+    summary=_(
+        "记录一次走访，或一批走访（JSON 列表，最多 FUPIN_SYNC_BATCH_MAX 条，逐条接受或拒绝）"
+        "（同一 uuid 再次提交返回已存记录，状态 200）"
+    ),
+    description=_(
+        "请求体为一个走访对象时，回答该走访（201 新记录，200 已存记录）或错误；"
+        "为走访列表时，回答 200 和逐条结果的列表（顺序相同）：uuid、status、visit、errors。"
+    ),
+    request={"application/json": VISIT_REQUEST},
+    responses={
+        200: PolymorphicProxySerializer(
+            component_name="VisitOrBatchResults",
+            serializers=[VisitSerializer, VisitResultSerializer(many=True)],
+            resource_type_field_name=None,
+            many=False,
+        ),
+        201: VisitSerializer,
+        **WRITE_ERRORS,
+    },
 )
 @scope_safe_class
 class VisitCreateView(APIView):
     def post(self, request):
+        if isinstance(request.data, list):
+            return self.post_many(request, request.data)
         body = VisitInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = body.validated_data
-        user = request.user
-        household = Household.objects.accessible_to(user).filter(pk=data["household"]).first()
-        if household is None:
-            raise NotFound(gettext(MSG_HOUSEHOLD))
-        if "cadre" in data:
-            cadre = Cadre.objects.accessible_to(user).filter(pk=data["cadre"]).first()
-            if cadre is None:
-                raise ValidationError({"cadre": [gettext(MSG_CADRE)]})
-        else:
-            if not permissions.can_record_visit_anywhere(user):
-                raise PermissionDenied(gettext(services.MSG_ROLE))
-            cadre = _own_cadre(request)
-        visit = call_service(
-            services.visit_log,
-            user=user,
-            cadre=cadre,
-            household=household,
-            visited_on=data.get("visited_on"),
-            kind=data["kind"],
-            content=data["content"],
-            backdate_reason=data["backdate_reason"],
-            uuid=data["uuid"],
+        [outcome] = services.visits_log_many(
+            user=request.user, items=[_visit_item(body.validated_data)]
         )
-        return _answer(VisitSerializer, visit)
+        code, visit, errors = _outcome_answer(outcome)
+        if code == status.HTTP_400_BAD_REQUEST:
+            raise ValidationError(errors)
+        if code == status.HTTP_404_NOT_FOUND:
+            raise NotFound(errors["detail"])
+        if code == status.HTTP_403_FORBIDDEN:
+            raise PermissionDenied(errors["detail"])
+        return Response(visit, status=code)
+
+    def post_many(self, request, bodies: list):
+        """A batch: each item is checked as a single request would be; the answer lists each
+        item's status in order (docs/api.md, "Batches")."""
+        limit = settings.FUPIN_SYNC_BATCH_MAX
+        if len(bodies) > limit:
+            raise ValidationError({"detail": gettext(MSG_BATCH_MAX) % {"limit": limit}})
+        # One serializer for every item: DRF builds a serializer's fields once per instance.
+        reader = VisitInputSerializer()
+        answers: list[dict | None] = []
+        items = []
+        for data in bodies:
+            try:
+                items.append(_visit_item(reader.run_validation(data)))
+            except ValidationError as error:
+                uuid = data.get("uuid") if isinstance(data, dict) else None
+                detail = (
+                    error.detail if isinstance(error.detail, dict) else {"detail": error.detail}
+                )
+                answers.append(
+                    {
+                        "uuid": None if "uuid" in detail else uuid,
+                        "status": status.HTTP_400_BAD_REQUEST,
+                        "visit": None,
+                        "errors": detail,
+                    }
+                )
+            else:
+                answers.append(None)
+        outcomes = services.visits_log_many(user=request.user, items=items)
+        visits = iter(
+            VisitSerializer([o.visit for o in outcomes if o.error is None], many=True).data
+        )
+        done = iter(outcomes)
+        results = []
+        for answer in answers:
+            if answer is None:
+                outcome = next(done)
+                code, _body, errors = _outcome_answer(outcome, serialize=False)
+                answer = {
+                    "uuid": outcome.uuid,
+                    "status": code,
+                    "visit": next(visits) if outcome.error is None else None,
+                    "errors": errors,
+                }
+            results.append(answer)
+        # Each visit is serialized already (VisitResultSerializer documents the shape).
+        return Response(results)
 
 
 @extend_schema(

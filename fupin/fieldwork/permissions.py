@@ -7,8 +7,7 @@ The views draw their forms and buttons from these checks; the services call them
 from __future__ import annotations
 
 import datetime
-
-from django.db.models import Q
+from collections.abc import Iterable
 
 from fupin.accounts.actions import REVIEW_MEETING_BY_LEVEL, Action, allowed
 from fupin.accounts.models import Role
@@ -24,11 +23,35 @@ def linked_cadre(user) -> Cadre | None:
 
 
 def is_paired(cadre: Cadre, household_id: int, day: datetime.date) -> bool:
-    return (
-        Pairing.objects.filter(cadre=cadre, household_id=household_id, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .exists()
+    spans = Pairing.objects.filter(cadre=cadre, household_id=household_id).values_list(
+        "start_date", "end_date"
     )
+    return paired_on(spans, day)
+
+
+def paired_on(
+    spans: Iterable[tuple[datetime.date, datetime.date | None]], day: datetime.date
+) -> bool:
+    """Whether one of a cadre's pairings with a household, as (start, end or None), holds
+    on ``day`` (both ends included)."""
+    return any(start <= day and (end is None or end >= day) for start, end in spans)
+
+
+def pairing_spans(
+    pairs: Iterable[tuple[int, int]],
+) -> dict[tuple[int, int], list[tuple[datetime.date, datetime.date | None]]]:
+    """The pairings of each (cadre id, household id) in one query, for :func:`paired_on`."""
+    pairs = set(pairs)
+    spans: dict[tuple[int, int], list[tuple[datetime.date, datetime.date | None]]] = {}
+    if not pairs:
+        return spans
+    rows = Pairing.objects.filter(
+        cadre_id__in={c for c, _h in pairs}, household_id__in={h for _c, h in pairs}
+    ).values_list("cadre_id", "household_id", "start_date", "end_date")
+    for cadre_id, household_id, start, end in rows:
+        if (cadre_id, household_id) in pairs:
+            spans.setdefault((cadre_id, household_id), []).append((start, end))
+    return spans
 
 
 def _may(user, action: Action, code: str) -> bool:
@@ -44,12 +67,17 @@ def can_record_visit_at(user, code: str) -> bool:
     return _may(user, Action.VISIT_RECORD, code)
 
 
-def can_record_visit(user, cadre: Cadre, household, day: datetime.date) -> bool:
+def can_record_visit(
+    user, cadre: Cadre, household, day: datetime.date, *, paired: bool | None = None
+) -> bool:
     """The village team for a cadre paired with the household; a pairing cadre only as
-    himself, for a household he is paired with."""
+    himself, for a household he is paired with. ``paired`` is :func:`is_paired`'s answer when
+    the caller looked the pairings up already (a batch)."""
     if not _may(user, Action.VISIT_RECORD, household.village_id):
         return False
-    if not is_paired(cadre, household.pk, day):
+    if paired is None:
+        paired = is_paired(cadre, household.pk, day)
+    if not paired:
         return user.is_superuser
     if user.is_superuser or user.has_role_at({Role.VILLAGE_TEAM}, household.village_id):
         return True

@@ -142,10 +142,13 @@ class FlagsMixin(serializers.Serializer):
 
     @extend_schema_field(PhotoRefSerializer(many=True))
     def get_photos(self, obj) -> list[dict]:
-        # A record just written has no photo yet (they follow it): no query.
+        # A record just written has no photo yet (they follow it): no query; a batch looked
+        # its stored records' photos up at once (``photo_refs``).
         if not obj.uuid or getattr(obj, "fresh", False):
             return []
-        rows = Photo.objects.filter(record_uuid=obj.uuid).order_by("pk")
+        rows = getattr(obj, "photo_refs", None)
+        if rows is None:
+            rows = Photo.objects.filter(record_uuid=obj.uuid).order_by("pk")
         return PhotoRefSerializer(rows, many=True).data
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import datetime
+import functools
 import hashlib
 import secrets
 import uuid as uuid_module
@@ -21,11 +24,11 @@ from fupin.accounts.actions import Action, allowed
 from fupin.accounts.models import Role, User
 from fupin.areas.models import Area
 from fupin.areas.periods import Kind as PeriodKind
-from fupin.areas.periods import period_check
+from fupin.areas.periods import closes_covering_many, period_check, period_check_close
 from fupin.areas.scope import user_can_see_code
 from fupin.assistance.models import Cadre
 from fupin.core import dates
-from fupin.core.audit import audit
+from fupin.core.audit import audit, audit_many
 from fupin.core.clock import as_of
 from fupin.core.uploads import check_upload_size
 from fupin.notify.services import notify
@@ -137,6 +140,11 @@ def _replay(user: User, model: type[R], uuid: uuid_module.UUID | str | None) -> 
     row = model._default_manager.filter(uuid=uuid).first()
     if row is None:
         return None
+    return _replayed(user, row)
+
+
+def _replayed(user: User, row: R) -> R:
+    """A stored record sent again: in the user's scope, marked ``replayed``."""
     _check_scope(user, row.village_id)  # type: ignore[attr-defined]
     row.replayed = True  # type: ignore[attr-defined]
     return row
@@ -160,6 +168,62 @@ def _create_once(model: type[R], uuid, create: Callable[[], R], on_conflict=None
         return stored
 
 
+def _visit_rules(
+    user: User,
+    cadre: Cadre,
+    household: Household,
+    visited_on: datetime.date | None,
+    reason: str,
+    *,
+    paired: Callable[[datetime.date], bool] | None = None,
+) -> dates.RecordDate:
+    """Every check of a new visit before it is written, in order: the scope, the role, the
+    date window and its reason, then who may record on that day (the pairing). ``paired``
+    answers the pairing from rows a batch looked up already."""
+    _check_scope(user, household.village_id)
+    _require(permissions.can_record_visit_at(user, household.village_id))
+    day = dates.record_date(dates.Kind.VISIT, visited_on, reason=reason, field="visited_on")
+    # Who may record depends on the pairing on the visit's (checked) day.
+    _require(
+        permissions.can_record_visit(
+            user, cadre, household, day.date, paired=None if paired is None else paired(day.date)
+        )
+    )
+    return day
+
+
+def _visit_row(
+    user: User,
+    cadre: Cadre,
+    household: Household,
+    day: dates.RecordDate,
+    *,
+    kind: str,
+    content: str,
+    uuid: uuid_module.UUID | str | None,
+) -> Visit:
+    return Visit(
+        uuid=uuid or None,
+        cadre=cadre,
+        household=household,
+        village_id=household.village_id,
+        visited_on=day.date,
+        backdated=day.backdated,
+        backdate_reason=day.reason,
+        kind=kind,
+        content=content,
+        created_by=user if user.is_authenticated else None,
+    )
+
+
+def _save(row: R) -> R:
+    row.save()
+    return row
+
+
+VISIT_LOGGED = "visit.logged"
+
+
 @transaction.atomic
 def visit_log(
     *,
@@ -177,37 +241,15 @@ def visit_log(
     """Log a visit; ``concerns`` is a list of ``{"text", "category"}`` raised in the same call.
 
     The date is today's, or a backdated one within the window with a reason (fupin.core.dates).
-    A ``uuid`` already stored returns that visit (``replayed``), writing nothing.
+    A ``uuid`` already stored returns that visit (``replayed``), writing nothing. A batch from
+    a client is :func:`visits_log_many`, with the same rules.
     """
     replayed = _replay(user, Visit, uuid)
     if replayed is not None:
         return replayed
-    _check_scope(user, household.village_id)
-    _require(permissions.can_record_visit_at(user, household.village_id))
-    day = dates.record_date(
-        dates.Kind.VISIT,
-        visited_on,
-        reason=backdate_reason or correction_reason,
-        field="visited_on",
-    )
-    # Who may record depends on the pairing on the visit's (checked) day.
-    _require(permissions.can_record_visit(user, cadre, household, day.date))
-    visit = _create_once(
-        Visit,
-        uuid,
-        lambda: Visit.objects.create(
-            uuid=uuid or None,
-            cadre=cadre,
-            household=household,
-            village_id=household.village_id,
-            visited_on=day.date,
-            backdated=day.backdated,
-            backdate_reason=day.reason,
-            kind=kind,
-            content=content,
-            created_by=user if user.is_authenticated else None,
-        ),
-    )
+    day = _visit_rules(user, cadre, household, visited_on, backdate_reason or correction_reason)
+    row = _visit_row(user, cadre, household, day, kind=kind, content=content, uuid=uuid)
+    visit = _create_once(Visit, uuid, lambda: _save(row))
     if getattr(visit, "replayed", False):
         return visit
     # A closed month takes the visit only as a correction (fupin.areas.periods).
@@ -229,8 +271,184 @@ def visit_log(
             raised_by=cadre,
             visit=visit,
         )
-    audit(user, "visit.logged", visit.pk, village=visit.village_id)
+    audit(user, VISIT_LOGGED, visit.pk, village=visit.village_id)
     return visit
+
+
+MSG_VISIT_HOUSEHOLD = _("贫困户不存在或不在您的权限范围内")
+MSG_VISIT_CADRE = _("帮扶干部不存在或不在您的权限范围内")
+MSG_VISIT_NO_CADRE = _("您的账号未关联帮扶干部。")
+
+
+@dataclasses.dataclass
+class VisitItem:
+    """One visit of a client's batch: the fields of ``POST /api/visits/``. ``cadre`` None is
+    the user's own cadre."""
+
+    uuid: uuid_module.UUID
+    household: int
+    cadre: int | None = None
+    visited_on: datetime.date | None = None
+    kind: str = Visit.Kind.HOME
+    content: str = ""
+    backdate_reason: str = ""
+
+
+@dataclasses.dataclass
+class VisitOutcome:
+    """What became of one item: the visit (``replayed`` when already stored), or the error
+    :func:`visit_log` would have raised for it (ValidationError, PermissionDenied or
+    ObjectDoesNotExist), nothing written."""
+
+    uuid: uuid_module.UUID
+    visit: Visit | None = None
+    error: Exception | None = None
+
+
+@transaction.atomic
+def visits_log_many(*, user: User, items: Iterable[VisitItem]) -> list[VisitOutcome]:
+    """Log a client's batch of visits, each accepted or refused on its own, in order, with the
+    rules of :func:`visit_log` (:func:`_visit_rules`; the closed months; the uuid: already
+    stored, or accepted earlier in the batch, answers the stored visit, writing nothing).
+
+    A fixed number of queries whatever the batch's size: the stored uuids (and their photos),
+    the households in scope, the cadres in scope (and the user's own), the pairings, the
+    closed months, one insert of the visits and one of their audit events. The household and
+    cadre checks are the API's: an unknown household is ObjectDoesNotExist, an unknown cadre a
+    ValidationError on ``cadre``. Concerns raised with a visit and corrections into a closed
+    month go through :func:`visit_log`."""
+    items = list(items)
+    stored = {row.uuid: row for row in Visit.objects.filter(uuid__in={i.uuid for i in items})}
+    _attach_photos(stored.values())
+    households = Household.objects.accessible_to(user).in_bulk({i.household for i in items})
+    named = {i.cadre for i in items if i.cadre is not None}
+    cadres = Cadre.objects.accessible_to(user).in_bulk(named) if named else {}
+    own = None
+    if any(i.cadre is None for i in items) and permissions.can_record_visit_anywhere(user):
+        own = permissions.linked_cadre(user)
+
+    outcomes = [VisitOutcome(uuid=item.uuid) for item in items]
+    parties: dict[int, tuple[Cadre, Household]] = {}
+    for index, item in enumerate(items):
+        try:
+            parties[index] = _visit_parties(user, item, households, cadres, own)
+        except (ValidationError, PermissionDenied, ObjectDoesNotExist) as error:
+            outcomes[index].error = error
+    spans = permissions.pairing_spans((c.pk, h.pk) for c, h in parties.values())
+    # A visit is dated as given or today (fupin.core.dates): look up both kinds of day.
+    closes = closes_covering_many(
+        PeriodKind.FIELDWORK_MONTH,
+        (
+            (household.village_id, items[index].visited_on or as_of())
+            for index, (_cadre, household) in parties.items()
+        ),
+    )
+
+    new: dict[uuid_module.UUID, Visit] = {}
+    for index, (cadre, household) in parties.items():
+        item = items[index]
+        if item.uuid in stored or item.uuid in new:
+            continue
+        key = (cadre.pk, household.pk)
+        try:
+            day = _visit_rules(
+                user,
+                cadre,
+                household,
+                item.visited_on,
+                item.backdate_reason,
+                paired=functools.partial(permissions.paired_on, spans.get(key, ())),
+            )
+            # A closed month refuses the visit: a client sends no correction reason.
+            period_check_close(
+                closes.get((household.village_id, day.date)), household.village_id, day.date
+            )
+        except (ValidationError, PermissionDenied) as error:
+            outcomes[index].error = error
+            continue
+        new[item.uuid] = _visit_row(
+            user, cadre, household, day, kind=item.kind, content=item.content, uuid=item.uuid
+        )
+
+    written = _create_many(Visit, list(new.values()))
+    fresh = set()
+    for index in parties:
+        outcome = outcomes[index]
+        if outcome.error is not None:
+            continue
+        row = written.get(outcome.uuid) or stored.get(outcome.uuid)
+        try:
+            if row is None:
+                continue
+            if getattr(row, "fresh", False) and outcome.uuid not in fresh:
+                fresh.add(outcome.uuid)
+                outcome.visit = row
+            else:
+                # Stored before, or the same uuid again in this batch: the stored visit.
+                outcome.visit = _replayed(user, copy.copy(row))
+        except PermissionDenied as error:
+            outcome.error = error
+    audit_many(
+        user,
+        VISIT_LOGGED,
+        ((written[key].pk, {"village": written[key].village_id}) for key in fresh),
+    )
+    return outcomes
+
+
+def _visit_parties(
+    user: User,
+    item: VisitItem,
+    households: dict[int, Household],
+    cadres: dict[int, Cadre],
+    own: Cadre | None,
+) -> tuple[Cadre, Household]:
+    """The item's household (in scope) and visiting cadre (given, or the user's own)."""
+    household = households.get(item.household)
+    if household is None:
+        raise ObjectDoesNotExist(MSG_VISIT_HOUSEHOLD)
+    if item.cadre is not None:
+        cadre = cadres.get(item.cadre)
+        if cadre is None:
+            raise ValidationError({"cadre": [str(MSG_VISIT_CADRE)]})
+        return cadre, household
+    _require(permissions.can_record_visit_anywhere(user))
+    if own is None:
+        raise ValidationError({"cadre": [str(MSG_VISIT_NO_CADRE)]})
+    return own, household
+
+
+def _attach_photos(rows: Iterable[Visit | CheckIn]) -> None:
+    """The photos of stored records in one query (the answer lists them)."""
+    by_uuid: dict = {row.uuid: row for row in rows if row.uuid}
+    for row in by_uuid.values():
+        row.photo_refs = []  # type: ignore[union-attr]
+    for photo in Photo.objects.filter(record_uuid__in=by_uuid).order_by("pk") if by_uuid else ():
+        by_uuid[photo.record_uuid].photo_refs.append(photo)
+
+
+def _create_many(model: type[R], rows: list[R]) -> dict:
+    """Insert ``rows`` (each with its uuid) at once, marked ``fresh``; when a concurrent
+    request stored one of the uuids first, each row is made on its own (:func:`_create_once`)
+    so that one is answered ``replayed``. Keyed by uuid."""
+    if not rows:
+        return {}
+    try:
+        with transaction.atomic():
+            model._default_manager.bulk_create(rows)
+    except IntegrityError:
+        return {row.uuid: _create_alone(model, row) for row in rows}  # type: ignore[attr-defined]
+    for row in rows:
+        row.fresh = True  # type: ignore[attr-defined]
+        row.photo_refs = []  # type: ignore[attr-defined]
+    return {row.uuid: row for row in rows}  # type: ignore[attr-defined]
+
+
+def _create_alone(model: type[R], row: R) -> R:
+    # The rolled-back insert may have given the row a key: insert it afresh.
+    row.pk = None
+    row._state.adding = True
+    return _create_once(model, row.uuid, functools.partial(_save, row))  # type: ignore[attr-defined]
 
 
 @transaction.atomic

@@ -166,9 +166,11 @@ def test_a_visit_for_another_cadres_household_is_refused(client, field):
     Pairing.objects.create(cadre=someone, household=other, village_id=CHANGFA, start_date=TODAY)
     mine = visit_body(field, household=other.pk)
     del mine["cadre"]
-    assert post(client, field, "pairing", "/api/visits/", mine).status_code == 403
+    # A pairing cadre's scope holds only his own households (fupin.areas.scope): another
+    # cadre's household is outside it, answered 404 like any record outside the scope.
+    assert post(client, field, "pairing", "/api/visits/", mine).status_code == 404
     as_other = visit_body(field, household=other.pk, cadre=someone.pk)
-    assert post(client, field, "pairing", "/api/visits/", as_other).status_code == 403
+    assert post(client, field, "pairing", "/api/visits/", as_other).status_code == 404
     assert not Visit.objects.exists()
 
 
@@ -395,4 +397,9 @@ def test_unauthenticated_is_refused(client):
 @pytest.mark.parametrize("path", ["/api/visits/", "/api/checkins/", "/api/concerns/"])
 def test_a_body_that_is_no_object_is_a_400(client, field, path):
     response = post(client, field, "pairing", path, [1, 2])
+    if path == "/api/visits/":
+        # A list is a batch of visits: each item that is no object is refused on its own.
+        assert response.status_code == 200
+        assert [item["status"] for item in response.json()] == [400, 400]
+        response = post(client, field, "pairing", path, "visit")
     assert response.status_code == 400
