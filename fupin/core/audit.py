@@ -22,7 +22,9 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.db import connections, router
 from django.db.models import Model
+from django.utils import timezone
 
 from .models import AuditEvent
 
@@ -108,13 +110,36 @@ def audit_many(
     action: str,
     events: Iterable[tuple[object, dict[str, Any]]],
 ) -> None:
-    """Append one event per ``(target, detail)`` in one insert: the same events as
-    :func:`audit` called for each, for a service that writes a batch of rows."""
+    """Append one event per ``(target, detail)`` in one statement: the same events as
+    :func:`audit` called for each, for a service that writes a batch of rows.
+
+    A plain ``executemany`` of values each column prepares itself: a batch's events cost
+    less than building and compiling a model per event (``bulk_create``)."""
     user_id = user.pk if user is not None and user.is_authenticated else None
-    AuditEvent.objects.bulk_create(
-        AuditEvent(user_id=user_id, action=action, target=str(target)[:100], detail=detail)
-        for target, detail in events
+    now = timezone.now()
+    rows = [(now, user_id, action, str(target)[:100], detail) for target, detail in events]
+    if not rows:
+        return
+    fields = [AuditEvent._meta.get_field(name) for name in _AUDIT_COLUMNS]
+    connection = connections[router.db_for_write(AuditEvent)]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(AuditEvent._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),
+        ", ".join(["%s"] * len(fields)),
     )
+    values = [
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, row, strict=True)
+        ]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+
+
+_AUDIT_COLUMNS = ("at", "user", "action", "target", "detail")
 
 
 def save_with_reason(

@@ -202,17 +202,18 @@ def _visit_row(
     content: str,
     uuid: uuid_module.UUID | str | None,
 ) -> Visit:
+    # By key: a batch builds a hundred rows, and the related objects are not read back.
     return Visit(
         uuid=uuid or None,
-        cadre=cadre,
-        household=household,
+        cadre_id=cadre.pk,
+        household_id=household.pk,
         village_id=household.village_id,
         visited_on=day.date,
         backdated=day.backdated,
         backdate_reason=day.reason,
         kind=kind,
         content=content,
-        created_by=user if user.is_authenticated else None,
+        created_by_id=user.pk if user.is_authenticated else None,
     )
 
 
@@ -320,7 +321,12 @@ def visits_log_many(*, user: User, items: Iterable[VisitItem]) -> list[VisitOutc
     items = list(items)
     stored = {row.uuid: row for row in Visit.objects.filter(uuid__in={i.uuid for i in items})}
     _attach_photos(stored.values())
-    households = Household.objects.accessible_to(user).in_bulk({i.household for i in items})
+    # A visit needs only the household's key and village (the rules and the row).
+    households = (
+        Household.objects.accessible_to(user)
+        .only("pk", "village_id")
+        .in_bulk({i.household for i in items})
+    )
     named = {i.cadre for i in items if i.cadre is not None}
     cadres = Cadre.objects.accessible_to(user).in_bulk(named) if named else {}
     own = None

@@ -336,3 +336,15 @@ def test_a_uuid_stored_meanwhile_by_another_request_is_answered_as_stored(field,
     assert all(o.error is None and o.visit.pk for o in outcomes)
     assert Visit.objects.count() == 2
     assert AuditEvent.objects.filter(action="visit.logged").count() == 1
+
+
+def test_a_batch_leaves_the_audit_events_visit_log_leaves(field):
+    user = field.users["pairing"]
+    [one] = services.visits_log_many(user=user, items=[item(field)])
+    [event] = AuditEvent.objects.filter(action="visit.logged")
+    single = services.visit_log(
+        user=user, cadre=field.cadre, household=field.household, uuid=uuid.uuid4()
+    )
+    [other] = AuditEvent.objects.filter(action="visit.logged", target=str(single.pk))
+    assert (event.user_id, event.target, event.detail) == (user.pk, str(one.visit.pk), other.detail)
+    assert event.at is not None and event.detail == {"village": CHANGFA}
