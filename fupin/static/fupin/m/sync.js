@@ -57,13 +57,16 @@ async function call(path, options = {}) {
 }
 
 // The server's words for a refusal: its detail, or each field's first message.
+function describe(body) {
+  if (body.detail) return String(body.detail);
+  return Object.entries(body)
+    .map(([field, errors]) => field + ": " + (Array.isArray(errors) ? errors.join(" ") : errors))
+    .join("；");
+}
+
 async function refusal(response) {
   try {
-    const body = await response.json();
-    if (body.detail) return String(body.detail);
-    return Object.entries(body)
-      .map(([field, errors]) => field + ": " + (Array.isArray(errors) ? errors.join(" ") : errors))
-      .join("；");
+    return describe(await response.json());
   } catch (error) {
     return String(response.status);
   }
@@ -76,24 +79,54 @@ export async function refresh() {
   if (list.ok) await db.replaceHouseholds((await list.json()).results);
 }
 
+// A record's answer: stored (201, or 200 already stored), refused (another 4xx but 404), or
+// left queued (404 or a server error: try again later).
+async function settle(record, status, stored, error) {
+  if (status === 200 || status === 201) {
+    record.state = "sent";
+    record.flags = stored.flags || [];
+    record.sentAt = new Date().toISOString();
+  } else if (status >= 400 && status < 500 && status !== 404) {
+    record.state = "refused";
+    record.error = await error();
+  } else {
+    return;
+  }
+  await db.putRecord(record);
+}
+
 async function sendRecord(record) {
   const response = await call(ENDPOINTS[record.kind], {
     method: "POST",
     headers: { "Content-Type": "application/json" },
     body: JSON.stringify(record.body),
   });
-  if (response.status === 200 || response.status === 201) {
-    const stored = await response.json();
-    record.state = "sent";
-    record.flags = stored.flags || [];
-    record.sentAt = new Date().toISOString();
-  } else if (response.status >= 400 && response.status < 500 && response.status !== 404) {
-    record.state = "refused";
-    record.error = await refusal(response);
-  } else {
-    return; // 404 or a server error: try again later
+  const ok = response.status === 200 || response.status === 201;
+  await settle(record, response.status, ok ? await response.json() : {}, () => refusal(response));
+}
+
+// Visits go as lists of up to BATCH (docs/api.md "Batches"): one request syncs a day's work,
+// each visit answered on its own. A list the server does not take goes one visit at a time.
+const BATCH = 100;
+
+async function sendVisits(visits) {
+  for (let start = 0; start < visits.length; start += BATCH) {
+    const group = visits.slice(start, start + BATCH);
+    const response = await call(ENDPOINTS.visit, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(group.map((record) => record.body)),
+    });
+    if (response.status !== 200) {
+      for (const record of group) await sendRecord(record);
+      continue;
+    }
+    const answers = await response.json();
+    for (const [index, record] of group.entries()) {
+      const answer = answers[index] || {};
+      await settle(record, answer.status, answer.visit || {}, async () => describe(answer.errors || {}));
+    }
   }
-  await db.putRecord(record);
 }
 
 async function sendPhoto(photo) {
@@ -124,8 +157,10 @@ export function sync() {
 
 async function run() {
   try {
-    for (const record of await db.records()) {
-      if (record.state === "queued") await sendRecord(record);
+    const queued = (await db.records()).filter((record) => record.state === "queued");
+    await sendVisits(queued.filter((record) => record.kind === "visit"));
+    for (const record of queued) {
+      if (record.kind !== "visit") await sendRecord(record);
     }
     const sent = new Set(
       (await db.records()).filter((r) => r.state === "sent").map((r) => r.uuid),
