@@ -1,9 +1,9 @@
-import csv
-
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+from fupin.core.sheets import csv_bytes
 
 from .models import ApiToken, RoleAssignment, User
 from .provisioning import initial_passwords
@@ -45,14 +45,11 @@ class UserAdmin(BaseUserAdmin):
             )
             return None
         issued = initial_passwords(actor=request.user, users=queryset.order_by("username"))
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        rows = [["用户名", "姓名", "初始密码"]]
+        rows += [[user.username, user.full_name, password] for user, password in issued]
+        response = HttpResponse(csv_bytes(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="initial-passwords.csv"'
         response["Cache-Control"] = "no-store"
-        response.write("\ufeff")  # Excel reads the Chinese names as UTF-8 only with a BOM
-        writer = csv.writer(response)
-        writer.writerow(["用户名", "姓名", "初始密码"])
-        for user, password in issued:
-            writer.writerow([user.username, user.full_name, password])
         return response
 
     @admin.action(description=_("解除登录锁定"))

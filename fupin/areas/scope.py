@@ -114,6 +114,12 @@ def user_can_see_code(user, code: str) -> bool:
     return code_in_prefixes(code, user_prefixes(user))
 
 
+def scope_roots(user) -> list[str]:
+    """The area codes the user's scope starts from, to show (an API's ``/me``), not to filter:
+    a filter is ``accessible_to`` / ``within``. ``[""]`` for everything."""
+    return list(user_prefixes(user))
+
+
 def user_sees_everything(user) -> bool:
     return EVERYTHING in user_prefixes(user)
 

@@ -31,7 +31,6 @@ import random
 import types
 from collections import defaultdict
 
-from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
@@ -160,11 +159,29 @@ def _first_pk(model) -> int:
 
 
 def _reset_sequences(*models) -> None:
-    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
+    """Move each model's key sequence up to its table's largest key, never down.
+
+    The demo writes rows with keys it chose (:func:`_first_pk`). A sequence is not rolled back
+    with the rows: after a larger build that was rolled back (a test's), it may stand above the
+    table, and moving it down would hand out keys that a row written later in the same
+    transaction, or a rolled-back build's survivor, already holds. Only PostgreSQL has
+    sequences to move; SQLite takes the next key from the table itself.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in models:
+            table, column = model._meta.db_table, model._meta.pk.column
+            cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+            sequence = cursor.fetchone()[0]
+            if sequence is None:
+                continue
+            quoted = connection.ops.quote_name
+            cursor.execute(
+                f"SELECT setval(%s, GREATEST((SELECT max({quoted(column)}) FROM {quoted(table)}),"  # noqa: S608
+                f" (SELECT last_value FROM {sequence}), 1))",
+                [sequence],
+            )
 
 
 def _days(rng: random.Random, day: datetime.date, low: int, high: int) -> datetime.date:

@@ -21,7 +21,6 @@ from functools import partial
 from typing import Any
 
 from django.apps import apps
-from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import ProtectedError
 from simple_history.models import HistoricalChanges
@@ -447,13 +446,12 @@ def demo_build(
     if connection.vendor == "postgresql":
         # The demo writes rows with the keys it chose; every sequence then follows its table,
         # whatever an earlier, rolled-back build left in it (sequences ignore rollbacks).
-        models = [m for m in apps.get_models() if m.__module__.startswith("fupin.")]
-        statements = connection.ops.sequence_reset_sql(no_style(), models)
+        demo_cases._reset_sequences(
+            *(m for m in apps.get_models() if m.__module__.startswith("fupin."))
+        )
         # The planner has no statistics yet on the tables just filled (autovacuum sees them
         # only after the commit): without them some pages' joins run for tens of seconds.
         with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
             cursor.execute("ANALYZE")
     set_as_of(AS_OF)
     return result

@@ -254,7 +254,7 @@ def me(user) -> dict:
     from django.conf import settings
 
     from fupin.accounts.models import Role
-    from fupin.areas.scope import user_prefixes
+    from fupin.areas.scope import scope_roots
 
     from .permissions import linked_cadre
 
@@ -284,7 +284,7 @@ def me(user) -> dict:
             for role, area in pairs
         ],
         "cadre": cadre_data,
-        "scope": list(user_prefixes(user)),
+        "scope": scope_roots(user),
         "today": today,
         "backdate_days": {
             "visit": int(settings.FUPIN_BACKDATE_DAYS.get("visit", 0)),

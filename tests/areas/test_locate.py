@@ -44,11 +44,19 @@ def test_locate_checks_the_header(tmp_path):
         call_command("areas_locate", str(_file(tmp_path, "code,lon,lat\n")), verbosity=0)
 
 
-def test_the_cli_alias(tmp_path):
+def test_the_cli_alias(tmp_path, monkeypatch):
+    from django.core import management
+
     from fupin import cli
 
     path = _file(tmp_path, f"code,lat,lon\n{CHANGFA},46.7,122.9\n")
+    # Django's command line closes the database connections when it ends, the test's too:
+    # the words it is given are checked, then the command runs in this connection.
+    given = []
+    monkeypatch.setattr(management, "execute_from_command_line", given.append)
     cli.main(["areas", "locate", str(path), "-v0"])
+    assert given == [["fupin", "areas_locate", str(path), "-v0"]]
+    call_command(*given[0][1:])
     assert Area.objects.get(code=CHANGFA).lon == Decimal("122.900000")
 
 

@@ -164,10 +164,10 @@ def test_a_visit_for_another_cadres_household_is_refused(client, field):
         name="别人", area_id=CHANGFA, unit="单位", post=Cadre.Post.DEPARTMENT_CADRE
     )
     Pairing.objects.create(cadre=someone, household=other, village_id=CHANGFA, start_date=TODAY)
+    # A pairing cadre's scope holds only its own households (fupin.areas.scope): another's is
+    # not found, as any record outside a user's scope.
     mine = visit_body(field, household=other.pk)
     del mine["cadre"]
-    # A pairing cadre's scope holds only his own households (fupin.areas.scope): another
-    # cadre's household is outside it, answered 404 like any record outside the scope.
     assert post(client, field, "pairing", "/api/visits/", mine).status_code == 404
     as_other = visit_body(field, household=other.pk, cadre=someone.pk)
     assert post(client, field, "pairing", "/api/visits/", as_other).status_code == 404
