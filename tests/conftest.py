@@ -53,21 +53,17 @@ def migrate_from_models(connection) -> None:
     functions against today's models, and their ledger, so the database reads as migrated.
     """
     from django.apps import apps
-    from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
     from django.db.migrations.recorder import MigrationRecorder
 
-    disabled = settings.MIGRATION_MODULES
-    settings.MIGRATION_MODULES = {}
-    try:
-        loader = MigrationLoader(connection, ignore_no_migrations=True)
-    finally:
-        settings.MIGRATION_MODULES = disabled
+    from tests.migrations import migration_loader, own_labels
+
+    loader = migration_loader(connection)
     plan = []
     for leaf in sorted(loader.graph.leaf_nodes()):
         plan += [key for key in loader.graph.forwards_plan(leaf) if key not in plan]
     # Only fupin's own: a library's data steps convert its older rows, and there are none.
-    own = {config.label for config in apps.get_app_configs() if config.name.startswith("fupin.")}
+    own = own_labels()
     with connection.schema_editor() as editor:
         for key in plan:
             for operation in loader.graph.nodes[key].operations:

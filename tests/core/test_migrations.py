@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
+
+from tests.migrations import migration_loader, own_labels
 
 ROOT = Path(__file__).resolve().parents[2]
 # Rows the migrations' data steps write, counted in both databases.
@@ -37,9 +38,8 @@ def own_tables() -> set[str]:
 
     return {
         model._meta.db_table
-        for config in apps.get_app_configs()
-        if config.name.startswith("fupin.")
-        for model in config.get_models(include_auto_created=True)
+        for label in own_labels()
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
     }
 
 
@@ -109,17 +109,10 @@ def test_fupins_migrations_write_no_sql_of_their_own():
     """Why one database suffices for the test below: fupin's migrations are Django's schema
     operations, which Django writes for each database, and data steps in Python, which run the
     same on both; a RunSQL would be the one thing to check on PostgreSQL too."""
-    from django.apps import apps
-    from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunSQL
 
-    disabled = settings.MIGRATION_MODULES
-    settings.MIGRATION_MODULES = {}
-    try:
-        loader = MigrationLoader(None, ignore_no_migrations=True)
-    finally:
-        settings.MIGRATION_MODULES = disabled
-    own = {config.label for config in apps.get_app_configs() if config.name.startswith("fupin.")}
+    own = own_labels()
+    loader = migration_loader()
     ours = [m for key, m in loader.disk_migrations.items() if key[0] in own]
     assert len(ours) > 40
     assert not [m for m in ours for op in m.operations if isinstance(op, RunSQL)]
