@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages: gettext (messages), CJK fonts and Pango (PDF notices via WeasyPrint, screenshots),
+# Noto Sans Mongolian (fonts-noto-core: the bilingual public notices),
 # Chromium (browser tests), poppler-utils (pdftoppm/pdftotext in the PDF tests).
-DEB_RUN := gettext fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
+DEB_RUN := gettext fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0
 DEB_TEST := chromium poppler-utils
 
 .PHONY: demo test setup venv sysdeps sysdeps-test assets messages db serve lint bench clean
