@@ -1,6 +1,7 @@
 from django.utils.functional import SimpleLazyObject
 
 from fupin.accounts.actions import Writes
+from fupin.accounts.menu import menu_for
 from fupin.core.clock import as_of
 
 
@@ -9,6 +10,8 @@ def fupin(request):
     return {
         "as_of": as_of,
         "writes": Writes(user),
+        # The navigation, from the one table of entries and who can use them.
+        "menu": SimpleLazyObject(lambda: menu_for(user)),
         # The navigation's inbox count: read only when a page draws it (fupin.inbox.selectors).
         "inbox_unread": SimpleLazyObject(lambda: _unread(user)),
     }

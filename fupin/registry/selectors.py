@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.actors import actor_label
 from fupin.areas.scope import prefix_upper_bound
 from fupin.core.viewers import Viewer
 
@@ -257,7 +258,7 @@ def household_history(household: Household, limit: int = 500) -> list[HistoryEnt
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=str(record.history_user) if record.history_user else gettext("系统"),
+                    who=actor_label(record.history_user),
                     what=_what(model, label, record),
                     kind=record.history_type,
                     reason=record.history_change_reason or "",

@@ -1,0 +1,118 @@
+"""Every demo role walks every entry of its own menu in a real browser (Playwright, Chromium).
+
+For each role (one login per role of fupin/demo/users.py, and the admin) the menu is read from
+the rendered navigation and each entry is opened at 1,400 px and at 390 px:
+
+* no entry leads to a refusal (status 403 or the refusal page);
+* at 390 px no page scrolls sideways;
+* the Chinese interface shows no English field name (snake_case) or state code;
+* in English at 1,400 px the navigation, Log out and the language switch fit the screen.
+
+The demo is built once for the module. Refusals and codes do not depend on the width, so they
+are checked on the phone walk; the desktop walk is the English navigation's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from fupin.demo import services
+from fupin.demo.users import ADMIN, DEMO_USERS
+from fupin.fieldwork.models import Concern
+from tests.e2e.test_village_user import CHROMIUM, pytestmark  # noqa: F401 (marks)
+
+PASSWORD = "demo-walk-pw-1"
+# One login per role (the first of each), and the admin.
+LOGINS = [ADMIN, *dict((u.role, u.username) for u in reversed(DEMO_USERS)).values()]
+SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+_WORDS = "|".join(s for s in Concern.State.values if "_" not in s)
+STATES = re.compile(rf"\b(?:{_WORDS})\b")
+
+
+@pytest.fixture(scope="module")
+def walk_demo(django_db_setup, django_db_blocker):
+    # Saved, as the live server's transactional test empties the database after it (the other
+    # browser tests load what they need themselves).
+    with django_db_blocker.unblock():
+        services.demo_build(seed=7, scale=0.02, password=PASSWORD)
+    yield
+
+
+@pytest.fixture(scope="module")
+def browser():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"],
+        )
+        yield chromium
+        chromium.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def _sign_in(browser, url, username, width, language="zh-hans"):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    context.add_cookies([{"name": "django_language", "value": language, "url": url}])
+    page = context.new_page()
+    page.set_default_timeout(30000)
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    return context, page
+
+
+def _menu(page) -> list[tuple[str, str]]:
+    return page.eval_on_selector_all(
+        "#nav a[href]:not([href='#'])",
+        "els => els.map(e => [e.getAttribute('href'), e.textContent.trim()])",
+    )
+
+
+def _codes(text: str, username: str) -> list[str]:
+    text = text.replace(username, "")
+    return sorted(set(SNAKE.findall(text)) | set(STATES.findall(text)))
+
+
+def test_every_role_walks_its_menu(walk_demo, live_server, browser):
+    url = live_server.url
+    problems: list[str] = []
+    for username in LOGINS:
+        # English at 1,400 px: the navigation fits, Log out and the switch are on the screen.
+        context, page = _sign_in(browser, url, username, 1400, language="en")
+        for selector in ("nav.fupin-nav", "#logout", "#lang-switch"):
+            box = page.locator(selector).bounding_box()
+            if box is None or box["x"] < 0 or box["x"] + box["width"] > 1400 + 1:
+                problems.append(f"{username} en 1400: {selector} off the screen {box}")
+        if page.evaluate("document.scrollingElement.scrollWidth") > 1401:
+            problems.append(f"{username} en 1400: the page scrolls sideways")
+        context.close()
+
+        for width in (390,):
+            context, page = _sign_in(browser, url, username, width)
+            entries = _menu(page)
+            assert entries, f"{username} sees no menu"
+            for href, label in entries:
+                where = f"{username} {width}px {label} {href}"
+                response = page.goto(f"{url}{href}")
+                if response.status == 403 or page.locator("#forbidden").count():
+                    problems.append(f"{where}: refused ({response.status})")
+                    continue
+                if response.status != 200:
+                    problems.append(f"{where}: status {response.status}")
+                scroll = page.evaluate("document.scrollingElement.scrollWidth")
+                inner = page.evaluate("innerWidth")
+                if scroll > inner + 1:
+                    problems.append(f"{where}: scrolls sideways ({scroll} > {inner})")
+                codes = _codes(page.inner_text("body"), username)
+                if codes:
+                    problems.append(f"{where}: codes in the Chinese interface {codes}")
+            context.close()
+    assert not problems, "\n".join(problems)
