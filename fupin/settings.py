@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "fupin.reports",
     "fupin.mobile",
     "fupin.inbox",
+    "fupin.schedule",
     "fupin.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -269,6 +270,17 @@ FUPIN_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("FUPIN_IMPORT_MAX_UNZIPPED_MB"
 FUPIN_IMPORT_MAX_RATIO = int(os.environ.get("FUPIN_IMPORT_MAX_RATIO", 100))
 FUPIN_JOB_TIME_LIMIT = int(os.environ.get("FUPIN_JOB_TIME_LIMIT", 1800))
 FUPIN_TASK_WORKERS = int(os.environ.get("FUPIN_TASK_WORKERS", 2))
+# The cadence (docs/schedule.md): each task worker checks every FUPIN_SCHEDULE_INTERVAL seconds
+# for jobs due on the system date; a job missed while no worker ran is still run within
+# FUPIN_SCHEDULE_CATCH_UP_DAYS days. The reports are published for FUPIN_SCHEDULE_AREAS
+# (comma-separated area codes; the league by default).
+FUPIN_SCHEDULE_INTERVAL = float(os.environ.get("FUPIN_SCHEDULE_INTERVAL", 60))
+FUPIN_SCHEDULE_CATCH_UP_DAYS = int(os.environ.get("FUPIN_SCHEDULE_CATCH_UP_DAYS", 7))
+FUPIN_SCHEDULE_AREAS = [
+    code.strip()
+    for code in os.environ.get("FUPIN_SCHEDULE_AREAS", "1522").split(",")
+    if code.strip()
+]
 FUPIN_IMPORT_RETENTION_DAYS = int(os.environ.get("FUPIN_IMPORT_RETENTION_DAYS", 30))
 # The form fields besides the files: no legitimate form comes near the upload limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = FUPIN_UPLOAD_MAX_MB * 1024 * 1024

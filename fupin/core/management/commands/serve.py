@@ -3,7 +3,8 @@
 At start-up, before any worker runs, the import jobs a dead worker left "running" are failed
 (``fupin imports recover --all``: no worker is alive yet) and the expired import files are
 deleted (``fupin imports purge``). Then ``--task-workers`` (``FUPIN_TASK_WORKERS``, default 2)
-workers start, so that one long import does not hold up the others.
+workers start, so that one long import does not hold up the others; each also keeps the
+schedule (docs/schedule.md).
 """
 
 import os
