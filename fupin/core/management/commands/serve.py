@@ -26,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 3)))
+        # Threads let a worker serve other requests while one waits on the database
+        # (bench/bench_load.py measures the choice).
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 1)))
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
         parser.add_argument(
             "--task-workers",
@@ -34,7 +37,7 @@ class Command(BaseCommand):
             help="后台任务进程数",
         )
 
-    def handle(self, *args, host, port, workers, no_worker, task_workers, **options):
+    def handle(self, *args, host, port, workers, threads, no_worker, task_workers, **options):
         for error in check_secret_key(None):  # the development key never serves with DEBUG off
             raise CommandError(f"{error.msg} {error.hint}")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fupin.settings"}
@@ -55,7 +58,7 @@ class Command(BaseCommand):
         web = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "fupin.wsgi:application",
-                "--bind", f"{host}:{port}", "--workers", str(workers),
+                "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
                 "--timeout", "120", "--access-logfile", "-",
             ],
             env=env,
