@@ -18,7 +18,7 @@ from fupin.accounts import actions
 from fupin.accounts.actions import Action
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import scope_safe
-from fupin.core.clock import current_year
+from fupin.core.clock import as_of, current_year
 from fupin.registry.models import Household
 
 from . import selectors, services, workflow
@@ -30,11 +30,14 @@ from .forms import (
     MemberFormSet,
     ObjectionAnswerForm,
     RoundOpenForm,
+    add_application_problems,
+    member_rows,
 )
 from .models import Case, Objection
 
 PAGE_SIZE = 50
 MSG_HOUSEHOLD_UNKNOWN = gettext_lazy("户编号不存在或不在您的权限范围内")
+ADD_MEMBER = "add_member"
 
 
 def _areas_of_role(user, roles, level):
@@ -106,32 +109,47 @@ def case_new(request):
     if not villages.exists():
         raise PermissionDenied(services.MSG_NO_RIGHT_CREATE)
     data = request.POST if request.method == "POST" else None
+    if data is not None and ADD_MEMBER in data:
+        # Without JavaScript, 添加成员 posts the form back: render it again with one more row.
+        data = data.copy()
+        data["m-TOTAL_FORMS"] = str(int(data.get("m-TOTAL_FORMS") or 0) + 1)
+        form = ApplicationForm(data, villages=villages)
+        members = MemberFormSet(data, prefix="m")
+        return render(
+            request,
+            "identification/case_new.html",
+            {"form": form, "members": members, "adding": True},
+        )
     form = ApplicationForm(
         data, request.FILES or None, villages=villages, initial={"year": current_year()}
     )
     members = MemberFormSet(data, prefix="m")
     if request.method == "POST" and form.is_valid() and members.is_valid():
-        rows = [
-            row.cleaned_data
-            for row in members
-            if row.cleaned_data and not row.cleaned_data.get("DELETE")
-        ]
-        head = next((r["name"] for r in rows if r["relation"] == "head"), rows[0]["name"])
-        try:
-            case = services.case_create(
-                actor=request.user,
-                kind=Case.Kind.IDENTIFICATION,
-                village=form.cleaned_data["village"],
-                year=form.cleaned_data["year"],
-                applicant_name=head,
-                application={"household": form.household(), "members": rows},
-                scan=form.cleaned_data.get("scan"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+        rows = [values for _row, values in member_rows(members)]
+        application = {"household": form.household(), "members": rows}
+        problems = services.application_problems(
+            application, village=form.cleaned_data["village"], today=as_of()
+        )
+        if problems:
+            for message in add_application_problems(form, members, problems):
+                messages.error(request, message)
         else:
-            messages.success(request, _("申请已提交，下一步：村民代表大会民主评议。"))
-            return redirect("identification:case_detail", case.pk)
+            head = next((r["name"] for r in rows if r["relation"] == "head"), rows[0]["name"])
+            try:
+                case = services.case_create(
+                    actor=request.user,
+                    kind=Case.Kind.IDENTIFICATION,
+                    village=form.cleaned_data["village"],
+                    year=form.cleaned_data["year"],
+                    applicant_name=head,
+                    application=application,
+                    scan=form.cleaned_data.get("scan"),
+                )
+            except (ValidationError, PermissionDenied) as error:
+                _errors(request, error)
+            else:
+                messages.success(request, _("申请已提交，下一步：村民代表大会民主评议。"))
+                return redirect("identification:case_detail", case.pk)
     return render(request, "identification/case_new.html", {"form": form, "members": members})
 
 
