@@ -68,6 +68,9 @@ class ObjectionForm(forms.Form):
         self.fields["case"].choices = [("", _("请选择"))] + [
             (case.pk, f"{scrub(case.applicant_name)}（{case.village.name}）") for case in cases
         ]
+        if len(self.cases) == 1:
+            # A notice of one household: nothing to choose.
+            self.fields["case"].initial = next(iter(self.cases))
 
     def clean_filer_name(self):
         name = self.cleaned_data["filer_name"].strip()

@@ -49,6 +49,11 @@ def _areas_of_role(user, roles, level):
     return Area.objects.within(codes).filter(level=level).order_by("code")
 
 
+def _publishers(user) -> bool:
+    """Whether the user takes any step that publishes a notice (village, township, county)."""
+    return user.has_role_anywhere(workflow.VILLAGE | workflow.TOWNSHIP | workflow.COUNTY)
+
+
 def _errors(request, error) -> None:
     for message in getattr(error, "messages", [str(error)]):
         messages.error(request, message)
@@ -74,6 +79,7 @@ def case_list(request):
             "form": form,
             "page": page,
             "can_file": request.user.has_role_anywhere(workflow.VILLAGE),
+            "can_publish": _publishers(request.user),
             "villages": _areas_of_role(request.user, workflow.VILLAGE, Level.VILLAGE),
             "assessment_year": current_year() - 1,
         },
@@ -313,6 +319,7 @@ def round_detail(request, pk):
             "round": adjustment_round,
             "summary": selectors.round_summary(adjustment_round),
             "cases": cases[:500],
+            "can_publish": _publishers(request.user),
             "can_close": adjustment_round.is_open
             and request.user.has_role_at(workflow.ROUNDS, adjustment_round.county_id),
         },
@@ -335,3 +342,51 @@ def round_close(request, pk):
     else:
         messages.success(request, _("动态调整已关闭"))
     return redirect("identification:round_detail", adjustment_round.pk)
+
+
+MSG_NOTICE_GROUP_GONE = gettext_lazy("这批案件已不在待发布状态，请刷新页面后重新选择")
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_new(request):
+    """Publish one notice (公示 or 公告) for several households' cases waiting for it."""
+    if not _publishers(request.user):
+        raise PermissionDenied(services.MSG_NO_RIGHT_CREATE)
+    adjustment_round = None
+    round_pk = request.GET.get("round") or request.POST.get("round") or ""
+    if round_pk.isdigit():
+        adjustment_round = selectors.access_round(request.user, int(round_pk))
+    groups = selectors.cases_awaiting_notice(request.user, adjustment_round=adjustment_round)
+    if request.method == "POST":
+        group = next((g for g in groups if g["key"] == request.POST.get("group")), None)
+        chosen = {int(pk) for pk in request.POST.getlist("case") if pk.isdigit()}
+        cases = [c for c in group["cases"] if c.pk in chosen] if group else []
+        if group is None:
+            messages.error(request, MSG_NOTICE_GROUP_GONE)
+        elif not cases:
+            messages.error(request, services.MSG_NOTICE_NO_CASES)
+        else:
+            try:
+                notice = services.notice_publish(
+                    actor=request.user,
+                    cases=cases,
+                    level=group["level"],
+                    kind=group["notice_kind"],
+                )
+            except (ValidationError, PermissionDenied) as error:
+                _errors(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("已发布“%(title)s”，共 %(n)s 户。")
+                    % {"title": notice.title, "n": len(cases)},
+                )
+                return redirect("notices:page", notice.pk)
+        groups = selectors.cases_awaiting_notice(request.user, adjustment_round=adjustment_round)
+    return render(
+        request,
+        "identification/notice_new.html",
+        {"groups": groups, "round": adjustment_round},
+    )
