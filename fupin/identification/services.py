@@ -799,12 +799,13 @@ def objection_answer(
 
 
 def _new_household_number(village: str) -> str:
+    """The village's next free number in the registry's one format (village + 4-digit serial)."""
     numbers = Household.objects.filter(number__startswith=village).values_list("number", flat=True)
     taken = set(numbers)
     n = len(taken) + 1
-    while f"{village}{n:05d}" in taken:
+    while rules.household_number(village, n) in taken:
         n += 1
-    return f"{village}{n:05d}"
+    return rules.household_number(village, n)
 
 
 def _reason(case: Case) -> str:

@@ -24,6 +24,7 @@ from fupin.core import clock
 from fupin.core.idnumber import make_id_number
 from fupin.core.sheets import XLSX_TYPE, safe_cell
 from fupin.core.sheets import csv_bytes as write_csv
+from fupin.core.sheets import template_workbook as sheet_template
 
 from . import codes
 from .models import IncomeRecord, Member
@@ -34,6 +35,7 @@ from .rules import (
     INCOME_AMOUNT_COLUMNS,
     INCOME_COLUMNS,
     MEMBER_COLUMNS,
+    household_number,
 )
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -186,7 +188,7 @@ def example_member_row() -> list[str]:
     """One valid member row (a one-person household of 长发村) for the template."""
     values = {
         "行政区划代码": "152223100234",
-        "户编号": "152223100234001",
+        "户编号": household_number("152223100234", 1),
         "姓名": "乌力吉·巴特尔",
         "证件号码": make_id_number("152223", datetime.date(1968, 4, 12), 17, "M"),
         "与户主关系": "户主",
@@ -211,7 +213,15 @@ def example_member_row() -> list[str]:
 
 
 def example_income_row() -> list[str]:
-    return ["152223100234001", "2016", "6000.00", "2500.00", "0.00", "1800.00", "1200.00"]
+    return [
+        household_number("152223100234", 1),
+        "2016",
+        "6000.00",
+        "2500.00",
+        "0.00",
+        "1800.00",
+        "1200.00",
+    ]
 
 
 def code_list_columns() -> list[tuple[str, list[str]]]:
@@ -231,21 +241,24 @@ def code_list_columns() -> list[tuple[str, list[str]]]:
 
 def template_workbook(kind: str) -> bytes:
     """Return the .xlsx template of ``kind`` (members|income): header, one example row, and
-    (members) a 代码表 sheet listing the accepted labels of every coded column."""
+    (members) an Excel drop-down on every coded column, its labels listed in a 代码表 sheet."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if kind == "income":
-        return xlsx_bytes([(INCOME_SHEET, INCOME_COLUMNS, [example_income_row()])])
-    code_lists = code_list_columns()
-    depth = max(len(labels) for _c, labels in code_lists)
-    code_rows = [
-        [labels[i] if i < len(labels) else "" for _c, labels in code_lists] for i in range(depth)
-    ]
-    return xlsx_bytes(
-        [
-            (MEMBERS_SHEET, MEMBER_COLUMNS, [example_member_row()]),
-            (CODES_SHEET, [c for c, _labels in code_lists], code_rows),
-        ]
+        return sheet_template(
+            title=INCOME_SHEET, columns=INCOME_COLUMNS, examples=[example_income_row()]
+        )
+    lists = {
+        column: [label for label in labels if not label.startswith("（")]
+        for column, labels in code_list_columns()
+    }
+    return sheet_template(
+        title=MEMBERS_SHEET,
+        columns=MEMBER_COLUMNS,
+        examples=[example_member_row()],
+        dropdowns=lists,
+        free_columns=[COL_OTHER_CAUSES],
+        prompts={COL_OTHER_CAUSES: "可填多项，用“、”“,”或“；”分隔"},
     )
 
 
