@@ -114,3 +114,21 @@ def test_a_registered_household_keeps_its_old_number(tmp_path):
     path = tmp_path / "old.csv"
     path.write_bytes(content)
     assert importing.import_file(actor=officer, path=path, year=2016).ok
+
+
+def test_collective_and_pairing_templates_have_their_drop_downs(client):
+    from fupin.assistance.importing import COL_PARTY, COL_POST
+    from fupin.collective.importing import COL_SOURCE
+
+    client.force_login(make_user(Role.COUNTY_OFFICE, ZHALAITE))
+    response = client.get("/collective/import/template/income.xlsx")
+    assert response.status_code == 200
+    _book, found = validations(response.content)
+    assert set(found) == {COL_SOURCE} and "资产租赁" in found[COL_SOURCE]
+    response = client.get("/collective/import/template/shares.xlsx")
+    assert response.status_code == 200 and validations(response.content)[1] == {}
+    assert client.get("/collective/import/template/nope.xlsx").status_code == 404
+    response = client.get("/pairings/import/template.xlsx")
+    assert response.status_code == 200
+    _book, found = validations(response.content)
+    assert set(found) == {COL_POST, COL_PARTY} and found[COL_PARTY] == ["是", "否"]
