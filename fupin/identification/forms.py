@@ -115,8 +115,19 @@ class MemberRowForm(_Bootstrap, forms.Form):
 # Two blank rows work without JavaScript (and 添加成员 re-renders with one more); with it, the
 # page clones ``empty_form``. A row is removed by its 删除 box (can_delete).
 MEMBER_EXTRA = 2
+
+
+class _MemberRows(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("删除此成员")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
 MemberFormSet = forms.formset_factory(
     MemberRowForm,
+    formset=_MemberRows,
     extra=MEMBER_EXTRA,
     min_num=1,
     validate_min=True,
