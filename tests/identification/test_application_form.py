@@ -35,6 +35,8 @@ def test_the_form_offers_blank_rows_an_add_button_and_cause_boxes(client):
     assert 'id="add-member"' in page and "fupin/formset.js" in page
     assert 'type="checkbox" name="other_causes"' in page
     assert 'name="m-__prefix__-name"' in page  # the row the script clones
+    # Enter in a field presses the form's first submit button: 提交申请, not 添加成员.
+    assert page.index("提交申请</button>") < page.index('id="add-member"')
 
 
 def test_add_member_without_javascript_renders_one_more_row(client):
