@@ -189,7 +189,13 @@ class HouseholdCaseForm(_Bootstrap, forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), choices=[c for c in Case.Kind.choices if c[0] != Case.Kind.IDENTIFICATION]
     )
-    household_number = forms.CharField(label=_("户编号"), max_length=32)
+    household_number = forms.CharField(
+        label=_("户编号"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("16位，如 1522231002340001"), "inputmode": "numeric"}
+        ),
+    )
     year = forms.IntegerField(label=_("年度"), min_value=2013, max_value=2100)
     reason = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
