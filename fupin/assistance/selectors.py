@@ -249,3 +249,23 @@ def plan_checks(user, code: str, year: int) -> dict:
             "adults_without_path": without_path.count(),
         },
     }
+
+
+def pairing_columns(household_ids) -> tuple[list[str], dict[int, list[str]]]:
+    """The 帮扶责任人 of each household today (name, phone, unit; several joined by 、), as
+    columns of the registry's readable export (``register_readable_columns``)."""
+    headers = ["帮扶责任人", "帮扶责任人联系电话", "帮扶责任人工作单位"]
+    found: dict[int, list[list[str]]] = {}
+    if household_ids:
+        pairings = (
+            Pairing.objects.filter(household_id__in=list(household_ids))
+            .filter(active_q(as_of()))
+            .order_by("household_id", "start_date", "pk")
+            .values_list("household_id", "cadre__name", "cadre__phone", "cadre__unit")
+        )
+        for household_id, *cells in pairings:
+            found.setdefault(household_id, []).append(cells)
+    return headers, {
+        household_id: ["、".join(c[i] for c in cadres if c[i]) for i in range(3)]
+        for household_id, cadres in found.items()
+    }

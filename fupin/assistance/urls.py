@@ -9,4 +9,9 @@ urlpatterns = [
     path("plans/checks/", views.plan_checks, name="plan_checks"),
     path("pairings/import/", views.pairing_import, name="pairing_import"),
     path("pairings/import/errors/", views.pairing_import_errors, name="pairing_import_errors"),
+    path(
+        "pairings/import/template.xlsx",
+        views.pairing_import_template,
+        name="pairing_import_template",
+    ),
 ]

@@ -169,3 +169,22 @@ def household_plan(request, pk):
             "cadres": cadres.order_by("name"),
         },
     )
+
+
+@scope_safe
+@login_required
+@require_GET
+def pairing_import_template(request):
+    """The pairing import template: the header, and a drop-down on 职务类别 and 是否党员."""
+    from django.utils import translation
+
+    from fupin.core.sheets import template_workbook, xlsx_response
+
+    from .importing import COL_PARTY, COL_POST
+
+    with translation.override("zh-hans"):
+        posts = [str(label) for label in Cadre.Post.labels]
+    content = template_workbook(
+        title="结对帮扶", columns=COLUMNS, dropdowns={COL_POST: posts, COL_PARTY: ["是", "否"]}
+    )
+    return xlsx_response(content, "pairings-template.xlsx")

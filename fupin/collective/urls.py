@@ -11,5 +11,10 @@ urlpatterns = [
     path("collective/villages/<str:code>/edit/", views.village_edit, name="village-edit"),
     path("collective/import/", views.income_import, name="import"),
     path("collective/import/errors/", views.import_errors, name="import-errors"),
+    path(
+        "collective/import/template/<str:kind>.xlsx",
+        views.import_template,
+        name="import-template",
+    ),
     path("collective/export/", views.income_export, name="export"),
 ]

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -26,7 +27,7 @@ from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
-from fupin.core.sheets import ErrorWorkbooks, import_upload, xlsx_response
+from fupin.core.sheets import ErrorWorkbooks, import_upload, template_workbook, xlsx_response
 
 from . import importing, permissions, selectors, services, sharing
 from .forms import IncomeForm
@@ -294,3 +295,21 @@ def income_export(request):
     audit(request.user, importing.EXPORTED, area.code, year=year, kind=kind)
     filename = f"collective-{kind}-{area.code}-{year or 'all'}.xlsx"
     return xlsx_response(content, filename)
+
+
+@scope_safe
+@login_required
+@require_GET
+def import_template(request, kind):
+    """The import template of ``kind`` (income|shares): the header, and a drop-down on each
+    coded column (收入来源)."""
+    if kind not in KINDS:
+        raise Http404(gettext("没有该格式"))
+    with translation.override("zh-hans"):
+        sources = [str(label) for label in Source.labels]
+    content = template_workbook(
+        title=importing.SHEET if kind == "income" else sharing.SHEET,
+        columns=KINDS[kind][1],
+        dropdowns={importing.COL_SOURCE: sources},
+    )
+    return xlsx_response(content, f"collective-{kind}-template.xlsx")

@@ -518,3 +518,74 @@ def purge_error_workbooks(before: datetime.datetime) -> int:
             path.unlink(missing_ok=True)
             deleted += 1
     return deleted
+
+
+# -- Import templates ---------------------------------------------------------------------
+
+LISTS_SHEET = "代码表"
+TEMPLATE_ROWS = 2000  # the rows of a template that carry its drop-downs
+
+
+def template_workbook(
+    *,
+    title: str,
+    columns: Sequence[str],
+    examples: Iterable[Sequence] = (),
+    dropdowns: dict[str, Sequence[str]] | None = None,
+    free_columns: Iterable[str] = (),
+    prompts: dict[str, str] | None = None,
+) -> bytes:
+    """Return an import template: the header in bold, example rows, every cell formatted as
+    text (ID and household numbers stay digits), and an Excel drop-down on each column of
+    ``dropdowns`` listing its accepted labels, read from a 代码表 sheet (a list longer than
+    255 characters cannot be written inline). A column of ``free_columns`` (several labels
+    in one cell) offers its list but accepts other text; ``prompts`` replace the input
+    message of a column."""
+    import openpyxl
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter, quote_sheetname
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    dropdowns = {c: list(v) for c, v in (dropdowns or {}).items() if c in columns}
+    free = set(free_columns)
+    prompts = prompts or {}
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in examples:
+        sheet.append([safe_cell(v) for v in row])
+    for i, _column in enumerate(columns, start=1):
+        letter = get_column_letter(i)
+        sheet.column_dimensions[letter].width = 16
+        sheet.column_dimensions[letter].number_format = "@"
+        for row in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
+            for cell in row:
+                cell.number_format = "@"
+    sheet.freeze_panes = "A2"
+    if dropdowns:
+        lists = workbook.create_sheet(LISTS_SHEET)
+        for j, (column, labels) in enumerate(dropdowns.items(), start=1):
+            lists.cell(row=1, column=j, value=column).font = Font(bold=True)
+            for k, label in enumerate(labels, start=2):
+                lists.cell(row=k, column=j, value=safe_cell(label))
+            lists.column_dimensions[get_column_letter(j)].width = 18
+            letter = get_column_letter(j)
+            source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(labels) + 1}"
+            target = get_column_letter(list(columns).index(column) + 1)
+            validation = DataValidation(
+                type="list",
+                formula1=source,
+                allow_blank=True,
+                showErrorMessage=column not in free,
+                errorTitle=column,
+                error=str(_("请从下拉列表中选择")),
+                promptTitle=column,
+                prompt=str(prompts.get(column) or _("请从下拉列表中选择")),
+                showInputMessage=True,
+            )
+            validation.add(f"{target}2:{target}{TEMPLATE_ROWS + 1}")
+            sheet.add_data_validation(validation)
+    return workbook_bytes(workbook)

@@ -13,7 +13,13 @@ from fupin.accounts.actions import EDIT_FUNDS
 from fupin.areas.params import page_area
 from fupin.areas.scope import scope_safe
 from fupin.core.audit import audit
-from fupin.core.sheets import ErrorWorkbooks, import_upload, write_workbook, xlsx_response
+from fupin.core.sheets import (
+    ErrorWorkbooks,
+    import_upload,
+    template_workbook,
+    write_workbook,
+    xlsx_response,
+)
 
 from . import importing
 
@@ -63,10 +69,14 @@ def _xlsx(rows, title: str, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def template(request, kind):
-    """An empty workbook in the import format (no record: the header only)."""
+    """An empty workbook in the import format (no record: the header only), with a drop-down
+    on each coded column."""
     kind = _kind(kind)
     label = importing.KIND_LABELS[kind]
-    return _xlsx([importing.COLUMNS[kind]], label, f"{label}导入模板.xlsx")
+    content = template_workbook(
+        title=str(label), columns=importing.COLUMNS[kind], dropdowns=importing.coded_columns()
+    )
+    return xlsx_response(content, f"{label}导入模板.xlsx")
 
 
 @scope_safe

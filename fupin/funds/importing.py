@@ -137,6 +137,22 @@ MODEL_LABELS = {str(label): value for value, label in BenefitModel.choices}
 FEN = Decimal("0.01")
 
 
+def coded_columns() -> dict[str, list[str]]:
+    """Each coded column with its accepted (Chinese) labels: the templates' drop-downs."""
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        return {
+            column: [str(label) for _value, label in choices.choices]
+            for column, choices in (
+                (COL_SOURCE, Source),
+                (COL_LEVEL, FundLevel),
+                (COL_TYPE, ProjectType),
+                (COL_MODEL, BenefitModel),
+            )
+        }
+
+
 def detect_kind(headers) -> str:
     names = set(headers)
     if COL_NUMBER in names or COL_VILLAGE in names:

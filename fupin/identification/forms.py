@@ -7,6 +7,7 @@ from fupin.core.uploads import check_upload_size
 from fupin.registry import codes
 
 from .models import Case, CaseStep
+from .services import MSG_MEMBER_PROBLEM
 
 FIELD_TYPES = {
     "date": lambda label: forms.DateField(
@@ -22,7 +23,7 @@ class _Bootstrap:
     def _style(self):
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select form-select-sm")
@@ -48,7 +49,10 @@ class ApplicationForm(_Bootstrap, forms.Form):
     attribute = forms.ChoiceField(label=_("贫困户属性"), choices=codes.Attribute.choices)
     main_cause = forms.ChoiceField(label=_("主要致贫原因"), choices=codes.Cause.choices)
     other_causes = forms.MultipleChoiceField(
-        label=_("其他致贫原因"), choices=codes.Cause.choices, required=False
+        label=_("其他致贫原因"),
+        choices=codes.Cause.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     dangerous_housing = forms.BooleanField(label=_("是否危房户"), required=False)
     safe_water = forms.BooleanField(label=_("是否饮水安全"), required=False, initial=True)
@@ -108,7 +112,75 @@ class MemberRowForm(_Bootstrap, forms.Form):
         self._style()
 
 
-MemberFormSet = forms.formset_factory(MemberRowForm, extra=4, min_num=1, validate_min=True)
+# Two blank rows work without JavaScript (and 添加成员 re-renders with one more); with it, the
+# page clones ``empty_form``. A row is removed by its 删除 box (can_delete).
+MEMBER_EXTRA = 2
+
+
+class _MemberRows(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("删除此成员")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+MemberFormSet = forms.formset_factory(
+    MemberRowForm,
+    formset=_MemberRows,
+    extra=MEMBER_EXTRA,
+    min_num=1,
+    validate_min=True,
+    can_delete=True,
+    max_num=30,
+    validate_max=True,
+)
+
+# The import's columns (the field names of its messages) → the application form's fields.
+HOUSEHOLD_FIELDS = {"主要致贫原因": "main_cause", "其他致贫原因": "other_causes"}
+MEMBER_FIELDS = {
+    "证件号码": "id_number",
+    "与户主关系": "relation",
+    "劳动技能": "labour",
+    "在校生状况": "school_status",
+    "务工时间（月）": "migrant_months",
+    "健康状况": "health",
+}
+
+
+def member_rows(members) -> list[tuple[forms.Form, dict]]:
+    """The filled, not deleted rows of the member formset, each with its cleaned values."""
+    rows = []
+    for row in members.forms:
+        data = dict(row.cleaned_data or {})
+        if not data or data.pop("DELETE", False):
+            continue
+        rows.append((row, data))
+    return rows
+
+
+def add_application_problems(form, members, problems) -> list[str]:
+    """Attach each problem (``(member position, Problem)``) to its field; return the messages
+    of those that belong to no field."""
+    rows = member_rows(members)
+    loose = []
+    for position, problem in problems:
+        if position is None:
+            field = HOUSEHOLD_FIELDS.get(problem.field)
+            if field:
+                form.add_error(field, str(problem.reason))
+            else:
+                loose.append(str(problem.reason) if not problem.field else str(problem))
+            continue
+        row, data = rows[position]
+        field = MEMBER_FIELDS.get(problem.field)
+        if field:
+            row.add_error(field, str(problem.reason))
+        else:
+            loose.append(
+                str(MSG_MEMBER_PROBLEM % {"name": data.get("name") or "—", "problem": problem})
+            )
+    return loose
 
 
 class HouseholdCaseForm(_Bootstrap, forms.Form):
@@ -117,7 +189,13 @@ class HouseholdCaseForm(_Bootstrap, forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), choices=[c for c in Case.Kind.choices if c[0] != Case.Kind.IDENTIFICATION]
     )
-    household_number = forms.CharField(label=_("户编号"), max_length=32)
+    household_number = forms.CharField(
+        label=_("户编号"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("16位，如 1522231002340001"), "inputmode": "numeric"}
+        ),
+    )
     year = forms.IntegerField(label=_("年度"), min_value=2013, max_value=2100)
     reason = forms.CharField(
         label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})

@@ -6,6 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fupin.areas.models import Area, Level
+
 from .models import Notice
 
 TEXT_MAX = 2000
@@ -34,6 +36,12 @@ class NoticeFilterForm(forms.Form):
         error_messages={"invalid": _("区划代码应为 2 至 12 位数字")},
         widget=forms.TextInput(attrs={"placeholder": _("如 152223"), "inputmode": "numeric"}),
     )
+    # Villagers choose their area by name, county → township → village; each list holds the
+    # areas inside the one chosen above it (the county list: counties that published notices).
+    # A stale choice (a township of another county, after the county changed) is dropped.
+    county = forms.CharField(label=_("旗县市"), required=False, max_length=12)
+    township = forms.CharField(label=_("苏木乡镇"), required=False, max_length=12)
+    village = forms.CharField(label=_("嘎查村"), required=False, max_length=12)
     kind = forms.ChoiceField(
         label=_("类型"), choices=[("", _("全部"))] + Notice.Kind.choices, required=False
     )
@@ -41,6 +49,54 @@ class NoticeFilterForm(forms.Form):
         label=_("时间"),
         choices=[("", _("全部")), (WHEN_CURRENT, _("公示期内")), (WHEN_PAST, _("已结束"))],
         required=False,
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        data = self.data if self.is_bound else {}
+
+        def pick(name, choices) -> str:
+            value = data.get(name) or ""
+            return value if value in dict(choices) else ""
+
+        counties = _counties_with_notices(today)
+        county = pick("county", counties)
+        townships = _areas_in(county, Level.TOWNSHIP)
+        township = pick("township", townships)
+        villages = _areas_in(township, Level.VILLAGE)
+        village = pick("village", villages)
+        self.area_choices = {"county": counties, "township": townships, "village": villages}
+        self.area_chosen = {"county": county, "township": township, "village": village}
+        self.chosen = village or township or county
+
+    def area_code(self) -> str:
+        """The most precise area chosen: by name, else by code (old links)."""
+        if self.chosen:
+            return self.chosen
+        return self.cleaned_data.get("area") or ""
+
+
+def _counties_with_notices(today) -> list[tuple[str, str]]:
+    from django.db.models.functions import Substr
+
+    codes = (
+        Notice.objects.filter(published_on__lte=today)
+        .annotate(county=Substr("area_id", 1, 6))
+        .values_list("county", flat=True)
+        .distinct()
+    )
+    return list(
+        Area.objects.filter(code__in=list(codes), level=Level.COUNTY)
+        .order_by("code")
+        .values_list("code", "name")
+    )
+
+
+def _areas_in(parent: str, level: str) -> list[tuple[str, str]]:
+    if not parent:
+        return []
+    return list(
+        Area.objects.within(parent).filter(level=level).order_by("code").values_list("code", "name")
     )
 
 
@@ -68,6 +124,9 @@ class ObjectionForm(forms.Form):
         self.fields["case"].choices = [("", _("请选择"))] + [
             (case.pk, f"{scrub(case.applicant_name)}（{case.village.name}）") for case in cases
         ]
+        if len(self.cases) == 1:
+            # A notice of one household: nothing to choose.
+            self.fields["case"].initial = next(iter(self.cases))
 
     def clean_filer_name(self):
         name = self.cleaned_data["filer_name"].strip()

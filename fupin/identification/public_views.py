@@ -225,13 +225,13 @@ client_address = client_ip
 @require_GET
 def notice_index(request):
     today = as_of()
-    form = NoticeFilterForm(request.GET or None)
+    form = NoticeFilterForm(request.GET or None, today=today)
     notices = published_notices(today)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        if data["area"]:
+        if form.area_code():
             # Notices of the area, of the areas above it, and of the areas within it.
-            prefix = data["area"]
+            prefix = form.area_code()
             ancestors = [prefix[:n] for n in (2, 4, 6, 9) if n < len(prefix)]
             notices = notices.within(prefix) | notices.filter(area_id__in=ancestors)
         if data["kind"]:
@@ -251,7 +251,23 @@ def notice_index(request):
     return render(
         request,
         "identification/notice_index.html",
-        {"form": form, "page": page, "query": query.urlencode(), "today": today},
+        {
+            "form": form,
+            "area_fields": [
+                (
+                    name,
+                    {
+                        "label": form.fields[name].label,
+                        "choices": form.area_choices[name],
+                        "chosen": form.area_chosen[name],
+                    },
+                )
+                for name in ("county", "township", "village")
+            ],
+            "page": page,
+            "query": query.urlencode(),
+            "today": today,
+        },
     )
 
 

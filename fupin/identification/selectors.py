@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from fupin.areas.models import Area
+
+from . import workflow
 from .models import AdjustmentRound, Case, Objection
+from .services import NOTICE_AREA_DIGITS
 
 CASE_NOT_FOUND = _("案件不存在或不在您的权限范围内")
 ROUND_NOT_FOUND = _("动态调整不存在或不在您的权限范围内")
@@ -108,3 +113,65 @@ def application_display(case: Case) -> dict | None:
         for m in application["members"]
     ]
     return {"household": household, "members": members}
+
+
+NOTICE_GROUP_LIMIT = 500
+
+
+def cases_awaiting_notice(user, *, adjustment_round: AdjustmentRound | None = None) -> list[dict]:
+    """Return the open cases whose next step publishes a notice this user may publish, grouped
+    as one notice can hold them: the same kind of case, step and area of the notice's level.
+
+    Each group is ``{"key", "kind", "step", "level", "notice_kind", "area", "cases"}``, the
+    groups ordered by area; ``key`` names the group in the publishing form.
+    """
+    waiting: dict[str, list[str]] = {}
+    for kind, chain in workflow.STEPS.items():
+        waiting[kind] = [
+            before.name for before, step in zip(chain, chain[1:], strict=False) if step.publishes
+        ]
+    cases = Case.objects.accessible_to(user).filter(outcome=Case.Outcome.OPEN)
+    if adjustment_round is not None:
+        cases = cases.filter(adjustment_round=adjustment_round)
+    wanted = Q(pk__in=[])
+    for kind, states in waiting.items():
+        wanted |= Q(kind=kind, state__in=states)
+    groups: dict[tuple, dict] = {}
+    for case in (
+        cases.filter(wanted)
+        .select_related("village")
+        .order_by("village_id", "pk")[:NOTICE_GROUP_LIMIT]
+    ):
+        step = workflow.next_step(case.kind, case.state)
+        if (
+            step is None
+            or step.publishes is None
+            or not user.has_role_at(step.roles, case.village_id)
+        ):
+            continue
+        level, notice_kind = step.publishes
+        area_code = case.village_id[: NOTICE_AREA_DIGITS[level]]
+        key = (case.kind, step.name, area_code)
+        group = groups.setdefault(
+            key,
+            {
+                "key": "|".join(key),
+                "kind": case.kind,
+                "kind_label": Case.Kind(case.kind).label,
+                "step": step,
+                "level": level,
+                "notice_kind": notice_kind,
+                "area_code": area_code,
+                "cases": [],
+            },
+        )
+        group["cases"].append(case)
+    names = dict(
+        Area.objects.filter(code__in={g["area_code"] for g in groups.values()}).values_list(
+            "code", "name"
+        )
+    )
+    out = sorted(groups.values(), key=lambda g: (g["area_code"], g["kind"], g["step"].name))
+    for group in out:
+        group["area_name"] = names.get(group["area_code"], group["area_code"])
+    return out

@@ -23,6 +23,7 @@ from fupin.accounts.models import Role, User
 from fupin.areas.models import Area
 from fupin.core import dates
 from fupin.core.audit import audit
+from fupin.core.cells import Problem
 from fupin.core.clock import as_of, in_historical_load
 from fupin.notify.services import notify, users_with_role_over
 from fupin.notify.services import text as notify_text
@@ -306,19 +307,21 @@ def _open_round(county: str, year: int) -> AdjustmentRound | None:
     ).first()
 
 
-def check_application(application: dict, *, village: str, today: datetime.date) -> list[str]:
-    """Return the problems of an application (household and members in registry fields)."""
+def application_problems(
+    application: dict, *, village: str, today: datetime.date
+) -> list[tuple[int | None, Problem]]:
+    """Return the problems of an application, each with the position of its member in
+    ``application["members"]`` (None for the household's), judged by the import's rules
+    (:mod:`fupin.registry.rules`) so a form and a spreadsheet get the same reasons."""
     members = list(application.get("members") or [])
     if not members:
-        return [str(MSG_APPLICATION_NO_MEMBERS)]
-    problems: list[str] = []
+        return [(None, Problem("", MSG_APPLICATION_NO_MEMBERS))]
+    problems: list[tuple[int | None, Problem]] = []
     values_list = []
     seen: set[str] = set()
-    for data in members:
-        name = data.get("name") or "—"
+    for position, data in enumerate(members):
         info, id_problems = rules.check_id_number(data.get("id_number", ""), today=today)
-        for problem in id_problems:
-            problems.append(MSG_MEMBER_PROBLEM % {"name": name, "problem": problem.reason})
+        problems += [(position, problem) for problem in id_problems]
         values = {
             "relation": data.get("relation", ""),
             "school_status": data.get("school_status", ""),
@@ -329,19 +332,17 @@ def check_application(application: dict, *, village: str, today: datetime.date) 
         if info is not None:
             values["birth_date"] = info.birth_date
             if info.number in seen:
-                problems.append(
-                    MSG_MEMBER_PROBLEM
-                    % {"name": name, "problem": rules.duplicate_id_problem(info.number, []).reason}
-                )
+                problems.append((position, rules.duplicate_id_problem(info.number, [])))
             seen.add(info.number)
             other = Member.objects.filter(id_number=info.number).select_related("household").first()
             if other is not None:
-                for problem in rules.check_person_in_one_household(
-                    info.number, "", other.household.number
-                ):
-                    problems.append(MSG_MEMBER_PROBLEM % {"name": name, "problem": problem.reason})
-            for problem in rules.check_member(values, as_of=today):
-                problems.append(MSG_MEMBER_PROBLEM % {"name": name, "problem": problem})
+                problems += [
+                    (position, problem)
+                    for problem in rules.check_person_in_one_household(
+                        info.number, "", other.household.number
+                    )
+                ]
+            problems += [(position, problem) for problem in rules.check_member(values, as_of=today)]
         values_list.append(values)
     household = application.get("household") or {}
     for problem in rules.check_household(
@@ -356,8 +357,23 @@ def check_application(application: dict, *, village: str, today: datetime.date) 
         data_year=today.year,
         as_of=today,
     ):
-        problems.append(str(problem))
+        problems.append((None, problem))
     return problems
+
+
+def check_application(application: dict, *, village: str, today: datetime.date) -> list[str]:
+    """Return the problems of an application (household and members in registry fields)."""
+    members = list(application.get("members") or [])
+    out = []
+    for position, problem in application_problems(application, village=village, today=today):
+        if position is None:
+            out.append(str(problem.reason) if not problem.field else str(problem))
+        else:
+            name = members[position].get("name") or "—"
+            # The ID number's reasons name the number itself; the others name their field.
+            said = problem.reason if problem.field == rules.COL_ID else problem
+            out.append(MSG_MEMBER_PROBLEM % {"name": name, "problem": said})
+    return out
 
 
 @transaction.atomic
@@ -783,12 +799,13 @@ def objection_answer(
 
 
 def _new_household_number(village: str) -> str:
+    """The village's next free number in the registry's one format (village + 4-digit serial)."""
     numbers = Household.objects.filter(number__startswith=village).values_list("number", flat=True)
     taken = set(numbers)
     n = len(taken) + 1
-    while f"{village}{n:05d}" in taken:
+    while rules.household_number(village, n) in taken:
         n += 1
-    return f"{village}{n:05d}"
+    return rules.household_number(village, n)
 
 
 def _reason(case: Case) -> str:

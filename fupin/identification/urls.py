@@ -17,6 +17,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/act/", views.case_act, name="case_act"),
     path("cases/objections/<int:pk>/answer/", views.objection_answer, name="objection_answer"),
+    path("cases/notices/new/", views.notice_new, name="notice_new"),
     path("rounds/", views.round_list, name="round_list"),
     path("rounds/<int:pk>/", views.round_detail, name="round_detail"),
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),

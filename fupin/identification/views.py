@@ -18,7 +18,7 @@ from fupin.accounts import actions
 from fupin.accounts.actions import Action
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import scope_safe
-from fupin.core.clock import current_year
+from fupin.core.clock import as_of, current_year
 from fupin.registry.models import Household
 
 from . import selectors, services, workflow
@@ -30,11 +30,14 @@ from .forms import (
     MemberFormSet,
     ObjectionAnswerForm,
     RoundOpenForm,
+    add_application_problems,
+    member_rows,
 )
 from .models import Case, Objection
 
 PAGE_SIZE = 50
 MSG_HOUSEHOLD_UNKNOWN = gettext_lazy("户编号不存在或不在您的权限范围内")
+ADD_MEMBER = "add_member"
 
 
 def _areas_of_role(user, roles, level):
@@ -44,6 +47,11 @@ def _areas_of_role(user, roles, level):
     if not codes:
         return Area.objects.none()
     return Area.objects.within(codes).filter(level=level).order_by("code")
+
+
+def _publishers(user) -> bool:
+    """Whether the user takes any step that publishes a notice (village, township, county)."""
+    return user.has_role_anywhere(workflow.VILLAGE | workflow.TOWNSHIP | workflow.COUNTY)
 
 
 def _errors(request, error) -> None:
@@ -71,6 +79,7 @@ def case_list(request):
             "form": form,
             "page": page,
             "can_file": request.user.has_role_anywhere(workflow.VILLAGE),
+            "can_publish": _publishers(request.user),
             "villages": _areas_of_role(request.user, workflow.VILLAGE, Level.VILLAGE),
             "assessment_year": current_year() - 1,
         },
@@ -106,32 +115,47 @@ def case_new(request):
     if not villages.exists():
         raise PermissionDenied(services.MSG_NO_RIGHT_CREATE)
     data = request.POST if request.method == "POST" else None
+    if data is not None and ADD_MEMBER in data:
+        # Without JavaScript, 添加成员 posts the form back: render it again with one more row.
+        data = data.copy()
+        data["m-TOTAL_FORMS"] = str(int(data.get("m-TOTAL_FORMS") or 0) + 1)
+        form = ApplicationForm(data, villages=villages)
+        members = MemberFormSet(data, prefix="m")
+        return render(
+            request,
+            "identification/case_new.html",
+            {"form": form, "members": members, "adding": True},
+        )
     form = ApplicationForm(
         data, request.FILES or None, villages=villages, initial={"year": current_year()}
     )
     members = MemberFormSet(data, prefix="m")
     if request.method == "POST" and form.is_valid() and members.is_valid():
-        rows = [
-            row.cleaned_data
-            for row in members
-            if row.cleaned_data and not row.cleaned_data.get("DELETE")
-        ]
-        head = next((r["name"] for r in rows if r["relation"] == "head"), rows[0]["name"])
-        try:
-            case = services.case_create(
-                actor=request.user,
-                kind=Case.Kind.IDENTIFICATION,
-                village=form.cleaned_data["village"],
-                year=form.cleaned_data["year"],
-                applicant_name=head,
-                application={"household": form.household(), "members": rows},
-                scan=form.cleaned_data.get("scan"),
-            )
-        except (ValidationError, PermissionDenied) as error:
-            _errors(request, error)
+        rows = [values for _row, values in member_rows(members)]
+        application = {"household": form.household(), "members": rows}
+        problems = services.application_problems(
+            application, village=form.cleaned_data["village"], today=as_of()
+        )
+        if problems:
+            for message in add_application_problems(form, members, problems):
+                messages.error(request, message)
         else:
-            messages.success(request, _("申请已提交，下一步：村民代表大会民主评议。"))
-            return redirect("identification:case_detail", case.pk)
+            head = next((r["name"] for r in rows if r["relation"] == "head"), rows[0]["name"])
+            try:
+                case = services.case_create(
+                    actor=request.user,
+                    kind=Case.Kind.IDENTIFICATION,
+                    village=form.cleaned_data["village"],
+                    year=form.cleaned_data["year"],
+                    applicant_name=head,
+                    application=application,
+                    scan=form.cleaned_data.get("scan"),
+                )
+            except (ValidationError, PermissionDenied) as error:
+                _errors(request, error)
+            else:
+                messages.success(request, _("申请已提交，下一步：村民代表大会民主评议。"))
+                return redirect("identification:case_detail", case.pk)
     return render(request, "identification/case_new.html", {"form": form, "members": members})
 
 
@@ -295,6 +319,7 @@ def round_detail(request, pk):
             "round": adjustment_round,
             "summary": selectors.round_summary(adjustment_round),
             "cases": cases[:500],
+            "can_publish": _publishers(request.user),
             "can_close": adjustment_round.is_open
             and request.user.has_role_at(workflow.ROUNDS, adjustment_round.county_id),
         },
@@ -317,3 +342,51 @@ def round_close(request, pk):
     else:
         messages.success(request, _("动态调整已关闭"))
     return redirect("identification:round_detail", adjustment_round.pk)
+
+
+MSG_NOTICE_GROUP_GONE = gettext_lazy("这批案件已不在待发布状态，请刷新页面后重新选择")
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_new(request):
+    """Publish one notice (公示 or 公告) for several households' cases waiting for it."""
+    if not _publishers(request.user):
+        raise PermissionDenied(services.MSG_NO_RIGHT_CREATE)
+    adjustment_round = None
+    round_pk = request.GET.get("round") or request.POST.get("round") or ""
+    if round_pk.isdigit():
+        adjustment_round = selectors.access_round(request.user, int(round_pk))
+    groups = selectors.cases_awaiting_notice(request.user, adjustment_round=adjustment_round)
+    if request.method == "POST":
+        group = next((g for g in groups if g["key"] == request.POST.get("group")), None)
+        chosen = {int(pk) for pk in request.POST.getlist("case") if pk.isdigit()}
+        cases = [c for c in group["cases"] if c.pk in chosen] if group else []
+        if group is None:
+            messages.error(request, MSG_NOTICE_GROUP_GONE)
+        elif not cases:
+            messages.error(request, services.MSG_NOTICE_NO_CASES)
+        else:
+            try:
+                notice = services.notice_publish(
+                    actor=request.user,
+                    cases=cases,
+                    level=group["level"],
+                    kind=group["notice_kind"],
+                )
+            except (ValidationError, PermissionDenied) as error:
+                _errors(request, error)
+            else:
+                messages.success(
+                    request,
+                    _("已发布“%(title)s”，共 %(n)s 户。")
+                    % {"title": notice.title, "n": len(cases)},
+                )
+                return redirect("notices:page", notice.pk)
+        groups = selectors.cases_awaiting_notice(request.user, adjustment_round=adjustment_round)
+    return render(
+        request,
+        "identification/notice_new.html",
+        {"groups": groups, "round": adjustment_round},
+    )

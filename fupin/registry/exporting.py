@@ -13,6 +13,7 @@ member rows of 70k households; this writer takes a few seconds.
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import itertools
 import zipfile
@@ -20,10 +21,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from xml.sax.saxutils import escape
 
+from django.utils import translation
+
 from fupin.core import clock
 from fupin.core.idnumber import make_id_number
 from fupin.core.sheets import XLSX_TYPE, safe_cell
 from fupin.core.sheets import csv_bytes as write_csv
+from fupin.core.sheets import template_workbook as sheet_template
 
 from . import codes
 from .models import IncomeRecord, Member
@@ -34,6 +38,7 @@ from .rules import (
     INCOME_AMOUNT_COLUMNS,
     INCOME_COLUMNS,
     MEMBER_COLUMNS,
+    household_number,
 )
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -179,6 +184,169 @@ def export_members(households_queryset, fmt: str = "xlsx") -> tuple[bytes, str, 
     return content, XLSX_TYPE, f"fupin-members-{stamp}.xlsx"
 
 
+# -- The readable export -------------------------------------------------------------------
+# Beside the import layout, for reading and printing: one sheet of households, one of members,
+# area names instead of codes, labels instead of codes, numbers and years as numbers. Apps
+# above the registry add columns by registering a provider (the assistance app adds the
+# 帮扶责任人): ``provider(household_ids) -> (headers, {household_id: cells})``.
+
+READABLE_HOUSEHOLDS_SHEET = "贫困户"
+READABLE_MEMBERS_SHEET = "家庭成员"
+READABLE_HOUSEHOLD_COLUMNS = [
+    "旗县市",
+    "苏木乡镇",
+    "嘎查村",
+    "户编号",
+    "户主姓名",
+    "家庭人口",
+    "贫困户属性",
+    "主要致贫原因",
+    "其他致贫原因",
+    "是否危房户",
+    "是否饮水安全",
+    "识别年度",
+    "脱贫状态",
+    "脱贫年度",
+    "联系电话",
+]
+READABLE_MEMBER_COLUMNS = [
+    "嘎查村",
+    "户编号",
+    "户主姓名",
+    "姓名",
+    "证件号码",
+    "与户主关系",
+    "民族",
+    "文化程度",
+    "在校生状况",
+    "健康状况",
+    "劳动技能",
+    "务工时间（月）",
+    "是否参加基本医疗保险",
+]
+_READABLE_PROVIDERS: list = []
+
+
+def register_readable_columns(provider) -> None:
+    """Add a provider of extra household columns to the readable export (at start-up)."""
+    if provider not in _READABLE_PROVIDERS:
+        _READABLE_PROVIDERS.append(provider)
+
+
+def _area_names(village_codes: set[str]) -> dict[str, str]:
+    from fupin.areas.models import Area
+
+    wanted = set(village_codes) | {c[:9] for c in village_codes} | {c[:6] for c in village_codes}
+    names: dict[str, str] = {}
+    for chunk in _chunks(sorted(wanted)):
+        names.update(Area.objects.filter(code__in=chunk).values_list("code", "name"))
+    return names
+
+
+def export_readable(households_queryset) -> tuple[bytes, str, str]:
+    """Export the households and their members to read: see "The readable export" above.
+
+    Return ``(content, content_type, filename)``. The same households as
+    :func:`export_members`, read set-based in chunks."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    from fupin.core.sheets import safe_row
+
+    labels = {column: codes.value_to_label(choices) for column, choices in CODED_COLUMNS.items()}
+    cause, status_label = labels["主要致贫原因"], labels["脱贫状态"]
+
+    @functools.cache
+    def attribute(value: str, status: str) -> str:
+        with translation.override("zh-hans"):
+            return str(codes.attribute_label(value, status))
+
+    households = list(
+        households_queryset.order_by("village_id", "number").values(
+            *HOUSEHOLD_VALUES, "head_name", "members_count"
+        )
+    )
+    names = _area_names({h["village_id"] for h in households})
+    workbook = openpyxl.Workbook(write_only=True)
+    house_sheet = workbook.create_sheet(READABLE_HOUSEHOLDS_SHEET)
+    member_sheet = workbook.create_sheet(READABLE_MEMBERS_SHEET)
+    bold = Font(bold=True)
+    extra_headers: list[str] = []
+    for provider in _READABLE_PROVIDERS:
+        headers, _cells = provider([])
+        extra_headers += headers
+    for sheet, header in (
+        (house_sheet, READABLE_HOUSEHOLD_COLUMNS + extra_headers),
+        (member_sheet, READABLE_MEMBER_COLUMNS),
+    ):
+        cells = []
+        for value in header:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+        sheet.freeze_panes = "A2"
+    for chunk in _chunks(households):
+        ids = [h["id"] for h in chunk]
+        extras = []
+        for provider in _READABLE_PROVIDERS:
+            headers, by_household = provider(ids)
+            extras.append((len(headers), by_household))
+        members = defaultdict(list)
+        for member in Member.objects.filter(household_id__in=ids).values(*MEMBER_VALUES):
+            members[member["household_id"]].append(member)
+        for h in chunk:
+            village = h["village_id"]
+            row = [
+                names.get(village[:6], village[:6]),
+                names.get(village[:9], village[:9]),
+                names.get(village, village),
+                h["number"],
+                h["head_name"],
+                h["members_count"],
+                attribute(h["attribute"], h["status"]),
+                cause.get(h["main_cause"], ""),
+                "、".join(cause.get(c, c) for c in h["other_causes"] or ()),
+                _yes_no(h["dangerous_housing"]),
+                _yes_no(h["safe_water"]),
+                h["identified_year"],
+                status_label.get(h["status"], ""),
+                h["exit_year"],
+                h["phone"],
+            ]
+            for width, by_household in extras:
+                row += list(by_household.get(h["id"]) or [""] * width)
+            house_sheet.append(safe_row(row))
+            people = sorted(
+                members[h["id"]], key=lambda m: (m["relation"] != codes.Relation.HEAD, m["id"])
+            )
+            for m in people:
+                member_sheet.append(
+                    safe_row(
+                        [
+                            names.get(village, village),
+                            h["number"],
+                            h["head_name"],
+                            m["name"],
+                            m["id_number"],
+                            labels["与户主关系"].get(m["relation"], ""),
+                            labels["民族"].get(m["ethnicity"], ""),
+                            labels["文化程度"].get(m["education"], ""),
+                            labels["在校生状况"].get(m["school_status"], ""),
+                            labels["健康状况"].get(m["health"], ""),
+                            labels["劳动技能"].get(m["labour"], ""),
+                            m["migrant_months"],
+                            _yes_no(m["medical_insurance"]),
+                        ]
+                    )
+                )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    stamp = clock.as_of().strftime("%Y%m%d")
+    return buffer.getvalue(), XLSX_TYPE, f"fupin-households-{stamp}.xlsx"
+
+
 # -- Templates ----------------------------------------------------------------------------
 
 
@@ -186,7 +354,7 @@ def example_member_row() -> list[str]:
     """One valid member row (a one-person household of 长发村) for the template."""
     values = {
         "行政区划代码": "152223100234",
-        "户编号": "152223100234001",
+        "户编号": household_number("152223100234", 1),
         "姓名": "乌力吉·巴特尔",
         "证件号码": make_id_number("152223", datetime.date(1968, 4, 12), 17, "M"),
         "与户主关系": "户主",
@@ -211,7 +379,15 @@ def example_member_row() -> list[str]:
 
 
 def example_income_row() -> list[str]:
-    return ["152223100234001", "2016", "6000.00", "2500.00", "0.00", "1800.00", "1200.00"]
+    return [
+        household_number("152223100234", 1),
+        "2016",
+        "6000.00",
+        "2500.00",
+        "0.00",
+        "1800.00",
+        "1200.00",
+    ]
 
 
 def code_list_columns() -> list[tuple[str, list[str]]]:
@@ -231,21 +407,24 @@ def code_list_columns() -> list[tuple[str, list[str]]]:
 
 def template_workbook(kind: str) -> bytes:
     """Return the .xlsx template of ``kind`` (members|income): header, one example row, and
-    (members) a 代码表 sheet listing the accepted labels of every coded column."""
+    (members) an Excel drop-down on every coded column, its labels listed in a 代码表 sheet."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     if kind == "income":
-        return xlsx_bytes([(INCOME_SHEET, INCOME_COLUMNS, [example_income_row()])])
-    code_lists = code_list_columns()
-    depth = max(len(labels) for _c, labels in code_lists)
-    code_rows = [
-        [labels[i] if i < len(labels) else "" for _c, labels in code_lists] for i in range(depth)
-    ]
-    return xlsx_bytes(
-        [
-            (MEMBERS_SHEET, MEMBER_COLUMNS, [example_member_row()]),
-            (CODES_SHEET, [c for c, _labels in code_lists], code_rows),
-        ]
+        return sheet_template(
+            title=INCOME_SHEET, columns=INCOME_COLUMNS, examples=[example_income_row()]
+        )
+    lists = {
+        column: [label for label in labels if not label.startswith("（")]
+        for column, labels in code_list_columns()
+    }
+    return sheet_template(
+        title=MEMBERS_SHEET,
+        columns=MEMBER_COLUMNS,
+        examples=[example_member_row()],
+        dropdowns=lists,
+        free_columns=[COL_OTHER_CAUSES],
+        prompts={COL_OTHER_CAUSES: "可填多项，用“、”“,”或“；”分隔"},
     )
 
 

@@ -691,6 +691,13 @@ class _MemberImport:
                         COL_NUMBER, rules.MSG_HOUSEHOLD_OUT_OF_SCOPE % {"number": household.number}
                     ),
                 )
+        for household in self.households.values():
+            if household.existing is None:
+                # A new household's number follows the one format (a registered one keeps its).
+                for problem in rules.check_household_number(
+                    household.number, household.values["village_id"]
+                ):
+                    self.error(household.first_row, problem)
         for values in bulk.fetch(
             Member.objects, "id_number", ids, *bulk.attnames(Member), "household__number"
         ):

@@ -9,7 +9,7 @@ members) is looked up by the caller, set-based, and passed in.
 
 The reasons are module constants; tests assert them. The caller prefixes the record
 (:func:`record_message`), e.g.
-``第12行（户编号 152223100234001，姓名 张三）：证件号码：证件号码校验位错误（应为“5”，实为“3”）``.
+``第12行（户编号 1522231002340001，姓名 张三）：证件号码：证件号码校验位错误（应为“5”，实为“3”）``.
 """
 
 from __future__ import annotations
@@ -176,6 +176,33 @@ MSG_VILLAGE_OUT_OF_SCOPE = _("“%(code)s”不在您的导入范围（%(scope)s
 MSG_HOUSEHOLD_OUT_OF_SCOPE = _("户编号 %(number)s 已登记在您的导入范围以外的嘎查村")
 MSG_INCOME_HOUSEHOLD_UNKNOWN = _("户编号 %(number)s 不存在或不在您的导入范围内")
 MSG_INCOME_DUPLICATE = _("户编号 %(number)s 的%(year)s年度收入在文件中重复（第%(rows)s行）")
+
+
+# -- The household number (户编号) ----------------------------------------------------------
+# One format everywhere (docs/import-format.md, "户编号"): the village's 12-digit code and a
+# 4-digit serial within the village, 16 digits. The import, the demo and a registered case
+# all write it so; the number then tells its village (and county) at sight.
+NUMBER_SERIAL_DIGITS = 4
+NUMBER_LENGTH = 12 + NUMBER_SERIAL_DIGITS
+MSG_NUMBER_FORMAT = _(
+    "户编号“%(number)s”应为16位数字：嘎查村行政区划代码（12位）加4位户序号，如 %(example)s"
+)
+MSG_NUMBER_VILLAGE = _("户编号“%(number)s”的前12位应为本户的行政区划代码 %(village)s")
+
+
+def household_number(village: str, serial: int) -> str:
+    """Return the household number of the ``serial``-th household of ``village``."""
+    return f"{village}{serial:0{NUMBER_SERIAL_DIGITS}d}"
+
+
+def check_household_number(number: str, village: str) -> list[Problem]:
+    """Check a household number's format and that it starts with its village's code."""
+    if len(number) != NUMBER_LENGTH or not number.isascii() or not number.isdigit():
+        example = household_number(village if len(village) == 12 else "152223100234", 1)
+        return [Problem(COL_NUMBER, MSG_NUMBER_FORMAT % {"number": number, "example": example})]
+    if village and not number.startswith(village):
+        return [Problem(COL_NUMBER, MSG_NUMBER_VILLAGE % {"number": number, "village": village})]
+    return []
 
 
 def record_message(row: int, number: str, name: str, problem: Problem | str) -> str:

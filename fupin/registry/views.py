@@ -88,13 +88,17 @@ def household_list(request):
 def household_export(request):
     if not request.user.has_role_anywhere(EXPORT_REGISTRY):
         raise PermissionDenied(_("您没有导出数据的权限"))
-    from .exporting import export_members
+    from .exporting import export_members, export_readable
 
     filters = _filters(_filter_form(request))
-    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    content, content_type, filename = export_members(
-        selectors.household_list(request.user, filters), fmt
-    )
+    fmt = request.GET.get("format")
+    households = selectors.household_list(request.user, filters)
+    if fmt == "readable":
+        content, content_type, filename = export_readable(households)
+        fmt = "xlsx"
+    else:
+        fmt = "csv" if fmt == "csv" else "xlsx"
+        content, content_type, filename = export_members(households, fmt)
     audit(request.user, REGISTRY_EXPORTED, filename, filters=request.GET.dict())
     if fmt == "xlsx":
         return xlsx_response(content, filename)

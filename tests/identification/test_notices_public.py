@@ -404,3 +404,34 @@ def test_objection_form_is_csrf_protected(data):
         REMOTE_ADDR=ADDRESS,
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_index_filters_by_area_names_county_township_village(client, data):
+    from fupin.areas.models import Area
+
+    def get(query):
+        response = client.get("/notices/" + query)
+        assert response.status_code == 200
+        return response, {n.title for n in response.context["page"]}
+
+    response, _titles = get("")
+    text = response.content.decode()
+    county = Area.objects.get(code=CHANGFA[:6])
+    # The county list names the counties that published notices; the lists below wait for it.
+    assert f'<option value="{county.code}">{county.name}</option>' in text
+    assert 'name="township" id="id_township" data-autosubmit disabled' in text
+    response, _titles = get(f"?county={county.code}")
+    township = Area.objects.get(code=YINDEER)
+    assert f'<option value="{YINDEER}">{township.name}</option>' in response.content.decode()
+    response, titles = get(f"?county={county.code}&township={YINDEER}&village={CHANGFA}")
+    village = Area.objects.get(code=CHANGFA)
+    assert f'<option value="{CHANGFA}" selected>{village.name}</option>' in (
+        response.content.decode()
+    )
+    assert titles == {data["current"].title, data["past"].title, data["announcement"].title}
+    # A village left over from another township is dropped, not an error: the township filters.
+    _response, titles = get(f"?county={county.code}&township={YINDEER}&village=152223999999")
+    assert titles == {data["current"].title, data["past"].title, data["announcement"].title}
+    _response, titles = get(f"?county={county.code}")
+    assert data["current"].title in titles and data["future"].title not in titles

@@ -47,6 +47,8 @@ def test_the_whole_identification_chain_registers_the_household(settings):
     assert case.outcome == Case.Outcome.COMPLETED and case.state == "registered"
     household = case.household
     assert household.village_id == case.village_id
+    # The registry's one number format: the village code and a 4-digit serial.
+    assert household.number == f"{case.village_id}0001"
     assert household.head_name == "乌力吉·巴特尔"
     assert household.members.count() == 2
     assert household.identified_year == 2017

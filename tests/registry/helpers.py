@@ -34,7 +34,8 @@ def unique_id_number(birth: datetime.date, sex: str) -> str:
 
 
 def new_number(village: str = CHANGFA) -> str:
-    return f"{village}{next(_seq):03d}"
+    """A household number of the one format (village code + 4-digit serial)."""
+    return f"{village}{next(_seq) % 10000:04d}"
 
 
 def household_rows(

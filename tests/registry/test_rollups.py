@@ -67,7 +67,7 @@ def test_an_import_refreshes_the_figures_of_its_villages(tmp_path):
     root = User.objects.create_superuser("root", password="x" * 12)
     assert area_stats(root, CHANGFA, 2017).poor_persons == 3
     # The same household exported, then re-numbered: a second household of 3 persons.
-    text = content.decode("utf-8-sig").replace(household.number, household.number + "9")
+    text = content.decode("utf-8-sig").replace(household.number, f"{CHANGFA}9999")
     for member in household.members.all():
         # Another hundred in the sequence digits: never one of the household's own numbers.
         other = str((int(member.id_number[14]) + 5) % 10)
