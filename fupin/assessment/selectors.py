@@ -93,9 +93,11 @@ class AssessmentSummary:
 
 def assessment_summary(user: Viewer, code: str, year: int) -> AssessmentSummary:
     """The figures of the page and the API: households, villages and counties of a year."""
-    households = household_results(user, code, year)
+    # The result lists are ordered for display; a grouped count must drop that ordering
+    # (.order_by()), or the ORDER BY columns join the GROUP BY and every row is its own group.
+    households = household_results(user, code, year).order_by()
     by_flag = {r["eligible"]: r["n"] for r in households.values("eligible").annotate(n=Count("id"))}
-    villages = village_results(user, code, year)
+    villages = village_results(user, code, year).order_by()
     by_village = {
         r["eligible"]: r["n"] for r in villages.values("eligible").annotate(n=Count("id"))
     }
