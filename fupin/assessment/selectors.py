@@ -178,3 +178,25 @@ def monitored_households(user: Viewer, code: str, *, year=None, kind=None, state
     if state:
         qs = qs.filter(state=state)
     return qs.select_related("household", "village").order_by("-year", "village_id", "household_id")
+
+
+def monitoring_rule_counts(user: Viewer, code: str, *, year=None) -> list[dict]:
+    """Per monitoring rule (kind): the households it flags and those still at risk, so a
+    county sees what each threshold does before tuning it."""
+    qs = monitored_households(user, code, year=year).order_by()
+    found = {
+        r["kind"]: r
+        for r in qs.values("kind").annotate(
+            households=Count("household_id", distinct=True),
+            at_risk=Count("id", filter=Q(state=MonitoredHousehold.State.AT_RISK)),
+        )
+    }
+    return [
+        {
+            "kind": kind,
+            "label": label,
+            "households": found.get(kind, {}).get("households", 0),
+            "at_risk": found.get(kind, {}).get("at_risk", 0),
+        }
+        for kind, label in MonitoredHousehold.Kind.choices
+    ]

@@ -470,19 +470,72 @@ def monitor_sql(year: int, code: str, rule_set: RuleSet) -> list[tuple[str, list
         line=yuan("l.amount"),
         ratio=rules.sql_literal(rules.fmt_limit(ratio)),
     )
+    # The risk events (docs/assessment.md): income fell from the year before, a member
+    # seriously ill or disabled, or one of 三保障 / safe water failing.
+    m_range, m_params = _range("village_id", code)
+    born_from = datetime.date(year - rule_set.school_age_max, 1, 1)
+    born_to = datetime.date(year - rule_set.school_age_min, 12, 31)
+    no_school = _in([codes.SchoolStatus.NONE, ""])
+    sick = _in([codes.Health.SERIOUS, codes.Health.DISABLED])
+    member = Member._meta.db_table
+    fell = (
+        f"(q.id IS NOT NULL AND {_per_capita('q')} > 0"
+        f" AND ({_per_capita('q')} - {_per_capita('i')}) * 100.0 / {_per_capita('q')}"
+        f" >= {rule_set.monitor_risk_drop_share})"
+    )
+    fell_share = f"(({_per_capita('q')} - {_per_capita('i')}) * 100.0 / {_per_capita('q')})"
+    if vendor == "postgresql":
+        fell_text = f"to_char({fell_share}, 'FM990.00')"
+    else:
+        fell_text = f"printf('%%.2f', {fell_share})"
+    events = [
+        (fell, rules.sql_format(rules.MSG_RISK_DROP, share=fell_text)),
+        (
+            "COALESCE(m.sick, 0) > 0",
+            rules.sql_format(rules.MSG_RISK_HEALTH, count=rules.sql_text("m.sick")),
+        ),
+        (
+            "COALESCE(m.oos, 0) > 0",
+            rules.sql_format(rules.MSG_EDUCATION, count=rules.sql_text("m.oos")),
+        ),
+        (
+            "COALESCE(m.unins, 0) > 0",
+            rules.sql_format(rules.MSG_MEDICAL, count=rules.sql_text("m.unins")),
+        ),
+        ("h.dangerous_housing", rules.sql_literal(rules.MSG_HOUSING)),
+        ("NOT h.safe_water", rules.sql_literal(rules.MSG_WATER)),
+    ]
+    any_event = " OR ".join(f"({cond})" for cond, _msg in events)
+    needs_risk = f"AND ({any_event})" if rule_set.monitor_needs_risk else ""
     base = f"""
         FROM {hh} h
         JOIN {status} s ON s.household_id = h.id AND s.year = %s AND s.status IN {exited}
         JOIN {income} i ON i.household_id = h.id AND i.year = %s
         JOIN {line} l ON l.year = %s AND l.standard = h.standard
     """
+    members = f"""
+        LEFT JOIN {income} q ON q.household_id = h.id AND q.year = %s
+        LEFT JOIN (
+            SELECT household_id,
+                SUM(CASE WHEN health IN {sick} THEN 1 ELSE 0 END) AS sick,
+                SUM(CASE WHEN birth_date >= %s AND birth_date <= %s
+                    AND (school_status IN {no_school} OR school_status IS NULL)
+                    THEN 1 ELSE 0 END) AS oos,
+                SUM(CASE WHEN medical_insurance THEN 0 ELSE 1 END) AS unins
+            FROM {member}
+            WHERE {m_range}
+            GROUP BY household_id
+        ) m ON m.household_id = h.id
+    """
+    unstable_reasons = rules.sql_json_list([("1 = 1", unstable_reason), *events])
     unstable = f"""
         INSERT INTO {mh} ({columns})
         SELECT h.id, h.village_id, '{MonitoredHousehold.Kind.UNSTABLE}', %s, %s, %s,
-            {_per_capita("i")}, l.amount, {_json(rules.sql_json_list([("1 = 1", unstable_reason)]))},
+            {_per_capita("i")}, l.amount, {_json(unstable_reasons)},
             '{MonitoredHousehold.State.AT_RISK}', ''
         {base}
-        WHERE {h_range} AND {_per_capita("i")} < {threshold}
+        {members}
+        WHERE {h_range} AND {_per_capita("i")} < {threshold} {needs_risk}
     """
     share = rule_set.sharp_drop_share
     drop = f"(({_per_capita('q')} - {_per_capita('i')}) * 100.0 / {_per_capita('q')})"
@@ -507,7 +560,7 @@ def monitor_sql(year: int, code: str, rule_set: RuleSet) -> list[tuple[str, list
     """
     head = [year, flagged_on, rule_set.pk, year, year, year]
     return [
-        (unstable, head + h_params),
+        (unstable, head + [year - 1, born_from, born_to] + m_params + h_params),
         (sudden, head + [year - 1] + h_params),
     ]
 

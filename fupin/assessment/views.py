@@ -20,7 +20,7 @@ from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 
 from . import selectors, services
-from .models import MonitoredHousehold
+from .models import MonitoredHousehold, RuleSet
 from .permissions import can_run
 
 PAGE_SIZE = 50
@@ -117,17 +117,21 @@ def monitoring(request):
     year = request.GET.get("year") or ""
     year = page_year(request) if year else None
     rows = None
+    rule_counts: list[dict] = []
     if area is not None:
         qs = selectors.monitored_households(
             request.user, area.code, year=year, kind=kind, state=state
         )
         rows = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        rule_counts = selectors.monitoring_rule_counts(request.user, area.code, year=year)
     return render(
         request,
         "assessment/monitoring.html",
         {
             "area": area,
             "rows": rows,
+            "rule_counts": rule_counts,
+            "rule_set": RuleSet.current(),
             "year": year,
             "kind": kind,
             "state": state,
