@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.actions import Action, allowed
@@ -27,7 +26,7 @@ from fupin.areas.periods import Kind as PeriodKind
 from fupin.areas.periods import closes_covering_many, period_check, period_check_close
 from fupin.areas.scope import user_can_see_code
 from fupin.assistance.models import Cadre
-from fupin.core import dates
+from fupin.core import clock, dates
 from fupin.core.audit import audit, audit_many
 from fupin.core.clock import as_of
 from fupin.core.uploads import check_upload_size
@@ -568,7 +567,7 @@ def check_in_accept(*, user: User, check_in: CheckIn, reason: str) -> CheckIn:
     if row.accepted_at is not None:
         raise ValidationError(MSG_ACCEPT_DONE)
     row.accepted_by = user
-    row.accepted_at = timezone.now()
+    row.accepted_at = clock.now()
     row.accept_reason = reason[:200]
     row.save(update_fields=["accepted_by", "accepted_at", "accept_reason"])
     audit(user, "check_in.accepted", row.pk, village=row.village_id, reason=row.accept_reason)

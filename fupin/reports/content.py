@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import LEVEL_DIGITS, Area, Level
 from fupin.assistance.models import Cadre, Link, Pairing
+from fupin.core import clock
 from fupin.core.clock import as_of
 from fupin.duties import selectors as duty_selectors
 from fupin.fieldwork import selectors as field_selectors
@@ -529,7 +530,7 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
         )
     ref = period.reference_day(today)
     year = ref.year
-    now = timezone.now()
+    now = clock.now()
     units = units_of(user, area)
     level = units[0].level if units else area.level
     digits = LEVEL_DIGITS[level]
