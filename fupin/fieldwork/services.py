@@ -47,6 +47,7 @@ from .models import (
     Photo,
     ReviewMeeting,
     Visit,
+    cadence,
 )
 
 S = Concern.State
@@ -702,6 +703,9 @@ def concern_raise(
             raised_by=raised_by,
             visit=visit,
             raised_on=as_of(),
+            # A concern is due from the day it is raised, so one nobody takes up falls
+            # overdue (docs/fieldwork.md, "Counts"); assigning it sets the owner's own.
+            deadline=deadline_from(as_of()),
             text=text,
             category=category,
             filer_contact=filer_contact,
@@ -820,6 +824,11 @@ def concern_feedback_public(*, token: str, satisfied: bool) -> Concern:
     return concern
 
 
+def deadline_from(day: datetime.date) -> datetime.date:
+    """The deadline of a concern raised (or escalated to a new level) on ``day``."""
+    return day + datetime.timedelta(days=cadence("concern_days"))
+
+
 def is_overdue(concern: Concern, day: datetime.date | None = None) -> bool:
     day = day or as_of()
     return concern.state in Concern.OPEN_STATES and bool(
@@ -849,7 +858,8 @@ def concern_escalate(
         level=NEXT_LEVEL[Level(concern.level)],
         beyond_power=False,
         owner=None,
-        deadline=None,
+        # The new level gets its own time to act: escalating never clears the deadline.
+        deadline=deadline_from(as_of()),
     )
 
 
@@ -868,7 +878,7 @@ def concerns_escalate_overdue(day: datetime.date | None = None, *, user: User | 
             continue
         new_level = NEXT_LEVEL[level]
         Concern.objects.filter(pk__in=[r[0] for r in rows]).update(
-            level=new_level, state=S.RAISED, owner=None, deadline=None
+            level=new_level, state=S.RAISED, owner=None, deadline=deadline_from(day)
         )
         ConcernEvent.objects.bulk_create(
             ConcernEvent(
