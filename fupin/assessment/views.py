@@ -19,7 +19,7 @@ from fupin.areas import selectors as area_selectors
 from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import MonitoredHousehold, RuleSet
 from .permissions import can_run
 
@@ -117,6 +117,7 @@ def monitoring(request):
     year = request.GET.get("year") or ""
     year = page_year(request) if year else None
     rows = None
+    rule_set = RuleSet.current()
     rule_counts: list[dict] = []
     if area is not None:
         qs = selectors.monitored_households(
@@ -131,7 +132,13 @@ def monitoring(request):
             "area": area,
             "rows": rows,
             "rule_counts": rule_counts,
-            "rule_set": RuleSet.current(),
+            "rule_set": rule_set,
+            # Thresholds as the reasons write them (1.5, not 1.50).
+            "limits": {
+                "ratio": rules.fmt_limit(rule_set.monitor_income_ratio),
+                "drop": rules.fmt_limit(rule_set.monitor_risk_drop_share),
+                "share": rules.fmt_limit(rule_set.sharp_drop_share),
+            },
             "year": year,
             "kind": kind,
             "state": state,
