@@ -8,6 +8,8 @@ answer from an index (see :mod:`fupin.areas.scope`).
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import clock
+
 from .scope import ScopedManager
 
 
@@ -140,7 +142,7 @@ class PeriodClose(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    closed_at = models.DateTimeField(_("关账时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("关账时间"), default=clock.now)
     reopened_by = models.ForeignKey(
         "accounts.User",
         verbose_name=_("重新开放人"),
@@ -196,7 +198,7 @@ class PeriodCorrection(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    corrected_at = models.DateTimeField(_("更正时间"), auto_now_add=True)
+    corrected_at = models.DateTimeField(_("更正时间"), default=clock.now)
 
     objects = ScopedManager()
 

@@ -26,10 +26,10 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.models import Role
+from fupin.core import clock
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
 
@@ -202,7 +202,7 @@ def period_reopen(*, actor, close: PeriodClose, reason: str) -> PeriodClose:
     if close.reopened_at is not None:
         raise ValidationError(MSG_NOT_CLOSED)
     close.reopened_by = actor
-    close.reopened_at = timezone.now()
+    close.reopened_at = clock.now()
     close.reopen_reason = reason.strip()
     close.save(update_fields=["reopened_by", "reopened_at", "reopen_reason"])
     audit(

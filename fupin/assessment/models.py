@@ -69,6 +69,13 @@ class RuleSet(models.Model):
     monitor_income_ratio = models.DecimalField(
         _("监测线：贫困线的倍数"), max_digits=4, decimal_places=2, default=D("1.5")
     )
+    # Income under the monitoring line alone flags most households that have just exited
+    # (their income sits just above the poverty line by design); the monitoring line is
+    # applied together with a risk event (docs/assessment.md, "Monitoring").
+    monitor_needs_risk = models.BooleanField(_("监测线以下须同时有风险事件"), default=True)
+    monitor_risk_drop_share = models.DecimalField(
+        _("风险事件：收入较上年下降不低于（%）"), max_digits=5, decimal_places=2, default=D("10")
+    )
     sharp_drop_share = models.DecimalField(
         _("收入骤减：降幅不低于（%）"), max_digits=5, decimal_places=2, default=D("30")
     )

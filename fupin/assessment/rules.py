@@ -41,6 +41,9 @@ MSG_UNSTABLE = gettext_noop(
     "人均纯收入 {income} 元 < 监测线 {threshold} 元（贫困线 {line} 元 × {ratio}）"
 )
 MSG_SUDDEN = gettext_noop("人均纯收入由 {previous} 元降至 {income} 元，降幅 {share}%")
+# The risk events that, with an income under the monitoring line, flag an unstable household.
+MSG_RISK_DROP = gettext_noop("人均纯收入较上年下降 {share}%")
+MSG_RISK_HEALTH = gettext_noop("{count} 人患大病或残疾")
 MSG_CLEARED = gettext_noop("{year} 年人均纯收入 {income} 元 > 贫困线 {line} 元，且三保障达标")
 
 
@@ -62,6 +65,8 @@ REASONS = (
     MSG_NO_CHECK,
     MSG_UNSTABLE,
     MSG_SUDDEN,
+    MSG_RISK_DROP,
+    MSG_RISK_HEALTH,
     MSG_CLEARED,
 )
 

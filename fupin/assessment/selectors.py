@@ -93,9 +93,11 @@ class AssessmentSummary:
 
 def assessment_summary(user: Viewer, code: str, year: int) -> AssessmentSummary:
     """The figures of the page and the API: households, villages and counties of a year."""
-    households = household_results(user, code, year)
+    # The result lists are ordered for display; a grouped count must drop that ordering
+    # (.order_by()), or the ORDER BY columns join the GROUP BY and every row is its own group.
+    households = household_results(user, code, year).order_by()
     by_flag = {r["eligible"]: r["n"] for r in households.values("eligible").annotate(n=Count("id"))}
-    villages = village_results(user, code, year)
+    villages = village_results(user, code, year).order_by()
     by_village = {
         r["eligible"]: r["n"] for r in villages.values("eligible").annotate(n=Count("id"))
     }
@@ -176,3 +178,25 @@ def monitored_households(user: Viewer, code: str, *, year=None, kind=None, state
     if state:
         qs = qs.filter(state=state)
     return qs.select_related("household", "village").order_by("-year", "village_id", "household_id")
+
+
+def monitoring_rule_counts(user: Viewer, code: str, *, year=None) -> list[dict]:
+    """Per monitoring rule (kind): the households it flags and those still at risk, so a
+    county sees what each threshold does before tuning it."""
+    qs = monitored_households(user, code, year=year).order_by()
+    found = {
+        r["kind"]: r
+        for r in qs.values("kind").annotate(
+            households=Count("household_id", distinct=True),
+            at_risk=Count("id", filter=Q(state=MonitoredHousehold.State.AT_RISK)),
+        )
+    }
+    return [
+        {
+            "kind": kind,
+            "label": label,
+            "households": found.get(kind, {}).get("households", 0),
+            "at_risk": found.get(kind, {}).get("at_risk", 0),
+        }
+        for kind, label in MonitoredHousehold.Kind.choices
+    ]

@@ -11,7 +11,8 @@
 3. counties — composite incidence and the latest :class:`CountyCheck` of the year.
 
 Exit candidates are households poor (未脱贫/返贫) at the end of the year before, or first
-identified in the year. Re-running gives identical rows (ids aside).
+identified in the year. Re-running gives identical rows (ids aside); it replaces stored results
+only when asked to (``overwrite=True``), so a stray click cannot silently replace a year.
 
 :func:`monitoring_run` flags households (防返贫监测) with one ``INSERT … SELECT`` per rule and then
 clears the risks whose next year's income is above the line with the guarantees met.
@@ -23,8 +24,10 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
+from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area, Level, RuralPopulation
 from fupin.areas.periods import Kind as PeriodKind
@@ -44,6 +47,41 @@ from .models import (
     RuleSet,
     VillageAssessment,
 )
+
+MSG_RESULTS_EXIST = _("%(year)s 年的评估结果已存在；重新评估将覆盖原有结果，请确认后再运行。")
+MSG_NO_INCOME = _("%(year)s 年尚无收入数据，所有评估户均因缺少收入数据而未达标。")
+MSG_NO_CANDIDATES = _("%(year)s 年没有评估对象（上年末未脱贫或返贫、或当年新识别的贫困户）。")
+MSG_NO_POPULATION = _("%(year)s 年及以前没有农村人口数据，无法计算贫困发生率。")
+
+
+def results_exist(year: int, code: str = "") -> bool:
+    """Tell whether stored assessment results of ``year`` exist within ``code``."""
+    return (
+        HouseholdAssessment.objects.within(code).filter(year=year).exists()
+        or VillageAssessment.objects.within(code).filter(year=year).exists()
+    )
+
+
+def empty_reasons(year: int, code: str = "") -> list[str]:
+    """Why the assessment of ``year`` in ``code`` has no eligible household or village.
+
+    Read from the registry rather than the results, so the page can say it before and
+    after a run: no income rows of the year, no exit candidates, no rural population.
+    """
+    out = []
+    if not IncomeRecord.objects.within(code).filter(year=year).exists():
+        out.append(str(MSG_NO_INCOME) % {"year": year})
+    candidates = StatusRecord.objects.within(code).filter(
+        year=year - 1, status__in=codes.POOR_STATUSES
+    )
+    if (
+        not candidates.exists()
+        and not Household.objects.within(code).filter(identified_year=year).exists()
+    ):
+        out.append(str(MSG_NO_CANDIDATES) % {"year": year})
+    if not RuralPopulation.objects.within(code).filter(year__lte=year).exists():
+        out.append(str(MSG_NO_POPULATION) % {"year": year})
+    return out
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -361,8 +399,13 @@ def assessment_run(
     rule_set: RuleSet | None = None,
     actor=None,
     correction_reason: str = "",
+    overwrite: bool = False,
 ) -> dict:
-    """Replace the assessment of ``year`` within area ``code`` (everything when empty)."""
+    """Replace the assessment of ``year`` within area ``code`` (everything when empty).
+
+    Stored results of the year are replaced only with ``overwrite=True`` (the page asks
+    first); otherwise the run is refused with :data:`MSG_RESULTS_EXIST`.
+    """
     # A year closed by a county (or the league) is run again only as a correction.
     period_check(
         PeriodKind.ASSESSMENT_YEAR,
@@ -373,6 +416,8 @@ def assessment_run(
         actor=actor,
         inside=True,
     )
+    if not overwrite and results_exist(year, code):
+        raise ValidationError(str(MSG_RESULTS_EXIST) % {"year": year})
     rule_set = rule_set or RuleSet.current()
     HouseholdAssessment.objects.within(code).filter(year=year).delete()
     sql, params = household_sql(year, code, rule_set)
@@ -425,19 +470,72 @@ def monitor_sql(year: int, code: str, rule_set: RuleSet) -> list[tuple[str, list
         line=yuan("l.amount"),
         ratio=rules.sql_literal(rules.fmt_limit(ratio)),
     )
+    # The risk events (docs/assessment.md): income fell from the year before, a member
+    # seriously ill or disabled, or one of 三保障 / safe water failing.
+    m_range, m_params = _range("village_id", code)
+    born_from = datetime.date(year - rule_set.school_age_max, 1, 1)
+    born_to = datetime.date(year - rule_set.school_age_min, 12, 31)
+    no_school = _in([codes.SchoolStatus.NONE, ""])
+    sick = _in([codes.Health.SERIOUS, codes.Health.DISABLED])
+    member = Member._meta.db_table
+    fell = (
+        f"(q.id IS NOT NULL AND {_per_capita('q')} > 0"
+        f" AND ({_per_capita('q')} - {_per_capita('i')}) * 100.0 / {_per_capita('q')}"
+        f" >= {rule_set.monitor_risk_drop_share})"
+    )
+    fell_share = f"(({_per_capita('q')} - {_per_capita('i')}) * 100.0 / {_per_capita('q')})"
+    if vendor == "postgresql":
+        fell_text = f"to_char({fell_share}, 'FM990.00')"
+    else:
+        fell_text = f"printf('%%.2f', {fell_share})"
+    events = [
+        (fell, rules.sql_format(rules.MSG_RISK_DROP, share=fell_text)),
+        (
+            "COALESCE(m.sick, 0) > 0",
+            rules.sql_format(rules.MSG_RISK_HEALTH, count=rules.sql_text("m.sick")),
+        ),
+        (
+            "COALESCE(m.oos, 0) > 0",
+            rules.sql_format(rules.MSG_EDUCATION, count=rules.sql_text("m.oos")),
+        ),
+        (
+            "COALESCE(m.unins, 0) > 0",
+            rules.sql_format(rules.MSG_MEDICAL, count=rules.sql_text("m.unins")),
+        ),
+        ("h.dangerous_housing", rules.sql_literal(rules.MSG_HOUSING)),
+        ("NOT h.safe_water", rules.sql_literal(rules.MSG_WATER)),
+    ]
+    any_event = " OR ".join(f"({cond})" for cond, _msg in events)
+    needs_risk = f"AND ({any_event})" if rule_set.monitor_needs_risk else ""
     base = f"""
         FROM {hh} h
         JOIN {status} s ON s.household_id = h.id AND s.year = %s AND s.status IN {exited}
         JOIN {income} i ON i.household_id = h.id AND i.year = %s
         JOIN {line} l ON l.year = %s AND l.standard = h.standard
     """
+    members = f"""
+        LEFT JOIN {income} q ON q.household_id = h.id AND q.year = %s
+        LEFT JOIN (
+            SELECT household_id,
+                SUM(CASE WHEN health IN {sick} THEN 1 ELSE 0 END) AS sick,
+                SUM(CASE WHEN birth_date >= %s AND birth_date <= %s
+                    AND (school_status IN {no_school} OR school_status IS NULL)
+                    THEN 1 ELSE 0 END) AS oos,
+                SUM(CASE WHEN medical_insurance THEN 0 ELSE 1 END) AS unins
+            FROM {member}
+            WHERE {m_range}
+            GROUP BY household_id
+        ) m ON m.household_id = h.id
+    """
+    unstable_reasons = rules.sql_json_list([("1 = 1", unstable_reason), *events])
     unstable = f"""
         INSERT INTO {mh} ({columns})
         SELECT h.id, h.village_id, '{MonitoredHousehold.Kind.UNSTABLE}', %s, %s, %s,
-            {_per_capita("i")}, l.amount, {_json(rules.sql_json_list([("1 = 1", unstable_reason)]))},
+            {_per_capita("i")}, l.amount, {_json(unstable_reasons)},
             '{MonitoredHousehold.State.AT_RISK}', ''
         {base}
-        WHERE {h_range} AND {_per_capita("i")} < {threshold}
+        {members}
+        WHERE {h_range} AND {_per_capita("i")} < {threshold} {needs_risk}
     """
     share = rule_set.sharp_drop_share
     drop = f"(({_per_capita('q')} - {_per_capita('i')}) * 100.0 / {_per_capita('q')})"
@@ -462,7 +560,7 @@ def monitor_sql(year: int, code: str, rule_set: RuleSet) -> list[tuple[str, list
     """
     head = [year, flagged_on, rule_set.pk, year, year, year]
     return [
-        (unstable, head + h_params),
+        (unstable, head + [year - 1, born_from, born_to] + m_params + h_params),
         (sudden, head + [year - 1] + h_params),
     ]
 

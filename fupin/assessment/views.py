@@ -19,8 +19,8 @@ from fupin.areas import selectors as area_selectors
 from fupin.areas.params import page_area, page_year, page_years
 from fupin.areas.scope import scope_safe
 
-from . import selectors, services
-from .models import MonitoredHousehold
+from . import rules, selectors, services
+from .models import MonitoredHousehold, RuleSet
 from .permissions import can_run
 
 PAGE_SIZE = 50
@@ -48,12 +48,17 @@ def assessment(request):
             )
         if not can_run(request.user, area):
             return HttpResponseForbidden(gettext(MSG_NOT_ALLOWED))
+        overwrite = request.POST.get("overwrite") == "1"
+        if not overwrite and services.results_exist(year, area.code):
+            # Earlier results would be replaced: show the confirm step instead of running.
+            return redirect(f"{back}&confirm=1")
         try:
             counts = services.assessment_run(
                 year=year,
                 code=area.code,
                 actor=request.user,
                 correction_reason=request.POST.get("correction_reason", ""),
+                overwrite=overwrite,
             )
         except ValidationError as error:
             messages.error(request, "; ".join(error.messages))
@@ -61,6 +66,7 @@ def assessment(request):
             messages.success(request, gettext(MSG_DONE) % {"year": year, **counts})
         return redirect(back)
     user = request.user
+    summary = selectors.assessment_summary(user, area.code, year)
     households = selectors.household_results(user, area.code, year)
     eligible = Paginator(households.filter(eligible=True), PAGE_SIZE).get_page(
         request.GET.get("ok_page")
@@ -78,7 +84,12 @@ def assessment(request):
             "area": area,
             "year": year,
             "years": page_years(),
-            "summary": selectors.assessment_summary(user, area.code, year),
+            "summary": summary,
+            # Nothing eligible says nothing by itself: name the missing data behind it.
+            "empty_reasons": (
+                services.empty_reasons(year, area.code) if not summary.households_eligible else []
+            ),
+            "confirm": request.GET.get("confirm") == "1" and can_run(user, area),
             "children": selectors.child_summary(user, area, year),
             "eligible": eligible,
             "not_eligible": not_eligible,
@@ -106,17 +117,28 @@ def monitoring(request):
     year = request.GET.get("year") or ""
     year = page_year(request) if year else None
     rows = None
+    rule_set = RuleSet.current()
+    rule_counts: list[dict] = []
     if area is not None:
         qs = selectors.monitored_households(
             request.user, area.code, year=year, kind=kind, state=state
         )
         rows = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        rule_counts = selectors.monitoring_rule_counts(request.user, area.code, year=year)
     return render(
         request,
         "assessment/monitoring.html",
         {
             "area": area,
             "rows": rows,
+            "rule_counts": rule_counts,
+            "rule_set": rule_set,
+            # Thresholds as the reasons write them (1.5, not 1.50).
+            "limits": {
+                "ratio": rules.fmt_limit(rule_set.monitor_income_ratio),
+                "drop": rules.fmt_limit(rule_set.monitor_risk_drop_share),
+                "share": rules.fmt_limit(rule_set.sharp_drop_share),
+            },
             "year": year,
             "kind": kind,
             "state": state,

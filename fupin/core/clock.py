@@ -34,6 +34,23 @@ def as_of() -> datetime.date:
     return timezone.localdate()
 
 
+def now() -> datetime.datetime:
+    """Return the system's "now": the real time of day on the as-of date.
+
+    A moment the campaign records and a page shows (a report published, an import uploaded,
+    an objection filed, a month closed, a message sent) is stamped with this, so it agrees
+    with every "today" of the pages. When the as-of date is the real date this is exactly
+    ``timezone.now()``; audit rows, sessions and token expiry keep the real clock
+    (docs/architecture.md, "The as-of date").
+    """
+    real = timezone.now()
+    day = as_of()
+    local = timezone.localtime(real)
+    if day == local.date():
+        return real
+    return local.replace(year=day.year, month=day.month, day=day.day)
+
+
 def set_as_of(day: datetime.date | None) -> None:
     """Store (or with ``None`` clear) the database as-of date."""
     from .models import Setting

@@ -397,6 +397,7 @@ CADENCE_DEFAULTS = {
     "village_review_per_month": 2,  # half-monthly
     "township_review_months": 1,  # monthly
     "county_review_months": 3,  # quarterly
+    "concern_days": 15,  # days to handle a concern, from its raising and from each escalation
 }
 
 

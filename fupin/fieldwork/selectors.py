@@ -1,22 +1,28 @@
-"""Compliance of field work, set-based for any area and month (docs/fieldwork.md §Compliance).
+"""Compliance of field work, set-based for any area and period (docs/fieldwork.md, "Counts").
 
-Definitions (the reference day ``ref`` is the month's last day, or ``as_of()`` if earlier):
+Each count is defined once, here, and the compliance page, 我的帮扶, the inbox and the
+reports read it from here:
 
-* pairings behind: pairings active on some day of the week ``ref-6 … ref`` with no visit by
-  that cadre to that household in that week;
-* residents under 20 days: active cadres with post 第一书记 / 驻村工作队员 whose area lies in the
-  area, with fewer than ``resident_days`` distinct check-in days from the 1st to ``ref`` (a
-  check-in with an evidence flag counts only once accepted);
-* reviews missed: for every period that ended by ``ref`` — village half-months (1–15,
-  16–end), the township month, the county quarter when the month ends it — each area of that
-  level inside the area without a meeting of that level held in the period;
-* concerns overdue: concerns raised/assigned/in progress whose deadline is before ``ref``.
+* this week: the Monday–Sunday week holding the day (:func:`week_of`); the current week is
+  judged "so far", Monday … the system date;
+* pairings behind over a period: pairings with no visit by that cadre to that household in
+  at least one week of the period (every Monday–Sunday week overlapping it up to the
+  reference day, not only the last) in which the pairing was active;
+* residents under the cadence: active 第一书记 / 驻村工作队员 with fewer distinct check-in days
+  from the 1st to the reference day than ``ceil(resident_days × elapsed days ÷ days in the
+  month)`` (20 days a month, pro-rated to the day; a flagged check-in counts once accepted);
+* reviews missed: for every review period that ended by the reference day, each area of
+  that level without a meeting;
+* concerns overdue: open concerns (raised, assigned, in progress) whose deadline is before
+  the reference day; every concern has one from the day it is raised, and escalation gives
+  the new level a new one (``fupin.fieldwork.services.deadline_from``).
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime
+import math
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
@@ -34,15 +40,54 @@ from .models import COUNTED_CHECK_IN, CheckIn, Concern, Level, ReviewMeeting, Vi
 RESIDENT_POSTS = (Cadre.Post.FIRST_SECRETARY, Cadre.Post.WORK_TEAM)
 
 
+def week_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The Monday and Sunday of the week holding ``day``: *the* "this week" of every page."""
+    monday = day - datetime.timedelta(days=day.weekday())
+    return monday, monday + datetime.timedelta(days=6)
+
+
 @dataclass(frozen=True)
 class Month:
+    """A period of field work (a month, or a report's period) judged on ``ref``."""
+
     first: datetime.date
     last: datetime.date
     ref: datetime.date
+    # The system date the weeks are judged up to (the current week "so far").
+    today: datetime.date | None = None
 
     @property
     def week_start(self):
-        return self.ref - datetime.timedelta(days=cadence("visit_days") - 1)
+        """The Monday of the reference day's week."""
+        return week_of(self.ref)[0]
+
+    @property
+    def weeks(self) -> list[tuple[datetime.date, datetime.date]]:
+        """Every Monday–Sunday week overlapping ``first`` … ``ref``, each as (Monday, its last
+        day judged: Sunday, or the system date while the week runs)."""
+        today = self.today or self.ref
+        monday, _sunday = week_of(self.first)
+        out = []
+        while monday <= self.ref:
+            out.append((monday, min(monday + datetime.timedelta(days=6), max(today, self.ref))))
+            monday += datetime.timedelta(days=7)
+        return out
+
+    @property
+    def resident_days_required(self) -> int:
+        """The check-in days required by ``ref``: the month's cadence pro-rated to the day."""
+        days = calendar.monthrange(self.ref.year, self.ref.month)[1]
+        month_first = self.ref.replace(day=1)
+        elapsed = (self.ref - max(self.first, month_first)).days + 1
+        return math.ceil(cadence("resident_days") * elapsed / days)
+
+
+def period_window(
+    first: datetime.date, last: datetime.date, today: datetime.date | None = None
+) -> Month:
+    """The window of any period (a report's week, ten days, month or quarter) judged today."""
+    today = today or as_of()
+    return Month(first, last, min(last, max(today, first)), today)
 
 
 def month_window(month: str | None, today: datetime.date | None = None) -> Month:
@@ -54,24 +99,42 @@ def month_window(month: str | None, today: datetime.date | None = None) -> Month
         year, mon = today.year, today.month
     first = datetime.date(year, mon, 1)
     last = datetime.date(year, mon, calendar.monthrange(year, mon)[1])
-    return Month(first, last, min(last, max(today, first)))
+    return period_window(first, last, today)
 
 
-def pairings_behind(user, code: str, m: Month):
-    """Active pairings of the area with no visit in the week ending at ``m.ref``."""
-    visited = Visit.objects.filter(
-        cadre_id=OuterRef("cadre_id"),
-        household_id=OuterRef("household_id"),
-        visited_on__gte=m.week_start,
-        visited_on__lte=m.ref,
-    )
+def this_week(today: datetime.date | None = None) -> Month:
+    """The week holding the system date, so far (我的帮扶, the inbox's visits due)."""
+    today = today or as_of()
+    monday, sunday = week_of(today)
+    return period_window(monday, sunday, today)
+
+
+def pairings_active(user, code: str, m: Month):
+    """Pairings of the area active on some day of the window's weeks (the denominator)."""
+    weeks = m.weeks
+    start = weeks[0][0] if weeks else m.first
     return (
         Pairing.objects.accessible_to(user)
         .within(code)
         .filter(start_date__lte=m.ref)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=m.week_start))
-        .exclude(Exists(visited))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
     )
+
+
+def pairings_behind(user, code: str, m: Month):
+    """Pairings of the area that missed the weekly contact in at least one week of ``m``:
+    active in that week and no visit by that cadre to that household in it."""
+    missed = Q(pk__in=[])
+    for monday, end in m.weeks:
+        visited = Visit.objects.filter(
+            cadre_id=OuterRef("cadre_id"),
+            household_id=OuterRef("household_id"),
+            visited_on__gte=monday,
+            visited_on__lte=end,
+        )
+        active = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=monday))
+        missed |= active & Q(~Exists(visited))
+    return Pairing.objects.accessible_to(user).within(code).filter(missed)
 
 
 def residents_under(user, code: str, m: Month):
@@ -89,7 +152,7 @@ def residents_under(user, code: str, m: Month):
         .within(code)
         .filter(active=True, post__in=RESIDENT_POSTS)
         .annotate(days=Coalesce(Subquery(days, output_field=IntegerField()), Value(0)))
-        .filter(days__lt=cadence("resident_days"))
+        .filter(days__lt=m.resident_days_required)
     )
 
 
@@ -155,8 +218,12 @@ class ComplianceCounts:
 
     month: str
     reference_day: datetime.date
-    pairings_behind: int = field(metadata=serialized(_("本周（截至参考日的 7 天）未联系的结对数")))
-    residents_under_20_days: int = field(metadata=serialized(_("本月驻村不足 20 天的驻村干部数")))
+    pairings_behind: int = field(
+        metadata=serialized(_("本月有一周或以上未联系的结对数（周 = 周一至周日）"))
+    )
+    residents_under_20_days: int = field(
+        metadata=serialized(_("本月驻村天数低于按日折算要求（每月 20 天）的驻村干部数"))
+    )
     reviews_missed: int = field(metadata=serialized(_("本月应开未开的研判会（区划×周期）")))
     concerns_overdue: int = field(metadata=serialized(_("超期未办结的民情诉求数")))
 

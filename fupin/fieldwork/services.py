@@ -17,7 +17,6 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.actions import Action, allowed
@@ -27,7 +26,7 @@ from fupin.areas.periods import Kind as PeriodKind
 from fupin.areas.periods import closes_covering_many, period_check, period_check_close
 from fupin.areas.scope import user_can_see_code
 from fupin.assistance.models import Cadre
-from fupin.core import dates
+from fupin.core import clock, dates
 from fupin.core.audit import audit, audit_many
 from fupin.core.clock import as_of
 from fupin.core.uploads import check_upload_size
@@ -48,6 +47,7 @@ from .models import (
     Photo,
     ReviewMeeting,
     Visit,
+    cadence,
 )
 
 S = Concern.State
@@ -568,7 +568,7 @@ def check_in_accept(*, user: User, check_in: CheckIn, reason: str) -> CheckIn:
     if row.accepted_at is not None:
         raise ValidationError(MSG_ACCEPT_DONE)
     row.accepted_by = user
-    row.accepted_at = timezone.now()
+    row.accepted_at = clock.now()
     row.accept_reason = reason[:200]
     row.save(update_fields=["accepted_by", "accepted_at", "accept_reason"])
     audit(user, "check_in.accepted", row.pk, village=row.village_id, reason=row.accept_reason)
@@ -703,6 +703,9 @@ def concern_raise(
             raised_by=raised_by,
             visit=visit,
             raised_on=as_of(),
+            # A concern is due from the day it is raised, so one nobody takes up falls
+            # overdue (docs/fieldwork.md, "Counts"); assigning it sets the owner's own.
+            deadline=deadline_from(as_of()),
             text=text,
             category=category,
             filer_contact=filer_contact,
@@ -821,6 +824,11 @@ def concern_feedback_public(*, token: str, satisfied: bool) -> Concern:
     return concern
 
 
+def deadline_from(day: datetime.date) -> datetime.date:
+    """The deadline of a concern raised (or escalated to a new level) on ``day``."""
+    return day + datetime.timedelta(days=cadence("concern_days"))
+
+
 def is_overdue(concern: Concern, day: datetime.date | None = None) -> bool:
     day = day or as_of()
     return concern.state in Concern.OPEN_STATES and bool(
@@ -850,7 +858,8 @@ def concern_escalate(
         level=NEXT_LEVEL[Level(concern.level)],
         beyond_power=False,
         owner=None,
-        deadline=None,
+        # The new level gets its own time to act: escalating never clears the deadline.
+        deadline=deadline_from(as_of()),
     )
 
 
@@ -869,7 +878,7 @@ def concerns_escalate_overdue(day: datetime.date | None = None, *, user: User | 
             continue
         new_level = NEXT_LEVEL[level]
         Concern.objects.filter(pk__in=[r[0] for r in rows]).update(
-            level=new_level, state=S.RAISED, owner=None, deadline=None
+            level=new_level, state=S.RAISED, owner=None, deadline=deadline_from(day)
         )
         ConcernEvent.objects.bulk_create(
             ConcernEvent(

@@ -52,7 +52,7 @@ def active_pairings(cadre, day):
 
 
 def week_start(day):
-    return day - datetime.timedelta(days=day.weekday())
+    return selectors.week_of(day)[0]
 
 
 class VisitForm(forms.Form):

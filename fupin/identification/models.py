@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.scope import ScopedManager
+from fupin.core import clock
 
 DEFAULT_NOTICE_DAYS = 7
 
@@ -263,7 +264,7 @@ class Objection(models.Model):
     filer_name = models.CharField(_("反映人"), max_length=50)
     filer_contact = models.CharField(_("联系方式"), max_length=50)
     text = models.TextField(_("异议内容"), max_length=2000)
-    filed_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    filed_at = models.DateTimeField(_("提出时间"), default=clock.now)
     # A hash of the filer's address, for rate limiting without keeping the address itself.
     source = models.CharField(max_length=64, blank=True, db_index=True)
     state = models.CharField(

@@ -134,20 +134,8 @@ def concerns_overdue(user: User, today: datetime.date) -> QuerySet[Concern]:
     )
 
 
-@dataclasses.dataclass(frozen=True)
-class _Week(fieldwork_selectors.Month):
-    """The compliance figures' week, its first day read once (the cadence is a row)."""
-
-    start: datetime.date = datetime.date.min
-
-    @property
-    def week_start(self):
-        return self.start
-
-
 def visits_due(user: User, today: datetime.date) -> QuerySet[Pairing]:
-    m = fieldwork_selectors.month_window(None, today)
-    week = _Week(m.first, m.last, m.ref, start=m.week_start)
+    week = fieldwork_selectors.this_week(today)
     result = Pairing.objects.none()
     for village in _areas(user, {Role.VILLAGE_TEAM}):
         if len(village) == 12:

@@ -5,8 +5,9 @@ The in-app channel is this row; email and SMS are sent beside it (:mod:`fupin.no
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from fupin.core import clock
 
 
 class Notification(models.Model):
@@ -23,7 +24,7 @@ class Notification(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
     url = models.CharField(_("链接"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    created_at = models.DateTimeField(_("发送时间"), default=clock.now)
     read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
 
     class Meta:

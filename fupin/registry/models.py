@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.areas.scope import ScopedManager
+from fupin.core import clock
 
 from . import codes
 
@@ -283,7 +284,7 @@ class ImportJob(models.Model):
     historical = models.BooleanField(_("历史数据导入"), default=False)
     historical_reason = models.CharField(_("历史数据导入原因"), max_length=200, blank=True)
     error_file = models.FileField(_("错误清单"), upload_to="imports/errors/%Y/%m/", blank=True)
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("上传时间"), default=clock.now)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     objects = ScopedManager()

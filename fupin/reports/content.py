@@ -8,8 +8,9 @@ It draws every definition from the apps that own it, never re-implementing one:
 
 * exits — ``registry.stats.child_stats`` / ``area_stats`` (poor and exited persons of the
   year) and ``warmap.selectors.exit_plan`` (persons planned to exit in the year);
-* field work — ``fieldwork.selectors``: pairings behind in the week ending on the reference
-  day, resident cadres under 20 days in the reference day's month, review meetings missed in
+* field work — ``fieldwork.selectors``: pairings behind in any week of the period (Monday to
+  Sunday, the current week so far), resident cadres under the pro-rated 20 days in the
+  reference day's month, review meetings missed in
   review periods that ended inside the period, concerns overdue on the reference day;
 * 三会一课 — ``party.selectors.meeting_compliance`` over the period (meetings due in it);
 * 清单制 — ``duties.selectors.ranking`` (score, overdue tasks) and ``overdue_tasks``;
@@ -46,7 +47,8 @@ from django.utils.translation import gettext_lazy
 
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import LEVEL_DIGITS, Area, Level
-from fupin.assistance.models import Cadre, Link, Pairing
+from fupin.assistance.models import Cadre, Link
+from fupin.core import clock
 from fupin.core.clock import as_of
 from fupin.duties import selectors as duty_selectors
 from fupin.fieldwork import selectors as field_selectors
@@ -60,7 +62,9 @@ from . import periods
 from .periods import DEKAD, MONTHLY, QUARTERLY, WEEKLY, Period
 
 CONTENT_VERSION = 1
-LIST_MAX = 200  # rows of a detail list kept in a report; the rest are counted
+# A report keeps every row of its detail lists (the xlsx and the PDF list them all); its page
+# shows the first LIST_SHOWN rows of each and points to the files for the rest.
+LIST_SHOWN = 200
 CENT = Decimal("0.01")
 HIGH, LOW, INFO = "high", "low", "info"
 
@@ -72,8 +76,8 @@ INDICATORS = {
     "exit_progress": (gettext_lazy("脱贫计划完成率(%)"), HIGH, False),
     "visits": (gettext_lazy("本期走访人次"), INFO, False),
     "pairings": (gettext_lazy("在帮结对户"), INFO, False),
-    "pairings_behind": (gettext_lazy("本周未走访结对"), INFO, False),
-    "visited_share": (gettext_lazy("本周走访覆盖率(%)"), HIGH, False),
+    "pairings_behind": (gettext_lazy("本期有周未走访的结对"), INFO, False),
+    "visited_share": (gettext_lazy("本期逐周走访覆盖率(%)"), HIGH, False),
     "concerns_raised": (gettext_lazy("本期反映诉求"), INFO, False),
     "concerns_closed": (gettext_lazy("本期办结诉求"), INFO, False),
     "concerns_overdue": (gettext_lazy("超期未办诉求"), LOW, True),
@@ -212,17 +216,16 @@ def _exits(user, area: Area, units, digits: int, year: int) -> dict:
     return out
 
 
-def _field(user, area: Area, digits: int, period: Period, ref: datetime.date, kind: str) -> dict:
+def _field(
+    user, area: Area, digits: int, period: Period, ref: datetime.date, kind: str, today
+) -> dict:
     code = area.code
     month = field_selectors.month_window(ref.strftime("%Y-%m"), today=ref)
+    # The weekly contact is checked in every week of the report's period (Monday–Sunday,
+    # the current one so far), the pairings active in them being the base of the share.
+    window = field_selectors.period_window(period.first, period.last, today)
     out = defaultdict(dict)
-    week_start = month.week_start
-    active = (
-        Pairing.objects.accessible_to(user)
-        .within(code)
-        .filter(start_date__lte=ref)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=week_start))
-    )
+    active = field_selectors.pairings_active(user, code, window)
     figures = {
         "visits": _grouped(
             Visit.objects.accessible_to(user)
@@ -233,7 +236,7 @@ def _field(user, area: Area, digits: int, period: Period, ref: datetime.date, ki
         ),
         "pairings": _grouped(active, "village_id", digits),
         "pairings_behind": _grouped(
-            field_selectors.pairings_behind(user, code, month), "village_id", digits
+            field_selectors.pairings_behind(user, code, window), "village_id", digits
         ),
         "concerns_raised": _grouped(
             Concern.objects.accessible_to(user)
@@ -529,7 +532,7 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
         )
     ref = period.reference_day(today)
     year = ref.year
-    now = timezone.now()
+    now = clock.now()
     units = units_of(user, area)
     level = units[0].level if units else area.level
     digits = LEVEL_DIGITS[level]
@@ -540,7 +543,7 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
     ranked_keys = [k for k in keys if INDICATORS[k][1] != INFO]
 
     exits = _exits(user, area, units, digits, year) if "exit_progress" in keys else {}
-    field = _field(user, area, digits, period, ref, kind)
+    field = _field(user, area, digits, period, ref, kind, today)
     if "meetings_missed" in keys:
         party, compliance = _party(user, area, units, period, ref)
     else:
@@ -617,7 +620,9 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
     # The previous quarter (``compare=False``) is read for its ranks only.
     sections = KIND_SECTIONS[kind] if compare else ()
     if "pairings_behind" in sections:
-        content["pairings_behind"] = _pairings_behind(user, area, ref)
+        content["pairings_behind"] = _pairings_behind(
+            user, area, field_selectors.period_window(period.first, period.last, today)
+        )
     if "concerns" in sections or "dispatch" in sections:
         content["concerns"] = _concerns_overdue(user, area, ref, found_owners)
     if "dispatch" in sections:
@@ -629,12 +634,13 @@ def build(user, area: Area, kind: str, day: datetime.date, *, compare: bool = Tr
 
 
 def _limited(items: list, total: int) -> dict:
+    """A detail list: every row. ``more`` (rows left out) is 0 since every row is kept;
+    reports published earlier carry their own."""
     return {"rows": items, "total": total, "more": max(0, total - len(items))}
 
 
-def _pairings_behind(user, area: Area, ref: datetime.date) -> dict:
-    month = field_selectors.month_window(ref.strftime("%Y-%m"), today=ref)
-    qs = field_selectors.pairings_behind(user, area.code, month)
+def _pairings_behind(user, area: Area, window) -> dict:
+    qs = field_selectors.pairings_behind(user, area.code, window)
     total = qs.count()
     rows = [
         {
@@ -646,7 +652,7 @@ def _pairings_behind(user, area: Area, ref: datetime.date) -> dict:
         }
         for p in qs.select_related("cadre", "household", "village").order_by(
             "village_id", "cadre__name", "pk"
-        )[:LIST_MAX]
+        )
     ]
     return _limited(rows, total)
 
@@ -656,7 +662,7 @@ def _concerns_overdue(user, area: Area, ref: datetime.date, found_owners) -> dic
     qs = field_selectors.concerns_overdue(user, area.code, month)
     total = qs.count()
     rows = []
-    for c in qs.select_related("owner", "village").order_by("deadline", "pk")[:LIST_MAX]:
+    for c in qs.select_related("owner", "village").order_by("deadline", "pk"):
         rows.append(
             {
                 "unit": c.village.name,
@@ -687,12 +693,12 @@ def _dispatch(user, area, year, ref, compliance, found_owners) -> dict:
             **_owners_of(found_owners, t.area_id),
             "url": reverse("duties:task", args=[t.pk]),
         }
-        for t in tasks[:LIST_MAX]
+        for t in tasks
     ]
     meeting_rows = []
     late = compliance.late if compliance else []
-    secretaries = _secretaries([i.organization for i in late[:LIST_MAX]])
-    for item in late[:LIST_MAX]:
+    secretaries = _secretaries([i.organization for i in late])
+    for item in late:
         org = item.organization
         missing = "、".join(f"{p.kind_label}（{p.label}）" for p in item.missing)
         meeting_rows.append(
@@ -719,7 +725,7 @@ def _dispatch(user, area, year, ref, compliance, found_owners) -> dict:
             **_owners_of(found_owners, c.area_id),
             "url": reverse("cadres:cadre", args=[c.pk]),
         }
-        for c in residents.select_related("area").order_by("area_id", "name", "pk")[:LIST_MAX]
+        for c in residents.select_related("area").order_by("area_id", "name", "pk")
     ]
     return {
         "tasks": _limited(task_rows, task_total),

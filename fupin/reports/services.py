@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from fupin.accounts.models import User
 from fupin.areas.models import Area
+from fupin.core import clock
 from fupin.core.audit import audit
 
 from . import content as report_content
@@ -43,7 +44,7 @@ def report_publish(*, actor: User | None, area: Area, kind: str, day: datetime.d
     earlier = Report.objects.select_for_update().filter(kind=kind, area=area, first=period["first"])
     version = (earlier.aggregate(v=Max("version"))["v"] or 0) + 1
     earlier.filter(status=Report.Status.PUBLISHED).update(status=Report.Status.SUPERSEDED)
-    now = timezone.now()
+    now = clock.now()
     report = Report(
         kind=kind,
         first=period["first"],

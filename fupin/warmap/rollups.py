@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, transaction
-from django.utils import timezone
 
+from fupin.core import clock
 from fupin.registry import codes
 from fupin.registry import rollups as registry_rollups
 from fupin.registry.models import Household, StatusRecord
@@ -90,4 +90,4 @@ def refresh(villages: Iterable[str] | None = None) -> None:
                 cursor.execute(_plan_sql(f"AND h.village_id IN ({marks})"), chunk)
             if stage:
                 cursor.execute(_cause_from_stage_sql(stage))
-    RollupStamp.objects.update_or_create(name=STAMP, defaults={"refreshed_at": timezone.now()})
+    RollupStamp.objects.update_or_create(name=STAMP, defaults={"refreshed_at": clock.now()})

@@ -15,7 +15,7 @@ from fupin.areas import selectors as area_selectors
 from fupin.areas.params import page_area, page_year
 from fupin.areas.scope import scope_safe
 from fupin.assistance.models import Measure, MeasureType
-from fupin.core.clock import current_year
+from fupin.core.clock import as_of, current_year
 from fupin.core.sheets import xlsx_response
 
 from . import ledgers, selectors
@@ -42,6 +42,8 @@ def warmap(request):
             "years": selectors.years(),
             "crumbs": area_selectors.breadcrumbs(request.user, area),
             "w": data,
+            # The figures are as of the system date (the rollups follow every write).
+            "as_of": as_of(),
             "charts": chart_data(data),
         },
     )

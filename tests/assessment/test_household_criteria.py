@@ -104,7 +104,7 @@ def test_child_of_compulsory_age_out_of_school():
     assert row.reasons == ["适龄儿童 1 人未在校"]
     child.school_status = codes.SchoolStatus.PRIMARY
     child.save()
-    assessment_run(year=2016)
+    assessment_run(year=2016, overwrite=True)
     assert result(household).eligible
 
 
@@ -156,12 +156,12 @@ def test_rule_version_recorded_and_rerun_idempotent():
 
     assessment_run(year=2016)
     first = rows()
-    assessment_run(year=2016)
+    assessment_run(year=2016, overwrite=True)
     assert rows() == first
     assert result(a).rule_set.version == 1
     new = RuleSet.objects.create(version=RuleSet.next_version(), school_age_max=16)
     assert RuleSet.current() == new
-    assessment_run(year=2016, code=CHANGFA)
+    assessment_run(year=2016, code=CHANGFA, overwrite=True)
     assert result(a).rule_set.version == 2
     # Outside the area the earlier results stay as they were.
     assert HouseholdAssessment.objects.get(village_id=HADANALA).rule_set.version == 1

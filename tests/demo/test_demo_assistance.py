@@ -92,10 +92,26 @@ def test_compliance_gaps_match_independent_counts(admin):
     assert counts.residents_under_20_days > 0
     assert counts.reviews_missed > 0
     assert counts.concerns_overdue > 0
-    week = Visit.objects.filter(visited_on__gte=AS_OF - datetime.timedelta(days=6))
-    seen = set(week.values_list("cadre_id", "household_id"))
-    pairs = set(Pairing.objects.values_list("cadre_id", "household_id"))
-    assert counts.pairings_behind == len(pairs - seen)
+    # Every Monday–Sunday week of June (from 29 May; the last one up to 30 June).
+    mondays = [datetime.date(2017, 5, 29) + datetime.timedelta(weeks=i) for i in range(5)]
+    weeks = [(m, min(m + datetime.timedelta(days=6), AS_OF)) for m in mondays]
+    seen = {
+        (c, h, i)
+        for c, h, day in Visit.objects.filter(visited_on__gte=weeks[0][0]).values_list(
+            "cadre_id", "household_id", "visited_on"
+        )
+        for i, (a, b) in enumerate(weeks)
+        if a <= day <= b
+    }
+    behind = 0
+    for c, h, start, end in Pairing.objects.values_list(
+        "cadre_id", "household_id", "start_date", "end_date"
+    ):
+        behind += any(
+            start <= b and (end is None or end >= a) and (c, h, i) not in seen
+            for i, (a, b) in enumerate(weeks)
+        )
+    assert counts.pairings_behind == behind
     june = (
         CheckIn.objects.filter(day__gte=datetime.date(2017, 6, 1))
         .values("cadre_id")

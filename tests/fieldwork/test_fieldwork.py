@@ -260,26 +260,37 @@ def world(user):
 
 
 def _independent(code, first, ref):
-    """Counts by plain Python loops over all rows: the definition in docs/fieldwork.md."""
-    week = ref - datetime.timedelta(days=6)
+    """Counts by plain Python loops over all rows: the definitions in docs/fieldwork.md."""
+    import math
+
+    # Every Monday–Sunday week overlapping first … ref, judged up to the system date.
+    weeks = []
+    monday = first - datetime.timedelta(days=first.weekday())
+    while monday <= ref:
+        weeks.append((monday, min(monday + datetime.timedelta(days=6), max(AS_OF, ref))))
+        monday += datetime.timedelta(days=7)
     behind = 0
     for p in Pairing.objects.all():
-        if not p.village_id.startswith(code) or p.start_date > ref:
+        if not p.village_id.startswith(code):
             continue
-        if p.end_date and p.end_date < week:
-            continue
-        if not any(
-            v.cadre_id == p.cadre_id
-            and v.household_id == p.household_id
-            and week <= v.visited_on <= ref
-            for v in Visit.objects.all()
-        ):
-            behind += 1
+        for a, b in weeks:
+            active = p.start_date <= b and not (p.end_date and p.end_date < a)
+            if active and not any(
+                v.cadre_id == p.cadre_id
+                and v.household_id == p.household_id
+                and a <= v.visited_on <= b
+                for v in Visit.objects.all()
+            ):
+                behind += 1
+                break
+    import calendar as cal
+
+    required = math.ceil(20 * ref.day / cal.monthrange(ref.year, ref.month)[1])
     residents = 0
     for c in Cadre.objects.all():
         if c.area_id.startswith(code) and c.active and c.post in ("first_secretary", "work_team"):
             days = {x.day for x in CheckIn.objects.filter(cadre=c) if first <= x.day <= ref}
-            residents += len(days) < 20
+            residents += len(days) < required
     missed = 0
     import calendar
 
@@ -332,8 +343,10 @@ def _counts(user, code, month):
 def test_compliance_counts_for_the_village(world, user):
     got = _counts(user, CHANGFA, "2017-06")
     assert got == _independent(CHANGFA, D(2017, 6, 1), AS_OF)
+    # Every week of June counts: 甲's second household was last seen on 22 June and his
+    # first on 26 June only, so both missed earlier weeks; 乙's never saw his.
     assert got == {
-        "pairings_behind": 2,
+        "pairings_behind": 3,
         "residents_under_20_days": 1,
         "reviews_missed": 1,
         "concerns_overdue": 2,
@@ -344,7 +357,7 @@ def test_compliance_counts_for_the_village(world, user):
 def test_compliance_counts_agree_with_independent_counts(world, code):
     superuser = make_user("league_hq", "1522", is_superuser=True)
     assert _counts(superuser, code, "2017-06") == _independent(code, D(2017, 6, 1), AS_OF)
-    # A past month: every period ended; the week is the month's last week.
+    # A past month: every period ended; every week of the month is checked.
     assert _counts(superuser, code, "2017-05") == _independent(code, D(2017, 5, 1), D(2017, 5, 31))
 
 
@@ -353,7 +366,7 @@ def test_api_shape_and_scope(client, world, user):
     response = client.get(f"/api/areas/{CHANGFA}/compliance/?month=2017-06")
     assert response.status_code == 200
     assert response.json() == {
-        "pairings_behind": 2,
+        "pairings_behind": 3,
         "residents_under_20_days": 1,
         "reviews_missed": 1,
         "concerns_overdue": 2,

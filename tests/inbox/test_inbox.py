@@ -117,13 +117,13 @@ def test_paired_households_not_visited_this_week(team, stranger):
     assert items[0].url == f"/m/visit/{household.pk}/"
     assert kinds(team) == ["visit_due"]
     assert kinds(other) == []
-    # A visit last Saturday falls outside the week of the compliance figures (06-24 … 06-30).
+    # A visit last Sunday falls outside this week (Monday 06-26 … the system date 06-30).
     Visit.objects.create(
-        cadre=cadre, household=household, village_id=CHANGFA, visited_on=D(2017, 6, 23)
+        cadre=cadre, household=household, village_id=CHANGFA, visited_on=D(2017, 6, 25)
     )
     assert kinds(own) == ["visit_due"]
     Visit.objects.create(
-        cadre=cadre, household=household, village_id=CHANGFA, visited_on=D(2017, 6, 24)
+        cadre=cadre, household=household, village_id=CHANGFA, visited_on=D(2017, 6, 26)
     )
     assert kinds(own) == [] and kinds(team) == []
     for user in stranger:
