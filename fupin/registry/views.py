@@ -117,7 +117,9 @@ def household_detail(request, pk):
     history = selectors.household_history(household)
     sections, events = record.household_record(request.user, household)
     for section in sections:
-        section.context["html"] = render_to_string(section.template, section.context, request)
+        # Without the request: the context processors (the navigation's counts) are the
+        # page's, run once by its own render, not once per section.
+        section.context["html"] = render_to_string(section.template, section.context)
     events += [
         record.Event(
             e.when,
