@@ -1,4 +1,4 @@
-"""Benchmark: the household list and the area overview at demo scale.
+"""Benchmark: the household list, the area overview, 记录走访 and a household's page at demo scale.
 
     python -m bench.bench_pages [--var DIR]
 
@@ -7,11 +7,15 @@ on later runs), then times pages through the Django test client, warm, for a lea
 a village user over several filters, and prints each page's median and, as the baseline run
 in the same process, the median of the page's core SQL (the scoped COUNT the page needs) run
 raw on the same connection: the ratio says what the page adds on top of the database.
-Target: median under 100 ms whatever the filter.
+Targets: the list and the overview under 100 ms whatever the filter; 记录走访 (the page, its
+household search, a chosen household) under 300 ms for league HQ, a county and a village user,
+which holds only while the page renders no list of all cadres or households. Prints the peak RSS
+of the process at the end.
 """
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import time
@@ -68,6 +72,7 @@ def main(argv=None) -> int:
 
     print(f"households: {Household.objects.count():,}")
     league = User.objects.get(username="league_hq-1522")
+    county = User.objects.get(username="county_office-152223")
     village = User.objects.get(username="village_team-152223100234")
     some = Household.objects.within("152222").order_by("pk").first()
     name = some.members.first().name[:2]
@@ -85,10 +90,37 @@ def main(argv=None) -> int:
         (village, "/households/", "152223100234"),
         (village, "/areas/152223100234/", "152223100234"),
     ]
+    # 记录走访: the empty page, a search by name, by an ID number's tail, and one household
+    # chosen (its cadres offered); then that household's page, the household's single record.
+    # League HQ and the county offices may not record visits (the role matrix refuses them),
+    # so the superuser, whose scope is everything, stands for the largest scope.
+    admin = User.objects.get(username="admin")
+    cadre = User.objects.get(username="pairing_cadre-152223100234")
+    local = Household.objects.within("152223100234").order_by("pk").first()
+    tail = local.members.first().id_number[-6:]
+    visit_pages = [
+        (admin, "/visits/new/", ""),
+        (admin, f"/visits/new/households/?q={name}", ""),
+        (admin, f"/visits/new/households/?q={tail}", ""),
+        (admin, f"/visits/new/?household={local.pk}", ""),
+        (village, "/visits/new/", "152223100234"),
+        (village, f"/visits/new/households/?q={name}", "152223100234"),
+        (village, f"/visits/new/?household={local.pk}", "152223100234"),
+        (cadre, "/visits/new/", "152223100234"),
+        (league, f"/cadres/options/?q={name[:1]}", "1522"),
+        (county, f"/cadres/options/?q={name[:1]}", "152223"),
+        (league, f"/households/{local.pk}/", "1522"),
+        (county, f"/households/{local.pk}/", "152223"),
+        (village, f"/households/{local.pk}/", "152223100234"),
+    ]
+    pages = [(u, url, p, 100) for u, url, p in pages] + [
+        (u, url, p, 300) for u, url, p in visit_pages
+    ]
     clients = {}
     worst = 0.0
-    print(f"{'page':72} {'median ms':>10} {'raw SQL ms':>10} {'ratio':>7}")
-    for user, url, prefix in pages:
+    over = []
+    print(f"{'page':72} {'user':>8} {'median ms':>10} {'raw SQL ms':>10} {'ratio':>7}")
+    for user, url, prefix, target in pages:
         client = clients.get(user.pk)
         if client is None:
             client = clients[user.pk] = Client()
@@ -99,7 +131,7 @@ def main(argv=None) -> int:
             assert response.status_code == 200, (url, response.status_code)
 
         page_ms = median_ms(get)
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "9"
 
         def raw(prefix=prefix, upper=upper):
             with connection.cursor() as cursor:
@@ -112,9 +144,17 @@ def main(argv=None) -> int:
 
         raw_ms = median_ms(raw)
         worst = max(worst, page_ms)
-        print(f"{url:72} {page_ms:10.1f} {raw_ms:10.2f} {page_ms / raw_ms:7.1f}")
-    print(f"worst median: {worst:.1f} ms (target < 100 ms)")
-    return 0
+        if page_ms > target:
+            over.append((url, page_ms, target))
+        who = user.username.split("-")[0][:8]
+        print(f"{url:72} {who:>8} {page_ms:10.1f} {raw_ms:10.2f} {page_ms / raw_ms:7.1f}")
+    print(f"worst median: {worst:.1f} ms")
+    for url, page_ms, target in over:
+        print(f"over target: {url} {page_ms:.1f} ms (target < {target} ms)")
+    # ru_maxrss is in KiB on Linux.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak:.0f} MiB")
+    return 1 if over else 0
 
 
 if __name__ == "__main__":

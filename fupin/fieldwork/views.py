@@ -5,131 +5,65 @@ from __future__ import annotations
 
 import datetime
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts import actions
 from fupin.accounts.actions import Action
 from fupin.areas import period_views, periods
+from fupin.areas.models import Area
 from fupin.areas.params import page_area
 from fupin.areas.scope import public, scope_safe
-from fupin.assistance.models import Cadre, Pairing
-from fupin.core import dates
+from fupin.assistance.models import Pairing
 from fupin.core.clock import as_of
 from fupin.registry.models import Household
 
-from . import permissions, selectors, services
+from . import forms, permissions, selectors, services
 from .models import CheckIn, Concern, FeedbackVia, Visit
 
 PAGE_SIZE = 50
 
 
 linked_cadre = permissions.linked_cadre
-
-
-def cadres_for(user):
-    """Cadres the user may pick: in scope, or paired with a household in scope (a department
-    cadre of the county working in the user's village)."""
-    paired = Pairing.objects.accessible_to(user).values("cadre_id")
-    return Cadre.objects.filter(
-        Q(pk__in=Cadre.objects.accessible_to(user).values("pk")) | Q(pk__in=paired), active=True
-    ).order_by("name", "pk")
-
-
-def active_pairings(cadre, day):
-    return Pairing.objects.filter(cadre=cadre, start_date__lte=day).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=day)
-    )
+cadres_for = forms.cadres_for
+active_pairings = forms.active_pairings
 
 
 def week_start(day):
     return selectors.week_of(day)[0]
 
 
-class VisitForm(forms.Form):
-    cadre = forms.ModelChoiceField(label=_("帮扶干部"), queryset=Cadre.objects.none())
-    household = forms.ModelChoiceField(label=_("贫困户"), queryset=Household.objects.none())
-    kind = forms.ChoiceField(
-        label=_("方式"),
-        choices=Visit.Kind.choices,
-        initial=Visit.Kind.HOME,
-        widget=forms.RadioSelect,
+def _chosen_household(request):
+    """The household named by ``?household=`` if the user may see it (else none, not a 404:
+    the page then asks for one)."""
+    value = request.GET.get("household", "")
+    if not value.isdigit():
+        return None
+    return (
+        Household.objects.accessible_to(request.user)
+        .select_related("village", "village__parent")
+        .filter(pk=value)
+        .first()
     )
-    # An <input type="date"> takes ISO dates only, whatever the language.
-    visited_on = forms.DateField(
-        label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    # Needed only for a visit dated before today (补录, within the window of fupin.core.dates).
-    backdate_reason = forms.CharField(
-        label=_("补录原因"),
-        max_length=200,
-        required=False,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-    )
-    content = forms.CharField(
-        label=_("走访内容"), required=False, widget=forms.Textarea({"rows": 3})
-    )
-    concern = forms.CharField(
-        label=_("群众诉求（可选）"), required=False, widget=forms.Textarea({"rows": 2})
-    )
-    category = forms.ChoiceField(
-        label=_("诉求类别"), choices=Concern.Category.choices, initial=Concern.Category.OTHER
-    )
-    # Shown when the chosen date falls in a closed month (fupin.areas.periods).
-    correction_reason = forms.CharField(label=_("更正原因"), required=False, max_length=500)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.closed_months = periods.closed_periods(user, periods.Kind.FIELDWORK_MONTH)
-        day = as_of()
-        self.fields["visited_on"].initial = day
-        cadre = linked_cadre(user)
-        if cadre is not None:
-            self.fields["cadre"].queryset = Cadre.objects.filter(pk=cadre.pk)
-            self.fields["cadre"].initial = cadre.pk
-            self.fields["cadre"].widget = forms.HiddenInput()
-            ids = active_pairings(cadre, day).values("household_id")
-            households = Household.objects.accessible_to(user).filter(pk__in=ids)
-        else:
-            self.fields["cadre"].queryset = cadres_for(user)
-            households = Household.objects.accessible_to(user)
-        self.fields["household"].queryset = households.order_by("village_id", "number")
-
-    def clean(self):
-        data = super().clean()
-        cadre, household = data.get("cadre"), data.get("household")
-        day = data.get("visited_on") or as_of()
-        too_old = (as_of() - day).days > dates.window(dates.Kind.VISIT)
-        # A date outside the window is refused by the service with its own reason; the pairing
-        # is checked on a date that may be recorded.
-        recordable = not too_old and day <= as_of()
-        if (
-            recordable
-            and cadre is not None
-            and household is not None
-            and not permissions.can_record_visit(self.user, cadre, household, day)
-        ):
-            raise forms.ValidationError(_("只能为与该户结对的帮扶干部记录走访。"))
-        return data
 
 
 @scope_safe
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_new(request):
+    """记录走访: find the household first (a search the server answers, at most
+    ``forms.PICKER_LIMIT`` matches), then its paired cadre is offered, preselected when alone."""
     if not permissions.can_open_visit_form(request.user):
         raise PermissionDenied
-    form = VisitForm(request.POST or None, user=request.user)
+    household = None if request.method == "POST" else _chosen_household(request)
+    form = forms.VisitForm(request.POST or None, user=request.user, household=household)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         concerns = (
@@ -153,8 +87,42 @@ def visit_new(request):
         else:
             messages.success(request, _("已记录走访。"))
             return redirect("fieldwork:my" if linked_cadre(request.user) else "fieldwork:visit-new")
+    q = request.GET.get("q", "").strip()
+    context = {
+        "form": form,
+        "household": form.household,
+        "q": q,
+        "matches": forms.search_households(request.user, q) if q and not form.own_cadre else [],
+        "household_label": forms.household_label(form.household) if form.household else "",
+    }
     status = 400 if form.errors else 200
-    return render(request, "fieldwork/visit_form.html", {"form": form}, status=status)
+    return render(request, "fieldwork/visit_form.html", context, status=status)
+
+
+@scope_safe
+@login_required
+@require_GET
+def visit_households(request):
+    """The household picker's answer (htmx): the matches of ``q``, as links choosing one."""
+    if not permissions.can_open_visit_form(request.user):
+        raise PermissionDenied
+    q = request.GET.get("q", "").strip()
+    own = linked_cadre(request.user)
+    matches = forms.search_households(request.user, q, cadre=own) if q else []
+    return render(request, "fieldwork/_household_matches.html", {"matches": matches, "q": q})
+
+
+@scope_safe
+@login_required
+@require_GET
+def cadre_options(request):
+    """The owner picker's answer (htmx): ``<option>``s of the cadres matching ``q``."""
+    q = (request.GET.get("q") or request.GET.get("owner_q") or "").strip()
+    return render(
+        request,
+        "fieldwork/_cadre_options.html",
+        {"cadres": forms.search_cadres(request.user, q), "q": q},
+    )
 
 
 @scope_safe
@@ -226,18 +194,99 @@ def my(request):
 @scope_safe
 @login_required
 def concern_list(request):
+    """The concerns in scope; ``?village=`` (any area code) and ``?household=`` narrow it."""
     concerns = Concern.objects.accessible_to(request.user).select_related("village", "owner")
     state = request.GET.get("state")
     if state in Concern.State.values:
         concerns = concerns.filter(state=state)
+    village = request.GET.get("village", "")
+    area = None
+    if village.isdigit():
+        area = Area.objects.accessible_to(request.user).filter(code=village).first()
+        concerns = concerns.within(area.code) if area else concerns.none()
+    household = _chosen_household(request)
+    if request.GET.get("household"):
+        concerns = concerns.filter(household=household) if household else concerns.none()
     page = Paginator(concerns.order_by("-raised_on", "-pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    context = {"page": page, "states": Concern.State.choices, "state": state, "as_of": as_of()}
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "states": Concern.State.choices,
+        "state": state,
+        "area": area,
+        "household": household,
+        "query": query.urlencode(),
+        "as_of": as_of(),
+        "can_raise": household is not None
+        and permissions.can_raise_concern(request.user, household.village_id),
+    }
     return render(request, "fieldwork/concern_list.html", context)
 
 
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def concern_new(request):
+    """A concern raised for one household, from its page (``?household=``)."""
+    user = request.user
+    form = forms.ConcernForm(
+        request.POST or None,
+        user=user,
+        initial={"household": request.GET.get("household")},
+    )
+    household = _chosen_household(request) if request.method == "GET" else None
+    if request.method == "POST" and form.is_valid():
+        household = form.cleaned_data["household"]
+        if not permissions.can_raise_concern(user, household.village_id):
+            raise PermissionDenied
+        try:
+            concern = services.concern_raise(
+                user=user,
+                village_code=household.village_id,
+                household=household,
+                text=form.cleaned_data["text"],
+                category=form.cleaned_data["category"],
+                raised_by=linked_cadre(user),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("已登记诉求。"))
+            return redirect("fieldwork:concern", pk=concern.pk)
+    elif request.method == "POST":
+        household = form.cleaned_data.get("household")
+    if household is None and request.method == "GET":
+        raise Http404(_("请先选择贫困户。"))
+    if household is not None and not permissions.can_raise_concern(user, household.village_id):
+        raise PermissionDenied
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "fieldwork/concern_form.html",
+        {"form": form, "household": household},
+        status=status,
+    )
+
+
 ACTIONS = {"assign", "start", "answer", "feedback", "escalate"}
+
+
+def _owner_choices(request, concern) -> list:
+    """The owner picker's first options: the current owner and the household's paired cadres,
+    or the matches of a typed search (``?owner_q=``, the picker without JavaScript)."""
+    user = request.user
+    q = request.GET.get("owner_q", "").strip()
+    if q:
+        return list(forms.search_cadres(user, q))
+    ids = [concern.owner_id] if concern.owner_id else []
+    if concern.household_id:
+        ids += Pairing.objects.filter(household_id=concern.household_id).values_list(
+            "cadre_id", flat=True
+        )
+    return list(cadres_for(user).filter(pk__in=ids).select_related("area"))
 
 
 @scope_safe
@@ -284,7 +333,8 @@ def concern_detail(request, pk):
     context = {
         "concern": concern,
         "events": concern.events.all(),
-        "owners": cadres_for(user)[:200],
+        "owners": _owner_choices(request, concern),
+        "owner_q": request.GET.get("owner_q", "").strip(),
         "overdue": services.is_overdue(concern),
         "can_escalate": concern.state in Concern.OPEN_STATES
         and concern.level != "county"
@@ -402,12 +452,7 @@ def _accept_check_in(request, base: str):
 # ---------------------------------------------------------------------------- public form
 
 
-class PublicConcernForm(forms.Form):
-    text = forms.CharField(label=_("您的诉求"), max_length=2000, widget=forms.Textarea({"rows": 4}))
-    category = forms.ChoiceField(
-        label=_("类别"), choices=Concern.Category.choices, initial=Concern.Category.OTHER
-    )
-    filer_contact = forms.CharField(label=_("联系电话（可不填）"), max_length=50, required=False)
+PublicConcernForm = forms.PublicConcernForm
 
 
 @public

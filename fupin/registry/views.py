@@ -7,7 +7,9 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fupin.accounts.actions import EDIT_REGISTRY, EXPORT_REGISTRY
@@ -19,7 +21,7 @@ from fupin.core.audit import HOUSEHOLD_VIEWED, REGISTRY_EXPORTED, audit
 from fupin.core.clock import current_year
 from fupin.core.sheets import xlsx_response
 
-from . import selectors, services
+from . import record, selectors, services
 from .codes import Cause
 from .forms import HouseholdFilterForm, MemberForm
 from .models import Member
@@ -111,9 +113,27 @@ def household_export(request):
 @login_required
 @require_GET
 def household_detail(request, pk):
+    """The household's single record: its facts and members, then the sections the apps above
+    the registry add (fupin.registry.record) and one timeline of everything that happened."""
     household = selectors.access_household(request.user, pk)
     audit(request.user, HOUSEHOLD_VIEWED, household.number)
-    members = household.members.order_by("pk")
+    members = list(household.members.order_by("pk"))
+    history = selectors.household_history(household)
+    sections, events = record.household_record(request.user, household)
+    for section in sections:
+        # Without the request: the context processors (the navigation's counts) are the
+        # page's, run once by its own render, not once per section.
+        section.context["html"] = render_to_string(section.template, section.context)
+    events += [
+        record.Event(
+            e.when,
+            _("档案变更"),
+            f"{_HISTORY_KINDS.get(e.kind, '')} {e.what}".strip()
+            + (f"（{e.reason}）" if e.reason else ""),
+            who=e.who,
+        )
+        for e in history
+    ]
     return render(
         request,
         "registry/household_detail.html",
@@ -122,11 +142,20 @@ def household_detail(request, pk):
             "members": members,
             "other_causes": [Cause(c).label for c in household.other_causes if c in Cause.values],
             "years": selectors.household_years(household),
-            "history": selectors.household_history(household),
+            "history": history,
+            "sections": sections,
+            "timeline": record.timeline(events),
             "can_edit": request.user.has_role_at(EDIT_REGISTRY, household.village_id),
             "as_of_year": current_year(),
         },
     )
+
+
+_HISTORY_KINDS = {
+    "+": gettext_lazy("新建"),
+    "-": gettext_lazy("删除"),
+    "~": pgettext_lazy("history", "修改"),
+}
 
 
 @scope_safe

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 
@@ -161,8 +162,15 @@ def test_unlinked_village_user_picks_a_county_cadre_paired_in_the_village(client
         cadre=county_cadre, household=household, village_id=CHANGFA, start_date=D(2017, 1, 1)
     )
     client.force_login(user)
+    # The household first: the search lists it with its village; then its cadre is offered.
     page = client.get("/visits/new/").content.decode()
-    assert "县干部" in page and "无关干部" not in page
+    assert "县干部" not in page and "无关干部" not in page
+    found = client.get("/visits/new/households/", {"q": household.number[-5:]}).content.decode()
+    assert f"?household={household.pk}" in found
+    page = client.get(f"/visits/new/?household={household.pk}").content.decode()
+    assert "县干部 · 县局" in page and "无关干部" not in page
+    # The household's only cadre comes preselected.
+    assert re.search(rf'name="cadre" value="{county_cadre.pk}"[^>]* checked', page)
     data = {
         "cadre": county_cadre.pk,
         "household": household.pk,
