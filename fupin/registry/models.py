@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.areas.scope import ScopedManager
+from fupin.core.mongolian import validate_mongolian
 
 from . import codes
 
@@ -108,6 +109,10 @@ class Member(models.Model):
         "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("姓名"), max_length=50)
+    # The name in Mongolian script beside the Chinese one (import column 蒙古文姓名).
+    name_mn = models.CharField(
+        _("蒙古文姓名"), max_length=100, blank=True, default="", validators=[validate_mongolian]
+    )
     # Unique across the database: one person in one household only (national cleaning rule).
     # On Citus this becomes the reference lookup table of docs/architecture.md rule 7.
     id_number = models.CharField(_("证件号码"), max_length=18, unique=True)

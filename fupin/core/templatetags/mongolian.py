@@ -1,0 +1,81 @@
+"""``{% mn "公示" %}``: the Mongolian half of a bilingual public document.
+
+The text comes from the ``mn`` catalog (:func:`fupin.core.mongolian.mn_text`); a string with
+no Mongolian entry renders nothing, so the Chinese stands alone rather than beside an invented
+translation. An entry marked ``needs review`` carries a visible 待审校 mark, with its source
+as the mark's title, for league HQ users (the reviewers' way into the catalog, docs/notices.md).
+"""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+from fupin.core.mongolian import mn_text
+
+register = template.Library()
+
+# The role that reviews the catalog: league HQ (fupin.accounts.models.Role.LEAGUE_HQ), named by
+# value because core sits below accounts.
+REVIEWER_ROLE = "league_hq"
+
+
+def shows_review(context) -> bool:
+    if "mn_review" in context:
+        return bool(context["mn_review"])
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return bool(user.has_role_anywhere([REVIEWER_ROLE]))
+
+
+@register.simple_tag(takes_context=True)
+def mn(context, msgid):
+    entry = mn_text(str(msgid))
+    if entry is None:
+        return ""
+    text = format_html('<span class="mn" lang="mn-Mong">{}</span>', entry.text)
+    if entry.needs_review and shows_review(context):
+        return format_html(
+            '{}<span class="mn-review" title="{}">{}</span>',
+            text,
+            entry.source,
+            gettext("待审校"),
+        )
+    return text
+
+
+@register.filter
+def mn_name(value):
+    """A name in Mongolian script, set vertically (empty when there is none)."""
+    if not value:
+        return ""
+    return format_html('<span class="mn mn-name" lang="mn-Mong">{}</span>', value)
+
+
+def _vertical(text: str, length: str) -> str:
+    return format_html(
+        '<span class="mnv" lang="mn-Mong" style="height: {}">'
+        '<span class="mnv-line" style="width: {}">{}</span></span>',
+        length,
+        length,
+        text,
+    )
+
+
+@register.simple_tag
+def mn_print(msgid, length="24mm"):
+    """The Mongolian text of ``msgid`` for a PDF: one vertical column ``length`` high.
+
+    WeasyPrint lays out horizontal lines only, so the column is a horizontal line turned a
+    quarter clockwise (``core/mongolian_print_style.html``), which is how the font's glyphs
+    stand in vertical Mongolian; the text stays text (``pdftotext`` reads it back).
+    """
+    entry = mn_text(str(msgid))
+    return _vertical(entry.text, length) if entry else ""
+
+
+@register.simple_tag
+def mn_print_text(value, length="24mm"):
+    """A name in Mongolian script (data, not the catalog) as a vertical column for a PDF."""
+    return _vertical(value, length) if value else ""
