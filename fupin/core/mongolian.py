@@ -24,7 +24,9 @@ import functools
 import unicodedata
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
+from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -145,3 +147,24 @@ def validate_mongolian(value: str) -> None:
     _value, reason = check(value)
     if reason:
         raise ValidationError(reason, code="not_mongolian")
+
+
+class MongolianFormField(forms.CharField):
+    """A form's Mongolian text: normalised before it is validated and stored."""
+
+    def to_python(self, value):
+        return normalize(super().to_python(value))
+
+
+class MongolianTextField(models.CharField):
+    """A name in Mongolian script (``name_mn``): normalised and checked in forms and the admin
+    alike, as the imports do."""
+
+    default_validators = [validate_mongolian]
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalize(value) if isinstance(value, str) else value
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": MongolianFormField, **kwargs})

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.areas.scope import ScopedManager
-from fupin.core.mongolian import validate_mongolian
+from fupin.core.mongolian import MongolianTextField
 
 from . import codes
 
@@ -110,9 +110,7 @@ class Member(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50)
     # The name in Mongolian script beside the Chinese one (import column 蒙古文姓名).
-    name_mn = models.CharField(
-        _("蒙古文姓名"), max_length=100, blank=True, default="", validators=[validate_mongolian]
-    )
+    name_mn = MongolianTextField(_("蒙古文姓名"), max_length=100, blank=True, default="")
     # Unique across the database: one person in one household only (national cleaning rule).
     # On Citus this becomes the reference lookup table of docs/architecture.md rule 7.
     id_number = models.CharField(_("证件号码"), max_length=18, unique=True)
