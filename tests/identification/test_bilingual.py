@@ -161,3 +161,12 @@ def test_the_name_is_normalised_and_kept_when_the_column_is_absent(tmp_path):
     again = importing.import_file(actor=officer, path=path, year=2017)
     assert again.ok, again.messages()
     assert Member.objects.get(name="巴图").name_mn == BATU
+
+
+def test_the_objection_form_of_an_open_bilingual_notice_has_mongolian_labels(tmp_path):
+    _result, rows = _import(LIANFA, tmp_path, [BATU, "", ""])
+    notice = _notice(LIANFA, Household.objects.get(number=rows[0]["户编号"]))
+    page = Client().get(f"/notices/{notice.pk}/").content.decode()
+    assert 'id="objection-form"' in page
+    assert mongolian.mn_text("您的姓名").text in page
+    assert mongolian.mn_text("联系电话").text in page
