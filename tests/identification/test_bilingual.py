@@ -170,3 +170,14 @@ def test_the_objection_form_of_an_open_bilingual_notice_has_mongolian_labels(tmp
     assert 'id="objection-form"' in page
     assert mongolian.mn_text("您的姓名").text in page
     assert mongolian.mn_text("联系电话").text in page
+
+
+def test_the_mongolian_half_is_the_same_on_an_english_page(tmp_path):
+    _result, rows = _import(LIANFA, tmp_path, [BATU, "", ""])
+    notice = _notice(LIANFA, Household.objects.get(number=rows[0]["户编号"]))
+    client = Client(headers={"accept-language": "en"})
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/notices/{notice.pk}/").content.decode()
+    assert "Your name" in page or "your name" in page.lower()
+    assert mongolian.mn_text("您的姓名").text in page
+    assert GACHA_MN in page

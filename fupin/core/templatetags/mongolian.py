@@ -7,6 +7,9 @@ as the mark's title, for league HQ users (the reviewers' way into the catalog, d
 """
 
 from django import template
+from django.conf import settings
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
@@ -29,9 +32,18 @@ def shows_review(context) -> bool:
     return bool(user.has_role_anywhere([REVIEWER_ROLE]))
 
 
+def _source(msgid) -> str:
+    """The Chinese source of a text: a lazy label (a form field's) is read in the source
+    language, so an English page finds the same Mongolian as a Chinese one."""
+    if isinstance(msgid, Promise):
+        with translation.override(settings.LANGUAGE_CODE):
+            return str(msgid)
+    return str(msgid)
+
+
 @register.simple_tag(takes_context=True)
 def mn(context, msgid):
-    entry = mn_text(str(msgid))
+    entry = mn_text(_source(msgid))
     if entry is None:
         return ""
     text = format_html('<span class="mn" lang="mn-Mong">{}</span>', entry.text)
@@ -80,7 +92,7 @@ def mn_print(msgid, length="auto"):
     quarter clockwise (``core/mongolian_print_style.html``), which is how the font's glyphs
     stand in vertical Mongolian; the text stays text (``pdftotext`` reads it back).
     """
-    entry = mn_text(str(msgid))
+    entry = mn_text(_source(msgid))
     return _vertical(entry.text, length) if entry else ""
 
 
