@@ -95,6 +95,10 @@ FUPIN_OUTBOX_DIR = Path(os.environ.get("FUPIN_OUTBOX_DIR", VAR_DIR / "outbox"))
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fupin@localhost")
 FUPIN_PUBLIC_URL = os.environ.get("FUPIN_PUBLIC_URL", "").rstrip("/")
+# Areas whose public documents (notices, public forms, clarity cards) are bilingual, Mongolian
+# and Chinese, with everything under them: by default Horqin Right Front and Middle Banners.
+# An area's own ``bilingual`` field (admin) overrides it (fupin.areas.selectors.is_bilingual).
+FUPIN_BILINGUAL_AREAS = _list("FUPIN_BILINGUAL_AREAS", "152221,152222")
 
 INSTALLED_APPS = [
     "fupin.core",

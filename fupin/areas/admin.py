@@ -10,7 +10,7 @@ class AreaAdmin(ScopedModelAdmin):
     list_filter = ("level", "participates")
     search_fields = ("code", "name")
     readonly_fields = ("code", "level", "parent")
-    fields = ("code", "name", "level", "parent", "participates")
+    fields = ("code", "name", "name_mn", "level", "parent", "participates", "bilingual")
 
     def has_add_permission(self, request):
         return False

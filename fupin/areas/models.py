@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fupin.core import clock
+from fupin.core.mongolian import MongolianTextField
 
 from .scope import ScopedManager
 
@@ -68,6 +69,11 @@ class Area(models.Model):
     # far from it is flagged (fupin.fieldwork.services).
     lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
     lon = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    # The name in Mongolian script (fupin.core.mongolian checks it), printed on bilingual notices.
+    name_mn = MongolianTextField(_("蒙古文名称"), max_length=100, blank=True, default="")
+    # Whether the area's public documents are bilingual (Mongolian and Chinese): unset means
+    # inherited from the area above, then from FUPIN_BILINGUAL_AREAS (fupin.areas.selectors).
+    bilingual = models.BooleanField(_("蒙汉双语公示"), null=True, blank=True, default=None)
 
     objects = ScopedManager()
 

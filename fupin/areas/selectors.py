@@ -54,3 +54,24 @@ def incidence(poor_persons: int, rural_population: int) -> Decimal | None:
 
 def children_in_scope(user, area: Area) -> list[Area]:
     return list(Area.objects.filter(parent=area).accessible_to(user))
+
+
+def is_bilingual(code: str) -> bool:
+    """Tell whether the public documents of the area ``code`` are Mongolian and Chinese.
+
+    The nearest area (itself, then upwards) whose ``bilingual`` is set decides; when none is
+    set, the league default FUPIN_BILINGUAL_AREAS does (an area listed there and everything
+    under it).
+    """
+    from django.conf import settings
+
+    codes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+    chosen = dict(
+        Area.objects.filter(code__in=codes, bilingual__isnull=False).values_list(
+            "code", "bilingual"
+        )
+    )
+    for candidate in reversed(codes):
+        if candidate in chosen:
+            return bool(chosen[candidate])
+    return any(code.startswith(prefix) for prefix in settings.FUPIN_BILINGUAL_AREAS)

@@ -13,10 +13,14 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
+from fupin.core import mongolian
+
 from .models import LEVEL_DIGITS, Area, Level, is_rural_code
 
 HINGGAN_DIVISIONS = Path(__file__).with_name("data") / "hinggan-2023.csv"
 HEADER = ["code", "name", "level", "parent_code"]
+# An optional fifth column: the name in Mongolian script (fupin.core.mongolian checks it).
+NAME_MN = "name_mn"
 BATCH = 5000
 
 MSG_HEADER = _("文件表头应为 %(expected)s，实为 %(actual)s")
@@ -30,6 +34,7 @@ MSG_PARENT_MISSING = _(
     "第%(row)s行：字段“parent_code”：上级区划“%(parent)s”不在文件中，也不在数据库中"
 )
 MSG_DUPLICATE = _("第%(row)s行：字段“code”：区划代码“%(code)s”在文件中重复")
+MSG_NAME_MN = _("第%(row)s行：字段“name_mn”：%(reason)s")
 
 
 class AreaFileError(ValueError):
@@ -56,6 +61,9 @@ def read_division_file(
 ) -> list[tuple[str, str, str, str | None]]:
     """Read and check a division file; raise :class:`AreaFileError` listing every bad row.
 
+    Each row is ``(code, name, level, parent)``, or with the optional ``name_mn`` column
+    ``(code, name, level, parent, name_mn)`` (normalised Mongolian script).
+
     ``within`` (a code, e.g. ``"15"``) keeps only that area, the areas under it and its
     ancestors (their parents must exist), so one province can be loaded from the all-China
     file; every row of the file is still checked.
@@ -63,17 +71,25 @@ def read_division_file(
     with _open_text(Path(path)) as handle:
         reader = csv.reader(handle)
         header = next(reader, [])
-        if [h.strip() for h in header] != HEADER:
+        headers = [h.strip() for h in header]
+        with_mn = headers == [*HEADER, NAME_MN]
+        if headers != HEADER and not with_mn:
             raise AreaFileError(
                 [MSG_HEADER % {"expected": ",".join(HEADER), "actual": ",".join(header)}]
             )
-        rows: list[tuple[str, str, str, str | None, int]] = []
+        rows: list[tuple] = []
         errors = []
         seen: set[str] = set()
         digit_levels = {digits: level for level, digits in LEVEL_DIGITS.items()}
         for number, record in enumerate(reader, start=2):
-            code, name, level, parent = (list(record) + ["", "", "", ""])[:4]
+            code, name, level, parent, name_mn = (list(record) + ["", "", "", "", ""])[:5]
             code, name, level, parent = code.strip(), name.strip(), level.strip(), parent.strip()
+            extra: tuple[str, ...] = ()
+            if with_mn:
+                name_mn, reason = mongolian.check(name_mn)
+                if reason:
+                    errors.append(MSG_NAME_MN % {"row": number, "reason": reason})
+                extra = (name_mn,)
             if not code.isdigit() or len(code) not in digit_levels:
                 errors.append(MSG_CODE % {"row": number, "code": code})
                 continue
@@ -90,18 +106,19 @@ def read_division_file(
             if code in seen:
                 errors.append(MSG_DUPLICATE % {"row": number, "code": code})
             seen.add(code)
-            rows.append((code, name, level, parent or None, number))
-    missing = {p for *_, p, _n in rows if p and p not in seen}
+            rows.append((code, name, level, parent or None, *extra, number))
+    missing = {row[3] for row in rows if row[3] and row[3] not in seen}
     if missing:
         known = set(Area.objects.filter(code__in=missing).values_list("code", flat=True))
-        for _code, _name, _level, row_parent, number in rows:
+        for row in rows:
+            row_parent, number = row[3], row[-1]
             if row_parent in missing and row_parent not in known:
                 errors.append(MSG_PARENT_MISSING % {"row": number, "parent": row_parent})
     if errors:
         raise AreaFileError(errors)
     if within:
-        return [row[:4] for row in rows if row[0].startswith(within) or within.startswith(row[0])]
-    return [row[:4] for row in rows]
+        return [row[:-1] for row in rows if row[0].startswith(within) or within.startswith(row[0])]
+    return [row[:-1] for row in rows]
 
 
 def _batches(items: list, size: int) -> Iterable[list]:
@@ -117,23 +134,32 @@ def areas_load(*, path: Path, progress=None, within: str | None = None) -> LoadR
     (665,276 rows) loads in seconds. ``participates`` is set for new rows only (rural
     villages and every level above), so a deployment's own choice survives a reload.
     ``within`` loads only one area and what lies under it (see :func:`read_division_file`).
+    A file with the ``name_mn`` column sets the Mongolian names; one without keeps them.
     """
     rows = read_division_file(path, within=within)
+    with_mn = bool(rows) and len(rows[0]) == 5
     before = Area.objects.count()
     table = Area._meta.db_table
     sql = (
-        f"INSERT INTO {table} (code, name, level, parent_id, participates) "
-        "VALUES (%s, %s, %s, %s, %s) "
+        f"INSERT INTO {table} (code, name, level, parent_id, participates, name_mn) "
+        "VALUES (%s, %s, %s, %s, %s, %s) "
         "ON CONFLICT (code) DO UPDATE SET name = excluded.name, level = excluded.level, "
-        "parent_id = excluded.parent_id"
+        "parent_id = excluded.parent_id" + (", name_mn = excluded.name_mn" if with_mn else "")
     )
     with connection.cursor() as cursor:
         for batch in _batches(rows, BATCH):
             cursor.executemany(
                 sql,
                 [
-                    (code, name, level, parent, level != Level.VILLAGE or is_rural_code(code))
-                    for code, name, level, parent in batch
+                    (
+                        code,
+                        name,
+                        level,
+                        parent,
+                        level != Level.VILLAGE or is_rural_code(code),
+                        rest[0] if rest else "",
+                    )
+                    for code, name, level, parent, *rest in batch
                 ],
             )
             if progress:

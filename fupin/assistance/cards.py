@@ -35,6 +35,7 @@ from django.db.models import F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from fupin.areas.selectors import is_bilingual
 from fupin.core.masking import mask_id_number
 from fupin.registry import codes
 from fupin.registry.models import Household, IncomeRecord, Member
@@ -63,6 +64,7 @@ class CardMember:
     health: str
     labour: str
     school: str
+    name_mn: str = ""  # in Mongolian script, printed on a bilingual card
 
 
 @dataclasses.dataclass
@@ -116,6 +118,9 @@ class Card:
     # The visit form's absolute address and its QR code (an inline SVG).
     visit_url: str = ""
     qr: SafeString = SafeString("")
+    # Mongolian beside the Chinese (fupin.areas.selectors.is_bilingual of the village).
+    bilingual: bool = False
+    village_mn: str = ""
 
 
 def public_base_url(request=None) -> str:
@@ -240,6 +245,7 @@ def _card(household: Household, today: datetime.date, measures) -> Card:
                 health=m.get_health_display(),
                 labour=m.get_labour_display(),
                 school=m.get_school_status_display(),
+                name_mn=m.name_mn,
             )
             for m in members
         ],
@@ -258,6 +264,7 @@ def _card(household: Household, today: datetime.date, measures) -> Card:
         ),
         measures=card_measures,
         cadres=cadres,
+        village_mn=village.name_mn,
     )
     return card
 
@@ -271,7 +278,9 @@ def build_cards(
     measures = _measures_by_household([h.pk for h in rows], year) if rows else None
     cards = [_card(h, today, measures) for h in rows]
     base_url = base_url or public_base_url()
-    for card in cards:
+    bilingual = {code: is_bilingual(code) for code in {h.village_id for h in rows}}
+    for card, household in zip(cards, rows, strict=True):
+        card.bilingual = bilingual[household.village_id]
         card.dense = len(card.members) + len(card.measures or []) > DENSE_ROWS[size]
         card.visit_url = visit_url(card.household_id, base_url)
         card.qr = qr_svg(card.visit_url)
@@ -292,6 +301,7 @@ def render_cards_html(
             "size": size,
             "hotline": HOTLINE,
             "empty": empty,
+            "bilingual": any(card.bilingual for card in cards),
         },
     )
 

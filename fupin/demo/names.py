@@ -112,3 +112,44 @@ def mongol_name(rng: random.Random, sex: str, birth_year: int, father: str | Non
 def mongol_given_part(name: str) -> str:
     """Return the given-name part of a Mongolian name (what a child's patronymic uses)."""
     return name.split(MIDDLE_DOT)[-1]
+
+
+# Mongolian script for some of the names above: each is a common word used as a name, spelled
+# as the headword of Lessing's Mongolian-English Dictionary (1960) that the Chinese form
+# transliterates (巴特尔 baγatur "hero", 那顺 nasun "age, life", 乌力吉 ölǰei "blessing" ...).
+# Only these names get a Mongolian form in the demo; none is made up from its sounds.
+MONGOL_SCRIPT = {
+    "巴特尔": "ᠪᠠᠭᠠᠲᠤᠷ",  # baγatur
+    "那顺": "ᠨᠠᠰᠤᠨ",  # nasun
+    "乌力吉": "ᠥᠯᠵᠡᠢ",  # ölǰei
+    "巴图": "ᠪᠠᠲᠤ",  # batu
+    "朝鲁": "ᠴᠢᠯᠠᠭᠤ",  # čilaγu
+    "孟和": "ᠮᠥᠩᠬᠡ",  # möngke
+    "苏和": "ᠰᠦᠬᠡ",  # süke
+    "特木尔": "ᠲᠡᠮᠦᠷ",  # temür
+    "宝音": "ᠪᠤᠶᠠᠨ",  # buyan
+    "阿拉坦": "ᠠᠯᠲᠠᠨ",  # altan
+    "毕力格": "ᠪᠢᠯᠢᠭ",  # bilig
+    "巴雅尔": "ᠪᠠᠶᠠᠷ",  # bayar
+    "哈斯": "ᠬᠠᠰ",  # qas
+    "斯琴": "ᠰᠡᠴᠡᠨ",  # sečen
+    "乌兰": "ᠤᠯᠠᠭᠠᠨ",  # ulaγan
+    "其木格": "ᠴᠢᠮᠡᠭ",  # čimeg
+    "萨仁": "ᠰᠠᠷᠠᠨ",  # saran
+    "乌云": "ᠣᠶᠤᠨ",  # oyun
+    "其其格": "ᠴᠡᠴᠡᠭ",  # čečeg
+    "格日乐": "ᠭᠡᠷᠡᠯ",  # gerel
+}
+
+
+def mongol_script(name: str) -> str:
+    """The name in Mongolian script when every part of it is in :data:`MONGOL_SCRIPT`, else "".
+
+    A patronymic name (乌力吉·巴特尔) is written as its two words; a name after a Han-style
+    surname (包巴特尔) has no Mongolian form here. Draws nothing from the random generator, so
+    the demo's figures do not move.
+    """
+    parts = name.split(MIDDLE_DOT)
+    if all(part in MONGOL_SCRIPT for part in parts):
+        return " ".join(MONGOL_SCRIPT[part] for part in parts)
+    return ""

@@ -38,6 +38,7 @@ from . import collective as demo_collective
 from . import duties as demo_duties
 from . import funds as demo_funds
 from . import leaders as demo_leaders
+from . import names
 from . import party as demo_party
 from . import safetynet as demo_safetynet
 from . import users as demo_users
@@ -60,6 +61,9 @@ REASON_RELAPSE = "返贫"
 REASON_NO_POLICY = "脱贫户不再享受政策"
 REASON_PLAN = "制定脱贫计划"
 REGISTRY_MODELS = (StatusRecord, IncomeRecord, Member, Household)
+# Where the demo writes Mongolian-script names (names.MONGOL_SCRIPT): Horqin Right Front and
+# Middle Banners, whose notices are bilingual by default (FUPIN_BILINGUAL_AREAS).
+MONGOLIAN_NAME_COUNTIES = ("152221", "152222")
 
 MSG_NOT_EMPTY = "贫困户数据已存在（{count} 户）：加 --reset 清空后重建，或加 --if-empty 跳过。"
 
@@ -328,6 +332,12 @@ def demo_write(data: DemoData, *, progress=None) -> BuildResult:
                     household_id=household.pk,
                     village_id=spec.village,
                     name=p.name,
+                    name_mn=(
+                        names.mongol_script(p.name)
+                        if spec.village[:6] in MONGOLIAN_NAME_COUNTIES
+                        and p.ethnicity == codes.Ethnicity.MONGOL
+                        else ""
+                    ),
                     id_number=p.id_number,
                     sex=p.sex,
                     birth_date=p.birth_date,

@@ -29,8 +29,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from fupin.accounts import public_limits
 from fupin.accounts.addresses import client_ip, source_hash
 from fupin.areas.scope import public
+from fupin.areas.selectors import is_bilingual
 from fupin.core.clock import as_of
 from fupin.core.masking import mask_id_number, mask_personal
+from fupin.core.mongolian import mn_text
 from fupin.core.sheets import workbook_bytes, xlsx_response
 from fupin.registry import codes
 
@@ -39,6 +41,8 @@ from .models import Case, Notice
 from .public_forms import NoticeFilterForm, ObjectionForm
 
 PAGE_SIZE = 20
+# The Chinese source of each kind's label: the key of its Mongolian text (fupin.core.mongolian).
+KIND_SOURCE = {Notice.Kind.NOTICE: "公示", Notice.Kind.ANNOUNCEMENT: "公告"}
 
 
 def scrub(text: str) -> str:
@@ -70,6 +74,7 @@ class NoticeRow:
     members: int | None
     detail: str  # attribute (identification, relapse, monitoring) or exit reason (exit)
     cause: str
+    name_mn: str = ""  # the head's name in Mongolian script, when the registry holds it
 
 
 def _app(case: Case, *keys, default=None):
@@ -78,6 +83,14 @@ def _app(case: Case, *keys, default=None):
         if data.get(key) not in (None, ""):
             return data[key]
     return default
+
+
+def _head(case: Case):
+    if case.household_id:
+        heads = [m for m in case.household.members.all() if m.relation == codes.Relation.HEAD]
+        if heads:
+            return heads[0]
+    return None
 
 
 def _head_id_number(case: Case) -> str:
@@ -154,7 +167,7 @@ def notice_cases(notice: Notice):
             Prefetch(
                 "household__members",
                 queryset=Member.objects.filter(relation=codes.Relation.HEAD).only(
-                    "household_id", "id_number", "relation"
+                    "household_id", "id_number", "relation", "name_mn"
                 ),
             ),
             "steps",
@@ -169,6 +182,7 @@ def notice_rows(notice: Notice, cases=None) -> list[NoticeRow]:
     rows = []
     for i, case in enumerate(cases, start=1):
         number = _head_id_number(case)
+        head = _head(case)
         rows.append(
             NoticeRow(
                 number=i,
@@ -178,6 +192,7 @@ def notice_rows(notice: Notice, cases=None) -> list[NoticeRow]:
                 members=_members(case),
                 detail=scrub(_detail(case)),
                 cause=_cause(case),
+                name_mn=head.name_mn if head is not None else "",
             )
         )
     return rows
@@ -197,6 +212,9 @@ def _context(notice: Notice, today: datetime.date, cases=None) -> dict:
         "is_open": is_open(notice, today),
         "today": today,
         "issuer": _issuer(notice),
+        "bilingual": is_bilingual(notice.area_id),
+        "kind_source": KIND_SOURCE.get(notice.kind, ""),
+        "issuer_mn": notice.area.name_mn,
     }
 
 
@@ -351,11 +369,36 @@ def notice_xlsx(request, pk):
     return xlsx_response(notice_workbook(notice), f"notice-{notice.pk}.xlsx")
 
 
+MONGOLIAN_FONT = "Noto Sans Mongolian"
+# The headings of the notice's table by their Chinese source (the keys of the mn catalog).
+SHEET_SOURCES = ("序号", "姓名（户主）", "证件号码", "嘎查村", "家庭人口")
+
+
+def _mongolian_headings(sheet, headings: list) -> None:
+    """Add the Mongolian column (蒙古文姓名) and, under the Chinese headings, their Mongolian
+    texts turned to read top to bottom (a cell cannot set vertical Mongolian itself)."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    heading_row = sheet.max_row
+    sheet.cell(heading_row, len(headings) + 1, str(_("蒙古文姓名"))).font = Font(bold=True)
+    sheet.column_dimensions[get_column_letter(len(headings) + 1)].width = 16
+    texts = [mn_text(source) for source in SHEET_SOURCES]
+    if not any(texts):
+        return
+    sheet.append([entry.text if entry else "" for entry in texts])
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(name=MONGOLIAN_FONT)
+        cell.alignment = Alignment(textRotation=180, horizontal="center", vertical="top")
+    sheet.row_dimensions[sheet.max_row].height = 90
+
+
 def notice_workbook(notice: Notice) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     rows = notice_rows(notice)
+    bilingual = is_bilingual(notice.area_id)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(notice.get_kind_display())
@@ -379,11 +422,17 @@ def notice_workbook(notice: Notice) -> bytes:
     for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
+    if bilingual:
+        _mongolian_headings(sheet, headings)
     for row in rows:
         values = [row.number, row.name, row.id_masked, row.village, row.members, row.detail]
         if notice.case_kind != Case.Kind.EXIT:
             values.append(row.cause)
+        if bilingual:
+            values.append(row.name_mn)
         sheet.append(values)
+        if bilingual and row.name_mn:
+            sheet.cell(sheet.max_row, len(values)).font = Font(name=MONGOLIAN_FONT)
     if notice.contact:
         sheet.append([])
         sheet.append([_("异议受理电话") + "：" + notice.contact])

@@ -48,7 +48,7 @@ from fupin.accounts.actions import IMPORT_REGISTRY, Action, allowed
 from fupin.areas.models import Area, Level
 from fupin.areas.scope import user_can_see_code
 from fupin.core import cells as kit
-from fupin.core import clock
+from fupin.core import clock, mongolian
 from fupin.core import sheets as sheets_kit
 from fupin.core.sheets import (
     MSG_HEADER,
@@ -76,6 +76,7 @@ from .rules import (
     COL_MAIN_CAUSE,
     COL_MIGRANT,
     COL_NAME,
+    COL_NAME_MN,
     COL_NUMBER,
     COL_OTHER_CAUSES,
     COL_PHONE,
@@ -131,6 +132,7 @@ COUNT_LABELS = {
 
 CAUSE_SPLIT = re.compile("[" + re.escape(rules.CAUSE_SEPARATORS) + "]")
 MAX_NUMBER, MAX_NAME, MAX_PHONE = 32, 50, 20
+MAX_NAME_MN = 100
 MAX_INCOME = Decimal("1e10")
 
 # The fields an import writes (the rest of a row keeps its value or its default).
@@ -165,6 +167,7 @@ MEMBER_FIELDS = (
     "labour",
     "migrant_months",
     "medical_insurance",
+    "name_mn",
 )
 STATUS_FIELDS = ("village_id", "status", "attribute", "members_count")
 INCOME_FIELDS = (
@@ -248,6 +251,13 @@ def _text_field(value: str, column: str, problems: list, *, max_length: int, req
     # The text is kept even when too long: messages name the household by it.
     _cell(problems, column, kit.text, value, max_length=max_length, required=required)
     return value
+
+
+def _name_mn(value: str, problems: list) -> str:
+    name_mn, reason = mongolian.check(value, max_length=MAX_NAME_MN)
+    if reason:
+        problems.append(Problem(COL_NAME_MN, reason))
+    return name_mn
 
 
 def _causes(value: str, problems: list) -> list[str]:
@@ -458,10 +468,12 @@ def import_file(
     return result
 
 
-def _header_check(sheet: Sheet, columns: Iterable[str], result: ImportResult) -> dict[str, int]:
+def _header_check(
+    sheet: Sheet, columns: Iterable[str], result: ImportResult, optional: Iterable[str] = ()
+) -> dict[str, int]:
     """Map each known column to its index; report missing/duplicate ones, warn of extras."""
     index: dict[str, int] = {}
-    known = set(columns)
+    known = set(columns) | set(optional)
     prefix = sheet.label
     for i, header in enumerate(sheet.headers):
         if header in known:
@@ -519,8 +531,8 @@ class _MemberImport:
 
     def validate(self) -> None:
         sheet, ctx = self.sheet, self.ctx
-        index = _header_check(sheet, MEMBER_COLUMNS, self.result)
-        if len(index) < len(MEMBER_COLUMNS) or sheet.errors:
+        index = _header_check(sheet, MEMBER_COLUMNS, self.result, optional=(COL_NAME_MN,))
+        if len(set(index) & set(MEMBER_COLUMNS)) < len(MEMBER_COLUMNS) or sheet.errors:
             ctx.tick(len(sheet.rows))
             return
         village_i = index[COL_VILLAGE]
@@ -573,6 +585,8 @@ class _MemberImport:
             "labour": _label(v[COL_LABOUR], COL_LABOUR, problems, required=False),
             "migrant_months": _int(v[COL_MIGRANT], COL_MIGRANT, problems, required=False, blank=0),
             "medical_insurance": _yes_no(v[COL_INSURANCE], COL_INSURANCE, problems),
+            # None when the file has no 蒙古文姓名 column: the stored name is kept.
+            "name_mn": _name_mn(v[COL_NAME_MN], problems) if COL_NAME_MN in v else None,
         }
         problems += rules.check_member(member, as_of=ctx.as_of)
         if info:
@@ -829,6 +843,8 @@ class _MemberImport:
             target["household_id"] = household.pk
             target["village_id"] = household.values["village_id"]
             existing = self.existing_members.get(member["id_number"])
+            if target["name_mn"] is None:
+                target["name_mn"] = existing["name_mn"] if existing else ""
             if existing is None:
                 table.created.append({**defaults, "id_number": member["id_number"], **target})
                 continue

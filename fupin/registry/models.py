@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from fupin.areas.scope import ScopedManager
 from fupin.core import clock
+from fupin.core.mongolian import MongolianTextField
 
 from . import codes
 
@@ -109,6 +110,8 @@ class Member(models.Model):
         "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("姓名"), max_length=50)
+    # The name in Mongolian script beside the Chinese one (import column 蒙古文姓名).
+    name_mn = MongolianTextField(_("蒙古文姓名"), max_length=100, blank=True, default="")
     # Unique across the database: one person in one household only (national cleaning rule).
     # On Citus this becomes the reference lookup table of docs/architecture.md rule 7.
     id_number = models.CharField(_("证件号码"), max_length=18, unique=True)

@@ -49,6 +49,8 @@ COL_IDENTIFIED = "识别年度"
 COL_STATUS = "脱贫状态"
 COL_EXIT_YEAR = "脱贫年度"
 COL_PHONE = "联系电话"
+# Optional: the member's name in Mongolian script (fupin.core.mongolian checks it).
+COL_NAME_MN = "蒙古文姓名"
 
 COL_YEAR = "年度"
 COL_WAGE = "工资性收入"

@@ -42,6 +42,7 @@ MSG_IMPORT_SCOPE = _("导入的数据含有不在导入范围“%(scope)s”内�
 
 MEMBER_FIELDS = (
     "name",
+    "name_mn",
     "id_number",
     "relation",
     "ethnicity",

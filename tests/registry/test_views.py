@@ -207,3 +207,16 @@ def test_the_form_applies_the_import_rules_to_the_whole_household(village_client
     response = village_client.post(f"/members/{head.pk}/edit/", _form_data(head, health="healthy"))
     assert str(rules.MSG_CAUSE_ILL) in response.context["form"].errors["health"]
     assert Member.objects.get(pk=head.pk).health == codes.Health.SERIOUS
+
+
+def test_a_members_mongolian_name_is_corrected_on_the_page_and_checked(village_client):
+    household = make_household(CHANGFA, members=2)
+    member = household.members.get(relation=codes.Relation.SPOUSE)
+    url = f"/members/{member.pk}/edit/"
+    response = village_client.post(url, _form_data(member, name_mn="ᠪᠠᠲᠤ Бат"))
+    assert response.status_code == 200
+    assert "Cyrillic" in str(response.context["form"].errors["name_mn"])
+    response = village_client.post(url, _form_data(member, name_mn=" ᠪᠠᠲᠤ ", reason="核对"))
+    assert response.status_code == 302, response.context["form"].errors
+    member.refresh_from_db()
+    assert member.name_mn == "ᠪᠠᠲᠤ"
