@@ -188,7 +188,9 @@ def test_the_visit_form_asks_for_a_correction_reason_in_a_closed_month(admin, of
     client = Client()
     # Visits are recorded by the village side (docs/security.md, "Who may write what").
     client.force_login(admin)
-    form = client.get("/visits/new/").content.decode()
+    # The form starts from the household (the search of 记录走访 picks it).
+    url = f"/visits/new/?household={pairing.household_id}"
+    form = client.get(url).content.decode()
     assert '"2017-05"' in form  # the closed months the form's script reads
     data = {
         "cadre": pairing.cadre_id,
@@ -198,10 +200,10 @@ def test_the_visit_form_asks_for_a_correction_reason_in_a_closed_month(admin, of
         "backdate_reason": "补录",
         "category": "other",
     }
-    refused = client.post("/visits/new/", data)
+    refused = client.post(url, data)
     assert refused.status_code == 400
     assert "已关账" in refused.content.decode()
     visits = Visit.objects.count()
-    assert client.post("/visits/new/", {**data, "correction_reason": "漏录"}).status_code == 302
+    assert client.post(url, {**data, "correction_reason": "漏录"}).status_code == 302
     assert Visit.objects.count() == visits + 1
     assert PeriodCorrection.objects.get().reason == "漏录"
