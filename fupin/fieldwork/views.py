@@ -232,8 +232,11 @@ def concern_list(request):
 def concern_new(request):
     """A concern raised for one household, from its page (``?household=``)."""
     user = request.user
+    # A role that raises no concern anywhere is refused before its form is read.
+    if not actions.allowed(user, Action.CONCERN_RAISE):
+        raise PermissionDenied
     form = forms.ConcernForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         user=user,
         initial={"household": request.GET.get("household")},
     )

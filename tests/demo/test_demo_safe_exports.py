@@ -97,6 +97,11 @@ EXPORTS = {
     "registry:household_export": [
         ("/households/export/", {"format": "csv"}),
         ("/households/export/", {}),
+        ("/households/export/", {"format": "readable"}),
+    ],
+    "assistance:pairing_import_template": [("/pairings/import/template.xlsx", {})],
+    "collective:import-template": [
+        (f"/collective/import/template/{kind}.xlsx", {}) for kind in ("income", "shares")
     ],
     "registry:import_template": [
         (f"/imports/template/{kind}.{fmt}", {})
