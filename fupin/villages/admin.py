@@ -1,7 +1,6 @@
 """Admin of poor villages (through the scope) and of the exit rules (versioned)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from fupin.accounts.models import Role
 from fupin.areas.scope import ScopedModelAdmin
@@ -40,7 +39,7 @@ class VillageExitCaseAdmin(ScopedModelAdmin):
 
 
 @admin.register(VillageExitRules)
-class VillageExitRulesAdmin(SimpleHistoryAdmin):
+class VillageExitRulesAdmin(admin.ModelAdmin):
     """A version is never edited in place: saving a change stores a new version. League
     reference data: changed by the league headquarters only."""
 
