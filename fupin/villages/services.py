@@ -40,6 +40,7 @@ MSG_REASON = _("不同意时必须填写理由")
 MSG_RULE_FAILS = _("未达到出列标准，不能审定出列：%(reasons)s")
 MSG_NOTICE_RUNNING = _("公示期至%(ends_on)s结束，公示期满后才能公告出列")
 MSG_BAD_YEAR = _("年度不正确")
+MSG_CHECK = _("%(label)s：%(value)s，标准 %(threshold)s")
 
 DESIGNATED = "villages.designated"
 CONDITIONS_RECORDED = "villages.conditions_recorded"
@@ -152,7 +153,8 @@ def exit_step(
     result = rules.evaluate(case.village_id, case.year, case.rules)
     if step.name == "county_decision" and approved and not result.passes:
         reasons = "；".join(
-            f"{check.label} {check.value}（{check.threshold}）" for check in result.failed
+            MSG_CHECK % {"label": check.label, "value": check.value, "threshold": check.threshold}
+            for check in result.failed
         )
         raise ValidationError(MSG_RULE_FAILS % {"reasons": reasons})
     if step.final:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
-from fupin.accounts.actions import allowed
+from fupin.accounts.actions import Action, allowed
 from fupin.areas import selectors as area_selectors
 from fupin.areas.models import Level
 from fupin.areas.params import page_area, page_year, page_years
@@ -82,6 +82,7 @@ def village(request, code):
         VillageConditions.objects.accessible_to(request.user).filter(village=area).order_by("-year")
     )
     labels = {name: label for name, label in CONDITIONS}
+    year_row = next((row for row in conditions if row.year == year), None)
     return render(
         request,
         "villages/village.html",
@@ -105,6 +106,12 @@ def village(request, code):
                     ],
                 }
                 for case in cases
+            ],
+            "can_record": designation is not None
+            and allowed(request.user, Action.VILLAGE_EXIT_VILLAGE, area.code),
+            "form_conditions": [
+                (name, label, year_row is not None and getattr(year_row, name))
+                for name, label in CONDITIONS
             ],
             "next": _next(request.user, current, designation),
             "current": current,
@@ -137,4 +144,26 @@ def village_step(request, code):
             messages.error(request, message)
     else:
         messages.success(request, gettext("已办理"))
-    return redirect(reverse("villages:village", args=[area.code]))
+    year = request.POST.get("year", "")
+    query = f"?year={year}" if year.isdigit() else ""
+    return redirect(reverse("villages:village", args=[area.code]) + query)
+
+
+@scope_safe
+@login_required
+@require_POST
+def village_conditions(request, code):
+    """The village team records the year's exit conditions (the boxes ticked hold)."""
+    area = _village(request, code)
+    if not PoorVillageDesignation.objects.filter(village=area).exists():
+        raise Http404(gettext("该嘎查村不是贫困村"))
+    year = page_year(request)
+    values = {name: name in request.POST for name, _label in CONDITIONS}
+    try:
+        services.record_conditions(actor=request.user, village=area, year=year, **values)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, gettext("已保存"))
+    return redirect(reverse("villages:village", args=[area.code]) + f"?year={year}")

@@ -174,7 +174,7 @@ def test_the_page_offers_the_next_step_to_its_level_only(client, village, people
     # post is refused.
     page = client.get(f"/villages/{CHANGFA}/?year={YEAR}")
     assert "苏木乡镇审核" in page.text
-    assert 'action="/villages/' not in page.text
+    assert '/step/"' not in page.text
     assert client.post(f"/villages/{CHANGFA}/step/", {}).status_code == 403
     client.force_login(people["township"])
     client.post(f"/villages/{CHANGFA}/step/", {"opinion": "核实"})
@@ -186,3 +186,31 @@ def test_the_page_is_out_of_reach_of_another_village(client, village, people):
     client.force_login(people["other_village"])
     assert client.get(f"/villages/{CHANGFA}/").status_code == 404
     assert client.post(f"/villages/{CHANGFA}/step/", {}).status_code == 404
+
+
+def test_the_village_team_records_the_conditions_on_the_page(client, village, people):
+    client.force_login(people["village"])
+    page = client.get(f"/villages/{CHANGFA}/?year=2016")
+    assert 'id="record-conditions"' in page.text
+    response = client.post(
+        f"/villages/{CHANGFA}/conditions/", {"year": 2016, "road": "on", "clinic": "on"}
+    )
+    assert response.status_code == 302
+    row = VillageConditions.objects.get(village=village, year=2016)
+    assert (row.road, row.clinic, row.safe_water, row.broadband) == (True, True, False, False)
+    assert row.history.first().history_user == people["village"]
+    assert AuditEvent.objects.filter(action=services.CONDITIONS_RECORDED).count() == 1
+    client.force_login(people["township"])
+    assert 'id="record-conditions"' not in client.get(f"/villages/{CHANGFA}/").text
+    assert client.post(f"/villages/{CHANGFA}/conditions/", {"year": 2016}).status_code == 403
+
+
+def test_the_refusal_of_the_county_names_each_failed_condition(village, people):
+    VillageConditions.objects.filter(village=village).update(clinic=False, broadband=False)
+    case = services.exit_apply(actor=people["village"], village=village, year=YEAR)
+    case = services.exit_step(actor=people["township"], case=case)
+    with pytest.raises(ValidationError) as error:
+        services.exit_step(actor=people["county"], case=case)
+    assert error.value.messages == [
+        "未达到出列标准，不能审定出列：有标准化卫生室：否，标准 是；通宽带：否，标准 是"
+    ]
