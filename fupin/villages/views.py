@@ -4,6 +4,8 @@ user whose level holds the next step takes it (docs/villages.md)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -60,7 +62,16 @@ def _next(user, case: VillageExitCase | None, designation) -> dict | None:
         step = workflow.next_step(case.state)
         if step is None:
             return None
-    return {"step": step, "can": allowed(user, step.action, designation.village_id)}
+    notice_ends = None
+    if case is not None and step.final:
+        notice = case.steps.filter(step="notice").order_by("-pk").first()
+        if notice is not None:
+            notice_ends = notice.taken_on + datetime.timedelta(days=workflow.NOTICE_DAYS)
+    return {
+        "step": step,
+        "can": allowed(user, step.action, designation.village_id),
+        "notice_ends": notice_ends,
+    }
 
 
 @scope_safe

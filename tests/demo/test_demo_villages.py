@@ -8,8 +8,33 @@ from fupin.demo.generator import allocate
 from fupin.demo.villages import POOR_VILLAGES, county_poor_persons
 from fupin.villages.models import PoorVillageDesignation, VillageConditions
 from fupin.villages.rules import evaluate
+from tests.demo.snapshots import snapshot_part
 
 pytestmark = pytest.mark.django_db
+
+
+@snapshot_part("villages")
+def _snapshot():
+    """The designations and conditions, for the determinism test's rebuild."""
+    return {
+        "designations": list(
+            PoorVillageDesignation.objects.order_by("village_id").values_list(
+                "village_id", "year", "designated_on", "source", "exit_year"
+            )
+        ),
+        "conditions": list(
+            VillageConditions.objects.order_by("village_id", "year").values_list(
+                "village_id",
+                "year",
+                "road",
+                "safe_water",
+                "electricity",
+                "clinic",
+                "activity_room",
+                "broadband",
+            )
+        ),
+    }
 
 
 def test_the_api_gives_602_poor_villages_in_2014(client, admin):

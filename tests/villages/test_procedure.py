@@ -214,3 +214,12 @@ def test_the_refusal_of_the_county_names_each_failed_condition(village, people):
     assert error.value.messages == [
         "未达到出列标准，不能审定出列：有标准化卫生室：否，标准 是；通宽带：否，标准 是"
     ]
+
+
+def test_the_page_shows_when_the_notice_ends(client, village, people):
+    case = services.exit_apply(actor=people["village"], village=village, year=YEAR)
+    for actor in ("township", "county", "county"):
+        case = services.exit_step(actor=people[actor], case=case)
+    client.force_login(people["county"])
+    page = client.get(f"/villages/{CHANGFA}/?year={YEAR}")
+    assert "公示期至2017-07-07结束" in page.text
