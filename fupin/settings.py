@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "fupin.collective",
     "fupin.safetynet",
     "fupin.leaders",
+    "fupin.villages",
     "fupin.warmap",
     "fupin.reports",
     "fupin.mobile",

@@ -62,6 +62,11 @@ class Action(StrEnum):
     # The figures.
     ASSESSMENT_RUN = "assessment.run"
     REPORT_PUBLISH = "report.publish"
+    # Poor villages (贫困村): the designation, and each step of a village's exit by its level.
+    POOR_VILLAGE_DESIGNATE = "poor_village.designate"
+    VILLAGE_EXIT_VILLAGE = "village_exit.village"
+    VILLAGE_EXIT_TOWNSHIP = "village_exit.township"
+    VILLAGE_EXIT_COUNTY = "village_exit.county"
 
 
 _OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
@@ -109,6 +114,10 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.SAFETYNET_EDIT: _OFFICES,
     Action.ASSESSMENT_RUN: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
     Action.REPORT_PUBLISH: frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.POOR_VILLAGE_DESIGNATE: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.VILLAGE_EXIT_VILLAGE: frozenset({Role.VILLAGE_TEAM}),
+    Action.VILLAGE_EXIT_TOWNSHIP: frozenset({Role.TOWNSHIP_OFFICER}),
+    Action.VILLAGE_EXIT_COUNTY: frozenset({Role.COUNTY_OFFICE}),
 }
 
 # The role sets under the names the views and services used before this table existed.

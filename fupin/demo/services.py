@@ -42,6 +42,7 @@ from . import names
 from . import party as demo_party
 from . import safetynet as demo_safetynet
 from . import users as demo_users
+from . import villages as demo_villages
 from .generator import (
     AS_OF,
     POPULATION_YEARS,
@@ -86,6 +87,7 @@ class BuildResult:
     collective: object = None  # fupin.demo.collective
     safetynet: object = None  # fupin.demo.safetynet
     leaders: object = None  # fupin.demo.leaders
+    poor_villages: object = None  # fupin.demo.villages
 
 
 def ensure_areas() -> bool:
@@ -137,6 +139,7 @@ def demo_reset() -> None:
     """Delete the registry (households, members, income, status, their history, anything
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
+    demo_villages.demo_villages_reset()
     demo_leaders.demo_leaders_reset()
     demo_safetynet.demo_safetynet_reset()
     demo_collective.demo_collective_reset()
@@ -453,6 +456,7 @@ def demo_build(
     result.collective = demo_collective.demo_collective(seed=seed, scale=scale, progress=progress)
     result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=progress)
     result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=progress)
+    result.poor_villages = demo_villages.demo_villages(seed=seed, progress=progress)
     if connection.vendor == "postgresql":
         # The demo writes rows with the keys it chose; every sequence then follows its table,
         # whatever an earlier, rolled-back build left in it (sequences ignore rollbacks).

@@ -145,6 +145,8 @@ TABLE = {
     "projects/<int:pk>/":                          "404 404 403 403 404 403 403 404 404 404",
     "collective/villages/<str:code>/edit/":        " ok  ok 403 403  ok 403  ok  ok 403 403",
     "collective/import/":                          " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "villages/<str:code>/step/":                   " ok 403 403 403 403 403 403  ok 403 403",
+    "villages/<str:code>/conditions/":             " ok 403 403 403 403 403 403  ok 403 403",
     "households/<int:pk>/safety-net/":             " ok  ok 403 403  ok 403  ok 403 403 403",
     "leaders/new/":                                " ok  ok 403  ok  ok 403  ok  ok 403 403",
     "leaders/<int:pk>/links/new/":                 " ok  ok 403  ok  ok 403  ok  ok 403 403",
