@@ -126,7 +126,13 @@ EXPORTS = {
     "reports:xlsx": lambda ctx: [(f"/reports/{pk}/report.xlsx", {}) for pk in ctx.reports],
 }
 # Files that hold no record (the import templates): checked, but no payload can be in them.
-NO_RECORDS = {"funds:import_template", "registry:import_template"}
+# Templates hold headers and code lists only, no record a payload could reach.
+NO_RECORDS = {
+    "funds:import_template",
+    "registry:import_template",
+    "assistance:pairing_import_template",
+    "collective:import-template",
+}
 MARKERS = ("xlsx", "csv", "XLSX", "CSV", "ERRORS.response", "_download(")
 
 
