@@ -126,7 +126,6 @@ EXPORTS = {
     "reports:xlsx": lambda ctx: [(f"/reports/{pk}/report.xlsx", {}) for pk in ctx.reports],
 }
 # Files that hold no record (the import templates): checked, but no payload can be in them.
-# Templates hold headers and code lists only, no record a payload could reach.
 NO_RECORDS = {
     "funds:import_template",
     "registry:import_template",
