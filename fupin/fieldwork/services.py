@@ -15,7 +15,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -441,13 +441,41 @@ def _create_many(model: type[R], rows: list[R]) -> dict:
         return {}
     try:
         with transaction.atomic():
-            model._default_manager.bulk_create(rows)
+            _insert_many(model, rows)
     except IntegrityError:
         return {row.uuid: _create_alone(model, row) for row in rows}  # type: ignore[attr-defined]
     for row in rows:
         row.fresh = True  # type: ignore[attr-defined]
         row.photo_refs = []  # type: ignore[attr-defined]
     return {row.uuid: row for row in rows}  # type: ignore[attr-defined]
+
+
+def _insert_many(model: type[R], rows: list[R]) -> None:
+    """Insert ``rows`` with one ``executemany`` of values each column prepares itself, then
+    read their keys back by uuid: what ``bulk_create`` writes, without compiling a statement
+    of a thousand placeholders per batch (most of a synced batch's write,
+    bench/bench_sync.py). No signal is sent, as with ``bulk_create``."""
+    connection = connections[router.db_for_write(model)]
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(field.column) for field in fields),  # type: ignore[arg-type]
+        ", ".join(["%s"] * len(fields)),
+    )
+    values = [
+        [field.get_db_prep_save(field.pre_save(row, True), connection) for field in fields]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
+    keys = dict(
+        model._default_manager.filter(uuid__in=[row.uuid for row in rows]).values_list("uuid", "pk")  # type: ignore[attr-defined]
+    )
+    for row in rows:
+        row.pk = keys[row.uuid]  # type: ignore[attr-defined]
+        row._state.adding = False
+        row._state.db = connection.alias
 
 
 def _create_alone(model: type[R], row: R) -> R:

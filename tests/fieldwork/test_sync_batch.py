@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 
 import pytest
@@ -297,6 +298,25 @@ def test_the_api_answers_each_item_on_its_own(client, field):
     # The single object form is unchanged.
     single = post(client, field, "pairing", "/api/visits/", mine)
     assert single.status_code == 200 and single.json()["id"] == answers[0]["visit"]["id"]
+
+
+def test_a_fresh_visit_is_answered_as_the_serializer_answers_the_stored_one(client, field):
+    from fupin.fieldwork.serializers import VisitSerializer
+
+    today = {"uuid": str(uuid.uuid4()), "household": field.household.pk, "content": "走访"}
+    late = {
+        "uuid": str(uuid.uuid4()),
+        "household": field.household.pk,
+        "visited_on": str(TODAY - datetime.timedelta(days=1)),
+        "backdate_reason": "无信号，次日补录",
+        "kind": "phone",
+    }
+    answers = post(client, field, "pairing", "/api/visits/", [today, late]).json()
+    assert [a["status"] for a in answers] == [201, 201]
+    for answer in answers:
+        stored = VisitSerializer(Visit.objects.get(uuid=answer["uuid"])).data
+        assert answer["visit"] == json.loads(json.dumps(stored))
+    assert answers[1]["visit"]["flags"] == ["backdated"]
 
 
 def test_a_batch_over_the_limit_is_refused(client, field, settings):
