@@ -33,9 +33,15 @@ def file_stem(content: dict) -> str:
 
 
 @transaction.atomic
-def report_publish(*, actor: User | None, area: Area, kind: str, day: datetime.date) -> Report:
+def report_publish(
+    *, actor: User | None, area: Area, kind: str, day: datetime.date, pdf_later: bool = False
+) -> Report:
     """Generate the report now, store its content and its xlsx and PDF, and mark the earlier
-    published version of the same kind, period and area superseded."""
+    published version of the same kind, period and area superseded.
+
+    With ``pdf_later`` the PDF is left to :func:`report_render_pending_pdf` (the scheduler's
+    worker): a league's weekly PDF lists every pairing behind and takes far longer to lay out
+    than the content takes to compute."""
     if actor is not None and not can_publish(actor, area.code):
         raise PermissionDenied(str(NOT_ALLOWED))
     user = actor if actor is not None else _system_user()
@@ -60,16 +66,41 @@ def report_publish(*, actor: User | None, area: Area, kind: str, day: datetime.d
         published_by=actor,
     )
     stem = f"{file_stem(data)}-v{version}"
-    note = _("已发布 第%(v)d版 %(at)s") % {
-        "v": version,
-        "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
-    }
     report.xlsx.save(f"{stem}.xlsx", ContentFile(render_xlsx(data)), save=False)
-    report.pdf.save(
-        f"{stem}.pdf", ContentFile(render_pdf_bytes(data, status_note=note)), save=False
-    )
+    if not pdf_later:
+        report.pdf.save(f"{stem}.pdf", ContentFile(_pdf(report)), save=False)
     report.save()
     audit(actor, PUBLISHED, report.pk, area=area.code, kind=kind, key=report.key, version=version)
+    return report
+
+
+def _pdf(report: Report) -> bytes:
+    note = _("已发布 第%(v)d版 %(at)s") % {
+        "v": report.version,
+        "at": timezone.localtime(report.published_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    return render_pdf_bytes(report.content, status_note=note)
+
+
+def reports_pending_pdf():
+    """Published reports whose PDF is still to be laid out, oldest period first."""
+    return Report.objects.filter(pdf="").order_by("first", "kind", "area_id", "pk")
+
+
+def report_render_pending_pdf() -> Report | None:
+    """Lay out the PDF of the oldest report waiting for one; None when none waits. Two workers
+    may lay out the same one: the first to store it wins and the other's file is removed."""
+    report = reports_pending_pdf().first()
+    if report is None:
+        return None
+    name = report.pdf.storage.save(
+        report.pdf.field.generate_filename(
+            report, f"{file_stem(report.content)}-v{report.version}.pdf"
+        ),
+        ContentFile(_pdf(report)),
+    )
+    if not Report.objects.filter(pk=report.pk, pdf="").update(pdf=name):
+        report.pdf.storage.delete(name)
     return report
 
 

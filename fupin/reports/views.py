@@ -192,6 +192,11 @@ def report_xlsx(request, pk):
 @require_GET
 def report_pdf(request, pk):
     report = access_report(request.user, pk)
+    if not report.pdf:
+        # Published by the scheduler: the worker lays the PDF out shortly (docs/schedule.md).
+        response = render(request, "reports/pdf_pending.html", {"report": report}, status=202)
+        response["Retry-After"] = "60"
+        return response
     audit(request.user, services.EXPORTED, report.area_id, report=report.pk, format="pdf")
     handle, name = _stored(report.pdf)
     return FileResponse(handle, content_type="application/pdf", as_attachment=False, filename=name)

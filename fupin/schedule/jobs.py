@@ -37,7 +37,8 @@ def _publish(kind: str) -> Callable[[datetime.date], str]:
         # The period that ended the day before the slot.
         areas = list(Area.objects.filter(code__in=settings.FUPIN_SCHEDULE_AREAS).order_by("code"))
         keys = [
-            report_publish(actor=None, area=area, kind=kind, day=slot - DAY).key for area in areas
+            report_publish(actor=None, area=area, kind=kind, day=slot - DAY, pdf_later=True).key
+            for area in areas
         ]
         return f"{kind} {', '.join(sorted(set(keys)))} × {len(areas)}"
 
@@ -60,3 +61,7 @@ JOBS: tuple[Job, ...] = (
     ),
     Job("concern_escalation", _("民情诉求超期上报（每天）"), lambda d: True, _escalate),
 )  # fmt: skip
+
+# The jobs whose past slots may be queued (``fupin schedule --queue``): publishing an old
+# period's report again is harmless, escalating concerns as of an old day is not.
+REPORT_JOBS = tuple(job.name for job in JOBS if job.name != "concern_escalation")

@@ -17,6 +17,9 @@ class ScheduledRun(models.Model):
     class Status(models.TextChoices):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
+        # A past slot put in the queue on purpose (``fupin schedule --queue``): it runs
+        # whatever the catch-up window, e.g. to fill a new system's archive.
+        QUEUED = "queued", _("排队中")
 
     job = models.CharField(_("任务"), max_length=40)
     slot = models.DateField(_("应运行日期"))

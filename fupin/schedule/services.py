@@ -12,13 +12,15 @@ from django.utils import timezone
 
 from fupin.core.audit import audit
 from fupin.core.clock import as_of
+from fupin.reports.services import report_render_pending_pdf
 
-from .jobs import DAY, JOBS, Job
+from .jobs import DAY, JOBS, REPORT_JOBS, Job
 from .models import ScheduledRun
 
 log = logging.getLogger(__name__)
 RAN = "schedule.ran"
 FAILED = "schedule.failed"
+QUEUED = "schedule.queued"
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,43 @@ def due_slots(job: Job, today: datetime.date) -> list[datetime.date]:
             job=job.name, slot__in=wanted, status=ScheduledRun.Status.DONE
         ).values_list("slot", flat=True)
     )
-    return [day for day in wanted if day not in done]
+    queued = ScheduledRun.objects.filter(
+        job=job.name, slot__lte=today, status=ScheduledRun.Status.QUEUED
+    ).values_list("slot", flat=True)
+    return sorted({day for day in wanted if day not in done}.union(queued))
+
+
+def queue(first: datetime.date, last: datetime.date, *, actor=None) -> int:
+    """Queue every report job's slots from ``first`` to ``last`` that have not run, for the
+    workers to run oldest first whatever the catch-up window; returns how many were queued."""
+    now = timezone.now()
+    days = [first + DAY * n for n in range((last - first).days + 1)]
+    runs = [
+        ScheduledRun(job=job.name, slot=day, status=ScheduledRun.Status.QUEUED, started_at=now)
+        for job in JOBS
+        if job.name in REPORT_JOBS
+        for day in days
+        if job.due(day)
+    ]
+    with transaction.atomic():
+        before = ScheduledRun.objects.filter(status=ScheduledRun.Status.QUEUED).count()
+        ScheduledRun.objects.bulk_create(runs, ignore_conflicts=True)
+        added = ScheduledRun.objects.filter(status=ScheduledRun.Status.QUEUED).count() - before
+        audit(actor, QUEUED, f"{first} {last}", first=str(first), last=str(last), added=added)
+    return added
+
+
+def queued_count() -> int:
+    return ScheduledRun.objects.filter(status=ScheduledRun.Status.QUEUED).count()
+
+
+def render_pending_pdfs(limit: int = 1) -> int:
+    """Lay out up to ``limit`` PDFs of published reports that wait for one (the scheduler
+    publishes without them, docs/schedule.md); returns how many were laid out."""
+    done = 0
+    while done < limit and report_render_pending_pdf() is not None:
+        done += 1
+    return done
 
 
 def run_due(today: datetime.date | None = None) -> list[Outcome]:
@@ -74,8 +112,11 @@ def _run_slot(job: Job, slot: datetime.date) -> Outcome | None:
         log.exception("scheduled job %s for %s failed", job.name, slot)
         summary = f"{type(error).__name__}: {error}"[:500]
         with transaction.atomic():
+            # A queued slot stays queued, so it is retried whatever the catch-up window.
             updated = ScheduledRun.objects.filter(
-                job=job.name, slot=slot, status=ScheduledRun.Status.FAILED
+                job=job.name,
+                slot=slot,
+                status__in=(ScheduledRun.Status.FAILED, ScheduledRun.Status.QUEUED),
             ).update(summary=summary, started_at=started, finished_at=timezone.now())
             if not updated:
                 try:
@@ -96,9 +137,11 @@ def _run_slot(job: Job, slot: datetime.date) -> Outcome | None:
 
 def _claim(job: Job, slot: datetime.date, started: datetime.datetime) -> ScheduledRun | None:
     """The slot's row marked done, or None when another worker holds or finished it. A failed
-    run is taken over by a conditional update, so two workers cannot both retry it."""
+    or queued run is taken over by a conditional update, so two workers cannot both run it."""
     retried = ScheduledRun.objects.filter(
-        job=job.name, slot=slot, status=ScheduledRun.Status.FAILED
+        job=job.name,
+        slot=slot,
+        status__in=(ScheduledRun.Status.FAILED, ScheduledRun.Status.QUEUED),
     ).update(status=ScheduledRun.Status.DONE, started_at=started, summary="")
     if retried:
         return ScheduledRun.objects.get(job=job.name, slot=slot)

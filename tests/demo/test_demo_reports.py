@@ -42,3 +42,24 @@ def test_monthly_dispatch_of_the_league_lists_owners(admin, client):
     page = client.get("/reports/new/?kind=monthly&area=1522&period=2017-06-30")
     assert page.status_code == 200
     assert "调度清单" in page.content.decode()
+
+
+def test_the_archive_of_the_first_half_of_2017_waits_for_the_workers(db):
+    """`fupin demo` queues the reports of January to June 2017 for the workers of `fupin
+    serve` (tests/schedule covers their publishing): every Monday's weekly report, the
+    ten-day bulletins of the 1st, 11th and 21st, each month's dispatch and the first
+    quarter's review."""
+    from fupin.schedule.models import ScheduledRun
+
+    queued = ScheduledRun.objects.filter(status=ScheduledRun.Status.QUEUED)
+    slots = {job: sorted(queued.filter(job=job).values_list("slot", flat=True)) for job in (
+        "weekly_report", "dekad_bulletin", "monthly_dispatch", "quarterly_review"
+    )}  # fmt: skip
+    mondays = [datetime.date(2017, 1, 2) + datetime.timedelta(weeks=n) for n in range(26)]
+    assert slots["weekly_report"] == mondays and mondays[-1] == datetime.date(2017, 6, 26)
+    assert slots["dekad_bulletin"] == [datetime.date(2017, 1, 11), datetime.date(2017, 1, 21)] + [
+        datetime.date(2017, m, d) for m in range(2, 7) for d in (1, 11, 21)
+    ]
+    assert slots["monthly_dispatch"] == [datetime.date(2017, m, 1) for m in range(2, 7)]
+    assert slots["quarterly_review"] == [datetime.date(2017, 4, 1)]
+    assert not queued.filter(job="concern_escalation").exists()

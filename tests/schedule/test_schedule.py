@@ -7,14 +7,15 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
+from fupin.accounts.models import Role
 from fupin.core.models import AuditEvent
 from fupin.fieldwork.models import Concern
 from fupin.reports.models import Report
 from fupin.schedule import jobs, services
 from fupin.schedule.models import ScheduledRun
-from tests.factories import YINDEER, make_household
+from tests.factories import YINDEER, make_household, make_user
 
 D = datetime.date
 DAY = datetime.timedelta(days=1)
@@ -149,3 +150,65 @@ def test_list_shows_each_job_with_its_next_and_last_run(settings):
     )
     assert "下次 2017-07-01" in lines["dekad_bulletin"] and "上次 —" in lines["dekad_bulletin"]
     assert "下次 2017-06-27" in lines["concern_escalation"]
+
+
+@pytest.mark.django_db
+def test_queued_past_reports_are_published_once_and_their_pdfs_follow(settings, client):
+    """A new system's archive: the reports of past days are queued, then each is published
+    once whatever the catch-up window, and its PDF is laid out on a later turn."""
+    settings.FUPIN_SCHEDULE_CATCH_UP_DAYS = 0
+    make_household()
+    out = io.StringIO()
+    call_command("schedule", "--queue", "2017-01-02", "2017-02-01", stdout=out)
+    # January 2017: Mondays 2, 9, 16, 23, 30; ten-day bulletins on 11 and 21 Jan and 1 Feb;
+    # the January dispatch on 1 Feb.
+    assert "已排入 9 期报告" in out.getvalue()
+    assert _tick(settings, D(2017, 2, 2)) and not _tick(settings, D(2017, 2, 2))
+    assert _published("weekly") == ["2016-W52", "2017-W01", "2017-W02", "2017-W03", "2017-W04"]
+    assert _published("dekad") == ["2017-01-1", "2017-01-2", "2017-01-3"]
+    assert _published("monthly") == ["2017-01"]
+    assert not ScheduledRun.objects.filter(status=ScheduledRun.Status.QUEUED).exists()
+    assert services.queue(D(2017, 1, 2), D(2017, 2, 1)) == 0  # what ran is not queued again
+
+    report = Report.objects.get(kind="monthly")
+    assert report.xlsx and not report.pdf
+    client.force_login(make_user(Role.LEAGUE_HQ, "1522"))
+    pending = client.get(f"/reports/{report.pk}/report.pdf")
+    assert pending.status_code == 202 and pending["Retry-After"]
+    assert "PDF 正由后台任务排版" in pending.content.decode()
+    assert "PDF 生成中" in client.get("/reports/").content.decode()
+
+    assert services.render_pending_pdfs(limit=100) == 9
+    assert not Report.objects.filter(pdf="").exists()
+    ready = client.get(f"/reports/{report.pk}/report.pdf")
+    assert ready.status_code == 200 and b"".join(ready.streaming_content).startswith(b"%PDF")
+    assert services.render_pending_pdfs() == 0
+
+
+@pytest.mark.django_db
+def test_a_queued_slot_that_fails_is_recorded_and_retried(settings, monkeypatch):
+    settings.FUPIN_SCHEDULE_CATCH_UP_DAYS = 0
+    services.queue(D(2017, 1, 11), D(2017, 1, 11))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("磁盘已满")
+
+    def dekad(day):
+        return [o for o in _tick(settings, day) if o.job == "dekad_bulletin"]
+
+    monkeypatch.setattr(jobs, "report_publish", broken)
+    (outcome,) = dekad(D(2017, 1, 12))
+    assert outcome.status == ScheduledRun.Status.FAILED and "磁盘已满" in outcome.summary
+    run = ScheduledRun.objects.get(job="dekad_bulletin")
+    assert run.status == ScheduledRun.Status.QUEUED and "磁盘已满" in run.summary
+    monkeypatch.undo()
+    (outcome,) = dekad(D(2017, 1, 12))
+    assert outcome.status == ScheduledRun.Status.DONE
+    assert _published("dekad") == ["2017-01-1"]
+
+
+def test_queue_refuses_bad_dates():
+    with pytest.raises(CommandError, match="不是有效日期"):
+        call_command("schedule", "--queue", "2017-13-01", "2017-02-01")
+    with pytest.raises(CommandError, match="晚于"):
+        call_command("schedule", "--queue", "2017-02-01", "2017-01-01")

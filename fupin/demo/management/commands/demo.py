@@ -63,6 +63,11 @@ class Command(BaseCommand):
             f"历史记录 {result.history_rows} 条；用时 {time.monotonic() - started:.1f} 秒。"
             f"系统日期设为 {AS_OF:%Y-%m-%d}。"
         )
+        if result.archive_queued:
+            self.stdout.write(
+                f"2017 年上半年的 {result.archive_queued} 期报告已排队，"
+                "由 fupin serve 的后台任务在几分钟内发布到 /reports/。"
+            )
         self._logins(password, known=True)
         self._figures()
 
