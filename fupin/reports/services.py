@@ -83,8 +83,9 @@ def _pdf(report: Report) -> bytes:
 
 
 def reports_pending_pdf():
-    """Published reports whose PDF is still to be laid out, oldest period first."""
-    return Report.objects.filter(pdf="").order_by("first", "kind", "area_id", "pk")
+    """Reports whose PDF is still to be laid out, latest period first: the archive lists
+    those first, and a backlog's newest reports are the ones read."""
+    return Report.objects.filter(pdf="").order_by("-first", "kind", "area_id", "pk")
 
 
 def report_render_pending_pdf() -> Report | None:
