@@ -543,7 +543,7 @@ def monitor_sql(year: int, code: str, rule_set: RuleSet) -> list[tuple[str, list
                     THEN 1 ELSE 0 END) AS oos,
                 SUM(CASE WHEN medical_insurance THEN 0 ELSE 1 END) AS unins
             FROM {member}
-            WHERE {m_range}
+            WHERE {m_range} AND left_on IS NULL
             GROUP BY household_id
         ) m ON m.household_id = h.id
     """
