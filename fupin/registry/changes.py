@@ -338,7 +338,9 @@ def member_leave(
         )
     history_reason = f"{HISTORY_KINDS[Member.Leave(kind)]} {day.isoformat()}：{reason}"
     remaining = list(open_members(household).exclude(pk=member.pk))
-    if member.relation == codes.Relation.HEAD and remaining:
+    if member.relation != codes.Relation.HEAD or not remaining:
+        new_head = None
+    else:
         if new_head is None or new_head.pk not in {m.pk for m in remaining}:
             raise ValidationError({"new_head": [MSG_NEW_HEAD]})
         new_head = next(m for m in remaining if m.pk == new_head.pk)
@@ -350,7 +352,7 @@ def member_leave(
             raise ValidationError(problems)
     member.left_on, member.left_reason = day, kind
     save_with_reason(member, actor=actor, reason=history_reason)
-    if new_head is not None and member.relation == codes.Relation.HEAD:
+    if new_head is not None:
         save_with_reason(new_head, actor=actor, reason=history_reason)
     _refresh_counts(actor, household, history_reason)
     audit(
@@ -418,10 +420,12 @@ def household_split(
     for m in moving:
         m.relation = relations.get(m.pk, m.relation)
     members[new_head.pk].relation = codes.Relation.HEAD
+    promoted = None  # the member who becomes the old household's head
     if not any(m.relation == codes.Relation.HEAD for m in staying):
         if old_head is None or old_head.pk not in {m.pk for m in staying}:
             raise ValidationError({"old_head": [MSG_SPLIT_OLD_HEAD]})
-        members[old_head.pk].relation = codes.Relation.HEAD
+        promoted = members[old_head.pk]
+        promoted.relation = codes.Relation.HEAD
     problems: dict[str, list[str]] = {}
     for group in (staying, moving):
         values = [{f: getattr(m, f) for f in RULE_MEMBER_FIELDS} for m in group]
@@ -447,8 +451,8 @@ def household_split(
     for m in moving:
         m.household = new
         save_with_reason(m, actor=actor, reason=history_reason)
-    if old_head is not None and members[old_head.pk] not in moving:
-        save_with_reason(members[old_head.pk], actor=actor, reason=history_reason)
+    if promoted is not None:
+        save_with_reason(promoted, actor=actor, reason=history_reason)
     _refresh_counts(actor, household, history_reason)
     _refresh_counts(actor, new, history_reason)
     year = as_of().year
