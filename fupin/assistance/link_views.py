@@ -41,16 +41,32 @@ def household_cadres(user, household):
     ).order_by("name", "pk")
 
 
+# The most cadres a dropdown lists; the search (?q=) narrows a county's thousands.
+CADRE_CHOICES = 100
+
+
+def _cadre_choices(request, form) -> str:
+    """On a GET, list at most :data:`CADRE_CHOICES` cadres matching ``?q=`` (name, unit or
+    phone); a POST validates against them all. Return the search text."""
+    q = request.GET.get("q", "").strip()[:50]
+    if request.method == "GET":
+        cadres = form.fields["cadre"].queryset
+        if q:
+            cadres = cadres.filter(Q(name__contains=q) | Q(unit__contains=q) | Q(phone=q))
+        form.fields["cadre"].queryset = cadres[:CADRE_CHOICES]
+    return q
+
+
 def _errors(form, error: ValidationError) -> None:
     for message in error.messages:
         form.add_error(None, message)
 
 
-def _page(request, household, form, title):
+def _page(request, household, form, title, search=None):
     return render(
         request,
         "registry/change_form.html",
-        {"form": form, "household": household, "title": title},
+        {"form": form, "household": household, "title": title, "search": search},
     )
 
 
@@ -69,6 +85,7 @@ def pairing_new(request, pk):
         cadres=household_cadres(request.user, household),
         initial={"start_date": as_of()},
     )
+    q = _cadre_choices(request, form)
     if request.method == "POST" and form.is_valid():
         try:
             services.pairing_create(
@@ -81,7 +98,7 @@ def pairing_new(request, pk):
             _errors(form, error)
         else:
             return _done(request, household, _("已新增结对帮扶。"))
-    return _page(request, household, form, _("新增结对帮扶"))
+    return _page(request, household, form, _("新增结对帮扶"), search=q)
 
 
 def _pairing(request, pk, pairing_pk):
@@ -126,6 +143,7 @@ def pairing_reassign(request, pk, pairing_pk):
         cadres=household_cadres(request.user, household).exclude(pk=pairing.cadre_id),
         initial={"start_date": as_of()},
     )
+    q = _cadre_choices(request, form)
     if request.method == "POST" and form.is_valid():
         try:
             services.pairing_reassign(
@@ -140,7 +158,7 @@ def pairing_reassign(request, pk, pairing_pk):
         else:
             return _done(request, household, _("已调整帮扶责任人。"))
     title = _("调整帮扶责任人：%(name)s") % {"name": pairing.cadre.name}
-    return _page(request, household, form, title)
+    return _page(request, household, form, title, search=q)
 
 
 def _link_areas(household) -> list[Area]:
@@ -160,6 +178,7 @@ def link_new(request, pk):
         areas=areas,
         initial={"start_date": as_of(), "area": household.village_id},
     )
+    q = _cadre_choices(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -175,7 +194,7 @@ def link_new(request, pk):
             _errors(form, error)
         else:
             return _done(request, household, _("已新增两联一包。"))
-    return _page(request, household, form, _("新增两联一包"))
+    return _page(request, household, form, _("新增两联一包"), search=q)
 
 
 def _link(request, pk, link_pk):
@@ -221,6 +240,7 @@ def link_reassign(request, pk, link_pk):
         cadres=household_cadres(request.user, household),
         initial={"start_date": as_of()},
     )
+    q = _cadre_choices(request, form)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -237,4 +257,4 @@ def link_reassign(request, pk, link_pk):
         else:
             return _done(request, household, _("已调整两联一包。"))
     title = _("调整两联一包：%(kind)s") % {"kind": link.get_kind_display()}
-    return _page(request, household, form, title)
+    return _page(request, household, form, title, search=q)

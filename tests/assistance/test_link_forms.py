@@ -167,3 +167,15 @@ def test_another_village_is_out_of_scope(client):
         services.pairing_create(actor=user, cadre=make_cadre(CHANGFA), household=hh)
     client.force_login(user)
     assert client.get(reverse("assistance:pairing_new", args=[hh.pk])).status_code == 404
+
+
+def test_the_cadre_dropdown_is_searched_and_bounded(client):
+    hh = make_household(CHANGFA)
+    wanted = make_cadre(CHANGFA, name="乌云其其格")
+    other = make_cadre(CHANGFA, name="巴特尔")
+    client.force_login(make_user(Role.VILLAGE_TEAM, CHANGFA))
+    url = reverse("assistance:pairing_new", args=[hh.pk])
+    page = client.get(url, {"q": "其其格"}).content.decode()
+    assert f'value="{wanted.pk}"' in page and f'value="{other.pk}"' not in page
+    response = client.post(f"{url}?q=其其格", {"cadre": other.pk, "start_date": "2017-01-01"})
+    assert response.status_code == 302 and Pairing.objects.get().cadre == other
