@@ -67,6 +67,9 @@ class Action(StrEnum):
     VILLAGE_EXIT_VILLAGE = "village_exit.village"
     VILLAGE_EXIT_TOWNSHIP = "village_exit.township"
     VILLAGE_EXIT_COUNTY = "village_exit.county"
+    # 两联一包 and 结对帮扶 kept by hand: create, end, reassign.
+    LINK_EDIT = "link.edit"
+    PAIRING_EDIT = "pairing.edit"
 
 
 _OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
@@ -118,6 +121,8 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.VILLAGE_EXIT_VILLAGE: frozenset({Role.VILLAGE_TEAM}),
     Action.VILLAGE_EXIT_TOWNSHIP: frozenset({Role.TOWNSHIP_OFFICER}),
     Action.VILLAGE_EXIT_COUNTY: frozenset({Role.COUNTY_OFFICE}),
+    Action.LINK_EDIT: _HANDLERS,
+    Action.PAIRING_EDIT: _HANDLERS,
 }
 
 # The role sets under the names the views and services used before this table existed.

@@ -132,8 +132,11 @@ def _standard_label_sql(column: str) -> str:
     return f"CASE {column} {whens} ELSE {column} END"
 
 
-def household_sql(year: int, code: str, rule_set: RuleSet) -> tuple[str, list]:
-    """Return the INSERT … SELECT that stores the household results of ``year`` in ``code``."""
+def household_sql(
+    year: int, code: str, rule_set: RuleSet, household_ids: list[int] | None = None
+) -> tuple[str, list]:
+    """Return the INSERT … SELECT that stores the household results of ``year`` in ``code``
+    (only of ``household_ids`` when given: those are assessed whatever their last status)."""
     vendor = _vendor()
     ha = HouseholdAssessment._meta.db_table
     hh = Household._meta.db_table
@@ -176,6 +179,12 @@ def household_sql(year: int, code: str, rule_set: RuleSet) -> tuple[str, list]:
             ("NOT f.safe_water", rules.sql_literal(rules.MSG_WATER)),
         ]
     )
+    if household_ids is None:
+        candidates = f"(p.status IN {_in(codes.POOR_STATUSES)} OR h.identified_year = %s)"
+        candidate_params: list = [year]
+    else:
+        candidates = f"h.id IN ({', '.join(['%s'] * len(household_ids))})"
+        candidate_params = list(household_ids)
     sql = f"""
         INSERT INTO {ha} (
             household_id, village_id, year, rule_set_id, line_id, line_amount, members_count,
@@ -189,7 +198,7 @@ def household_sql(year: int, code: str, rule_set: RuleSet) -> tuple[str, list]:
                     THEN 1 ELSE 0 END) AS oos,
                 SUM(CASE WHEN medical_insurance THEN 0 ELSE 1 END) AS unins
             FROM {member}
-            WHERE {m_range}
+            WHERE {m_range} AND left_on IS NULL
             GROUP BY household_id
         ),
         c AS (
@@ -204,7 +213,7 @@ def household_sql(year: int, code: str, rule_set: RuleSet) -> tuple[str, list]:
             LEFT JOIN {line} l ON l.year = %s AND l.standard = h.standard
             LEFT JOIN m ON m.household_id = h.id
             WHERE {h_range}
-              AND (p.status IN {_in(codes.POOR_STATUSES)} OR h.identified_year = %s)
+              AND {candidates}
         ),
         f AS (
             SELECT c.*, COALESCE(c.pc > c.line_amount, FALSE) AS inc_ok FROM c
@@ -216,7 +225,7 @@ def household_sql(year: int, code: str, rule_set: RuleSet) -> tuple[str, list]:
             {_json(reasons)}
         FROM f
     """
-    params = [born_from, born_to, *m_params, year - 1, year, year, *h_params, year]
+    params = [born_from, born_to, *m_params, year - 1, year, year, *h_params, *candidate_params]
     params += [year, rule_set.pk]
     return sql, params
 
@@ -442,6 +451,17 @@ def assessment_run(
     }
 
 
+@transaction.atomic
+def households_assess(*, year: int, village: str, household_ids: list[int]) -> None:
+    """Replace the results of ``year`` of a few households of ``village`` (a split's two
+    households), by the same SQL as :func:`assessment_run`; the village's figures are left
+    to the next run."""
+    HouseholdAssessment.objects.filter(year=year, household_id__in=household_ids).delete()
+    sql, params = household_sql(year, village, RuleSet.current(), household_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
 # --- monitoring (防止返贫监测) ---------------------------------------------------------------
 
 
@@ -523,7 +543,7 @@ def monitor_sql(year: int, code: str, rule_set: RuleSet) -> list[tuple[str, list
                     THEN 1 ELSE 0 END) AS oos,
                 SUM(CASE WHEN medical_insurance THEN 0 ELSE 1 END) AS unins
             FROM {member}
-            WHERE {m_range}
+            WHERE {m_range} AND left_on IS NULL
             GROUP BY household_id
         ) m ON m.household_id = h.id
     """

@@ -182,7 +182,11 @@ def card_households(households, year: int, today: datetime.date):
     return (
         households.select_related("village", "village__parent", "village__parent__parent")
         .prefetch_related(
-            Prefetch("members", queryset=Member.objects.order_by("birth_date", "pk")),
+            # A member who died, married out or moved away is no longer on the card.
+            Prefetch(
+                "members",
+                queryset=Member.objects.filter(left_on__isnull=True).order_by("birth_date", "pk"),
+            ),
             Prefetch(
                 "incomes",
                 queryset=IncomeRecord.objects.filter(year__lte=year).order_by("-year"),

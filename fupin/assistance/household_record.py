@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
+from fupin.accounts.actions import Action, allowed
 from fupin.core.clock import as_of
 from fupin.registry.record import Event, Section, provider
 
-from .models import AssistancePlan, Measure, Pairing
+from .models import AssistancePlan, Link, Measure, Pairing
+from .selectors import active_q
 
 
 @provider(10)
@@ -41,6 +43,20 @@ def pairing_and_plan(user, household):
         "pairing",
         _("帮扶责任人与帮扶计划"),
         "assistance/_household_record.html",
-        {"current": current, "past": [p for p in pairings if p not in current], "plans": plans},
+        {
+            "household": household,
+            "current": current,
+            "past": [p for p in pairings if p not in current],
+            "plans": plans,
+            # 两联一包 of the household's village and township, kept from this page.
+            "links": list(
+                Link.objects.accessible_to(user)
+                .filter(active_q(day), area_id__in=[household.village_id, household.village_id[:9]])
+                .select_related("area", "cadre")
+                .order_by("area_id", "kind", "pk")
+            ),
+            "can_pair": allowed(user, Action.PAIRING_EDIT, household.village_id),
+            "can_link": allowed(user, Action.LINK_EDIT, household.village_id),
+        },
     )
     return section, events

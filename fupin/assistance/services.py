@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from fupin.accounts.actions import Action, require
 from fupin.accounts.models import User
 from fupin.areas.scope import user_can_see_code
 from fupin.core.audit import PAIRINGS_IMPORTED, audit
@@ -36,6 +37,10 @@ MSG_END_BEFORE_START = _("结束日期不能早于开始日期")
 MSG_ENDED = _("该记录已结束")
 MSG_IMPORT_NOT_ALLOWED = _("您没有导入结对帮扶的权限")
 
+LINK_REASSIGNED = "assistance.link_reassigned"
+PAIRING_REASSIGNED = "assistance.pairing_reassigned"
+MSG_REASSIGN_SAME = _("新的帮扶责任人与原帮扶责任人相同")
+
 LINK_LEVELS: dict[str, tuple[str, str | Promise]] = {
     Link.Kind.LEADER_TOWNSHIP: ("township", _("苏木乡镇")),
     Link.Kind.DEPARTMENT_VILLAGE: ("village", _("嘎查村")),
@@ -60,6 +65,7 @@ def link_create(
 ) -> Link:
     """Link a leader to a township, or a department / deputy head to a village."""
     _check_scope(actor, area.code)
+    require(actor, Action.LINK_EDIT, area.code)
     level, level_label = LINK_LEVELS[kind]
     if area.level != level:
         raise ValidationError(
@@ -81,9 +87,12 @@ def link_create(
 
 
 @transaction.atomic
-def link_end(*, actor: User, link: Link, end_date: datetime.date | None = None) -> Link:
+def link_end(
+    *, actor: User, link: Link, end_date: datetime.date | None = None, reason: str = ""
+) -> Link:
     link = Link.objects.select_for_update().get(pk=link.pk)
     _check_scope(actor, link.area_id)
+    require(actor, Action.LINK_EDIT, link.area_id)
     if link.end_date is not None:
         raise ValidationError(MSG_ENDED)
     end_date = end_date or as_of()
@@ -91,17 +100,59 @@ def link_end(*, actor: User, link: Link, end_date: datetime.date | None = None) 
         raise ValidationError(MSG_END_BEFORE_START)
     link.end_date = end_date
     link.save(update_fields=["end_date"])
-    audit(actor, LINK_ENDED, link.pk, area=link.area_id, end_date=end_date.isoformat())
+    audit(
+        actor,
+        LINK_ENDED,
+        link.pk,
+        area=link.area_id,
+        end_date=end_date.isoformat(),
+        reason=reason,
+    )
     return link
+
+
+@transaction.atomic
+def link_reassign(
+    *,
+    actor: User,
+    link: Link,
+    cadre: Cadre | None = None,
+    department: str = "",
+    day: datetime.date | None = None,
+    reason: str = "",
+) -> Link:
+    """Hand a link over: the old one ends on ``day``, a new one of the same kind and area starts."""
+    day = day or as_of()
+    link_end(actor=actor, link=link, end_date=day, reason=reason)
+    row = link_create(
+        actor=actor,
+        kind=link.kind,
+        area=link.area,
+        cadre=cadre,
+        department=department,
+        start_date=day,
+    )
+    audit(actor, LINK_REASSIGNED, row.pk, previous=link.pk, reason=reason)
+    return row
 
 
 @transaction.atomic
 def pairing_create(
     *, actor: User, cadre: Cadre, household: Household, start_date: datetime.date | None = None
 ) -> Pairing:
-    """Pair a cadre with a household; refused past the cadre's cap (by post)."""
+    """Pair a cadre with a household; refused past the cadre's cap (by post), with the
+    pairing import's message."""
+    from .importing import MSG_OVER_CAP as MSG_IMPORT_OVER_CAP
+
     _check_scope(actor, household.village_id)
-    _check_scope(actor, cadre.area_id)
+    require(actor, Action.PAIRING_EDIT, household.village_id)
+    # A county department's cadre is outside a village team's scope yet pairs with its
+    # households: the cadre need only be visible, or already paired in this village.
+    if (
+        not user_can_see_code(actor, cadre.area_id)
+        and not Pairing.objects.filter(cadre=cadre, village_id=household.village_id).exists()
+    ):
+        raise PermissionDenied(MSG_SCOPE)
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     if not cadre.active:
         raise ValidationError(MSG_CADRE_INACTIVE)
@@ -111,7 +162,9 @@ def pairing_create(
         raise ValidationError(MSG_ALREADY_PAIRED)
     count, cap = active.count(), cap_for(cadre.post)
     if count >= cap:
-        raise ValidationError(MSG_OVER_CAP % {"cadre": cadre.name, "count": count, "cap": cap})
+        raise ValidationError(
+            MSG_IMPORT_OVER_CAP % {"name": cadre.name, "count": count + 1, "cap": cap}
+        )
     row = Pairing.objects.create(
         cadre=cadre, household=household, village_id=household.village_id, start_date=start_date
     )
@@ -120,9 +173,12 @@ def pairing_create(
 
 
 @transaction.atomic
-def pairing_end(*, actor: User, pairing: Pairing, end_date: datetime.date | None = None) -> Pairing:
+def pairing_end(
+    *, actor: User, pairing: Pairing, end_date: datetime.date | None = None, reason: str = ""
+) -> Pairing:
     pairing = Pairing.objects.select_for_update().get(pk=pairing.pk)
     _check_scope(actor, pairing.village_id)
+    require(actor, Action.PAIRING_EDIT, pairing.village_id)
     if pairing.end_date is not None:
         raise ValidationError(MSG_ENDED)
     end_date = end_date or as_of()
@@ -130,8 +186,35 @@ def pairing_end(*, actor: User, pairing: Pairing, end_date: datetime.date | None
         raise ValidationError(MSG_END_BEFORE_START)
     pairing.end_date = end_date
     pairing.save(update_fields=["end_date"])
-    audit(actor, PAIRING_ENDED, pairing.pk, household=pairing.household_id)
+    audit(
+        actor,
+        PAIRING_ENDED,
+        pairing.pk,
+        household=pairing.household_id,
+        end_date=end_date.isoformat(),
+        reason=reason,
+    )
     return pairing
+
+
+@transaction.atomic
+def pairing_reassign(
+    *,
+    actor: User,
+    pairing: Pairing,
+    cadre: Cadre,
+    day: datetime.date | None = None,
+    reason: str = "",
+) -> Pairing:
+    """Hand a household to another cadre: the pairing ends on ``day`` and the new cadre's
+    starts (within its cap); nothing is written when either is refused."""
+    if cadre.pk == pairing.cadre_id:
+        raise ValidationError(MSG_REASSIGN_SAME)
+    day = day or as_of()
+    pairing_end(actor=actor, pairing=pairing, end_date=day, reason=reason)
+    row = pairing_create(actor=actor, cadre=cadre, household=pairing.household, start_date=day)
+    audit(actor, PAIRING_REASSIGNED, row.pk, previous=pairing.pk, reason=reason)
+    return row
 
 
 @transaction.atomic

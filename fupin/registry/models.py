@@ -44,6 +44,9 @@ class Household(models.Model):
         _("距村主干路（公里）"), max_digits=5, decimal_places=1, null=True, blank=True
     )
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Kept by the household edit form (fupin.registry.changes), not by the import format.
+    address = models.CharField(_("家庭住址"), max_length=200, blank=True, default="")
+    bank_account = models.CharField(_("开户银行及账号"), max_length=60, blank=True, default="")
     standard = models.CharField(
         _("识别标准"),
         max_length=12,
@@ -103,6 +106,13 @@ class Household(models.Model):
 class Member(models.Model):
     scope_field = "village_id"
 
+    class Leave(models.TextChoices):
+        """Why a member left the household (the row stays, closed, with its history)."""
+
+        DEATH = "death", _("死亡")
+        MARRIAGE_OUT = "marriage_out", _("婚出")
+        MOVED_AWAY = "moved_away", _("迁出")
+
     household = models.ForeignKey(
         Household, verbose_name=_("户"), on_delete=models.CASCADE, related_name="members"
     )
@@ -133,6 +143,10 @@ class Member(models.Model):
     medical_insurance = models.BooleanField(_("是否参加基本医疗保险"), default=True)
     pension = models.BooleanField(_("是否参加养老保险"), null=True, blank=True)
     phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # A member who died, married out or moved away is closed, not deleted (fupin.registry.changes):
+    # the household keeps the person's history; only open members count in members_count.
+    left_on = models.DateField(_("减员日期"), null=True, blank=True)
+    left_reason = models.CharField(_("减员原因"), max_length=12, choices=Leave.choices, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     history = HistoricalRecords(excluded_fields=["updated_at"], cascade_delete_history=False)

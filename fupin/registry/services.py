@@ -109,7 +109,12 @@ def _check_member(actor: User, member: Member, household: Household) -> dict[str
     values["migrant_months"] = member.migrant_months
     for problem in rules.check_member(values, as_of=today):
         add(COLUMN_FIELDS.get(problem.field, "name"), problem.reason)
-    others = household.members.exclude(pk=member.pk).values(*MEMBER_RULE_FIELDS)
+    # Members who died, married out or moved away (fupin.registry.changes) no longer count.
+    others = (
+        household.members.filter(left_on__isnull=True)
+        .exclude(pk=member.pk)
+        .values(*MEMBER_RULE_FIELDS)
+    )
     household_values = {
         "main_cause": household.main_cause,
         "other_causes": household.other_causes,

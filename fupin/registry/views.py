@@ -21,9 +21,17 @@ from fupin.core.audit import HOUSEHOLD_VIEWED, REGISTRY_EXPORTED, audit
 from fupin.core.clock import current_year
 from fupin.core.sheets import xlsx_response
 
-from . import record, selectors, services
-from .codes import Cause
-from .forms import HouseholdFilterForm, MemberForm
+from . import changes, record, rules, selectors, services
+from .codes import Cause, Relation
+from .forms import (
+    HouseholdEditForm,
+    HouseholdFilterForm,
+    IncomeForm,
+    MemberForm,
+    MemberJoinForm,
+    MemberLeaveForm,
+    SplitForm,
+)
 from .models import Member
 
 PAGE_SIZE = 50
@@ -118,6 +126,8 @@ def household_detail(request, pk):
     household = selectors.access_household(request.user, pk)
     audit(request.user, HOUSEHOLD_VIEWED, household.number)
     members = list(household.members.order_by("pk"))
+    left_members = [m for m in members if m.left_on is not None]
+    members = [m for m in members if m.left_on is None]
     history = selectors.household_history(household)
     sections, events = record.household_record(request.user, household)
     for section in sections:
@@ -140,6 +150,7 @@ def household_detail(request, pk):
         {
             "household": household,
             "members": members,
+            "left_members": left_members,
             "other_causes": [Cause(c).label for c in household.other_causes if c in Cause.values],
             "years": selectors.household_years(household),
             "history": history,
@@ -184,3 +195,201 @@ def member_edit(request, pk):
         "registry/member_form.html",
         {"form": form, "member": member, "household": member.household},
     )
+
+
+# -- The day-to-day forms (fupin.registry.changes) ---------------------------------------------
+
+
+def _editable_household(request, pk):
+    """The household, if the user sees it (else 404) and may edit it (else 403)."""
+    household = selectors.access_household(request.user, pk)
+    if not request.user.has_role_at(EDIT_REGISTRY, household.village_id):
+        raise PermissionDenied(services.MSG_NO_RIGHT)
+    return household
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the form: each reason under its field, the rest above."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            form.add_error(None, message)
+        return
+    for field, reasons in error.message_dict.items():
+        for reason in reasons:
+            form.add_error(field if field in form.fields else None, reason)
+
+
+def _change_page(request, household, form, title, **extra):
+    return render(
+        request,
+        "registry/change_form.html",
+        {"form": form, "household": household, "title": title, **extra},
+    )
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_edit(request, pk):
+    household = _editable_household(request, pk)
+    initial = {field: getattr(household, field) for field in changes.HOUSEHOLD_FIELDS}
+    form = HouseholdEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in changes.HOUSEHOLD_FIELDS}
+        for field in ("address", "phone", "bank_account"):
+            data[field] = data[field].strip()
+        try:
+            changes.household_edit(
+                actor=request.user,
+                household=household,
+                data=data,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已保存本户信息。"))
+            return redirect("registry:household_detail", pk=household.pk)
+    return _change_page(request, household, form, _("修改户信息"))
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def income_edit(request, pk):
+    """A year's income: the first submit shows the per-person net income computed by the
+    server (the page's script shows it while typing), the second saves."""
+    household = _editable_household(request, pk)
+    years = list(range(current_year(), rules.FIRST_IDENTIFIED_YEAR - 1, -1))
+    year = request.GET.get("year")
+    initial: dict = {"year": int(year) if year and year.isdigit() else current_year()}
+    record = household.incomes.filter(year=initial["year"]).first()
+    if record is not None:
+        initial.update({field: getattr(record, field) for field in changes.INCOME_FIELDS})
+    form = IncomeForm(request.POST or None, initial=initial, years=years)
+    members = changes.open_members(household).count()
+    per_capita = None
+    confirm = False
+    if request.method == "POST" and form.is_valid():
+        amounts, problems = changes.parse_amounts(form.cleaned_data)
+        if not problems:
+            problems = changes.income_problems(form.cleaned_data["year"], amounts, members)
+        for field, reasons in problems.items():
+            for reason in reasons:
+                form.add_error(field, reason)
+        if not problems:
+            per_capita = rules.per_capita_net_income(amounts, members)
+            if "confirm" in request.POST:
+                try:
+                    income = changes.income_set(
+                        actor=request.user,
+                        household=household,
+                        year=form.cleaned_data["year"],
+                        amounts=amounts,
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    messages.success(
+                        request,
+                        _("已保存 %(year)s 年收入：人均纯收入 %(value)s 元。")
+                        % {"year": income.year, "value": income.net_income_per_capita},
+                    )
+                    return redirect("registry:household_detail", pk=household.pk)
+            else:
+                confirm = True
+    return _change_page(
+        request,
+        household,
+        form,
+        _("录入年度收入"),
+        income=True,
+        members=members,
+        per_capita=per_capita,
+        confirm=confirm,
+    )
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_join(request, pk):
+    household = _editable_household(request, pk)
+    form = MemberJoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {field: form.cleaned_data[field] for field in services.MEMBER_FIELDS}
+        try:
+            member = changes.member_join(
+                actor=request.user,
+                household=household,
+                kind=form.cleaned_data["kind"],
+                day=form.cleaned_data["date"],
+                fields=fields,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已登记新成员 %(name)s。") % {"name": member.name})
+            return redirect("registry:household_detail", pk=household.pk)
+    return _change_page(request, household, form, _("成员增加（出生、婚入）"))
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_leave(request, pk):
+    member = selectors.access_member(request.user, pk)
+    household = _editable_household(request, member.household_id)
+    others = list(changes.open_members(household).exclude(pk=member.pk).order_by("pk"))
+    form = MemberLeaveForm(
+        request.POST or None, others=others, head=member.relation == Relation.HEAD
+    )
+    if request.method == "POST" and form.is_valid():
+        new_head = next((m for m in others if m.pk == form.cleaned_data.get("new_head")), None)
+        try:
+            changes.member_leave(
+                actor=request.user,
+                member=member,
+                kind=form.cleaned_data["kind"],
+                day=form.cleaned_data["date"],
+                reason=form.cleaned_data["reason"],
+                new_head=new_head,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已登记 %(name)s 减员。") % {"name": member.name})
+            return redirect("registry:household_detail", pk=household.pk)
+    return _change_page(request, household, form, _("成员减少：%(name)s") % {"name": member.name})
+
+
+@scope_safe
+@login_required
+@require_http_methods(["GET", "POST"])
+def household_split(request, pk):
+    household = _editable_household(request, pk)
+    members = list(changes.open_members(household).order_by("pk"))
+    form = SplitForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        by_pk = {m.pk: m for m in members}
+        data = form.cleaned_data
+        leaving = [by_pk[pk] for pk in data["members"]]
+        old_head = by_pk.get(data["old_head"]) if data["old_head"] else None
+        try:
+            new = changes.household_split(
+                actor=request.user,
+                household=household,
+                leaving=leaving,
+                new_head=by_pk[data["new_head"]],
+                relations={pk: r for pk, r in form.relations().items() if pk in data["members"]},
+                old_head=old_head,
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("已分户，新户编号 %(number)s。") % {"number": new.number})
+            return redirect("registry:household_detail", pk=new.pk)
+    return _change_page(request, household, form, _("分户"))

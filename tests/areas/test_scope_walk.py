@@ -469,6 +469,10 @@ def _fill(route: str, objects) -> str | None:
                 return str(household.pk)
             if "admin" in before:
                 return str(household.pk)
+        if name == "pairing_pk":  # the household page's pairing forms
+            return str(objects["assistance_pairing"].pk)
+        if name == "link_pk":
+            return str(objects["assistance_link"].pk)
         if name == "code":
             return CHANGFA
         if name == "kind":

@@ -116,3 +116,77 @@ def test_every_role_walks_its_menu(walk_demo, live_server, browser):
                     problems.append(f"{where}: codes in the Chinese interface {codes}")
             context.close()
     assert not problems, "\n".join(problems)
+
+
+# -- The household's write pages (the day-to-day forms) -----------------------------------------
+# Each page with the action that opens it; every role meets each page of a household paired
+# with 长发村's demo cadre: the writers get the form, the readers a refusal (403), and a role
+# that does not see the household a 404. The action decides (fupin.accounts.actions).
+WRITE_PAGES = [
+    ("registry:household_edit", "registry.edit", "household"),
+    ("registry:income_edit", "registry.edit", "household"),
+    ("registry:member_join", "registry.edit", "household"),
+    ("registry:household_split", "registry.edit", "household"),
+    ("registry:member_leave", "registry.edit", "member"),
+    ("assistance:pairing_new", "pairing.edit", "household"),
+    ("assistance:pairing_end", "pairing.edit", "pairing"),
+    ("assistance:pairing_reassign", "pairing.edit", "pairing"),
+    ("assistance:link_new", "link.edit", "household"),
+]
+
+
+def _write_pages():
+    from django.urls import reverse
+
+    from fupin.assistance.models import Pairing
+
+    pairing = (
+        Pairing.objects.filter(
+            cadre__user__username="pairing_cadre-152223100234", end_date__isnull=True
+        )
+        .select_related("household")
+        .first()
+    )
+    household = pairing.household
+    member = household.members.order_by("pk").last()
+    args = {
+        "household": [household.pk],
+        "member": [member.pk],
+        "pairing": [household.pk, pairing.pk],
+    }
+    return household, [
+        (reverse(name, args=args[kind]), action) for name, action, kind in WRITE_PAGES
+    ]
+
+
+def test_every_role_meets_the_household_write_pages(walk_demo, live_server, browser):
+    from fupin.accounts.actions import allowed
+    from fupin.accounts.models import User
+    from fupin.registry.models import Household
+
+    url = live_server.url
+    household, pages = _write_pages()
+    problems: list[str] = []
+    for username in LOGINS:
+        user = User.objects.get(username=username)
+        sees = Household.objects.accessible_to(user).filter(pk=household.pk).exists()
+        context, page = _sign_in(browser, url, username, 390)
+        for href, action in pages:
+            where = f"{username} 390px {href}"
+            expected = (
+                404 if not sees else 200 if allowed(user, action, household.village_id) else 403
+            )
+            response = page.goto(f"{url}{href}")
+            if response.status != expected:
+                problems.append(f"{where}: status {response.status}, expected {expected}")
+                continue
+            if expected != 200:
+                continue
+            scroll = page.evaluate("document.scrollingElement.scrollWidth")
+            if scroll > page.evaluate("innerWidth") + 1:
+                problems.append(f"{where}: scrolls sideways ({scroll})")
+            codes = _codes(page.inner_text("body"), username)
+            if codes:
+                problems.append(f"{where}: codes in the Chinese interface {codes}")
+        context.close()
+    assert not problems, "\n".join(problems)

@@ -69,7 +69,30 @@
     });
   }
 
+  // <form data-per-capita-form data-members="4"> with inputs [data-income="+|-"] and
+  // <output data-per-capita>: the net income per person while the user types (the server
+  // computes the same figure on submit; a blank amount is 0, a malformed one shows "—").
+  function perCapita(root) {
+    root.querySelectorAll("form[data-per-capita-form]").forEach(function (form) {
+      var out = form.querySelector("[data-per-capita]");
+      var members = Number(form.dataset.members);
+      var sync = function () {
+        var total = 0;
+        var bad = false;
+        form.querySelectorAll("[data-income]").forEach(function (input) {
+          var text = input.value.replace(/,/g, "").trim();
+          if (text === "") return;
+          if (!/^\d+(\.\d{1,2})?$/.test(text)) bad = true;
+          total += (input.dataset.income === "-" ? -1 : 1) * Math.round(Number(text) * 100);
+        });
+        out.textContent = bad || !members ? "—" : (total / 100 / members).toFixed(2);
+      };
+      form.addEventListener("input", sync);
+    });
+  }
+
   styleFields(document);
   geolocate(document);
   correctionFields(document);
+  perCapita(document);
 })();
