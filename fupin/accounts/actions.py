@@ -67,6 +67,12 @@ class Action(StrEnum):
     VILLAGE_EXIT_VILLAGE = "village_exit.village"
     VILLAGE_EXIT_TOWNSHIP = "village_exit.township"
     VILLAGE_EXIT_COUNTY = "village_exit.county"
+    # County exit (摘帽): the third-party assessment's rounds and answers, and each step of a
+    # county's exit by its level (league headquarters acts for the region as well).
+    THIRD_PARTY_ASSESS = "third_party.assess"
+    COUNTY_EXIT_COUNTY = "county_exit.county"
+    COUNTY_EXIT_LEAGUE = "county_exit.league"
+    COUNTY_EXIT_REGION = "county_exit.region"
 
 
 _OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
@@ -118,6 +124,11 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.VILLAGE_EXIT_VILLAGE: frozenset({Role.VILLAGE_TEAM}),
     Action.VILLAGE_EXIT_TOWNSHIP: frozenset({Role.TOWNSHIP_OFFICER}),
     Action.VILLAGE_EXIT_COUNTY: frozenset({Role.COUNTY_OFFICE}),
+    # The assessors' survey is commissioned above the county it judges: never the county's own.
+    Action.THIRD_PARTY_ASSESS: frozenset({Role.LEAGUE_HQ}),
+    Action.COUNTY_EXIT_COUNTY: frozenset({Role.COUNTY_OFFICE}),
+    Action.COUNTY_EXIT_LEAGUE: frozenset({Role.LEAGUE_HQ}),
+    Action.COUNTY_EXIT_REGION: frozenset({Role.LEAGUE_HQ}),
 }
 
 # The role sets under the names the views and services used before this table existed.

@@ -35,6 +35,7 @@ from . import assistance as demo_assistance
 from . import cadres as demo_cadres
 from . import cases as demo_cases
 from . import collective as demo_collective
+from . import counties as demo_counties
 from . import duties as demo_duties
 from . import funds as demo_funds
 from . import leaders as demo_leaders
@@ -88,6 +89,7 @@ class BuildResult:
     safetynet: object = None  # fupin.demo.safetynet
     leaders: object = None  # fupin.demo.leaders
     poor_villages: object = None  # fupin.demo.villages
+    counties: object = None  # fupin.demo.counties
 
 
 def ensure_areas() -> bool:
@@ -139,6 +141,7 @@ def demo_reset() -> None:
     """Delete the registry (households, members, income, status, their history, anything
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
+    demo_counties.demo_counties_reset()
     demo_villages.demo_villages_reset()
     demo_leaders.demo_leaders_reset()
     demo_safetynet.demo_safetynet_reset()
@@ -457,6 +460,7 @@ def demo_build(
     result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=progress)
     result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=progress)
     result.poor_villages = demo_villages.demo_villages(seed=seed, progress=progress)
+    result.counties = demo_counties.demo_counties(seed=seed, progress=progress)
     if connection.vendor == "postgresql":
         # The demo writes rows with the keys it chose; every sequence then follows its table,
         # whatever an earlier, rolled-back build left in it (sequences ignore rollbacks).
