@@ -25,18 +25,22 @@ class ThirdParty:
     completed: bool
     sample_size: int
     answered: int
-    missed_rate: Decimal | None
-    missed_rate_low: Decimal | None
-    missed_rate_high: Decimal | None
-    wrong_exit_rate: Decimal | None
-    wrong_exit_rate_low: Decimal | None
-    wrong_exit_rate_high: Decimal | None
-    approval_rate: Decimal | None
-    approval_rate_low: Decimal | None
-    approval_rate_high: Decimal | None
-    incidence: Decimal | None
+    missed_rate: float | None
+    missed_rate_low: float | None
+    missed_rate_high: float | None
+    wrong_exit_rate: float | None
+    wrong_exit_rate_low: float | None
+    wrong_exit_rate_high: float | None
+    approval_rate: float | None
+    approval_rate_low: float | None
+    approval_rate_high: float | None
+    incidence: float | None
     passes: bool
     reasons: list[str]
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
 def rounds(user, code: str, year: int | None = None):
@@ -89,16 +93,16 @@ def third_party(user, county, year: int) -> ThirdParty:
         completed=bool(round_ and round_.state == AssessmentRound.State.COMPLETED),
         sample_size=found.sample_size,
         answered=found.answered,
-        missed_rate=found.missed.rate,
-        missed_rate_low=found.missed.low,
-        missed_rate_high=found.missed.high,
-        wrong_exit_rate=found.wrong_exit.rate,
-        wrong_exit_rate_low=found.wrong_exit.low,
-        wrong_exit_rate_high=found.wrong_exit.high,
-        approval_rate=found.approval.rate,
-        approval_rate_low=found.approval.low,
-        approval_rate_high=found.approval.high,
-        incidence=judged.incidence,
+        missed_rate=_number(found.missed.rate),
+        missed_rate_low=_number(found.missed.low),
+        missed_rate_high=_number(found.missed.high),
+        wrong_exit_rate=_number(found.wrong_exit.rate),
+        wrong_exit_rate_low=_number(found.wrong_exit.low),
+        wrong_exit_rate_high=_number(found.wrong_exit.high),
+        approval_rate=_number(found.approval.rate),
+        approval_rate_low=_number(found.approval.low),
+        approval_rate_high=_number(found.approval.high),
+        incidence=_number(judged.incidence),
         passes=judged.passes,
         reasons=[reason_display(r) for r in judged.reasons],
     )
