@@ -3,7 +3,7 @@
 Strata, in the order the draw consumes its random stream (so one seed gives one sample):
 
 1. villages — for each township of the county (by code), ``villages_per_township`` of its
-   participating villages;
+   participating villages with registered households (of all its villages when none has);
 2. households — in each sampled village (by code), ``poor_per_village`` poor households
    (未脱贫, 返贫) and ``exited_per_village`` exited households (exit year up to the round's),
    each drawn from the registry's households sorted by 户编号;
@@ -11,7 +11,8 @@ Strata, in the order the draw consumes its random stream (so one seed gives one 
    village gets ``non_registered_per_village`` rows with its address and no registry link:
    the assessors note the name of the household they visit.
 
-The registry is read with one query for all sampled villages; the rows are returned unsaved.
+The registry is read with two queries (the villages with households, then the households
+of the sampled villages); the rows are returned unsaved.
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ def design_of(design: dict | None) -> dict:
     return out
 
 
-def sampled_villages(rng: random.Random, county: str, per_township: int) -> list[Area]:
+def sampled_villages(
+    rng: random.Random, county: str, per_township: int, registered: set[str]
+) -> list[Area]:
+    """``per_township`` villages of each township, drawn among its villages with registered
+    households (all its villages when it has none)."""
     villages = (
         Area.objects.within(county)
         .filter(level=Level.VILLAGE, participates=True)
@@ -46,7 +51,8 @@ def sampled_villages(rng: random.Random, county: str, per_township: int) -> list
         by_township[village.parent_id].append(village)
     chosen: list[Area] = []
     for township in sorted(by_township):
-        candidates = by_township[township]
+        candidates = [v for v in by_township[township] if v.code in registered]
+        candidates = candidates or by_township[township]
         picked = rng.sample(candidates, min(per_township, len(candidates)))
         chosen.extend(sorted(picked, key=lambda a: a.code))
     return chosen
@@ -56,7 +62,13 @@ def draw(round_, *, seed: int, design: dict) -> list[SampledHousehold]:
     """The round's sample, unsaved, in the order of the draw."""
     rng = random.Random(seed)
     design = design_of(design)
-    villages = sampled_villages(rng, round_.county_id, design["villages_per_township"])
+    registered = set(
+        Household.objects.within(round_.county_id)
+        .filter(identified_year__lte=round_.year)
+        .values_list("village_id", flat=True)
+        .distinct()
+    )
+    villages = sampled_villages(rng, round_.county_id, design["villages_per_township"], registered)
     poor: dict[str, list[int]] = defaultdict(list)
     exited: dict[str, list[int]] = defaultdict(list)
     rows = (
