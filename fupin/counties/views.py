@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fupin.accounts.actions import Action, allowed
@@ -30,10 +31,10 @@ from .models import DEFAULT_DESIGN, AssessmentRound, CountyExitCase, SampledHous
 ERRORS = ErrorWorkbooks("third-party-errors", "third_party_import_errors", "第三方评估.errors.xlsx")
 PAGE_SIZE = 50
 DESIGN_LABELS = {
-    "villages_per_township": "每个苏木乡镇抽取嘎查村数",
-    "poor_per_village": "每村抽取未脱贫户数",
-    "exited_per_village": "每村抽取已脱贫户数",
-    "non_registered_per_village": "每村走访非建档立卡户数",
+    "villages_per_township": _("每个苏木乡镇抽取嘎查村数"),
+    "poor_per_village": _("每村抽取未脱贫户数"),
+    "exited_per_village": _("每村抽取已脱贫户数"),
+    "non_registered_per_village": _("每村走访非建档立卡户数"),
 }
 ANSWERS = (
     ("should_register", SampledHousehold._meta.get_field("should_register").verbose_name),
@@ -103,7 +104,7 @@ def county_list(request):
             ],
             "can_create": can_create,
             "kinds": AssessmentRound.Kind.choices,
-            "design": [(k, gettext(DESIGN_LABELS[k]), v) for k, v in DEFAULT_DESIGN.items()],
+            "design": [(k, str(DESIGN_LABELS[k]), v) for k, v in DEFAULT_DESIGN.items()],
         },
     )
 
@@ -179,9 +180,7 @@ def round_page(request, pk):
             "judged": judged,
             "reasons": [reason_display(r) for r in judged.reasons],
             "design": [
-                (gettext(DESIGN_LABELS[k]), v)
-                for k, v in round_.design.items()
-                if k in DESIGN_LABELS
+                (str(DESIGN_LABELS[k]), v) for k, v in round_.design.items() if k in DESIGN_LABELS
             ],
             "page": page,
             "stratum": stratum,
