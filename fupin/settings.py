@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "fupin.leaders",
     "fupin.villages",
     "fupin.quality",
+    "fupin.counties",
     "fupin.warmap",
     "fupin.reports",
     "fupin.mobile",

@@ -70,6 +70,12 @@ class Action(StrEnum):
     # 两联一包 and 结对帮扶 kept by hand: create, end, reassign.
     LINK_EDIT = "link.edit"
     PAIRING_EDIT = "pairing.edit"
+    # County exit (摘帽): the third-party assessment's rounds and answers, and each step of a
+    # county's exit by its level (league headquarters acts for the region as well).
+    THIRD_PARTY_ASSESS = "third_party.assess"
+    COUNTY_EXIT_COUNTY = "county_exit.county"
+    COUNTY_EXIT_LEAGUE = "county_exit.league"
+    COUNTY_EXIT_REGION = "county_exit.region"
 
 
 _OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
@@ -123,6 +129,11 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.VILLAGE_EXIT_COUNTY: frozenset({Role.COUNTY_OFFICE}),
     Action.LINK_EDIT: _HANDLERS,
     Action.PAIRING_EDIT: _HANDLERS,
+    # The assessors' survey is commissioned above the county it judges: never the county's own.
+    Action.THIRD_PARTY_ASSESS: frozenset({Role.LEAGUE_HQ}),
+    Action.COUNTY_EXIT_COUNTY: frozenset({Role.COUNTY_OFFICE}),
+    Action.COUNTY_EXIT_LEAGUE: frozenset({Role.LEAGUE_HQ}),
+    Action.COUNTY_EXIT_REGION: frozenset({Role.LEAGUE_HQ}),
 }
 
 # The role sets under the names the views and services used before this table existed.

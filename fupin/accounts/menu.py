@@ -58,6 +58,7 @@ MENU: tuple[Entry | Group, ...] = (
             Entry(_("年度评估"), "assessment:assessment"),
             Entry(_("返贫监测"), "assessment:monitoring"),
             Entry(_("贫困村出列"), "villages:list"),
+            Entry(_("贫困县摘帽"), "counties:list"),
         ),
     ),
     Group(

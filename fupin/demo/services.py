@@ -36,6 +36,7 @@ from . import assistance as demo_assistance
 from . import cadres as demo_cadres
 from . import cases as demo_cases
 from . import collective as demo_collective
+from . import counties as demo_counties
 from . import duties as demo_duties
 from . import funds as demo_funds
 from . import leaders as demo_leaders
@@ -89,6 +90,7 @@ class BuildResult:
     safetynet: object = None  # fupin.demo.safetynet
     leaders: object = None  # fupin.demo.leaders
     poor_villages: object = None  # fupin.demo.villages
+    counties: object = None  # fupin.demo.counties
     archive_queued: int = 0  # report slots left to the scheduler's workers
 
 
@@ -144,6 +146,7 @@ def demo_reset() -> None:
     """Delete the registry (households, members, income, status, their history, anything
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
+    demo_counties.demo_counties_reset()
     demo_villages.demo_villages_reset()
     demo_leaders.demo_leaders_reset()
     demo_safetynet.demo_safetynet_reset()
@@ -462,6 +465,7 @@ def demo_build(
     result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=progress)
     result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=progress)
     result.poor_villages = demo_villages.demo_villages(seed=seed, progress=progress)
+    result.counties = demo_counties.demo_counties(seed=seed, progress=progress)
     # The archive of the first half of 2017 (from the weekly report of New Year's week): the
     # workers of `fupin serve` publish it within minutes, so the build does not wait for it.
     result.archive_queued = schedule.queue(ARCHIVE_FIRST, AS_OF)

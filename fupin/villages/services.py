@@ -47,7 +47,7 @@ CONDITIONS_RECORDED = "villages.conditions_recorded"
 EXIT_STEP = "villages.exit_step"
 
 
-def _require(actor, action: Action, code: str, what) -> None:
+def _require(actor, action: Action | str, code: str, what) -> None:
     if not allowed(actor, action, code):
         raise PermissionDenied(MSG_NO_RIGHT % {"step": what})
 

@@ -80,7 +80,24 @@ def changfa():
         **_changfa_duties(household, member),
         **_changfa_cadres(member),
         **_changfa_reports(household),
+        **_changfa_counties(household),
     }
+
+
+# -- counties ------------------------------------------------------------------------------
+def _changfa_counties(household):
+    """A third-party assessment of 扎赉特旗 whose sample holds the household."""
+    import datetime
+
+    from fupin.counties.models import AssessmentRound, SampledHousehold
+
+    round_ = AssessmentRound.objects.create(
+        county_id="152223", year=2017, kind="pre", seed=1, drawn_on=datetime.date(2017, 6, 30)
+    )
+    sample = SampledHousehold.objects.create(
+        round=round_, village_id=CHANGFA, stratum="poor", position=1, household=household
+    )
+    return {"counties_round": round_, "counties_sample": sample}
 
 
 # -- reports -------------------------------------------------------------------------------
@@ -461,6 +478,8 @@ def _fill(route: str, objects) -> str | None:
                 return str(objects["concern"].pk)
             if "cases/" in before:
                 return str(objects["case"].pk)
+            if before.startswith("counties/rounds/"):
+                return str(objects["counties_round"].pk)
             if "rounds/" in before:
                 return str(objects["round"].pk)
             if "import" in before:
@@ -473,6 +492,8 @@ def _fill(route: str, objects) -> str | None:
             return str(objects["assistance_pairing"].pk)
         if name == "link_pk":
             return str(objects["assistance_link"].pk)
+        if name == "sample":
+            return str(objects["counties_sample"].pk)
         if name == "code":
             return CHANGFA
         if name == "kind":

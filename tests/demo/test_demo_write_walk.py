@@ -102,6 +102,10 @@ OBJECTS = {
     "leaders/<int:pk>/links/new/": ("leaders.EntrepreneurLeader", COUNTY),
     "leaders/links/<int:pk>/end/": ("leaders.LeaderLink", COUNTY),
     "leaders/links/<int:pk>/income/": ("leaders.LeaderLink", COUNTY),
+    # The demo's third-party assessment is Ulanhot's (fupin.demo.counties).
+    "counties/rounds/<int:pk>/answer/<int:sample>/": ("counties.AssessmentRound", "152201"),
+    "counties/rounds/<int:pk>/complete/": ("counties.AssessmentRound", "152201"),
+    "counties/rounds/<int:pk>/import/": ("counties.AssessmentRound", "152201"),
 }
 
 # Each row: the answers of admin, hq, sup_l, org, county, sup_c, town, village, pairing, dept
@@ -147,6 +151,11 @@ TABLE = {
     "collective/import/":                          " ok  ok 403 403  ok 403  ok  ok 403 403",
     "villages/<str:code>/step/":                   " ok 403 403 403 403 403 403  ok 403 403",
     "villages/<str:code>/conditions/":             " ok 403 403 403 403 403 403  ok 403 403",
+    "counties/rounds/new/":                        " ok  ok 403 403 403 403 404 404 404 404",
+    "counties/rounds/<int:pk>/answer/<int:sample>/": " ok  ok 403 403 404 404 404 404 404 404",
+    "counties/rounds/<int:pk>/complete/":          " ok  ok 403 403 404 404 404 404 404 404",
+    "counties/rounds/<int:pk>/import/":            " ok  ok 403 403 404 404 404 404 404 404",
+    "counties/<str:code>/step/":                   " ok 403 403 403  ok 403 404 404 404 404",
     "households/<int:pk>/safety-net/":             " ok  ok 403 403  ok 403  ok 403 403 403",
     "leaders/new/":                                " ok  ok 403  ok  ok 403  ok  ok 403 403",
     "leaders/<int:pk>/links/new/":                 " ok  ok 403  ok  ok 403  ok  ok 403 403",
@@ -239,6 +248,7 @@ def _today() -> str:
 # allowed really write (built when the walk runs: the demo's objects).
 DATA = {
     "compliance/": lambda: {"period_action": "close", "note": "走查"},
+    "counties/rounds/new/": lambda: {"county": COUNTY, "year": _today()[:4], "seed": "1"},
     "concerns/<int:pk>/": lambda: {"action": "start"},
     "cases/new/household/": lambda: {
         "kind": "monitoring",
@@ -309,7 +319,7 @@ def _fill(route: str) -> str:
     path = route.removeprefix("^").removesuffix("$")
     path = path.replace("<str:token>", "unknown").replace(r"(?P<key>\w+)", "unknown")
     if "<str:code>" in path:
-        path = path.replace("<str:code>", CHANGFA)
+        path = path.replace("<str:code>", COUNTY if route.startswith("counties/") else CHANGFA)
     if "<int:pk>" in path:
         label, area = OBJECTS[route]
         model = apps.get_model(label)
@@ -325,6 +335,9 @@ def _fill(route: str) -> str:
             else model.objects.filter(**{lookup: area}).order_by("pk").first()
         )
         path = path.replace("<int:pk>", str(row.pk if row else 0))
+        if "<int:sample>" in path:  # a sampled household of that third-party assessment
+            sample = row.samples.order_by("position").first() if row else None
+            path = path.replace("<int:sample>", str(sample.pk if sample else 0))
     return "/" + path
 
 

@@ -19,6 +19,7 @@ import re
 
 import pytest
 
+from fupin.counties.models import AssessmentRound
 from fupin.demo import services
 from fupin.demo.users import ADMIN, DEMO_USERS
 from fupin.fieldwork.models import Concern
@@ -30,6 +31,14 @@ LOGINS = [ADMIN, *dict((u.role, u.username) for u in reversed(DEMO_USERS)).value
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _WORDS = "|".join(s for s in Concern.State.values if "_" not in s)
 STATES = re.compile(rf"\b(?:{_WORDS})\b")
+# Write pages reached from a page rather than from the menu: (login, path), walked with the
+# login's menu; {round} is the demo's third-party assessment round.
+EXTRA_PAGES = [
+    ("league_hq-1522", "/counties/rounds/{round}/"),
+    ("league_hq-1522", "/counties/rounds/{round}/import/"),
+    ("league_hq-1522", "/counties/152201/?year=2017"),
+    ("county_office-152201", "/counties/152201/?year=2017"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +108,10 @@ def test_every_role_walks_its_menu(walk_demo, live_server, browser):
             context, page = _sign_in(browser, url, username, width)
             entries = _menu(page)
             assert entries, f"{username} sees no menu"
+            round_ = AssessmentRound.objects.values_list("pk", flat=True).first()
+            entries += [
+                (path.format(round=round_), path) for who, path in EXTRA_PAGES if who == username
+            ]
             for href, label in entries:
                 where = f"{username} {width}px {label} {href}"
                 response = page.goto(f"{url}{href}")
