@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("fupin.funds.api_urls")),
     path("", include("fupin.collective.api_urls")),
     path("", include("fupin.villages.api_urls")),
+    path("", include("fupin.outreach.api_urls")),
     path("", include("fupin.safetynet.api_urls")),
     path("", include("fupin.leaders.api_urls")),
     path("", include("fupin.warmap.api_urls")),

@@ -67,6 +67,11 @@ class Action(StrEnum):
     VILLAGE_EXIT_VILLAGE = "village_exit.village"
     VILLAGE_EXIT_TOWNSHIP = "village_exit.township"
     VILLAGE_EXIT_COUNTY = "village_exit.county"
+    # The outreach ledgers: lectures, study trips, liaison visits; the township subsidy; the
+    # policy document library.
+    OUTREACH_EDIT = "outreach.edit"
+    SUBSIDY_EDIT = "subsidy.edit"
+    POLICY_DOCUMENT_EDIT = "policy_document.edit"
 
 
 _OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
@@ -118,6 +123,12 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.VILLAGE_EXIT_VILLAGE: frozenset({Role.VILLAGE_TEAM}),
     Action.VILLAGE_EXIT_TOWNSHIP: frozenset({Role.TOWNSHIP_OFFICER}),
     Action.VILLAGE_EXIT_COUNTY: frozenset({Role.COUNTY_OFFICE}),
+    # Lectures, trips and visits are kept by the offices and village teams where they happen,
+    # and by the organisation department, which organises the trips and the leaders' visits.
+    Action.OUTREACH_EDIT: _HANDLERS | {Role.ORGANIZATION},
+    # The subsidy is pay: the organisation department and the offices that pay it.
+    Action.SUBSIDY_EDIT: frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.POLICY_DOCUMENT_EDIT: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
 }
 
 # The role sets under the names the views and services used before this table existed.
