@@ -121,19 +121,28 @@ def problems(kind: str, values: dict) -> list[tuple[str, str]]:
     return out
 
 
+def _links(cadre_ids) -> dict[int, list[tuple]]:
+    """The 两联一包 links of the cadres, by cadre (one query)."""
+    out: dict[int, list[tuple]] = {}
+    rows = Link.objects.filter(cadre_id__in=set(cadre_ids)).order_by("-area_id", "pk")
+    for pk, cadre, code, start, end in rows.values_list(
+        "pk", "cadre_id", "area_id", "start_date", "end_date"
+    ):
+        out.setdefault(cadre, []).append((pk, code, start, end))
+    return out
+
+
+def _link(links: list[tuple], area_code: str, day: datetime.date) -> int | None:
+    for pk, code, start, end in links:
+        if area_code.startswith(code) and start <= day and (end is None or end >= day):
+            return pk
+    return None
+
+
 def link_for(cadre_id: int, area_code: str, day: datetime.date) -> int | None:
     """The cadre's 两联一包 link that the visit serves: one at the visited area or above it
     (a leader's township holds the village visited), open on the day."""
-    links = (
-        Link.objects.filter(cadre_id=cadre_id, start_date__lte=day)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
-        .order_by("-area_id")
-        .values_list("pk", "area_id")
-    )
-    for pk, code in links:
-        if area_code.startswith(code):
-            return pk
-    return None
+    return _link(_links([cadre_id]).get(cadre_id, []), area_code, day)
 
 
 def _check_area(actor: User, kind: str, code: str) -> None:
@@ -207,6 +216,10 @@ def ledger_import(
             raise PermissionDenied(MSG_NOT_ALLOWED)
         _check_area(actor, kind, code)
     key_fields, fields = KEYS[kind], FIELDS[kind]
+    if kind == "visits":
+        links = _links(r["cadre_id"] for r in rows)
+        for r in rows:
+            r["link_id"] = _link(links.get(r["cadre_id"], []), r["area_id"], r["date"])
     existing: dict[tuple, Model] = {}
     for start in range(0, len(rows), IMPORT_BATCH):
         chunk = Q(pk__in=[])
