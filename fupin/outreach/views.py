@@ -7,6 +7,8 @@ One set of views serves the five ledgers, named by ``kind`` in the URL; the list
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -58,6 +60,11 @@ def _kind(kind: str) -> str:
 
 
 def _cells(kind: str, r) -> list:
+    # Dates as YYYY-MM-DD: the narrow table of a phone keeps them on one line.
+    return [c.isoformat() if isinstance(c, datetime.date) else c for c in _values(kind, r)]
+
+
+def _values(kind: str, r) -> list:
     if kind == "lectures":
         return [r.date, r.area.name, r.topic, r.speaker, r.place, r.audience]
     if kind == "trips":
@@ -139,6 +146,29 @@ def _initial(kind: str, record) -> dict:
     return initial
 
 
+def _display(kind: str, form, record) -> list[tuple[str, object]]:
+    """The record's fields as a reader sees them: names for codes, labels for choices."""
+    if record is None:
+        return []
+    rows: list[tuple[str, object]] = []
+    for name, field in form.fields.items():
+        if name == "pdf":
+            continue
+        if name == "area_id":
+            value: object = f"{record.area.name}（{record.area_id}）"
+        elif name == "cadre_id":
+            value = f"{record.cadre.name}（{record.cadre_id}）"
+        elif name in ("measure_types", "safetynet_policies"):
+            labels = dict(field.choices)
+            value = "、".join(str(labels.get(v, v)) for v in getattr(record, name))
+        elif name == "rule_sets":
+            value = "、".join(str(r.version) for r in record.rule_sets.all())
+        else:
+            value = getattr(record, name)
+        rows.append((field.label, "—" if value in (None, "") else value))
+    return rows
+
+
 def _save(request, kind: str, form, record):
     values = {k: v for k, v in form.cleaned_data.items() if k not in ("pdf", "rule_sets")}
     if kind == "documents":
@@ -193,6 +223,7 @@ def _form_page(request, kind: str, record=None):
             "record": record,
             "form": form,
             "writable": writable,
+            "display": [] if writable else _display(kind, form, record),
             "history": history,
         },
         status=status,
