@@ -64,6 +64,15 @@ class TripForm(_Form):
     topic = forms.CharField(label=_("学习内容"), max_length=100)
     persons = _count(_("人数"), minimum=1)
     note = _note()
+    cadre_ids = forms.CharField(
+        label=_("带队干部（干部编号，以“、”分隔）"), max_length=500, required=False
+    )
+
+    def clean_cadre_ids(self):
+        parts = [p.strip() for p in self.cleaned_data["cadre_ids"].replace(",", "、").split("、")]
+        if not all(p.isdigit() for p in parts if p):
+            raise forms.ValidationError(_("干部编号应为数字"))
+        return [int(p) for p in parts if p]
 
 
 class VisitForm(_Form):

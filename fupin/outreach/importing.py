@@ -56,6 +56,7 @@ COLUMNS = {
         "学习内容",
         "人数",
         COL_NOTE,
+        "带队干部编号",
     ],
     "visits": [
         COL_AREA,
@@ -107,7 +108,12 @@ SHEETS = {
 # The column of each field, to name it in a message.
 COLUMN_OF = {
     "lectures": {"area_id": COL_AREA, "date": "宣讲日期", "topic": "宣讲主题"},
-    "trips": {"area_id": COL_AREA, "start_date": "出发日期", "end_date": "返回日期"},
+    "trips": {
+        "area_id": COL_AREA,
+        "start_date": "出发日期",
+        "end_date": "返回日期",
+        "cadre_ids": "带队干部编号",
+    },
     "visits": {
         "area_id": COL_AREA,
         "cadre_id": "领导姓名",
@@ -137,6 +143,10 @@ def _count(cell: Cells, column: str, *, required=True, minimum=0) -> int | None:
         cell.add(column, MSG_NEGATIVE % {"value": value})
         return None
     return value
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in text.replace(",", SEPARATOR).split(SEPARATOR) if p.strip()]
 
 
 def _labels(cell: Cells, column: str, choices) -> list[str]:
@@ -169,6 +179,7 @@ class _Context:
         self.may: dict[str, bool] = {}
         cadres = Cadre.objects.accessible_to(actor)
         ids = {r.get(COL_CADRE_ID) for _n, r in rows if (r.get(COL_CADRE_ID) or "").isdigit()}
+        ids |= {i for _n, r in rows for i in _split(r.get("带队干部编号") or "") if i.isdigit()}
         numbers = {r.get(COL_ID_NUMBER) for _n, r in rows if r.get(COL_ID_NUMBER)}
         names = {r.get("领导姓名") or r.get("姓名") for _n, r in rows}
         self.by_id = {c.pk: c for c in cadres.filter(pk__in=[int(i) for i in ids])}
@@ -190,6 +201,16 @@ class _Context:
             cell.add(column, services.MSG_NOT_ALLOWED)
             return None
         return code
+
+    def cadre_ids(self, cell: Cells, column: str) -> list[int]:
+        """The cadres a cell lists by 干部编号 (separated by 、)."""
+        out = []
+        for part in _split(cell.row.get(column) or ""):
+            if not part.isdigit() or int(part) not in self.by_id:
+                cell.add(column, services.MSG_CADRE)
+                return []
+            out.append(int(part))
+        return out
 
     def cadre(self, cell: Cells, name_column: str, near: str | None) -> Cadre | None:
         """The cadre of the row: by 干部编号, else 证件号码, else the one of that name (in
@@ -245,6 +266,7 @@ def _parse(ctx: _Context, kind: str, cell: Cells) -> dict | None:
             "topic": cell("学习内容", cells.text, max_length=100, required=True),
             "persons": _count(cell, "人数", minimum=1),
             "note": cell(COL_NOTE, cells.text, max_length=200),
+            "cadre_ids": ctx.cadre_ids(cell, "带队干部编号"),
         }
     elif kind == "visits":
         area = ctx.area(cell, COL_AREA)
@@ -353,6 +375,7 @@ def export_rows(kind: str, records):
                 r.topic,
                 r.persons,
                 r.note,
+                SEPARATOR.join(str(c.pk) for c in r.cadres.all()),
             ]
         elif kind == "visits":
             yield [

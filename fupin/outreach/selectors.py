@@ -62,7 +62,8 @@ def records(user, kind: str, code: str | None, year: int | None) -> QuerySet:
             rows = rows.within(code)
     if year is not None:
         rows = rows.filter(**{YEAR_FIELDS[kind]: year})
-    return rows.select_related(*RELATED[kind]).order_by(*ORDERING[kind])
+    rows = rows.select_related(*RELATED[kind]).order_by(*ORDERING[kind])
+    return rows.prefetch_related("cadres") if kind == "trips" else rows
 
 
 @dataclasses.dataclass

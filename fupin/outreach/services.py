@@ -45,6 +45,7 @@ MSG_CADRE_OUTSIDE = _("该干部不在导入区划内")
 MSG_YEAR = _("年度应在2014至%(year)s之间")
 MSG_MEASURE = _("“%(value)s”不是帮扶措施类型")
 MSG_POLICY = _("“%(value)s”不是保障政策")
+MSG_PERSONS = _("人数不能少于带队干部人数（%(cadres)s）")
 
 # The audit events (stored data).
 SAVED = "outreach.%s_saved"
@@ -102,6 +103,9 @@ def problems(kind: str, values: dict) -> list[tuple[str, str]]:
     start, end = values.get("start_date"), values.get("end_date")
     if kind == "trips" and start and end and end < start:
         out.append(("end_date", str(MSG_END_BEFORE_START)))
+    cadres = values.get("cadre_ids") or []
+    if kind == "trips" and values.get("persons") is not None and values["persons"] < len(cadres):
+        out.append(("cadre_ids", str(MSG_PERSONS % {"cadres": len(cadres)})))
     if kind == "visits" and values.get("problems_solved", 0) > values.get("problems_raised", 0):
         out.append(("problems_solved", str(MSG_SOLVED_OVER_RAISED)))
     year = values.get("year")
@@ -161,6 +165,11 @@ def record_save(*, actor: User, kind: str, values: dict, record: Any = None) -> 
     record's area, before and after."""
     model = MODELS[kind]
     values = dict(values)
+    trip_cadres = values.pop("cadre_ids", None)
+    if trip_cadres:
+        found = Cadre.objects.accessible_to(actor).filter(pk__in=trip_cadres).count()
+        if found != len(set(trip_cadres)):
+            raise ValidationError({"cadre_ids": MSG_CADRE})
     if "cadre_id" in values:
         cadre_area = (
             Cadre.objects.accessible_to(actor)
@@ -182,9 +191,9 @@ def record_save(*, actor: User, kind: str, values: dict, record: Any = None) -> 
     if record is not None:
         _check_area(actor, kind, record.area_id)
     _check_area(actor, kind, values["area_id"])
-    found = problems(kind, values)
-    if found:
-        raise ValidationError({field: message for field, message in found})
+    checked = problems(kind, {**values, "cadre_ids": trip_cadres})
+    if checked:
+        raise ValidationError({field: message for field, message in checked})
     same = model._default_manager.filter(**{f: values[f] for f in KEYS[kind]})
     if record is not None:
         same = same.exclude(pk=record.pk)
@@ -197,6 +206,8 @@ def record_save(*, actor: User, kind: str, values: dict, record: Any = None) -> 
             setattr(record, field, value)
     record.full_clean(validate_unique=False)
     record.save()
+    if trip_cadres is not None:
+        record.cadres.set(trip_cadres)
     audit(actor, SAVED % kind, record.pk, area=record.area_id)
     return record
 
@@ -220,6 +231,8 @@ def ledger_import(
         links = _links(r["cadre_id"] for r in rows)
         for r in rows:
             r["link_id"] = _link(links.get(r["cadre_id"], []), r["area_id"], r["date"])
+    # A trip's cadres (many-to-many) are set after its row is written.
+    trip_cadres = [set(r.pop("cadre_ids", None) or ()) for r in rows]
     existing: dict[tuple, Model] = {}
     for start in range(0, len(rows), IMPORT_BATCH):
         chunk = Q(pk__in=[])
@@ -227,16 +240,27 @@ def ledger_import(
             chunk |= Q(**{f: r[f] for f in key_fields})
         for record in model._default_manager.select_for_update().filter(chunk):
             existing[tuple(getattr(record, f) for f in key_fields)] = record
-    created, changed = [], []
-    for r in rows:
+    had: dict[int, set[int]] = {}
+    if kind == "trips":
+        through = StudyTrip.cadres.through
+        for trip, cadre in through.objects.filter(
+            studytrip_id__in=[r.pk for r in existing.values()]
+        ).values_list("studytrip_id", "cadre_id"):
+            had.setdefault(trip, set()).add(cadre)
+    created, changed, m2m = [], [], []
+    for r, cadres in zip(rows, trip_cadres, strict=True):
         found = existing.get(tuple(r[f] for f in key_fields))
         if found is None:
             created.append(model(**r))
+            m2m.append((created[-1], cadres))
             continue
-        if any(getattr(found, f) != r[f] for f in fields):
+        if any(getattr(found, f) != r[f] for f in fields) or (
+            kind == "trips" and had.get(found.pk, set()) != cadres
+        ):
             for f in fields:
                 setattr(found, f, r[f])
             changed.append(found)
+            m2m.append((found, cadres))
     reason = f"导入 {filename}"  # the history reason (stored data)
     if created:
         bulk_create_with_history(
@@ -254,6 +278,13 @@ def ledger_import(
             batch_size=IMPORT_BATCH,
             default_user=actor,
             default_change_reason=reason,
+        )
+    if kind == "trips":
+        through = StudyTrip.cadres.through
+        through.objects.filter(studytrip_id__in=[t.pk for t in changed]).delete()
+        through.objects.bulk_create(
+            [through(studytrip_id=t.pk, cadre_id=c) for t, cadres in m2m for c in sorted(cadres)],
+            batch_size=IMPORT_BATCH,
         )
     counts = {
         "created": len(created),

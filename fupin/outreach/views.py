@@ -140,9 +140,11 @@ def _record(request, kind: str, pk: int):
 
 def _initial(kind: str, record) -> dict:
     form = FORMS[kind]
-    initial = {name: getattr(record, name) for name in form.base_fields if name not in ("pdf",)}
+    initial = {n: getattr(record, n, None) for n in form.base_fields if n != "pdf"}
     if kind == "documents":
         initial["rule_sets"] = list(record.rule_sets.all())
+    if kind == "trips":
+        initial["cadre_ids"] = "、".join(str(c.pk) for c in record.cadres.all())
     return initial
 
 
@@ -161,6 +163,8 @@ def _display(kind: str, form, record) -> list[tuple[str, object]]:
         elif name in ("measure_types", "safetynet_policies"):
             labels = dict(field.choices)
             value = "、".join(str(labels.get(v, v)) for v in getattr(record, name))
+        elif name == "cadre_ids":
+            value = "、".join(f"{c.name}（{c.pk}）" for c in record.cadres.all())
         elif name == "rule_sets":
             value = "、".join(str(r.version) for r in record.rule_sets.all())
         else:

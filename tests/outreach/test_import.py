@@ -237,3 +237,27 @@ def test_a_role_without_the_right_cannot_import(tmp_path):
 def test_the_columns_match_the_sheets():
     for kind, required in importing.REQUIRED.items():
         assert set(required) <= set(importing.COLUMNS[kind])
+
+
+def test_a_trip_lists_its_cadres_and_reimporting_keeps_them(tmp_path, people):
+    leader, frontline = people
+    user = make_user("township_officer", YINDEER)
+    ids = f"{leader.pk}、{frontline[0].pk}"
+    rows = [[YINDEER, "", "2016-04-01", "2016-04-03", "赤峰市", "设施农业", 32, "", ids]]
+    path = xlsx(tmp_path, "trips", rows)
+    assert import_ledger(path, actor=user, area_code=YINDEER, kind="trips").ok
+    trip = StudyTrip.objects.get()
+    assert set(trip.cadres.values_list("pk", flat=True)) == {leader.pk, frontline[0].pk}
+    again = import_ledger(path, actor=user, area_code=YINDEER, kind="trips")
+    assert again.counts == {"created": 0, "changed": 0, "unchanged": 1}
+    rows[0][8] = str(leader.pk)
+    third = import_ledger(
+        xlsx(tmp_path, "trips", rows), actor=user, area_code=YINDEER, kind="trips"
+    )
+    assert third.counts["changed"] == 1
+    assert list(trip.cadres.values_list("pk", flat=True)) == [leader.pk]
+    rows[0][6], rows[0][8] = 1, ids  # one person cannot be two cadres
+    refused = import_ledger(
+        xlsx(tmp_path, "trips", rows), actor=user, area_code=YINDEER, kind="trips"
+    )
+    assert "“带队干部编号”" in _errors(refused)[2]

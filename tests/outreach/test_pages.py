@@ -11,7 +11,13 @@ from django.test import Client
 
 from fupin.core.models import AuditEvent
 from fupin.outreach import services
-from fupin.outreach.models import LiaisonVisit, PolicyDocument, PolicyLecture, TownshipSubsidy
+from fupin.outreach.models import (
+    LiaisonVisit,
+    PolicyDocument,
+    PolicyLecture,
+    StudyTrip,
+    TownshipSubsidy,
+)
 from tests.factories import CHANGFA, HADANALA, LEAGUE, YINDEER, ZHALAITE, make_user
 from tests.outreach.helpers import cadre, leader_link, xlsx
 
@@ -213,3 +219,25 @@ def test_the_import_page_refuses_a_bad_file_and_offers_the_error_workbook(tmp_pa
     errors = client.get("/outreach/lectures/import/errors/")
     assert errors.status_code == 200
     assert client.get("/outreach/lectures/import/template.xlsx").status_code == 200
+
+
+def test_a_trip_form_links_its_cadres():
+    leader = cadre()
+    client = _client(make_user("township_officer", YINDEER))
+    form = {
+        "area_id": YINDEER,
+        "start_date": "2016-04-01",
+        "end_date": "2016-04-02",
+        "destination": "赤峰市",
+        "topic": "设施农业",
+        "persons": "20",
+        "note": "",
+        "cadre_ids": str(leader.pk),
+    }
+    assert client.post(f"/outreach/trips/new/?area={YINDEER}", form).status_code == 302
+    trip = StudyTrip.objects.get()
+    assert list(trip.cadres.all()) == [leader]
+    page = client.get(f"/outreach/trips/{trip.pk}/").content.decode()
+    assert f'value="{leader.pk}"' in page
+    bad = client.post(f"/outreach/trips/new/?area={YINDEER}", {**form, "cadre_ids": "x"})
+    assert bad.status_code == 400
