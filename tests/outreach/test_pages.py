@@ -241,3 +241,13 @@ def test_a_trip_form_links_its_cadres():
     assert f'value="{leader.pk}"' in page
     bad = client.post(f"/outreach/trips/new/?area={YINDEER}", {**form, "cadre_ids": "x"})
     assert bad.status_code == 400
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_list_page_reads_a_fixed_number_of_queries(kind, django_assert_max_num_queries):
+    for i in range(30):
+        _lecture(topic=f"主题{i}")
+    client = _client(make_user("league_hq", LEAGUE))
+    client.get(f"/outreach/{kind}/?area={ZHALAITE}&year=2016")  # warm the session
+    with django_assert_max_num_queries(16):
+        assert client.get(f"/outreach/{kind}/?area={ZHALAITE}&year=2016").status_code == 200
