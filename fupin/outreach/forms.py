@@ -77,7 +77,9 @@ class TripForm(_Form):
 
 class VisitForm(_Form):
     area_id = _area(_("调研区划"))
-    cadre_id = forms.IntegerField(label=_("领导干部（干部编号）"), min_value=1)
+    cadre_id = forms.IntegerField(
+        label=_("领导干部（干部编号）"), min_value=1, widget=forms.NumberInput({"list": "cadres"})
+    )
     date = _date(_("调研日期"))
     problems_raised = _count(_("发现问题（项）"))
     problems_solved = _count(_("解决问题（项）"))
@@ -85,7 +87,9 @@ class VisitForm(_Form):
 
 
 class SubsidyForm(_Form):
-    cadre_id = forms.IntegerField(label=_("干部（干部编号）"), min_value=1)
+    cadre_id = forms.IntegerField(
+        label=_("干部（干部编号）"), min_value=1, widget=forms.NumberInput({"list": "cadres"})
+    )
     year = forms.IntegerField(label=_("年度"), min_value=2014, max_value=2100)
     amount = forms.DecimalField(
         label=_("补贴金额（元）"), min_value=0, max_digits=10, decimal_places=2

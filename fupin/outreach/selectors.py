@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 
+from fupin.assistance.models import Cadre, Link
 from fupin.core.clock import as_of
 
 from .models import LiaisonVisit, PolicyDocument, PolicyLecture, StudyTrip, TownshipSubsidy
@@ -138,3 +139,18 @@ def visits_by_cadre(user, code: str, year: int):
         )
         .order_by("-visits", "cadre__name")
     )
+
+
+CHOICES = 300
+
+
+def cadre_choices(user, kind: str, code: str) -> list[tuple[int, str]]:
+    """The cadres a form offers (the first few hundred, by name): for a visit the leaders
+    holding a 两联一包 link in the area, for a subsidy the township cadres of the area."""
+    cadres = Cadre.objects.accessible_to(user)
+    if kind == "visits":
+        linked = Link.objects.within(code).filter(cadre__isnull=False).values("cadre_id")
+        cadres = cadres.filter(pk__in=linked)
+    else:
+        cadres = cadres.within(code).filter(post=Cadre.Post.TOWNSHIP_CADRE)
+    return list(cadres.order_by("name", "pk").values_list("pk", "name")[:CHOICES])

@@ -228,6 +228,11 @@ def _form_page(request, kind: str, record=None):
             "form": form,
             "writable": writable,
             "display": [] if writable else _display(kind, form, record),
+            "cadres": (
+                selectors.cadre_choices(request.user, kind, area.code)
+                if writable and kind in ("visits", "subsidies")
+                else []
+            ),
             "history": history,
         },
         status=status,

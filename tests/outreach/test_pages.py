@@ -251,3 +251,16 @@ def test_a_list_page_reads_a_fixed_number_of_queries(kind, django_assert_max_num
     client.get(f"/outreach/{kind}/?area={ZHALAITE}&year=2016")  # warm the session
     with django_assert_max_num_queries(16):
         assert client.get(f"/outreach/{kind}/?area={ZHALAITE}&year=2016").status_code == 200
+
+
+def test_the_visit_form_offers_the_leaders_linked_in_the_area():
+    leader = cadre("王领导")
+    leader_link(leader)
+    elsewhere = cadre("李领导", HADANALA[:9])
+    leader_link(elsewhere, HADANALA[:9])
+    page = _client(make_user("township_officer", YINDEER)).get(
+        f"/outreach/visits/new/?area={YINDEER}"
+    )
+    text = page.content.decode()
+    assert f'<option value="{leader.pk}">王领导</option>' in text
+    assert "李领导" not in text
