@@ -46,6 +46,7 @@ urlpatterns = [
     path("", include("fupin.collective.api_urls")),
     path("", include("fupin.villages.api_urls")),
     path("", include("fupin.counties.api_urls")),
+    path("", include("fupin.outreach.api_urls")),
     path("", include("fupin.safetynet.api_urls")),
     path("", include("fupin.leaders.api_urls")),
     path("", include("fupin.warmap.api_urls")),

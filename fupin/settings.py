@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "fupin.safetynet",
     "fupin.leaders",
     "fupin.villages",
+    "fupin.outreach",
     "fupin.quality",
     "fupin.counties",
     "fupin.warmap",

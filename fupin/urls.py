@@ -59,6 +59,7 @@ urlpatterns = [
     path("", include("fupin.collective.urls")),
     path("", include("fupin.villages.urls")),
     path("", include("fupin.counties.urls")),
+    path("", include("fupin.outreach.urls")),
     path("", include("fupin.safetynet.urls")),
     path("", include("fupin.leaders.urls")),
     path("", include("fupin.warmap.urls")),

@@ -76,6 +76,11 @@ class Action(StrEnum):
     COUNTY_EXIT_COUNTY = "county_exit.county"
     COUNTY_EXIT_LEAGUE = "county_exit.league"
     COUNTY_EXIT_REGION = "county_exit.region"
+    # The outreach ledgers: lectures, study trips, liaison visits; the township subsidy; the
+    # policy document library.
+    OUTREACH_EDIT = "outreach.edit"
+    SUBSIDY_EDIT = "subsidy.edit"
+    POLICY_DOCUMENT_EDIT = "policy_document.edit"
 
 
 _OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
@@ -134,6 +139,12 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.COUNTY_EXIT_COUNTY: frozenset({Role.COUNTY_OFFICE}),
     Action.COUNTY_EXIT_LEAGUE: frozenset({Role.LEAGUE_HQ}),
     Action.COUNTY_EXIT_REGION: frozenset({Role.LEAGUE_HQ}),
+    # Lectures, trips and visits are kept by the offices and village teams where they happen,
+    # and by the organisation department, which organises the trips and the leaders' visits.
+    Action.OUTREACH_EDIT: _HANDLERS | {Role.ORGANIZATION},
+    # The subsidy is pay: the organisation department and the offices that pay it.
+    Action.SUBSIDY_EDIT: frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.POLICY_DOCUMENT_EDIT: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
 }
 
 # The role sets under the names the views and services used before this table existed.

@@ -96,6 +96,12 @@ MENU: tuple[Entry | Group, ...] = (
             Entry(_("超期任务"), "duties:overdue"),
             None,
             Entry(_("作战体系"), "command:structure"),
+            None,
+            Entry(_("政策宣讲"), "outreach:lectures"),
+            Entry(_("外出学习"), "outreach:trips"),
+            Entry(_("联系点调研"), "outreach:visits"),
+            Entry(_("乡镇工作补贴"), "outreach:subsidies"),
+            Entry(_("政策文件"), "outreach:documents"),
         ),
     ),
     Group(

@@ -41,6 +41,7 @@ from . import duties as demo_duties
 from . import funds as demo_funds
 from . import leaders as demo_leaders
 from . import names
+from . import outreach as demo_outreach
 from . import party as demo_party
 from . import safetynet as demo_safetynet
 from . import users as demo_users
@@ -91,6 +92,7 @@ class BuildResult:
     leaders: object = None  # fupin.demo.leaders
     poor_villages: object = None  # fupin.demo.villages
     counties: object = None  # fupin.demo.counties
+    outreach: object = None  # fupin.demo.outreach
     archive_queued: int = 0  # report slots left to the scheduler's workers
 
 
@@ -148,6 +150,7 @@ def demo_reset() -> None:
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
     demo_counties.demo_counties_reset()
     demo_villages.demo_villages_reset()
+    demo_outreach.demo_outreach_reset()
     demo_leaders.demo_leaders_reset()
     demo_safetynet.demo_safetynet_reset()
     demo_collective.demo_collective_reset()
@@ -466,6 +469,7 @@ def demo_build(
     result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=progress)
     result.poor_villages = demo_villages.demo_villages(seed=seed, progress=progress)
     result.counties = demo_counties.demo_counties(seed=seed, progress=progress)
+    result.outreach = demo_outreach.demo_outreach(seed=seed, progress=progress)
     # The archive of the first half of 2017 (from the weekly report of New Year's week): the
     # workers of `fupin serve` publish it within minutes, so the build does not wait for it.
     result.archive_queued = schedule.queue(ARCHIVE_FIRST, AS_OF)

@@ -81,6 +81,7 @@ def changfa():
         **_changfa_cadres(member),
         **_changfa_reports(household),
         **_changfa_counties(household),
+        **_changfa_outreach(household),
     }
 
 
@@ -98,6 +99,23 @@ def _changfa_counties(household):
         round=round_, village_id=CHANGFA, stratum="poor", position=1, household=household
     )
     return {"counties_round": round_, "counties_sample": sample}
+
+
+def _changfa_outreach(household):
+    """A lecture held at 长发村, its speaker and topic the household head's name."""
+    import datetime
+
+    from fupin.outreach.models import PolicyLecture
+
+    lecture = PolicyLecture.objects.create(
+        area_id=CHANGFA,
+        date=datetime.date(2016, 5, 4),
+        place="长发村委会",
+        speaker=household.head_name,
+        topic=household.head_name,
+        audience=60,
+    )
+    return {"outreach_lecture": lecture}
 
 
 # -- reports -------------------------------------------------------------------------------
@@ -463,6 +481,8 @@ def _fill(route: str, objects) -> str | None:
                 return str(objects["funds_project"].pk)
             if before.startswith("leaders/"):
                 return _fill_leaders(objects, before)
+            if before.startswith("outreach/"):
+                return str(objects["outreach_lecture"].pk)
             if before.startswith("notices/"):
                 # Public notices: no notice of 长发村 exists here, so the page answers 404.
                 return str(household.pk)
@@ -497,6 +517,8 @@ def _fill(route: str, objects) -> str | None:
         if name == "code":
             return CHANGFA
         if name == "kind":
+            if before.startswith("outreach/"):
+                return "lectures"
             if before.startswith("warmap/ledgers/"):  # i7-panels: the war map's ledgers
                 return "households"
             return "beneficiaries" if before.startswith("funds/") else "members"

@@ -203,3 +203,39 @@ def test_every_role_meets_the_household_write_pages(walk_demo, live_server, brow
                 problems.append(f"{where}: codes in the Chinese interface {codes}")
         context.close()
     assert not problems, "\n".join(problems)
+
+
+# The outreach ledgers' write pages (fupin/outreach), each opened by a role that may write it:
+# the form and the import page, at 390 px.
+OUTREACH_WRITE_PAGES = [
+    (f"village_team-{code}", f"/outreach/{kind}/{page}/?area={code}")
+    for kind, code in (("lectures", "152223100234"),)
+    for page in ("new", "import")
+] + [
+    (f"{role}-{code}", f"/outreach/{kind}/{page}/?area={code}")
+    for role, kind, code in (
+        ("township_officer", "visits", "152223100"),
+        ("organization", "trips", "1522"),
+        ("county_office", "subsidies", "152223"),
+        ("league_hq", "documents", "1522"),
+    )
+    for page in ("new", "import")
+]
+
+
+def test_the_outreach_write_pages_open_for_their_writers(walk_demo, live_server, browser):
+    url = live_server.url
+    problems: list[str] = []
+    for username, path in OUTREACH_WRITE_PAGES:
+        context, page = _sign_in(browser, url, username, 390)
+        response = page.goto(f"{url}{path}")
+        where = f"{username} {path}"
+        if response.status != 200 or page.locator("#forbidden").count():
+            problems.append(f"{where}: status {response.status}")
+        if page.evaluate("document.scrollingElement.scrollWidth") > page.evaluate("innerWidth") + 1:
+            problems.append(f"{where}: scrolls sideways")
+        codes = _codes(page.inner_text("body"), username)
+        if codes:
+            problems.append(f"{where}: codes in the Chinese interface {codes}")
+        context.close()
+    assert not problems, "\n".join(problems)
