@@ -67,6 +67,9 @@ class Action(StrEnum):
     VILLAGE_EXIT_VILLAGE = "village_exit.village"
     VILLAGE_EXIT_TOWNSHIP = "village_exit.township"
     VILLAGE_EXIT_COUNTY = "village_exit.county"
+    # Data quality: importing another department's list, and the village's review of a flag.
+    QUALITY_LIST_IMPORT = "quality.list_import"
+    QUALITY_FLAG_REVIEW = "quality.flag_review"
 
 
 _OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
@@ -118,6 +121,8 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.VILLAGE_EXIT_VILLAGE: frozenset({Role.VILLAGE_TEAM}),
     Action.VILLAGE_EXIT_TOWNSHIP: frozenset({Role.TOWNSHIP_OFFICER}),
     Action.VILLAGE_EXIT_COUNTY: frozenset({Role.COUNTY_OFFICE}),
+    Action.QUALITY_LIST_IMPORT: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.QUALITY_FLAG_REVIEW: frozenset({Role.VILLAGE_TEAM}),
 }
 
 # The role sets under the names the views and services used before this table existed.
