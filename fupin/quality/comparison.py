@@ -98,7 +98,7 @@ def list_columns(kind: str) -> tuple[str, ...]:
     return (*COMMON_COLUMNS, *required, *optional)
 
 
-def _key(*parts) -> str:
+def match_key(*parts) -> str:
     text = "\x1f".join("" if p is None else str(p) for p in parts)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -204,7 +204,7 @@ def parse_list(
                 "county_code": county if not normalized else (county or normalized[:6]),
                 **v,
                 "detail": detail[:200],
-                "match_key": _key(kind, person, *identifying),
+                "match_key": match_key(kind, person, *identifying),
             }
         )
     return result, rows

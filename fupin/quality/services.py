@@ -106,7 +106,7 @@ def list_import(
     result.filename = file_name
     if result.errors:
         return result, None
-    department_list, counts = _write(
+    department_list, counts = write_list(
         actor=actor,
         kind=kind,
         scope_code=scope_code,
@@ -125,7 +125,7 @@ def list_import(
 
 
 @transaction.atomic
-def _write(
+def write_list(
     *, actor, kind, scope_code, source, list_date, file_name, digest, rows, today
 ) -> tuple[DepartmentList, dict[str, int]]:
     rules = ComparisonRuleSet.current()
