@@ -254,43 +254,69 @@ def flag_insert_sql(
     member_table: str | None = None,
 ) -> str:
     """One rule's ``INSERT … SELECT``: the list's rows that match a member and break the rule
-    become open flags; a row flagged before is skipped. Parameters, in order: kind, rule code,
-    rule version, the reason's suffix, year, raised on, status, weak, the list's id, then the
-    scope's and the condition's."""
+    become open flags; a row flagged before is skipped. Parameters: see
+    :func:`flag_insert_params`."""
     flag_table = flag_table or Flag._meta.db_table
     row_table = row_table or ListRow._meta.db_table
     member_table = member_table or "registry_member"
     if weak:
-        join = (
-            "m.name = r.name AND m.birth_date = r.birth_date "
-            "AND substr(m.village_id, 1, 6) = r.county_code"
+        # The rows without an ID number are few: materialised first, they are what SQLite
+        # indexes on the fly, and the members are read once (there is no index on the
+        # members' names and birth dates to probe row by row). CROSS JOIN keeps SQLite's
+        # planner to that order (the members outside); PostgreSQL plans it as any join.
+        return (
+            f"INSERT INTO {flag_table} ({FLAG_COLUMNS}) "
+            f"WITH r AS MATERIALIZED (SELECT * FROM {row_table} "
+            f"WHERE department_list_id = %s AND id_normalized = '') "
+            f"SELECT %s, %s, %s, r.match_key, m.village_id, m.household_id, m.id, r.detail || %s, "
+            f"%s, %s, %s, '', r.id, %s, '' "
+            f"FROM {member_table} m CROSS JOIN r "
+            f"WHERE {WEAK_JOIN.format(rows='r')} AND {scope} AND {condition} "
+            f"ON CONFLICT (kind, rule_code, match_key) DO NOTHING"
         )
-        rows = "r.id_normalized = ''"
-    else:
-        join = "m.id_number = r.id_normalized"
-        rows = "r.id_normalized <> ''"
     return (
         f"INSERT INTO {flag_table} ({FLAG_COLUMNS}) "
         f"SELECT %s, %s, %s, r.match_key, m.village_id, m.household_id, m.id, r.detail || %s, "
         f"%s, %s, %s, '', r.id, %s, '' "
-        f"FROM {row_table} r JOIN {member_table} m ON {join} "
-        f"WHERE r.department_list_id = %s AND {rows} AND {scope} AND {condition} "
+        f"FROM {row_table} r JOIN {member_table} m ON m.id_number = r.id_normalized "
+        f"WHERE r.department_list_id = %s AND r.id_normalized <> '' AND {scope} AND {condition} "
         f"ON CONFLICT (kind, rule_code, match_key) DO NOTHING"
     )
 
 
-def matched_sql(scope: str) -> str:
-    """How many of a list's rows name a person of the registry in scope (by ID number, or by
-    name, birth date and county when the row has none). Parameters: the list's id, then the
-    scope's twice."""
-    member = "registry_member"
+# The members outside, each tested once against the rows' (name, birth date) set (a
+# transient index SQLite builds for the IN), then paired with their rows.
+WEAK_JOIN = (
+    "(m.name, m.birth_date) IN (SELECT name, birth_date FROM {rows}) "
+    "AND m.name = r.name AND m.birth_date = r.birth_date "
+    "AND substr(m.village_id, 1, 6) = r.county_code"
+)
+
+
+def flag_insert_params(
+    *, weak: bool, list_id: int, values: Sequence, scope: Sequence, condition: Sequence
+) -> list:
+    """The parameters of :func:`flag_insert_sql`, in its order: ``values`` are the flag's
+    (kind, rule code, version, the reason's suffix, year, raised on, status, weak)."""
+    if weak:
+        return [list_id, *values, *scope, *condition]
+    return [*values, list_id, *scope, *condition]
+
+
+def matched_sql(scope: str, *, row_table: str | None = None, member_table: str | None = None):
+    """How many of a list's rows name a person of the registry in scope: by ID number, and,
+    for the rows without one, by name, birth date and county (materialised as in the weak
+    match). Parameters: the list's id, the scope's, the list's id, the scope's."""
+    member = member_table or "registry_member"
+    row_table = row_table or ListRow._meta.db_table
     return (
-        f"SELECT COUNT(*) FROM {ListRow._meta.db_table} r WHERE r.department_list_id = %s AND ("
-        f"(r.id_normalized <> '' AND EXISTS (SELECT 1 FROM {member} m "
-        f"WHERE m.id_number = r.id_normalized AND {scope})) OR "
-        f"(r.id_normalized = '' AND EXISTS (SELECT 1 FROM {member} m WHERE m.name = r.name "
-        f"AND m.birth_date = r.birth_date AND substr(m.village_id, 1, 6) = r.county_code "
-        f"AND {scope})))"
+        f"WITH w AS MATERIALIZED (SELECT id, name, birth_date, county_code FROM {row_table} "
+        f"WHERE department_list_id = %s AND id_normalized = '') "
+        f"SELECT (SELECT COUNT(*) FROM {row_table} r JOIN {member} m "
+        f"ON m.id_number = r.id_normalized "
+        f"WHERE r.department_list_id = %s AND r.id_normalized <> '' AND {scope}) + "
+        f"(SELECT COUNT(DISTINCT r.id) FROM {member} m CROSS JOIN w r "
+        f"WHERE {WEAK_JOIN.format(rows='w')} AND {scope})"
     )
 
 
@@ -306,7 +332,7 @@ def match_list(
     created = 0
     with connection.cursor() as cursor:
         for weak in (False, True):
-            params: Sequence = [
+            values = [
                 Flag.Kind.COMPARISON,
                 RULE_CODES[kind],
                 rules.version,
@@ -315,14 +341,21 @@ def match_list(
                 today,
                 Flag.Status.OPEN,
                 weak,
-                department_list.pk,
-                *scope_params,
-                *condition_params,
             ]
+            params = flag_insert_params(
+                weak=weak,
+                list_id=department_list.pk,
+                values=values,
+                scope=scope_params,
+                condition=condition_params,
+            )
             sql = flag_insert_sql(weak=weak, condition=condition, scope=scope)
             cursor.execute(sql, params)
             created += max(cursor.rowcount, 0)
-        cursor.execute(matched_sql(scope), [department_list.pk, *scope_params, *scope_params])
+        cursor.execute(
+            matched_sql(scope),
+            [department_list.pk, department_list.pk, *scope_params, *scope_params],
+        )
         matched = cursor.fetchone()[0]
     return {
         "matched": matched,
