@@ -151,17 +151,31 @@ def statements(kind: str, number: int, *, duck: bool):
     return out
 
 
-def run_ours(path: Path) -> tuple[float, int, int]:
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection set up as the project's (fupin/settings.py: WAL, cache, temp store)."""
+    from django.conf import settings
+
     db = sqlite3.connect(path)
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    db.executescript(options.get("init_command") or "")
+    return db
+
+
+def run_ours(path: Path, verbose: bool = False) -> tuple[float, int, tuple]:
+    db = connect(path)
     db.execute("DELETE FROM quality_flag")
     db.commit()
     start = time.perf_counter()
     matched = 0
     for number, kind in enumerate(KINDS, start=1):
-        for sql, params in statements(kind, number, duck=False):
+        for i, (sql, params) in enumerate(statements(kind, number, duck=False)):
+            begun = time.perf_counter()
             cursor = db.execute(sql, params)
             if "INSERT" not in sql:
                 matched += cursor.fetchone()[0]
+            if verbose:
+                what = ("rule", "weak match", "matched count")[i]
+                print(f"    {kind} {what}: {time.perf_counter() - begun:.2f} s")
     db.commit()
     elapsed = time.perf_counter() - start
     flags, members = db.execute("SELECT COUNT(*), SUM(member_id) FROM quality_flag").fetchone()
@@ -210,6 +224,8 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--db", help="keep the generated SQLite file here (reused if present)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="time each statement")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
     import django
@@ -218,14 +234,17 @@ def main(argv=None) -> int:
     import duckdb
 
     with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
-        path = Path(tmp) / "compare.sqlite3"
-        seconds = generate(path, args.rows, args.persons)
-        print(
-            f"generated {args.rows:,} list rows ({len(KINDS)} lists) and {args.persons:,} "
-            f"persons in {seconds:.1f} s ({path.stat().st_size / 1e6:,.0f} MB); "
-            f"SQLite {sqlite3.sqlite_version}, DuckDB {duckdb.__version__}"
-        )
-        ours, matched, (flags, member_sum) = run_ours(path)
+        path = Path(args.db) if args.db else Path(tmp) / "compare.sqlite3"
+        if path.exists():
+            print(f"reusing {path}")
+        else:
+            seconds = generate(path, args.rows, args.persons)
+            print(
+                f"generated {args.rows:,} list rows ({len(KINDS)} lists) and {args.persons:,} "
+                f"persons in {seconds:.1f} s ({path.stat().st_size / 1e6:,.0f} MB)"
+            )
+        print(f"SQLite {sqlite3.sqlite_version}, DuckDB {duckdb.__version__}")
+        ours, matched, (flags, member_sum) = run_ours(path, args.verbose)
         print(
             f"(a) fupin matching (5 rules + weak matches + matched counts): {ours:8.2f} s — "
             f"{flags:,} flags, {matched:,} rows matched"

@@ -22,7 +22,7 @@ from django.db.models.functions import Mod
 from fupin.core.clock import as_of
 from fupin.core.idnumber import make_id_number
 from fupin.quality import comparison, services
-from fupin.quality.models import DepartmentList, Flag, ListKind, ListRow
+from fupin.quality.models import LIST_NAMES, DepartmentList, Flag, ListKind, ListRow
 from fupin.registry.models import Household, Member
 
 LEAGUE = "1522"
@@ -144,7 +144,7 @@ def demo_quality(*, seed: int, progress=None) -> QualityResult:
             scope_code=LEAGUE,
             source=source,
             list_date=list_date,
-            file_name=f"{source}{ListKind(kind).label}{list_date:%Y%m}.xlsx",
+            file_name=f"{source}{LIST_NAMES[kind]}{list_date:%Y%m}.xlsx",
             digest=digest,
             rows=rows,
             today=today,

@@ -132,6 +132,16 @@ class ListKind(models.TextChoices):
     PAYROLL = "payroll", _("财政供养人员名单")
 
 
+# How a reason names a list: stored data, so always Chinese, whatever the importer's language.
+LIST_NAMES = {
+    "deaths": "死亡名单",
+    "vehicles": "车辆登记名单",
+    "property": "房产登记名单",
+    "business": "工商登记名单",
+    "payroll": "财政供养人员名单",
+}
+
+
 def _farm_vehicles() -> list[str]:
     return ["农用车", "农用运输车", "拖拉机", "三轮汽车", "低速货车", "联合收割机", "摩托车"]
 
@@ -231,7 +241,7 @@ class DepartmentList(models.Model):
     @property
     def label(self) -> str:
         """How a flag's reason names the list: ``民政部门死亡名单 2017-03``."""
-        return f"{self.source}{ListKind(self.kind).label} {self.list_date:%Y-%m}"
+        return f"{self.source}{LIST_NAMES[self.kind]} {self.list_date:%Y-%m}"
 
 
 class ListRow(models.Model):

@@ -249,3 +249,17 @@ def test_the_scope_limits_the_matching(tmp_path):
     office = make_user("county_office", ZHALAITE)
     result, _list = run(office, write_list(tmp_path, "payroll", rows), "payroll")
     assert result.counts == {"rows": 2, "matched": 1, "unmatched": 1, "flags_created": 1}
+
+
+def test_a_new_rule_version_applies_to_the_next_import(tmp_path, office):
+    from fupin.quality.models import ComparisonRuleSet
+
+    member = make_household(CHANGFA, members=1).members.get()
+    rows = [{"证件号码": member.id_number, "姓名": member.name, "车辆类型": "拖拉机"}]
+    run(office, write_list(tmp_path, "vehicles", rows), "vehicles")
+    assert not Flag.objects.exists()
+    ComparisonRuleSet.objects.create(version=2, farm_vehicle_types=["摩托车"])
+    rows[0]["号牌号码"] = "蒙K00001"
+    run(office, write_list(tmp_path, "vehicles", rows, "v2.csv"), "vehicles")
+    flag = Flag.objects.get()
+    assert (flag.rule_code, flag.rule_version) == ("vehicle", 2)
