@@ -10,12 +10,13 @@ about 1 row in 10 names a registered person (some of them without an ID number, 
 name, birth date and county), the rest persons outside the registry. Then, in one process:
 
 (a) times the project's matching — for each list the very statements of
-    :func:`fupin.quality.comparison.match_list`: the rule's ``INSERT … SELECT`` into
-    ``quality_flag`` (with its unique ``(kind, rule_code, match_key)`` index and
-    ``ON CONFLICT DO NOTHING``), the weak match's, and the count of matched rows;
-(b) times DuckDB computing the same hits (the same ``SELECT``s, into its memory) and the same
-    counts **from the same SQLite file**, attached read-only through DuckDB's sqlite scanner
-    (as bench/bench_rollup_duckdb.py does);
+    :func:`fupin.quality.comparison.match_statements`: the join by ID number into a temporary
+    table of matches, the weak match's, the rule's ``INSERT … SELECT`` into ``quality_flag``
+    (with its unique ``(kind, rule_code, match_key)`` index and ``ON CONFLICT DO NOTHING``),
+    and the count of matched rows;
+(b) times DuckDB running the same statements **from the same SQLite file**, attached
+    read-only through DuckDB's sqlite scanner (as bench/bench_rollup_duckdb.py does), the
+    flags' ``INSERT`` becoming the same ``SELECT`` into a table in its memory;
 (c) for context, DuckDB on its own columnar copy of the two tables (the copy timed apart);
 
 checks that the flags equal DuckDB's hits (count and the sum of member ids) and prints the
@@ -123,31 +124,32 @@ def generate(path: Path, rows: int, persons: int) -> float:
 
 
 def statements(kind: str, number: int, *, duck: bool):
-    """The statements of match_list for list ``number`` of ``kind``, as (sql, params) pairs:
-    SQLite's INSERTs, or DuckDB's same SELECTs into memory tables."""
+    """The statements of :func:`fupin.quality.comparison.match_list` for list ``number``:
+    SQLite's as the project runs them, or DuckDB's over the attached file, the flags'
+    ``INSERT`` becoming the same ``SELECT`` into a memory table."""
+    import datetime
+
     from fupin.quality import comparison
     from fupin.quality.models import ComparisonRuleSet
 
-    rules = ComparisonRuleSet(version=1)
-    condition, condition_params = comparison.rule_condition(kind, rules)
-    scope, scope_params = comparison.scope_condition("m.village_id", SCOPE)
     prefix = "db." if duck else ""
-    tables = {"row_table": f"{prefix}quality_listrow", "member_table": f"{prefix}registry_member"}
     out = []
-    for weak in (False, True):
-        sql = comparison.flag_insert_sql(weak=weak, condition=condition, scope=scope, **tables)
-        values = ["comparison", comparison.RULE_CODES[kind], 1, "（某部门名单 2017-03）"]
-        values += [2017, "2017-06-30", "open", weak]
-        params = comparison.flag_insert_params(
-            weak=weak, list_id=number, values=values, scope=scope_params, condition=condition_params
-        )
-        if duck:
-            # The INSERT's query (a WITH or a SELECT) without its target and conflict clause.
-            query = sql[sql.index(") ", sql.index("INSERT")) + 2 : sql.index(" ON CONFLICT")]
-            sql = f"CREATE OR REPLACE TABLE memory.hits_{number}_{int(weak)} AS {query}"
-        out.append((sql.replace("%s", "?"), params))
-    matched = comparison.matched_sql(scope, **tables)
-    out.append((matched.replace("%s", "?"), [number, number, *scope_params, *scope_params]))
+    for statement in comparison.match_statements(
+        list_id=number,
+        kind=kind,
+        rules=ComparisonRuleSet(version=1),
+        scope_code=SCOPE,
+        suffix="（某部门名单 2017-03）",
+        today=datetime.date(2017, 6, 30),
+        row_table=f"{prefix}quality_listrow",
+        member_table=f"{prefix}registry_member",
+    ):
+        sql = statement.sql
+        params = [str(p) if isinstance(p, datetime.date) else p for p in statement.params]
+        if duck and statement.role == "flags":
+            query = sql[sql.index("SELECT") : sql.index(" ON CONFLICT")]
+            sql = f"CREATE OR REPLACE TABLE memory.hits_{number} AS {query}"
+        out.append((statement.role, sql.replace("%s", "?"), params))
     return out
 
 
@@ -168,14 +170,13 @@ def run_ours(path: Path, verbose: bool = False) -> tuple[float, int, tuple]:
     start = time.perf_counter()
     matched = 0
     for number, kind in enumerate(KINDS, start=1):
-        for i, (sql, params) in enumerate(statements(kind, number, duck=False)):
+        for role, sql, params in statements(kind, number, duck=False):
             begun = time.perf_counter()
             cursor = db.execute(sql, params)
-            if "INSERT" not in sql:
+            if role == "count":
                 matched += cursor.fetchone()[0]
             if verbose:
-                what = ("rule", "weak match", "matched count")[i]
-                print(f"    {kind} {what}: {time.perf_counter() - begun:.2f} s")
+                print(f"    {kind} {role}: {time.perf_counter() - begun:.2f} s", flush=True)
     db.commit()
     elapsed = time.perf_counter() - start
     flags, members = db.execute("SELECT COUNT(*), SUM(member_id) FROM quality_flag").fetchone()
@@ -201,20 +202,18 @@ def run_duck(duck, *, copy: bool) -> tuple[float, int, tuple]:
     start = time.perf_counter()
     matched = 0
     for number, kind in enumerate(KINDS, start=1):
-        for sql, params in statements(kind, number, duck=True):
+        for role, sql, params in statements(kind, number, duck=True):
             if copy:
                 sql = sql.replace("db.quality_listrow", "memory.listrow").replace(
                     "db.registry_member", "memory.member"
                 )
             result = duck.execute(sql, params)
-            if "CREATE" not in sql:
+            if role == "count":
                 matched += result.fetchone()[0]
     elapsed = time.perf_counter() - start
-    union = " UNION ALL ".join(
-        f"SELECT * FROM memory.hits_{n}_{w}" for n in range(1, len(KINDS) + 1) for w in (0, 1)
-    )
-    # Column 6 of the SELECT is the member id (see flag_insert_sql); every synthetic row has
-    # its own match_key, so ON CONFLICT skips nothing and the flags are the hits.
+    union = " UNION ALL ".join(f"SELECT * FROM memory.hits_{n}" for n in range(1, len(KINDS) + 1))
+    # Column 6 of the flags' SELECT is the member id; every synthetic row has its own
+    # match_key, so ON CONFLICT skips nothing and the flags are the hits.
     columns = ", ".join(f"c{i}" for i in range(15))
     hits = duck.execute(f"SELECT COUNT(*), SUM(c6) FROM ({union}) AS t({columns})").fetchone()
     return elapsed, matched, tuple(hits)
@@ -246,7 +245,7 @@ def main(argv=None) -> int:
         print(f"SQLite {sqlite3.sqlite_version}, DuckDB {duckdb.__version__}")
         ours, matched, (flags, member_sum) = run_ours(path, args.verbose)
         print(
-            f"(a) fupin matching (5 rules + weak matches + matched counts): {ours:8.2f} s — "
+            f"(a) fupin matching (5 lists: joins, weak matches, rules, counts): {ours:8.2f} s — "
             f"{flags:,} flags, {matched:,} rows matched"
         )
         duck = duckdb.connect()

@@ -7,20 +7,21 @@ and matched here, set-based:
 
 * the rows are inserted in bulk, each with its ID number normalised
   (:func:`fupin.core.idnumber.to_18_digits`) and its ``match_key``;
-* the list kind's rule is **one** ``INSERT … SELECT`` joining the rows to the members by the
-  normalised ID number (the members' unique index), and one more for the rows without an ID
-  number, joined on name, birth date and county (a weaker match, so marked on the flag);
-* ``ON CONFLICT (kind, rule_code, match_key) DO NOTHING``: a row already flagged — open,
-  confirmed or dismissed — is never flagged again, whichever import brings it back.
+* **one** join of the rows to the members by the normalised ID number (the members' unique
+  index) collects the matches, with one more for the rows without an ID number, joined on
+  name, birth date and county (a weaker match, so marked on the flag);
+* the list kind's rule is one ``INSERT … SELECT`` over the matches, ``ON CONFLICT (kind,
+  rule_code, match_key) DO NOTHING``: a row already flagged — open, confirmed or dismissed —
+  is never flagged again, whichever import brings it back (:func:`match_statements`).
 
 The SQL is plain enough for SQLite and PostgreSQL alike; bench/bench_compare.py times it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
-from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import connection
@@ -242,82 +243,103 @@ FLAG_COLUMNS = (
     "kind, rule_code, rule_version, match_key, village_id, household_id, member_id, reason, "
     "year, raised_on, status, resolution_note, list_row_id, weak_match, evidence"
 )
+HITS = "quality_hits"  # a temporary table of one list's matches, dropped at the end
 
 
-def flag_insert_sql(
+@dataclasses.dataclass(frozen=True)
+class Statement:
+    """One statement of the matching: ``role`` is ``hits`` (collect the matches), ``flags``
+    (raise the flags), ``count`` (a number to read) or ``drop``."""
+
+    role: str
+    sql: str
+    params: list
+
+
+def match_statements(
     *,
-    weak: bool,
-    condition: str,
-    scope: str,
+    list_id: int,
+    kind: str,
+    rules: ComparisonRuleSet,
+    scope_code: str,
+    suffix: str,
+    today: datetime.date,
+    weak_rows: bool = True,
     flag_table: str | None = None,
     row_table: str | None = None,
     member_table: str | None = None,
-) -> str:
-    """One rule's ``INSERT … SELECT``: the list's rows that match a member and break the rule
-    become open flags; a row flagged before is skipped. Parameters: see
-    :func:`flag_insert_params`."""
+) -> list[Statement]:
+    """The statements that match one list, in order (docs/data-quality.md, "Matching"):
+
+    1. **one join** of the list's rows to the members by the normalised ID number (the
+       members' unique index) into a temporary table of matches, within the list's area;
+    2. when the list has rows without an ID number: the members read once against those
+       rows' (name, birth date) set (SQLite builds a transient index for the ``IN``; there is
+       no index on the members' names and birth dates to probe row by row), paired with their
+       rows on county too — a weaker match, marked on its flags. ``CROSS JOIN`` keeps SQLite's
+       planner to that order; PostgreSQL plans it as any join;
+    3. the kind's rule over the matches only: ``INSERT … SELECT`` of open flags, ``ON CONFLICT
+       (kind, rule_code, match_key) DO NOTHING`` so a row flagged before (open, confirmed or
+       dismissed) is skipped;
+    4. the rows matched (for the import's summary), then the temporary table dropped.
+
+    Plain SQL for SQLite and PostgreSQL alike; bench/bench_compare.py runs the same statements
+    (the table names given) on SQLite and DuckDB."""
     flag_table = flag_table or Flag._meta.db_table
     row_table = row_table or ListRow._meta.db_table
     member_table = member_table or "registry_member"
-    if weak:
-        # The rows without an ID number are few: materialised first, they are what SQLite
-        # indexes on the fly, and the members are read once (there is no index on the
-        # members' names and birth dates to probe row by row). CROSS JOIN keeps SQLite's
-        # planner to that order (the members outside); PostgreSQL plans it as any join.
-        return (
-            f"INSERT INTO {flag_table} ({FLAG_COLUMNS}) "
-            f"WITH r AS MATERIALIZED (SELECT * FROM {row_table} "
-            f"WHERE department_list_id = %s AND id_normalized = '') "
-            f"SELECT %s, %s, %s, r.match_key, m.village_id, m.household_id, m.id, r.detail || %s, "
-            f"%s, %s, %s, '', r.id, %s, '' "
-            f"FROM {member_table} m CROSS JOIN r "
-            f"WHERE {WEAK_JOIN.format(rows='r')} AND {scope} AND {condition} "
-            f"ON CONFLICT (kind, rule_code, match_key) DO NOTHING"
+    condition, condition_params = rule_condition(kind, rules)
+    scope, scope_params = scope_condition("m.village_id", scope_code)
+    statements = [
+        Statement(
+            "hits",
+            f"CREATE TEMP TABLE {HITS} AS "
+            f"SELECT r.id AS row_id, m.id AS member_id, m.household_id, m.village_id, 0 AS weak "
+            f"FROM {row_table} r JOIN {member_table} m ON m.id_number = r.id_normalized "
+            f"WHERE r.department_list_id = %s AND r.id_normalized <> '' AND {scope}",
+            [list_id, *scope_params],
         )
-    return (
-        f"INSERT INTO {flag_table} ({FLAG_COLUMNS}) "
-        f"SELECT %s, %s, %s, r.match_key, m.village_id, m.household_id, m.id, r.detail || %s, "
-        f"%s, %s, %s, '', r.id, %s, '' "
-        f"FROM {row_table} r JOIN {member_table} m ON m.id_number = r.id_normalized "
-        f"WHERE r.department_list_id = %s AND r.id_normalized <> '' AND {scope} AND {condition} "
-        f"ON CONFLICT (kind, rule_code, match_key) DO NOTHING"
-    )
-
-
-# The members outside, each tested once against the rows' (name, birth date) set (a
-# transient index SQLite builds for the IN), then paired with their rows.
-WEAK_JOIN = (
-    "(m.name, m.birth_date) IN (SELECT name, birth_date FROM {rows}) "
-    "AND m.name = r.name AND m.birth_date = r.birth_date "
-    "AND substr(m.village_id, 1, 6) = r.county_code"
-)
-
-
-def flag_insert_params(
-    *, weak: bool, list_id: int, values: Sequence, scope: Sequence, condition: Sequence
-) -> list:
-    """The parameters of :func:`flag_insert_sql`, in its order: ``values`` are the flag's
-    (kind, rule code, version, the reason's suffix, year, raised on, status, weak)."""
-    if weak:
-        return [list_id, *values, *scope, *condition]
-    return [*values, list_id, *scope, *condition]
-
-
-def matched_sql(scope: str, *, row_table: str | None = None, member_table: str | None = None):
-    """How many of a list's rows name a person of the registry in scope: by ID number, and,
-    for the rows without one, by name, birth date and county (materialised as in the weak
-    match). Parameters: the list's id, the scope's, the list's id, the scope's."""
-    member = member_table or "registry_member"
-    row_table = row_table or ListRow._meta.db_table
-    return (
-        f"WITH w AS MATERIALIZED (SELECT id, name, birth_date, county_code FROM {row_table} "
-        f"WHERE department_list_id = %s AND id_normalized = '') "
-        f"SELECT (SELECT COUNT(*) FROM {row_table} r JOIN {member} m "
-        f"ON m.id_number = r.id_normalized "
-        f"WHERE r.department_list_id = %s AND r.id_normalized <> '' AND {scope}) + "
-        f"(SELECT COUNT(DISTINCT r.id) FROM {member} m CROSS JOIN w r "
-        f"WHERE {WEAK_JOIN.format(rows='w')} AND {scope})"
-    )
+    ]
+    if weak_rows:
+        statements.append(
+            Statement(
+                "hits",
+                f"INSERT INTO {HITS} (row_id, member_id, household_id, village_id, weak) "
+                f"WITH w AS MATERIALIZED (SELECT id, name, birth_date, county_code "
+                f"FROM {row_table} WHERE department_list_id = %s AND id_normalized = '') "
+                f"SELECT w.id, m.id, m.household_id, m.village_id, 1 "
+                f"FROM {member_table} m CROSS JOIN w "
+                f"WHERE (m.name, m.birth_date) IN (SELECT name, birth_date FROM w) "
+                f"AND m.name = w.name AND m.birth_date = w.birth_date "
+                f"AND substr(m.village_id, 1, 6) = w.county_code AND {scope}",
+                [list_id, *scope_params],
+            )
+        )
+    statements += [
+        Statement(
+            "flags",
+            f"INSERT INTO {flag_table} ({FLAG_COLUMNS}) "
+            f"SELECT %s, %s, %s, r.match_key, h.village_id, h.household_id, h.member_id, "
+            f"r.detail || CASE WHEN h.weak = 1 THEN %s ELSE %s END, %s, %s, %s, '', r.id, "
+            f"h.weak = 1, '' "
+            f"FROM {HITS} h JOIN {row_table} r ON r.id = h.row_id WHERE {condition} "
+            f"ON CONFLICT (kind, rule_code, match_key) DO NOTHING",
+            [
+                Flag.Kind.COMPARISON,
+                RULE_CODES[kind],
+                rules.version,
+                suffix + WEAK_NOTE,
+                suffix,
+                today.year,
+                today,
+                Flag.Status.OPEN,
+                *condition_params,
+            ],
+        ),
+        Statement("count", f"SELECT COUNT(DISTINCT row_id) FROM {HITS}", []),
+        Statement("drop", f"DROP TABLE {HITS}", []),
+    ]
+    return statements
 
 
 def match_list(
@@ -325,38 +347,23 @@ def match_list(
 ) -> dict[str, int]:
     """Match a written list against the members in its scope and raise its flags; return
     ``matched`` (rows naming a registered person), ``unmatched`` and ``flags_created``."""
-    kind = department_list.kind
-    condition, condition_params = rule_condition(kind, rules)
-    scope, scope_params = scope_condition("m.village_id", department_list.scope_code)
-    suffix = f"（{department_list.label}）"
-    created = 0
+    weak_rows = ListRow.objects.filter(department_list=department_list, id_normalized="").exists()
+    created = matched = 0
     with connection.cursor() as cursor:
-        for weak in (False, True):
-            values = [
-                Flag.Kind.COMPARISON,
-                RULE_CODES[kind],
-                rules.version,
-                suffix + (WEAK_NOTE if weak else ""),
-                today.year,
-                today,
-                Flag.Status.OPEN,
-                weak,
-            ]
-            params = flag_insert_params(
-                weak=weak,
-                list_id=department_list.pk,
-                values=values,
-                scope=scope_params,
-                condition=condition_params,
-            )
-            sql = flag_insert_sql(weak=weak, condition=condition, scope=scope)
-            cursor.execute(sql, params)
-            created += max(cursor.rowcount, 0)
-        cursor.execute(
-            matched_sql(scope),
-            [department_list.pk, department_list.pk, *scope_params, *scope_params],
-        )
-        matched = cursor.fetchone()[0]
+        for statement in match_statements(
+            list_id=department_list.pk,
+            kind=department_list.kind,
+            rules=rules,
+            scope_code=department_list.scope_code,
+            suffix=f"（{department_list.label}）",
+            today=today,
+            weak_rows=weak_rows,
+        ):
+            cursor.execute(statement.sql, statement.params)
+            if statement.role == "flags":
+                created = max(cursor.rowcount, 0)
+            elif statement.role == "count":
+                matched = cursor.fetchone()[0]
     return {
         "matched": matched,
         "unmatched": department_list.rows - matched,

@@ -97,7 +97,7 @@ def test_import_then_verify(live_server, browser, tmp_path):
 
     photo = tmp_path / "证明.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n")
-    dismissed, confirmed = Flag.objects.order_by("pk")
+    dismissed, confirmed = Flag.objects.get(member=first), Flag.objects.get(member=second)
     for width in (390, 1400):
         context, page = _page(browser, url, team.username, width)
         page.goto(f"{url}/quality/flags/?area={CHANGFA}")

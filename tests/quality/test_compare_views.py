@@ -46,7 +46,7 @@ def test_a_county_office_uploads_and_a_village_team_reviews(client, tmp_path):
     client.force_login(make_user("village_team", CHANGFA))
     page = client.get(f"/quality/flags/?area={CHANGFA}")
     assert page.status_code == 200 and page.content.decode().count("/quality/flags/") >= 2
-    first, second = Flag.objects.order_by("pk")
+    first, second = Flag.objects.get(member=dead), Flag.objects.get(member=other)
     assert client.get(f"/quality/flags/{first.pk}/").status_code == 200
     response = client.post(f"/quality/flags/{first.pk}/confirm/", {"note": "已核实"})
     assert response.status_code == 302
