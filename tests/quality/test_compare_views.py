@@ -85,3 +85,21 @@ def test_wrong_roles_are_refused(client, tmp_path):
     client.force_login(make_user("township_officer", "152223100"))
     assert client.post(f"/quality/flags/{flag.pk}/confirm/").status_code == 403
     assert Member.objects.filter(pk=member.pk).exists()
+
+
+def test_the_village_team_finds_its_flags_in_the_inbox(client, tmp_path):
+    from fupin.inbox.selectors import inbox, unread_count
+
+    member = make_household(CHANGFA, members=1).members.get()
+    client.force_login(make_user("county_office", ZHALAITE))
+    rows = [{"证件号码": member.id_number, "姓名": member.name, "死亡日期": "2017-02-01"}]
+    _upload(client, tmp_path, rows)
+    flag = Flag.objects.get()
+    team = make_user("village_team", CHANGFA)
+    items = [i for i in inbox(team).results if i.kind == "quality_flag"]
+    assert [i.url for i in items] == [f"/quality/flags/{flag.pk}/"]
+    assert unread_count(team) >= 1
+    other = make_user("village_team", HADANALA)
+    assert not [i for i in inbox(other).results if i.kind == "quality_flag"]
+    office = make_user("county_office", ZHALAITE)
+    assert not [i for i in inbox(office).results if i.kind == "quality_flag"]
