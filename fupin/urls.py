@@ -66,5 +66,6 @@ urlpatterns = [
     path("", include("fupin.reports.urls")),
     path("", include("fupin.mobile.urls")),
     path("", include("fupin.inbox.urls")),
+    path("", include("fupin.quality.urls")),
     path("api/", include("fupin.api_urls")),
 ]

@@ -81,6 +81,9 @@ class Action(StrEnum):
     OUTREACH_EDIT = "outreach.edit"
     SUBSIDY_EDIT = "subsidy.edit"
     POLICY_DOCUMENT_EDIT = "policy_document.edit"
+    # Data quality: importing another department's list, and the village's review of a flag.
+    QUALITY_LIST_IMPORT = "quality.list_import"
+    QUALITY_FLAG_REVIEW = "quality.flag_review"
 
 
 _OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
@@ -145,6 +148,8 @@ ROLES: dict[Action, frozenset[Role]] = {
     # The subsidy is pay: the organisation department and the offices that pay it.
     Action.SUBSIDY_EDIT: frozenset({Role.ORGANIZATION, Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
     Action.POLICY_DOCUMENT_EDIT: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.QUALITY_LIST_IMPORT: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.QUALITY_FLAG_REVIEW: frozenset({Role.VILLAGE_TEAM}),
 }
 
 # The role sets under the names the views and services used before this table existed.

@@ -123,6 +123,8 @@ MENU: tuple[Entry | Group, ...] = (
         (
             Entry(_("行政区划"), "areas:browser"),
             Entry(_("数据导入"), "registry:import_upload", roles=_IMPORTERS),
+            Entry(_("部门比对"), "quality:lists", action=Action.QUALITY_LIST_IMPORT),
+            Entry(_("疑点核实"), "quality:flags"),
         ),
     ),
     Entry(_("公示公告"), "notices:index", public=True),

@@ -121,3 +121,19 @@ def make_id_number(region: str, birth: datetime.date, sequence: int, sex: str) -
     seq = sequence % 500 * 2 + (1 if sex == "M" else 0)
     first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
+
+
+def to_18_digits(value) -> str:
+    """An ID number as written by another department, in the registry's form.
+
+    Full-width digits and Ｘ become ASCII (:func:`normalize`), every space goes (also inside
+    the number, as lists copied from paper have them), a lowercase x becomes X, and a
+    15-digit number of the first generation (issued before 1999: a two-digit year, no check
+    digit) becomes 18 digits: ``19`` inserted before the year and the check digit appended.
+    Anything else is returned as cleaned, for :func:`parse_id_number` to judge.
+    """
+    number = "".join(normalize(value).split())
+    if len(number) == 15 and ASCII_DIGITS.issuperset(number):
+        first17 = number[:6] + "19" + number[6:]
+        return first17 + check_digit(first17)
+    return number

@@ -43,6 +43,7 @@ from . import leaders as demo_leaders
 from . import names
 from . import outreach as demo_outreach
 from . import party as demo_party
+from . import quality as demo_quality
 from . import safetynet as demo_safetynet
 from . import users as demo_users
 from . import villages as demo_villages
@@ -149,6 +150,7 @@ def demo_reset() -> None:
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
     demo_counties.demo_counties_reset()
+    demo_quality.demo_quality_reset()
     demo_villages.demo_villages_reset()
     demo_outreach.demo_outreach_reset()
     demo_leaders.demo_leaders_reset()
@@ -470,6 +472,7 @@ def demo_build(
     result.poor_villages = demo_villages.demo_villages(seed=seed, progress=progress)
     result.counties = demo_counties.demo_counties(seed=seed, progress=progress)
     result.outreach = demo_outreach.demo_outreach(seed=seed, progress=progress)
+    demo_quality.demo_quality(seed=seed, progress=progress)
     # The archive of the first half of 2017 (from the weekly report of New Year's week): the
     # workers of `fupin serve` publish it within minutes, so the build does not wait for it.
     result.archive_queued = schedule.queue(ARCHIVE_FIRST, AS_OF)

@@ -16,6 +16,8 @@ scoped (``accessible_to``), so the list (:func:`inbox`) and the navigation's cou
 * ``party_meeting`` — Party organisations of the user's own area (where the user records
   三会一课) with no meeting of a required kind in the current period (due at its end) or in
   the period before it (overdue).
+* ``quality_flag`` — open flags (fupin.quality: a department's list, a duplicate, a re-check)
+  of the villages where the user verifies them (the village team).
 
 The count is one SQL statement of scalar sub-queries (plus the requirements table, and the
 user's role assignments that the page has already read).
@@ -45,6 +47,7 @@ from fupin.identification.models import Case, Objection
 from fupin.notify.models import Notification
 from fupin.notify.services import unread
 from fupin.party.models import MeetingKind, PartyMeeting, PartyOrganization, requirements
+from fupin.quality.models import Flag
 
 KIND_LABELS = {
     "case_step": _("待办案件"),
@@ -53,6 +56,7 @@ KIND_LABELS = {
     "concern_overdue": _("超期诉求"),
     "visit_due": _("本周未走访"),
     "party_meeting": _("三会一课待开"),
+    "quality_flag": _("待核实疑点"),
     "notification": _("消息"),
 }
 # How many rows of each live kind the list shows (the count counts them all).
@@ -146,6 +150,12 @@ def visits_due(user: User, today: datetime.date) -> QuerySet[Pairing]:
     return result
 
 
+def flags_open(user: User) -> QuerySet[Flag]:
+    """Open flags (fupin.quality) of the villages where the user verifies them."""
+    areas = _areas(user, roles(Action.QUALITY_FLAG_REVIEW))
+    return Flag.objects.accessible_to(user).within(areas).filter(status=Flag.Status.OPEN)
+
+
 def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -208,6 +218,7 @@ def unread_count(user: User, today: datetime.date | None = None) -> int:
         "concerns": concerns_mine(user),
         "overdue": concerns_overdue(user, today),
         "visits": visits_due(user, today),
+        "flags": flags_open(user),
     }
     for i, (*_x, missing) in enumerate(party_meetings_due(user, today)):
         parts[f"party{i}"] = missing
@@ -325,6 +336,23 @@ def _party_items(user: User, today: datetime.date) -> list[Item]:
     return items
 
 
+def _flag_items(user: User) -> list[Item]:
+    rows = flags_open(user).select_related("household").order_by("raised_on", "pk")[:LIMIT]
+    return [
+        Item(
+            kind="quality_flag",
+            kind_label=_label("quality_flag"),
+            title=gettext("%(head)s户：%(reason)s")
+            % {"head": f.household.head_name, "reason": f.reason},
+            body=gettext("户编号：%(number)s") % {"number": f.household.number},
+            url=reverse("quality:flag", args=[f.pk]),
+            due=None,
+            overdue=False,
+        )
+        for f in rows
+    ]
+
+
 def _notification_items(user: User) -> list[Item]:
     rows = Notification.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
     items = []
@@ -353,6 +381,7 @@ def inbox(user: User, today: datetime.date | None = None) -> Inbox:
         *_concern_items(user, today),
         *_visit_items(user, today),
         *_party_items(user, today),
+        *_flag_items(user),
     ]
     live.sort(key=lambda i: (not i.overdue, i.due or datetime.date.max))
     return Inbox(unread=unread_count(user, today), results=[*_notification_items(user), *live])

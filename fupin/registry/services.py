@@ -7,6 +7,7 @@ actor and the reason.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
@@ -338,3 +339,45 @@ def _members_remove(ids: list[int], actor: User | None, reason: str) -> int:
         collector.delete()
         removed += len(members)
     return removed
+
+
+# -- A member leaves the registry (a death, found by comparison or reported) ---------------
+MSG_MEMBER_CLOSE_DEPENDS = _("该成员还有其他记录引用（%(records)s），不能注销")
+MEMBER_CLOSED = "registry.member_closed"
+
+
+@transaction.atomic
+def member_close(
+    *, actor: User, member: Member, reason: str, on: datetime.date | None = None
+) -> Household:
+    """Close a member (a death): the member row is deleted with a history row naming the
+    actor and ``reason``, the household's head count and the current year's status row follow,
+    and one audit event is left. Refused without the right to edit the member's village."""
+    from django.db.models import ProtectedError
+
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    household = Household.objects.select_for_update().get(pk=member.household_id)
+    if not actor.has_role_at(EDIT_REGISTRY, member.village_id):
+        raise PermissionDenied(MSG_NO_RIGHT)
+    snapshot = {"name": member.name, "id_number": member.id_number}
+    try:
+        tracked: Any = member
+        tracked._change_reason = reason
+        tracked._history_user = actor
+        collector = Collector(using=connection.alias)
+        collector.collect([member])
+        collector.delete()
+    except ProtectedError as error:
+        records = "、".join(sorted({str(o._meta.verbose_name) for o in error.protected_objects}))
+        raise ValidationError(MSG_MEMBER_CLOSE_DEPENDS % {"records": records}) from None
+    household.members_count = household.members.count()
+    save_with_reason(
+        household, actor=actor, reason=reason, update_fields=["members_count", "updated_at"]
+    )
+    year = (on or as_of()).year
+    record = StatusRecord.objects.filter(household=household, year=year).first()
+    if record is not None:
+        record.members_count = household.members_count
+        save_with_reason(record, actor=actor, reason=reason, update_fields=["members_count"])
+    audit(actor, MEMBER_CLOSED, household.pk, **snapshot, reason=reason)
+    return household

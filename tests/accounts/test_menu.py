@@ -71,6 +71,9 @@ HIDDEN = {
         "fieldwork:checkin",
     },
 }
+# The department lists are imported by league HQ and the county offices only.
+for _role in set(HIDDEN) - {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}:
+    HIDDEN[_role] = HIDDEN[_role] | {"quality:lists"}
 
 
 @pytest.mark.django_db

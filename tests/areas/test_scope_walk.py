@@ -82,6 +82,7 @@ def changfa():
         **_changfa_reports(household),
         **_changfa_counties(household),
         **_changfa_outreach(household),
+        **_changfa_quality(household, member),
     }
 
 
@@ -283,6 +284,48 @@ def _fill_leaders(objects, before: str) -> str:
     return str(objects["leader"].pk)
 
 
+def _changfa_quality(household, member):
+    """扎赉特旗's deaths list naming a 长发村 member, and the flag it raised."""
+    import datetime
+
+    from fupin.quality.models import DepartmentList, Flag, ListRow
+
+    department_list = DepartmentList.objects.create(
+        kind="deaths",
+        source="民政部门",
+        list_date=datetime.date(2017, 3, 31),
+        scope_code=CHANGFA[:6],
+        file_name="deaths.xlsx",
+        file_hash="0" * 64,
+        imported_on=datetime.datetime(2017, 4, 1, tzinfo=datetime.UTC),
+        rows=1,
+    )
+    row = ListRow.objects.create(
+        department_list=department_list,
+        row=2,
+        id_number=member.id_number,
+        id_normalized=member.id_number,
+        name=member.name,
+        death_date=datetime.date(2017, 3, 1),
+        detail="2017-03-01 死亡",
+        match_key="k" * 40,
+    )
+    flag = Flag.objects.create(
+        kind="comparison",
+        rule_code="death",
+        rule_version=1,
+        match_key=row.match_key,
+        village_id=CHANGFA,
+        household=household,
+        member=member,
+        reason="2017-03-01 死亡（民政部门死亡名单 2017-03）",
+        year=2017,
+        raised_on=datetime.date(2017, 4, 1),
+        list_row=row,
+    )
+    return {"department_list": department_list, "flag": flag}
+
+
 def _fill_party(objects, before: str) -> str:
     if before.startswith("party/organizations/"):
         return str(objects["party_org"].pk)
@@ -472,6 +515,10 @@ def _fill(route: str, objects) -> str | None:
             return str(objects["duties_task"].pk)
         if name == "pk" and before.startswith(("reports/", "api/reports/")):
             return str(objects["report"].pk)
+        if name == "pk" and before.startswith("quality/lists/"):
+            return str(objects["department_list"].pk)
+        if name == "pk" and before.startswith("quality/flags/"):
+            return str(objects["flag"].pk)
         if name == "pk" or name == "id":
             if before.startswith("party/"):
                 return _fill_party(objects, before)
