@@ -196,40 +196,7 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(prefixes_q(self._scope_field(field), codes))
 
 
-# The tables partitioned by county on the national layout (fupin.areas.partitioning, which
-# checks that this list is its own): a household's rows of these are read with the household's
-# village, so that they come from its county's partition (and shard) alone.
-CO_LOCATED_TABLES = frozenset(
-    {
-        "registry_household",
-        "registry_member",
-        "registry_statusrecord",
-        "registry_incomerecord",
-        "fieldwork_visit",
-        "identification_casestep",
-    }
-)
-
-
-class ScopedManager(models.Manager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        # On a related manager (``household.members``) Django sets ``instance`` and ``field``:
-        # the rows of a partitioned table that belong to a row of the same village carry its
-        # village too, the partition key (docs/scale.md).
-        instance = getattr(self, "instance", None)
-        field = getattr(self, "field", None)
-        key = getattr(self.model, "scope_field", None)
-        if (
-            instance is not None
-            and field is not None
-            and key == "village_id"
-            and self.model._meta.db_table in CO_LOCATED_TABLES
-            and getattr(type(instance), "scope_field", None) == key
-            and getattr(instance, key, None)
-        ):
-            queryset = queryset.filter(**{key: getattr(instance, key)})
-        return queryset
+ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 
 
 def scope_safe(view):

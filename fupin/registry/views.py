@@ -117,7 +117,7 @@ def household_detail(request, pk):
     the registry add (fupin.registry.record) and one timeline of everything that happened."""
     household = selectors.access_household(request.user, pk)
     audit(request.user, HOUSEHOLD_VIEWED, household.number)
-    members = list(household.members.order_by("pk"))
+    members = list(selectors.household_members(household))
     history = selectors.household_history(household)
     sections, events = record.household_record(request.user, household)
     for section in sections:

@@ -3,8 +3,8 @@
 A small demo is built, then the large tables are recreated as the national layout
 (fupin.areas.partitioning: ``PARTITION BY RANGE (village_id)``, one partition per county and
 a DEFAULT one, the foreign keys that point at them dropped as Citus would). A county user and a
-village user then open every page of their menu (fupin/accounts/menu.py) and the household
-page with Django's test client; every SQL query of each page is captured and each one that
+village user then open every page of their menu (fupin/accounts/menu.py), the household page
+and the household search (by name, household number and ID number) with Django's test client; every SQL query of each page is captured and each one that
 reads a partitioned table is EXPLAINed. A plan that scans a partition outside the user's
 county (or the DEFAULT one) is a query without the partition key: on Citus it would go to
 every shard. The test fails naming the page and the SQL, unless the query is one of
@@ -17,6 +17,7 @@ its plain tables for the other tests.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -37,6 +38,7 @@ from fupin.areas.partitioning import (
 )
 from fupin.demo import services
 from fupin.demo.users import CHANGFA
+from fupin.registry import selectors as registry_selectors
 from fupin.registry.models import Household, Member
 
 pytestmark = pytest.mark.skipif(
@@ -60,7 +62,7 @@ LOOKUPS: tuple[tuple[str, str, str], ...] = (
 )
 
 # Queries of a page without the county key, not fixed yet: (page URL name, SQL pattern, what
-# is missing). docs/scale.md, "Known gaps", lists the same.
+# is missing), each also in docs/scale.md, "Known gaps". None on the pages walked today.
 KNOWN_GAPS: tuple[tuple[str, str, str], ...] = ()
 
 TABLE = re.compile("|".join(rf'"{t}"' for t in PARTITIONED_TABLES))
@@ -87,8 +89,10 @@ def _scans(plan):
             yield from _scans(value)
 
 
-def _outside(sql: str, prefix: str) -> set[str]:
-    """The partitions the plan of ``sql`` scans that lie outside ``prefix``'s county."""
+@functools.cache
+def _outside(sql: str, prefix: str) -> frozenset[str]:
+    """The partitions the plan of ``sql`` scans that lie outside ``prefix``'s county (each
+    page repeats the navigation's queries: one EXPLAIN each)."""
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
         plan = cursor.fetchone()[0]
@@ -105,7 +109,7 @@ def _outside(sql: str, prefix: str) -> set[str]:
         if any(CORRELATED_KEY.search(node.get(c, "")) for c in CONDITIONS):
             continue
         out.add(relation)
-    return out
+    return frozenset(out)
 
 
 def _listed(entries, page: str, sql: str) -> bool:
@@ -148,6 +152,10 @@ def _pages(user) -> list[tuple[str, str]]:
     household = Household.objects.accessible_to(user).order_by("number").first()
     if household is not None:
         pages.append(("registry:household_detail", f"/households/{household.pk}/"))
+        # The search by name, by household number and by ID number (digits).
+        member = household.members.order_by("pk").first()
+        for q in (household.head_name, household.number[-6:], member.id_number[:10]):
+            pages.append(("registry:household_list", f"/households/?q={q}"))
     return pages
 
 
@@ -186,7 +194,7 @@ def test_every_page_query_carries_the_county_key(db):
     # check itself, on a query without the key and the same query with it.
     household = Household.objects.within(COUNTY).first()
     assert _outside(_sql(Member.objects.filter(household_id=household.pk)), CHANGFA)
-    assert not _outside(_sql(household.members.all()), CHANGFA)
+    assert not _outside(_sql(registry_selectors.household_members(household)), CHANGFA)
 
     problems = [problem for username in USERS for problem in _walk(username)]
     assert not problems, f"{len(problems)} queries without the county key:\n" + "\n".join(problems)
