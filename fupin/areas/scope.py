@@ -183,6 +183,13 @@ class ScopedQuerySet(models.QuerySet):
             scope_q(user, self._scope_field(field)), own_households_q(user, self.model)
         )
 
+    def co_located(self, *relations: str):
+        """Join ``relations`` (household-keyed rows of the same village) on the village too:
+        the partition key, so that the join reads one county's partitions on the national
+        layout and stays on one shard on Citus (docs/scale.md)."""
+        key = self._scope_field(None)
+        return self.filter(**{f"{r}__{key}": models.F(key) for r in relations})
+
     def within(self, code, field: str | None = None):
         """Limit to the rows under area ``code`` (a code or a list of codes)."""
         codes = (code,) if isinstance(code, str) else tuple(code)

@@ -35,6 +35,7 @@ def household_results(user: Viewer, code: str, year: int):
         HouseholdAssessment.objects.accessible_to(user)
         .within(code)
         .filter(year=year)
+        .within(code, field="household__village_id")
         .select_related("household", "village", "rule_set")
         .order_by("village_id", "household__number")
     )
@@ -177,7 +178,11 @@ def monitored_households(user: Viewer, code: str, *, year=None, kind=None, state
         qs = qs.filter(kind=kind)
     if state:
         qs = qs.filter(state=state)
-    return qs.select_related("household", "village").order_by("-year", "village_id", "household_id")
+    return (
+        qs.within(code, field="household__village_id")
+        .select_related("household", "village")
+        .order_by("-year", "village_id", "household_id")
+    )
 
 
 def monitoring_rule_counts(user: Viewer, code: str, *, year=None) -> list[dict]:

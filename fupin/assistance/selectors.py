@@ -235,6 +235,7 @@ def plan_checks(user, code: str, year: int) -> dict:
             birth_date__gte=datetime.date(year - old, 1, 1),
             birth_date__lte=datetime.date(year - young, 12, 31),
         )
+        .co_located("household")
         .accessible_to(user)
         .within(code)
     )

@@ -126,15 +126,28 @@ def pairings_behind(user, code: str, m: Month):
     active in that week and no visit by that cadre to that household in it."""
     missed = Q(pk__in=[])
     for monday, end in m.weeks:
-        visited = Visit.objects.filter(
-            cadre_id=OuterRef("cadre_id"),
-            household_id=OuterRef("household_id"),
-            visited_on__gte=monday,
-            visited_on__lte=end,
+        # The scope's range and the village too: on the partitioned layout (docs/scale.md) the
+        # visits are read in the pairing's county alone.
+        visited = (
+            Visit.objects.accessible_to(user)
+            .within(code)
+            .filter(
+                village_id=OuterRef("village_id"),
+                cadre_id=OuterRef("cadre_id"),
+                household_id=OuterRef("household_id"),
+                visited_on__gte=monday,
+                visited_on__lte=end,
+            )
         )
         active = Q(start_date__lte=end) & (Q(end_date__isnull=True) | Q(end_date__gte=monday))
         missed |= active & Q(~Exists(visited))
-    return Pairing.objects.accessible_to(user).within(code).filter(missed)
+    # The households' range too: the page joins them (docs/scale.md).
+    return (
+        Pairing.objects.accessible_to(user)
+        .within(code)
+        .within(code, field="household__village_id")
+        .filter(missed)
+    )
 
 
 def residents_under(user, code: str, m: Month):
@@ -207,6 +220,7 @@ def flagged_visits(user, code: str, m: Month):
     return (
         Visit.objects.accessible_to(user)
         .within(code)
+        .co_located("household")
         .filter(visited_on__gte=m.first, visited_on__lte=m.ref)
         .filter(Q(backdated=True) | ~Q(flags=""))
     )

@@ -21,7 +21,8 @@ def cases_and_notices(user, household):
     ids = [c.pk for c in cases]
     kinds = {c.pk: c.kind for c in cases}
     steps = list(
-        CaseStep.objects.filter(case_id__in=ids)
+        # With the cases' villages: the steps' partition key (docs/scale.md).
+        CaseStep.objects.filter(case_id__in=ids, village_id__in={c.village_id for c in cases})
         .select_related("actor")
         .order_by("-acted_on", "-pk")[:TIMELINE_ROWS]
     )

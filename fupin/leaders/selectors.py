@@ -106,7 +106,8 @@ def _figures(user, code: str, year: int, length: int | None) -> dict[str, Figure
     links = links_in(user, code, year)
     leaders = _grouped(leaders_in(user, code, year), "area_id", length, n=Count("id"))
     households = _grouped(
-        Household.objects.filter(pk__in=links.values("household_id")),
+        # Within the area too: the county key of the national layout (docs/scale.md).
+        Household.objects.within(code).filter(pk__in=links.values("household_id")),
         "village_id",
         length,
         n=Count("id"),

@@ -176,10 +176,16 @@ def access_member(user: Viewer, pk) -> Member:
     return member
 
 
+def household_members(household: Household):
+    """The household's members in order, read with its village (the partition key)."""
+    return household.members.filter(village_id=household.village_id).order_by("pk")
+
+
 def household_years(household: Household) -> list[dict]:
     """Return, per year, the household's status row and income row side by side."""
-    statuses = {s.year: s for s in household.statuses.all()}
-    incomes = {i.year: i for i in household.incomes.all()}
+    # With the household's village: the partition key of the national layout (docs/scale.md).
+    statuses = {s.year: s for s in household.statuses.filter(village_id=household.village_id)}
+    incomes = {i.year: i for i in household.incomes.filter(village_id=household.village_id)}
     rows = []
     for year in sorted(set(statuses) | set(incomes)):
         status, income = statuses.get(year), incomes.get(year)

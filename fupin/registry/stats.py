@@ -96,9 +96,10 @@ def _historical_sums(status_rows, prefix_len: int | None = None, by_year: bool =
     definitions of the rollups (fupin.registry.rollups), whole, per code prefix or per year.
 
     Only the status rows of marked households are read (few: a baseline load's)."""
-    rows = status_rows.filter(household__historical_load=True)
+    rows = status_rows.filter(household__historical_load=True).co_located("household")
     identified = Q(household__identified_year=F("year"))
     poor_before = StatusRecord.objects.filter(
+        village_id=OuterRef("village_id"),
         household_id=OuterRef("household_id"),
         year=OuterRef("year") - 1,
         status__in=codes.POOR_STATUSES,

@@ -125,7 +125,7 @@ def household_detail(request, pk):
     the registry add (fupin.registry.record) and one timeline of everything that happened."""
     household = selectors.access_household(request.user, pk)
     audit(request.user, HOUSEHOLD_VIEWED, household.number)
-    members = list(household.members.order_by("pk"))
+    members = list(selectors.household_members(household))
     left_members = [m for m in members if m.left_on is not None]
     members = [m for m in members if m.left_on is None]
     history = selectors.household_history(household)

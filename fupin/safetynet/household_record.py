@@ -14,6 +14,7 @@ def enrolments(user, household):
     rows = list(
         PolicyEnrolment.objects.accessible_to(user)
         .filter(household_id=household.pk)
+        .within(household.village_id, field="member__village_id")
         .select_related("member")
         .order_by("-year", "policy", "pk")
     )

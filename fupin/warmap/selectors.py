@@ -114,6 +114,7 @@ def distribution(user: Viewer, area: Area, year: int) -> dict:
         StatusRecord.objects.filter(year=year)
         .accessible_to(user)
         .within(area.code)
+        .within(area.code, field="household__village_id")
         .select_related("household")
         .order_by("-members_count", "household__number")[:VILLAGE_HOUSEHOLDS_MAX]
     )
