@@ -135,7 +135,10 @@ def _apply(sample: SampledHousehold, values: dict) -> list[str]:
         if getattr(sample, name) != value:
             setattr(sample, name, value)
             changed.append(name)
-    if sample.stratum == Stratum.NON_REGISTERED and not sample.name.strip():
+    answered = any(
+        getattr(sample, name) is not None for name in ("should_register", "truly_out", "satisfied")
+    )
+    if sample.stratum == Stratum.NON_REGISTERED and answered and not sample.name.strip():
         raise ValidationError(MSG_NAME_REQUIRED)
     if changed:
         sample.answered_on = as_of()

@@ -71,6 +71,9 @@ FIELDS = (
     "collective.CollectiveIncome.note",
     "leaders.EntrepreneurLeader.business_name",
     "leaders.EntrepreneurLeader.industry",
+    "counties.SampledHousehold.name",
+    "counties.SampledHousehold.address",
+    "counties.SampledHousehold.note",
 )
 
 # Every view that writes an xlsx or a csv, with the requests that download it (a request is
@@ -124,6 +127,9 @@ EXPORTS = {
         for kind in ("weekly", "dekad", "monthly", "quarterly")
     ],
     "reports:xlsx": lambda ctx: [(f"/reports/{pk}/report.xlsx", {}) for pk in ctx.reports],
+    # The demo's third-party assessment (Ulanhot's) and the answers' refused import.
+    "counties:export": lambda ctx: [(f"/counties/rounds/{pk}/export/", {}) for pk in ctx.rounds],
+    "counties:import-errors": [("/counties/import-errors/", {})],
 }
 # Files that hold no record (the import templates): checked, but no payload can be in them.
 NO_RECORDS = {
@@ -291,17 +297,23 @@ def context(payloads, db, client, settings):
     from fupin.accounts.models import User
     from fupin.assistance.views import ERRORS as PAIRING_ERRORS
     from fupin.collective.views import ERRORS as COLLECTIVE_ERRORS
+    from fupin.counties.models import AssessmentRound
+    from fupin.counties.views import ERRORS as COUNTIES_ERRORS
     from fupin.funds.import_views import ERRORS as FUNDS_ERRORS
 
     settings.MEDIA_ROOT = payloads.media
     user = User.objects.get(username=f"league_hq-{AREA[:4]}")
     client.force_login(user)
     request = SimpleNamespace(session=client.session)
-    for errors in (FUNDS_ERRORS, COLLECTIVE_ERRORS, PAIRING_ERRORS):
+    for errors in (FUNDS_ERRORS, COLLECTIVE_ERRORS, PAIRING_ERRORS, COUNTIES_ERRORS):
         assert errors.keep(request, _payload_result("x"))
     request.session.save()
     yield SimpleNamespace(
-        client=client, notices=payloads.notices, job=payloads.job, reports=payloads.reports
+        client=client,
+        notices=payloads.notices,
+        job=payloads.job,
+        reports=payloads.reports,
+        rounds=list(AssessmentRound.objects.values_list("pk", flat=True)),
     )
 
 
