@@ -106,6 +106,18 @@ OBJECTS = {
     "counties/rounds/<int:pk>/answer/<int:sample>/": ("counties.AssessmentRound", "152201"),
     "counties/rounds/<int:pk>/complete/": ("counties.AssessmentRound", "152201"),
     "counties/rounds/<int:pk>/import/": ("counties.AssessmentRound", "152201"),
+    # The household page's day-to-day forms (fupin.registry.changes, fupin.assistance.link_views).
+    "households/<int:pk>/edit/": ("registry.Household", CHANGFA),
+    "households/<int:pk>/income/": ("registry.Household", CHANGFA),
+    "households/<int:pk>/members/new/": ("registry.Household", CHANGFA),
+    "members/<int:pk>/leave/": ("registry.Member", CHANGFA),
+    "households/<int:pk>/split/": ("registry.Household", CHANGFA),
+    "households/<int:pk>/pairings/new/": ("registry.Household", CHANGFA),
+    "households/<int:pk>/pairings/<int:pairing_pk>/end/": ("registry.Household", CHANGFA),
+    "households/<int:pk>/pairings/<int:pairing_pk>/reassign/": ("registry.Household", CHANGFA),
+    "households/<int:pk>/links/new/": ("registry.Household", CHANGFA),
+    "households/<int:pk>/links/<int:link_pk>/end/": ("registry.Household", CHANGFA),
+    "households/<int:pk>/links/<int:link_pk>/reassign/": ("registry.Household", CHANGFA),
 }
 
 # Each row: the answers of admin, hq, sup_l, org, county, sup_c, town, village, pairing, dept
@@ -162,6 +174,17 @@ TABLE = {
     "leaders/links/<int:pk>/end/":                 " ok  ok 403  ok  ok 403  ok  ok 403 403",
     "leaders/links/<int:pk>/income/":              " ok  ok 403  ok  ok 403  ok  ok 403 403",
     "reports/new/":                                " ok  ok 403  ok  ok 403 403 403 403 403",
+    "households/<int:pk>/edit/":                   " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/income/":                 " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/members/new/":            " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "members/<int:pk>/leave/":                     " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/split/":                  " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/pairings/new/":           " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/pairings/<int:pairing_pk>/end/":      " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/pairings/<int:pairing_pk>/reassign/": " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/links/new/":              " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/links/<int:link_pk>/end/":            " ok  ok 403 403  ok 403  ok  ok 403 403",
+    "households/<int:pk>/links/<int:link_pk>/reassign/":       " ok  ok 403 403  ok 403  ok  ok 403 403",
     # The user's own account and token, and the public forms' captcha: no record, no role.
     "accounts/me/":                                " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     "accounts/password/":                          " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
@@ -269,8 +292,32 @@ DATA = {
 }
 # Where DATA only gets past the form to the role check (the first concern may not be startable).
 PAST_THE_FORM = {"concerns/<int:pk>/"}
+
+
+def _changfa_pairing():
+    from fupin.assistance.models import Pairing
+
+    return Pairing.objects.filter(village_id=CHANGFA, end_date__isnull=True).order_by("pk").first()
+
+
+def _changfa_link():
+    from fupin.assistance.models import Link
+
+    # 长发村's own: the village team does not see its township's links.
+    return Link.objects.filter(area_id=CHANGFA, end_date__isnull=True).order_by("pk").first()
+
+
+# The second id of a household page's pairing and link forms: a pairing of the household
+# (PICK takes its household), a link of 长发村.
+SECOND_IDS = {
+    "<int:pairing_pk>": lambda: _changfa_pairing().pk,
+    "<int:link_pk>": lambda: _changfa_link().pk,
+}
+
 # Objects the walk needs that OBJECTS' first row of the area is not.
 PICK = {
+    "households/<int:pk>/pairings/<int:pairing_pk>/end/": lambda: _changfa_pairing().household,
+    "households/<int:pk>/pairings/<int:pairing_pk>/reassign/": lambda: _changfa_pairing().household,
     "cases/<int:pk>/act/": _village_case,
     "cadres/<int:pk>/recall/": lambda: _serving_post().cadre,
     "party/members/<int:pk>/transfer/": _active_member,
@@ -320,6 +367,9 @@ def _fill(route: str) -> str:
     path = path.replace("<str:token>", "unknown").replace(r"(?P<key>\w+)", "unknown")
     if "<str:code>" in path:
         path = path.replace("<str:code>", COUNTY if route.startswith("counties/") else CHANGFA)
+    for name, pick in SECOND_IDS.items():
+        if name in path:
+            path = path.replace(name, str(pick()))
     if "<int:pk>" in path:
         label, area = OBJECTS[route]
         model = apps.get_model(label)
