@@ -71,6 +71,8 @@ FIELDS = (
     "collective.CollectiveIncome.note",
     "leaders.EntrepreneurLeader.business_name",
     "leaders.EntrepreneurLeader.industry",
+    "outreach.PolicyLecture.speaker",
+    "outreach.LiaisonVisit.note",
 )
 
 # Every view that writes an xlsx or a csv, with the requests that download it (a request is
@@ -119,6 +121,14 @@ EXPORTS = {
     "collective:import-errors": [("/collective/import/errors/", {})],
     "assistance:pairing_import_errors": [("/pairings/import/errors/", {})],
     "leaders:export": [("/leaders/export/", {"area": AREA, "year": "2017"})],
+    "outreach:template": [
+        (f"/outreach/{kind}/import/template.xlsx", {})
+        for kind in ("lectures", "trips", "visits", "subsidies", "documents")
+    ],
+    "outreach:export": [
+        (f"/outreach/{kind}/export/", {"area": AREA})
+        for kind in ("lectures", "trips", "visits", "subsidies", "documents")
+    ],
     "reports:new": [
         ("/reports/new/", {"area": AREA, "kind": kind, "format": "xlsx"})
         for kind in ("weekly", "dekad", "monthly", "quarterly")
@@ -131,6 +141,7 @@ NO_RECORDS = {
     "registry:import_template",
     "assistance:pairing_import_template",
     "collective:import-template",
+    "outreach:template",
 }
 MARKERS = ("xlsx", "csv", "XLSX", "CSV", "ERRORS.response", "_download(")
 
