@@ -74,6 +74,8 @@ FIELDS = (
     "counties.SampledHousehold.name",
     "counties.SampledHousehold.address",
     "counties.SampledHousehold.note",
+    "outreach.PolicyLecture.speaker",
+    "outreach.LiaisonVisit.note",
 )
 
 # Every view that writes an xlsx or a csv, with the requests that download it (a request is
@@ -122,6 +124,14 @@ EXPORTS = {
     "collective:import-errors": [("/collective/import/errors/", {})],
     "assistance:pairing_import_errors": [("/pairings/import/errors/", {})],
     "leaders:export": [("/leaders/export/", {"area": AREA, "year": "2017"})],
+    "outreach:template": [
+        (f"/outreach/{kind}/import/template.xlsx", {})
+        for kind in ("lectures", "trips", "visits", "subsidies", "documents")
+    ],
+    "outreach:export": [
+        (f"/outreach/{kind}/export/", {"area": AREA})
+        for kind in ("lectures", "trips", "visits", "subsidies", "documents")
+    ],
     "reports:new": [
         ("/reports/new/", {"area": AREA, "kind": kind, "format": "xlsx"})
         for kind in ("weekly", "dekad", "monthly", "quarterly")
@@ -137,6 +147,7 @@ NO_RECORDS = {
     "registry:import_template",
     "assistance:pairing_import_template",
     "collective:import-template",
+    "outreach:template",
 }
 MARKERS = ("xlsx", "csv", "XLSX", "CSV", "ERRORS.response", "_download(")
 

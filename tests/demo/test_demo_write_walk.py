@@ -118,6 +118,7 @@ OBJECTS = {
     "households/<int:pk>/links/new/": ("registry.Household", CHANGFA),
     "households/<int:pk>/links/<int:link_pk>/end/": ("registry.Household", CHANGFA),
     "households/<int:pk>/links/<int:link_pk>/reassign/": ("registry.Household", CHANGFA),
+    "outreach/<str:kind>/<int:pk>/": ("outreach.PolicyLecture", CHANGFA),  # kind: lectures
 }
 
 # Each row: the answers of admin, hq, sup_l, org, county, sup_c, town, village, pairing, dept
@@ -197,6 +198,10 @@ TABLE = {
     "api/photos/":                                 " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
     # The user's own messages marked read (fupin.inbox).
     "inbox/read/":                                 " ok  ok  ok  ok  ok  ok  ok  ok  ok  ok",
+    # The outreach ledgers (outreach.edit), shown with the lectures.
+    "outreach/<str:kind>/new/":                    " ok  ok 403  ok  ok 403  ok  ok 403 403",
+    "outreach/<str:kind>/<int:pk>/":               " ok  ok 403  ok  ok 403  ok  ok 403 403",
+    "outreach/<str:kind>/import/":                 " ok  ok 403  ok  ok 403  ok  ok 403 403",
     "^captcha/image/(?P<key>\\w+)/$":                "404 404 404 404 404 404 404 404 404 404",
     "^captcha/refresh/$":                          "404 404 404 404 404 404 404 404 404 404",
 }
@@ -315,9 +320,25 @@ SECOND_IDS = {
 }
 
 # Objects the walk needs that OBJECTS' first row of the area is not.
+def _changfa_lecture():
+    """A lecture held at 长发村 (the demo's draw may hold none there)."""
+    import datetime
+
+    from fupin.outreach.models import PolicyLecture
+
+    lecture, _created = PolicyLecture.objects.get_or_create(
+        area_id=CHANGFA,
+        date=datetime.date(2016, 5, 4),
+        topic="产业扶贫政策解读",
+        defaults={"place": "长发村委会", "speaker": "郑亚辉", "audience": 60},
+    )
+    return lecture
+
+
 PICK = {
     "households/<int:pk>/pairings/<int:pairing_pk>/end/": lambda: _changfa_pairing().household,
     "households/<int:pk>/pairings/<int:pairing_pk>/reassign/": lambda: _changfa_pairing().household,
+    "outreach/<str:kind>/<int:pk>/": _changfa_lecture,
     "cases/<int:pk>/act/": _village_case,
     "cadres/<int:pk>/recall/": lambda: _serving_post().cadre,
     "party/members/<int:pk>/transfer/": _active_member,
@@ -370,6 +391,7 @@ def _fill(route: str) -> str:
     for name, pick in SECOND_IDS.items():
         if name in path:
             path = path.replace(name, str(pick()))
+    path = path.replace("outreach/<str:kind>/", "outreach/lectures/")
     if "<int:pk>" in path:
         label, area = OBJECTS[route]
         model = apps.get_model(label)
