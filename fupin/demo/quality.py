@@ -1,7 +1,7 @@
 """The demo's department lists: realistic errors in about 1.5 % of households, revealed by
 lists from other departments (docs/data-quality.md).
 
-About one household in 67 (by its id) has a member on a list: mostly a civil affairs deaths
+About one household in 67 (drawn from the seed) has a member on a list: mostly a civil affairs deaths
 list, then a vehicles list (cars and lorries; some farm vehicles that break no rule) and a few
 public salaries. Each list also carries persons who are not in the registry (reported as
 unmatched), and some rows written as departments write them: 15-digit IDs, a lowercase x.
@@ -16,8 +16,6 @@ import dataclasses
 import datetime
 import hashlib
 import random
-
-from django.db.models.functions import Mod
 
 from fupin.core.clock import as_of
 from fupin.core.idnumber import make_id_number
@@ -94,17 +92,20 @@ def _as_written(rng: random.Random, number: str) -> str:
 
 def demo_quality(*, seed: int, progress=None) -> QualityResult:
     rng = random.Random(seed * 7919 + 19)
-    picked = Household.objects.annotate(r=Mod("id", EVERY)).filter(r=seed % EVERY)
+    # Drawn by household number: the ids of a rebuilt demo are new ones (SQLite never reuses
+    # an id), its numbers are the same.
+    numbers = Household.objects.order_by("number").values_list("id", flat=True)
+    picked = [pk for pk in numbers.iterator() if rng.random() < 1 / EVERY]
     members = list(
-        Member.objects.filter(household_id__in=picked.values("id"))
-        .order_by("household_id", "id")
+        Member.objects.filter(household_id__in=picked)
+        .order_by("household__number", "id_number")
         .values_list("household_id", "id_number", "name", "birth_date", "village_id")
     )
     one: dict[int, tuple] = {}
     for household, *person in members:
         if household not in one or rng.random() < 0.3:
             one[household] = tuple(person)
-    people = [one[h] for h in sorted(one)]
+    people = [one[h] for h in picked if h in one]
     rng.shuffle(people)
     result = QualityResult()
     today = as_of()

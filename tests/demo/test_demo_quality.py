@@ -15,7 +15,7 @@ def _snapshot():
     return {
         "flags": list(
             Flag.objects.order_by("match_key").values_list(
-                "match_key", "rule_code", "household_id", "reason"
+                "match_key", "rule_code", "household__number", "reason"
             )
         )
     }
