@@ -96,3 +96,6 @@ class Flag(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.rule_code} {self.household_id}"
+
+
+from .recheck_models import RecheckCount, RecheckRun  # noqa: E402,F401
