@@ -64,5 +64,6 @@ urlpatterns = [
     path("", include("fupin.reports.urls")),
     path("", include("fupin.mobile.urls")),
     path("", include("fupin.inbox.urls")),
+    path("", include("fupin.quality.quality_urls")),
     path("api/", include("fupin.api_urls")),
 ]

@@ -71,6 +71,9 @@ HIDDEN = {
         "fieldwork:checkin",
     },
 }
+# The data-quality page is for the levels that steer the checking: league HQ, county, township.
+for _role in set(Role) - {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}:
+    HIDDEN[_role] = HIDDEN[_role] | {"dataquality:page"}
 
 
 @pytest.mark.django_db
