@@ -40,6 +40,7 @@ from . import funds as demo_funds
 from . import leaders as demo_leaders
 from . import names
 from . import party as demo_party
+from . import quality_dupes as demo_quality_dupes
 from . import safetynet as demo_safetynet
 from . import users as demo_users
 from . import villages as demo_villages
@@ -140,6 +141,7 @@ def demo_reset() -> None:
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
     demo_villages.demo_villages_reset()
+    demo_quality_dupes.demo_quality_dupes_reset()
     demo_leaders.demo_leaders_reset()
     demo_safetynet.demo_safetynet_reset()
     demo_collective.demo_collective_reset()
@@ -457,6 +459,7 @@ def demo_build(
     result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=progress)
     result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=progress)
     result.poor_villages = demo_villages.demo_villages(seed=seed, progress=progress)
+    demo_quality_dupes.demo_quality_dupes(seed=seed, day=AS_OF, progress=progress)
     if connection.vendor == "postgresql":
         # The demo writes rows with the keys it chose; every sequence then follows its table,
         # whatever an earlier, rolled-back build left in it (sequences ignore rollbacks).
