@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from fupin.core.audit import AuditEvent
+from fupin.core.idnumber import check_digit
 from fupin.quality import recheck
 from fupin.quality.models import Flag
 from fupin.quality.recheck_models import RecheckCount, RecheckRun
@@ -108,3 +109,30 @@ def test_the_command_prints_counts_per_rule_and_checks_its_arguments(capsys):
         call_command("recheck", "--date", "30.6.2017")
     with pytest.raises(CommandError, match="不存在"):
         call_command("recheck", "--area", "999999")
+
+
+@pytest.mark.django_db
+def test_the_id_candidates_are_exactly_the_numbers_the_checker_refuses():
+    household = make_household(CHANGFA, members=4)
+    good, bad_check, bad_birth, bad_province = household.members.order_by("pk")
+    number = bad_check.id_number
+    wrong = "0" if number[17] != "0" else "1"
+    Member.objects.filter(pk=bad_check.pk).update(id_number=number[:17] + wrong)
+    # A number whose date is not a real date (the stored birth date stays a real one).
+    body = bad_birth.id_number[:10] + "0231" + bad_birth.id_number[14:17]
+    Member.objects.filter(pk=bad_birth.pk).update(id_number=body + check_digit(body))
+    body = "99" + bad_province.id_number[2:17]
+    Member.objects.filter(pk=bad_province.pk).update(id_number=body + check_digit(body))
+    found = set(recheck.id_candidates(Member.objects.all(), DAY).values_list("pk", flat=True))
+    assert found == {bad_check.pk, bad_birth.pk, bad_province.pk}
+    run = recheck.recheck_run(day=DAY, duplicates=False)
+    assert _counts(run)[(CHANGFA, recheck.R_ID)] == (3, 3)
+    reasons = list(
+        Flag.objects.filter(rule_code=recheck.R_ID)
+        .order_by("member_id")
+        .values_list("reason", flat=True)
+    )
+    assert "证件号码校验位错误" in reasons[0]
+    assert "不是有效日期" in reasons[1]
+    assert "地区码“99" in reasons[2]
+    assert good.pk not in found
