@@ -6,8 +6,8 @@ another household — their counts, ages and households stay as they were, only 
 ID number change:
 
 * an **ID typo** (one in a thousand households): the copy gets the other person's ID number
-  with one digit of the sequence mistyped (and a valid check digit) and the name with its last
-  character mistyped;
+  with one digit of the day of birth mistyped (still a real date, with a valid check digit)
+  and the name with its last character mistyped;
 * a **name-and-birth copy** (as many): the copy gets the other person's name.
 
 Heads are left alone (their names are the households' names on every list). The finders and
@@ -24,6 +24,7 @@ from django.db.models import Count, F, Window
 from django.db.models.functions import Substr
 
 from fupin.core.idnumber import check_digit
+from fupin.quality.duplicates import duplicates_find
 from fupin.quality.models import Flag
 from fupin.quality.recheck import recheck_run
 from fupin.quality.recheck_models import RecheckRun
@@ -41,13 +42,17 @@ def _retype_last(name: str, rng: random.Random) -> str:
     return name[:-1] + rng.choice(choices)
 
 
-def _retype_sequence(number: str, taken: set[str]) -> str | None:
-    """``number`` with one digit of its sequence (positions 15–16) changed, check digit valid."""
-    for position in (15, 14):  # 0-based: the sequence's tens, then its hundreds
+def _retype_birth_day(number: str, taken: set[str]) -> str | None:
+    """``number`` with one digit of its day of birth changed (a real date), check digit valid."""
+    for position in (13, 12):  # 0-based: the day's units, then its tens
         for digit in "0123456789":
             if digit == number[position]:
                 continue
             body = number[:position] + digit + number[position + 1 : 17]
+            try:
+                datetime.date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
+            except ValueError:
+                continue
             candidate = body + check_digit(body)
             if candidate not in taken:
                 return candidate
@@ -55,10 +60,24 @@ def _retype_sequence(number: str, taken: set[str]) -> str | None:
 
 
 def _pairs(rng: random.Random, wanted: int) -> list[tuple[Member, Member]]:
-    """Pairs of non-head members of one county, birth date and sex, in two households."""
+    """Pairs of non-head members of one county, birth date and sex, in two households.
+
+    Read among the members born on a few days of the month (drawn from the seed), so the
+    window sorts a thirtieth of the members; more days are taken only when too few pairs.
+    """
+    days = rng.sample(range(1, 29), 28)
+    for count in (2, 7, 28):
+        found = _pairs_born_on(rng, days[:count], wanted)
+        if len(found) >= wanted:
+            break
+    return found
+
+
+def _pairs_born_on(rng: random.Random, days: list[int], wanted: int):
     county = Substr("village_id", 1, 6)
     rows = (
         Member.objects.exclude(relation=codes.Relation.HEAD)
+        .filter(birth_date__day__in=days)
         .annotate(
             county=county,
             block=Window(Count("id"), partition_by=[county, F("birth_date"), F("sex")]),
@@ -80,8 +99,14 @@ def _pairs(rng: random.Random, wanted: int) -> list[tuple[Member, Member]]:
     return candidates[:wanted]
 
 
-def demo_quality_dupes(*, seed: int = 2017, day: datetime.date, progress=None) -> dict:
-    """Plant the typed-twice persons, then run the finders and the re-check at ``day``."""
+def demo_quality_dupes(
+    *, seed: int = 2017, day: datetime.date, recheck: bool = True, progress=None
+) -> dict:
+    """Plant the typed-twice persons, then run the finders (and the re-check) at ``day``.
+
+    The re-check finds nothing in the generated registry (it is written clean) and costs about
+    as much as the finders; ``recheck=False`` leaves it to the scheduler's first night.
+    """
     rng = random.Random(f"{seed}-quality-dupes")
     households = Member.objects.filter(relation=codes.Relation.HEAD).count()
     per_kind = max(1, households // HOUSEHOLDS_PER_PAIR)
@@ -94,7 +119,7 @@ def demo_quality_dupes(*, seed: int = 2017, day: datetime.date, progress=None) -
     changed = []
     for i, (original, copy) in enumerate(pairs):
         if i < per_kind:
-            number = _retype_sequence(original.id_number, taken | {copy.id_number})
+            number = _retype_birth_day(original.id_number, taken | {copy.id_number})
             if number is None:
                 continue
             taken.add(number)
@@ -112,7 +137,11 @@ def demo_quality_dupes(*, seed: int = 2017, day: datetime.date, progress=None) -
     )
     changed = [m for m in changed if m.id_number not in clash]
     Member.objects.bulk_update(changed, ["name", "id_number"], batch_size=1000)
-    run = recheck_run(day=day)
+    if recheck:
+        run_id = recheck_run(day=day).pk
+    else:
+        duplicates_find(day=day)
+        run_id = None
     found = dict(
         Flag.objects.filter(kind__in=[Flag.Kind.DUPLICATE, Flag.Kind.RECHECK])
         .order_by()
@@ -121,7 +150,7 @@ def demo_quality_dupes(*, seed: int = 2017, day: datetime.date, progress=None) -
     )
     if progress:
         progress(f"疑似重复人员与数据复核：改写 {len(changed)} 人，疑点 {sum(found.values())} 条")
-    return {"planted": len(changed), "flags": found, "recheck_run": run.pk}
+    return {"planted": len(changed), "flags": found, "recheck_run": run_id}
 
 
 def demo_quality_dupes_reset() -> None:

@@ -128,13 +128,15 @@ def test_id_numbers_one_digit_apart_in_each_segment():
         (3, "1", CHANGFA),
         (9, "8", CHANGFA),
         (12, "6", HADANALA),
-        (16, "9", CHANGFA),
+        (16, "9", HADANALA),
     ):
         birth = D(1975, 4, 5 + position)
         number = make_id_number("152223", birth, 40 + position, "M")
         a = _member(_household(CHANGFA), f"刘{position}桦", number, birth)
-        # One character of the name mistyped too, or the name-and-birth rule would name the pair.
-        b = _member(_household(village), f"刘{position}华", _typo(number, position, digit), birth)
+        # One character of the name mistyped too, or the name-and-birth rule would name the
+        # pair; in the sequence the name must be the same (and the county another).
+        name = f"刘{position}桦" if position == 16 else f"刘{position}华"
+        b = _member(_household(village), name, _typo(number, position, digit), birth)
         found.add(duplicates.match_key(a.pk, b.pk))
     # A number one digit apart with a wrong check digit is a typing error the import refused,
     # not a second valid number: not this rule's.
@@ -154,7 +156,9 @@ def test_id_one_digit_apart_needs_alike_names():
     birth = D(1975, 4, 5)
     number = make_id_number("152223", birth, 40, "M")
     _member(_household(), "刘德华", number, birth)
-    _member(_household(), "陈小春", _typo(number, 16, "9"), birth)
+    _member(_household(), "陈小春", _typo(number, 12, "9"), birth)
+    # Neighbours in one day's register, alike but not the same name: two people.
+    _member(_household(), "刘德桦", _typo(number, 16, "9"), birth)
     duplicates.duplicates_find(day=D(2017, 6, 30))
     assert not Flag.objects.exists()
 
