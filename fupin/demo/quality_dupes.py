@@ -7,7 +7,7 @@ ID number change:
 
 * an **ID typo** (one in a thousand households): the copy gets the other person's ID number
   with one digit of the day of birth mistyped (still a real date, with a valid check digit)
-  and the name with its last character mistyped;
+  and, for a name of three characters or more, its last character mistyped;
 * a **name-and-birth copy** (as many): the copy gets the other person's name.
 
 Heads are left alone (their names are the households' names on every list). The finders and
@@ -124,7 +124,10 @@ def demo_quality_dupes(
                 continue
             taken.add(number)
             copy.id_number = number
-            copy.name = _retype_last(original.name, rng)
+            # A two-character name with a wrong character is another name: kept whole.
+            copy.name = (
+                _retype_last(original.name, rng) if len(original.name) > 2 else original.name
+            )
         else:
             copy.name = original.name
         changed.append(copy)
