@@ -2,12 +2,13 @@
 
 The registry's figures are frozen, so nothing is added: a few existing members become the
 typed-twice copy of another person of their county, born the same day, of the same sex, in
-another household — their counts, ages and households stay as they were, only a name and an
-ID number change:
+another household — their counts, ages and households stay as they were, only a name, an
+ID number and (by a few days, the age unchanged) a birth date change:
 
 * an **ID typo** (one in a thousand households): the copy gets the other person's ID number
-  with one digit of the day of birth mistyped (still a real date, with a valid check digit)
-  and, for a name of three characters or more, its last character mistyped;
+  with one digit of the day of birth mistyped (still a real date, the same age, a valid check
+  digit; the copy's birth date is the one the number tells) and, for a name of three
+  characters or more, its last character mistyped;
 * a **name-and-birth copy** (as many): the copy gets the other person's name.
 
 Heads are left alone (their names are the households' names on every list). The finders and
@@ -28,7 +29,7 @@ from fupin.quality.duplicates import duplicates_find
 from fupin.quality.models import Flag
 from fupin.quality.recheck import recheck_run
 from fupin.quality.recheck_models import RecheckRun
-from fupin.registry import codes
+from fupin.registry import codes, rules
 from fupin.registry.models import Member
 
 # One planted pair of each kind per this many households (at least one of each).
@@ -42,20 +43,29 @@ def _retype_last(name: str, rng: random.Random) -> str:
     return name[:-1] + rng.choice(choices)
 
 
-def _retype_birth_day(number: str, taken: set[str]) -> str | None:
-    """``number`` with one digit of its day of birth changed (a real date), check digit valid."""
+def _retype_birth_day(
+    number: str, taken: set[str], day: datetime.date
+) -> tuple[str, datetime.date] | None:
+    """``number`` with one digit of its day of birth changed, and the date it now tells.
+
+    The date stays real and the age on ``day`` the same (so no cleaning rule and no figure by
+    age changes); the check digit is made valid, as the import would have required.
+    """
+    old = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
     for position in (13, 12):  # 0-based: the day's units, then its tens
         for digit in "0123456789":
             if digit == number[position]:
                 continue
             body = number[:position] + digit + number[position + 1 : 17]
             try:
-                datetime.date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
+                birth = datetime.date(int(body[6:10]), int(body[10:12]), int(body[12:14]))
             except ValueError:
+                continue
+            if rules.age_on(birth, day) != rules.age_on(old, day):
                 continue
             candidate = body + check_digit(body)
             if candidate not in taken:
-                return candidate
+                return candidate, birth
     return None
 
 
@@ -119,9 +129,10 @@ def demo_quality_dupes(
     changed = []
     for i, (original, copy) in enumerate(pairs):
         if i < per_kind:
-            number = _retype_birth_day(original.id_number, taken | {copy.id_number})
-            if number is None:
+            retyped = _retype_birth_day(original.id_number, taken | {copy.id_number}, day)
+            if retyped is None:
                 continue
+            number, copy.birth_date = retyped  # the import reads the birth date from the number
             taken.add(number)
             copy.id_number = number
             # A two-character name with a wrong character is another name: kept whole.
@@ -139,7 +150,7 @@ def demo_quality_dupes(
         .values_list("id_number", flat=True)
     )
     changed = [m for m in changed if m.id_number not in clash]
-    Member.objects.bulk_update(changed, ["name", "id_number"], batch_size=1000)
+    Member.objects.bulk_update(changed, ["name", "id_number", "birth_date"], batch_size=1000)
     if recheck:
         run_id = recheck_run(day=day).pk
     else:
