@@ -52,6 +52,7 @@ urlpatterns = [
     path("", include("fupin.warmap.api_urls")),
     path("", include("fupin.reports.api_urls")),
     path("", include("fupin.inbox.api_urls")),
+    path("", include("fupin.quality.quality_api_urls")),
     path("areas/<str:code>/stats/", AreaStatsView.as_view(), name="api-area-stats"),
     path("", include(router.urls)),
 ]

@@ -67,5 +67,6 @@ urlpatterns = [
     path("", include("fupin.mobile.urls")),
     path("", include("fupin.inbox.urls")),
     path("", include("fupin.quality.urls")),
+    path("", include("fupin.quality.quality_urls")),
     path("api/", include("fupin.api_urls")),
 ]

@@ -46,6 +46,10 @@ def _(text: str) -> str:
 # The import pages: the roles that import the registry (fupin.registry.import_views).
 _IMPORTERS = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
 
+# The data-quality page's readers (fupin.quality.quality_urls): the levels that steer the
+# checking of the villages' data.
+_QUALITY_READERS = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
+
 MENU: tuple[Entry | Group, ...] = (
     Entry(_("总览"), "areas:home"),
     Entry(_("挂图作战"), "warmap:warmap"),
@@ -125,6 +129,7 @@ MENU: tuple[Entry | Group, ...] = (
             Entry(_("数据导入"), "registry:import_upload", roles=_IMPORTERS),
             Entry(_("部门比对"), "quality:lists", action=Action.QUALITY_LIST_IMPORT),
             Entry(_("疑点核实"), "quality:flags"),
+            Entry(_("数据质量"), "dataquality:page", roles=_QUALITY_READERS),
         ),
     ),
     Entry(_("公示公告"), "notices:index", public=True),

@@ -44,6 +44,7 @@ from . import names
 from . import outreach as demo_outreach
 from . import party as demo_party
 from . import quality as demo_quality
+from . import quality_dupes as demo_quality_dupes
 from . import safetynet as demo_safetynet
 from . import users as demo_users
 from . import villages as demo_villages
@@ -153,6 +154,7 @@ def demo_reset() -> None:
     demo_quality.demo_quality_reset()
     demo_villages.demo_villages_reset()
     demo_outreach.demo_outreach_reset()
+    demo_quality_dupes.demo_quality_dupes_reset()
     demo_leaders.demo_leaders_reset()
     demo_safetynet.demo_safetynet_reset()
     demo_collective.demo_collective_reset()
@@ -473,6 +475,7 @@ def demo_build(
     result.counties = demo_counties.demo_counties(seed=seed, progress=progress)
     result.outreach = demo_outreach.demo_outreach(seed=seed, progress=progress)
     demo_quality.demo_quality(seed=seed, progress=progress)
+    demo_quality_dupes.demo_quality_dupes(seed=seed, day=AS_OF, progress=progress)
     # The archive of the first half of 2017 (from the weekly report of New Year's week): the
     # workers of `fupin serve` publish it within minutes, so the build does not wait for it.
     result.archive_queued = schedule.queue(ARCHIVE_FIRST, AS_OF)

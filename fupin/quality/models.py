@@ -287,3 +287,6 @@ class ListRow(models.Model):
 
     def __str__(self):
         return f"{self.department_list_id}:{self.row} {self.name}"
+
+
+from .recheck_models import RecheckCount, RecheckRun  # noqa: E402,F401

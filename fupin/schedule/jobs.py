@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area
 from fupin.fieldwork.services import concerns_escalate_overdue
+from fupin.quality.recheck import recheck_run
 from fupin.reports import periods
 from fupin.reports.services import report_publish
 
@@ -49,6 +50,11 @@ def _escalate(slot: datetime.date) -> str:
     return f"escalated {concerns_escalate_overdue(slot)}"
 
 
+def _recheck(slot: datetime.date) -> str:
+    run = recheck_run(day=slot)
+    return f"recheck {run.findings} found, {run.new_flags} new"
+
+
 JOBS: tuple[Job, ...] = (
     Job("weekly_report", _("周报告（每周一）"), lambda d: d.weekday() == 0, _publish(periods.WEEKLY)),
     Job("dekad_bulletin", _("旬通报（每月1、11、21日）"), lambda d: d.day in (1, 11, 21), _publish(periods.DEKAD)),
@@ -60,6 +66,7 @@ JOBS: tuple[Job, ...] = (
         _publish(periods.QUARTERLY),
     ),
     Job("concern_escalation", _("民情诉求超期上报（每天）"), lambda d: True, _escalate),
+    Job("data_recheck", _("数据复核（每天）"), lambda d: True, _recheck),
 )  # fmt: skip
 
 # The jobs whose past slots may be queued (``fupin schedule --queue``): publishing an old

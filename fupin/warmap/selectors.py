@@ -32,6 +32,7 @@ from fupin.assistance.models import Measure, MeasureType
 from fupin.core.clock import FIRST_YEAR, current_year
 from fupin.core.figures import serialized, sometimes, typed
 from fupin.core.viewers import Viewer
+from fupin.quality.dataquality import county_indexes
 from fupin.registry import codes
 from fupin.registry import stats as registry_stats
 from fupin.registry.models import StatusRecord, YearFact
@@ -329,11 +330,13 @@ def county_progress(user: Viewer, area: Area, year: int) -> dict:
         .distinct()
     ):
         plan_end[r["prefix"]] = max(plan_end.get(r["prefix"], 0), r["planned_exit_year"])
+    quality = county_indexes(user, codes_, year)
     rows = []
     for county in counties:
         a = found.get(county.code)
         row = {"code": county.code, "name": county.name, "assessed": a is not None}
         row["planned_exit_year"] = plan_end.get(county.code)
+        row["quality_index"] = quality.get(county.code)
         if a is None:
             rows.append(row)
             continue
@@ -702,6 +705,15 @@ class WarmapCountyProgressRow:
     approval_ok: bool | None = field(default=None, metadata=_present())
     eligible: bool | None = field(default=None, metadata=sometimes())
     reasons: list[str] | None = field(default=None, metadata=sometimes())
+    quality_index: Decimal | None = field(
+        default=None,
+        metadata=_present(
+            _("数据质量指数（0–100，见数据质量页）"),
+            max_digits=4,
+            decimal_places=1,
+            coerce_to_string=False,
+        ),
+    )
 
 
 @dataclass(frozen=True)

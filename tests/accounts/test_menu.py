@@ -74,6 +74,9 @@ HIDDEN = {
 # The department lists are imported by league HQ and the county offices only.
 for _role in set(HIDDEN) - {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}:
     HIDDEN[_role] = HIDDEN[_role] | {"quality:lists"}
+# The data-quality page is for the levels that steer the checking: league HQ, county, township.
+for _role in set(Role) - {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}:
+    HIDDEN[_role] = HIDDEN[_role] | {"dataquality:page"}
 
 
 @pytest.mark.django_db

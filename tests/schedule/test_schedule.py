@@ -58,13 +58,14 @@ def test_a_month_publishes_each_report_on_its_days_once_through_a_restart(settin
     assert _published("quarterly") == []  # May holds no quarter's first day
     assert Report.objects.filter(version__gt=1).count() == 0
     assert ScheduledRun.objects.filter(job="concern_escalation").count() == 31
-    runs = ScheduledRun.objects.exclude(job="concern_escalation")
+    assert ScheduledRun.objects.filter(job="data_recheck").count() == 31
+    runs = ScheduledRun.objects.exclude(job__in=["concern_escalation", "data_recheck"])
     assert sorted(runs.values_list("job", "slot")) == sorted(
         [("weekly_report", d) for d in days if d.weekday() == 0]
         + [("dekad_bulletin", d) for d in days if d.day in (1, 11, 21)]
         + [("monthly_dispatch", D(2017, 5, 1))]
     )
-    assert AuditEvent.objects.filter(action=services.RAN).count() == 31 + 5 + 3 + 1
+    assert AuditEvent.objects.filter(action=services.RAN).count() == 31 + 31 + 5 + 3 + 1
 
 
 @pytest.mark.django_db
