@@ -1,6 +1,6 @@
 """Benchmark: the registry import (`fupin import FILE`) of N member rows.
 
-    python -m bench.bench_import [--rows 1000000] [--sample 2000]
+    python -m bench.bench_import [--rows 1000000] [--sample 2000] [--cards] [--keep]
 
 Generates a .csv of N valid member rows (≈2.6 members per household, valid ID numbers, real
 Hinggan village codes) and, each on its own fresh temporary SQLite database (migrated, areas
@@ -8,16 +8,21 @@ loaded), times:
 
 (a) ``import_file`` of the whole file: reading, validating every row and writing households,
     members, the year's status rows and the history rows of all three, in one transaction;
+    then the export of every household as .xlsx (``export_members``, members and income
+    sheets), and the same file imported again (a no-op);
 (b) the baseline: the same rows read from the same file and written with raw
     ``cursor.executemany`` into the same tables (households, members, status rows and their
     three history tables) in one transaction, with only the transformation the rows need
     (labels → codes, sex and birth date from the ID) and no validation;
 (c) the naive ORM loop on the first ``--sample`` rows: per row ``get_or_create`` of the
     household, ``full_clean()`` + ``save()`` of the member (history by signal), and
-    ``update_or_create`` of the status row — extrapolated to N rows.
+    ``update_or_create`` of the status row — extrapolated to N rows;
+(``--cards``) the clarity-card PDF of the village with the most households.
 
-Prints rows, seconds and the two ratios: import ÷ raw (target ≤ 3) and naive ÷ import per row
-(target ≥ 20); also the time to export 70,000 households as .xlsx. Not part of the tests.
+Each phase runs in its own child process (``--phase``), which reports its time and its peak
+RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``): the peak printed beside each time is that
+phase's alone. Prints the two ratios: import ÷ raw (target ≤ 3) and naive ÷ import per row
+(target ≥ 20), and the import's peak (target ≤ 1 GB). Not part of the tests.
 """
 
 from __future__ import annotations
@@ -317,7 +322,7 @@ def naive(path: Path, sample: int) -> int:
     return done
 
 
-PHASES = ("setup", "generate", "import", "export", "again", "raw", "naive")
+PHASES = ("setup", "generate", "import", "export", "again", "raw", "naive", "cards")
 
 
 def _phase(name: str, var: Path, args) -> dict:
@@ -365,6 +370,24 @@ def _phase(name: str, var: Path, args) -> dict:
         exported, _type, _name = export_members(Household.objects.all(), "xlsx")
         out["households"] = Household.objects.count()
         out["mb"] = len(exported) / 1e6
+    elif name == "cards":
+        from django.db.models import Count
+
+        from fupin.assistance import cards
+        from fupin.core.clock import as_of
+
+        _use_database(var / "import.sqlite3")
+        village = (
+            Household.objects.values("village_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "village_id")
+            .first()
+        )
+        built = cards.build_cards(
+            cards.village_households(village["village_id"]), year=YEAR, today=as_of()
+        )
+        out["mb"] = len(cards.render_cards_pdf(built, year=YEAR, today=as_of())) / 1e6
+        out["households"] = len(built)
     elif name == "raw":
         _use_database(var / "raw.sqlite3")
         raw_baseline(data)
@@ -393,6 +416,9 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--cards", action="store_true", help="also print the largest village's clarity cards"
+    )
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--var", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -402,6 +428,8 @@ def main(argv=None) -> int:
     var = Path(tempfile.mkdtemp(prefix="fupin-bench-import-"))
     runs: dict[str, dict] = {}
     for name in PHASES:
+        if name == "cards" and not args.cards:
+            continue
         if name == "import":
             fresh = var / "fupin.sqlite3"
             for copy in ("import", "raw", "naive"):
@@ -432,6 +460,13 @@ def main(argv=None) -> int:
         runs["naive"],
         f"  for {sample:,} rows → {naive_total:,.0f} s extrapolated",
     )
+    if "cards" in runs:
+        cards_run = runs["cards"]
+        line(
+            "    village PDF (cards):",
+            cards_run,
+            f"  ({cards_run['households']:,} households, {cards_run['mb']:.1f} MB)",
+        )
     print(f"import ÷ raw:                 {import_s / raw_s:8.2f}  (target ≤ 3)")
     print(f"naive ÷ import (per row):     {naive_total / import_s:8.1f}  (target ≥ 20)")
     print(f"import peak RSS:              {runs['import']['peak_mb']:8,.0f} MB  (target ≤ 1,024)")

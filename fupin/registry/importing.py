@@ -57,7 +57,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from fupin.accounts.actions import IMPORT_REGISTRY, Action, allowed
@@ -351,17 +352,12 @@ def _cell(problems: list, column: str, parser, value: str, *args, failed=None, *
         return failed
 
 
-_ALLOWED: dict[tuple[str, str | None], str] = {}
-
-
-def _allowed(column: str) -> str:
-    """The accepted labels of a coded column for a message, once per column and language
-    (a million-row file would otherwise rebuild the text for every cell)."""
-    key = (column, get_language())
-    text = _ALLOWED.get(key)
-    if text is None:
-        text = _ALLOWED[key] = rules.allowed_labels(rules.CODED_COLUMNS[column])
-    return text
+# The accepted labels of each coded column, as a message lists them: built only when a cell
+# is refused, in the language of the moment (not once per cell of a million-row file).
+_ALLOWED = {
+    column: lazy(rules.allowed_labels, str)(choices)
+    for column, choices in rules.CODED_COLUMNS.items()
+}
 
 
 def _label(value: str, column: str, problems: list, *, required: bool) -> str:
@@ -372,7 +368,7 @@ def _label(value: str, column: str, problems: list, *, required: bool) -> str:
         kit.choice,
         value,
         codes.label_to_value(choices),
-        allowed=_allowed(column),
+        allowed=_ALLOWED[column],
         required=required,
         blank="",
         failed="",
