@@ -1,6 +1,6 @@
 """Benchmark: the registry import (`fupin import FILE`) of N member rows.
 
-    python -m bench.bench_import [--rows 1000000] [--sample 2000]
+    python -m bench.bench_import [--rows 1000000] [--sample 2000] [--cards] [--keep]
 
 Generates a .csv of N valid member rows (≈2.6 members per household, valid ID numbers, real
 Hinggan village codes) and, each on its own fresh temporary SQLite database (migrated, areas
@@ -8,16 +8,21 @@ loaded), times:
 
 (a) ``import_file`` of the whole file: reading, validating every row and writing households,
     members, the year's status rows and the history rows of all three, in one transaction;
+    then the export of every household as .xlsx (``export_members``, members and income
+    sheets), and the same file imported again (a no-op);
 (b) the baseline: the same rows read from the same file and written with raw
     ``cursor.executemany`` into the same tables (households, members, status rows and their
     three history tables) in one transaction, with only the transformation the rows need
     (labels → codes, sex and birth date from the ID) and no validation;
 (c) the naive ORM loop on the first ``--sample`` rows: per row ``get_or_create`` of the
     household, ``full_clean()`` + ``save()`` of the member (history by signal), and
-    ``update_or_create`` of the status row — extrapolated to N rows.
+    ``update_or_create`` of the status row — extrapolated to N rows;
+(``--cards``) the clarity-card PDF of the village with the most households.
 
-Prints rows, seconds and the two ratios: import ÷ raw (target ≤ 3) and naive ÷ import per row
-(target ≥ 20); also the time to export 70,000 households as .xlsx. Not part of the tests.
+Each phase runs in its own child process (``--phase``), which reports its time and its peak
+RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``): the peak printed beside each time is that
+phase's alone. Prints the two ratios: import ÷ raw (target ≤ 3) and naive ÷ import per row
+(target ≥ 20), and the import's peak (target ≤ 1 GB). Not part of the tests.
 """
 
 from __future__ import annotations
@@ -25,8 +30,11 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
+import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -83,7 +91,8 @@ def generate(path: Path, rows: int, villages: list[str]) -> int:
         while written < rows:
             size = min(SIZES[household % len(SIZES)], rows - written)
             village = villages[household % len(villages)]
-            number = f"{village}{household:07d}"
+            # The one format: the village code and a 4-digit serial within the village.
+            number = f"{village}{household // len(villages) + 1:04d}"
             for i in range(size):
                 role = "head" if i == 0 else "spouse" if i == 1 else "child"
                 id_number, relation = _person(written, role)
@@ -183,12 +192,14 @@ def raw_baseline(path: Path) -> None:
                 int(r[10] or 0),
                 r[11] == "是",
             )
-            m_rows.append((*m, None, "", now))
-            m_hist.append((*m, None, "", now, "+", None, "导入"))
+            m_rows.append((*m, None, "", "", now))
+            m_hist.append((*m, None, "", "", now, "+", None, "导入"))
     for h in households.values():
         h = tuple(h)
-        hh_rows.append((*h, None, None, True, None, "national", None, now, now))
-        hh_hist.append((*h, None, None, True, None, "national", None, now, "+", None, "导入"))
+        hh_rows.append((*h, None, None, True, None, "national", None, False, "", now, now))
+        hh_hist.append(
+            (*h, None, None, True, None, "national", None, False, "", now, "+", None, "导入")
+        )
         s = (h[0], h[0], h[2], YEAR, h[12], h[5], h[4])
         s_rows.append(s)
         s_hist.append((*s, now, "+", None, "导入"))
@@ -214,6 +225,8 @@ def raw_baseline(path: Path) -> None:
         "road_km",
         "standard",
         "planned_exit_year",
+        "historical_load",
+        "historical_reason",
     ]
     m_cols = [
         "id",
@@ -233,6 +246,7 @@ def raw_baseline(path: Path) -> None:
         "medical_insurance",
         "pension",
         "phone",
+        "name_mn",
     ]
     s_cols = ["id", "household_id", "village_id", "year", "status", "attribute", "members_count"]
     hist = ["history_date", "history_type", "history_user_id", "history_change_reason"]
@@ -308,95 +322,164 @@ def naive(path: Path, sample: int) -> int:
     return done
 
 
+PHASES = ("setup", "generate", "import", "export", "again", "raw", "naive", "cards")
+
+
+def _phase(name: str, var: Path, args) -> dict:
+    """Run one phase in this (fresh) process; return what it measured."""
+    import resource
+
+    os.environ["FUPIN_IMPORT_MAX_ROWS"] = str(max(args.rows, 200_000))
+    _setup(var)
+    from django.core.management import call_command
+
+    from fupin.registry.models import Household, Member, StatusRecord
+
+    out: dict = {}
+    data = var / "members.csv"
+    start = time.perf_counter()
+    if name == "setup":
+        from fupin.areas.services import areas_load_hinggan
+
+        call_command("migrate", verbosity=0)
+        areas_load_hinggan()
+    elif name == "generate":
+        from fupin.areas.models import Area, Level
+
+        villages = sorted(
+            Area.objects.filter(level=Level.VILLAGE, participates=True).values_list(
+                "code", flat=True
+            )
+        )
+        out["households"] = generate(data, args.rows, villages)
+    elif name in ("import", "again"):
+        from fupin.registry import importing
+
+        _use_database(var / "import.sqlite3")
+        result = importing.import_file(actor=None, path=data, year=YEAR)
+        assert result.ok, result.messages(5)
+        assert Member.objects.count() == args.rows and Member.history.count() == args.rows
+        if name == "import":
+            assert Household.objects.count() == StatusRecord.objects.count()
+        else:
+            assert result.counts["members_unchanged"] == args.rows
+    elif name == "export":
+        from fupin.registry.exporting import export_members
+
+        _use_database(var / "import.sqlite3")
+        exported, _type, _name = export_members(Household.objects.all(), "xlsx")
+        out["households"] = Household.objects.count()
+        out["mb"] = len(exported) / 1e6
+    elif name == "cards":
+        from django.db.models import Count
+
+        from fupin.assistance import cards
+        from fupin.core.clock import as_of
+
+        _use_database(var / "import.sqlite3")
+        village = (
+            Household.objects.values("village_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "village_id")
+            .first()
+        )
+        built = cards.build_cards(
+            cards.village_households(village["village_id"]), year=YEAR, today=as_of()
+        )
+        out["mb"] = len(cards.render_cards_pdf(built, year=YEAR, today=as_of())) / 1e6
+        out["households"] = len(built)
+    elif name == "raw":
+        _use_database(var / "raw.sqlite3")
+        raw_baseline(data)
+        assert Member.objects.count() == args.rows and Member.history.count() == args.rows
+    elif name == "naive":
+        _use_database(var / "naive.sqlite3")
+        out["sample"] = naive(data, min(args.sample, args.rows))
+    out["seconds"] = time.perf_counter() - start
+    # CPU seconds beside the wall clock: on a shared, busy machine they are the fairer figure.
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    out["cpu"] = usage.ru_utime + usage.ru_stime
+    # Linux reports ru_maxrss in KiB: the peak of this process, i.e. of this phase alone.
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _run_phase(name: str, var: Path, args) -> dict:
+    """Run ``name`` in a child process, so that its peak RSS is its own."""
+    command = [sys.executable, "-m", "bench.bench_import", "--phase", name, "--var", str(var)]
+    command += ["--rows", str(args.rows), "--sample", str(args.sample)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"phase {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--cards", action="store_true", help="also print the largest village's clarity cards"
+    )
+    parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    parser.add_argument("--var", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.phase:
+        print(json.dumps(_phase(args.phase, Path(args.var), args)))
+        return 0
     var = Path(tempfile.mkdtemp(prefix="fupin-bench-import-"))
-    _setup(var)
-    from django.core.management import call_command
-    from django.db import connection
-
-    from fupin.areas.models import Area, Level
-    from fupin.areas.services import areas_load_hinggan
-    from fupin.registry import importing
-    from fupin.registry.models import Household, Member, StatusRecord
-
-    call_command("migrate", verbosity=0)
-    areas_load_hinggan()
-    connection.close()
-    fresh = var / "fresh.sqlite3"
-    shutil.copy(var / "fupin.sqlite3", fresh)
-    villages = sorted(
-        Area.objects.filter(level=Level.VILLAGE, participates=True).values_list("code", flat=True)
-    )
-    data = var / "members.csv"
-    start = time.perf_counter()
-    households = generate(data, args.rows, villages)
-    print(
-        f"generated {args.rows:,} rows, {households:,} households in {time.perf_counter() - start:.1f} s"
-    )
-
-    # (a) the import
-    database = var / "import.sqlite3"
-    shutil.copy(fresh, database)
-    _use_database(database)
-    start = time.perf_counter()
-    result = importing.import_file(actor=None, path=data, year=YEAR)
-    import_s = time.perf_counter() - start
-    assert result.ok, result.messages(5)
-    assert Member.objects.count() == args.rows
-    assert Household.objects.count() == households == StatusRecord.objects.count()
-    assert Member.history.count() == args.rows
-    from fupin.registry.exporting import export_members
-
-    start = time.perf_counter()
-    some = Household.objects.filter(pk__lte=70_000)
-    exported, _type, _name = export_members(some, "xlsx")
-    export_s = time.perf_counter() - start
-    export_n = min(households, 70_000)
-    start = time.perf_counter()
-    again = importing.import_file(actor=None, path=data, year=YEAR)
-    again_s = time.perf_counter() - start
-    assert again.ok and again.counts["members_unchanged"] == args.rows
-    assert Member.history.count() == args.rows
-
-    # (b) the raw baseline
-    database = var / "raw.sqlite3"
-    shutil.copy(fresh, database)
-    _use_database(database)
-    start = time.perf_counter()
-    raw_baseline(data)
-    raw_s = time.perf_counter() - start
-    assert Member.objects.count() == args.rows and Member.history.count() == args.rows
-
-    # (c) the naive loop on a sample
-    database = var / "naive.sqlite3"
-    shutil.copy(fresh, database)
-    _use_database(database)
-    start = time.perf_counter()
-    sample = naive(data, min(args.sample, args.rows))
-    naive_s = time.perf_counter() - start
+    runs: dict[str, dict] = {}
+    for name in PHASES:
+        if name == "cards" and not args.cards:
+            continue
+        if name == "import":
+            fresh = var / "fupin.sqlite3"
+            for copy in ("import", "raw", "naive"):
+                shutil.copy(fresh, var / f"{copy}.sqlite3")
+        runs[name] = _run_phase(name, var, args)
+        # Each phase as it ends: a long run's finished phases are not lost if it is stopped.
+        print(f"  phase {name}: {json.dumps(runs[name])}", flush=True)
+    households = runs["generate"]["households"]
+    import_s, raw_s = runs["import"]["seconds"], runs["raw"]["seconds"]
+    naive_s, sample = runs["naive"]["seconds"], runs["naive"]["sample"]
     naive_total = naive_s / sample * args.rows
 
+    def line(label: str, run: dict, extra: str = "") -> None:
+        print(
+            f"{label:<30}{run['seconds']:8.1f} s  (cpu {run.get('cpu', 0):6.1f} s)"
+            f"   peak {run['peak_mb']:7,.0f} MB{extra}"
+        )
+
     print(f"rows:                         {args.rows:,} ({households:,} households)")
-    print(f"(a) import_file:              {import_s:8.1f} s  ({args.rows / import_s:,.0f} rows/s)")
-    print(f"    same file again (no-op):  {again_s:8.1f} s")
-    print(
-        f"    export {export_n:,} households (xlsx, {len(exported) / 1e6:.1f} MB): {export_s:.1f} s"
+    line("(a) import_file:", runs["import"], f"  ({args.rows / import_s:,.0f} rows/s)")
+    line("    same file again (no-op):", runs["again"])
+    export = runs["export"]
+    line(
+        "    export all (xlsx):",
+        export,
+        f"  ({export['households']:,} households, {export['mb']:.1f} MB)",
     )
-    print(f"(b) raw executemany:          {raw_s:8.1f} s")
-    print(
-        f"(c) naive ORM loop:           {naive_s:8.1f} s for {sample:,} rows "
-        f"→ {naive_total:,.0f} s extrapolated"
+    line("(b) raw executemany:", runs["raw"])
+    line(
+        "(c) naive ORM loop:",
+        runs["naive"],
+        f"  for {sample:,} rows → {naive_total:,.0f} s extrapolated",
     )
+    if "cards" in runs:
+        cards_run = runs["cards"]
+        line(
+            "    village PDF (cards):",
+            cards_run,
+            f"  ({cards_run['households']:,} households, {cards_run['mb']:.1f} MB)",
+        )
     print(f"import ÷ raw:                 {import_s / raw_s:8.2f}  (target ≤ 3)")
     print(f"naive ÷ import (per row):     {naive_total / import_s:8.1f}  (target ≥ 20)")
+    print(f"import peak RSS:              {runs['import']['peak_mb']:8,.0f} MB  (target ≤ 1,024)")
     if not args.keep:
-        connection.close()
         shutil.rmtree(var, ignore_errors=True)
+    else:
+        print(f"kept {var}")
     return 0
 
 

@@ -276,6 +276,9 @@ FUPIN_IMPORT_MAX_ROWS = int(os.environ.get("FUPIN_IMPORT_MAX_ROWS", 200_000))
 FUPIN_IMPORT_MAX_COLS = int(os.environ.get("FUPIN_IMPORT_MAX_COLS", 200))
 FUPIN_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("FUPIN_IMPORT_MAX_UNZIPPED_MB", 500))
 FUPIN_IMPORT_MAX_RATIO = int(os.environ.get("FUPIN_IMPORT_MAX_RATIO", 100))
+# The registry import reads, checks and writes a file FUPIN_IMPORT_CHUNK_ROWS rows at a time, so its
+# memory stays bounded whatever the file's length (the tests set a few dozen to span chunks).
+FUPIN_IMPORT_CHUNK_ROWS = int(os.environ.get("FUPIN_IMPORT_CHUNK_ROWS", 20_000))
 FUPIN_JOB_TIME_LIMIT = int(os.environ.get("FUPIN_JOB_TIME_LIMIT", 1800))
 FUPIN_TASK_WORKERS = int(os.environ.get("FUPIN_TASK_WORKERS", 2))
 # The cadence (docs/schedule.md): each task worker checks every FUPIN_SCHEDULE_INTERVAL seconds

@@ -270,3 +270,59 @@ def write(model: type[models.Model], table: TableWrite, history: History) -> Non
     history_model = model.history.model  # type: ignore[attr-defined]
     insert_rows(history_model, _history_rows(model, table.created, "+", history))
     insert_rows(history_model, _history_rows(model, table.updated, "~", history))
+
+
+# -- The stage: an import's whole-file checks on disk ---------------------------------------
+
+
+class Stage:
+    """A scratch SQLite file (in a temporary folder, deleted on :meth:`close`) where a
+    streamed import keeps what its checks across the whole file need — the rows' keys and
+    parsed values — so that memory holds one chunk at a time, whatever the file's length.
+
+    It is a separate file on purpose: it never joins the registry's transaction, works the
+    same beside SQLite or PostgreSQL, and its indexes answer the set-based checks (a
+    duplicate ID number, one head per household, a household's rows wherever they are)."""
+
+    # Keys per ``IN (...)`` on the stage (below every SQLite's parameter limit).
+    KEYS = 900
+
+    def __init__(self) -> None:
+        import sqlite3
+        import tempfile
+        from pathlib import Path
+
+        self._folder = tempfile.TemporaryDirectory(prefix="fupin-import-")
+        self.db = sqlite3.connect(Path(self._folder.name) / "stage.sqlite3", isolation_level=None)
+        for pragma in (
+            "journal_mode=OFF",
+            "synchronous=OFF",
+            "temp_store=FILE",
+            "cache_size=-32000",  # 32 MB of page cache, whatever the file's size
+        ):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.execute("BEGIN")
+
+    def __enter__(self) -> Stage:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+        self._folder.cleanup()
+
+    def execute(self, sql: str, params: Iterable = ()) -> Any:
+        return self.db.execute(sql, tuple(params))
+
+    def executemany(self, sql: str, rows: Iterable) -> None:
+        self.db.executemany(sql, rows)
+
+    def select_in(self, sql: str, keys: Iterable, params: Iterable = ()) -> Iterator[tuple]:
+        """Run ``sql`` (holding one ``IN ({})``) over ``keys`` a chunk at a time."""
+        keys = list(keys)
+        for start in range(0, len(keys), self.KEYS):
+            part = keys[start : start + self.KEYS]
+            query = sql.format(", ".join("?" * len(part)))
+            yield from self.db.execute(query, (*part, *params))

@@ -4,8 +4,9 @@ An export re-imports unchanged: the member sheet has the columns and labels the 
 (:data:`fupin.registry.rules.MEMBER_COLUMNS`), the income sheet those of the income import.
 The caller passes a queryset already limited to the user's scope (``accessible_to``).
 
-Reads are set-based: one query for the households, then the members and incomes of each
-chunk of households with one ``IN`` query each. The .xlsx is written by a small streaming
+Reads are set-based and streamed: the households come from one query's cursor
+(``.iterator()``), a chunk at a time, and the members and incomes of each chunk with one
+``IN`` query each, so a whole league's export holds one chunk in memory. The .xlsx is written by a small streaming
 writer (inline strings, one bold header row) because openpyxl takes ~30 s for the 180k
 member rows of 70k households; this writer takes a few seconds.
 """
@@ -87,9 +88,21 @@ def _amount(value) -> str:
     return f"{value:.2f}"
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
+    """``items`` a chunk at a time, never all at once (a queryset's ``.iterator()`` streams)."""
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _households(households_queryset, *values: str) -> Iterator[dict]:
+    """The households' ``values`` in export order, streamed from the database cursor: a
+    whole league's export holds one chunk of households at a time."""
+    return (
+        households_queryset.order_by("village_id", "number")
+        .values(*values)
+        .iterator(chunk_size=CHUNK)
+    )
 
 
 def member_rows(households_queryset) -> Iterator[list[str]]:
@@ -99,10 +112,7 @@ def member_rows(households_queryset) -> Iterator[list[str]]:
     education, school, health = labels["文化程度"], labels["在校生状况"], labels["健康状况"]
     labour, cause, status_label = labels["劳动技能"], labels["主要致贫原因"], labels["脱贫状态"]
     attribute_labels: dict[tuple[str, str], str] = {}
-    households = list(
-        households_queryset.order_by("village_id", "number").values(*HOUSEHOLD_VALUES)
-    )
-    for chunk in _chunks(households):
+    for chunk in _chunks(_households(households_queryset, *HOUSEHOLD_VALUES)):
         members = defaultdict(list)
         for member in Member.objects.filter(household_id__in=[h["id"] for h in chunk]).values(
             *MEMBER_VALUES
@@ -146,8 +156,7 @@ def member_rows(households_queryset) -> Iterator[list[str]]:
 
 def income_rows(households_queryset) -> Iterator[list[str]]:
     """Yield one row (INCOME_COLUMNS order) per household and year of income."""
-    households = list(households_queryset.order_by("village_id", "number").values("id", "number"))
-    for chunk in _chunks(households):
+    for chunk in _chunks(_households(households_queryset, "id", "number")):
         numbers = {h["id"]: h["number"] for h in chunk}
         incomes = IncomeRecord.objects.filter(household_id__in=list(numbers)).values(
             "household_id", "year", *INCOME_AMOUNT_COLUMNS.values()
@@ -262,12 +271,10 @@ def export_readable(households_queryset) -> tuple[bytes, str, str]:
         with translation.override("zh-hans"):
             return str(codes.attribute_label(value, status))
 
-    households = list(
-        households_queryset.order_by("village_id", "number").values(
-            *HOUSEHOLD_VALUES, "head_name", "members_count"
-        )
+    households = _households(households_queryset, *HOUSEHOLD_VALUES, "head_name", "members_count")
+    names = _area_names(
+        set(households_queryset.order_by().values_list("village_id", flat=True).distinct())
     )
-    names = _area_names({h["village_id"] for h in households})
     workbook = openpyxl.Workbook(write_only=True)
     house_sheet = workbook.create_sheet(READABLE_HOUSEHOLDS_SHEET)
     member_sheet = workbook.create_sheet(READABLE_MEMBERS_SHEET)

@@ -2,21 +2,30 @@
 
 What a file holds and every message it may earn is documented in ``docs/import-format.md``.
 
-The import runs in three phases:
+The import streams: it reads, checks and writes the file ``FUPIN_IMPORT_CHUNK_ROWS`` rows at a
+time, so that its memory is bounded whatever the file's length, in four steps:
 
-1. **Parse and check the whole file**, without writing. Rows are parsed and checked in memory with
-   the pure rules of :mod:`fupin.registry.rules`; whatever needs the database (areas, the
-   households and persons already registered, their status rows) is fetched set-based, with
-   one ``IN`` query per chunk of a few thousand keys — never a query per row. Any bad row
-   refuses the whole file: nothing is stored and :func:`write_error_workbook` returns the
-   input rows with a 错误原因 column.
-2. **Plan**: each row is compared with the registered one and only what changed is kept, so
-   importing the same file twice changes nothing and writes no history.
-3. **Write** through :func:`fupin.registry.services.households_import`, in one transaction:
-   it checks the importer's right and scope at every village written, writes set-based
-   (:mod:`fupin.registry.bulk`: prepared ``INSERT``/``UPDATE`` run over batches, history rows
-   in bulk beside the rows with the importing user and the reason ``导入 <file name>``),
-   refreshes the villages' rollups and leaves one audit event for the file.
+1. **Scan**: one quick pass reads each sheet's header and counts its rows (the limits of
+   ``docs/security.md`` are checked before any row is).
+2. **Check the rows**, a chunk at a time, with the pure rules of :mod:`fupin.registry.rules`;
+   each chunk's rows, parsed, go to a stage (:class:`fupin.registry.bulk.Stage`: a scratch
+   SQLite file with indexes), and the checks across the whole file — a duplicate ID number
+   in rows far apart, a household's rows wherever they are, one head per household, a
+   duplicate income year — run as set-based SQL over it. Whatever needs the registry
+   (areas, the households and persons already registered, their status rows) is fetched
+   set-based, one ``IN`` query per chunk of keys — never a query per row.
+3. **Check against the registry, plan and write**, in one transaction, a chunk of households
+   at a time: each row is compared with the registered one and only what changed is kept
+   (importing the same file twice changes nothing and writes no history), then written
+   through :func:`fupin.registry.services.households_import_chunk`, which checks the
+   importer's right and scope at every village written and writes set-based
+   (:mod:`fupin.registry.bulk`: prepared ``INSERT``/``UPDATE`` run over batches, history
+   rows in bulk beside the rows with the importing user and the reason ``导入 <file name>``).
+   :func:`~fupin.registry.services.households_import_done` then refreshes the villages'
+   rollups and leaves one audit event for the file.
+4. All or nothing: any bad row refuses the whole file — a chunk that finds an error stops
+   the writing and the transaction is rolled back — and :func:`write_error_workbook`
+   returns the input rows (read again from the file) with a 错误原因 column.
 
 Households are keyed by 户编号, members by 证件号码 (unique across the database), status rows
 by (household, data year) and income by (household, 年度). A household's members are the
@@ -31,16 +40,24 @@ not roll a household back).
 
 from __future__ import annotations
 
+import csv
 import dataclasses
+import datetime
+import itertools
+import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -199,6 +216,129 @@ def read_sheets(path: Path) -> list[Sheet]:
     return sheets
 
 
+# -- Reading the file a chunk at a time ----------------------------------------------------
+
+
+def chunk_rows() -> int:
+    """How many rows the import reads, checks and writes at a time (FUPIN_IMPORT_CHUNK_ROWS)."""
+    return max(1, int(settings.FUPIN_IMPORT_CHUNK_ROWS))
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _raw_rows(path: Path, position: int) -> Iterator[tuple[int, Sequence]]:
+    """``(row number, values)`` of the file's ``position``-th sheet as the file lists them
+    (an .xlsx through openpyxl's read-only parser), read errors as :class:`ImportFileError`."""
+    if path.suffix.lower() == ".csv":
+        try:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                yield from enumerate(csv.reader(handle), start=1)
+        except UnicodeDecodeError:
+            raise ImportFileError(sheets_kit.MSG_ENCODING) from None
+        except csv.Error as error:
+            raise ImportFileError(sheets_kit.MSG_FILE_UNREADABLE % {"error": error}) from None
+        return
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # zip, XML and openpyxl errors alike
+        raise ImportFileError(sheets_kit.MSG_FILE_UNREADABLE % {"error": error}) from None
+    try:
+        worksheet = workbook.worksheets[position]
+        yield from sheets_kit._worksheet_rows(worksheet, sheets_kit._limits()[1])
+    except ImportFileError:
+        raise
+    except Exception as error:  # a broken sheet XML
+        raise ImportFileError(sheets_kit.MSG_FILE_UNREADABLE % {"error": error}) from None
+    finally:
+        workbook.close()
+
+
+class _Rows:
+    """A sheet's data rows, read from the file again at each pass — the file is never held
+    in memory: ``(row number, cells as text)``, as :func:`fupin.core.sheets.read_sheets`
+    gives them (empty rows and trailing empty cells dropped). The error workbook reads them
+    the same way, so the file must stay until it is written."""
+
+    def __init__(self, path: Path, position: int, count: int) -> None:
+        self.path = path
+        self.position = position
+        self.count = count
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        text = sheets_kit._text
+        for number, values in _raw_rows(self.path, self.position):
+            if number == 1:
+                continue
+            cells = [text(c) for c in values]
+            while cells and not cells[-1]:
+                cells.pop()
+            if cells:
+                yield number, cells
+
+
+def _scan_sheets(path: Path) -> list[Sheet]:
+    """Every table of the file with its header, kind and row count, its rows left in the
+    file (:class:`_Rows`). The limits of :func:`fupin.core.sheets.read_sheets` are checked
+    here, before any row is checked: one quick pass that keeps nothing but the counts."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        names = [path.stem]
+    elif suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        sheets_kit._check_zip(path)
+        try:
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as error:  # zip, XML and openpyxl errors alike
+            raise ImportFileError(sheets_kit.MSG_FILE_UNREADABLE % {"error": error}) from None
+        names = list(workbook.sheetnames)
+        workbook.close()
+    else:
+        raise ImportFileError(sheets_kit.MSG_FILE_TYPE % {"suffix": suffix or path.name})
+    max_rows, max_cols = sheets_kit._limits()
+    text = sheets_kit._text
+    out: list[Sheet] = []
+    for position, name in enumerate(names):
+        headers: list[str] = []
+        count = 0
+        for number, values in _raw_rows(path, position):
+            width = len(values)
+            while width and not text(values[width - 1]):
+                width -= 1
+            if width > max_cols:
+                raise ImportFileError(
+                    sheets_kit.MSG_TOO_MANY_COLUMNS
+                    % {"sheet": name, "row": number, "limit": max_cols}
+                )
+            if number == 1:
+                headers = [text(c) for c in values[:width]]
+            elif width:
+                count += 1
+                if count > max_rows:
+                    raise ImportFileError(
+                        sheets_kit.MSG_TOO_MANY_ROWS % {"sheet": name, "limit": max_rows}
+                    )
+        rows: Any = _Rows(path, position, count)
+        sheet = Sheet(name=name, headers=headers, rows=rows)
+        sheet.kind = "" if name == CODES_SHEET else _sheet_kind(headers)
+        out.append(sheet)
+    return out
+
+
 # -- Parsing cells ------------------------------------------------------------------------
 
 
@@ -212,6 +352,14 @@ def _cell(problems: list, column: str, parser, value: str, *args, failed=None, *
         return failed
 
 
+# The accepted labels of each coded column, as a message lists them: built only when a cell
+# is refused, in the language of the moment (not once per cell of a million-row file).
+_ALLOWED = {
+    column: lazy(rules.allowed_labels, str)(choices)
+    for column, choices in rules.CODED_COLUMNS.items()
+}
+
+
 def _label(value: str, column: str, problems: list, *, required: bool) -> str:
     choices = rules.CODED_COLUMNS[column]
     return _cell(
@@ -220,7 +368,7 @@ def _label(value: str, column: str, problems: list, *, required: bool) -> str:
         kit.choice,
         value,
         codes.label_to_value(choices),
-        allowed=rules.allowed_labels(choices),
+        allowed=_ALLOWED[column],
         required=required,
         blank="",
         failed="",
@@ -284,6 +432,7 @@ class _Context:
         self, *, actor, year, scope_code, filename, progress, total, historical=None, job=None
     ):
         self.actor = actor
+        self.filename = filename
         # The reason of a historical load (None: an ordinary import) and its job, if any.
         self.historical: str | None = historical
         self.job = job
@@ -381,7 +530,7 @@ def import_file(
         result.errors.append((0, [MSG_YEAR_RANGE % {"max_year": as_of.year, "year": year}]))
         return result
     try:
-        sheets = read_sheets(path)
+        sheets = _scan_sheets(path)
     except ImportFileError as error:
         result.errors.append((0, [str(error)]))
         return result
@@ -425,47 +574,88 @@ def import_file(
         historical=historical,
         job=job,
     )
-    member_plan = income_plan = None
-    if MEMBERS in by_kind:
-        member_plan = _MemberImport(by_kind[MEMBERS], ctx, result)
-        member_plan.validate()
-    if INCOME in by_kind:
-        income_plan = _IncomeImport(by_kind[INCOME], ctx, result, member_plan)
-        income_plan.validate()
-
-    for sheet in data_sheets:
-        result.errors += sorted(sheet.errors.items())
+    with bulk.Stage() as stage:
+        try:
+            _check_and_write(result, ctx, by_kind, data_sheets, stage)
+        except ImportFileError as error:  # a sheet that broke past its scan
+            return ImportResult(filename=path.name, year=year, errors=[(0, [str(error)])])
     if result.errors:
         return result
-
-    # Write: the rows to create and to update, then the service writes them.
-    tables: dict[type, bulk.TableWrite] = {}
-    counts: dict[str, int] = {}
-    plans = [plan for plan in (member_plan, income_plan) if plan is not None]
-    for plan in plans:
-        plan.plan(tables, counts)
-
-    def written(model: type) -> None:
-        for plan in plans:
-            plan.written(model)
-
-    result.counts, villages = services.households_import(
-        actor=actor,
-        scope_code=ctx.scope_code,
-        filename=path.name,
-        year=year,
-        tables=tables,
-        removed_members=member_plan.removed if member_plan else [],
-        counts=counts,
-        written=written,
-        historical=historical,
-    )
-    result.villages = sorted(villages)
     result.ok = True
     result.sheets = []
     if progress:
         progress(ctx.total, ctx.total)
     return result
+
+
+class _Refused(Exception):
+    """Raised inside the write's transaction when a chunk's checks found an error: the
+    chunks written before it are rolled back (all or nothing)."""
+
+
+def _check_and_write(
+    result: ImportResult,
+    ctx: _Context,
+    by_kind: dict[str, Sheet],
+    data_sheets: list[Sheet],
+    stage: bulk.Stage,
+) -> None:
+    """Check the file chunk by chunk, then, in one transaction, check each chunk against the
+    registry and write it while the file is still good; fill ``result`` with the errors or
+    the counts and villages written."""
+    member_plan = income_plan = None
+    if MEMBERS in by_kind:
+        member_plan = _MemberImport(by_kind[MEMBERS], ctx, result, stage)
+        member_plan.validate()
+    if INCOME in by_kind:
+        income_plan = _IncomeImport(by_kind[INCOME], ctx, result, stage, member_plan)
+        income_plan.validate()
+
+    def refused() -> bool:
+        return any(sheet.errors for sheet in data_sheets)
+
+    history = services.import_history(ctx.actor, ctx.filename)
+    counts: dict[str, int] = {}
+    villages: set[str] = set()
+
+    def write(tables: dict[type, bulk.TableWrite], removed: list[int], chunk: dict) -> None:
+        chunk, touched = services.households_import_chunk(
+            actor=ctx.actor,
+            scope_code=ctx.scope_code,
+            history=history,
+            tables=tables,
+            removed_members=removed,
+            counts=chunk,
+            historical=ctx.historical,
+        )
+        for key, value in chunk.items():
+            counts[key] = counts.get(key, 0) + value
+        villages.update(touched)
+
+    try:
+        with transaction.atomic():
+            if member_plan is not None and member_plan.ready:
+                member_plan.check_and_write(write, refused)
+            if income_plan is not None and income_plan.ready and not refused():
+                income_plan.write(write)
+            if refused():
+                raise _Refused
+            services.households_import_done(
+                actor=ctx.actor,
+                scope_code=ctx.scope_code,
+                filename=ctx.filename,
+                year=ctx.year,
+                counts=counts,
+                villages=villages,
+                historical=ctx.historical,
+            )
+    except _Refused:
+        pass
+    for sheet in data_sheets:
+        result.errors += sorted(sheet.errors.items())
+    if not result.errors:
+        result.counts = counts
+        result.villages = sorted(villages)
 
 
 def _header_check(
@@ -512,55 +702,225 @@ class _Household:
     pk: int | bulk.Pending | None = None  # Pending: created by this import
 
 
+# What the stage keeps of each member row, in its column order.
+STAGE_MEMBER = (
+    "row",
+    "number",
+    "name",
+    "id_number",
+    "sex",
+    "birth_date",
+    "relation",
+    "ethnicity",
+    "education",
+    "school_status",
+    "health",
+    "labour",
+    "migrant_months",
+    "medical_insurance",
+    "name_mn",
+)
+_BIRTH = STAGE_MEMBER.index("birth_date")
+_INSURANCE = STAGE_MEMBER.index("medical_insurance")
+
+
+def _member_to_stage(member: dict) -> tuple:
+    values = [member[f] for f in STAGE_MEMBER]
+    if values[_BIRTH] is not None:
+        values[_BIRTH] = values[_BIRTH].isoformat()
+    return tuple(values)
+
+
+def _member_from_stage(values: tuple) -> dict:
+    member = dict(zip(STAGE_MEMBER, values, strict=True))
+    if member["birth_date"] is not None:
+        member["birth_date"] = datetime.date.fromisoformat(member["birth_date"])
+    if member["medical_insurance"] is not None:
+        member["medical_insurance"] = bool(member["medical_insurance"])
+    return member
+
+
 class _MemberImport:
-    def __init__(self, sheet: Sheet, ctx: _Context, result: ImportResult):
+    """The member sheet, a chunk at a time: each chunk's rows are parsed and checked and go to
+    the stage (:class:`~fupin.registry.bulk.Stage`) with their households; the checks across
+    the file (a duplicate ID number, a household's rows wherever they are, its head) run as
+    SQL over the stage; then each chunk of households is checked against the registry and
+    written. ``households``, ``members`` and ``names`` hold the current chunk only."""
+
+    def __init__(self, sheet: Sheet, ctx: _Context, result: ImportResult, stage: bulk.Stage):
         self.sheet = sheet
         self.ctx = ctx
         self.result = result
+        self.stage = stage
+        self.ready = False  # the header is good: the rows were staged
         self.households: dict[str, _Household] = {}
+        self.staged: dict[str, _Household] = {}
         self.members: list[dict] = []
         self.names: dict[int, tuple[str, str]] = {}  # row → (户编号, 姓名) for messages
         self.existing_members: dict[str, dict] = {}
         self.removed: list[int] = []
         self.status_rows: dict[int, dict] = {}
         self.later_status: set[int] = set()
+        self.villages: set[str] = set()
+        self.looked_up: set[str] = set()  # village codes already looked up
+        self.village_problems: dict[str, list[Problem]] = {}
 
     def error(self, row: int, problem: Problem | str) -> None:
         number, name = self.names[row]
         self.sheet.add(row, rules.record_message(row, number, name, problem))
 
     def validate(self) -> None:
-        sheet, ctx = self.sheet, self.ctx
+        sheet, ctx, stage = self.sheet, self.ctx, self.stage
         index = _header_check(sheet, MEMBER_COLUMNS, self.result, optional=(COL_NAME_MN,))
         if len(set(index) & set(MEMBER_COLUMNS)) < len(MEMBER_COLUMNS) or sheet.errors:
             ctx.tick(len(sheet.rows))
             return
-        village_i = index[COL_VILLAGE]
-        wanted = {cells[village_i] for _n, cells in sheet.rows if village_i < len(cells)}
-        self.villages = set(
-            Area.objects.filter(code__in=[c for c in wanted if c], level=Level.VILLAGE).values_list(
-                "code", flat=True
-            )
+        self.ready = True
+        stage.execute(f"CREATE TABLE m ({', '.join(STAGE_MEMBER)}, PRIMARY KEY (row))")
+        stage.execute(
+            "CREATE TABLE h (number TEXT PRIMARY KEY, first_row INTEGER, raw TEXT, vals TEXT,"
+            " chk TEXT)"
         )
-        self.village_problems: dict[str, list[Problem]] = {}
-        ids: dict[str, list[int]] = defaultdict(list)
-        for row, cells in sheet.rows:
-            values = _values(cells, index)
-            self._row(row, values, ids)
-            ctx.tick()
-        for id_number, rows in ids.items():
-            if len(rows) > 1:
-                for row in rows:
-                    self.error(row, rules.duplicate_id_problem(id_number, rows))
-        for household in self.households.values():
-            for problem in rules.check_household(
-                household.check, household.members, data_year=ctx.year, as_of=ctx.as_of
-            ):
-                self.error(household.first_row, problem)
-        self._check_database(ids)
-        self._check_procedure()
+        for chunk in _batches(sheet.rows, chunk_rows()):
+            self._stage_chunk(chunk, index)
+            ctx.tick(len(chunk))
+        self.households, self.staged, self.members, self.names = {}, {}, [], {}
+        stage.execute("CREATE INDEX m_id ON m (id_number)")
+        stage.execute("CREATE INDEX m_number ON m (number, row)")
+        stage.execute("CREATE INDEX h_first ON h (first_row)")
+        self._check_duplicates()
+        self._check_households()
 
-    def _row(self, row: int, v: dict[str, str], ids: dict[str, list[int]]) -> None:
+    def _stage_chunk(self, chunk: list[tuple[int, list[str]]], index: dict[str, int]) -> None:
+        rows = [(row, _values(cells, index)) for row, cells in chunk]
+        wanted = {v[COL_VILLAGE] for _row, v in rows if v[COL_VILLAGE]} - self.looked_up
+        if wanted:
+            self.looked_up |= wanted
+            self.villages.update(
+                bulk.fetch_flat(Area.objects.filter(level=Level.VILLAGE), "code", list(wanted))
+            )
+        numbers = {v[COL_NUMBER] for _row, v in rows if v[COL_NUMBER]}
+        self.households, self.members, self.names = {}, [], {}
+        self.staged = {
+            number: _Household(
+                number=number,
+                first_row=first_row,
+                raw=json.loads(raw),
+                values=json.loads(vals),
+                check=json.loads(chk),
+            )
+            for number, first_row, raw, vals, chk in self.stage.select_in(
+                "SELECT number, first_row, raw, vals, chk FROM h WHERE number IN ({})", numbers
+            )
+        }
+        for row, values in rows:
+            self._row(row, values)
+        self.stage.executemany(
+            "INSERT OR REPLACE INTO h VALUES (?, ?, ?, ?, ?)",
+            (
+                (
+                    h.number,
+                    h.first_row,
+                    json.dumps(h.raw),
+                    json.dumps(h.values),
+                    json.dumps(h.check),
+                )
+                for h in self.households.values()
+            ),
+        )
+        self.stage.executemany(
+            f"INSERT INTO m VALUES ({', '.join('?' * len(STAGE_MEMBER))})",
+            (_member_to_stage(m) for m in self.members),
+        )
+
+    def _check_duplicates(self) -> None:
+        """An ID number on several rows of the file, wherever they are: each row names all."""
+        query = (
+            "SELECT id_number, row, number, name FROM m WHERE id_number IN (SELECT id_number"
+            " FROM m WHERE id_number != '' GROUP BY id_number HAVING COUNT(*) > 1)"
+            " ORDER BY id_number, row"
+        )
+        for id_number, group in itertools.groupby(self.stage.execute(query), itemgetter(0)):
+            found = list(group)
+            problem = rules.duplicate_id_problem(id_number, [row for _i, row, _n, _m in found])
+            for _id, row, number, name in found:
+                self.sheet.add(row, rules.record_message(row, number, name, problem))
+
+    def _check_households(self) -> None:
+        """Each household against all its members (one head, the causes' members…)."""
+        ctx = self.ctx
+        query = (
+            "SELECT h.number, h.first_row, h.chk, m.name, m.relation, m.school_status, m.health"
+            " FROM h JOIN m ON m.number = h.number ORDER BY h.number, m.row"
+        )
+        for number, group in itertools.groupby(self.stage.execute(query), itemgetter(0)):
+            found = list(group)
+            _number, first_row, check, name = found[0][:4]
+            members = [{"relation": r[4], "school_status": r[5], "health": r[6]} for r in found]
+            for problem in rules.check_household(
+                json.loads(check), members, data_year=ctx.year, as_of=ctx.as_of
+            ):
+                self.sheet.add(first_row, rules.record_message(first_row, number, name, problem))
+
+    def check_and_write(self, write: Callable, refused: Callable[[], bool]) -> None:
+        """Check each chunk of households (in file order) against the registry and, while
+        the file has no error, write it (``write(tables, removed members, counts)``)."""
+        size = max(1, chunk_rows() // 2)
+        last = 0
+        while True:
+            found = self.stage.execute(
+                "SELECT number, first_row, raw, vals, chk FROM h WHERE first_row > ?"
+                " ORDER BY first_row LIMIT ?",
+                (last, size),
+            ).fetchall()
+            if not found:
+                break
+            last = found[-1][1]
+            self._load(found)
+            ids: dict[str, list[int]] = defaultdict(list)
+            for member in self.members:
+                if member["id_number"]:
+                    ids[member["id_number"]].append(member["row"])
+            self.existing_members, self.removed = {}, []
+            self.status_rows, self.later_status = {}, set()
+            self._check_database(ids)
+            self._check_procedure()
+            if not refused():
+                tables: dict[type, bulk.TableWrite] = {}
+                counts: dict[str, int] = {}
+                self.plan(tables, counts)
+                write(tables, self.removed, counts)
+            self.ctx.tick(len(self.members))
+        self.households, self.members, self.names = {}, [], {}
+
+    def _load(self, found: list[tuple]) -> None:
+        """Make the households ``found`` on the stage, with all their members, the chunk."""
+        self.households = {
+            number: _Household(
+                number=number,
+                first_row=first_row,
+                raw=json.loads(raw),
+                values=json.loads(vals),
+                check=json.loads(chk),
+            )
+            for number, first_row, raw, vals, chk in found
+        }
+        members = [
+            _member_from_stage(values)
+            for values in self.stage.select_in(
+                f"SELECT {', '.join(STAGE_MEMBER)} FROM m WHERE number IN ({{}})",
+                list(self.households),
+            )
+        ]
+        members.sort(key=itemgetter("row"))
+        self.members, self.names = members, {}
+        for member in members:
+            household = self.households[member["number"]]
+            household.rows.append(member["row"])
+            household.members.append(member)
+            self.names[member["row"]] = (member["number"], member["name"])
+
+    def _row(self, row: int, v: dict[str, str]) -> None:
         ctx = self.ctx
         problems: list[Problem] = []
         number = _text_field(
@@ -589,13 +949,16 @@ class _MemberImport:
             "name_mn": _name_mn(v[COL_NAME_MN], problems) if COL_NAME_MN in v else None,
         }
         problems += rules.check_member(member, as_of=ctx.as_of)
-        if info:
-            ids[info.number].append(row)
 
         if number:
             household = self.households.get(number)
             if household is None:
-                household = self._household(row, number, v, problems)
+                # The household's earlier rows, in an earlier chunk, are on the stage.
+                household = self.staged.pop(number, None)
+                if household is None:
+                    household = self._household(row, number, v, problems)
+                else:
+                    self._agree(household, v, problems)
                 self.households[number] = household
             else:
                 self._agree(household, v, problems)
@@ -736,10 +1099,19 @@ class _MemberImport:
                 ):
                     self.error(member["row"], problem)
         known = [h.pk for h in self.households.values() if h.pk is not None]
-        in_file = set(ids)
-        for values in bulk.fetch(Member.objects, "household_id", known, "id", "id_number"):
-            if values["id_number"] not in in_file:
-                self.removed.append(values["id"])
+        # A registered member absent from the chunk may be elsewhere in the file (moved).
+        absent = [
+            (values["id"], values["id_number"])
+            for values in bulk.fetch(Member.objects, "household_id", known, "id", "id_number")
+            if values["id_number"] not in ids
+        ]
+        in_file = {
+            id_number
+            for (id_number,) in self.stage.select_in(
+                "SELECT id_number FROM m WHERE id_number IN ({})", [i for _pk, i in absent]
+            )
+        }
+        self.removed = [pk for pk, id_number in absent if id_number not in in_file]
         for values in bulk.fetch(
             StatusRecord.objects.filter(year=ctx.year),
             "household_id",
@@ -870,132 +1242,191 @@ class _MemberImport:
             elif bulk.differs(existing, target):
                 table.updated.append({**existing, **target})
 
-    def written(self, model: type) -> None:
-        """Report the progress of the write, a third of the sheet per table."""
-        rows = len(self.sheet.rows)
-        if model is StatusRecord:
-            self.ctx.tick(rows - 2 * (rows // 3))
-        elif model in (Household, Member):
-            self.ctx.tick(rows // 3)
-
-    def household_members_counts(self) -> dict[str, int]:
-        return {number: len(h.rows) for number, h in self.households.items()}
-
 
 # -- Income -------------------------------------------------------------------------------
 
+# What the stage keeps of each income row: the row, its key as written and parsed, the amounts.
+STAGE_INCOME = ("row", "number", "year_text", "year", *INCOME_AMOUNT_COLUMNS.values())
+
 
 class _IncomeImport:
-    def __init__(self, sheet: Sheet, ctx: _Context, result: ImportResult, members=None):
+    """The income sheet, a chunk at a time through the stage, like :class:`_MemberImport`."""
+
+    def __init__(
+        self,
+        sheet: Sheet,
+        ctx: _Context,
+        result: ImportResult,
+        stage: bulk.Stage,
+        members: _MemberImport | None = None,
+    ):
         self.sheet = sheet
         self.ctx = ctx
         self.result = result
-        self.member_import: _MemberImport | None = members
-        self.records: list[dict] = []
-        self.keys: dict[int, tuple[str, str]] = {}
+        self.stage = stage
+        self.member_import = members
+        self.ready = False
 
-    def error(self, row: int, problem: Problem | str) -> None:
-        number, year = self.keys[row]
-        self.sheet.add(row, rules.income_record_message(row, number, year, problem))
+    def _chunks(self) -> Iterator[list[dict]]:
+        """The staged records in file order, a chunk at a time (amounts as Decimals)."""
+        size = chunk_rows()
+        last = 0
+        while True:
+            found = self.stage.execute(
+                f"SELECT {', '.join(STAGE_INCOME)} FROM i WHERE row > ? ORDER BY row LIMIT ?",
+                (last, size),
+            ).fetchall()
+            if not found:
+                return
+            last = found[-1][0]
+            records = []
+            for values in found:
+                record = dict(zip(STAGE_INCOME, values, strict=True))
+                for field in INCOME_AMOUNT_COLUMNS.values():
+                    if record[field] is not None:
+                        record[field] = Decimal(record[field])
+                records.append(record)
+            yield records
 
     def validate(self) -> None:
-        sheet, ctx = self.sheet, self.ctx
+        sheet, ctx, stage = self.sheet, self.ctx, self.stage
         index = _header_check(sheet, INCOME_COLUMNS, self.result)
         if len(index) < len(INCOME_COLUMNS) or sheet.errors:
             ctx.tick(len(sheet.rows))
             return
-        seen: dict[tuple[str, int], list[int]] = defaultdict(list)
-        row_problems: dict[int, list[Problem]] = {}
-        for row, cells in sheet.rows:
-            v = _values(cells, index)
-            problems: list[Problem] = []
-            number = _text_field(
-                v[COL_NUMBER], COL_NUMBER, problems, max_length=MAX_NUMBER, required=True
+        self.ready = True
+        stage.execute(f"CREATE TABLE i ({', '.join(STAGE_INCOME)}, PRIMARY KEY (row))")
+        # A row's problems wait for the checks across the file, so that its messages keep
+        # their order; only rows with a problem are kept.
+        pending: dict[int, list[Problem]] = {}
+        insert = f"INSERT INTO i VALUES ({', '.join('?' * len(STAGE_INCOME))})"
+        for chunk in _batches(sheet.rows, chunk_rows()):
+            staged = []
+            for row, cells in chunk:
+                v = _values(cells, index)
+                problems: list[Problem] = []
+                number = _text_field(
+                    v[COL_NUMBER], COL_NUMBER, problems, max_length=MAX_NUMBER, required=True
+                )
+                year = _int(v[COL_YEAR], COL_YEAR, problems, required=True)
+                amounts = [_amount(v[column], column, problems) for column in INCOME_AMOUNT_COLUMNS]
+                staged.append(
+                    (
+                        row,
+                        number,
+                        v[COL_YEAR],
+                        year,
+                        *(None if a is None else str(a) for a in amounts),
+                    )
+                )
+                if problems:
+                    pending[row] = problems
+            stage.executemany(insert, staged)
+            ctx.tick(len(chunk))
+        stage.execute("CREATE INDEX i_key ON i (number, year)")
+        query = (
+            "SELECT number, year, row FROM i WHERE (number, year) IN (SELECT number, year FROM i"
+            " WHERE number != '' AND year IS NOT NULL GROUP BY number, year HAVING COUNT(*) > 1)"
+            " ORDER BY number, year, row"
+        )
+        for (number, year), group in itertools.groupby(stage.execute(query), itemgetter(0, 1)):
+            rows = [row for _n, _y, row in group]
+            problem = Problem(
+                COL_YEAR,
+                rules.MSG_INCOME_DUPLICATE
+                % {"number": number, "year": year, "rows": "、".join(map(str, rows))},
             )
-            self.keys[row] = (number, v[COL_YEAR])
-            year = _int(v[COL_YEAR], COL_YEAR, problems, required=True)
-            record: dict[str, Any] = {"row": row, "number": number, "year": year}
-            for column, field in INCOME_AMOUNT_COLUMNS.items():
-                record[field] = _amount(v[column], column, problems)
-            if number and year is not None:
-                seen[(number, year)].append(row)
-            self.records.append(record)
-            row_problems[row] = problems
-            ctx.tick()
-        for (number, year), rows in seen.items():
-            if len(rows) > 1:
-                for row in rows:
-                    row_problems[row].append(
-                        Problem(
-                            COL_YEAR,
-                            rules.MSG_INCOME_DUPLICATE
-                            % {"number": number, "year": year, "rows": "、".join(map(str, rows))},
-                        )
-                    )
+            for row in rows:
+                pending.setdefault(row, []).append(problem)
         # The households: this workbook's member sheet, else the database within scope.
-        in_sheet = self.member_import.households if self.member_import else {}
-        wanted = {r["number"] for r in self.records if r["number"] and r["number"] not in in_sheet}
-        self.households: dict[str, dict] = {}
-        for values in bulk.fetch(
-            Household.objects, "number", wanted, "id", "number", "village_id", "members_count"
-        ):
-            if ctx.may_import(values["village_id"]):
-                self.households[values["number"]] = values
-        for record in self.records:
-            problems = row_problems[record["row"]]
-            number = record["number"]
-            if number in in_sheet:
-                household = in_sheet[number]
-                record["members_count"] = len(household.rows)
-            elif number in self.households:
-                record["members_count"] = self.households[number]["members_count"]
-            else:
-                if number:
-                    problems.append(
-                        Problem(COL_NUMBER, rules.MSG_INCOME_HOUSEHOLD_UNKNOWN % {"number": number})
+        members = self.member_import if self.member_import and self.member_import.ready else None
+        for records in self._chunks():
+            numbers = {r["number"] for r in records if r["number"]}
+            in_sheet: dict[str, int] = {}
+            if members is not None:
+                in_sheet = dict(
+                    stage.select_in(
+                        "SELECT number, COUNT(*) FROM m WHERE number IN ({}) GROUP BY number",
+                        numbers,
                     )
-                record["members_count"] = None
-            problems += rules.check_income(record, record["members_count"], as_of=ctx.as_of)
-            for problem in problems:
-                self.error(record["row"], problem)
+                )
+            households = {}
+            for values in bulk.fetch(
+                Household.objects,
+                "number",
+                numbers - set(in_sheet),
+                "id",
+                "number",
+                "village_id",
+                "members_count",
+            ):
+                if ctx.may_import(values["village_id"]):
+                    households[values["number"]] = values
+            for record in records:
+                row, number = record["row"], record["number"]
+                problems = pending.pop(row, [])
+                if number in in_sheet:
+                    members_count: int | None = in_sheet[number]
+                elif number in households:
+                    members_count = households[number]["members_count"]
+                else:
+                    if number:
+                        problems.append(
+                            Problem(
+                                COL_NUMBER, rules.MSG_INCOME_HOUSEHOLD_UNKNOWN % {"number": number}
+                            )
+                        )
+                    members_count = None
+                problems += rules.check_income(record, members_count, as_of=ctx.as_of)
+                for problem in problems:
+                    sheet.add(
+                        row, rules.income_record_message(row, number, record["year_text"], problem)
+                    )
 
-    def plan(self, tables: dict[type, bulk.TableWrite], counts: dict[str, int]) -> None:
-        """Compare the file with the income rows registered: put the rows to create and to
-        update in ``tables``, the unchanged count in ``counts``."""
-        in_sheet = self.member_import.households if self.member_import else {}
-        targets: dict[tuple[object, int], dict] = {}  # by (household id or Pending, year)
-        for record in self.records:
-            number = record["number"]
-            if number in in_sheet:
-                pk, village = in_sheet[number].pk, in_sheet[number].values["village_id"]
-            else:
-                pk, village = self.households[number]["id"], self.households[number]["village_id"]
-            targets[(pk, record["year"])] = {
-                "village_id": village,
-                **{f: record[f] for f in INCOME_AMOUNT_COLUMNS.values()},
-                "members_count": record["members_count"],
+    def write(self, write: Callable) -> None:
+        """Compare each chunk with the income rows registered and write what changed (the
+        member sheet of the same workbook, if any, is written already: its households are
+        in the registry with their file's size)."""
+        for records in self._chunks():
+            households = {
+                values["number"]: values
+                for values in bulk.fetch(
+                    Household.objects,
+                    "number",
+                    {r["number"] for r in records},
+                    "id",
+                    "number",
+                    "village_id",
+                    "members_count",
+                )
             }
-        existing: dict[tuple[object, int], dict] = {}
-        years = sorted({year for _pk, year in targets})
-        for values in bulk.fetch(
-            IncomeRecord.objects.filter(year__in=years),
-            "household_id",
-            sorted({pk for pk, _year in targets if isinstance(pk, int)}),
-            *bulk.attnames(IncomeRecord),
-        ):
-            existing[(values["household_id"], values["year"])] = values
-        table = tables[IncomeRecord] = bulk.TableWrite(fields=INCOME_FIELDS)
-        unchanged = 0
-        for (household, year), target in targets.items():
-            old = existing.get((household, year))
-            if old is None:
-                table.created.append({"household_id": household, "year": year, **target})
-            elif bulk.differs(old, target):
-                table.updated.append({**old, **target})
-            else:
-                unchanged += 1
-        counts.update(incomes_created=0, incomes_updated=0, incomes_unchanged=unchanged)
-
-    def written(self, model: type) -> None:
-        if model is IncomeRecord:
-            self.ctx.tick(len(self.sheet.rows))
+            targets: dict[tuple[int, int], dict] = {}
+            for record in records:
+                household = households[record["number"]]
+                targets[(household["id"], record["year"])] = {
+                    "village_id": household["village_id"],
+                    **{f: record[f] for f in INCOME_AMOUNT_COLUMNS.values()},
+                    "members_count": household["members_count"],
+                }
+            existing: dict[tuple[int, int], dict] = {}
+            years = sorted({year for _pk, year in targets})
+            for values in bulk.fetch(
+                IncomeRecord.objects.filter(year__in=years),
+                "household_id",
+                sorted({pk for pk, _year in targets}),
+                *bulk.attnames(IncomeRecord),
+            ):
+                existing[(values["household_id"], values["year"])] = values
+            table = bulk.TableWrite(fields=INCOME_FIELDS)
+            unchanged = 0
+            for (household_id, year), target in targets.items():
+                old = existing.get((household_id, year))
+                if old is None:
+                    table.created.append({"household_id": household_id, "year": year, **target})
+                elif bulk.differs(old, target):
+                    table.updated.append({**old, **target})
+                else:
+                    unchanged += 1
+            counts = {"incomes_created": 0, "incomes_updated": 0, "incomes_unchanged": unchanged}
+            write({IncomeRecord: table}, [], counts)
+            self.ctx.tick(len(records))

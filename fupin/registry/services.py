@@ -273,11 +273,51 @@ def households_import(
     of a historical load (the rows identified or exited without a case carry ``historical_load``):
     only league HQ (or the system) may give it, with a reason.
     """
-    history = bulk.History(
+    counts, villages = households_import_chunk(
+        actor=actor,
+        scope_code=scope_code,
+        history=import_history(actor, filename),
+        tables=tables,
+        removed_members=removed_members,
+        counts=counts,
+        written=written,
+        historical=historical,
+    )
+    households_import_done(
+        actor=actor,
+        scope_code=scope_code,
+        filename=filename,
+        year=year,
+        counts=counts,
+        villages=villages,
+        historical=historical,
+    )
+    return counts, villages
+
+
+def import_history(actor: User | None, filename: str) -> bulk.History:
+    """Who writes an import's history rows, when, and why (``导入 <file name>``)."""
+    return bulk.History(
         user_id=actor.pk if actor is not None else None,
         reason=f"导入 {filename}",  # history reason: stored data, not interface text
         now=timezone.now(),
     )
+
+
+def households_import_chunk(
+    *,
+    actor: User | None,
+    scope_code: str,
+    history: bulk.History,
+    tables: dict[type, bulk.TableWrite],
+    removed_members: list[int],
+    counts: dict[str, int],
+    written: Callable[[type], None] | None = None,
+    historical: str | None = None,
+) -> tuple[dict[str, int], set[str]]:
+    """Write one chunk of a checked file (see :func:`households_import`; a streamed import
+    calls this once per chunk inside its own transaction, then :func:`households_import_done`
+    once); return the chunk's counts and the villages it touched."""
     villages: set[str] = set()
     for table in tables.values():
         villages.update(row["village_id"] for row in table.rows())
@@ -317,10 +357,23 @@ def households_import(
         counts[f"{names[model]}_updated"] = len(table.updated)
         if written is not None:
             written(model)
+    return counts, villages
+
+
+def households_import_done(
+    *,
+    actor: User | None,
+    scope_code: str,
+    filename: str,
+    year: int,
+    counts: dict[str, int],
+    villages: set[str],
+    historical: str | None = None,
+) -> None:
+    """After an import's last chunk: refresh the villages' rollups, leave one audit event."""
     rollups.refresh(villages)
     extra = {"historical": historical} if historical else {}
     audit(actor, HOUSEHOLDS_IMPORTED, scope_code, file=filename, year=year, **counts, **extra)
-    return counts, villages
 
 
 def _members_remove(ids: list[int], actor: User | None, reason: str) -> int:
