@@ -319,6 +319,7 @@ SECOND_IDS = {
     "<int:link_pk>": lambda: _changfa_link().pk,
 }
 
+
 # Objects the walk needs that OBJECTS' first row of the area is not.
 def _changfa_lecture():
     """A lecture held at 长发村 (the demo's draw may hold none there)."""

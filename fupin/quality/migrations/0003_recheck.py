@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('areas', '0005_name_mn'),
-        ('quality', '0001_initial'),
+        ('quality', '0002_lists'),
     ]
 
     operations = [
