@@ -114,7 +114,10 @@ def member_rows(households_queryset) -> Iterator[list[str]]:
     attribute_labels: dict[tuple[str, str], str] = {}
     for chunk in _chunks(_households(households_queryset, *HOUSEHOLD_VALUES)):
         members = defaultdict(list)
-        for member in Member.objects.filter(household_id__in=[h["id"] for h in chunk]).values(
+        # The household as it is now: members who died, married out or moved away stay in the
+        # registry with their history, not in the sheet a re-import would read back.
+        current = Member.objects.filter(left_on__isnull=True)
+        for member in current.filter(household_id__in=[h["id"] for h in chunk]).values(
             *MEMBER_VALUES
         ):
             members[member["household_id"]].append(member)
@@ -301,7 +304,8 @@ def export_readable(households_queryset) -> tuple[bytes, str, str]:
             headers, by_household = provider(ids)
             extras.append((len(headers), by_household))
         members = defaultdict(list)
-        for member in Member.objects.filter(household_id__in=ids).values(*MEMBER_VALUES):
+        current = Member.objects.filter(left_on__isnull=True, household_id__in=ids)
+        for member in current.values(*MEMBER_VALUES):
             members[member["household_id"]].append(member)
         for h in chunk:
             village = h["village_id"]

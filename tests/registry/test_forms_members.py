@@ -2,14 +2,17 @@
 marriage out or move closes the member (the row stays, with its history); the head rules hold."""
 
 import datetime
+import io
 
+import openpyxl
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from fupin.accounts.models import Role
 from fupin.registry import changes, codes, rules
-from fupin.registry.models import Member, StatusRecord
+from fupin.registry.exporting import export_members, export_readable
+from fupin.registry.models import Household, Member, StatusRecord
 from tests.factories import CHANGFA, HADANALA, make_user
 from tests.registry.forms_helpers import events, form_errors, household, members, new_person
 
@@ -80,6 +83,13 @@ def test_a_death_closes_the_member_and_keeps_the_row():
     assert events(changes.MEMBER_LEFT)[0].detail["kind"] == "death"
     with pytest.raises(ValidationError):
         changes.member_leave(actor=user, member=spouse, kind="death", day=DAY, reason="again")
+    # The exports show the household as it is now, so a re-import does not bring her back.
+    households = Household.objects.filter(pk=hh.pk)
+    sheet = export_members(households, "csv")[0].decode("utf-8-sig")
+    assert spouse.id_number not in sheet and members(hh)[0].id_number in sheet
+    readable = openpyxl.load_workbook(io.BytesIO(export_readable(households)[0]))
+    cells = {str(c.value) for ws in readable.worksheets for row in ws.iter_rows() for c in row}
+    assert spouse.name not in cells and members(hh)[0].name in cells
 
 
 def test_a_heads_death_asks_for_the_new_head(client):
