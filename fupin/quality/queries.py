@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.functions import Substr
 
-from fupin.areas.scope import within_q
 from fupin.core.sheets import write_workbook
 from fupin.registry.models import Member
 
@@ -22,7 +21,7 @@ def lists(user) -> QuerySet[DepartmentList]:
 def unmatched_rows(department_list: DepartmentList) -> QuerySet[ListRow]:
     """The list's rows naming nobody of the registry within the list's area (reported in the
     import's summary; they raise nothing)."""
-    members = Member.objects.filter(within_q("village_id", department_list.scope_code))
+    members = Member.objects.within(department_list.scope_code)
     by_id = members.filter(id_number=OuterRef("id_normalized"))
     by_person = members.annotate(county=Substr("village_id", 1, 6)).filter(
         name=OuterRef("name"), birth_date=OuterRef("birth_date"), county=OuterRef("county_code")

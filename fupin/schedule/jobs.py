@@ -70,5 +70,6 @@ JOBS: tuple[Job, ...] = (
 )  # fmt: skip
 
 # The jobs whose past slots may be queued (``fupin schedule --queue``): publishing an old
-# period's report again is harmless, escalating concerns as of an old day is not.
-REPORT_JOBS = tuple(job.name for job in JOBS if job.name != "concern_escalation")
+# period's report again is harmless; escalating concerns or re-checking the registry as of an
+# old day is not.
+REPORT_JOBS = ("weekly_report", "dekad_bulletin", "monthly_dispatch", "quarterly_review")

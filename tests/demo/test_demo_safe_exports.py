@@ -76,6 +76,7 @@ FIELDS = (
     "counties.SampledHousehold.note",
     "outreach.PolicyLecture.speaker",
     "outreach.LiaisonVisit.note",
+    "quality.ListRow.name",
 )
 
 # Every view that writes an xlsx or a csv, with the requests that download it (a request is
@@ -140,6 +141,9 @@ EXPORTS = {
     # The demo's third-party assessment (Ulanhot's) and the answers' refused import.
     "counties:export": lambda ctx: [(f"/counties/rounds/{pk}/export/", {}) for pk in ctx.rounds],
     "counties:import-errors": [("/counties/import-errors/", {})],
+    # The persons a department's list names whom the registry does not hold, and a refused list.
+    "quality:unmatched": lambda ctx: [(f"/quality/lists/{pk}/unmatched/", {}) for pk in ctx.lists],
+    "quality:list_errors": [("/quality/lists/errors/", {})],
 }
 # Files that hold no record (the import templates): checked, but no payload can be in them.
 NO_RECORDS = {
@@ -311,12 +315,20 @@ def context(payloads, db, client, settings):
     from fupin.counties.models import AssessmentRound
     from fupin.counties.views import ERRORS as COUNTIES_ERRORS
     from fupin.funds.import_views import ERRORS as FUNDS_ERRORS
+    from fupin.quality.comparison_views import ERRORS as QUALITY_ERRORS
+    from fupin.quality.models import DepartmentList
 
     settings.MEDIA_ROOT = payloads.media
     user = User.objects.get(username=f"league_hq-{AREA[:4]}")
     client.force_login(user)
     request = SimpleNamespace(session=client.session)
-    for errors in (FUNDS_ERRORS, COLLECTIVE_ERRORS, PAIRING_ERRORS, COUNTIES_ERRORS):
+    for errors in (
+        FUNDS_ERRORS,
+        COLLECTIVE_ERRORS,
+        PAIRING_ERRORS,
+        COUNTIES_ERRORS,
+        QUALITY_ERRORS,
+    ):
         assert errors.keep(request, _payload_result("x"))
     request.session.save()
     yield SimpleNamespace(
@@ -325,6 +337,7 @@ def context(payloads, db, client, settings):
         job=payloads.job,
         reports=payloads.reports,
         rounds=list(AssessmentRound.objects.values_list("pk", flat=True)),
+        lists=list(DepartmentList.objects.values_list("pk", flat=True)),
     )
 
 

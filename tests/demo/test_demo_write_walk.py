@@ -119,6 +119,8 @@ OBJECTS = {
     "households/<int:pk>/links/<int:link_pk>/end/": ("registry.Household", CHANGFA),
     "households/<int:pk>/links/<int:link_pk>/reassign/": ("registry.Household", CHANGFA),
     "outreach/<str:kind>/<int:pk>/": ("outreach.PolicyLecture", CHANGFA),  # kind: lectures
+    "quality/flags/<int:pk>/confirm/": ("quality.Flag", CHANGFA),
+    "quality/flags/<int:pk>/dismiss/": ("quality.Flag", CHANGFA),
 }
 
 # Each row: the answers of admin, hq, sup_l, org, county, sup_c, town, village, pairing, dept
@@ -202,6 +204,10 @@ TABLE = {
     "outreach/<str:kind>/new/":                    " ok  ok 403  ok  ok 403  ok  ok 403 403",
     "outreach/<str:kind>/<int:pk>/":               " ok  ok 403  ok  ok 403  ok  ok 403 403",
     "outreach/<str:kind>/import/":                 " ok  ok 403  ok  ok 403  ok  ok 403 403",
+    # Other departments' lists (quality.list_import) and a flag's review (quality.flag_review).
+    "quality/lists/":                              " ok  ok 403 403  ok 403 403 403 403 403",
+    "quality/flags/<int:pk>/confirm/":             " ok 403 403 403 403 403 403  ok 403 403",
+    "quality/flags/<int:pk>/dismiss/":             " ok 403 403 403 403 403 403  ok 403 403",
     "^captcha/image/(?P<key>\\w+)/$":                "404 404 404 404 404 404 404 404 404 404",
     "^captcha/refresh/$":                          "404 404 404 404 404 404 404 404 404 404",
 }
@@ -336,7 +342,32 @@ def _changfa_lecture():
     return lecture
 
 
+def _changfa_flag():
+    """An open flag on a 长发村 household (the demo's lists may name nobody there)."""
+    import datetime
+
+    from fupin.quality.models import Flag
+    from fupin.registry.models import Household
+
+    household = Household.objects.filter(village_id=CHANGFA).order_by("number").first()
+    flag, _created = Flag.objects.get_or_create(
+        kind=Flag.Kind.RECHECK,
+        rule_code="walk",
+        match_key=household.number,
+        defaults={
+            "village_id": CHANGFA,
+            "household": household,
+            "reason": "写入巡检",
+            "year": 2017,
+            "raised_on": datetime.date(2017, 6, 30),
+        },
+    )
+    return flag
+
+
 PICK = {
+    "quality/flags/<int:pk>/confirm/": _changfa_flag,
+    "quality/flags/<int:pk>/dismiss/": _changfa_flag,
     "households/<int:pk>/pairings/<int:pairing_pk>/end/": lambda: _changfa_pairing().household,
     "households/<int:pk>/pairings/<int:pairing_pk>/reassign/": lambda: _changfa_pairing().household,
     "outreach/<str:kind>/<int:pk>/": _changfa_lecture,
