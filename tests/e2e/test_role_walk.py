@@ -23,6 +23,7 @@ from fupin.counties.models import AssessmentRound
 from fupin.demo import services
 from fupin.demo.users import ADMIN, DEMO_USERS
 from fupin.fieldwork.models import Concern
+from fupin.villages.models import PoorVillageDesignation
 from tests.e2e.test_village_user import CHROMIUM, pytestmark  # noqa: F401 (marks)
 
 PASSWORD = "demo-walk-pw-1"
@@ -32,8 +33,11 @@ SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 _WORDS = "|".join(s for s in Concern.State.values if "_" not in s)
 STATES = re.compile(rf"\b(?:{_WORDS})\b")
 # Write pages reached from a page rather than from the menu: (login, path), walked with the
-# login's menu; {round} is the demo's third-party assessment round.
+# login's menu; {round} is the demo's third-party assessment round, {poor} a poor village of
+# 扎赉特旗 (its page holds the exit procedure's step form and the conditions form).
 EXTRA_PAGES = [
+    ("township_officer-152223100", "/villages/{poor}/"),
+    ("county_office-152223", "/villages/{poor}/"),
     ("league_hq-1522", "/counties/rounds/{round}/"),
     ("league_hq-1522", "/counties/rounds/{round}/import/"),
     ("league_hq-1522", "/counties/152201/?year=2017"),
@@ -109,8 +113,15 @@ def test_every_role_walks_its_menu(walk_demo, live_server, browser):
             entries = _menu(page)
             assert entries, f"{username} sees no menu"
             round_ = AssessmentRound.objects.values_list("pk", flat=True).first()
+            poor = (
+                PoorVillageDesignation.objects.filter(village__code__startswith="152223100")
+                .values_list("village_id", flat=True)
+                .first()
+            )
             entries += [
-                (path.format(round=round_), path) for who, path in EXTRA_PAGES if who == username
+                (path.format(round=round_, poor=poor), path)
+                for who, path in EXTRA_PAGES
+                if who == username
             ]
             for href, label in entries:
                 where = f"{username} {width}px {label} {href}"
