@@ -45,12 +45,14 @@ EXTRA_PAGES = [
 ]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def walk_demo(django_db_setup, django_db_blocker):
     # Saved, as the live server's transactional test empties the database after it (the other
-    # browser tests load what they need themselves).
+    # browser tests load what they need themselves): so each test of the walk that finds the
+    # database emptied by the one before builds the demo again.
     with django_db_blocker.unblock():
-        services.demo_build(seed=7, scale=0.02, password=PASSWORD)
+        if not services.registry_count():
+            services.demo_build(seed=7, scale=0.02, password=PASSWORD)
     yield
 
 
