@@ -65,13 +65,16 @@ def report_publish(
         published_at=now,
         published_by=actor,
     )
-    stem = f"{file_stem(data)}-v{version}"
-    report.xlsx.save(f"{stem}.xlsx", ContentFile(render_xlsx(data)), save=False)
+    report.xlsx.save(f"{_stem(report)}.xlsx", ContentFile(render_xlsx(data)), save=False)
     if not pdf_later:
-        report.pdf.save(f"{stem}.pdf", ContentFile(_pdf(report)), save=False)
+        report.pdf.save(f"{_stem(report)}.pdf", ContentFile(_pdf(report)), save=False)
     report.save()
     audit(actor, PUBLISHED, report.pk, area=area.code, kind=kind, key=report.key, version=version)
     return report
+
+
+def _stem(report: Report) -> str:
+    return f"{file_stem(report.content)}-v{report.version}"
 
 
 def _pdf(report: Report) -> bytes:
@@ -89,15 +92,14 @@ def reports_pending_pdf():
 
 
 def report_render_pending_pdf() -> Report | None:
-    """Lay out the PDF of the oldest report waiting for one; None when none waits. Two workers
+    """Lay out the PDF of the first report waiting for one (:func:`reports_pending_pdf`'s
+    order); None when none waits. Two workers
     may lay out the same one: the first to store it wins and the other's file is removed."""
     report = reports_pending_pdf().first()
     if report is None:
         return None
     name = report.pdf.storage.save(
-        report.pdf.field.generate_filename(
-            report, f"{file_stem(report.content)}-v{report.version}.pdf"
-        ),
+        report.pdf.field.generate_filename(report, f"{_stem(report)}.pdf"),
         ContentFile(_pdf(report)),
     )
     if not Report.objects.filter(pk=report.pk, pdf="").update(pdf=name):
