@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Substr
 
+from fupin.areas.scope import scope_q
 from fupin.core.sheets import write_workbook
 from fupin.registry.models import Member
 
@@ -66,7 +67,20 @@ def unmatched_workbook(department_list: DepartmentList) -> bytes:
 
 def flags(user, code: str = "", status: str = Flag.Status.OPEN) -> QuerySet[Flag]:
     """The flags of area ``code`` in the user's scope (``status`` "": every one)."""
-    found = Flag.objects.accessible_to(user).within(code)
+    # The household's own bounds, not only the join on the village: PostgreSQL then reads the
+    # county's partitions only, whatever join it picks (docs/scale.md).
+    found = (
+        Flag.objects.accessible_to(user)
+        .within(code)
+        .co_located("household")
+        .filter(scope_q(user, "household__village_id"))
+        .within(code, "household__village_id")
+    )
     if status:
         found = found.filter(status=status)
-    return found.select_related("household", "member", "village", "list_row__department_list")
+    # The member is a nullable key: a join would be an outer one, which cannot carry the
+    # partition key (docs/scale.md); a second query within the same area can.
+    members = Member.objects.accessible_to(user).within(code)
+    return found.select_related(
+        "household", "village", "list_row__department_list"
+    ).prefetch_related(Prefetch("member", queryset=members))
