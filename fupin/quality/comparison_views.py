@@ -22,6 +22,7 @@ from fupin.areas.scope import scope_safe
 from fupin.core.sheets import ErrorWorkbooks, ImportFileError, import_upload, xlsx_response
 
 from . import comparison, queries, services
+from .dataquality import rule_label
 from .models import Flag, ListKind
 
 ERRORS = ErrorWorkbooks("quality-errors", "quality_list_errors", "比对名单.errors.xlsx")
@@ -152,7 +153,6 @@ def flags(request):
             "status": status,
             "statuses": Flag.Status.choices,
             "page": page,
-            "rule_labels": comparison.RULE_LABELS,
         },
     )
 
@@ -171,7 +171,7 @@ def flag(request, pk):
         "quality/flag.html",
         {
             "flag": item,
-            "rule_label": comparison.RULE_LABELS.get(item.rule_code, item.rule_code),
+            "rule_label": rule_label(item.rule_code),
             "may_review": item.status == Flag.Status.OPEN
             and allowed(request.user, Action.QUALITY_FLAG_REVIEW, item.village_id),
         },

@@ -18,7 +18,7 @@ from django.db.models import Count, Sum
 from fupin.areas import selectors as area_selectors
 from fupin.registry.models import StatusRecord
 
-from . import duplicates, recheck
+from . import comparison, duplicates, recheck
 from .models import Flag
 from .recheck_models import RecheckCount, RecheckRun
 
@@ -70,7 +70,11 @@ class DataQuality:
 
 
 def rule_label(rule_code: str) -> str:
-    label = recheck.RULES.get(rule_code) or duplicates.RULES.get(rule_code)
+    label = (
+        recheck.RULES.get(rule_code)
+        or duplicates.RULES.get(rule_code)
+        or comparison.RULE_LABELS.get(rule_code)
+    )
     return str(label) if label else rule_code
 
 

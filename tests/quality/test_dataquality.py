@@ -39,8 +39,8 @@ def flagged(db):
     _flag(changfa[0], Flag.Kind.DUPLICATE, rule="dup_name_birth_county")
     _flag(changfa[1], Flag.Kind.RECHECK, rule="recheck_labour")
     _flag(changfa[2], Flag.Kind.RECHECK, Flag.Status.CONFIRMED, rule="recheck_labour")
-    _flag(shuang, Flag.Kind.COMPARISON, Flag.Status.DISMISSED, rule="deaths")
-    _flag(hadanala, Flag.Kind.COMPARISON, rule="deaths")
+    _flag(shuang, Flag.Kind.COMPARISON, Flag.Status.DISMISSED, rule="death")
+    _flag(hadanala, Flag.Kind.COMPARISON, rule="death")
     return changfa
 
 
@@ -121,4 +121,7 @@ def test_the_page_lists_children_and_rules(flagged):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'data-code="152223100"' in page and "劳动年龄未填劳动技能" in page
+    # every producer's rule reads by its name, the comparison's too
+    assert "同一旗县姓名、出生日期相同" in page and "成员已死亡" in page
+    assert ">dup_name_birth_county<" not in page and ">death<" not in page
     assert client.get("/data-quality/?area=152201").status_code == 404
