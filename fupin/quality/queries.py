@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.db.models.functions import Substr
 
-from fupin.areas.scope import scope_q
 from fupin.core.sheets import write_workbook
 from fupin.registry.models import Member
 
@@ -73,7 +72,7 @@ def flags(user, code: str = "", status: str = Flag.Status.OPEN) -> QuerySet[Flag
         Flag.objects.accessible_to(user)
         .within(code)
         .co_located("household")
-        .filter(scope_q(user, "household__village_id"))
+        .accessible_to(user, "household__village_id")
         .within(code, "household__village_id")
     )
     if status:
