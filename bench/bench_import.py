@@ -192,13 +192,13 @@ def raw_baseline(path: Path) -> None:
                 int(r[10] or 0),
                 r[11] == "是",
             )
-            m_rows.append((*m, None, "", "", now))
-            m_hist.append((*m, None, "", "", now, "+", None, "导入"))
+            m_rows.append((*m, None, "", "", "", now))
+            m_hist.append((*m, None, "", "", "", now, "+", None, "导入"))
     for h in households.values():
         h = tuple(h)
-        hh_rows.append((*h, None, None, True, None, "national", None, False, "", now, now))
+        hh_rows.append((*h, None, None, True, None, "national", None, False, "", "", "", now, now))
         hh_hist.append(
-            (*h, None, None, True, None, "national", None, False, "", now, "+", None, "导入")
+            (*h, None, None, True, None, "national", None, False, "", "", "", now, "+", None, "导入")
         )
         s = (h[0], h[0], h[2], YEAR, h[12], h[5], h[4])
         s_rows.append(s)
@@ -227,6 +227,8 @@ def raw_baseline(path: Path) -> None:
         "planned_exit_year",
         "historical_load",
         "historical_reason",
+        "address",
+        "bank_account",
     ]
     m_cols = [
         "id",
@@ -247,6 +249,7 @@ def raw_baseline(path: Path) -> None:
         "pension",
         "phone",
         "name_mn",
+        "left_reason",
     ]
     s_cols = ["id", "household_id", "village_id", "year", "status", "attribute", "members_count"]
     hist = ["history_date", "history_type", "history_user_id", "history_change_reason"]

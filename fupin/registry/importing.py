@@ -283,7 +283,7 @@ class _Rows:
         for number, values in _raw_rows(self.path, self.position):
             if number == 1:
                 continue
-            cells = [text(c) for c in values]
+            cells = [c.strip() if type(c) is str else text(c) for c in values]
             while cells and not cells[-1]:
                 cells.pop()
             if cells:
@@ -362,6 +362,10 @@ _ALLOWED = {
 
 def _label(value: str, column: str, problems: list, *, required: bool) -> str:
     choices = rules.CODED_COLUMNS[column]
+    # A known label is the common case of every coded cell: look it up before the parser.
+    found = codes.label_to_value(choices).get(value)
+    if found is not None:
+        return found
     return _cell(
         problems,
         column,
