@@ -130,6 +130,7 @@ MENU: tuple[Entry | Group, ...] = (
             Entry(_("部门比对"), "quality:lists", action=Action.QUALITY_LIST_IMPORT),
             Entry(_("疑点核实"), "quality:flags"),
             Entry(_("数据质量"), "dataquality:page", roles=_QUALITY_READERS),
+            Entry(_("回头看"), "review:rounds"),
         ),
     ),
     Entry(_("公示公告"), "notices:index", public=True),
