@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from fupin.areas.scope import narrowed_to_own_households
+from fupin.registry.models import Household
+
 from .models import ReviewItem, ReviewPublication, ReviewRound
 
 
@@ -30,6 +33,9 @@ def items(user, review_round: ReviewRound | None = None) -> QuerySet[ReviewItem]
     )
     if review_round is not None:
         found = found.filter(review_round=review_round)
+    if narrowed_to_own_households(user):
+        # A pairing cadre reads its own households only, as everywhere (fupin.areas.scope).
+        found = found.filter(household__in=Household.objects.accessible_to(user).values("pk"))
     return found
 
 

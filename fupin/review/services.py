@@ -81,15 +81,16 @@ def default_seed(county: str, year: int) -> int:
     return zlib.crc32(f"{county}-{year}".encode())
 
 
+DATE_LABELS = {"starts_on": _("开始日期"), "ends_on": _("结束日期")}
+
+
 def _date(value, field: str, problems: dict) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     try:
         return datetime.date.fromisoformat(str(value or ""))
     except ValueError:
-        problems[field] = [
-            MSG_DATE_MISSING % {"field": ReviewRound._meta.get_field(field).verbose_name}
-        ]
+        problems[field] = [MSG_DATE_MISSING % {"field": DATE_LABELS[field]}]
         return None
 
 
@@ -192,6 +193,7 @@ def round_open(
         problems["sample_rate"] = [MSG_RATE]
     if problems:
         raise ValidationError(problems)
+    assert starts is not None and ends is not None
     review_round = ReviewRound(
         county=area,
         year=year,
@@ -243,6 +245,7 @@ def _outcome_date(value, review_round: ReviewRound) -> datetime.date:
         problems["outcome_on"] = [MSG_OUTCOME_DATE]
     if problems:
         raise ValidationError(problems)
+    assert day is not None
     return day
 
 
@@ -309,7 +312,8 @@ def item_outcome(
         raise ValidationError(
             {"outcome": [MSG_OUTCOME_DONE % {"outcome": item.get_outcome_display()}]}
         )
-    if outcome not in choices or item.household is None:
+    household = item.household
+    if outcome not in choices or household is None:
         raise ValidationError({"outcome": [MSG_OUTCOME]})
     day = _outcome_date(outcome_on, review_round)
     note = (note or "").strip()
@@ -318,7 +322,7 @@ def item_outcome(
         problems["note"] = [MSG_CORRECTED_NOTE]
     flags = list(
         Flag.objects.filter(
-            household_id=item.household_id, village_id=item.village_id, status=Flag.Status.OPEN
+            household_id=household.pk, village_id=item.village_id, status=Flag.Status.OPEN
         ).order_by("pk")
     )
     dismissing = [
@@ -331,7 +335,6 @@ def item_outcome(
         problems["evidence"] = [MSG_EVIDENCE]
     if problems:
         raise ValidationError(problems)
-    household = item.household
     files_case = outcome == ReviewItem.Outcome.REMOVED and household.status in codes.POOR_STATUSES
     team = actor.has_role_at({Role.VILLAGE_TEAM}, item.village_id)
     if (flags or files_case) and not team:
@@ -384,8 +387,8 @@ def item_found(
     case needs the household's own application (docs/data-quality.md)."""
     village = (village or "").strip()
     if not village.startswith(review_round.county_id) or len(village) != 12:
-        raise ValidationError({"village": [MSG_FOUND_VILLAGE]})
-    if not user_can_see_code(actor, village):
+        if not allowed(actor, Action.REVIEW_OUTCOME):
+            raise PermissionDenied(MSG_NOT_ALLOWED)
         raise ValidationError({"village": [MSG_FOUND_VILLAGE]})
     _check_recorder(actor, village)
     review_round = _lock_open(review_round)
@@ -411,6 +414,7 @@ def item_found(
             problems["found_id_number"] = [MSG_FOUND_TWICE % {"id": info.number}]
     if problems:
         raise ValidationError(problems)
+    assert info is not None
     if not Area.objects.filter(code=village, level=Level.VILLAGE).exists():
         raise ValidationError({"village": [MSG_FOUND_VILLAGE]})
     item = ReviewItem(
@@ -450,8 +454,6 @@ def round_close(*, actor, review_round: ReviewRound) -> ReviewRound:
 def round_publish(*, actor, review_round: ReviewRound) -> ReviewPublication:
     """Freeze the closed round's figures as a new version (content, xlsx, PDF); the version
     before is marked superseded."""
-    from . import figures, rendering
-
     found = ReviewRound.objects.select_for_update().get(pk=review_round.pk)
     if not user_can_see_code(actor, found.county_id) or not allowed(
         actor, Action.REVIEW_MANAGE, found.county_id
@@ -459,26 +461,37 @@ def round_publish(*, actor, review_round: ReviewRound) -> ReviewPublication:
         raise PermissionDenied(MSG_SCOPE % {"code": found.county_id})
     if found.is_open:
         raise ValidationError(MSG_NOT_CLOSED)
-    earlier = ReviewPublication.objects.filter(review_round=found)
+    return publish_frozen(found, actor=actor)
+
+
+def publish_frozen(
+    review_round: ReviewRound, *, actor, now: datetime.datetime | None = None, pdf: bool = True
+) -> ReviewPublication:
+    """Store the round's figures as its next version (the caller checked the actor). Without
+    ``pdf`` the PDF is laid out from the frozen content when it is downloaded (the demo)."""
+    from . import figures, rendering
+
+    earlier = ReviewPublication.objects.filter(review_round=review_round)
     version = (earlier.aggregate(v=Max("version"))["v"] or 0) + 1
     earlier.filter(superseded=False).update(superseded=True)
-    now = clock.now()
-    content = figures.content(found, ReviewItem.objects.filter(review_round=found))
+    now = now or clock.now()
+    content = figures.content(review_round, ReviewItem.objects.filter(review_round=review_round))
     content["version"] = version
     content["published_at"] = timezone.localtime(now).strftime("%Y-%m-%d %H:%M")
     publication = ReviewPublication(
-        review_round=found,
-        county_id=found.county_id,
+        review_round=review_round,
+        county_id=review_round.county_id,
         version=version,
         content=content,
         published_at=now,
         published_by=actor,
     )
-    stem = f"review-{found.county_id}-{found.year}-{found.pk}-v{version}"
+    stem = f"review-{review_round.county_id}-{review_round.year}-{review_round.pk}-v{version}"
     publication.xlsx.save(f"{stem}.xlsx", ContentFile(rendering.render_xlsx(content)), save=False)
-    publication.pdf.save(f"{stem}.pdf", ContentFile(rendering.render_pdf(content)), save=False)
+    if pdf:
+        publication.pdf.save(f"{stem}.pdf", ContentFile(rendering.render_pdf(content)), save=False)
     publication.save()
-    audit(actor, ROUND_PUBLISHED, publication.pk, round=found.pk, version=version)
+    audit(actor, ROUND_PUBLISHED, publication.pk, round=review_round.pk, version=version)
     return publication
 
 

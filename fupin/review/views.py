@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -20,7 +20,7 @@ from fupin.areas.params import page_area, page_years
 from fupin.areas.scope import scope_safe
 from fupin.core.clock import as_of
 
-from . import figures, queries, services
+from . import figures, queries, rendering, services
 from .models import ReviewItem, ReviewRound
 
 
@@ -53,7 +53,7 @@ def rounds(request):
     errors: dict = {}
     if request.method == "POST":
         if not counties:
-            raise Http404
+            raise PermissionDenied(gettext("您无权组织回头看"))
         form.update({k: request.POST.get(k, "").strip() for k in form})
         try:
             found = services.round_open(actor=request.user, **form)
@@ -144,9 +144,19 @@ def publication_file(request, pk, fmt):
     if fmt not in ("xlsx", "pdf"):
         raise Http404
     stored = publication.xlsx if fmt == "xlsx" else publication.pdf
-    if not stored:
+    if stored:
+        return FileResponse(stored.open("rb"), as_attachment=True)
+    if fmt == "xlsx":
         raise Http404(gettext("文件不存在"))
-    return FileResponse(stored.open("rb"), as_attachment=True)
+    # Published without its PDF (the demo): laid out now from the frozen content, the same file.
+    response = HttpResponse(
+        rendering.render_pdf(publication.content), content_type="application/pdf"
+    )
+    name = (
+        f"review-{publication.county_id}-{publication.review_round_id}-v{publication.version}.pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @scope_safe
@@ -201,8 +211,6 @@ def item(request, pk):
     errors: dict = {}
     posted = {}
     if request.method == "POST":
-        if not may_record:
-            raise Http404
         posted = {
             k: request.POST.get(k, "").strip()
             for k in ("outcome", "outcome_on", "note", "correction_link")
