@@ -265,3 +265,21 @@ def test_the_pages_open_a_round_and_record_an_outcome(county, team, client):
     assert done.status_code == 302
     item.refresh_from_db()
     assert item.outcome == ReviewItem.Outcome.CONFIRMED
+
+
+def test_the_village_team_finds_the_open_rounds_items_in_its_inbox(county, team):
+    from fupin.inbox.selectors import inbox, unread_count
+
+    household = make_household(CHANGFA, members=1)
+    review_round = _open(county, rate="100")
+    before = unread_count(team)
+    kinds = [i.kind for i in inbox(team).results]
+    assert "review_item" in kinds
+    item = review_round.items.get(household=household)
+    services.item_outcome(actor=team, item=item, outcome="confirmed")
+    assert unread_count(team) == before - 1
+    services.round_close(actor=county, review_round=review_round)
+    assert "review_item" not in [i.kind for i in inbox(team).results]
+    assert "review_item" not in [
+        i.kind for i in inbox(make_user("village_team", SHUANGYUSHU)).results
+    ]
