@@ -62,12 +62,18 @@ def rounds(request):
         else:
             messages.success(request, gettext("回头看已发起"))
             return redirect("review:round", pk=found.pk)
+    found_rounds = list(queries.rounds(request.user)[:100])
     return render(
         request,
         "review/rounds.html",
         {
             "area": area,
-            "rounds": queries.rounds(request.user)[:100],
+            "rounds": found_rounds,
+            "readable": set(
+                queries.county_rounds(request.user)
+                .filter(pk__in=[r.pk for r in found_rounds])
+                .values_list("pk", flat=True)
+            ),
             "counties": counties,
             "years": page_years(),
             "form": form,
