@@ -217,7 +217,7 @@ TABLE = {
     "review/<int:pk>/close/":                      " ok  ok 403 403  ok 403 404 404 404 404",
     "review/<int:pk>/publish/":                    " ok  ok 403 403  ok 403 404 404 404 404",
     "review/<int:pk>/found/":                      " ok 403 403 403 403 403  ok  ok 403 403",
-    "review/items/<int:pk>/":                      " ok 403 403 403 403 403  ok  ok 404 403",
+    "review/items/<int:pk>/":                      " ok 403 403 403 403 403  ok  ok 403 403",
     "^captcha/image/(?P<key>\\w+)/$":                "404 404 404 404 404 404 404 404 404 404",
     "^captcha/refresh/$":                          "404 404 404 404 404 404 404 404 404 404",
 }
