@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "fupin.inbox",
     "fupin.schedule",
     "fupin.demo",
+    "fupin.review",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

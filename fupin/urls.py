@@ -68,5 +68,6 @@ urlpatterns = [
     path("", include("fupin.inbox.urls")),
     path("", include("fupin.quality.urls")),
     path("", include("fupin.quality.quality_urls")),
+    path("", include("fupin.review.urls")),
     path("api/", include("fupin.api_urls")),
 ]

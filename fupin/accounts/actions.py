@@ -84,6 +84,10 @@ class Action(StrEnum):
     # Data quality: importing another department's list, and the village's review of a flag.
     QUALITY_LIST_IMPORT = "quality.list_import"
     QUALITY_FLAG_REVIEW = "quality.flag_review"
+    # The 回头看 review round: the county opens, closes and publishes it; the village team (or
+    # the township officer) records each visit's outcome.
+    REVIEW_MANAGE = "review.manage"
+    REVIEW_OUTCOME = "review.outcome"
 
 
 _OFFICES = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
@@ -150,6 +154,8 @@ ROLES: dict[Action, frozenset[Role]] = {
     Action.POLICY_DOCUMENT_EDIT: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
     Action.QUALITY_LIST_IMPORT: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
     Action.QUALITY_FLAG_REVIEW: frozenset({Role.VILLAGE_TEAM}),
+    Action.REVIEW_MANAGE: frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE}),
+    Action.REVIEW_OUTCOME: frozenset({Role.VILLAGE_TEAM, Role.TOWNSHIP_OFFICER}),
 }
 
 # The role sets under the names the views and services used before this table existed.

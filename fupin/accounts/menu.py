@@ -50,6 +50,9 @@ _IMPORTERS = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICE
 # checking of the villages' data.
 _QUALITY_READERS = frozenset({Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER})
 
+# The 回头看 round's page (fupin.review): the levels that open it and the teams that visit.
+_REVIEW_TAKERS = _QUALITY_READERS | {Role.VILLAGE_TEAM}
+
 MENU: tuple[Entry | Group, ...] = (
     Entry(_("总览"), "areas:home"),
     Entry(_("挂图作战"), "warmap:warmap"),
@@ -130,6 +133,7 @@ MENU: tuple[Entry | Group, ...] = (
             Entry(_("部门比对"), "quality:lists", action=Action.QUALITY_LIST_IMPORT),
             Entry(_("疑点核实"), "quality:flags"),
             Entry(_("数据质量"), "dataquality:page", roles=_QUALITY_READERS),
+            Entry(_("回头看"), "review:rounds", roles=_REVIEW_TAKERS),
         ),
     ),
     Entry(_("公示公告"), "notices:index", public=True),

@@ -45,6 +45,7 @@ from . import outreach as demo_outreach
 from . import party as demo_party
 from . import quality as demo_quality
 from . import quality_dupes as demo_quality_dupes
+from . import review as demo_review
 from . import safetynet as demo_safetynet
 from . import users as demo_users
 from . import villages as demo_villages
@@ -150,6 +151,7 @@ def demo_reset() -> None:
     """Delete the registry (households, members, income, status, their history, anything
     that points at them), the league's rural population and the demo users; first the
     cases, notices, rounds and assessment results (:func:`fupin.demo.cases.demo_cases_reset`)."""
+    demo_review.demo_review_reset()
     demo_counties.demo_counties_reset()
     demo_quality.demo_quality_reset()
     demo_villages.demo_villages_reset()
@@ -476,6 +478,7 @@ def demo_build(
     result.outreach = demo_outreach.demo_outreach(seed=seed, progress=progress)
     demo_quality.demo_quality(seed=seed, progress=progress)
     demo_quality_dupes.demo_quality_dupes(seed=seed, day=AS_OF, progress=progress)
+    demo_review.demo_review(seed=seed, progress=progress)
     # The archive of the first half of 2017 (from the weekly report of New Year's week): the
     # workers of `fupin serve` publish it within minutes, so the build does not wait for it.
     result.archive_queued = schedule.queue(ARCHIVE_FIRST, AS_OF)

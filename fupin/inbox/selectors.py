@@ -18,6 +18,8 @@ scoped (``accessible_to``), so the list (:func:`inbox`) and the navigation's cou
   the period before it (overdue).
 * ``quality_flag`` — open flags (fupin.quality: a department's list, a duplicate, a re-check)
   of the villages where the user verifies them (the village team).
+* ``review_item`` — households of an open 回头看 round (fupin.review) still to be visited, in
+  the areas where the user records the outcome (village team, township officer).
 
 The count is one SQL statement of scalar sub-queries (plus the requirements table, and the
 user's role assignments that the page has already read).
@@ -48,6 +50,7 @@ from fupin.notify.models import Notification
 from fupin.notify.services import unread
 from fupin.party.models import MeetingKind, PartyMeeting, PartyOrganization, requirements
 from fupin.quality.models import Flag
+from fupin.review.models import ReviewItem
 
 KIND_LABELS = {
     "case_step": _("待办案件"),
@@ -57,6 +60,7 @@ KIND_LABELS = {
     "visit_due": _("本周未走访"),
     "party_meeting": _("三会一课待开"),
     "quality_flag": _("待核实疑点"),
+    "review_item": _("回头看待核查"),
     "notification": _("消息"),
 }
 # How many rows of each live kind the list shows (the count counts them all).
@@ -156,6 +160,17 @@ def flags_open(user: User) -> QuerySet[Flag]:
     return Flag.objects.accessible_to(user).within(areas).filter(status=Flag.Status.OPEN)
 
 
+def review_items_pending(user: User) -> QuerySet[ReviewItem]:
+    """Items of open 回头看 rounds (fupin.review) with no outcome yet, in the areas where the
+    user records outcomes."""
+    areas = _areas(user, roles(Action.REVIEW_OUTCOME))
+    return (
+        ReviewItem.objects.accessible_to(user)
+        .within(areas)
+        .filter(outcome="", review_round__closed_on__isnull=True)
+    )
+
+
 def _month_end(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -219,6 +234,7 @@ def unread_count(user: User, today: datetime.date | None = None) -> int:
         "overdue": concerns_overdue(user, today),
         "visits": visits_due(user, today),
         "flags": flags_open(user),
+        "review": review_items_pending(user),
     }
     for i, (*_x, missing) in enumerate(party_meetings_due(user, today)):
         parts[f"party{i}"] = missing
@@ -353,6 +369,31 @@ def _flag_items(user: User) -> list[Item]:
     ]
 
 
+def _review_items(user: User) -> list[Item]:
+    rows = (
+        review_items_pending(user)
+        .select_related("household", "review_round")
+        .order_by("review_round__ends_on", "pk")[:LIMIT]
+    )
+    return [
+        Item(
+            kind="review_item",
+            kind_label=_label("review_item"),
+            title=gettext("%(head)s户：%(round)s")
+            % {
+                "head": i.household.head_name if i.household else i.found_name,
+                "round": i.review_round.name,
+            },
+            body=gettext("户编号：%(number)s")
+            % {"number": i.household.number if i.household else "—"},
+            url=reverse("review:item", args=[i.pk]),
+            due=i.review_round.ends_on,
+            overdue=i.review_round.ends_on < as_of(),
+        )
+        for i in rows
+    ]
+
+
 def _notification_items(user: User) -> list[Item]:
     rows = Notification.objects.filter(user_id=user.pk).order_by("-created_at", "-pk")
     items = []
@@ -382,6 +423,7 @@ def inbox(user: User, today: datetime.date | None = None) -> Inbox:
         *_visit_items(user, today),
         *_party_items(user, today),
         *_flag_items(user),
+        *_review_items(user),
     ]
     live.sort(key=lambda i: (not i.overdue, i.due or datetime.date.max))
     return Inbox(unread=unread_count(user, today), results=[*_notification_items(user), *live])

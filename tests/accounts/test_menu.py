@@ -77,6 +77,14 @@ for _role in set(HIDDEN) - {Role.LEAGUE_HQ, Role.COUNTY_OFFICE}:
 # The data-quality page is for the levels that steer the checking: league HQ, county, township.
 for _role in set(Role) - {Role.LEAGUE_HQ, Role.COUNTY_OFFICE, Role.TOWNSHIP_OFFICER}:
     HIDDEN[_role] = HIDDEN[_role] | {"dataquality:page"}
+# The 回头看 round: the levels that open it and the village teams that visit its households.
+for _role in set(Role) - {
+    Role.LEAGUE_HQ,
+    Role.COUNTY_OFFICE,
+    Role.TOWNSHIP_OFFICER,
+    Role.VILLAGE_TEAM,
+}:
+    HIDDEN[_role] = HIDDEN[_role] | {"review:rounds"}
 
 
 @pytest.mark.django_db

@@ -83,6 +83,7 @@ def changfa():
         **_changfa_counties(household),
         **_changfa_outreach(household),
         **_changfa_quality(household, member),
+        **_changfa_review(household),
     }
 
 
@@ -326,6 +327,43 @@ def _changfa_quality(household, member):
     return {"department_list": department_list, "flag": flag}
 
 
+def _changfa_review(household):
+    """扎赉特旗's 回头看 round holding the household, closed and published."""
+    import datetime
+
+    from fupin.review import services as review_services
+    from fupin.review.models import ReviewItem, ReviewRound
+
+    review_round = ReviewRound.objects.create(
+        county_id=CHANGFA[:6],
+        year=2016,
+        name="回头看",
+        starts_on=datetime.date(2016, 3, 1),
+        ends_on=datetime.date(2016, 6, 30),
+        sample_rate=5,
+        seed=1,
+        closed_on=datetime.date(2016, 7, 1),
+    )
+    item = ReviewItem.objects.create(
+        review_round=review_round,
+        village_id=CHANGFA,
+        household=household,
+        reason="sample",
+        outcome="confirmed",
+        note=household.head_name,
+    )
+    publication = review_services.publish_frozen(review_round, actor=None, pdf=False)
+    return {"review_round": review_round, "review_item": item, "review_publication": publication}
+
+
+def _fill_review(objects, before: str) -> str:
+    if before.startswith("review/items/"):
+        return str(objects["review_item"].pk)
+    if before.startswith("review/published/"):
+        return str(objects["review_publication"].pk)
+    return str(objects["review_round"].pk)
+
+
 def _fill_party(objects, before: str) -> str:
     if before.startswith("party/organizations/"):
         return str(objects["party_org"].pk)
@@ -519,6 +557,8 @@ def _fill(route: str, objects) -> str | None:
             return str(objects["department_list"].pk)
         if name == "pk" and before.startswith("quality/flags/"):
             return str(objects["flag"].pk)
+        if name == "pk" and before.startswith("review/"):
+            return _fill_review(objects, before)
         if name == "pk" or name == "id":
             if before.startswith("party/"):
                 return _fill_party(objects, before)

@@ -77,6 +77,7 @@ FIELDS = (
     "outreach.PolicyLecture.speaker",
     "outreach.LiaisonVisit.note",
     "quality.ListRow.name",
+    "review.ReviewRound.name",
 )
 
 # Every view that writes an xlsx or a csv, with the requests that download it (a request is
@@ -144,6 +145,10 @@ EXPORTS = {
     # The persons a department's list names whom the registry does not hold, and a refused list.
     "quality:unmatched": lambda ctx: [(f"/quality/lists/{pk}/unmatched/", {}) for pk in ctx.lists],
     "quality:list_errors": [("/quality/lists/errors/", {})],
+    # The 回头看 round's figures, published again after the payloads (area and round names).
+    "review:publication_file": lambda ctx: [
+        (f"/review/published/{pk}/xlsx/", {}) for pk in ctx.review_publications
+    ],
 }
 # Files that hold no record (the import templates): checked, but no payload can be in them.
 NO_RECORDS = {
@@ -291,7 +296,20 @@ def payloads(demo, django_db_blocker, tmp_path_factory):
                 "pk", flat=True
             )
         )
-        yield SimpleNamespace(media=media, notices=notices, job=job.pk, reports=published)
+        from fupin.review import services as review_services
+        from fupin.review.models import ReviewRound
+
+        review_publications = [
+            review_services.publish_frozen(r, actor=user, pdf=False).pk
+            for r in ReviewRound.objects.all()
+        ]
+        yield SimpleNamespace(
+            media=media,
+            notices=notices,
+            job=job.pk,
+            reports=published,
+            review_publications=review_publications,
+        )
         transaction.set_rollback(True)
 
 
@@ -338,6 +356,7 @@ def context(payloads, db, client, settings):
         reports=payloads.reports,
         rounds=list(AssessmentRound.objects.values_list("pk", flat=True)),
         lists=list(DepartmentList.objects.values_list("pk", flat=True)),
+        review_publications=payloads.review_publications,
     )
 
 

@@ -121,6 +121,10 @@ OBJECTS = {
     "outreach/<str:kind>/<int:pk>/": ("outreach.PolicyLecture", CHANGFA),  # kind: lectures
     "quality/flags/<int:pk>/confirm/": ("quality.Flag", CHANGFA),
     "quality/flags/<int:pk>/dismiss/": ("quality.Flag", CHANGFA),
+    "review/<int:pk>/close/": ("review.ReviewRound", COUNTY),
+    "review/<int:pk>/publish/": ("review.ReviewRound", COUNTY),
+    "review/<int:pk>/found/": ("review.ReviewRound", COUNTY),
+    "review/items/<int:pk>/": ("review.ReviewItem", CHANGFA),
 }
 
 # Each row: the answers of admin, hq, sup_l, org, county, sup_c, town, village, pairing, dept
@@ -208,6 +212,12 @@ TABLE = {
     "quality/lists/":                              " ok  ok 403 403  ok 403 403 403 403 403",
     "quality/flags/<int:pk>/confirm/":             " ok 403 403 403 403 403 403  ok 403 403",
     "quality/flags/<int:pk>/dismiss/":             " ok 403 403 403 403 403 403  ok 403 403",
+    # The 回头看 round (review.manage, review.outcome): the demo's round is closed and published.
+    "review/":                                     " ok  ok 403 403  ok 403 403 403 403 403",
+    "review/<int:pk>/close/":                      " ok  ok 403 403  ok 403 404 404 404 404",
+    "review/<int:pk>/publish/":                    " ok  ok 403 403  ok 403 404 404 404 404",
+    "review/<int:pk>/found/":                      " ok 403 403 403 403 403  ok  ok 403 403",
+    "review/items/<int:pk>/":                      " ok 403 403 403 403 403  ok  ok 403 403",
     "^captcha/image/(?P<key>\\w+)/$":                "404 404 404 404 404 404 404 404 404 404",
     "^captcha/refresh/$":                          "404 404 404 404 404 404 404 404 404 404",
 }
@@ -365,7 +375,23 @@ def _changfa_flag():
     return flag
 
 
+def _changfa_review_item():
+    """An item of the demo's 回头看 round at 长发村 (its sample may draw nobody there)."""
+    from fupin.registry.models import Household
+    from fupin.review.models import ReviewItem, ReviewRound
+
+    household = Household.objects.filter(village_id=CHANGFA).order_by("number").first()
+    item, _created = ReviewItem.objects.get_or_create(
+        review_round=ReviewRound.objects.get(county_id=COUNTY),
+        household=household,
+        defaults={"village_id": CHANGFA, "reason": "sample"},
+    )
+    return item
+
+
 PICK = {
+    "review/<int:pk>/found/": lambda: _changfa_review_item().review_round,
+    "review/items/<int:pk>/": _changfa_review_item,
     "quality/flags/<int:pk>/confirm/": _changfa_flag,
     "quality/flags/<int:pk>/dismiss/": _changfa_flag,
     "households/<int:pk>/pairings/<int:pairing_pk>/end/": lambda: _changfa_pairing().household,

@@ -42,7 +42,16 @@ EXTRA_PAGES = [
     ("league_hq-1522", "/counties/rounds/{round}/import/"),
     ("league_hq-1522", "/counties/152201/?year=2017"),
     ("county_office-152201", "/counties/152201/?year=2017"),
+    # The demo's 回头看 round of 扎赉特旗: its figures, and 长发村's items for the village team.
+    ("county_office-152223", "/review/{review}/"),
+    ("village_team-152223100234", "/review/items/?area=152223100234"),
 ]
+
+
+def _review_round():
+    from fupin.review.models import ReviewRound
+
+    return ReviewRound.objects.values_list("pk", flat=True).first()
 
 
 @pytest.fixture
@@ -121,7 +130,7 @@ def test_every_role_walks_its_menu(walk_demo, live_server, browser):
                 .first()
             )
             entries += [
-                (path.format(round=round_, poor=poor), path)
+                (path.format(round=round_, poor=poor, review=_review_round()), path)
                 for who, path in EXTRA_PAGES
                 if who == username
             ]
