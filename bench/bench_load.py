@@ -2,10 +2,10 @@
 
     python -m bench.bench_load [--users 50] [--duration 120] [--wait 1 3] [--stress 20]
                                [--scale 0.1] [--db sqlite|pg] [--workers N] [--threads N]
-                               [--reuse DIR] [--keep] [--label TEXT]
+                               [--reuse DIR] [--keep] [--label TEXT] [--pg-db NAME]
 
 Builds the demo (``--scale``) into a fresh database in a temporary directory (SQLite in WAL
-mode, or with ``--db pg`` a new database ``fupin_load`` on ``$BENCH_PG``, by default
+mode, or with ``--db pg`` a new database ``fupin_load`` (``--pg-db``) on ``$BENCH_PG``, by default
 ``postgres://fupin:fupin@127.0.0.1:5432/postgres``), starts ``fupin serve`` on 127.0.0.1 with
 ``--workers`` gunicorn processes of ``--threads`` threads (by default what ``fupin serve`` picks
 for the machine), and then runs, in a bounded thread pool of simulated users:
@@ -218,6 +218,8 @@ class User:
                     _response, error = self._get(path)
         except requests.RequestException as problem:
             error = type(problem).__name__
+            if "RemoteDisconnected" in str(problem) or "reset by peer" in str(problem):
+                error += " (closed by the server)"
         tally.add(time.perf_counter() - start, error, kind, path)
 
     def _edit_member(self, path: str, page: str) -> requests.Response:
@@ -375,6 +377,25 @@ def _cpu_seconds(pid: int) -> float:
     return total / ticks
 
 
+def _database_cpu(database: str) -> dict[int, float]:
+    """CPU seconds of each PostgreSQL backend serving ``database`` (the server's own CPU
+    leaves out the queries' share on PostgreSQL; on SQLite they run inside the server)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            title = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if not title.startswith("postgres:") or f" {database} " not in title:
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[int(proc.name)] = (int(fields[11]) + int(fields[12])) / ticks
+    return found
+
+
 class PeakRss(threading.Thread):
     """Samples the server's resident memory each second; ``peak`` is the highest seen."""
 
@@ -442,6 +463,7 @@ def main() -> None:
     parser.add_argument("--reuse", type=Path, help="a directory built by an earlier run (--keep)")
     parser.add_argument("--keep", action="store_true", help="keep the built database")
     parser.add_argument("--label", default="", help="the table rows' first cell")
+    parser.add_argument("--pg-db", default="fupin_load", help="with --db pg: the database's name")
     args = parser.parse_args()
     random.seed(2017)
     mark = f"[load {uuid.uuid4().hex[:8]}]"
@@ -455,10 +477,10 @@ def main() -> None:
     }
     if args.db == "pg":
         base = os.environ.get("BENCH_PG", "postgres://fupin:fupin@127.0.0.1:5432/postgres")
-        env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/fupin_load"
+        env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + args.pg_db
         if not args.reuse:
-            subprocess.run(["psql", base, "-qc", "DROP DATABASE IF EXISTS fupin_load"], check=True)
-            subprocess.run(["psql", base, "-qc", "CREATE DATABASE fupin_load"], check=True)
+            for sql in (f"DROP DATABASE IF EXISTS {args.pg_db}", f"CREATE DATABASE {args.pg_db}"):
+                subprocess.run(["psql", base, "-qc", sql], check=True)
     else:
         env["DATABASE_URL"] = f"sqlite:///{var / 'fupin.sqlite3'}"
     if not args.reuse:
@@ -538,8 +560,15 @@ def main() -> None:
             share = min(1.0, 0.1 * count / max(1, writers))
             measures = {"load_before": _loadavg()}
             cpu, client_cpu = _cpu_seconds(server.pid), time.process_time()
+            backends = _database_cpu(args.pg_db) if args.db == "pg" else {}
             tally = run_phase(people[:count], seconds, wait, write_share=share)
             measures["cpu"] = _cpu_seconds(server.pid) - cpu
+            if args.db == "pg":
+                # Backends that ended during the phase are left out (the connections are kept).
+                after = _database_cpu(args.pg_db)
+                database = sum(v - backends.get(pid, 0.0) for pid, v in after.items())
+                print(f"    PostgreSQL backends' CPU: {database:.1f} s (added to the server's)")
+                measures["cpu"] += database
             measures["client_cpu"] = time.process_time() - client_cpu
             measures["load_after"] = _loadavg()
             log.seek(0)
