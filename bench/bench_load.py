@@ -31,6 +31,12 @@ the machine may be shared), the server's CPU seconds (all its processes) and CPU
 and the server's peak RSS (all its processes, sampled each second); then one Markdown table row
 per phase for bench/README.md. The targets on SQLite WAL: p95 < 300 ms and 0 errors. Not part
 of the tests.
+
+With ``--idle-estimate`` (on a ``--reuse`` directory) no server is started: each page of the
+mix is served in process by Django's test client and its CPU time measured (immune to other
+work on the machine), then the two phases are simulated on an idle machine of ``--cores``
+cores serving each request for its CPU time — what the CPU time per request implies when the
+machine is shared and the measured latencies are not the application's.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from __future__ import annotations
 import argparse
 import collections
 import html.parser
+import json
 import os
 import random
 import re
@@ -450,6 +457,103 @@ def count_writes(env: dict, mark: str) -> dict[str, int]:
     }
 
 
+def page_costs(repeat: int = 5) -> dict[str, list[tuple[str, float]]]:
+    """The CPU seconds of each page of the mix, per kind of user, served in this process by
+    Django's test client (no server, no network: the application's own cost). Runs under
+    the environment's database; a write is a visit or a concern through the API."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    costs: dict[str, list[tuple[str, float]]] = {}
+    pairing = Client()
+    pairing.force_login(get_user_model().objects.get(username=f"pairing_cadre-{VILLAGE}"))
+    answer = pairing.get("/api/me/households/").json()
+    paired = [row["id"] for row in (answer["results"] if isinstance(answer, dict) else answer)]
+    for username, _weight in USERS:
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        pages = [p for p in _reads(username, paired) if "?q=" not in p]
+        pages += ["/households/?q=王"]
+        measured = []
+        for page in pages:
+            client.get(page)
+            start = time.process_time()
+            for _ in range(repeat):
+                client.get(page)
+            measured.append((page, (time.process_time() - start) / repeat))
+        if username.startswith("pairing_cadre"):
+            body = {"household": paired[0], "kind": "home", "content": "压测"}
+            start = time.process_time()
+            for _ in range(repeat):
+                body["uuid"] = str(uuid.uuid4())
+                client.post("/api/visits/", body, content_type="application/json")
+            measured.append(("write", (time.process_time() - start) / repeat))
+        costs[username] = measured
+    return costs
+
+
+def simulate(
+    costs: dict[str, list[tuple[str, float]]],
+    users: int,
+    seconds: float,
+    wait: tuple[float, float],
+    cores: int,
+) -> list[float]:
+    """Response times of ``users`` users on an idle machine of ``cores`` cores that serves
+    each request for its measured CPU time, first come first served (no other work, no
+    waiting on the disk or the network): what the CPU time per request implies."""
+    import heapq
+
+    rng = random.Random(2017)
+    kinds = [name for name, weight in USERS for _ in range(weight)]
+    free = [0.0] * cores  # when each core is next free
+    events = [(rng.uniform(*wait), i) for i in range(users)]
+    heapq.heapify(events)
+    times = []
+    while events:
+        arrival, user = heapq.heappop(events)
+        if arrival > seconds:
+            continue
+        pages = costs[kinds[user % len(kinds)]]
+        cost = rng.choice(pages)[1]
+        core = min(range(cores), key=free.__getitem__)
+        done = max(arrival, free[core]) + cost
+        free[core] = done
+        times.append(done - arrival)
+        heapq.heappush(events, (done + rng.uniform(*wait), user))
+    return times
+
+
+def idle_estimate(env: dict, args) -> None:
+    answer = subprocess.run(
+        [sys.executable, "-m", "bench.bench_load", "--page-costs"],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    costs = {k: [tuple(p) for p in v] for k, v in json.loads(answer.stdout).items()}
+    every = sorted((c, u, p) for u, pages in costs.items() for p, c in pages)
+    mean = statistics.mean(c for c, _u, _p in every)
+    print(f"CPU per request, in process (mean over the pages of the mix): {mean * 1000:.0f} ms")
+    print("    dearest: " + "; ".join(f"{p} {c * 1000:.0f} ms ({u})" for c, u, p in every[-6:]))
+    for name, count, wait in (
+        (f"(a) {args.users} users", args.users, tuple(args.wait)),
+        (f"(b) stress: {args.stress} users", args.stress, (0.0, 0.0)),
+    ):
+        data = sorted(simulate(costs, count, args.duration, wait, args.cores))
+        pct = {p: data[min(len(data) - 1, int(p / 100 * len(data)))] * 1000 for p in (50, 95, 99)}
+        print(
+            f"{name} on an idle {args.cores}-core machine (simulated): "
+            f"{len(data) / args.duration:.1f} req/s, p50 {pct[50]:.0f} ms, p95 {pct[95]:.0f} ms, "
+            f"p99 {pct[99]:.0f} ms"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
@@ -464,7 +568,17 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the built database")
     parser.add_argument("--label", default="", help="the table rows' first cell")
     parser.add_argument("--pg-db", default="fupin_load", help="with --db pg: the database's name")
+    parser.add_argument(
+        "--idle-estimate",
+        action="store_true",
+        help="no server: measure each page's CPU in process and simulate the load on --cores",
+    )
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--page-costs", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.page_costs:  # the child of --idle-estimate, under the database's environment
+        print(json.dumps(page_costs()))
+        return
     random.seed(2017)
     mark = f"[load {uuid.uuid4().hex[:8]}]"
     var = args.reuse or Path(tempfile.mkdtemp(prefix="fupin-bench-load-"))
@@ -485,6 +599,9 @@ def main() -> None:
         env["DATABASE_URL"] = f"sqlite:///{var / 'fupin.sqlite3'}"
     if not args.reuse:
         build(env, var, args.scale)
+    if args.idle_estimate:
+        idle_estimate(env, args)
+        return
     port = _free_port()
     log = open(var / "server.log", "w+")  # noqa: SIM115 (the server writes it while we read)
     server = subprocess.Popen(
