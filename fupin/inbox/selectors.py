@@ -22,7 +22,8 @@ scoped (``accessible_to``), so the list (:func:`inbox`) and the navigation's cou
   the areas where the user records the outcome (village team, township officer).
 
 The count is one SQL statement of scalar sub-queries (plus the requirements table, and the
-user's role assignments that the page has already read).
+user's role assignments that the page has already read); its text is built once per process
+for the same user, day and requirements (:func:`unread_count`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import dataclasses
 import datetime
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -221,11 +223,22 @@ def _count(queryset) -> Subquery:
     return Subquery(counted, output_field=IntegerField())
 
 
-def unread_count(user: User, today: datetime.date | None = None) -> int:
-    """Unread messages plus live items, in one statement (the navigation's number)."""
-    if user is None or not user.is_authenticated:
-        return 0
-    today = today or as_of()
+# The count's statement, kept per process under everything it is built from: the user, its
+# active and superuser flags and role assignments, the day (the as-of day too, which the
+# pairing cadre's own-households filter reads), the meeting requirements and the database.
+# Building the querysets and compiling them cost 20–30 ms of Python on every page that shows
+# the navigation; running the statement under 1 ms (bench/README.md, "Many users at once").
+# The rows are always read live: only the SQL text and its parameters are reused. A part of
+# the count that comes to depend on another value read from the database adds it to the key.
+_STATEMENTS: dict[tuple, tuple[str, tuple]] = {}
+_STATEMENTS_MAX = 2048
+
+
+def _requirements_key(reqs) -> tuple:
+    return tuple((r.kind, repr(r.organization_kinds), r.every_months) for r in reqs)
+
+
+def _count_statement(user: User, today: datetime.date, reqs) -> tuple[str, tuple]:
     parts = {
         "notifications": unread(user),
         "cases": cases_waiting(user),
@@ -236,12 +249,41 @@ def unread_count(user: User, today: datetime.date | None = None) -> int:
         "flags": flags_open(user),
         "review": review_items_pending(user),
     }
-    for i, (*_x, missing) in enumerate(party_meetings_due(user, today)):
+    for i, (*_x, missing) in enumerate(party_meetings_due(user, today, reqs)):
         parts[f"party{i}"] = missing
     names = {f"inbox_{k}": q for k, q in parts.items()}
     counts = User.objects.filter(pk=user.pk).annotate(**{k: _count(q) for k, q in names.items()})
-    row = counts.values(*names).first() or {}
-    return sum(v or 0 for v in row.values())
+    sql, params = counts.values(*names).query.sql_with_params()
+    return sql, tuple(params)
+
+
+def unread_count(user: User, today: datetime.date | None = None) -> int:
+    """Unread messages plus live items, in one statement (the navigation's number)."""
+    if user is None or not user.is_authenticated:
+        return 0
+    day = as_of()
+    today = today or day
+    reqs = requirements()
+    key = (
+        connection.alias,
+        user.pk,
+        user.is_active,
+        user.is_superuser,
+        tuple(sorted(user.assignments())),
+        today,
+        day,
+        _requirements_key(reqs),
+    )
+    statement = _STATEMENTS.get(key)
+    if statement is None:
+        statement = _count_statement(user, today, reqs)
+        if len(_STATEMENTS) >= _STATEMENTS_MAX:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = statement
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        row = cursor.fetchone()
+    return sum(value or 0 for value in row or ())
 
 
 # -- The list -----------------------------------------------------------------------------

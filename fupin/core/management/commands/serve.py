@@ -5,6 +5,15 @@ At start-up, before any worker runs, the import jobs a dead worker left "running
 deleted (``fupin imports purge``). Then ``--task-workers`` (``FUPIN_TASK_WORKERS``, default 2)
 workers start, so that one long import does not hold up the others; each also keeps the
 schedule (docs/schedule.md).
+
+The web server's size defaults to the machine's (:func:`web_size`): ``os.cpu_count() + 1``
+gunicorn processes of 2 threads each, overridden by ``--workers``/``--threads`` or
+``WEB_WORKERS``/``WEB_THREADS``. A page is mostly Python (CPU-bound under the GIL), so the
+processes carry the load, one per core plus one to use a core while another process waits on
+the database or the network; the second thread of each lets a process serve a quick request
+while its other one waits on a write lock or a slow query. More threads only queue work in a
+process that is already busy (bench/bench_load.py measured 3 × 4 and 3 × 2 on 2 cores:
+bench/README.md).
 """
 
 import os
@@ -18,6 +27,20 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fupin.core.checks import check_secret_key
 
+# Seconds an idle kept-alive connection stays open. gunicorn's 2 s closed connections while a
+# person paused between two clicks, and a request sent at that moment on the closing socket
+# failed (bench/bench_load.py's 1–3 s pauses: 61 failed requests of 1,084); a POST is not
+# resent by the browser.
+KEEP_ALIVE = 15
+
+
+def web_size(cpus: int | None = None, environ=os.environ) -> tuple[int, int]:
+    """The gunicorn processes and threads per process for a machine of ``cpus`` cores."""
+    cpus = cpus or os.cpu_count() or 1
+    workers = int(environ.get("WEB_WORKERS") or cpus + 1)
+    threads = int(environ.get("WEB_THREADS") or 2)
+    return workers, threads
+
 
 class Command(BaseCommand):
     help = "启动服务（gunicorn + 后台任务）。Serve fupin (gunicorn and the task worker)."
@@ -25,10 +48,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 3)))
-        # Threads let a worker serve other requests while one waits on the database
-        # (bench/bench_load.py measures the choice).
-        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", 1)))
+        workers, threads = web_size()
+        parser.add_argument("--workers", type=int, default=workers, help="gunicorn 进程数")
+        parser.add_argument("--threads", type=int, default=threads, help="每个进程的线程数")
         parser.add_argument("--no-worker", action="store_true", help="不启动后台任务进程")
         parser.add_argument(
             "--task-workers",
@@ -54,12 +76,15 @@ class Command(BaseCommand):
                         env=env,
                     )
                 )
-        self.stdout.write(f"fupin 已启动：http://{host}:{port}/  （Ctrl+C 停止）")
+        self.stdout.write(
+            f"fupin 已启动：http://{host}:{port}/  （Ctrl+C 停止；gunicorn {workers} workers × "
+            f"{threads} threads）"
+        )
         web = subprocess.Popen(
             [
                 sys.executable, "-m", "gunicorn", "fupin.wsgi:application",
                 "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
-                "--timeout", "120", "--access-logfile", "-",
+                "--timeout", "120", "--keep-alive", str(KEEP_ALIVE), "--access-logfile", "-",
             ],
             env=env,
         )  # fmt: skip
