@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import random
 import types
 from collections import defaultdict
@@ -54,7 +55,7 @@ from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
 from . import names
 from . import users as demo_users
-from .rows import Rows
+from .rows import Rows, indexes_after
 
 LEAGUE = "1522"
 HISTORY_YEARS = (2014, 2015, 2016)
@@ -142,6 +143,7 @@ def _days(rng: random.Random, day: datetime.date, low: int, high: int) -> dateti
     return day + datetime.timedelta(days=rng.randint(low, high))
 
 
+@functools.cache  # a village's steps share their days: make_aware once per moment
 def _moment(day: datetime.date, minute: int) -> datetime.datetime:
     naive = datetime.datetime.combine(day, datetime.time(9)) + datetime.timedelta(minutes=minute)
     return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
@@ -596,7 +598,8 @@ def build_history(ctx: _Context, rng: random.Random) -> tuple[int, int, int, int
     exit_cases = history.exits(exits, incomes)
     history.notices.write()
     history.cases.write()
-    steps = history.steps.write()
+    with indexes_after(CaseStep):
+        steps = history.steps.write()
     history.links.write()
     _reset_sequences(Case, CaseStep, Notice)
     return exit_cases, identification_cases, steps, len(history.notices.rows)
