@@ -29,6 +29,7 @@ from fupin.registry.models import Household, Member
 
 from . import names
 from .cases import _first_pk, _reset_sequences, _Rows
+from .rows import indexes_after
 
 LEAGUE = "1522"
 AS_OF = datetime.date(2017, 6, 30)
@@ -314,7 +315,8 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
                     checkins.add(
                         cadre_id=who, village_id=village, day=day, lat=None, lon=None, note=""
                     )
-    result.checkins = checkins.write()
+    with indexes_after(CheckIn):
+        result.checkins = checkins.write()
 
     # --- visits: one contact a week per pairing --------------------------------------------
     visits = _Rows(Visit, _first_pk(Visit))
@@ -338,7 +340,8 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
             )
             if week == 0:
                 last_visit[n] = (pk, day)
-    result.visits = visits.write()
+    with indexes_after(Visit):
+        result.visits = visits.write()
     say(f"驻村打卡 {result.checkins} 条，走访 {result.visits} 次（{VISIT_WEEKS} 周）")
 
     # --- concerns ---------------------------------------------------------------------------

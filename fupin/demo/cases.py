@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import random
 import types
 from collections import defaultdict
@@ -54,6 +55,7 @@ from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
 from . import names
 from . import users as demo_users
+from .rows import Rows, indexes_after
 
 LEAGUE = "1522"
 HISTORY_YEARS = (2014, 2015, 2016)
@@ -102,55 +104,8 @@ class CasesResult:
     monitoring: dict = dataclasses.field(default_factory=dict)
 
 
-# --- raw rows ----------------------------------------------------------------------------
-class _Rows:
-    """Rows of one table with explicit keys, inserted with ``executemany`` in batches."""
-
-    def __init__(self, model, first_pk: int | None = None):
-        self.model = model
-        self.fields = list(model._meta.concrete_fields)
-        if first_pk is None:
-            self.fields = [f for f in self.fields if not f.primary_key]
-        self.names = [f.attname for f in self.fields]
-        self.next_pk = first_pk
-        self.rows: list[dict] = []
-
-    def add(self, **values) -> int | None:
-        pk = None
-        if self.next_pk is not None:
-            pk = values["id"] = self.next_pk
-            self.next_pk += 1
-        self.rows.append(values)
-        return pk
-
-    def write(self) -> int:
-        ops = connection.ops
-        adapters = {}
-        for field in self.fields:
-            kind = field.get_internal_type()
-            if kind == "DateTimeField":
-                adapters[field.attname] = ops.adapt_datetimefield_value
-            elif kind == "DateField":
-                adapters[field.attname] = ops.adapt_datefield_value
-            elif kind == "JSONField":
-                adapters[field.attname] = lambda v, f=field: f.get_db_prep_save(v, connection)
-        defaults = {f.attname: f.get_default() for f in self.fields}
-        table = ops.quote_name(self.model._meta.db_table)
-        columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-        with connection.cursor() as cursor:
-            for start in range(0, len(self.rows), BATCH):
-                batch = []
-                for row in self.rows[start : start + BATCH]:
-                    values = []
-                    for name in self.names:
-                        value = row[name] if name in row else defaults[name]
-                        adapt = adapters.get(name)
-                        values.append(adapt(value) if adapt and value is not None else value)
-                    batch.append(values)
-                cursor.executemany(sql, batch)
-        return len(self.rows)
+# --- raw rows: fupin.demo.rows (the other demo modules import it from here too) ------------
+_Rows = Rows
 
 
 def _first_pk(model) -> int:
@@ -188,6 +143,7 @@ def _days(rng: random.Random, day: datetime.date, low: int, high: int) -> dateti
     return day + datetime.timedelta(days=rng.randint(low, high))
 
 
+@functools.cache  # a village's steps share their days: make_aware once per moment
 def _moment(day: datetime.date, minute: int) -> datetime.datetime:
     naive = datetime.datetime.combine(day, datetime.time(9)) + datetime.timedelta(minutes=minute)
     return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
@@ -642,7 +598,8 @@ def build_history(ctx: _Context, rng: random.Random) -> tuple[int, int, int, int
     exit_cases = history.exits(exits, incomes)
     history.notices.write()
     history.cases.write()
-    steps = history.steps.write()
+    with indexes_after(CaseStep):
+        steps = history.steps.write()
     history.links.write()
     _reset_sequences(Case, CaseStep, Notice)
     return exit_cases, identification_cases, steps, len(history.notices.rows)

@@ -15,10 +15,8 @@ import contextlib
 import dataclasses
 import datetime
 import random
-from collections.abc import Callable
+from collections.abc import Iterator
 from decimal import Decimal
-from functools import partial
-from typing import Any
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -49,6 +47,7 @@ from . import review as demo_review
 from . import safetynet as demo_safetynet
 from . import users as demo_users
 from . import villages as demo_villages
+from .cases import _first_pk
 from .generator import (
     AS_OF,
     POPULATION_YEARS,
@@ -59,6 +58,8 @@ from .generator import (
     history_moment,
 )
 from .locations import demo_locations
+from .phases import Phases
+from .rows import Rows, indexes_after
 
 LEAGUE = "1522"
 BATCH = 2000
@@ -97,6 +98,7 @@ class BuildResult:
     counties: object = None  # fupin.demo.counties
     outreach: object = None  # fupin.demo.outreach
     archive_queued: int = 0  # report slots left to the scheduler's workers
+    phases: list = dataclasses.field(default_factory=list)  # fupin.demo.phases.Phase
 
 
 ARCHIVE_FIRST = datetime.date(2017, 1, 2)
@@ -179,31 +181,60 @@ def demo_reset() -> None:
 
 
 # --- build -----------------------------------------------------------------------------------
-def _money(value: int) -> Decimal:
-    return Decimal(value).quantize(Decimal("0.01"))
+@contextlib.contextmanager
+def fast_writes() -> Iterator[None]:
+    """SQLite settings for the build only, restored after (the command's, never the tests').
+
+    The build is one transaction of about a gigabyte into a database built from scratch: in
+    WAL mode every page would be written twice (into the WAL, then checkpointed), and each
+    spilled page synced. During the build the rollback journal stays in memory (the build
+    can still roll back), nothing is synced and the page cache is large; WAL, ``NORMAL``
+    syncing and the usual cache come back for serving. Other databases are left alone.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        journal = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size")
+        cache = cursor.fetchone()[0]
+        cursor.execute("PRAGMA journal_mode=MEMORY")
+        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA cache_size=-524288")  # 512 MiB
+        cursor.execute("PRAGMA temp_store=MEMORY")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={int(cache)}")
+            cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
+            cursor.execute(f"PRAGMA journal_mode={journal}")
 
 
-def _household(spec: HouseholdSpec) -> Household:
-    return Household(
-        number=spec.number,
-        village_id=spec.village,
-        head_name=spec.head.name,
-        members_count=spec.size,
-        attribute=spec.attribute,
-        main_cause=spec.main_cause,
-        other_causes=list(spec.other_causes),
-        dangerous_housing=spec.dangerous_housing,
-        safe_water=spec.safe_water,
-        farmland_mu=Decimal(str(spec.farmland_mu)),
-        house_area=Decimal(str(spec.house_area)),
-        has_electricity=spec.has_electricity,
-        road_km=Decimal(str(spec.road_km)),
-        phone=spec.phone,
-        identified_year=spec.identified_year,
-        status=spec.statuses[AS_OF.year],
-        exit_year=spec.exit_year,
-        planned_exit_year=spec.planned_exit_year,
-    )
+def _household_row(spec: HouseholdSpec) -> dict:
+    return {
+        "number": spec.number,
+        "village_id": spec.village,
+        "head_name": spec.head.name,
+        "members_count": spec.size,
+        "attribute": spec.attribute,
+        "main_cause": spec.main_cause,
+        "other_causes": list(spec.other_causes),
+        "dangerous_housing": spec.dangerous_housing,
+        "safe_water": spec.safe_water,
+        "farmland_mu": Decimal(str(spec.farmland_mu)),
+        "house_area": Decimal(str(spec.house_area)),
+        "has_electricity": spec.has_electricity,
+        "road_km": Decimal(str(spec.road_km)),
+        "phone": spec.phone,
+        "identified_year": spec.identified_year,
+        "status": spec.statuses[AS_OF.year],
+        "exit_year": spec.exit_year,
+        "planned_exit_year": spec.planned_exit_year,
+    }
 
 
 def _identified_on(rng: random.Random, year: int) -> datetime.datetime:
@@ -232,6 +263,7 @@ class _HistoryRows:
         self.fields = [f for f in self.model._meta.concrete_fields if not f.primary_key]
         self.names = [f.attname for f in self.fields]
         self.rows: list[tuple] = []
+        self.defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields}
 
     def add(self, obj, moment, reason, kind="+", **overrides) -> datetime.datetime:
         extra = {
@@ -241,38 +273,21 @@ class _HistoryRows:
             "history_user_id": None,
         }
         extra.update(overrides)
+        defaults = self.defaults
+        if not isinstance(obj, dict):  # a model instance or a namespace
+            obj = vars(obj)
         self.rows.append(
-            tuple(extra[name] if name in extra else getattr(obj, name) for name in self.names)
+            tuple(
+                extra[name] if name in extra else obj[name] if name in obj else defaults[name]
+                for name in self.names
+            )
         )
         return moment
 
     def write(self) -> int:
-        ops = connection.ops
-        adapters: list[tuple[int, Callable[[Any], Any]]] = []
-        for index, field in enumerate(self.fields):
-            kind = field.get_internal_type()
-            if kind == "DateTimeField":
-                adapters.append((index, ops.adapt_datetimefield_value))
-            elif kind == "DateField":
-                adapters.append((index, ops.adapt_datefield_value))
-            elif kind == "DecimalField":
-                adapters.append((index, ops.adapt_decimalfield_value))
-            elif kind == "JSONField":
-                adapters.append((index, partial(field.get_db_prep_save, connection=connection)))
-        table = ops.quote_name(self.model._meta.db_table)
-        columns = ", ".join(ops.quote_name(f.column) for f in self.fields)
-        marks = ", ".join(["%s"] * len(self.fields))
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
-        with connection.cursor() as cursor:
-            for start in range(0, len(self.rows), BATCH * 5):
-                batch = []
-                for row in self.rows[start : start + BATCH * 5]:
-                    values = list(row)
-                    for index, adapt in adapters:
-                        values[index] = adapt(values[index])
-                    batch.append(values)
-                cursor.executemany(sql, batch)
-        return len(self.rows)
+        rows = Rows(self.model)
+        rows.rows = self.rows
+        return rows.write()
 
 
 def _household_history(rng, rows: _HistoryRows, household, spec: HouseholdSpec):
@@ -323,128 +338,182 @@ def _household_history(rng, rows: _HistoryRows, household, spec: HouseholdSpec):
     return created
 
 
+def _member_row(spec: HouseholdSpec, household_id: int, p) -> dict:
+    return {
+        "household_id": household_id,
+        "village_id": spec.village,
+        "name": p.name,
+        "name_mn": (
+            names.mongol_script(p.name)
+            if spec.village[:6] in MONGOLIAN_NAME_COUNTIES and p.ethnicity == codes.Ethnicity.MONGOL
+            else ""
+        ),
+        "id_number": p.id_number,
+        "sex": p.sex,
+        "birth_date": p.birth_date,
+        "relation": p.relation,
+        "ethnicity": p.ethnicity,
+        "education": p.education,
+        "school_status": p.school_status,
+        "health": p.health,
+        "labour": p.labour,
+        "migrant_months": p.migrant_months,
+        "medical_insurance": p.medical_insurance,
+        "pension": p.pension,
+        "phone": p.phone,
+    }
+
+
 @transaction.atomic
 def demo_write(data: DemoData, *, progress=None) -> BuildResult:
-    """Write a generated registry (into an empty registry) with its history rows."""
-    say = progress or (lambda message: None)
+    """Write a generated registry (into an empty registry) with its history rows.
+
+    Rows go in as plain values with the keys chosen here (:mod:`fupin.demo.rows`), not as
+    model instances; the ``+`` history rows of members, status and income rows are copied
+    from the rows just written by one ``INSERT … SELECT`` each (:func:`_history_copy`).
+    """
+    phases = progress if isinstance(progress, Phases) else Phases(progress)
+    say = phases.say
     rng = random.Random(data.seed * 7919 + 1)  # history dates: their own stream
-    population = RuralPopulation.objects.filter(
-        village_id__in=data.villages, year__in=POPULATION_YEARS
-    )
-    population._raw_delete(population.db)
-    RuralPopulation.objects.bulk_create(
-        [
-            RuralPopulation(village_id=village, year=year, population=persons)
-            for village, years in data.rural_population.items()
-            for year, persons in years.items()
-        ],
-        batch_size=BATCH,
-    )
     specs = data.households
-    households = Household.objects.bulk_create([_household(s) for s in specs], batch_size=BATCH)
-    say(f"贫困户 {len(households)} 户")
+    with phases("贫困户"):
+        population = RuralPopulation.objects.filter(
+            village_id__in=data.villages, year__in=POPULATION_YEARS
+        )
+        population._raw_delete(population.db)
+        RuralPopulation.objects.bulk_create(
+            [
+                RuralPopulation(village_id=village, year=year, population=persons)
+                for village, years in data.rural_population.items()
+                for year, persons in years.items()
+            ],
+            batch_size=BATCH,
+        )
+        households = Rows(Household, _first_pk(Household))
+        for spec in specs:
+            households.add(**_household_row(spec))
+        households.write()
+        say(f"贫困户 {len(households.rows)} 户")
 
-    members = []
-    for spec, household in zip(specs, households, strict=True):
-        for p in spec.members:
-            members.append(
-                Member(
-                    household_id=household.pk,
+    with phases("家庭成员"):
+        members = Rows(Member, _first_pk(Member))
+        for spec, household in zip(specs, households.rows, strict=True):
+            for p in spec.members:
+                members.add(**_member_row(spec, household["id"], p))
+        members.write()
+        say(f"家庭成员 {len(members.rows)} 人")
+
+    with phases("年度状态与收入"):
+        statuses = Rows(StatusRecord, _first_pk(StatusRecord))
+        for spec, household in zip(specs, households.rows, strict=True):
+            for year, status in sorted(spec.statuses.items()):
+                statuses.add(
+                    household_id=household["id"],
                     village_id=spec.village,
-                    name=p.name,
-                    name_mn=(
-                        names.mongol_script(p.name)
-                        if spec.village[:6] in MONGOLIAN_NAME_COUNTIES
-                        and p.ethnicity == codes.Ethnicity.MONGOL
-                        else ""
-                    ),
-                    id_number=p.id_number,
-                    sex=p.sex,
-                    birth_date=p.birth_date,
-                    relation=p.relation,
-                    ethnicity=p.ethnicity,
-                    education=p.education,
-                    school_status=p.school_status,
-                    health=p.health,
-                    labour=p.labour,
-                    migrant_months=p.migrant_months,
-                    medical_insurance=p.medical_insurance,
-                    pension=p.pension,
-                    phone=p.phone,
+                    year=year,
+                    status=status,
+                    attribute=spec.attribute,
+                    members_count=spec.size,
                 )
-            )
-    members = Member.objects.bulk_create(members, batch_size=BATCH)
-    say(f"家庭成员 {len(members)} 人")
+        statuses.write()
+        incomes = Rows(IncomeRecord, _first_pk(IncomeRecord))
+        for spec, household in zip(specs, households.rows, strict=True):
+            for year, (wages, business, prop, transfer, costs) in sorted(spec.incomes.items()):
+                incomes.add(
+                    household_id=household["id"],
+                    village_id=spec.village,
+                    year=year,
+                    # Whole yuan: stored as the same number as the Decimal with its
+                    # cents, without a Decimal made and printed five times a row.
+                    wage_income=wages,
+                    business_income=business,
+                    property_income=prop,
+                    transfer_income=transfer,
+                    business_costs=costs,
+                    members_count=spec.size,
+                )
+        incomes.write()
+        say(f"年度状态 {len(statuses.rows)} 条，收入 {len(incomes.rows)} 条")
 
-    statuses = [
-        StatusRecord(
-            household_id=household.pk,
-            village_id=spec.village,
-            year=year,
-            status=status,
-            attribute=spec.attribute,
-            members_count=spec.size,
-        )
-        for spec, household in zip(specs, households, strict=True)
-        for year, status in sorted(spec.statuses.items())
-    ]
-    statuses = StatusRecord.objects.bulk_create(statuses, batch_size=BATCH)
-    incomes = [
-        IncomeRecord(
-            household_id=household.pk,
-            village_id=spec.village,
-            year=year,
-            wage_income=_money(wages),
-            business_income=_money(business),
-            property_income=_money(prop),
-            transfer_income=_money(transfer),
-            business_costs=_money(costs),
-            members_count=spec.size,
-        )
-        for spec, household in zip(specs, households, strict=True)
-        for year, (wages, business, prop, transfer, costs) in sorted(spec.incomes.items())
-    ]
-    incomes = IncomeRecord.objects.bulk_create(incomes, batch_size=BATCH)
-    say(f"年度状态 {len(statuses)} 条，收入 {len(incomes)} 条")
-
-    history_rows = _write_history(rng, specs, households, members, statuses, incomes)
-    say(f"历史记录 {history_rows} 条")
-    rollups.refresh({spec.village for spec in specs})
+    with phases("历史记录"), indexes_after(*(m.history.model for m in REGISTRY_MODELS)):
+        history_rows = _write_history(rng, specs, households, members, statuses, incomes)
+        say(f"历史记录 {history_rows} 条")
+    with phases("汇总表"):
+        rollups.refresh({spec.village for spec in specs})
     return BuildResult(
-        households=len(households),
-        members=len(members),
-        status_rows=len(statuses),
-        income_rows=len(incomes),
+        households=len(households.rows),
+        members=len(members.rows),
+        status_rows=len(statuses.rows),
+        income_rows=len(incomes.rows),
         history_rows=history_rows,
         villages=len(data.villages),
         targets=data.targets,
     )
 
 
+def _history_copy(model, rows: Rows, moments, key: str, reason: str) -> int:
+    """The ``+`` history row of every row in ``rows``, copied by the database.
+
+    ``moments`` pairs a value of ``key`` (the row's own ``id`` or its ``household_id``) with
+    the moment the row was entered; they go into a temporary table and one
+    ``INSERT … SELECT`` joins it to the rows just written, in key order.
+    """
+    if not rows.rows:
+        return 0
+    history = model.history.model
+    ops, quote = connection.ops, connection.ops.quote_name
+    own = [
+        f.column
+        for f in history._meta.concrete_fields
+        if not f.primary_key and not f.column.startswith("history_")
+    ]
+    low, high = rows.rows[0]["id"], rows.rows[-1]["id"]
+    stamp = "timestamp with time zone" if connection.vendor == "postgresql" else "text"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS demo_moment")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE demo_moment (id bigint PRIMARY KEY, moment {stamp})"
+        )
+        cursor.executemany(
+            "INSERT INTO demo_moment (id, moment) VALUES (%s, %s)",
+            [(k, ops.adapt_datetimefield_value(m)) for k, m in moments],
+        )
+        columns = ", ".join(quote(c) for c in own)
+        picked = ", ".join(f"b.{quote(c)}" for c in own)
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date,"  # noqa: S608
+            " history_change_reason, history_type, history_user_id)"
+            f" SELECT {picked}, t.moment, %s, '+', NULL FROM {quote(model._meta.db_table)} b"
+            f" JOIN demo_moment t ON t.id = b.{quote(key)}"
+            " WHERE b.id BETWEEN %s AND %s ORDER BY b.id",
+            [reason, low, high],
+        )
+        cursor.execute("DROP TABLE demo_moment")
+    return len(rows.rows)
+
+
 def _write_history(rng, specs, households, members, statuses, incomes) -> int:
     """Write the history rows: households with their changes, the rest a ``+`` row each."""
     rows = _HistoryRows(Household)
     created_on: dict[int, datetime.datetime] = {}
-    for spec, household in zip(specs, households, strict=True):
-        created_on[household.pk] = _household_history(rng, rows, household, spec)
+    for spec, household in zip(specs, households.rows, strict=True):
+        created_on[household["id"]] = _household_history(rng, rows, household, spec)
     total = rows.write()
 
-    rows = _HistoryRows(Member)
-    for member in members:
-        rows.add(member, created_on[member.household_id], REASON_CREATED)
-    total += rows.write()
+    total += _history_copy(Member, members, created_on.items(), "household_id", REASON_CREATED)
 
-    rows = _HistoryRows(StatusRecord)
-    for status in statuses:
-        moment = max(_year_end(rng, status.year), created_on[status.household_id])
-        rows.add(status, moment, REASON_CREATED)
-    total += rows.write()
+    moments = []
+    for status in statuses.rows:
+        moment = max(_year_end(rng, status["year"]), created_on[status["household_id"]])
+        moments.append((status["id"], moment))
+    total += _history_copy(StatusRecord, statuses, moments, "id", REASON_CREATED)
 
-    rows = _HistoryRows(IncomeRecord)
-    for income in incomes:
-        entered = datetime.date(income.year + 1, 1, 5), datetime.date(income.year + 1, 3, 31)
-        rows.add(income, history_moment(rng, *entered), REASON_CREATED)
-    total += rows.write()
+    moments = []
+    for income in incomes.rows:
+        year = income["year"]
+        entered = datetime.date(year + 1, 1, 5), datetime.date(year + 1, 3, 31)
+        moments.append((income["id"], history_moment(rng, *entered)))
+    total += _history_copy(IncomeRecord, incomes, moments, "id", REASON_CREATED)
     return total
 
 
@@ -452,45 +521,73 @@ def _write_history(rng, specs, households, members, statuses, incomes) -> int:
 def demo_build(
     *, seed: int = 2017, scale: float = 1.0, password: str, progress=None
 ) -> BuildResult:
-    """Build the demo into an empty registry: data, history, users, as-of date."""
-    ensure_areas()
-    # Synthetic village locations for the check-in geofence (fupin.demo.locations).
-    demo_locations()
-    data = generate(villages=rural_villages(), seed=seed, scale=scale)
-    if progress:
-        progress(f"已生成：{len(data.households)} 户，{len(data.villages)} 个嘎查村")
-    result = demo_write(data, progress=progress)
-    demo_users.demo_users_create(password=password)
-    set_as_of(AS_OF)
-    result.cases = demo_cases.demo_cases(seed=seed, progress=progress)
-    result.assistance = demo_assistance.demo_assistance(seed=seed, scale=scale, progress=progress)
+    """Build the demo into an empty registry: data, history, users, as-of date.
+
+    Each part runs as a timed phase (:class:`fupin.demo.phases.Phases`); ``progress`` is
+    either a :class:`~fupin.demo.phases.Phases` (the command's, which shows a bar per phase)
+    or a plain callable that gets the messages.
+    """
+    phases = progress if isinstance(progress, Phases) else Phases(progress)
+    say = phases.say
+    with phases("区划与位置"):
+        ensure_areas()
+        # Synthetic village locations for the check-in geofence (fupin.demo.locations).
+        demo_locations()
+    with phases("生成登记数据"):
+        data = generate(villages=rural_villages(), seed=seed, scale=scale)
+        say(f"已生成：{len(data.households)} 户，{len(data.villages)} 个嘎查村")
+    result = demo_write(data, progress=phases)
+    with phases("演示账号"):
+        demo_users.demo_users_create(password=password)
+        set_as_of(AS_OF)
+    with phases("识别与退出案件"):
+        result.cases = demo_cases.demo_cases(seed=seed, progress=say)
+    with phases("帮扶与走访"):
+        result.assistance = demo_assistance.demo_assistance(seed=seed, scale=scale, progress=say)
     # Party building: cadres first, since members and duty owners refer to them.
-    result.cadres = demo_cadres.demo_cadres(seed=seed, scale=scale, progress=progress)
-    result.party = demo_party.demo_party(seed=seed, scale=scale, progress=progress)
-    result.duties = demo_duties.demo_duties(seed=seed, scale=scale, progress=progress)
+    with phases("干部"):
+        result.cadres = demo_cadres.demo_cadres(seed=seed, scale=scale, progress=say)
+    with phases("党建"):
+        result.party = demo_party.demo_party(seed=seed, scale=scale, progress=say)
+    with phases("责任清单"):
+        result.duties = demo_duties.demo_duties(seed=seed, scale=scale, progress=say)
     # Money.
-    result.funds = demo_funds.demo_funds(seed=seed, scale=scale, progress=progress)
-    result.collective = demo_collective.demo_collective(seed=seed, scale=scale, progress=progress)
-    result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=progress)
-    result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=progress)
-    result.poor_villages = demo_villages.demo_villages(seed=seed, progress=progress)
-    result.counties = demo_counties.demo_counties(seed=seed, progress=progress)
-    result.outreach = demo_outreach.demo_outreach(seed=seed, progress=progress)
-    demo_quality.demo_quality(seed=seed, progress=progress)
-    demo_quality_dupes.demo_quality_dupes(seed=seed, day=AS_OF, progress=progress)
-    demo_review.demo_review(seed=seed, progress=progress)
-    # The archive of the first half of 2017 (from the weekly report of New Year's week): the
-    # workers of `fupin serve` publish it within minutes, so the build does not wait for it.
-    result.archive_queued = schedule.queue(ARCHIVE_FIRST, AS_OF)
+    with phases("资金"):
+        result.funds = demo_funds.demo_funds(seed=seed, scale=scale, progress=say)
+    with phases("集体经济"):
+        result.collective = demo_collective.demo_collective(seed=seed, scale=scale, progress=say)
+    with phases("兜底保障"):
+        result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=say)
+    with phases("带头人"):
+        result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=say)
+    with phases("贫困村"):
+        result.poor_villages = demo_villages.demo_villages(seed=seed, progress=say)
+    with phases("旗县考核"):
+        result.counties = demo_counties.demo_counties(seed=seed, progress=say)
+    with phases("宣传动员"):
+        result.outreach = demo_outreach.demo_outreach(seed=seed, progress=say)
+    with phases("部门比对"):
+        demo_quality.demo_quality(seed=seed, progress=say)
+    with phases("疑似重复与复核"):
+        demo_quality_dupes.demo_quality_dupes(seed=seed, day=AS_OF, progress=say)
+    with phases("回头看"):
+        demo_review.demo_review(seed=seed, progress=say)
+    with phases("报告排队"):
+        # The archive of the first half of 2017 (from the weekly report of New Year's week): the
+        # workers of `fupin serve` publish it within minutes, so the build does not wait for it.
+        result.archive_queued = schedule.queue(ARCHIVE_FIRST, AS_OF)
     if connection.vendor == "postgresql":
-        # The demo writes rows with the keys it chose; every sequence then follows its table,
-        # whatever an earlier, rolled-back build left in it (sequences ignore rollbacks).
-        demo_cases._reset_sequences(
-            *(m for m in apps.get_models() if m.__module__.startswith("fupin."))
-        )
-        # The planner has no statistics yet on the tables just filled (autovacuum sees them
-        # only after the commit): without them some pages' joins run for tens of seconds.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        with phases("序列与统计"):
+            # The demo writes rows with the keys it chose; every sequence then follows its
+            # table, whatever an earlier, rolled-back build left in it (sequences ignore
+            # rollbacks).
+            demo_cases._reset_sequences(
+                *(m for m in apps.get_models() if m.__module__.startswith("fupin."))
+            )
+            # The planner has no statistics yet on the tables just filled (autovacuum sees them
+            # only after the commit): without them some pages' joins run for tens of seconds.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
     set_as_of(AS_OF)
+    result.phases = phases.done
     return result

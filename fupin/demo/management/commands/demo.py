@@ -11,6 +11,7 @@ from fupin.accounts.models import User
 from fupin.areas.models import Area
 from fupin.demo import services, users
 from fupin.demo.generator import AS_OF, YEARS
+from fupin.demo.phases import Phases
 from fupin.registry.stats import area_stats, child_stats
 
 LEAGUE = "1522"
@@ -54,9 +55,11 @@ class Command(BaseCommand):
             self.stdout.write(f"已清空贫困户数据（{time.monotonic() - started:.1f} 秒）。")
         password = password or secrets.token_urlsafe(9)
         started = time.monotonic()
-        result = services.demo_build(
-            seed=seed, scale=scale, password=password, progress=self._progress(started)
-        )
+        phases = Phases(_Reporter(self.stdout, self.verbosity, started))
+        with services.fast_writes():
+            result = services.demo_build(seed=seed, scale=scale, password=password, progress=phases)
+        if self.verbosity >= 1:
+            self._phase_table(phases)
         self.stdout.write(
             f"完成：{result.villages} 个嘎查村，{result.households} 户 {result.members} 人，"
             f"年度状态 {result.status_rows} 条，收入 {result.income_rows} 条，"
@@ -71,12 +74,14 @@ class Command(BaseCommand):
         self._logins(password, known=True)
         self._figures()
 
-    def _progress(self, started):
-        def say(message):
-            if self.verbosity >= 1:
-                self.stdout.write(f"  [{time.monotonic() - started:6.1f}s] {message}")
-
-        return say
+    def _phase_table(self, phases: Phases) -> None:
+        """The seconds of every phase, wall and CPU, longest first (bench/README.md)."""
+        self.stdout.write("各阶段用时（秒，墙钟 / CPU）：")
+        for phase in sorted(phases.done, key=lambda p: -p.wall):
+            self.stdout.write(
+                f"  {_pad(phase.name, 16, left=True)} {phase.wall:7.1f} {phase.cpu:7.1f}"
+            )
+        self.stdout.write(f"  {_pad('合计', 16, left=True)} {phases.wall:7.1f} {phases.cpu:7.1f}")
 
     @property
     def verbosity(self) -> int:
@@ -137,6 +142,50 @@ class Command(BaseCommand):
                 f"  {_pad(county.name, 16, left=True)} 贫困人口 {s.poor_persons:>6}  脱贫 {s.exited_persons:>6}"
                 f"  农村人口 {s.rural_population:>7}  发生率 {s.incidence}%"
             )
+
+
+class _Reporter:
+    """Shows the build's phases: a tqdm bar per phase on a terminal (its messages as the
+    bar's text, its seconds when it ends); on anything else (CI logs, a pipe) one plain line
+    per message and per finished phase, no bar."""
+
+    def __init__(self, stdout, verbosity: int, started: float):
+        self.stdout = stdout
+        self.verbosity = verbosity
+        self.started = started
+        stream = getattr(stdout, "_out", stdout)
+        self.tty = verbosity >= 1 and hasattr(stream, "isatty") and stream.isatty()
+        self.stream = stream
+        self.bar = None
+        self.count = 0
+
+    def start(self, name: str) -> None:
+        self.count += 1
+        if self.tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=1,
+                desc=f"{self.count:2d} {name}",
+                file=self.stream,
+                bar_format="{desc} |{bar:20}| {elapsed} {postfix}",
+                leave=False,
+            )
+
+    def say(self, message: str) -> None:
+        if self.bar is not None:
+            self.bar.set_postfix_str(message)
+        elif self.verbosity >= 1:
+            self.stdout.write(f"  [{time.monotonic() - self.started:6.1f}s] {message}")
+
+    def end(self, phase) -> None:
+        line = f"  {self.count:2d} {_pad(phase.name, 16, left=True)} {phase.wall:6.1f} 秒（CPU {phase.cpu:.1f}）"
+        if self.bar is not None:
+            self.bar.update(1)
+            self.bar.close()
+            self.bar = None
+        if self.verbosity >= 1:
+            self.stdout.write(line)
 
 
 def _pad(value, width: int, *, left: bool = False) -> str:
