@@ -299,7 +299,11 @@ def item_outcome(
     from fupin.quality import services as quality_services
     from fupin.quality.models import Flag
 
-    item = ReviewItem.objects.select_for_update().select_related("household").get(pk=item.pk)
+    item = (
+        ReviewItem.objects.select_for_update(of=("self",))
+        .select_related("household")
+        .get(pk=item.pk)
+    )
     _check_recorder(actor, item.village_id)
     review_round = _lock_open(item.review_round)
     problems: dict[str, list] = {}
