@@ -28,11 +28,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DIVISIONS = ROOT.parent / "shared" / "data" / "divisions" / "china-2023.csv.gz"
+# Beside the checkout; a worktree elsewhere names the file with FUPIN_DIVISIONS.
+DIVISIONS = Path(
+    os.environ.get(
+        "FUPIN_DIVISIONS", ROOT.parent / "shared" / "data" / "divisions" / "china-2023.csv.gz"
+    )
+)
 PROVINCE = "15"  # 内蒙古自治区
 AS_OF = "2017-06-30"
 YEARS = (2014, 2015, 2016, 2017)
-VERSION = 1  # bump when the generator changes: a cached database of another version is rebuilt
+VERSION = 2  # bump when the generator changes: a cached database of another version is rebuilt
 BATCH = 20_000  # households per transaction
 USERNAME = "scale-province-15"
 
@@ -60,10 +65,12 @@ CAUSES = (
 RELATIONS = ("head", "spouse", "son", "daughter", "grandson")
 
 
-def var_dir(persons: int) -> Path:
-    # PostgreSQL's build is recorded apart, so the two never reuse each other's marker.
+def var_dir(persons: int, within: str = PROVINCE) -> Path:
+    # PostgreSQL's build is recorded apart, so the two never reuse each other's marker; so is
+    # the national one (``within=""``: every province).
     suffix = "-pg" if os.environ.get("DATABASE_URL") else ""
-    return ROOT / "var" / "bench" / f"scale-{persons}{suffix}"
+    region = "" if within == PROVINCE else f"-{within or 'nation'}"
+    return ROOT / "var" / "bench" / f"scale-{persons}{region}{suffix}"
 
 
 def _pick(rng: random.Random, table) -> object:
@@ -90,12 +97,14 @@ def _marker(var: Path) -> Path:
     return var / "scale-built.json"
 
 
-def open_database(persons: int, rebuild: bool = False, log=print) -> dict:
+def open_database(persons: int, rebuild: bool = False, log=print, within: str = PROVINCE) -> dict:
     """Point Django at the scale database of ``persons`` persons, building it if needed.
 
+    ``within`` is the division whose rural villages share the persons: Inner Mongolia by
+    default, ``""`` for all of China (every province's divisions are then loaded).
     Returns what the build recorded (persons, households, status rows, seconds per step).
     """
-    var = var_dir(persons)
+    var = var_dir(persons, within)
     postgres = bool(os.environ.get("DATABASE_URL"))
     if rebuild and not postgres and var.exists():
         shutil.rmtree(var)
@@ -103,7 +112,11 @@ def open_database(persons: int, rebuild: bool = False, log=print) -> dict:
     marker = _marker(var)
     if marker.exists() and not rebuild:
         built = json.loads(marker.read_text())
-        if built.get("version") == VERSION and built.get("persons") == persons:
+        if (
+            built.get("version") == VERSION
+            and built.get("persons") == persons
+            and built.get("within", PROVINCE) == within
+        ):
             log(f"reusing the scale database in {var} (built {built['built_at']})")
             from django.core.management import call_command
 
@@ -113,12 +126,12 @@ def open_database(persons: int, rebuild: bool = False, log=print) -> dict:
 
     if postgres:
         call_command("flush", interactive=False, verbosity=0)
-    built = build(persons, log=log)
+    built = build(persons, log=log, within=within)
     marker.write_text(json.dumps(built, indent=1))
     return built
 
 
-def build(persons: int, log=print) -> dict:
+def build(persons: int, log=print, within: str = PROVINCE) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
@@ -132,16 +145,16 @@ def build(persons: int, log=print) -> dict:
     times["migrate_s"] = round(time.perf_counter() - start, 1)
 
     start = time.perf_counter()
-    loaded = areas_load(path=DIVISIONS, within=PROVINCE)
+    loaded = areas_load(path=DIVISIONS, within=within or None)
     times["areas_s"] = round(time.perf_counter() - start, 1)
-    log(f"divisions of {PROVINCE}: {loaded.rows:,} rows in {times['areas_s']} s")
+    log(f"divisions of {within or 'China'}: {loaded.rows:,} rows in {times['areas_s']} s")
 
     start = time.perf_counter()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             # A throwaway benchmark file: no fsync while it is being filled.
             cursor.execute("PRAGMA synchronous=OFF")
-    counts = generate(persons, log=log)
+    counts = generate(persons, log=log, within=within)
     times["generate_s"] = round(time.perf_counter() - start, 1)
     log(
         f"generated {counts['persons']:,} persons, {counts['households']:,} households, "
@@ -168,6 +181,7 @@ def build(persons: int, log=print) -> dict:
     return {
         "version": VERSION,
         "persons": persons,
+        "within": within,
         **counts,
         **times,
         "villages": counts["villages"],
@@ -207,7 +221,7 @@ class _Rows:
         self.rows = []
 
 
-def generate(persons: int, log=print, seed: int = 20171) -> dict:
+def generate(persons: int, log=print, seed: int = 20171, within: str = PROVINCE) -> dict:
     """Households, members, status rows and rural populations for ``persons`` persons."""
     from django.db import connection, transaction
 
@@ -217,7 +231,7 @@ def generate(persons: int, log=print, seed: int = 20171) -> dict:
     rng = random.Random(seed)
     villages = sorted(
         c
-        for c in Area.objects.filter(level=Level.VILLAGE, code__startswith=PROVINCE).values_list(
+        for c in Area.objects.filter(level=Level.VILLAGE, code__startswith=within).values_list(
             "code", flat=True
         )
         if is_rural_code(c)
@@ -247,6 +261,10 @@ def generate(persons: int, log=print, seed: int = 20171) -> dict:
             "planned_exit_year",
             "created_at",
             "updated_at",
+            "historical_load",
+            "historical_reason",
+            "address",
+            "bank_account",
         ],
     )
     members = _Rows(
@@ -268,6 +286,8 @@ def generate(persons: int, log=print, seed: int = 20171) -> dict:
             "medical_insurance",
             "phone",
             "updated_at",
+            "name_mn",
+            "left_reason",
         ],
     )
     statuses = _Rows(
@@ -332,6 +352,10 @@ def generate(persons: int, log=print, seed: int = 20171) -> dict:
                         planned,
                         moment,
                         moment,
+                        False,
+                        "",
+                        "",
+                        "",
                     )
                 )
                 statuses.rows.extend(year_rows)
@@ -354,6 +378,8 @@ def generate(persons: int, log=print, seed: int = 20171) -> dict:
                             True,
                             "",
                             moment,
+                            "",
+                            "",
                         )
                     )
                 if len(households.rows) >= BATCH:
@@ -390,3 +416,46 @@ def client_for_province():
     client = Client()
     client.force_login(User.objects.get(username=USERNAME))
     return client
+
+
+def _log_load(log, every: float = 60.0):
+    """Log the load average every ``every`` seconds in a daemon thread: the build shares the
+    machine, and its times mean little without it."""
+    import threading
+
+    def run():
+        while True:
+            log(f"  loadavg {Path('/proc/loadavg').read_text().strip()}", flush=True)
+            time.sleep(every)
+
+    threading.Thread(target=run, daemon=True).start()
+
+
+def main(argv=None) -> int:
+    """Build (or reuse) a scale database from the command line:
+
+    ``python -m bench.scale --persons 30000000 --nation [--rebuild]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=10_000_000)
+    parser.add_argument("--rebuild", action="store_true")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--within", default=PROVINCE, help='a division code; "" for all of China')
+    where.add_argument("--nation", action="store_const", const="", dest="within")
+    args = parser.parse_args(argv)
+    _log_load(print)
+    start = time.perf_counter()
+    cpu = time.process_time()
+    built = open_database(args.persons, args.rebuild, within=args.within)
+    print(
+        json.dumps(built, indent=1),
+        f"\nwall {time.perf_counter() - start:,.0f} s, this process's CPU "
+        f"{time.process_time() - cpu:,.0f} s, loadavg {Path('/proc/loadavg').read_text()}",
+        flush=True,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
