@@ -11,8 +11,9 @@ each with the load average beside it (the machine is shared) and this process's 
   user): by a member's name, by the tail of a household number, by the head of an ID number;
   median of 5, each on a fresh user (the selector caches a search per user and request);
 * the yearly assessment (``fupin assess --year 2016 --area COUNTY --overwrite``, the path of
-  ``bench_assess``) of one county, then of all (without ``--skip-all``);
-* the full rollup rebuild (``fupin.registry.rollups.refresh()``, as ``fupin rollup`` runs it).
+  ``bench_assess``) of one county;
+* the full rollup rebuild (``fupin.registry.rollups.refresh()``, as ``fupin rollup`` runs it);
+* the assessment of all (without ``--skip-all``), last: the longest.
 """
 
 from __future__ import annotations
@@ -101,12 +102,12 @@ def main(argv=None) -> int:
             "assess", "--year", str(args.year), "--area", args.county, "--overwrite"
         ),
     )
+    timed("full rollup rebuild (rollups.refresh())", rollups.refresh)
     if not args.skip_all:
         timed(
             f"assess --year {args.year} (all)",
             lambda: call_command("assess", "--year", str(args.year), "--overwrite"),
         )
-    timed("full rollup rebuild (rollups.refresh())", rollups.refresh)
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
