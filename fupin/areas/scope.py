@@ -158,11 +158,14 @@ def own_households_q(user, model) -> Q:
         return Q()
     household = model if column == "pk" else model._meta.get_field("household").related_model
     today = as_of()
-    # One filter() call, so the cadre, the start and the end are of the same pairing.
+    # One filter() call, so the cadre, the start and the end are of the same pairing. The
+    # households are looked up within the user's scope too: the partition key, so that the
+    # subquery reads the village's partition only on the national layout (docs/scale.md).
     own = household._base_manager.filter(
+        scope_q(user, household.scope_field),
         Q(pairings__cadre__user=user, pairings__cadre__active=True)
         & Q(pairings__start_date__lte=today)
-        & (Q(pairings__end_date__isnull=True) | Q(pairings__end_date__gte=today))
+        & (Q(pairings__end_date__isnull=True) | Q(pairings__end_date__gte=today)),
     ).values("pk")
     return Q(**{f"{column}__in": own})
 

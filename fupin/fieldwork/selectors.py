@@ -415,8 +415,12 @@ def household_cards(households) -> list[dict]:
     today = as_of()
     rows = list(households.select_related("village").order_by("village_id", "number"))
     ids = [h.pk for h in rows]
+    # The households' villages too: the partition key of the national layout (docs/scale.md).
+    villages = sorted({h.village_id for h in rows})
     members: dict[int, list] = {}
-    for m in Member.objects.filter(household_id__in=ids).order_by("household_id", "pk"):
+    for m in Member.objects.filter(household_id__in=ids, village_id__in=villages).order_by(
+        "household_id", "pk"
+    ):
         members.setdefault(m.household_id, []).append(
             {
                 "name": m.name,
@@ -442,7 +446,7 @@ def household_cards(households) -> list[dict]:
         )
     recent: dict[int, list] = {}
     ranked = (
-        Visit.objects.filter(household_id__in=ids)
+        Visit.objects.filter(household_id__in=ids, village_id__in=villages)
         .annotate(
             rank=Window(
                 RowNumber(),

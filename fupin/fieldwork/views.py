@@ -172,6 +172,7 @@ def my(request):
     visits = (
         Visit.objects.accessible_to(request.user)
         .filter(cadre=cadre, visited_on__gte=monday, visited_on__lte=day)
+        .co_located("household")
         .select_related("household")
         .order_by("-visited_on")
     )

@@ -214,6 +214,7 @@ def household_enrolments(user, household) -> list:
     return list(
         PolicyEnrolment.objects.accessible_to(user)
         .filter(household=household)
+        .co_located("member")
         .select_related("member")
         .order_by("-year", "member_id", "policy")
     )

@@ -122,7 +122,7 @@ def household_block(user, household) -> dict:
     enrolments = selectors.household_enrolments(user, household)
     year = as_of().year
     status = (
-        StatusRecord.objects.filter(household=household, year=year)
+        StatusRecord.objects.filter(household=household, village_id=household.village_id, year=year)
         .values("status", "attribute")
         .first()
     )
@@ -132,7 +132,7 @@ def household_block(user, household) -> dict:
             enrolled.setdefault(e.member_id, set()).add(e.policy)
     gaps = []
     if status is not None:
-        for member in household.members.order_by("pk"):
+        for member in household.members.filter(village_id=household.village_id).order_by("pk"):
             fields = {"school_status": member.school_status, "health": member.health}
             for rule in rules.gaps(
                 fields, status["status"], status["attribute"], enrolled.get(member.pk, ())
@@ -147,7 +147,7 @@ def household_block(user, household) -> dict:
 def household(request, pk):
     household = access_household(request.user, pk)
     can_edit = permissions.can_edit(request.user, household.village_id)
-    members = household.members.order_by("pk")
+    members = household.members.filter(village_id=household.village_id).order_by("pk")
     form = EnrolmentForm(members=members, initial={"year": as_of().year})
     status = 200
     if request.method == "POST":
