@@ -116,20 +116,26 @@ def _pairing(request, pk, pairing_pk):
 @require_http_methods(["GET", "POST"])
 def pairing_end(request, pk, pairing_pk):
     household, pairing = _pairing(request, pk, pairing_pk)
+    return _end_page(
+        request,
+        household,
+        lambda **end: services.pairing_end(actor=request.user, pairing=pairing, **end),
+        done=_("已结束结对帮扶。"),
+        title=_("结束结对：%(name)s") % {"name": pairing.cadre.name},
+    )
+
+
+def _end_page(request, household, end, *, done, title):
+    """The page that ends a pairing or a link: a date and a reason, then ``end(end_date=…,
+    reason=…)`` (the service)."""
     form = EndForm(request.POST or None, initial={"end_date": as_of()})
     if request.method == "POST" and form.is_valid():
         try:
-            services.pairing_end(
-                actor=request.user,
-                pairing=pairing,
-                end_date=form.cleaned_data["end_date"],
-                reason=form.cleaned_data["reason"],
-            )
+            end(end_date=form.cleaned_data["end_date"], reason=form.cleaned_data["reason"])
         except ValidationError as error:
             _errors(form, error)
         else:
-            return _done(request, household, _("已结束结对帮扶。"))
-    title = _("结束结对：%(name)s") % {"name": pairing.cadre.name}
+            return _done(request, household, done)
     return _page(request, household, form, title)
 
 
@@ -213,21 +219,13 @@ def _link(request, pk, link_pk):
 @require_http_methods(["GET", "POST"])
 def link_end(request, pk, link_pk):
     household, link = _link(request, pk, link_pk)
-    form = EndForm(request.POST or None, initial={"end_date": as_of()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.link_end(
-                actor=request.user,
-                link=link,
-                end_date=form.cleaned_data["end_date"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            _errors(form, error)
-        else:
-            return _done(request, household, _("已结束两联一包。"))
-    title = _("结束两联一包：%(kind)s") % {"kind": link.get_kind_display()}
-    return _page(request, household, form, title)
+    return _end_page(
+        request,
+        household,
+        lambda **end: services.link_end(actor=request.user, link=link, **end),
+        done=_("已结束两联一包。"),
+        title=_("结束两联一包：%(kind)s") % {"kind": link.get_kind_display()},
+    )
 
 
 @scope_safe

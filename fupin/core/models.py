@@ -35,3 +35,30 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.target}"
+
+
+class ProcedureStep(models.Model):
+    """A step taken in an exit procedure run on fupin.core.workflow (a village's, a county's):
+    who took it, when, with what opinion and what the exit rule's result was at the time.
+    The concrete step adds its ``case`` and the area it is scoped by."""
+
+    step = models.CharField(_("环节"), max_length=24)
+    approved = models.BooleanField(_("同意"), default=True)
+    opinion = models.TextField(_("意见"), blank=True)
+    # The exit rule's result the step saw (each condition, its value and threshold).
+    result = models.JSONField(_("评估结果"), default=dict, blank=True)
+    taken_on = models.DateField(_("办理日期"))
+    actor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("办理人"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["case", "pk"]
+
+    def __str__(self):
+        return f"{self.case_id} {self.step}"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.areas.scope import ScopedManager
+from fupin.core.models import ProcedureStep
 
 # The sample design of a round when none is given (docs/counties.md).
 DEFAULT_DESIGN = {
@@ -158,7 +159,7 @@ class CountyExitCase(models.Model):
         return f"{self.county_id} {self.year} {self.state}"
 
 
-class CountyExitStep(models.Model):
+class CountyExitStep(ProcedureStep):
     scope_field = "county_id"
 
     case = models.ForeignKey(
@@ -167,26 +168,9 @@ class CountyExitStep(models.Model):
     county = models.ForeignKey(
         "areas.Area", verbose_name=_("旗县市"), on_delete=models.PROTECT, related_name="+"
     )
-    step = models.CharField(_("环节"), max_length=24)
-    approved = models.BooleanField(_("同意"), default=True)
-    opinion = models.TextField(_("意见"), blank=True)
-    # The exit rule's result the step saw: the rates, the incidence and the reasons.
-    result = models.JSONField(_("评估结果"), default=dict, blank=True)
-    taken_on = models.DateField(_("办理日期"))
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("办理人"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(ProcedureStep.Meta):
         verbose_name = _("贫困县摘帽环节")
         verbose_name_plural = _("贫困县摘帽环节")
-        ordering = ["case", "pk"]
-
-    def __str__(self):
-        return f"{self.case_id} {self.step}"

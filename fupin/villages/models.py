@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fupin.areas.scope import ScopedManager
+from fupin.core.models import ProcedureStep
 
 # The infrastructure conditions, in the order every page and rule lists them.
 CONDITIONS = (
@@ -175,7 +176,7 @@ class VillageExitCase(models.Model):
         return f"{self.village_id} {self.year} {self.state}"
 
 
-class VillageExitStep(models.Model):
+class VillageExitStep(ProcedureStep):
     scope_field = "village_id"
 
     case = models.ForeignKey(
@@ -184,26 +185,9 @@ class VillageExitStep(models.Model):
     village = models.ForeignKey(
         "areas.Area", verbose_name=_("嘎查村"), on_delete=models.PROTECT, related_name="+"
     )
-    step = models.CharField(_("环节"), max_length=24)
-    approved = models.BooleanField(_("同意"), default=True)
-    opinion = models.TextField(_("意见"), blank=True)
-    # The rule result the step saw: each condition's value and threshold.
-    result = models.JSONField(_("评估结果"), default=dict, blank=True)
-    taken_on = models.DateField(_("办理日期"))
-    actor = models.ForeignKey(
-        "accounts.User",
-        verbose_name=_("办理人"),
-        null=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(ProcedureStep.Meta):
         verbose_name = _("贫困村出列环节")
         verbose_name_plural = _("贫困村出列环节")
-        ordering = ["case", "pk"]
-
-    def __str__(self):
-        return f"{self.case_id} {self.step}"
