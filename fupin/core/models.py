@@ -62,3 +62,21 @@ class ProcedureStep(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.step}"
+
+    @classmethod
+    def record(cls, case, step, actor, *, approved=True, opinion="", result=None):
+        """Write ``step`` (a fupin.core.workflow step) as taken on ``case`` today by ``actor``,
+        in the case's area."""
+        from fupin.core.clock import as_of  # the clock reads Setting, defined above
+
+        area = cls.scope_field  # type: ignore[attr-defined]
+        return cls.objects.create(  # type: ignore[attr-defined]
+            case=case,
+            **{area: getattr(case, area)},
+            step=step.name,
+            approved=approved,
+            opinion=opinion,
+            result=result or {},
+            taken_on=as_of(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+        )

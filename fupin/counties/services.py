@@ -307,17 +307,7 @@ def open_case(county_code: str) -> CountyExitCase | None:
     )
 
 
-def _step_row(case, step, actor, *, approved=True, opinion="", result=None):
-    return CountyExitStep.objects.create(
-        case=case,
-        county_id=case.county_id,
-        step=step.name,
-        approved=approved,
-        opinion=opinion,
-        result=result or {},
-        taken_on=as_of(),
-        actor=actor if actor is not None and actor.is_authenticated else None,
-    )
+_step_row = CountyExitStep.record
 
 
 @transaction.atomic

@@ -98,17 +98,7 @@ def open_case(village_code: str) -> VillageExitCase | None:
     )
 
 
-def _step_row(case, step, actor, *, approved=True, opinion="", result=None):
-    return VillageExitStep.objects.create(
-        case=case,
-        village_id=case.village_id,
-        step=step.name,
-        approved=approved,
-        opinion=opinion,
-        result=result or {},
-        taken_on=as_of(),
-        actor=actor if actor is not None and actor.is_authenticated else None,
-    )
+_step_row = VillageExitStep.record
 
 
 @transaction.atomic
