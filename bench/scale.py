@@ -244,32 +244,20 @@ def _restore(connection, statements, log=print) -> None:
 
 
 class _Rows:
-    """Tuples of one table, written when asked: with ``executemany`` on SQLite, with ``COPY``
-    on PostgreSQL (there ``executemany`` managed 3,500–7,000 persons a second: 10,000,000
-    persons would have taken over an hour)."""
+    """Tuples of one table, written when asked (:func:`fupin.demo.rows.write_tuples`: ``COPY``
+    on PostgreSQL, where ``executemany`` managed 3,500–7,000 persons a second and 10,000,000
+    persons would have taken over an hour; ``executemany`` on SQLite)."""
 
     def __init__(self, table: str, columns: list[str]):
-        from django.db import connection
-
-        marks = ", ".join(["%s"] * len(columns))
-        names = ", ".join(columns)
-        table = connection.ops.quote_name(table)
-        self.sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
-        self.copy = (
-            f"COPY {table} ({names}) FROM STDIN" if connection.vendor == "postgresql" else ""
-        )
+        self.table = table
+        self.columns = columns
         self.rows: list[tuple] = []
         self.written = 0
 
     def write(self, cursor) -> None:
-        if not self.rows:
-            return
-        if self.copy:
-            with cursor.cursor.copy(self.copy) as copy:
-                for row in self.rows:
-                    copy.write_row(row)
-        else:
-            cursor.executemany(self.sql, self.rows)
+        from fupin.demo.rows import write_tuples
+
+        write_tuples(cursor, self.table, self.columns, self.rows)
         self.written += len(self.rows)
         self.rows = []
 
