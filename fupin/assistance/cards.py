@@ -31,7 +31,7 @@ from decimal import Decimal
 import segno
 from django.apps import apps
 from django.conf import settings
-from django.db.models import F, Prefetch, Q
+from django.db.models import F, Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -176,32 +176,42 @@ def _measures_by_household(household_ids, year: int) -> dict[int, list[CardMeasu
     return result
 
 
-def card_households(households, year: int, today: datetime.date):
+def card_households(households, year: int, today: datetime.date) -> list[Household]:
     """Return ``households`` with everything a card shows prefetched (a handful of queries)."""
     active = Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
-    return (
-        households.select_related("village", "village__parent", "village__parent__parent")
-        .prefetch_related(
-            # A member who died, married out or moved away is no longer on the card.
-            Prefetch(
-                "members",
-                queryset=Member.objects.filter(left_on__isnull=True).order_by("birth_date", "pk"),
-            ),
-            Prefetch(
-                "incomes",
-                queryset=IncomeRecord.objects.filter(year__lte=year).order_by("-year"),
-                to_attr="card_incomes",
-            ),
-            Prefetch(
-                "pairings",
-                queryset=Pairing.objects.filter(active, cadre__active=True)
-                .select_related("cadre")
-                .order_by("start_date", "pk"),
-                to_attr="card_pairings",
-            ),
+    rows = list(
+        households.select_related("village", "village__parent", "village__parent__parent").order_by(
+            "number"
         )
-        .order_by("number")
     )
+    # The households' villages beside their ids: the partition key of the national layout,
+    # so that one card or a village's cards read one county's partitions (docs/scale.md).
+    villages = sorted({h.village_id for h in rows})
+    prefetch_related_objects(
+        rows,
+        # A member who died, married out or moved away is no longer on the card.
+        Prefetch(
+            "members",
+            queryset=Member.objects.filter(left_on__isnull=True, village_id__in=villages).order_by(
+                "birth_date", "pk"
+            ),
+        ),
+        Prefetch(
+            "incomes",
+            queryset=IncomeRecord.objects.filter(year__lte=year, village_id__in=villages).order_by(
+                "-year"
+            ),
+            to_attr="card_incomes",
+        ),
+        Prefetch(
+            "pairings",
+            queryset=Pairing.objects.filter(active, cadre__active=True)
+            .select_related("cadre")
+            .order_by("start_date", "pk"),
+            to_attr="card_pairings",
+        ),
+    )
+    return rows
 
 
 def _card(household: Household, today: datetime.date, measures) -> Card:
@@ -278,7 +288,7 @@ def build_cards(
 ) -> list[Card]:
     """Return the cards of ``households`` (a scoped queryset), in household-number order;
     ``base_url`` is the base of the QR codes' address (default :func:`public_base_url`)."""
-    rows = list(card_households(households, year, today))
+    rows = card_households(households, year, today)
     measures = _measures_by_household([h.pk for h in rows], year) if rows else None
     cards = [_card(h, today, measures) for h in rows]
     base_url = base_url or public_base_url()

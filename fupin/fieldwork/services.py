@@ -130,14 +130,18 @@ def _move(
     return concern
 
 
-def _replay(user: User, model: type[R], uuid: uuid_module.UUID | str | None) -> R | None:
+def _replay(
+    user: User, model: type[R], uuid: uuid_module.UUID | str | None, village: str
+) -> R | None:
     """The record a client already sent with ``uuid`` (marked ``replayed``), or None.
 
     A replay writes nothing and leaves no audit event: the phone resends what it is not sure
-    was stored, so the same uuid is the same record even when the body differs."""
+    was stored, so the same uuid is the same record even when the body differs. The record is
+    of the same village, the partition key of the national layout (docs/scale.md): it is
+    looked up there, not nation-wide."""
     if not uuid:
         return None
-    row = model._default_manager.filter(uuid=uuid).first()
+    row = model._default_manager.filter(uuid=uuid, village_id=village).first()
     if row is None:
         return None
     return _replayed(user, row)
@@ -150,16 +154,20 @@ def _replayed(user: User, row: R) -> R:
     return row
 
 
-def _create_once(model: type[R], uuid, create: Callable[[], R], on_conflict=None) -> R:
+def _create_once(
+    model: type[R], uuid, village: str, create: Callable[[], R], on_conflict=None
+) -> R:
     """Run ``create`` in a savepoint; when a concurrent request stored the same uuid first
-    (the unique constraint answers), return that row, marked ``replayed``."""
+    (the unique constraint answers), return that row of ``village``, marked ``replayed``."""
     try:
         with transaction.atomic():
             row = create()
         row.fresh = True  # type: ignore[attr-defined]
         return row
     except IntegrityError:
-        stored = model._default_manager.filter(uuid=uuid).first() if uuid else None
+        stored = (
+            model._default_manager.filter(uuid=uuid, village_id=village).first() if uuid else None
+        )
         if stored is None:
             if on_conflict is not None:
                 on_conflict()
@@ -245,12 +253,12 @@ def visit_log(
     A ``uuid`` already stored returns that visit (``replayed``), writing nothing. A batch from
     a client is :func:`visits_log_many`, with the same rules.
     """
-    replayed = _replay(user, Visit, uuid)
+    replayed = _replay(user, Visit, uuid, household.village_id)
     if replayed is not None:
         return replayed
     day = _visit_rules(user, cadre, household, visited_on, backdate_reason or correction_reason)
     row = _visit_row(user, cadre, household, day, kind=kind, content=content, uuid=uuid)
-    visit = _create_once(Visit, uuid, lambda: _save(row))
+    visit = _create_once(Visit, uuid, household.village_id, lambda: _save(row))
     if getattr(visit, "replayed", False):
         return visit
     # A closed month takes the visit only as a correction (fupin.areas.periods).
@@ -319,14 +327,23 @@ def visits_log_many(*, user: User, items: Iterable[VisitItem]) -> list[VisitOutc
     ValidationError on ``cadre``. Concerns raised with a visit and corrections into a closed
     month go through :func:`visit_log`."""
     items = list(items)
-    stored = {row.uuid: row for row in Visit.objects.filter(uuid__in={i.uuid for i in items})}
-    _attach_photos(stored.values())
     # A visit needs only the household's key and village (the rules and the row).
     households = (
         Household.objects.accessible_to(user)
         .only("pk", "village_id")
         .in_bulk({i.household for i in items})
     )
+    # A uuid sent again is of the same household, so of its village: looked up with the
+    # villages (the partition key of the national layout, docs/scale.md), not nation-wide.
+    # An item whose household is out of scope is refused below, stored or not.
+    stored = {
+        row.uuid: row
+        for row in Visit.objects.filter(
+            uuid__in={i.uuid for i in items},
+            village_id__in=sorted({h.village_id for h in households.values()}),
+        )
+    }
+    _attach_photos(stored.values())
     named = {i.cadre for i in items if i.cadre is not None}
     cadres = Cadre.objects.accessible_to(user).in_bulk(named) if named else {}
     own = None
@@ -470,7 +487,10 @@ def _insert_many(model: type[R], rows: list[R]) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
     keys = dict(
-        model._default_manager.filter(uuid__in=[row.uuid for row in rows]).values_list("uuid", "pk")  # type: ignore[attr-defined]
+        model._default_manager.filter(
+            uuid__in=[row.uuid for row in rows],  # type: ignore[attr-defined]
+            village_id__in=sorted({row.village_id for row in rows}),  # type: ignore[attr-defined]
+        ).values_list("uuid", "pk")
     )
     for row in rows:
         row.pk = keys[row.uuid]  # type: ignore[attr-defined]
@@ -482,7 +502,12 @@ def _create_alone(model: type[R], row: R) -> R:
     # The rolled-back insert may have given the row a key: insert it afresh.
     row.pk = None
     row._state.adding = True
-    return _create_once(model, row.uuid, functools.partial(_save, row))  # type: ignore[attr-defined]
+    return _create_once(
+        model,
+        row.uuid,  # type: ignore[attr-defined]
+        row.village_id,  # type: ignore[attr-defined]
+        functools.partial(_save, row),
+    )
 
 
 @transaction.atomic
@@ -506,7 +531,7 @@ def check_in_record(
     returns that check-in (``replayed``), writing nothing. The position is checked against the
     village's location (:func:`geofence_flags`): a flagged check-in counts toward the resident
     days only once accepted (:func:`check_in_accept`)."""
-    replayed = _replay(user, CheckIn, uuid)
+    replayed = _replay(user, CheckIn, uuid, village_code)
     if replayed is not None:
         return replayed
     _check_scope(user, village_code)
@@ -543,7 +568,7 @@ def check_in_record(
         if uuid:
             raise ValidationError({"day": [str(MSG_CHECKED_IN)]})
 
-    row = _create_once(CheckIn, uuid, create, on_conflict=same_day)
+    row = _create_once(CheckIn, uuid, village_code, create, on_conflict=same_day)
     if getattr(row, "replayed", False):
         return row
     # A closed month takes a new check-in only as a correction (fupin.areas.periods).
@@ -705,7 +730,7 @@ def concern_raise(
 ) -> Concern:
     """Raise a concern; a ``uuid`` already stored returns that concern (``replayed``)."""
     if user is not None and user.is_authenticated and uuid:
-        replayed = _replay(user, Concern, uuid)
+        replayed = _replay(user, Concern, uuid, village_code)
         if replayed is not None:
             return replayed
     if user is not None and user.is_authenticated:
@@ -723,6 +748,7 @@ def concern_raise(
     concern = _create_once(
         Concern,
         uuid,
+        village_code,
         lambda: Concern.objects.create(
             uuid=uuid or None,
             household=household,

@@ -12,8 +12,7 @@ households, the upload of a batch of visits and of a concern). Every SQL query o
 request is captured and each one that reads a partitioned table is EXPLAINed. A plan that scans a partition outside the user's
 county (or the DEFAULT one) is a query without the partition key: on Citus it would go to
 every shard. The test fails naming the page and the SQL, unless the query is one of
-:data:`LOOKUPS` (it goes through the lookup table on Citus) or a known gap of
-:data:`KNOWN_GAPS` (docs/scale.md lists them with their pages).
+:data:`LOOKUPS` (it goes through the lookup table on Citus).
 
 All of it (demo, layout) is one transaction, rolled back at the end: the test database keeps
 its plain tables for the other tests. The demo and the layout are built once for the module;
@@ -78,23 +77,6 @@ LOOKUPS: tuple[tuple[str, str, str], ...] = (
         "assistance:coverage",
         r'U0\."id_number" = \("assistance_cadre"\."id_number"\)',
         "a cadre who is a poor person himself: the cadre's ID number, wherever in the nation",
-    ),
-)
-
-# Queries of a page without the county key, not fixed yet: (page URL name, SQL pattern, what
-# is missing), each also in docs/scale.md, "Known gaps".
-KNOWN_GAPS: tuple[tuple[str, str, str], ...] = (
-    (
-        "cards:household",
-        r'FROM "registry_(member|incomerecord)" WHERE .*"household_id" IN \(',
-        "the clarity card prefetches members and incomes by household id alone "
-        "(fupin.assistance.cards.card_households)",
-    ),
-    (
-        "fieldwork-api:visits",
-        r'FROM "fieldwork_visit" WHERE "fieldwork_visit"\."uuid" IN \(',
-        "an upload's replay check looks its visits up by uuid alone, nation-wide "
-        "(fupin.fieldwork.services.visits_log_many)",
     ),
 )
 
@@ -244,7 +226,7 @@ def _walk(username: str) -> list[str]:
             ):
                 continue
             outside = _outside(sql, prefix)
-            if not outside or _listed(LOOKUPS, page, sql) or _listed(KNOWN_GAPS, page, sql):
+            if not outside or _listed(LOOKUPS, page, sql):
                 continue
             problems.append(f"{username} {page} ({href}) scans {sorted(outside)}:\n  {sql}")
     return problems
