@@ -127,10 +127,30 @@ def open_database(
     from django.core.management import call_command
 
     if postgres:
+        _refuse_to_flush_a_built_database(rebuild)
         call_command("flush", interactive=False, verbosity=0)
     built = build(persons, log=log, within=within, workers=workers)
     marker.write_text(json.dumps(built, indent=1))
     return built
+
+
+def _refuse_to_flush_a_built_database(rebuild: bool) -> None:
+    """A PostgreSQL database is rebuilt only when asked: its marker lives in this checkout's
+    var/, so another checkout (a worktree) pointed at a database built elsewhere finds no
+    marker, and flushing would throw away hours of build."""
+    from django.db import connection
+
+    if rebuild or "registry_household" not in connection.introspection.table_names():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM registry_household)")
+        (filled,) = cursor.fetchone()
+    if filled:
+        raise SystemExit(
+            f"{connection.settings_dict['NAME']} already holds households but this checkout has "
+            "no record of building it (var/bench/): pass --rebuild to throw it away and build "
+            "again, or run from the checkout that built it."
+        )
 
 
 def build(persons: int, log=print, within: str = PROVINCE, workers: int = 1) -> dict:
