@@ -10,10 +10,12 @@ re-check's counts; the rows of the child areas are sums by code prefix.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Sum
+from django.db.models.functions import Substr
 
 from fupin.areas import selectors as area_selectors
 from fupin.registry.models import StatusRecord
@@ -185,25 +187,32 @@ def _latest_recheck(user, code: str, year: int) -> tuple[str | None, dict[str, i
 
 
 def county_indexes(user, codes_: list[str], year: int) -> dict[str, Decimal | None]:
-    """The quality index of each county of ``codes_`` (one grouped query each for the lot)."""
+    """The quality index of each county of ``codes_``: one grouped query of the flags and one
+    of the status rows over the prefix the counties share (a province's hundred counties
+    included), counted per county by the database."""
     if not codes_:
         return {}
+    shared = os.path.commonprefix(codes_)
+    county = Substr("village_id", 1, 6)
     weighted: dict[str, Decimal] = defaultdict(Decimal)
-    prefixes = sorted(set(codes_))
-    flags = Flag.objects.accessible_to(user).filter(year=year, status=Flag.Status.OPEN)
-    households: dict[str, int] = defaultdict(int)
-    statuses = StatusRecord.objects.accessible_to(user).filter(year=year)
-    for prefix in _common(prefixes):
-        for f in (
-            flags.within(prefix).order_by().values("village_id", "kind").annotate(n=Count("id"))
-        ):
-            weighted[f["village_id"][:6]] += WEIGHTS.get(f["kind"], Decimal(1)) * f["n"]
-        for h in statuses.within(prefix).order_by().values("village_id").annotate(n=Count("id")):
-            households[h["village_id"][:6]] += h["n"] or 0
-    return {c: quality_index(weighted[c], households[c]) for c in codes_}
-
-
-def _common(codes_: list[str]) -> list[str]:
-    """The one prefix the counties share (their league), or each county when they share none."""
-    first = codes_[0][:4]
-    return [first] if all(c[:4] == first for c in codes_) else codes_
+    for f in (
+        Flag.objects.accessible_to(user)
+        .within(shared)
+        .filter(year=year, status=Flag.Status.OPEN)
+        .order_by()
+        .annotate(county=county)
+        .values("county", "kind")
+        .annotate(n=Count("id"))
+    ):
+        weighted[f["county"]] += WEIGHTS.get(f["kind"], Decimal(1)) * f["n"]
+    households = dict(
+        StatusRecord.objects.accessible_to(user)
+        .within(shared)
+        .filter(year=year)
+        .order_by()
+        .annotate(county=county)
+        .values("county")
+        .annotate(n=Count("id"))
+        .values_list("county", "n")
+    )
+    return {c: quality_index(weighted[c], households.get(c, 0)) for c in codes_}

@@ -4,9 +4,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from fupin.accounts.models import Role
+from fupin.areas.models import Area, Level
 from fupin.quality import dataquality, recheck
 from fupin.quality.models import Flag
 from fupin.registry import codes
@@ -112,6 +115,32 @@ def test_county_indexes(flagged):
     user = make_user(Role.LEAGUE_HQ, "1522")
     indexes = dataquality.county_indexes(user, ["152223", "152201"], 2017)
     assert indexes == {"152223": Decimal("0.0"), "152201": Decimal("0.0")}
+
+
+def test_county_indexes_agree_with_each_countys_page_in_two_queries(flagged):
+    # Enough households for indexes strictly between 0 and 100 (a flag counts 10 % of 100
+    # households), and a county of another league, as a province's war map lists them.
+    for _ in range(36):
+        make_household(SHUANGYUSHU, year=2017)
+    for _ in range(19):
+        make_household(HADANALA, year=2017)
+    province, _ = Area.objects.get_or_create(
+        code="15", defaults={"name": "内蒙古自治区", "level": Level.PROVINCE}
+    )
+    league = Area.objects.create(
+        code="1501", name="呼和浩特市", level=Level.PREFECTURE, parent=province
+    )
+    Area.objects.create(code="150102", name="新城区", level=Level.COUNTY, parent=league)
+    admin = make_user(Role.LEAGUE_HQ, "15")
+    counties = ["152223", "152201", "150102"]
+    dataquality.county_indexes(admin, counties[:1], 2017)  # the user's scope, read once
+    with CaptureQueriesContext(connection) as queries:
+        indexes = dataquality.county_indexes(admin, counties, 2017)
+    assert len(queries) == 2
+    pages = {c: dataquality.data_quality(admin, c, 2017).area.quality_index for c in counties}
+    assert indexes == pages
+    assert Decimal(0) < indexes["152223"] < 100 and Decimal(0) < indexes["152201"] < 100
+    assert indexes["150102"] is None
 
 
 def test_the_page_lists_children_and_rules(flagged):
