@@ -21,12 +21,15 @@ clears the risks whose next year's income is above the line with the guarantees 
 from __future__ import annotations
 
 import datetime
+import json
+import os
 from collections import defaultdict
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from fupin.areas.models import Area, Level, RuralPopulation
@@ -34,6 +37,7 @@ from fupin.areas.periods import Kind as PeriodKind
 from fupin.areas.periods import period_check
 from fupin.areas.selectors import incidence as compute_incidence
 from fupin.core.clock import as_of
+from fupin.core.rows import write_tuples
 from fupin.registry import codes
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord, YearFact
 
@@ -241,80 +245,90 @@ def _villages_of(year: int, code: str) -> list[str]:
     return sorted(found)
 
 
-def _latest_population(villages: list[str], year: int) -> dict[str, int]:
-    """Each village's rural population of the latest year up to ``year``."""
-    out: dict[str, tuple[int, int]] = {}
+def _latest_population(code: str, year: int) -> dict[str, int]:
+    """Each village's rural population of the latest year up to ``year``, within ``code``.
+
+    One ordered read of the area's rows (a nation's half million villages included): the last
+    row of each village is its latest year."""
     rows = RuralPopulation.objects.filter(year__lte=year)
-    for start in range(0, len(villages), 500):
-        chunk = villages[start : start + 500]
-        for village, y, population in rows.filter(village_id__in=chunk).values_list(
-            "village_id", "year", "population"
-        ):
-            if village not in out or out[village][0] < y:
-                out[village] = (y, population)
-    return {v: p for v, (_y, p) in out.items()}
+    if code:
+        rows = rows.within(code)
+    return dict(rows.order_by("village_id", "year").values_list("village_id", "population"))
 
 
-def _county_population(county: str, year: int) -> int:
-    """As :func:`fupin.registry.stats.area_stats` counts it: the latest year up to ``year``."""
-    rows = RuralPopulation.objects.within(county).filter(year__lte=year)
-    pop_year = rows.aggregate(y=Max("year"))["y"]
-    if pop_year is None:
-        return 0
-    return rows.filter(year=pop_year).aggregate(t=Sum("population"))["t"] or 0
+# The columns of a village's result, in the order :func:`village_results` gives them.
+VILLAGE_COLUMNS = [
+    "village_id",
+    "year",
+    "rule_set_id",
+    "poor_persons",
+    "rural_population",
+    "incidence",
+    "households_assessed",
+    "households_eligible",
+    "eligible",
+    "reasons",
+]
 
 
-def assess_villages(year: int, code: str, rule_set: RuleSet) -> list[VillageAssessment]:
+def village_results(year: int, code: str, rule_set: RuleSet) -> list[tuple]:
+    """Each village's result as a row of :data:`VILLAGE_COLUMNS` (reasons as JSON text).
+
+    Rows, not model instances: a nation's assessment has half a million villages, and a
+    grouped read of each input (the rollup, the population, the households' results)."""
     villages = _villages_of(year, code)
-    poor = (
-        dict(
-            YearFact.objects.filter(year=year, village_id__in=villages).values_list(
-                "village_id", "poor_persons"
-            )
-        )
-        if len(villages) < 900
-        else dict(
-            YearFact.objects.filter(year=year)
-            .within(code)
-            .values_list("village_id", "poor_persons")
-        )
-    )
-    population = _latest_population(villages, year)
+    facts = YearFact.objects.filter(year=year)
+    if code:
+        facts = facts.within(code)
+    poor = dict(facts.values_list("village_id", "poor_persons"))
+    population = _latest_population(code, year)
     counts: defaultdict[str, list[int]] = defaultdict(lambda: [0, 0])
     assessed = HouseholdAssessment.objects.filter(year=year)
     if code:
         assessed = assessed.within(code)
-    for row in assessed.values("village_id", "eligible").annotate(n=Count("id")):
-        counts[row["village_id"]][0] += row["n"]
-        if row["eligible"]:
-            counts[row["village_id"]][1] += row["n"]
+    for village, eligible, n in (
+        assessed.order_by()
+        .values("village_id", "eligible")
+        .annotate(n=Count("id"))
+        .values_list("village_id", "eligible", "n")
+    ):
+        counts[village][0] += n
+        if eligible:
+            counts[village][1] += n
     limit = rule_set.village_incidence_max
+    limit_text = rules.fmt_limit(limit)
+    no_population = json.dumps([rules.MSG_NO_POPULATION], ensure_ascii=False)
     out = []
     for village in villages:
         persons = poor.get(village, 0)
         pop = population.get(village, 0)
         rate = compute_incidence(persons, pop)
-        reasons = []
         if rate is None:
-            reasons.append(rules.MSG_NO_POPULATION)
+            reasons = no_population
         elif rate >= limit:
-            reasons.append(
-                rules.MSG_VILLAGE_INCIDENCE.format(
-                    incidence=rules.fmt_percent(rate), limit=rules.fmt_limit(limit)
-                )
+            reasons = json.dumps(
+                [
+                    rules.MSG_VILLAGE_INCIDENCE.format(
+                        incidence=rules.fmt_percent(rate), limit=limit_text
+                    )
+                ],
+                ensure_ascii=False,
             )
+        else:
+            reasons = "[]"
+        assessed_n, eligible_n = counts.get(village, (0, 0))
         out.append(
-            VillageAssessment(
-                village_id=village,
-                year=year,
-                rule_set=rule_set,
-                poor_persons=persons,
-                rural_population=pop,
-                incidence=rate,
-                households_assessed=counts[village][0],
-                households_eligible=counts[village][1],
-                eligible=not reasons,
-                reasons=reasons,
+            (
+                village,
+                year,
+                rule_set.pk,
+                persons,
+                pop,
+                rate,
+                assessed_n,
+                eligible_n,
+                reasons == "[]",
+                reasons,
             )
         )
     return out
@@ -371,23 +385,54 @@ def _counties_of(code: str) -> list[Area]:
 
 
 def assess_counties(year: int, code: str, rule_set: RuleSet) -> list[CountyAssessment]:
+    """The counties within ``code`` that have rollup rows in ``year``, each assessed: a grouped
+    read of the rollups, one of the population and one of the sample checks for them all."""
+    counties = _counties_of(code)
+    if not counties:
+        return []
+    shared = os.path.commonprefix([c.code for c in counties])
+    county = Substr("village_id", 1, 6)
+    persons = dict(
+        YearFact.objects.within(shared)
+        .filter(year=year)
+        .order_by()
+        .annotate(county=county)
+        .values("county")
+        .annotate(t=Sum("poor_persons"))
+        .values_list("county", "t")
+    )
+    # As fupin.registry.stats.area_stats counts it: the county's latest year up to ``year``.
+    population: dict[str, tuple[int, int]] = {}
+    for code_, pop_year, total in (
+        RuralPopulation.objects.within(shared)
+        .filter(year__lte=year)
+        .order_by()
+        .annotate(county=county)
+        .values("county", "year")
+        .annotate(t=Sum("population"))
+        .values_list("county", "year", "t")
+    ):
+        if code_ not in population or population[code_][0] < pop_year:
+            population[code_] = (pop_year, total or 0)
+    checks: dict[str, CountyCheck] = {}
+    for entered in CountyCheck.objects.filter(year=year, county__in=counties):
+        checks.setdefault(entered.county_id, entered)  # the latest entered, by the model's order
     out = []
-    for county in _counties_of(code):
-        facts = YearFact.objects.within(county.code).filter(year=year)
-        if not facts.exists():
+    for county_ in counties:
+        if county_.code not in persons:
             continue
-        persons = facts.aggregate(t=Sum("poor_persons"))["t"] or 0
-        pop = _county_population(county.code, year)
-        rate = compute_incidence(persons, pop)
-        check = CountyCheck.objects.filter(county=county, year=year).first()
+        poor_persons = persons[county_.code] or 0
+        pop = population.get(county_.code, (0, 0))[1]
+        rate = compute_incidence(poor_persons, pop)
+        check = checks.get(county_.code)
         reasons = county_reasons(rate, check, rule_set)
         out.append(
             CountyAssessment(
-                county=county,
+                county=county_,
                 year=year,
                 rule_set=rule_set,
                 county_check=check,
-                poor_persons=persons,
+                poor_persons=poor_persons,
                 rural_population=pop,
                 incidence=rate,
                 missed_rate=check.missed_rate if check else None,
@@ -433,9 +478,15 @@ def assessment_run(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
     VillageAssessment.objects.within(code).filter(year=year).delete()
-    villages = VillageAssessment.objects.bulk_create(
-        assess_villages(year, code, rule_set), batch_size=500
-    )
+    villages = village_results(year, code, rule_set)
+    with connection.cursor() as cursor:
+        for start in range(0, len(villages), 10_000):
+            write_tuples(
+                cursor,
+                VillageAssessment._meta.db_table,
+                VILLAGE_COLUMNS,
+                villages[start : start + 10_000],
+            )
     if not code or len(code) <= 6:
         CountyAssessment.objects.within(code).filter(year=year).delete()
     counties = CountyAssessment.objects.bulk_create(assess_counties(year, code, rule_set))
@@ -445,7 +496,7 @@ def assessment_run(
         "households": households.count(),
         "households_eligible": households.filter(eligible=True).count(),
         "villages": len(villages),
-        "villages_eligible": sum(v.eligible for v in villages),
+        "villages_eligible": sum(v[VILLAGE_COLUMNS.index("eligible")] for v in villages),
         "counties": len(counties),
         "counties_eligible": sum(c.eligible for c in counties),
     }
