@@ -7,7 +7,8 @@ creates the tables straight from the models, as the models stand after the last 
 (``makemigrations --check`` in ``make test`` keeps the two the same), records every
 migration as applied, runs the data migrations' functions against the final state rendered
 once, and sends ``post_migrate`` (content types, permissions) as ``migrate`` does. On a
-database that already has tables it is plain ``migrate``. ``make demo`` uses it
+database that already has tables, on PostgreSQL, or when a project migration writes SQL of
+its own, it is plain ``migrate``. ``make demo`` uses it
 (docs/demo.md, "Starting from a fresh clone").
 """
 
@@ -19,13 +20,17 @@ from django.core.management.base import BaseCommand
 from django.core.management.sql import emit_post_migrate_signal, emit_pre_migrate_signal
 from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.operations.special import RunPython, RunSQL
+from django.db.migrations.operations.special import (
+    RunPython,
+    RunSQL,
+    SeparateDatabaseAndState,
+)
 from django.db.migrations.recorder import MigrationRecorder
 
 
 class Command(BaseCommand):
     help = (
-        "空数据库：直接按模型建表并记录全部迁移为已执行（比 migrate 快）；已有表时同 migrate。"
+        "空的 SQLite 数据库：直接按模型建表并记录全部迁移为已执行（比 migrate 快）；否则同 migrate。"
         " Create a fresh database's schema from the models; migrate otherwise."
     )
 
@@ -34,12 +39,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, database, verbosity, **options):
         connection = connections[database]
-        if connection.introspection.table_names():
-            call_command("migrate", database=database, interactive=False, verbosity=verbosity)
-            return
         executor = MigrationExecutor(connection)
         loader = executor.loader
         plan = executor.migration_plan(loader.graph.leaf_nodes(), clean_start=True)
+        if (
+            connection.vendor != "sqlite"
+            or connection.introspection.table_names()
+            or any(_raw_schema(migration) for migration, _backwards in plan)
+        ):
+            call_command("migrate", database=database, interactive=False, verbosity=verbosity)
+            return
         state = loader.project_state()
         emit_pre_migrate_signal(verbosity, False, database, apps=state.apps, plan=plan)
         rendered = state.apps
@@ -49,7 +58,6 @@ class Command(BaseCommand):
                 for model in router.get_migratable_models(config, database):
                     if model._meta.managed and not model._meta.proxy:
                         editor.create_model(model)
-            editor.execute("SELECT 1")  # the deferred keys and indexes
             for sql in editor.deferred_sql:
                 editor.execute(sql)
             editor.deferred_sql = []
@@ -66,11 +74,18 @@ class Command(BaseCommand):
                 for operation in migration.operations:
                     if isinstance(operation, RunPython):
                         operation.code(rendered, editor)
-                    elif isinstance(operation, RunSQL):
-                        operation.database_forwards(migration.app_label, editor, state, state)
         emit_post_migrate_signal(verbosity, False, database, apps=rendered, plan=plan)
         if verbosity >= 1:
             self.stdout.write(f"已按模型建表，记录迁移 {len(plan)} 个。")
+
+
+def _raw_schema(migration) -> bool:
+    """Whether a project migration shapes the schema by hand (SQL, or a state apart from the
+    database): the models alone would not say what it leaves, so such a plan is migrated."""
+    return migration.__module__.startswith("fupin.") and any(
+        isinstance(operation, RunSQL | SeparateDatabaseAndState)
+        for operation in migration.operations
+    )
 
 
 def _names(plan) -> list[tuple[str, str]]:
