@@ -12,8 +12,6 @@ from django.db import connection, transaction
 
 from fupin.demo import rows
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
 
 def _run(*sql):
     with connection.cursor() as cursor:
@@ -22,7 +20,7 @@ def _run(*sql):
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's second thread")
-def test_statements_behind_the_build_run_in_order_before_the_next_statement():
+def test_statements_behind_the_build_run_in_order_before_the_next_statement(db):
     _run("CREATE TABLE demo_behind (n integer)")
     try:
         with transaction.atomic(), rows.write_behind():
@@ -42,7 +40,7 @@ def test_statements_behind_the_build_run_in_order_before_the_next_statement():
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's second thread")
-def test_a_failing_statement_behind_fails_the_build_and_rolls_it_back():
+def test_a_failing_statement_behind_fails_the_build_and_rolls_it_back(db):
     _run("CREATE TABLE demo_behind (n integer)")
     try:
         with (
@@ -61,7 +59,7 @@ def test_a_failing_statement_behind_fails_the_build_and_rolls_it_back():
         _run("DROP TABLE demo_behind")
 
 
-def test_without_write_behind_later_runs_at_once():
+def test_without_write_behind_later_runs_at_once(db):
     with transaction.atomic():
         rows.later("CREATE TABLE demo_at_once (n integer)")
         with connection.cursor() as cursor:
