@@ -22,12 +22,11 @@ demo:
 	$(BIN)/fupin serve --host $(HOST) --port $(PORT)
 
 # A fresh file gets its schema from the models in seconds (`fupin demo_schema`, docs/demo.md);
-# an existing one is migrated.
+# an existing one is migrated. `fupin demo` loads the Hinggan divisions when they are missing.
 demo-db: venv sysdeps
 	mkdir -p var
 	test -s var/secret_key || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
 	$(BIN)/fupin demo_schema --verbosity 0
-	$(BIN)/fupin areas load
 	$(BIN)/fupin demo --if-empty $(if $(PASSWORD),--password "$(PASSWORD)")
 
 setup: venv sysdeps assets db
