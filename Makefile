@@ -13,11 +13,21 @@ PORT ?= 8000
 DEB_RUN := gettext fonts-noto-cjk fonts-noto-core libpango-1.0-0 libpangoft2-1.0-0
 DEB_TEST := chromium poppler-utils
 
-.PHONY: demo test setup venv sysdeps sysdeps-test assets messages db serve lint bench clean
+.PHONY: demo demo-db test setup venv sysdeps sysdeps-test assets messages db serve lint bench clean
 
-demo: setup
-	$(BIN)/fupin demo --if-empty $(if $(PASSWORD),--password "$(PASSWORD)")
+# The demo's database (schema, divisions, `fupin demo`) builds on one core while npm, the
+# assets and the messages take the other; the server starts when both are done.
+demo:
+	$(MAKE) --no-print-directory -j2 assets demo-db
 	$(BIN)/fupin serve --host $(HOST) --port $(PORT)
+
+# A fresh file gets its schema from the models in seconds (`fupin demo_schema`, docs/demo.md);
+# an existing one is migrated. `fupin demo` loads the Hinggan divisions when they are missing.
+demo-db: venv sysdeps
+	mkdir -p var
+	test -s var/secret_key || (umask 077; $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > var/secret_key)
+	$(BIN)/fupin demo_schema --verbosity 0
+	$(BIN)/fupin demo --if-empty $(if $(PASSWORD),--password "$(PASSWORD)")
 
 setup: venv sysdeps assets db
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 import contextlib
 import json
 import operator
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connection
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from django.utils import timezone
 
 BATCH = 10000
@@ -183,6 +186,90 @@ def indexes_after(*models) -> Iterator[None]:
         for name, _sql in saved:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     yield
+    for _name, sql in saved:
+        later(sql)
+
+
+class _Behind:
+    """A thread that runs whole statements (an index build, an ``INSERT … SELECT``) on the
+    build's own SQLite connection while the build goes on in Python.
+
+    SQLite runs one statement as one step, without Python's lock: the thread's statement and
+    the build's next rows are drawn on the two cores at once. The build's next statement
+    waits for the queue first (:meth:`drain`, through an execute wrapper), so the statements
+    still run in their order and see everything written before them. Row by row inserts
+    (``executemany``) stay on the build's thread: they need Python's lock for every row.
+    """
+
+    def __init__(self, raw):
+        self.raw = raw
+        self.jobs: queue.Queue = queue.Queue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="demo-sql", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        cursor = self.raw.cursor(factory=SQLiteCursorWrapper)
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None:
+                    cursor.execute(*job)
+            except BaseException as exc:  # handed to the build at its next statement
+                self.error = exc
+            finally:
+                self.jobs.task_done()
+
+    def drain(self) -> None:
+        self.jobs.join()
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def wrapper(self, execute, sql, params, many, context):
+        self.drain()
+        return execute(sql, params, many, context)
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+
+_behind: _Behind | None = None
+
+
+def later(sql: str, params: tuple | list = ()) -> None:
+    """Run ``sql`` (``%s`` placeholders) after the statements before it: in the background
+    inside :func:`write_behind`, at once elsewhere. Use it for statements whose result the
+    build does not read, only the rows or indexes they leave."""
+    if _behind is not None:
+        _behind.jobs.put((sql, params))
+        return
     with connection.cursor() as cursor:
-        for _name, sql in saved:
-            cursor.execute(sql)
+        cursor.execute(sql, params)
+
+
+@contextlib.contextmanager
+def write_behind() -> Iterator[None]:
+    """Inside a transaction on SQLite: :func:`later` statements run on the other core; every
+    other statement, and the end of the block, waits for them. Elsewhere nothing changes."""
+    global _behind
+    if connection.vendor != "sqlite" or _behind is not None or not connection.in_atomic_block:
+        yield
+        return
+    connection.ensure_connection()
+    behind = _behind = _Behind(connection.connection)
+    try:
+        with connection.execute_wrapper(behind.wrapper):
+            yield
+    except BaseException:
+        with contextlib.suppress(BaseException):
+            behind.drain()
+        raise
+    else:
+        behind.drain()
+    finally:
+        _behind = None
+        behind.close()

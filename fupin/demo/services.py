@@ -59,7 +59,7 @@ from .generator import (
 )
 from .locations import demo_locations
 from .phases import Phases
-from .rows import Rows, indexes_after
+from .rows import Rows, indexes_after, later, write_behind
 
 LEAGUE = "1522"
 BATCH = 2000
@@ -478,17 +478,18 @@ def _history_copy(model, rows: Rows, moments, key: str, reason: str) -> int:
             "INSERT INTO demo_moment (id, moment) VALUES (%s, %s)",
             [(k, ops.adapt_datetimefield_value(m)) for k, m in moments],
         )
-        columns = ", ".join(quote(c) for c in own)
-        picked = ", ".join(f"b.{quote(c)}" for c in own)
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date,"  # noqa: S608
-            " history_change_reason, history_type, history_user_id)"
-            f" SELECT {picked}, t.moment, %s, '+', NULL FROM {quote(model._meta.db_table)} b"
-            f" JOIN demo_moment t ON t.id = b.{quote(key)}"
-            " WHERE b.id BETWEEN %s AND %s ORDER BY b.id",
-            [reason, low, high],
-        )
-        cursor.execute("DROP TABLE demo_moment")
+    columns = ", ".join(quote(c) for c in own)
+    picked = ", ".join(f"b.{quote(c)}" for c in own)
+    # The copy itself runs while the next rows' moments are drawn (rows.later).
+    later(
+        f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date,"  # noqa: S608
+        " history_change_reason, history_type, history_user_id)"
+        f" SELECT {picked}, t.moment, %s, '+', NULL FROM {quote(model._meta.db_table)} b"
+        f" JOIN demo_moment t ON t.id = b.{quote(key)}"
+        " WHERE b.id BETWEEN %s AND %s ORDER BY b.id",
+        [reason, low, high],
+    )
+    later("DROP TABLE demo_moment")
     return len(rows.rows)
 
 
@@ -528,6 +529,12 @@ def demo_build(
     or a plain callable that gets the messages.
     """
     phases = progress if isinstance(progress, Phases) else Phases(progress)
+    # SQLite: index builds and copies run on the other core (fupin.demo.rows.write_behind).
+    with write_behind():
+        return _demo_build(seed=seed, scale=scale, password=password, phases=phases)
+
+
+def _demo_build(*, seed: int, scale: float, password: str, phases: Phases) -> BuildResult:
     say = phases.say
     with phases("区划与位置"):
         ensure_areas()
