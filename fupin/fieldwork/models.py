@@ -163,6 +163,14 @@ class CheckIn(FlaggedRecord):
             models.Index(
                 fields=["day"], condition=~models.Q(flags=""), name="checkin_flagged_day_idx"
             ),
+            # The residents' check-in days (fieldwork.selectors.residents_under): a cadre's
+            # counted days of the month read from the index alone. The condition is
+            # COUNTED_CHECK_IN below, spelled the same so SQLite matches it to the query's.
+            models.Index(
+                fields=["cadre", "day"],
+                condition=models.Q(flags="") | models.Q(accepted_at__isnull=False),
+                name="checkin_counted_day_idx",
+            ),
         ]
 
     def __str__(self):
