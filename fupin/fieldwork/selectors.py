@@ -246,14 +246,24 @@ class ComplianceCounts:
     concerns_overdue: int = field(metadata=serialized(_("超期未办结的民情诉求数")))
 
 
-def compliance_counts(user, code: str, month: str | None = None) -> ComplianceCounts:
-    """The four counts of the compliance API and page; ``code`` must be in the user's scope."""
+def compliance_counts(
+    user, code: str, month: str | None = None, *, behind=None, residents=None
+) -> ComplianceCounts:
+    """The four counts of the compliance API and page; ``code`` must be in the user's scope.
+
+    ``behind`` and ``residents``: the page's own :func:`pairings_behind` and
+    :func:`residents_under` of the same area and month, so that each is built once (building
+    the weekly check's five subqueries costs as much CPU as compiling them)."""
     m = month_window(month)
+    if behind is None:
+        behind = pairings_behind(user, code, m)
+    if residents is None:
+        residents = residents_under(user, code, m)
     return ComplianceCounts(
         month=m.first.strftime("%Y-%m"),
         reference_day=m.ref,
-        pairings_behind=pairings_behind(user, code, m).count(),
-        residents_under_20_days=residents_under(user, code, m).count(),
+        pairings_behind=behind.count(),
+        residents_under_20_days=residents.count(),
         reviews_missed=sum(q.count() for *_x, q in reviews_missed(user, code, m)),
         concerns_overdue=concerns_overdue(user, code, m).count(),
     )

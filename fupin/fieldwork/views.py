@@ -376,7 +376,11 @@ def compliance(request):
             request, periods.Kind.FIELDWORK_MONTH, area, month, base
         )
 
-    counts = selectors.compliance_counts(user, area.code, month)
+    behind_rows = selectors.pairings_behind(user, area.code, m)
+    resident_rows = selectors.residents_under(user, area.code, m)
+    counts = selectors.compliance_counts(
+        user, area.code, month, behind=behind_rows, residents=resident_rows
+    )
 
     def page(qs, param, count=None):
         paginator = Paginator(qs, PAGE_SIZE)
@@ -386,14 +390,14 @@ def compliance(request):
         return paginator.get_page(request.GET.get(param))
 
     behind = page(
-        selectors.pairings_behind(user, area.code, m)
-        .select_related("cadre", "household")
-        .order_by("village_id", "cadre__name", "pk"),
+        behind_rows.select_related("cadre", "household").order_by(
+            "village_id", "cadre__name", "pk"
+        ),
         "p_page",
         counts.pairings_behind,
     )
     residents = page(
-        selectors.residents_under(user, area.code, m).order_by("area_id", "name", "pk"),
+        resident_rows.order_by("area_id", "name", "pk"),
         "r_page",
         counts.residents_under_20_days,
     )
