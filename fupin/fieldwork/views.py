@@ -410,6 +410,7 @@ def compliance(request):
         .select_related("owner", "village")
         .order_by("deadline", "pk"),
         "c_page",
+        counts.concerns_overdue,
     )
     flagged_check_ins = page(
         selectors.flagged_check_ins(user, area.code, m)
