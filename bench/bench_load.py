@@ -555,6 +555,7 @@ def idle_estimate(env: dict, args) -> None:
 
 
 def main() -> None:
+    global PASSWORD
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--duration", type=float, default=120)
@@ -569,6 +570,11 @@ def main() -> None:
     parser.add_argument("--label", default="", help="the table rows' first cell")
     parser.add_argument("--pg-db", default="fupin_load", help="with --db pg: the database's name")
     parser.add_argument(
+        "--password",
+        default=PASSWORD,
+        help="the demo users' password of a --reuse database built elsewhere (fupin demo)",
+    )
+    parser.add_argument(
         "--idle-estimate",
         action="store_true",
         help="no server: measure each page's CPU in process and simulate the load on --cores",
@@ -576,6 +582,7 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--page-costs", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    PASSWORD = args.password
     if args.page_costs:  # the child of --idle-estimate, under the database's environment
         print(json.dumps(page_costs()))
         return

@@ -9,13 +9,22 @@ returns, not from a second declaration of the same keys.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from typing import Any, TypeVar
 
+from django.utils.functional import cached_property
+from rest_framework_dataclasses.field_utils import get_dataclass_definition
 from rest_framework_dataclasses.serializers import DataclassSerializer
 
 T = TypeVar("T")
+
+# A dataclass's resolved annotations and its serializer's definition never change while the
+# process runs; resolving them again for every object of every answer (the string annotations
+# compiled each time) was most of the war map API's serializing (bench/README.md).
+_type_hints = functools.cache(typing.get_type_hints)
+_definition = functools.cache(get_dataclass_definition)
 
 # A field whose metadata holds this key is left out of the JSON when its value is None: the
 # figures a structure has only sometimes (see :class:`FigureSerializer`).
@@ -50,7 +59,7 @@ def _typed_value(tp: Any, value: Any) -> Any:
 def typed(cls: type[T], data: dict) -> T:
     """``data`` (nested dicts and lists, as a page reads them) as the dataclass ``cls``;
     absent keys take their defaults, keys ``cls`` does not declare are dropped."""
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     return cls(
         **{
             f.name: _typed_value(hints[f.name], data[f.name])
@@ -66,6 +75,10 @@ class FigureSerializer(DataclassSerializer):
     @property
     def serializer_dataclass_field(self):
         return FigureSerializer
+
+    @cached_property
+    def dataclass_definition(self):
+        return _definition(self.dataclass or self.Meta.dataclass)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -98,7 +98,18 @@ class Visit(FlaggedRecord):
         verbose_name_plural = _("走访")
         indexes = [
             models.Index(fields=["village", "visited_on"], name="visit_village_day_idx"),
-            models.Index(fields=["cadre", "household", "visited_on"], name="visit_pair_day_idx"),
+            # The village last: the weekly-contact check (selectors.pairings_behind) reads the
+            # index alone, without a row lookup per pairing and week.
+            models.Index(
+                fields=["cadre", "household", "visited_on", "village"],
+                name="visit_pair_day_village_idx",
+            ),
+            # The month's flagged visits (the compliance page) are few among many.
+            models.Index(
+                fields=["visited_on"],
+                condition=models.Q(backdated=True) | ~models.Q(flags=""),
+                name="visit_flagged_day_idx",
+            ),
         ]
 
     def __str__(self):
@@ -146,7 +157,21 @@ class CheckIn(FlaggedRecord):
         constraints = [
             models.UniqueConstraint(fields=["cadre", "day"], name="checkin_cadre_day_uniq")
         ]
-        indexes = [models.Index(fields=["village", "day"], name="checkin_village_day_idx")]
+        indexes = [
+            models.Index(fields=["village", "day"], name="checkin_village_day_idx"),
+            # The month's flagged check-ins (the compliance page) are few among many.
+            models.Index(
+                fields=["day"], condition=~models.Q(flags=""), name="checkin_flagged_day_idx"
+            ),
+            # The residents' check-in days (fieldwork.selectors.residents_under): a cadre's
+            # counted days of the month read from the index alone. The condition is
+            # COUNTED_CHECK_IN below, spelled the same so SQLite matches it to the query's.
+            models.Index(
+                fields=["cadre", "day"],
+                condition=models.Q(flags="") | models.Q(accepted_at__isnull=False),
+                name="checkin_counted_day_idx",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.cadre_id} {self.day}"

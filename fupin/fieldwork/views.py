@@ -376,17 +376,30 @@ def compliance(request):
             request, periods.Kind.FIELDWORK_MONTH, area, month, base
         )
 
-    def page(qs, param):
-        return Paginator(qs, PAGE_SIZE).get_page(request.GET.get(param))
+    behind_rows = selectors.pairings_behind(user, area.code, m)
+    resident_rows = selectors.residents_under(user, area.code, m)
+    counts = selectors.compliance_counts(
+        user, area.code, month, behind=behind_rows, residents=resident_rows
+    )
+
+    def page(qs, param, count=None):
+        paginator = Paginator(qs, PAGE_SIZE)
+        if count is not None:
+            # The figure the page shows above the list: a league's count is not run twice.
+            paginator.count = count
+        return paginator.get_page(request.GET.get(param))
 
     behind = page(
-        selectors.pairings_behind(user, area.code, m)
-        .select_related("cadre", "household")
-        .order_by("village_id", "cadre__name", "pk"),
+        behind_rows.select_related("cadre", "household").order_by(
+            "village_id", "cadre__name", "pk"
+        ),
         "p_page",
+        counts.pairings_behind,
     )
     residents = page(
-        selectors.residents_under(user, area.code, m).order_by("area_id", "name", "pk"), "r_page"
+        resident_rows.order_by("area_id", "name", "pk"),
+        "r_page",
+        counts.residents_under_20_days,
     )
     reviews = [
         (level, first, last, missing.count(), list(missing.order_by("code")[:PAGE_SIZE]))
@@ -397,6 +410,7 @@ def compliance(request):
         .select_related("owner", "village")
         .order_by("deadline", "pk"),
         "c_page",
+        counts.concerns_overdue,
     )
     flagged_check_ins = page(
         selectors.flagged_check_ins(user, area.code, m)
@@ -419,7 +433,7 @@ def compliance(request):
         "area": area,
         "month": month,
         "m": m,
-        "counts": selectors.compliance_counts(user, area.code, month),
+        "counts": counts,
         "behind": behind,
         "residents": residents,
         "reviews": reviews,

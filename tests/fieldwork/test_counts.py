@@ -148,3 +148,67 @@ def test_escalation_sets_a_new_deadline(user, settings):
         .exists()
     )
     assert Concern.objects.get(pk=concern.pk).owner is None
+
+
+def _behind_in_python(pairings, visits, m):
+    """The definition of docs/fieldwork.md ("Counts"), spelled out row by row: a pairing is
+    behind when some week of ``m`` in which it was active has no visit by its cadre to its
+    household in that week."""
+    behind = set()
+    for p in pairings:
+        for monday, end in m.weeks:
+            active = p.start_date <= end and (p.end_date is None or p.end_date >= monday)
+            seen = any(
+                v.cadre_id == p.cadre_id
+                and v.household_id == p.household_id
+                and monday <= v.visited_on <= end
+                for v in visits
+            )
+            if active and not seen:
+                behind.add(p.pk)
+                break
+    return behind
+
+
+def test_pairings_behind_agrees_with_a_plain_computation(user, settings):
+    settings.FUPIN_AS_OF = "2017-07-04"
+    c, other = cadre(), cadre("另一干部")
+    households = [make_household(CHANGFA) for _ in range(5)]
+    every_week = pair(c, households[0])
+    some_weeks = pair(c, households[1])
+    mid_window = pair(c, households[2], start=D(2017, 6, 14))
+    ended = Pairing.objects.create(
+        cadre=c,
+        household=households[3],
+        village_id=CHANGFA,
+        start_date=JAN1,
+        end_date=D(2017, 6, 9),
+    )
+    # Visited each week by another cadre only: that cadre's visits do not count for c.
+    not_his = pair(c, households[4])
+    others = pair(other, households[4])
+    weekly = [D(2017, 5, 30), D(2017, 6, 6), D(2017, 6, 13), D(2017, 6, 20), D(2017, 6, 27)]
+    for day in weekly:
+        visit(every_week, day)
+        visit(others, day)
+    for day in (D(2017, 5, 22), D(2017, 6, 2), D(2017, 6, 14), D(2017, 7, 3)):
+        visit(some_weeks, day)  # before the window, weeks 1 and 3, after it
+    for day in (D(2017, 6, 15), D(2017, 6, 24)):
+        visit(mid_window, day)  # the weeks of 12 and 19 June, not 26 June
+    for day in (D(2017, 5, 31), D(2017, 6, 8)):
+        visit(ended, day)  # both weeks it was active in
+    pairings = [every_week, some_weeks, mid_window, ended, not_his, others]
+    visits = list(Visit.objects.all())
+    windows = [
+        selectors.month_window("2017-06"),
+        selectors.month_window("2017-07"),
+        selectors.month_window("2017-05"),
+        selectors.this_week(),
+        selectors.period_window(D(2017, 6, 12), D(2017, 6, 21)),
+    ]
+    for m in windows:
+        expected = _behind_in_python(pairings, visits, m)
+        got = set(selectors.pairings_behind(user, CHANGFA, m).values_list("pk", flat=True))
+        assert got == expected, m
+    june = selectors.pairings_behind(user, CHANGFA, windows[0])
+    assert set(june) == {some_weeks, mid_window, not_his}
