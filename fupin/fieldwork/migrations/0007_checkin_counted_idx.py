@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fieldwork', '0006_load300_field_indexes'),
+        ('fieldwork', '0006_field_indexes'),
     ]
 
     operations = [
