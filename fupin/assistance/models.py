@@ -287,7 +287,14 @@ class Measure(models.Model):
     class Meta:
         verbose_name = _("帮扶措施")
         verbose_name_plural = _("帮扶措施")
-        indexes = [models.Index(fields=["village", "year", "type"], name="measure_vyt_idx")]
+        indexes = [
+            models.Index(fields=["village", "year", "type"], name="measure_vyt_idx"),
+            # The war map's measures by type of a league or a province: a year and a range
+            # of villages, read from the index alone.
+            models.Index(
+                fields=["year", "village", "type", "status", "plan"], name="measure_year_cover_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.get_type_display()} {self.year}"
