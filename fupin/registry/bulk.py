@@ -11,6 +11,7 @@ A row that references a household created by the same write holds a :class:`Pend
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import json
@@ -308,6 +309,34 @@ def write(model: type[models.Model], table: TableWrite, history: History) -> Non
         params = _params(table.updated, tracked, _converters(model, tracked))
         extra = _history_extra(model, "~", history)
         _insert(history_model, [*tracked, *HISTORY_COLUMNS], [(*p, *extra) for p in params])
+
+
+@contextlib.contextmanager
+def page_cache(megabytes: int) -> Iterator[None]:
+    """On SQLite, give the connection a page cache of at least ``megabytes`` while the block
+    runs (outside any transaction: the setting is the connection's), then its own again.
+
+    A streamed write inserts into six tables a chunk at a time; their indexes keyed by village
+    (or name within a village) take rows all over at every chunk, so that with the connection's
+    usual cache each chunk evicted the pages the next one needed and read them back from the
+    write-ahead log, a cost that grew with the tables (bench/README.md, import)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # On the driver's connection: a setting, not one of the import's queries.
+    connection.ensure_connection()
+    database = connection.connection
+    before = int(database.execute("PRAGMA cache_size").fetchone()[0])
+    # A negative size is in KiB, a positive one in pages.
+    current = -before * 1024 if before < 0 else before * 4096
+    if current >= megabytes * 1024 * 1024:
+        yield
+        return
+    database.execute(f"PRAGMA cache_size = {-megabytes * 1024}")
+    try:
+        yield
+    finally:
+        database.execute(f"PRAGMA cache_size = {before}")
 
 
 # -- The stage: an import's whole-file checks on disk ---------------------------------------

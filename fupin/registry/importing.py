@@ -657,7 +657,7 @@ def _check_and_write(
         villages.update(touched)
 
     try:
-        with transaction.atomic():
+        with bulk.page_cache(settings.FUPIN_IMPORT_CACHE_MB), transaction.atomic():
             if member_plan is not None and member_plan.ready:
                 member_plan.check_and_write(write, refused)
             if income_plan is not None and income_plan.ready and not refused():
