@@ -1,6 +1,6 @@
 """Benchmark: the registry import (`fupin import FILE`) of N member rows.
 
-    python -m bench.bench_import [--rows 1000000] [--sample 2000] [--cards] [--keep]
+    python -m bench.bench_import [--rows 1000000] [--sample 2000] [--cards] [--keep] [--pg]
 
 Generates a .csv of N valid member rows (≈2.6 members per household, valid ID numbers, real
 Hinggan village codes) and, each on its own fresh temporary SQLite database (migrated, areas
@@ -19,10 +19,11 @@ loaded), times:
     ``update_or_create`` of the status row — extrapolated to N rows;
 (``--cards``) the clarity-card PDF of the village with the most households.
 
-Each phase runs in its own child process (``--phase``), which reports its time and its peak
-RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``): the peak printed beside each time is that
-phase's alone. Prints the two ratios: import ÷ raw (target ≤ 3) and naive ÷ import per row
-(target ≥ 20), and the import's peak (target ≤ 1 GB). Not part of the tests.
+Each phase runs in its own child process (``--phase``), which reports its time, its CPU
+seconds, its peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) and the load average when
+it started and ended: the peak printed beside each time is that phase's alone. Prints the two
+ratios: import ÷ raw (target ≤ 3, by the wall clock and by CPU seconds) and naive ÷ import per
+row (target ≥ 20), and the import's peak (target ≤ 1 GB). Not part of the tests.
 """
 
 from __future__ import annotations
@@ -44,9 +45,28 @@ SIZES = (2, 3, 3, 2, 3, 2, 3, 3, 2, 3)  # 2.6 members per household
 YEAR = 2017
 
 
-def _setup(var: Path) -> None:
+# With --pg, each phase's database is a PostgreSQL database named PG_PREFIX + its name on
+# $BENCH_PG's server (default below), copied from the migrated one (PG_PREFIX + "fupin").
+PG_PREFIX = "fupin_bench_import_"
+PG_DEFAULT = "postgres://fupin:fupin@127.0.0.1:5432/postgres"
+
+
+def _pg_url(name: str) -> str:
+    return os.environ.get("BENCH_PG", PG_DEFAULT).rsplit("/", 1)[0] + "/" + PG_PREFIX + name
+
+
+def _pg_admin(*statements: str) -> None:
+    base = os.environ.get("BENCH_PG", PG_DEFAULT)
+    for sql in statements:
+        subprocess.run(["psql", base, "-qc", sql], check=True)
+
+
+def _setup(var: Path, pg: bool = False) -> None:
     os.environ["FUPIN_VAR"] = str(var)
-    os.environ["DATABASE_URL"] = f"sqlite:///{var / 'fupin.sqlite3'}"
+    if pg:
+        os.environ["DATABASE_URL"] = _pg_url("fupin")
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{var / 'fupin.sqlite3'}"
     os.environ["FUPIN_AS_OF"] = f"{YEAR}-06-30"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
     import django
@@ -54,12 +74,34 @@ def _setup(var: Path) -> None:
     django.setup()
 
 
-def _use_database(path: Path) -> None:
+def _use_database(var: Path, name: str) -> None:
+    """Point the connection at the phase's database: ``var/NAME.sqlite3``, or with --pg the
+    PostgreSQL database of that name."""
     from django.db import connections
 
     connection = connections["default"]
     connection.close()
-    connection.settings_dict["NAME"] = str(path)
+    if connection.vendor == "postgresql":
+        connection.settings_dict["NAME"] = PG_PREFIX + name
+    else:
+        connection.settings_dict["NAME"] = str(var / f"{name}.sqlite3")
+
+
+def _database_cpu() -> float:
+    """CPU seconds of the PostgreSQL backend serving this connection (0 on SQLite): on
+    PostgreSQL much of a write's work is the server's, which the client's rusage misses."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # a server on another machine
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _person(n: int, role: str) -> tuple[str, str]:
@@ -132,6 +174,7 @@ def raw_baseline(path: Path) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    from fupin.core.rows import write_tuples
     from fupin.registry import codes
     from fupin.registry.models import Household, Member, StatusRecord
 
@@ -263,6 +306,10 @@ def raw_baseline(path: Path) -> None:
     ]
     with transaction.atomic(), connection.cursor() as cursor:
         for table, columns, rows in tables:
+            if connection.vendor == "postgresql":
+                # COPY, as the import writes on PostgreSQL: executemany would flatter it.
+                write_tuples(cursor, table, columns, rows)
+                continue
             sql = "INSERT INTO {} ({}) VALUES ({})".format(
                 table, ", ".join(columns), ", ".join(["%s"] * len(columns))
             )
@@ -333,14 +380,17 @@ def _phase(name: str, var: Path, args) -> dict:
     import resource
 
     os.environ["FUPIN_IMPORT_MAX_ROWS"] = str(max(args.rows, 200_000))
-    _setup(var)
+    _setup(var, args.pg)
     from django.core.management import call_command
 
     from fupin.registry.models import Household, Member, StatusRecord
 
     out: dict = {}
     data = var / "members.csv"
+    # The machine's load beside each time: the wall clock is the other processes' too.
+    load = os.getloadavg()[0]
     start = time.perf_counter()
+    server_cpu = 0.0
     if name == "setup":
         from fupin.areas.services import areas_load_hinggan
 
@@ -358,8 +408,10 @@ def _phase(name: str, var: Path, args) -> dict:
     elif name in ("import", "again"):
         from fupin.registry import importing
 
-        _use_database(var / "import.sqlite3")
+        _use_database(var, "import")
+        server_cpu = -_database_cpu()
         result = importing.import_file(actor=None, path=data, year=YEAR)
+        server_cpu += _database_cpu()
         assert result.ok, result.messages(5)
         assert Member.objects.count() == args.rows and Member.history.count() == args.rows
         if name == "import":
@@ -369,7 +421,7 @@ def _phase(name: str, var: Path, args) -> dict:
     elif name == "export":
         from fupin.registry.exporting import export_members
 
-        _use_database(var / "import.sqlite3")
+        _use_database(var, "import")
         exported, _type, _name = export_members(Household.objects.all(), "xlsx")
         out["households"] = Household.objects.count()
         out["mb"] = len(exported) / 1e6
@@ -379,7 +431,7 @@ def _phase(name: str, var: Path, args) -> dict:
         from fupin.assistance import cards
         from fupin.core.clock import as_of
 
-        _use_database(var / "import.sqlite3")
+        _use_database(var, "import")
         village = (
             Household.objects.values("village_id")
             .annotate(n=Count("id"))
@@ -392,16 +444,21 @@ def _phase(name: str, var: Path, args) -> dict:
         out["mb"] = len(cards.render_cards_pdf(built, year=YEAR, today=as_of())) / 1e6
         out["households"] = len(built)
     elif name == "raw":
-        _use_database(var / "raw.sqlite3")
+        _use_database(var, "raw")
+        server_cpu = -_database_cpu()
         raw_baseline(data)
+        server_cpu += _database_cpu()
         assert Member.objects.count() == args.rows and Member.history.count() == args.rows
     elif name == "naive":
-        _use_database(var / "naive.sqlite3")
+        _use_database(var, "naive")
         out["sample"] = naive(data, min(args.sample, args.rows))
     out["seconds"] = time.perf_counter() - start
+    out["load"] = [round(load, 2), round(os.getloadavg()[0], 2)]
     # CPU seconds beside the wall clock: on a shared, busy machine they are the fairer figure.
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    out["cpu"] = usage.ru_utime + usage.ru_stime
+    out["cpu"] = usage.ru_utime + usage.ru_stime + server_cpu
+    if server_cpu:
+        out["server_cpu"] = server_cpu
     # Linux reports ru_maxrss in KiB: the peak of this process, i.e. of this phase alone.
     out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
@@ -411,6 +468,8 @@ def _run_phase(name: str, var: Path, args) -> dict:
     """Run ``name`` in a child process, so that its peak RSS is its own."""
     command = [sys.executable, "-m", "bench.bench_import", "--phase", name, "--var", str(var)]
     command += ["--rows", str(args.rows), "--sample", str(args.sample)]
+    if args.pg:
+        command.append("--pg")
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode:
         raise SystemExit(f"phase {name} failed:\n{done.stderr[-3000:]}")
@@ -425,6 +484,11 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--cards", action="store_true", help="also print the largest village's clarity cards"
     )
+    parser.add_argument(
+        "--pg",
+        action="store_true",
+        help="on PostgreSQL ($BENCH_PG's server): databases fupin_bench_import_*, dropped first",
+    )
     parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     parser.add_argument("--var", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -433,12 +497,22 @@ def main(argv=None) -> int:
         return 0
     var = Path(tempfile.mkdtemp(prefix="fupin-bench-import-"))
     runs: dict[str, dict] = {}
+    copies = ("import", "raw", "naive")
+    if args.pg:
+        _pg_admin(
+            *(f"DROP DATABASE IF EXISTS {PG_PREFIX}{n}" for n in ("fupin", *copies)),
+            f"CREATE DATABASE {PG_PREFIX}fupin",
+        )
     for name in PHASES:
         if name == "cards" and not args.cards:
             continue
-        if name == "import":
+        if name == "import" and args.pg:
+            _pg_admin(
+                *(f"CREATE DATABASE {PG_PREFIX}{n} TEMPLATE {PG_PREFIX}fupin" for n in copies)
+            )
+        elif name == "import":
             fresh = var / "fupin.sqlite3"
-            for copy in ("import", "raw", "naive"):
+            for copy in copies:
                 shutil.copy(fresh, var / f"{copy}.sqlite3")
         runs[name] = _run_phase(name, var, args)
         # Each phase as it ends: a long run's finished phases are not lost if it is stopped.
@@ -451,7 +525,8 @@ def main(argv=None) -> int:
     def line(label: str, run: dict, extra: str = "") -> None:
         print(
             f"{label:<30}{run['seconds']:8.1f} s  (cpu {run.get('cpu', 0):6.1f} s)"
-            f"   peak {run['peak_mb']:7,.0f} MB{extra}"
+            f"   peak {run['peak_mb']:7,.0f} MB   load {run['load'][0]:.1f}–{run['load'][1]:.1f}"
+            f"{extra}"
         )
 
     print(f"rows:                         {args.rows:,} ({households:,} households)")
@@ -484,6 +559,8 @@ def main(argv=None) -> int:
     print(f"import peak RSS:              {runs['import']['peak_mb']:8,.0f} MB  (target ≤ 1,024)")
     if not args.keep:
         shutil.rmtree(var, ignore_errors=True)
+        if args.pg:
+            _pg_admin(*(f"DROP DATABASE IF EXISTS {PG_PREFIX}{n}" for n in ("fupin", *copies)))
     else:
         print(f"kept {var}")
     return 0

@@ -296,6 +296,10 @@ FUPIN_IMPORT_MAX_RATIO = int(os.environ.get("FUPIN_IMPORT_MAX_RATIO", 100))
 # The registry import reads, checks and writes a file FUPIN_IMPORT_CHUNK_ROWS rows at a time, so its
 # memory stays bounded whatever the file's length (the tests set a few dozen to span chunks).
 FUPIN_IMPORT_CHUNK_ROWS = int(os.environ.get("FUPIN_IMPORT_CHUNK_ROWS", 20_000))
+# On SQLite the import's transaction writes six tables and their indexes chunk after chunk: it
+# runs with a page cache of FUPIN_IMPORT_CACHE_MB (default 256; the connection's own is 64),
+# which holds the indexes' pages that each chunk touches again (bench/README.md, import).
+FUPIN_IMPORT_CACHE_MB = int(os.environ.get("FUPIN_IMPORT_CACHE_MB", 256))
 FUPIN_JOB_TIME_LIMIT = int(os.environ.get("FUPIN_JOB_TIME_LIMIT", 1800))
 FUPIN_TASK_WORKERS = int(os.environ.get("FUPIN_TASK_WORKERS", 2))
 # The cadence (docs/schedule.md): each task worker checks every FUPIN_SCHEDULE_INTERVAL seconds

@@ -11,13 +11,17 @@ A row that references a household created by the same write holds a :class:`Pend
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
+import json
 import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db import connection, models
+
+from fupin.core.rows import write_tuples
 
 WRITE_BATCH = 5000
 
@@ -71,24 +75,36 @@ def in_chunk() -> int:
     return 10000
 
 
+def _in(queryset: models.QuerySet[Any], field: str, keys: list) -> models.QuerySet[Any]:
+    """``queryset`` restricted to the rows whose ``field`` is among ``keys``, the keys passed
+    to the driver as they are: a ``__in`` lookup prepares every key through the field, which
+    cost more than the query itself for the tens of thousands of keys of an import's chunk."""
+    model = queryset.model
+    quote = connection.ops.quote_name
+    column = f"{quote(model._meta.db_table)}.{quote(_column(model, field))}"
+    marks = ", ".join(["%s"] * len(keys))
+    return queryset.extra(where=[f"{column} IN ({marks})"], params=keys)  # noqa: S610
+
+
 def fetch(
     queryset: models.QuerySet[Any] | models.Manager[Any], field: str, keys: Iterable, *values: str
 ) -> Iterator[Row]:
-    """Yield ``values`` of the rows whose ``field`` is among ``keys``, one query per chunk."""
+    """Yield ``values`` of the rows whose ``field`` is among ``keys``, one query per chunk
+    (``keys`` of the field's own type: strings for a text field, ints for a key)."""
     keys = list(keys)
     size = in_chunk()
+    queryset = queryset.all()
     for start in range(0, len(keys), size):
-        yield from queryset.filter(**{f"{field}__in": keys[start : start + size]}).values(*values)
+        yield from _in(queryset, field, keys[start : start + size]).values(*values)
 
 
 def fetch_flat(
     queryset: models.QuerySet[Any] | models.Manager[Any], field: str, keys: list
 ) -> Iterator[Any]:
     size = in_chunk()
+    queryset = queryset.all()
     for start in range(0, len(keys), size):
-        yield from queryset.filter(**{f"{field}__in": keys[start : start + size]}).values_list(
-            field, flat=True
-        )
+        yield from _in(queryset, field, keys[start : start + size]).values_list(field, flat=True)
 
 
 def distinct_values(model: type[models.Model], ids: list[int], field: str) -> set[Any]:
@@ -166,15 +182,26 @@ def resolve(rows: Iterable[Row], field: str, ids: list[int]) -> None:
 
 def _converter(field: models.Field) -> Callable[[Any], Any]:
     """Return a function turning a Python value into a parameter for ``field``, memoised:
-    an import repeats the same dates, timestamps and cause lists thousands of times."""
+    an import repeats the same dates, timestamps and cause lists thousands of times. A JSON
+    value is its text, which both SQLite and PostgreSQL's ``COPY`` take."""
     cache: dict = {}
+    if isinstance(field, models.JSONField):
+        encoder = field.encoder
+
+        def prepare(value: Any) -> Any:
+            return None if value is None else json.dumps(value, cls=encoder)
+
+    else:
+
+        def prepare(value: Any) -> Any:
+            return field.get_db_prep_save(value, connection)
 
     def convert(value: Any) -> Any:
         key = tuple(value) if isinstance(value, list) else value
         try:
             return cache[key]
         except KeyError:
-            out = cache[key] = field.get_db_prep_save(value, connection)
+            out = cache[key] = prepare(value)
             return out
 
     return convert
@@ -216,21 +243,20 @@ def _column(model: type[models.Model], name: str) -> str:
     return field.column
 
 
+def _insert(model: type[models.Model], columns: list[str], params: list) -> None:
+    """Insert ``params`` (values in ``columns``' order, converted) into ``model``'s table."""
+    names = [_column(model, c) for c in columns]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), WRITE_BATCH):
+            write_tuples(cursor, model._meta.db_table, names, params[start : start + WRITE_BATCH])
+
+
 def insert_rows(model: type[models.Model], rows: list[Row]) -> None:
     """Insert ``rows`` (dicts with the same keys: attnames) with one prepared statement."""
     if not rows:
         return
     columns = list(rows[0])
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(model._meta.db_table),
-        ", ".join(quote(_column(model, c)) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    converters = _converters(model, columns)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), WRITE_BATCH):
-            cursor.executemany(sql, _params(rows[start : start + WRITE_BATCH], columns, converters))
+    _insert(model, columns, _params(rows, columns, _converters(model, columns)))
 
 
 def update_rows(model: type[models.Model], rows: list[Row], fields: Iterable[str]) -> None:
@@ -250,26 +276,67 @@ def update_rows(model: type[models.Model], rows: list[Row], fields: Iterable[str
             cursor.executemany(sql, _params(rows[start : start + WRITE_BATCH], columns, converters))
 
 
-def _history_rows(
-    model: type[models.Model], rows: list[Row], history_type: str, history: History
-) -> list[Row]:
-    tracked = [f.attname for f in model.history.model.tracked_fields]  # type: ignore[attr-defined]
-    extra = {
-        "history_date": history.now,
-        "history_type": history_type,
-        "history_user_id": history.user_id,
-        "history_change_reason": history.reason,
-    }
-    return [{**{name: row[name] for name in tracked}, **extra} for row in rows]
+def _tracked(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model.history.model.tracked_fields]  # type: ignore[attr-defined]
+
+
+def _history_extra(model: type[models.Model], history_type: str, history: History) -> tuple:
+    """What a history row adds to the tracked fields, converted once for all the rows."""
+    date = _converter(model.history.model._meta.get_field("history_date"))  # type: ignore[attr-defined]
+    return (date(history.now), history_type, history.user_id, history.reason)
+
+
+HISTORY_COLUMNS = ["history_date", "history_type", "history_user_id", "history_change_reason"]
 
 
 def write(model: type[models.Model], table: TableWrite, history: History) -> None:
-    """Insert the created rows (ids set) and update the updated ones, with their history rows."""
-    insert_rows(model, table.created)
-    update_rows(model, table.updated, table.fields)
+    """Insert the created rows (ids set) and update the updated ones, with their history rows.
+
+    A created row's values are converted once for its table and its history row alike (the
+    tracked fields first, so that the history row is a prefix of the row's parameters)."""
     history_model = model.history.model  # type: ignore[attr-defined]
-    insert_rows(history_model, _history_rows(model, table.created, "+", history))
-    insert_rows(history_model, _history_rows(model, table.updated, "~", history))
+    tracked = _tracked(model)
+    width = len(tracked)
+    if table.created:
+        rest = [c for c in table.created[0] if c not in set(tracked)]
+        columns = [*tracked, *rest]
+        params = _params(table.created, columns, _converters(model, columns))
+        _insert(model, columns, params)
+        extra = _history_extra(model, "+", history)
+        _insert(history_model, [*tracked, *HISTORY_COLUMNS], [(*p[:width], *extra) for p in params])
+    if table.updated:
+        update_rows(model, table.updated, table.fields)
+        params = _params(table.updated, tracked, _converters(model, tracked))
+        extra = _history_extra(model, "~", history)
+        _insert(history_model, [*tracked, *HISTORY_COLUMNS], [(*p, *extra) for p in params])
+
+
+@contextlib.contextmanager
+def page_cache(megabytes: int) -> Iterator[None]:
+    """On SQLite, give the connection a page cache of at least ``megabytes`` while the block
+    runs (outside any transaction: the setting is the connection's), then its own again.
+
+    A streamed write inserts into six tables a chunk at a time; their indexes keyed by village
+    (or name within a village) take rows all over at every chunk, so that with the connection's
+    usual cache each chunk evicted the pages the next one needed and read them back from the
+    write-ahead log, a cost that grew with the tables (bench/README.md, import)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # On the driver's connection: a setting, not one of the import's queries.
+    connection.ensure_connection()
+    database = connection.connection
+    before = int(database.execute("PRAGMA cache_size").fetchone()[0])
+    # A negative size is in KiB, a positive one in pages.
+    current = -before * 1024 if before < 0 else before * 4096
+    if current >= megabytes * 1024 * 1024:
+        yield
+        return
+    database.execute(f"PRAGMA cache_size = {-megabytes * 1024}")
+    try:
+        yield
+    finally:
+        database.execute(f"PRAGMA cache_size = {before}")
 
 
 # -- The stage: an import's whole-file checks on disk ---------------------------------------

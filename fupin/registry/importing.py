@@ -40,11 +40,12 @@ not roll a household back).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime
+import gc
 import itertools
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -578,7 +579,7 @@ def import_file(
         historical=historical,
         job=job,
     )
-    with bulk.Stage() as stage:
+    with bulk.Stage() as stage, _few_collections():
         try:
             _check_and_write(result, ctx, by_kind, data_sheets, stage)
         except ImportFileError as error:  # a sheet that broke past its scan
@@ -590,6 +591,25 @@ def import_file(
     if progress:
         progress(ctx.total, ctx.total)
     return result
+
+
+@contextlib.contextmanager
+def _few_collections() -> Iterator[None]:
+    """Run the import with fewer passes of the cyclic garbage collector.
+
+    The import allocates a few dicts per cell (its rows are garbage by reference counting
+    alone), and every ~700 allocations started a collection, which each time walked the chunk
+    in memory and, every few dozen times, the whole process (Django, the app): a fifth of the
+    import's CPU at 100,000 rows. The objects alive before the import are set aside (frozen)
+    and collections start every 100,000 allocations; both are put back when it ends."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(threshold[0], 100_000), *threshold[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
 
 
 class _Refused(Exception):
@@ -637,7 +657,7 @@ def _check_and_write(
         villages.update(touched)
 
     try:
-        with transaction.atomic():
+        with bulk.page_cache(settings.FUPIN_IMPORT_CACHE_MB), transaction.atomic():
             if member_plan is not None and member_plan.ready:
                 member_plan.check_and_write(write, refused)
             if income_plan is not None and income_plan.ready and not refused():
@@ -744,6 +764,51 @@ def _member_from_stage(values: tuple) -> dict:
     return member
 
 
+# What the stage keeps of each household, as columns (decoding JSON cost more than the rest
+# of the reading back): its key, the file's cells of HOUSEHOLD_COLUMNS as written (r0, r1…),
+# the values parsed from them, and whether the attribute's label was a 脱贫 variant.
+STAGE_RAW = tuple(f"r{i}" for i in range(len(HOUSEHOLD_COLUMNS)))
+STAGE_VALUES = tuple(f for f in HOUSEHOLD_FIELDS if f != "members_count")
+STAGE_HOUSEHOLD = ("number", "first_row", *STAGE_RAW, *STAGE_VALUES, "exited")
+_STAGE_BOOLEANS = tuple(
+    i for i, f in enumerate(STAGE_VALUES) if f in ("dangerous_housing", "safe_water")
+)
+_STAGE_CAUSES = STAGE_VALUES.index("other_causes")
+_CAUSE_SEPARATOR = ","  # between cause codes (codes.Cause values hold none)
+# The parsed values rules.check_household reads, beside the attribute's label and variant.
+CHECK_FIELDS = ("main_cause", "other_causes", "status", "identified_year", "exit_year")
+
+
+def _household_to_stage(household: _Household) -> tuple:
+    values = [household.values[f] for f in STAGE_VALUES]
+    values[_STAGE_CAUSES] = _CAUSE_SEPARATOR.join(values[_STAGE_CAUSES])
+    raw = household.raw
+    return (
+        household.number,
+        household.first_row,
+        *(raw[c] for c in HOUSEHOLD_COLUMNS),
+        *values,
+        household.check["attribute_exited"],
+    )
+
+
+def _household_from_stage(found: Sequence) -> _Household:
+    raws = len(HOUSEHOLD_COLUMNS)
+    raw = dict(zip(HOUSEHOLD_COLUMNS, found[2 : 2 + raws], strict=True))
+    parsed = list(found[2 + raws : -1])
+    for i in _STAGE_BOOLEANS:
+        if parsed[i] is not None:
+            parsed[i] = bool(parsed[i])
+    causes = parsed[_STAGE_CAUSES]
+    parsed[_STAGE_CAUSES] = causes.split(_CAUSE_SEPARATOR) if causes else []
+    values = dict(zip(STAGE_VALUES, parsed, strict=True))
+    values["members_count"] = 0
+    check = {f: values[f] for f in CHECK_FIELDS}
+    check["attribute_label"] = raw[COL_ATTRIBUTE]
+    check["attribute_exited"] = bool(found[-1])
+    return _Household(number=found[0], first_row=found[1], raw=raw, values=values, check=check)
+
+
 class _MemberImport:
     """The member sheet, a chunk at a time: each chunk's rows are parsed and checked and go to
     the stage (:class:`~fupin.registry.bulk.Stage`) with their households; the checks across
@@ -781,10 +846,7 @@ class _MemberImport:
             return
         self.ready = True
         stage.execute(f"CREATE TABLE m ({', '.join(STAGE_MEMBER)}, PRIMARY KEY (row))")
-        stage.execute(
-            "CREATE TABLE h (number TEXT PRIMARY KEY, first_row INTEGER, raw TEXT, vals TEXT,"
-            " chk TEXT)"
-        )
+        stage.execute(f"CREATE TABLE h ({', '.join(STAGE_HOUSEHOLD)}, PRIMARY KEY (number))")
         for chunk in _batches(sheet.rows, chunk_rows()):
             self._stage_chunk(chunk, index)
             ctx.tick(len(chunk))
@@ -806,31 +868,16 @@ class _MemberImport:
         numbers = {v[COL_NUMBER] for _row, v in rows if v[COL_NUMBER]}
         self.households, self.members, self.names = {}, [], {}
         self.staged = {
-            number: _Household(
-                number=number,
-                first_row=first_row,
-                raw=json.loads(raw),
-                values=json.loads(vals),
-                check=json.loads(chk),
-            )
-            for number, first_row, raw, vals, chk in self.stage.select_in(
-                "SELECT number, first_row, raw, vals, chk FROM h WHERE number IN ({})", numbers
+            found[0]: _household_from_stage(found)
+            for found in self.stage.select_in(
+                f"SELECT {', '.join(STAGE_HOUSEHOLD)} FROM h WHERE number IN ({{}})", numbers
             )
         }
         for row, values in rows:
             self._row(row, values)
         self.stage.executemany(
-            "INSERT OR REPLACE INTO h VALUES (?, ?, ?, ?, ?)",
-            (
-                (
-                    h.number,
-                    h.first_row,
-                    json.dumps(h.raw),
-                    json.dumps(h.values),
-                    json.dumps(h.check),
-                )
-                for h in self.households.values()
-            ),
+            f"INSERT OR REPLACE INTO h VALUES ({', '.join('?' * len(STAGE_HOUSEHOLD))})",
+            (_household_to_stage(h) for h in self.households.values()),
         )
         self.stage.executemany(
             f"INSERT INTO m VALUES ({', '.join('?' * len(STAGE_MEMBER))})",
@@ -853,16 +900,22 @@ class _MemberImport:
     def _check_households(self) -> None:
         """Each household against all its members (one head, the causes' members…)."""
         ctx = self.ctx
+        household_columns = ", ".join(f"h.{c}" for c in STAGE_HOUSEHOLD)
         query = (
-            "SELECT h.number, h.first_row, h.chk, m.name, m.relation, m.school_status, m.health"
+            f"SELECT {household_columns}, m.name, m.relation, m.school_status, m.health"
             " FROM h JOIN m ON m.number = h.number ORDER BY h.number, m.row"
         )
+        width = len(STAGE_HOUSEHOLD)
         for number, group in itertools.groupby(self.stage.execute(query), itemgetter(0)):
             found = list(group)
-            _number, first_row, check, name = found[0][:4]
-            members = [{"relation": r[4], "school_status": r[5], "health": r[6]} for r in found]
+            household = _household_from_stage(found[0][:width])
+            first_row, name = household.first_row, found[0][width]
+            members = [
+                {"relation": r[width + 1], "school_status": r[width + 2], "health": r[width + 3]}
+                for r in found
+            ]
             for problem in rules.check_household(
-                json.loads(check), members, data_year=ctx.year, as_of=ctx.as_of
+                household.check, members, data_year=ctx.year, as_of=ctx.as_of
             ):
                 self.sheet.add(first_row, rules.record_message(first_row, number, name, problem))
 
@@ -873,7 +926,7 @@ class _MemberImport:
         last = 0
         while True:
             found = self.stage.execute(
-                "SELECT number, first_row, raw, vals, chk FROM h WHERE first_row > ?"
+                f"SELECT {', '.join(STAGE_HOUSEHOLD)} FROM h WHERE first_row > ?"
                 " ORDER BY first_row LIMIT ?",
                 (last, size),
             ).fetchall()
@@ -899,16 +952,7 @@ class _MemberImport:
 
     def _load(self, found: list[tuple]) -> None:
         """Make the households ``found`` on the stage, with all their members, the chunk."""
-        self.households = {
-            number: _Household(
-                number=number,
-                first_row=first_row,
-                raw=json.loads(raw),
-                values=json.loads(vals),
-                check=json.loads(chk),
-            )
-            for number, first_row, raw, vals, chk in found
-        }
+        self.households = {values[0]: _household_from_stage(values) for values in found}
         members = [
             _member_from_stage(values)
             for values in self.stage.select_in(
