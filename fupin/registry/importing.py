@@ -47,6 +47,7 @@ import datetime
 import gc
 import itertools
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
@@ -593,6 +594,11 @@ def import_file(
     return result
 
 
+_collections_lock = threading.Lock()
+_collections_held = 0
+_collections_threshold: tuple[int, ...] = ()
+
+
 @contextlib.contextmanager
 def _few_collections() -> Iterator[None]:
     """Run the import with fewer passes of the cyclic garbage collector.
@@ -601,15 +607,24 @@ def _few_collections() -> Iterator[None]:
     alone), and every ~700 allocations started a collection, which each time walked the chunk
     in memory and, every few dozen times, the whole process (Django, the app): a fifth of the
     import's CPU at 100,000 rows. The objects alive before the import are set aside (frozen)
-    and collections start every 100,000 allocations; both are put back when it ends."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(threshold[0], 100_000), *threshold[1:])
+    and collections start every 100,000 allocations; both are put back when it ends. The
+    collector is the process's: with two imports at once on a server's threads, the first
+    one in sets it and the last one out puts it back."""
+    global _collections_held, _collections_threshold
+    with _collections_lock:
+        if _collections_held == 0:
+            _collections_threshold = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(max(_collections_threshold[0], 100_000), *_collections_threshold[1:])
+        _collections_held += 1
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        with _collections_lock:
+            _collections_held -= 1
+            if _collections_held == 0:
+                gc.set_threshold(*_collections_threshold)
+                gc.unfreeze()
 
 
 class _Refused(Exception):

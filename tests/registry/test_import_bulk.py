@@ -62,3 +62,20 @@ def test_the_write_has_a_larger_page_cache_then_the_connections_own():
     assert cache_size() == before
     with bulk.page_cache(1):  # smaller than the connection's: left as it is
         assert cache_size() == before
+
+
+def test_two_imports_at_once_put_the_collector_back_when_the_last_one_ends():
+    import gc
+
+    from fupin.registry.importing import _few_collections
+
+    before = gc.get_threshold()
+    first, second = _few_collections(), _few_collections()
+    first.__enter__()
+    second.__enter__()
+    # The first import ends while the second still runs: the collector stays as the imports
+    # want it, and its frozen objects stay frozen.
+    first.__exit__(None, None, None)
+    assert gc.get_threshold()[0] >= 100_000 and gc.get_freeze_count() > 0
+    second.__exit__(None, None, None)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
