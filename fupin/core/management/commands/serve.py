@@ -82,7 +82,7 @@ class Command(BaseCommand):
         )
         web = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "fupin.wsgi:application",
+                sys.executable, "-m", "gunicorn", "fupin.core.serve_app:application", "--preload",
                 "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
                 "--timeout", "120", "--keep-alive", str(KEEP_ALIVE), "--access-logfile", "-",
             ],
