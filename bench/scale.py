@@ -264,7 +264,7 @@ def _restore(connection, statements, log=print) -> None:
 
 
 class _Rows:
-    """Tuples of one table, written when asked (:func:`fupin.demo.rows.write_tuples`: ``COPY``
+    """Tuples of one table, written when asked (:func:`fupin.core.rows.write_tuples`: ``COPY``
     on PostgreSQL, where ``executemany`` managed 3,500–7,000 persons a second and 10,000,000
     persons would have taken over an hour; ``executemany`` on SQLite)."""
 
@@ -275,7 +275,7 @@ class _Rows:
         self.written = 0
 
     def write(self, cursor) -> None:
-        from fupin.demo.rows import write_tuples
+        from fupin.core.rows import write_tuples
 
         write_tuples(cursor, self.table, self.columns, self.rows)
         self.written += len(self.rows)

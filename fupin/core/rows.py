@@ -1,8 +1,8 @@
 """Rows inserted in bulk, the fastest correct way for each database.
 
 ``COPY`` on PostgreSQL, where ``executemany`` is several times slower, one prepared
-``executemany`` elsewhere. The registry import writes its rows with it; the demo's builder
-has the same function in fupin.demo.rows.
+``executemany`` elsewhere. The registry import, the assessment's results, the demo's builder
+(fupin.demo.rows) and bench/scale.py write their rows with it.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The demo writes a few million rows; building model instances for ``bulk_create``
 it take them apart again field by field costs several times the insert itself. Here a row
 is a dict of the values it sets (the rest take the field's default, ``auto_now`` fields the
 build's moment) or a tuple in :attr:`Rows.names` order, adapted once per column with the
-connection's own operations. bench/scale.py writes its tables with the same :func:`write_tuples`.
+connection's own operations. bench/scale.py writes its tables with the same :func:`fupin.core.rows.write_tuples`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 from django.db import connection
 from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from django.utils import timezone
+
+from fupin.core.rows import write_tuples
 
 BATCH = 10000
 
@@ -142,23 +144,6 @@ class Rows:
                 batch = self.tuples(self.rows[start : start + BATCH])
                 write_tuples(cursor, table, columns, batch)
         return len(self.rows)
-
-
-def write_tuples(cursor, table: str, columns: list[str], rows: list) -> None:
-    """Insert ``rows`` (values in ``columns``' order, adapted) into ``table`` through a Django
-    cursor: ``COPY`` on PostgreSQL, where ``executemany`` is several times slower, one
-    prepared ``executemany`` elsewhere. bench/scale.py writes its tables with it too."""
-    if not rows:
-        return
-    quote = cursor.db.ops.quote_name
-    names = ", ".join(quote(c) for c in columns)
-    if cursor.db.vendor == "postgresql":
-        with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-    else:
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)  # noqa: S608
 
 
 @contextlib.contextmanager
