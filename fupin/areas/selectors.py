@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils.translation import gettext
 
@@ -50,6 +51,18 @@ def incidence(poor_persons: int, rural_population: int) -> Decimal | None:
         return None
     value = Decimal(poor_persons * 100) / Decimal(rural_population)
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def county_totals(rows, total) -> dict:
+    """The aggregate ``total`` of ``rows`` per county (the first six digits of each row's
+    area code): one grouped statement for any number of counties."""
+    return dict(
+        rows.order_by()
+        .annotate(county=Substr(rows.model.scope_field, 1, 6))
+        .values("county")
+        .annotate(total=total)
+        .values_list("county", "total")
+    )
 
 
 def children_in_scope(user, area: Area) -> list[Area]:

@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from fupin.areas.models import Area, Level, RuralPopulation
 from fupin.areas.periods import Kind as PeriodKind
 from fupin.areas.periods import period_check
+from fupin.areas.selectors import county_totals
 from fupin.areas.selectors import incidence as compute_incidence
 from fupin.core.clock import as_of
 from fupin.core.rows import write_tuples
@@ -392,15 +393,7 @@ def assess_counties(year: int, code: str, rule_set: RuleSet) -> list[CountyAsses
         return []
     shared = os.path.commonprefix([c.code for c in counties])
     county = Substr("village_id", 1, 6)
-    persons = dict(
-        YearFact.objects.within(shared)
-        .filter(year=year)
-        .order_by()
-        .annotate(county=county)
-        .values("county")
-        .annotate(t=Sum("poor_persons"))
-        .values_list("county", "t")
-    )
+    persons = county_totals(YearFact.objects.within(shared).filter(year=year), Sum("poor_persons"))
     # As fupin.registry.stats.area_stats counts it: the county's latest year up to ``year``.
     population: dict[str, tuple[int, int]] = {}
     for code_, pop_year, total in (

@@ -205,14 +205,7 @@ def county_indexes(user, codes_: list[str], year: int) -> dict[str, Decimal | No
         .annotate(n=Count("id"))
     ):
         weighted[f["county"]] += WEIGHTS.get(f["kind"], Decimal(1)) * f["n"]
-    households = dict(
-        StatusRecord.objects.accessible_to(user)
-        .within(shared)
-        .filter(year=year)
-        .order_by()
-        .annotate(county=county)
-        .values("county")
-        .annotate(n=Count("id"))
-        .values_list("county", "n")
+    households = area_selectors.county_totals(
+        StatusRecord.objects.accessible_to(user).within(shared).filter(year=year), Count("id")
     )
     return {c: quality_index(weighted[c], households.get(c, 0)) for c in codes_}
