@@ -52,6 +52,19 @@ CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 
 FUPIN_AS_OF = os.environ.get("FUPIN_AS_OF", "")
 
+# How long an area's summary (the war map and its JSON) is kept and shared by everyone who
+# opens it (fupin.areas.summaries); 0 recomputes it for every request. Each process keeps its
+# own copies (a few hundred areas' figures).
+FUPIN_SUMMARY_SECONDS = int(os.environ.get("FUPIN_SUMMARY_SECONDS", "60"))
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "summaries": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fupin-summaries",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
+
 # How many days before the as-of date a record may be dated (backdated, 补录), per kind; a
 # backdated record needs a reason and is flagged (fupin.core.dates). Case steps take the
 # system date: their window is 0 unless set.
@@ -148,6 +161,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "fupin.core.middleware.AsOfOncePerRequest",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

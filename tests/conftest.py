@@ -15,6 +15,10 @@ def pytest_configure(config):
     # password; the suite creates users and signs in thousands of times. Tests of sign-in
     # behaviour do not depend on the hasher's cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A test writes and reads back within the same second; an area's summary kept for a minute
+    # (fupin.areas.summaries) would show it the figures of an earlier test. The tests of
+    # keeping turn it on (tests/warmap/test_warmap_kept.py).
+    settings.FUPIN_SUMMARY_SECONDS = 0
     # Uploads of each run (and of each xdist worker) in a directory of their own, not var/.
     media = tempfile.mkdtemp(prefix="fupin-test-media-")
     settings.MEDIA_ROOT = media

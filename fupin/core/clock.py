@@ -19,19 +19,40 @@ AS_OF_KEY = "as_of"
 FIRST_YEAR = 2014
 
 
+# Within a request the as-of date is read once (fupin.core.middleware.AsOfOncePerRequest): a
+# page asks for it in its view, its selectors, its menu and its template, each a query.
+_REQUEST_AS_OF: contextvars.ContextVar[list | None] = contextvars.ContextVar(
+    "fupin_request_as_of", default=None
+)
+
+
 def as_of() -> datetime.date:
     """Return the date the system treats as today."""
     if settings.FUPIN_AS_OF:
         return datetime.date.fromisoformat(settings.FUPIN_AS_OF)
+    memo = _REQUEST_AS_OF.get()
+    if memo:
+        return memo[0]
     from .models import Setting
 
     try:
         value = Setting.objects.filter(key=AS_OF_KEY).values_list("value", flat=True).first()
     except DatabaseError:
         value = None
-    if value:
-        return datetime.date.fromisoformat(value)
-    return timezone.localdate()
+    day = datetime.date.fromisoformat(value) if value else timezone.localdate()
+    if memo is not None:
+        memo.append(day)
+    return day
+
+
+@contextlib.contextmanager
+def as_of_once() -> Iterator[None]:
+    """Read the as-of date at most once in this block (a request)."""
+    token = _REQUEST_AS_OF.set([])
+    try:
+        yield
+    finally:
+        _REQUEST_AS_OF.reset(token)
 
 
 def now() -> datetime.datetime:
@@ -55,6 +76,9 @@ def set_as_of(day: datetime.date | None) -> None:
     """Store (or with ``None`` clear) the database as-of date."""
     from .models import Setting
 
+    memo = _REQUEST_AS_OF.get()
+    if memo:
+        memo.clear()
     if day is None:
         Setting.objects.filter(key=AS_OF_KEY).delete()
     else:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from .clock import as_of_once
+
 API_PREFIX = "/api/"
 
 
@@ -23,3 +25,14 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
                 language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class AsOfOncePerRequest:
+    """The as-of date read once per request (:func:`fupin.core.clock.as_of_once`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with as_of_once():
+            return self.get_response(request)

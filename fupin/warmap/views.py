@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fupin.areas import selectors as area_selectors
+from fupin.areas import summaries
 from fupin.areas.params import page_area, page_year
 from fupin.areas.scope import scope_safe
 from fupin.assistance.models import Measure, MeasureType
@@ -32,7 +36,16 @@ def warmap(request):
     if area is None:
         return render(request, "warmap/warmap.html", {"area": None})
     year = page_year(request, last=current_year())
-    data = selectors.warmap(request.user, area.code, year)
+    user = request.user
+
+    def figures() -> str:
+        data = selectors.warmap(user, area.code, year)
+        context = {"area": area, "year": year, "w": data, "charts": chart_data(data)}
+        return render_to_string("warmap/_figures.html", context)
+
+    # Rendered once for every viewer of the area with the same scope (fupin.areas.summaries):
+    # a township's tables are thousands of formatted numbers, as dear as their queries.
+    html, computed_at = summaries.kept("warmap-page", user, area.code, year, compute=figures)
     return render(
         request,
         "warmap/warmap.html",
@@ -40,11 +53,12 @@ def warmap(request):
             "area": area,
             "year": year,
             "years": selectors.years(),
-            "crumbs": area_selectors.breadcrumbs(request.user, area),
-            "w": data,
+            "crumbs": area_selectors.breadcrumbs(user, area),
+            "figures": mark_safe(html),  # noqa: S308 -- rendered by the template above
             # The figures are as of the system date (the rollups follow every write).
             "as_of": as_of(),
-            "charts": chart_data(data),
+            "computed_at": computed_at,
+            "keep_seconds": settings.FUPIN_SUMMARY_SECONDS,
         },
     )
 
