@@ -247,25 +247,38 @@ class ComplianceCounts:
 
 
 def compliance_counts(
-    user, code: str, month: str | None = None, *, behind=None, residents=None
+    user,
+    code: str,
+    month: str | None = None,
+    *,
+    behind=None,
+    residents=None,
+    reviews_counted: int | None = None,
+    overdue=None,
 ) -> ComplianceCounts:
     """The four counts of the compliance API and page; ``code`` must be in the user's scope.
 
-    ``behind`` and ``residents``: the page's own :func:`pairings_behind` and
-    :func:`residents_under` of the same area and month, so that each is built once (building
-    the weekly check's five subqueries costs as much CPU as compiling them)."""
+    ``behind``, ``residents`` and ``overdue``: the page's own :func:`pairings_behind`,
+    :func:`residents_under` and :func:`concerns_overdue` of the same area and month, and
+    ``reviews_counted`` the sum of its :func:`reviews_missed` counts, so that each is built
+    and counted once (building the weekly check's five subqueries costs as much CPU as
+    compiling them)."""
     m = month_window(month)
     if behind is None:
         behind = pairings_behind(user, code, m)
     if residents is None:
         residents = residents_under(user, code, m)
+    if reviews_counted is None:
+        reviews_counted = sum(q.count() for *_x, q in reviews_missed(user, code, m))
+    if overdue is None:
+        overdue = concerns_overdue(user, code, m)
     return ComplianceCounts(
         month=m.first.strftime("%Y-%m"),
         reference_day=m.ref,
         pairings_behind=behind.count(),
         residents_under_20_days=residents.count(),
-        reviews_missed=sum(q.count() for *_x, q in reviews_missed(user, code, m)),
-        concerns_overdue=concerns_overdue(user, code, m).count(),
+        reviews_missed=reviews_counted,
+        concerns_overdue=overdue.count(),
     )
 
 

@@ -378,8 +378,19 @@ def compliance(request):
 
     behind_rows = selectors.pairings_behind(user, area.code, m)
     resident_rows = selectors.residents_under(user, area.code, m)
+    reviews = [
+        (level, first, last, missing.count(), list(missing.order_by("code")[:PAGE_SIZE]))
+        for level, first, last, missing in selectors.reviews_missed(user, area.code, m)
+    ]
+    overdue_rows = selectors.concerns_overdue(user, area.code, m)
     counts = selectors.compliance_counts(
-        user, area.code, month, behind=behind_rows, residents=resident_rows
+        user,
+        area.code,
+        month,
+        behind=behind_rows,
+        residents=resident_rows,
+        reviews_counted=sum(n for _level, _first, _last, n, _areas in reviews),
+        overdue=overdue_rows,
     )
 
     def page(qs, param, count=None):
@@ -401,14 +412,8 @@ def compliance(request):
         "r_page",
         counts.residents_under_20_days,
     )
-    reviews = [
-        (level, first, last, missing.count(), list(missing.order_by("code")[:PAGE_SIZE]))
-        for level, first, last, missing in selectors.reviews_missed(user, area.code, m)
-    ]
     overdue = page(
-        selectors.concerns_overdue(user, area.code, m)
-        .select_related("owner", "village")
-        .order_by("deadline", "pk"),
+        overdue_rows.select_related("owner", "village").order_by("deadline", "pk"),
         "c_page",
         counts.concerns_overdue,
     )

@@ -111,6 +111,26 @@ def test_compliance_page(client, linked):
     assert client.get(f"/compliance/?area={CHANGFA}").status_code == 404
 
 
+def test_compliance_page_counts_each_list_once(client, linked):
+    """The figures above the lists are the lists' own counts: the overdue concerns and each
+    review period's missing areas are counted once per page, not again for the figures."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Concern.objects.create(
+        village_id=CHANGFA, source="cadre", raised_on=D(2017, 5, 1), text="修路", category="other"
+    )
+    client.force_login(make_user("county_office", CHANGFA[:6]))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/compliance/?area={CHANGFA}&month=2017-06")
+    counts = response.context["counts"]
+    reviews = response.context["reviews"]
+    assert counts.reviews_missed == sum(n for *_x, n, _areas in reviews) > 0
+    statements = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    assert sum('FROM "fieldwork_concern"' in sql for sql in statements) == 1
+    assert sum('FROM "areas_area"' in sql for sql in statements) == len(reviews)
+
+
 def test_public_form_raises_a_household_concern_and_is_rate_limited(client, settings):
     # Five an hour from one address to one village; the captcha is tested in tests/accounts.
     settings.FUPIN_PUBLIC_CAPTCHA_AFTER = 1000
