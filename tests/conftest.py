@@ -1,7 +1,12 @@
 """Shared test set-up: the real Hinggan divisions are loaded once per test database."""
 
+import fcntl
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -100,3 +105,41 @@ def _chinese_first():
 def _fixed_as_of(settings):
     # Tests run "on" the demo's date unless they say otherwise.
     settings.FUPIN_AS_OF = "2017-06-30"
+
+
+def _built_once(factory, name: str, command: list[str]) -> Path:
+    """A SQLite file built by ``fupin <command>`` from nothing, once per run: the first test
+    worker to ask builds it under a lock, the others wait and read the same file. Building one
+    replays every migration (a minute); three tests compare such files. The file is never
+    written after: a test that writes works on a copy."""
+    root = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # shared by the workers of this run
+    path = root / f"{name}.sqlite3"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            building = root / f"{name}.building.sqlite3"
+            building.unlink(missing_ok=True)
+            env = {**os.environ, "DATABASE_URL": f"sqlite:///{building}", "SECRET_KEY": "x"}
+            env.pop("FUPIN_TEST_PG", None)
+            subprocess.run(
+                [sys.executable, "-m", "fupin.cli", *command, "-v0"],
+                env=env,
+                check=True,
+                timeout=600,
+            )
+            building.rename(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_file(tmp_path_factory) -> Path:
+    """A SQLite file made by ``fupin migrate`` from nothing (read it, do not write it)."""
+    return _built_once(tmp_path_factory, "migrated", ["migrate", "--noinput"])
+
+
+@pytest.fixture(scope="session")
+def demo_schema_file(tmp_path_factory) -> Path:
+    """A SQLite file made by ``fupin demo_schema`` from nothing (read it, do not write it)."""
+    return _built_once(tmp_path_factory, "demo-schema", ["demo_schema"])

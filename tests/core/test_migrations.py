@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -93,15 +94,14 @@ def _difference(migrated: dict, made: dict) -> dict:
 
 
 def migrated_schema() -> None:
-    """Run in the other process: migrate the database of DATABASE_URL, print its schema."""
+    """Run in the other process: print the schema of the database of DATABASE_URL (migrated by
+    ``fupin migrate`` from nothing: tests/conftest.py ``migrated_file``)."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fupin.settings")
     django.setup()
-    from django.core.management import call_command
     from django.db import connection as migrated
 
-    call_command("migrate", verbosity=0, interactive=False)
     print(json.dumps(schema(migrated)))
 
 
@@ -122,7 +122,8 @@ def test_fupins_migrations_write_no_sql_of_their_own():
 # embedded database only, which `make demo` migrates (see the test above for why that is enough).
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="run once, on SQLite (see above)")
 @pytest.mark.django_db
-def test_the_migrations_make_the_models_schema_and_seed_its_data(tmp_path):
+def test_the_migrations_make_the_models_schema_and_seed_its_data(migrated_file, tmp_path):
+    shutil.copy(migrated_file, tmp_path / "migrated.sqlite3")
     url = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
     done = subprocess.run(
         [sys.executable, "-c", "from tests.core.test_migrations import migrated_schema as m; m()"],
