@@ -20,8 +20,11 @@ from the status rows.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime
+import functools
+import itertools
 import random
 from collections.abc import Callable, Sequence
 
@@ -233,9 +236,17 @@ def scaled_targets(scale: float) -> dict[str, int]:
 
 # --- small drawing helpers -----------------------------------------------------------------
 def _weighted(rng: random.Random, pairs) -> object:
-    values = [v for v, _w in pairs]
-    weights = [w for _v, w in pairs]
-    return rng.choices(values, weights=weights)[0]
+    values, cumulative = _cumulative(pairs) if isinstance(pairs, tuple) else _accumulate(pairs)
+    # What rng.choices(values, weights)[0] does, with the running sums of a constant table
+    # summed once: the same draw from the same number, 650,000 times in a full build.
+    return values[bisect.bisect(cumulative, rng.random() * cumulative[-1], 0, len(values) - 1)]
+
+
+def _accumulate(pairs) -> tuple[list, list[float]]:
+    return [v for v, _w in pairs], list(itertools.accumulate(w for _v, w in pairs))
+
+
+_cumulative = functools.lru_cache(maxsize=64)(_accumulate)
 
 
 def allocate(total: int, weights: Sequence[float], caps: Sequence[int] | None = None) -> list[int]:
