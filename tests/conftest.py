@@ -22,7 +22,7 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A test writes and reads back within the same second; an area's summary kept for a minute
     # (fupin.areas.summaries) would show it the figures of an earlier test. The tests of
-    # keeping turn it on (tests/warmap/test_warmap_kept.py).
+    # keeping turn it on (tests/warmap/test_kept_summaries.py).
     settings.FUPIN_SUMMARY_SECONDS = 0
     # Uploads of each run (and of each xdist worker) in a directory of their own, not var/.
     media = tempfile.mkdtemp(prefix="fupin-test-media-")

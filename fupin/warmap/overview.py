@@ -6,11 +6,12 @@ monitoring, so they sit above both, beside the war map; their URLs keep the ``ar
 namespace (:mod:`fupin.warmap.area_urls`).
 """
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from fupin.areas import selectors
+from fupin.areas import selectors, summaries
 from fupin.areas.models import CHILD_LEVEL, Level
 from fupin.areas.params import page_year, page_years
 from fupin.areas.scope import scope_safe
@@ -33,27 +34,35 @@ def home(request):
 @login_required
 @require_GET
 def overview(request, code):
-    area = selectors.access_area(request.user, code)
+    user = request.user
+    area = selectors.access_area(user, code)
     year = page_year(request)
-    stats = registry_stats.area_stats(request.user, area.code, year)
-    children = registry_stats.child_stats(request.user, area, year)
-    series = registry_stats.area_series(request.user, area.code, page_years())
+
+    def figures() -> dict:
+        return {
+            "stats": registry_stats.area_stats(user, area.code, year),
+            "children": registry_stats.child_stats(user, area, year),
+            "series": registry_stats.area_series(user, area.code, page_years()),
+            "at_risk": monitored_households(
+                user, area.code, state=MonitoredHousehold.State.AT_RISK
+            ).count(),
+        }
+
+    # The first page of every user: kept and shared like the war map (fupin.areas.summaries).
+    kept, computed_at = summaries.kept("overview", user, area.code, year, compute=figures)
     return render(
         request,
         "areas/overview.html",
         {
+            **kept,
             "area": area,
             "year": year,
             "years": page_years(),
-            "stats": stats,
-            "children": children,
-            "series": series,
-            "crumbs": selectors.breadcrumbs(request.user, area),
+            "crumbs": selectors.breadcrumbs(user, area),
             "child_is_village": CHILD_LEVEL.get(area.level) == Level.VILLAGE,
             "is_village": area.level == Level.VILLAGE,
-            "at_risk": monitored_households(
-                request.user, area.code, state=MonitoredHousehold.State.AT_RISK
-            ).count(),
+            "computed_at": computed_at,
+            "keep_seconds": settings.FUPIN_SUMMARY_SECONDS,
         },
     )
 

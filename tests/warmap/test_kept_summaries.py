@@ -1,6 +1,7 @@
-"""The war map's figures are kept for a short while and shared by the viewers of one scope
-(fupin.areas.summaries): computed once, shown with the time they were computed, recomputed when
-they expire, and never shared across scopes, languages or as-of dates."""
+"""An area's summaries — the war map, the overview page and their JSON — are kept for a short
+while and shared by the viewers of one scope (fupin.areas.summaries): computed once, shown with
+the time they were computed, recomputed when they expire, and never shared across scopes,
+languages or as-of dates."""
 
 import datetime
 import re
@@ -13,6 +14,7 @@ from django.test import Client
 
 from fupin.accounts.models import Role
 from fupin.assistance.models import Cadre, Pairing
+from fupin.registry import stats
 from fupin.warmap import selectors
 from tests.factories import CHANGFA, HADANALA, ZHALAITE, make_household, make_user
 
@@ -136,3 +138,32 @@ def test_a_pairing_cadre_keeps_its_own_figures(computed):
     team.get(page)
     client.get(page)
     assert len(computed) == 2
+
+
+def test_the_overview_and_its_json_are_kept_like_the_war_map(computed, monkeypatch):
+    counted = []
+    area_stats = stats.area_stats
+
+    def counting(user, code, year):
+        counted.append(code)
+        return area_stats(user, code, year)
+
+    monkeypatch.setattr(stats, "area_stats", counting)
+    make_household(CHANGFA, year=2016)
+    first, second = _client(Role.COUNTY_OFFICE, ZHALAITE), _client(Role.COUNTY_OFFICE, ZHALAITE)
+    page = f"/areas/{ZHALAITE}/?year=2016"
+    api = f"/api/areas/{ZHALAITE}/stats/?year=2016"
+    shown = first.get(page)
+    assert 'data-stat="poor_persons">3<' in shown.content.decode()
+    assert "统计于" in shown.content.decode()
+    answer = first.get(api).json()
+    assert answer["poor_persons"] == 3
+    make_household(CHANGFA, year=2016)
+    # The second officer gets both as computed for the first, the page without computing.
+    assert 'data-stat="poor_persons">3<' in second.get(page).content.decode()
+    assert second.get(api).json() == answer
+    assert counted == [ZHALAITE]
+    later = time.time() + 61
+    monkeypatch.setattr(locmem.time, "time", lambda: later)
+    assert 'data-stat="poor_persons">6<' in second.get(page).content.decode()
+    assert second.get(api).json()["poor_persons"] == 6
