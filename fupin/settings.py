@@ -52,9 +52,9 @@ CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS")
 
 FUPIN_AS_OF = os.environ.get("FUPIN_AS_OF", "")
 
-# How long an area's summary (the war map and its JSON) is kept and shared by everyone who
-# opens it (fupin.areas.summaries); 0 recomputes it for every request. Each process keeps its
-# own copies (a few hundred areas' figures).
+# How long an area's summaries (the war map, the overview page and their JSON) are kept and
+# shared by everyone who opens them (fupin.areas.summaries); 0 recomputes them for every
+# request. Each process keeps its own copies (a few hundred areas' figures).
 FUPIN_SUMMARY_SECONDS = int(os.environ.get("FUPIN_SUMMARY_SECONDS", "60"))
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
