@@ -465,12 +465,15 @@ class _History:
                 record = EMPTY
             elif not isinstance(record, str):
                 record = self.json(record)
-            prepared.append((name, day, self.day(day), record, reason))
-        values, moment = self.steps.values, self.moment
+            prepared.append((name, day, self.day(day), record, reason, self.moments(day)))
+        values = self.steps.values
         pk, minute = self.steps.next_pk, self.minute
         for case_id in case_ids:
-            for name, day, acted_on, record, reason in prepared:
+            for name, day, acted_on, record, reason, moments in prepared:
                 minute += 1
+                at = moments[minute % 600]
+                if at is None:
+                    at = self.moment(day, minute % 600)
                 values += (
                     pk,
                     case_id,
@@ -482,7 +485,7 @@ class _History:
                     actor_id,
                     role,
                     record,
-                    moment(day, minute % 600),
+                    at,
                 )
                 pk += 1
         self.steps.next_pk, self.minute = pk, minute
@@ -590,15 +593,17 @@ class _History:
                 )
                 notice_record = self.json({"notice": notice_pk, "ends_on": ends_on.isoformat()})
                 agreed_on = d["agreed"].isoformat()
+                most = meeting["representatives"] - meeting["votes_against"]
+                reviews: dict[int, str] = {}  # the meeting's record by the case's votes for
                 for row, case_id in zip(rows, case_ids, strict=True):
                     income = incomes.get((row["pk"], year)) or line + 300
                     income = max(income, line + 1)
-                    record = dict(meeting)
-                    for_more = rng.randint(0, 2)
-                    record["votes_for"] = min(
-                        record["votes_for"] + for_more,
-                        record["representatives"] - record["votes_against"],
-                    )
+                    votes_for = min(meeting["votes_for"] + rng.randint(0, 2), most)
+                    review = reviews.get(votes_for)
+                    if review is None:
+                        record = dict(meeting)
+                        record["votes_for"] = votes_for
+                        review = reviews[votes_for] = self.json(record)
                     verification = VERIFICATION.format(year=year, income=income, line=line)
                     agreement = {"agreed_on": agreed_on, "signed_by": row["head_name"]}
                     self.chain(
@@ -613,7 +618,7 @@ class _History:
                                 None,
                                 EXIT_PROPOSAL.format(income=income, line=line),
                             ),
-                            ("democratic_review", d["meeting_day"], record, ""),
+                            ("democratic_review", d["meeting_day"], review, ""),
                             ("verified", d["verified"], {"verification": verification}, ""),
                             ("household_agreed", d["agreed"], agreement, ""),
                             ("notice", published, notice_record, ""),
