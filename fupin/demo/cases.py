@@ -8,12 +8,14 @@
   chain (meeting record with attendance and votes, verification, the household's agreement),
   a village notice per village and year and a county announcement per county and year; every
   identification of 2014–2016 gets its completed identification case (the application as
-  registered, the two reviews, two notices and the announcement). Rows are inserted with
-  ``executemany`` and explicit keys (no query per row); the dates are drawn per village, per
-  township and per county and year from ``random.Random(seed)``, in this order: the
-  application, the meeting, the village notice (its 7 days, or the area's period), the
-  township review after it ended, and so on. The 2015 and 2016 cases sit in closed adjustment
-  rounds.
+  registered, the two reviews, two notices and the announcement). The rows are built as
+  adapted values with explicit keys and go out in large multi-row inserts
+  (:func:`fupin.demo.rows.insert_later`: on SQLite on the other core while the next rows are
+  drawn, ``COPY`` on PostgreSQL), a case before its steps, the steps' and cases' indexes built
+  after; the dates are drawn per village, per township and per county and year from
+  ``random.Random(seed)``, in this order: the application, the meeting, the village notice
+  (its 7 days, or the area's period), the township review after it ended, and so on. The 2015
+  and 2016 cases sit in closed adjustment rounds.
 * **2017 in progress, through the services** — each county opens its 2017 round on 1 March;
   in 长发村 identification cases stand in every open state of the chain and in two villages of
   扎赉特旗 exit cases stand in every open state of theirs, a few rejected with a reason, a few
@@ -28,6 +30,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
+import json
 import random
 import types
 from collections import defaultdict
@@ -55,7 +58,7 @@ from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 
 from . import names
 from . import users as demo_users
-from .rows import Rows, indexes_after
+from .rows import Rows, indexes_after, insert_later
 
 LEAGUE = "1522"
 HISTORY_YEARS = (2014, 2015, 2016)
@@ -196,38 +199,76 @@ class _Context:
 
 # --- history: 2014-2016, set-based --------------------------------------------------------
 def _registry_rows():
-    """Households with their yearly statuses, per-capita income and members (3 queries)."""
-    households = {
-        row["pk"]: row
-        for row in Household.objects.order_by("pk").values(
-            "pk", "village_id", "head_name", "identified_year", "members_count", *HOUSEHOLD_FIELDS
-        )
-    }
+    """Households with their yearly statuses and per-capita income (3 queries)."""
+    names = ("pk", "village_id", "head_name", "identified_year", "members_count")
+    households = {row["pk"]: row for row in _plain_rows(Household, (*names, *HOUSEHOLD_FIELDS))}
     statuses: dict[int, dict[int, str]] = defaultdict(dict)
-    for household_id, year, status in StatusRecord.objects.values_list(
-        "household_id", "year", "status"
-    ):
-        statuses[household_id][year] = status
     incomes = {}
-    for row in IncomeRecord.objects.values_list(
-        "household_id",
-        "year",
-        "wage_income",
-        "business_income",
-        "property_income",
-        "transfer_income",
-        "business_costs",
-        "members_count",
-    ):
-        household_id, year, wages, business, prop, transfer, costs, size = row
-        net = wages + business + prop + transfer - costs
-        incomes[household_id, year] = int(net / max(size or 1, 1))
+    status, income = StatusRecord._meta, IncomeRecord._meta
+    quote = connection.ops.quote_name
+
+    def column(meta, name):
+        return quote(meta.get_field(name).column)
+
+    parts = " + ".join(
+        column(income, name)
+        for name in ("wage_income", "business_income", "property_income", "transfer_income")
+    )
+    with connection.cursor() as cursor:
+        # Plain rows, not the ORM's: a converter per value costs more than the query.
+        cursor.execute(
+            f"SELECT {column(status, 'household')}, {column(status, 'year')},"  # noqa: S608
+            f" {column(status, 'status')} FROM {quote(status.db_table)}"
+        )
+        for household_id, year, value in cursor.fetchall():
+            statuses[household_id][year] = value
+        # The net income in fen, exact: SQLite keeps the yuan as floats, whose sum is within
+        # far less than a fen of the true one.
+        cursor.execute(
+            f"SELECT {column(income, 'household')}, {column(income, 'year')},"  # noqa: S608
+            f" CAST(ROUND(({parts} - {column(income, 'business_costs')}) * 100) AS BIGINT),"
+            f" {column(income, 'members_count')} FROM {quote(income.db_table)}"
+        )
+        for household_id, year, fen, size in cursor.fetchall():
+            # Per capita in whole yuan, truncated toward zero as int() of the Decimal does.
+            per_capita = abs(fen) // (100 * max(size or 1, 1))
+            incomes[household_id, year] = -per_capita if fen < 0 else per_capita
     return households, statuses, incomes
+
+
+def _plain_rows(model, names: tuple[str, ...]) -> list[dict]:
+    """``model.objects.order_by("pk").values(*names)`` from a plain cursor: the ORM's
+    converters cost more than the query, and only JSON and booleans need one here."""
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [meta.pk if name == "pk" else meta.get_field(name) for name in names]
+    converters = []
+    for i, field in enumerate(fields):
+        kind = field.get_internal_type()
+        if kind == "JSONField":
+            converters.append(
+                (i, lambda value, field=field: field.from_db_value(value, None, connection))
+            )
+        elif kind == "BooleanField":
+            converters.append((i, bool))
+    columns = ", ".join(quote(field.column) for field in fields)
+    order = quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {quote(meta.db_table)} ORDER BY {order}")  # noqa: S608
+        rows = cursor.fetchall()
+    result = []
+    for row in rows:
+        if converters:
+            row = list(row)
+            for i, convert in converters:
+                if row[i] is not None:
+                    row[i] = convert(row[i])
+        result.append(dict(zip(names, row, strict=True)))
+    return result
 
 
 def _members(household_ids: set[int]) -> dict[int, list[dict]]:
     members: dict[int, list[dict]] = defaultdict(list)
-    for row in Member.objects.order_by("pk").values("household_id", *MEMBER_FIELDS):
+    for row in _plain_rows(Member, ("household_id", *MEMBER_FIELDS)):
         if row["household_id"] in household_ids:
             household_id = row.pop("household_id")
             members[household_id].append(row)
@@ -248,84 +289,263 @@ def _meeting(rng, day, count, minutes) -> dict:
     }
 
 
+class _Table:
+    """One table's rows as a flat list of adapted values in ``names`` order, handed to the
+    database (:func:`fupin.demo.rows.insert_later`) in large batches, so that SQLite stores
+    one batch on the other core while the next is drawn (:meth:`_History.flush`)."""
+
+    FLUSH = 100_000  # rows
+
+    def __init__(self, model, names: tuple[str, ...], first_pk: int | None = None):
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        if first_pk is None:
+            fields.pop(model._meta.pk.attname)
+        if set(names) != set(fields):  # a field added to the model must be written here too
+            raise RuntimeError(f"{model.__name__}: columns {sorted(fields)}, rows {names}")
+        self.table = model._meta.db_table
+        self.columns = [fields[name].column for name in names]
+        self.width = len(names)
+        self.values: list = []
+        self.written = 0
+        self.next_pk = first_pk
+
+    @property
+    def count_pending(self) -> int:
+        return len(self.values) // self.width
+
+    @property
+    def count(self) -> int:
+        return self.written + self.count_pending
+
+    def write(self) -> None:
+        insert_later(self.table, self.columns, self.values)
+        self.written += self.count_pending
+        self.values = []
+
+
+CASE_NAMES = (
+    "id",
+    "kind",
+    "village_id",
+    "year",
+    "adjustment_round_id",
+    "household_id",
+    "applicant_name",
+    "application",
+    "scan",
+    "state",
+    "paused",
+    "outcome",
+    "outcome_reason",
+    "created_by_id",
+    "created_on",
+    "closed_on",
+)
+STEP_NAMES = (
+    "id",
+    "case_id",
+    "village_id",
+    "step",
+    "decision",
+    "reason",
+    "acted_on",
+    "actor_id",
+    "role",
+    "record",
+    "created_at",
+)
+NOTICE_NAMES = (
+    "id",
+    "kind",
+    "level",
+    "case_kind",
+    "area_id",
+    "title",
+    "body",
+    "published_on",
+    "ends_on",
+    "contact",
+    "created_by_id",
+)
+LINK_NAMES = ("notice_id", "case_id")
+EMPTY = "{}"  # a step or application without a record
+APPROVE = CaseStep.Decision.APPROVE.value
+COMPLETED = Case.Outcome.COMPLETED.value
+
+
 class _History:
+    """The 2014–2016 cases as adapted rows: the draws and the order of the keys are those of
+    the steps as the procedure takes them, written without a query per row."""
+
     def __init__(self, ctx: _Context, rng: random.Random):
         self.ctx = ctx
         self.rng = rng
-        self.cases = _Rows(Case, _first_pk(Case))
-        self.steps = _Rows(CaseStep, _first_pk(CaseStep))
-        self.notices = _Rows(Notice, _first_pk(Notice))
-        self.links = _Rows(Notice.cases.through)
+        self.cases = _Table(Case, CASE_NAMES, _first_pk(Case))
+        self.steps = _Table(CaseStep, STEP_NAMES, _first_pk(CaseStep))
+        self.notices = _Table(Notice, NOTICE_NAMES, _first_pk(Notice))
+        self.links = _Table(Notice.cases.through, LINK_NAMES)
         self.minute = 0
         self.rounds: dict[tuple[str, int], int] = {}
+        ops = connection.ops
+        self._adapt_date = ops.adapt_datefield_value
+        self._adapt_moment = ops.adapt_datetimefield_value
+        self._dates: dict = {}
+        self._moments: dict = {}
+        self._actors: dict = {}
+        self._clerks: dict = {}
+        self.json = functools.partial(json.dumps, cls=CaseStep._meta.get_field("record").encoder)
+        self.application_json = functools.partial(
+            json.dumps, cls=Case._meta.get_field("application").encoder
+        )
+
+    def day(self, day: datetime.date | None):
+        """``day`` as the driver takes it (one conversion per day)."""
+        if day is None:
+            return None
+        try:
+            return self._dates[day]
+        except KeyError:
+            result = self._dates[day] = self._adapt_date(day)
+            return result
+
+    def moments(self, day: datetime.date) -> list:
+        """The day's step moments as the driver takes them, by minute after 9:00 (filled as
+        they are used): one ``make_aware`` per day, then a timedelta per minute, which keeps
+        the zone and gives the same moment as ``_moment``."""
+        try:
+            return self._moments[day]
+        except KeyError:
+            result = self._moments[day] = [None] * 600
+            return result
+
+    def moment(self, day: datetime.date, minute: int):
+        slots = self.moments(day)
+        value = slots[minute]
+        if value is None:
+            value = slots[minute] = self._adapt_moment(
+                _moment(day, 0) + datetime.timedelta(minutes=minute)
+            )
+        return value
+
+    def ends_on(self, code: str, published_on: datetime.date) -> datetime.date:
+        """The last day of a notice of ``code``'s area published on ``published_on``."""
+        return published_on + datetime.timedelta(days=self.ctx.notice_days(code) - 1)
 
     def notice(self, *, level, kind, case_kind, code, year, published_on, actor, case_ids):
         ends_on = None
         if kind == Notice.Kind.NOTICE:
-            ends_on = published_on + datetime.timedelta(days=self.ctx.notice_days(code) - 1)
-        pk = self.notices.add(
-            kind=kind,
-            level=level,
-            case_kind=case_kind,
-            area_id=code,
-            title=self.ctx.title(code, case_kind, year, level, kind),
-            body="",
-            published_on=published_on,
-            ends_on=ends_on,
-            contact="",
-            created_by_id=actor.pk,
+            ends_on = self.ends_on(code, published_on)
+        pk = self.notices.next_pk
+        self.notices.next_pk += 1
+        self.notices.values += (
+            pk,
+            kind.value,
+            level.value,
+            case_kind.value,
+            code,
+            self.ctx.title(code, case_kind, year, level, kind),
+            "",
+            self.day(published_on),
+            self.day(ends_on),
+            "",
+            actor.pk,
         )
+        links = self.links.values
         for case_id in case_ids:
-            self.links.add(notice_id=pk, case_id=case_id)
+            links += (pk, case_id)
         return pk, ends_on
 
-    def step(self, case_id, village, name, day, role, actor=None, record=None, reason=""):
-        self.minute += 1
-        self.steps.add(
-            case_id=case_id,
-            village_id=village,
-            step=name,
-            decision=CaseStep.Decision.APPROVE,
-            reason=reason,
-            acted_on=day,
-            actor_id=actor.pk if actor else None,
-            role=role,
-            record=record or {},
-            created_at=_moment(day, self.minute % 600),
-        )
-
-    def chain(self, case_id, village, role, actor, *entries):
-        """Write consecutive steps of one case taken by one role: ``(name, day, record,
-        reason)`` each."""
+    def chain(self, case_ids, village, role, actor, entries) -> None:
+        """Write each case's consecutive steps taken by one role: ``(name, day, record,
+        reason)`` each, ``record`` a dict, JSON text or None."""
+        actor_id = actor.pk if actor else None
+        prepared = []
         for name, day, record, reason in entries:
-            self.step(case_id, village, name, day, role, actor, record, reason)
+            if record is None:
+                record = EMPTY
+            elif not isinstance(record, str):
+                record = self.json(record)
+            prepared.append((name, day, self.day(day), record, reason, self.moments(day)))
+        values = self.steps.values
+        pk, minute = self.steps.next_pk, self.minute
+        for case_id in case_ids:
+            for name, day, acted_on, record, reason, moments in prepared:
+                minute += 1
+                at = moments[minute % 600]
+                if at is None:
+                    at = self.moment(day, minute % 600)
+                values += (
+                    pk,
+                    case_id,
+                    village,
+                    name,
+                    APPROVE,
+                    reason,
+                    acted_on,
+                    actor_id,
+                    role,
+                    record,
+                    at,
+                )
+                pk += 1
+        self.steps.next_pk, self.minute = pk, minute
 
-    def case(self, *, kind, row, year, state, created_on, closed_on, application=None):
+    def case(self, *, kind, row, year, state, created_on, closed_on, application=EMPTY) -> int:
         village = row["village_id"]
-        return self.cases.add(
-            kind=kind,
-            village_id=village,
-            year=year,
-            adjustment_round_id=self.rounds.get((village[:6], year)),
-            household_id=row["pk"],
-            applicant_name=row["head_name"],
-            application=application or {},
-            scan="",
-            state=state,
-            paused=False,
-            outcome=Case.Outcome.COMPLETED,
-            outcome_reason="",
-            created_by_id=self.ctx.clerk(village).pk,
-            created_on=created_on,
-            closed_on=closed_on,
+        pk = self.cases.next_pk
+        self.cases.next_pk += 1
+        self.cases.values += (
+            pk,
+            kind,
+            village,
+            year,
+            self.rounds.get((village[:6], year)),
+            row["pk"],
+            row["head_name"],
+            application,
+            "",
+            state,
+            False,
+            COMPLETED,
+            "",
+            self.clerk(village),
+            self.day(created_on),
+            self.day(closed_on),
         )
+        return pk
 
     def actor(self, role, code):
-        return self.ctx.user(role, code)
+        key = (role, code)
+        try:
+            return self._actors[key]
+        except KeyError:
+            result = self._actors[key] = self.ctx.user(role, code)
+            return result
+
+    def clerk(self, village: str) -> int:
+        try:
+            return self._clerks[village]
+        except KeyError:
+            result = self._clerks[village] = self.ctx.clerk(village).pk
+            return result
+
+    def flush(self, *, whole: bool = False) -> None:
+        """Hand the rows gathered so far to the database once the steps fill a batch (all of
+        them with ``whole``), every table at once and parents first: a row written before
+        the one it refers to would have SQLite check, at every later insert into the parent
+        table, for rows pointing at it, and the steps' index on their case is gone here."""
+        if whole or self.steps.count_pending >= _Table.FLUSH:
+            for table in (self.cases, self.notices, self.steps, self.links):
+                table.write()
 
     # exit chain, per village and year; county announcement per county and year
     def exits(self, groups: dict, incomes: dict) -> int:
         rng, total = self.rng, 0
+        exit_kind, village_team, county_office = (
+            Case.Kind.EXIT.value,
+            Role.VILLAGE_TEAM.value,
+            Role.COUNTY_OFFICE.value,
+        )
         by_county: dict[tuple[str, int], list] = defaultdict(list)
         for (village, year), rows in sorted(groups.items()):
             proposed = _days(rng, datetime.date(year, 10, 8), 0, 14)
@@ -346,21 +566,21 @@ class _History:
             county_user = self.actor(Role.COUNTY_OFFICE, county) or self.ctx.admin
             announced = _days(rng, datetime.date(year, 12, 1), 0, 10)
             exited = _days(rng, announced, 0, 3)
+            line = POVERTY_LINE[year]
             county_cases = []
             for village, rows, published, meeting, d in villages:
                 village_user = self.actor(Role.VILLAGE_TEAM, village)
-                case_ids = []
-                for row in rows:
-                    case_id = self.case(
-                        kind=Case.Kind.EXIT,
+                case_ids = [
+                    self.case(
+                        kind=exit_kind,
                         row=row,
                         year=year,
                         state="exited",
                         created_on=d["proposed"],
                         closed_on=exited,
                     )
-                    case_ids.append(case_id)
-                    row["case_id"] = case_id
+                    for row in rows
+                ]
                 notice_pk, ends_on = self.notice(
                     level=Notice.Level.VILLAGE,
                     kind=Notice.Kind.NOTICE,
@@ -371,46 +591,42 @@ class _History:
                     actor=village_user or county_user,
                     case_ids=case_ids,
                 )
-                for row in rows:
-                    case_id = row["case_id"]
-                    income = incomes.get((row["pk"], year)) or POVERTY_LINE[year] + 300
-                    income = max(income, POVERTY_LINE[year] + 1)
-                    record = dict(meeting)
-                    for_more = rng.randint(0, 2)
-                    record["votes_for"] = min(
-                        record["votes_for"] + for_more,
-                        record["representatives"] - record["votes_against"],
-                    )
-                    verification = VERIFICATION.format(
-                        year=year, income=income, line=POVERTY_LINE[year]
-                    )
-                    agreement = {
-                        "agreed_on": d["agreed"].isoformat(),
-                        "signed_by": row["head_name"],
-                    }
+                notice_record = self.json({"notice": notice_pk, "ends_on": ends_on.isoformat()})
+                agreed_on = d["agreed"].isoformat()
+                most = meeting["representatives"] - meeting["votes_against"]
+                reviews: dict[int, str] = {}  # the meeting's record by the case's votes for
+                for row, case_id in zip(rows, case_ids, strict=True):
+                    income = incomes.get((row["pk"], year)) or line + 300
+                    income = max(income, line + 1)
+                    votes_for = min(meeting["votes_for"] + rng.randint(0, 2), most)
+                    review = reviews.get(votes_for)
+                    if review is None:
+                        record = dict(meeting)
+                        record["votes_for"] = votes_for
+                        review = reviews[votes_for] = self.json(record)
+                    verification = VERIFICATION.format(year=year, income=income, line=line)
+                    agreement = {"agreed_on": agreed_on, "signed_by": row["head_name"]}
                     self.chain(
-                        case_id,
+                        (case_id,),
                         village,
-                        Role.VILLAGE_TEAM,
+                        village_team,
                         village_user,
                         (
-                            "proposed",
-                            d["proposed"],
-                            None,
-                            EXIT_PROPOSAL.format(income=income, line=POVERTY_LINE[year]),
-                        ),
-                        ("democratic_review", d["meeting_day"], record, ""),
-                        ("verified", d["verified"], {"verification": verification}, ""),
-                        ("household_agreed", d["agreed"], agreement, ""),
-                        (
-                            "notice",
-                            published,
-                            {"notice": notice_pk, "ends_on": ends_on.isoformat()},
-                            "",
+                            (
+                                "proposed",
+                                d["proposed"],
+                                None,
+                                EXIT_PROPOSAL.format(income=income, line=line),
+                            ),
+                            ("democratic_review", d["meeting_day"], review, ""),
+                            ("verified", d["verified"], {"verification": verification}, ""),
+                            ("household_agreed", d["agreed"], agreement, ""),
+                            ("notice", published, notice_record, ""),
                         ),
                     )
-                    county_cases.append((case_id, village))
-                    total += 1
+                county_cases += case_ids
+                total += len(case_ids)
+                self.flush()
             pk, _ends = self.notice(
                 level=Notice.Level.COUNTY,
                 kind=Notice.Kind.ANNOUNCEMENT,
@@ -419,22 +635,33 @@ class _History:
                 year=year,
                 published_on=announced,
                 actor=county_user,
-                case_ids=[c for c, _v in county_cases],
+                case_ids=county_cases,
             )
-            for case_id, village in county_cases:
+            # The county's steps of its cases in their order (a village's cases are
+            # consecutive), village by village.
+            announcement = self.json({"notice": pk, "ends_on": ""})
+            start = 0
+            for village, rows, *_rest in villages:
                 self.chain(
-                    case_id,
+                    county_cases[start : start + len(rows)],
                     village,
-                    Role.COUNTY_OFFICE,
+                    county_office,
                     county_user,
-                    ("announced", announced, {"notice": pk, "ends_on": ""}, ""),
-                    ("exited", exited, None, EXIT_ANNOUNCE_REASON),
+                    (
+                        ("announced", announced, announcement, ""),
+                        ("exited", exited, None, EXIT_ANNOUNCE_REASON),
+                    ),
                 )
+                start += len(rows)
+            self.flush()
         return total
 
     # identification chain: village notice per village-year, township per township-year ...
     def identifications(self, groups: dict, members: dict) -> int:
         rng, total = self.rng, 0
+        kind = Case.Kind.IDENTIFICATION.value
+        roles = (Role.VILLAGE_TEAM.value, Role.TOWNSHIP_OFFICER.value, Role.COUNTY_OFFICE.value)
+        village_team, township_officer, county_office = roles
         by_township: dict[tuple[str, int], list] = defaultdict(list)
         for (village, year), rows in sorted(groups.items()):
             if year == 2014:
@@ -448,10 +675,31 @@ class _History:
             by_township[village[:9], year].append(
                 (village, rows, applied, meeting_day, published, meeting)
             )
+        # The townships' and counties' days first, drawn in the same order as the procedure
+        # takes them (a township after its villages' notices end, a county after its
+        # townships'): the rows then go out with each case's closing day known, a case before
+        # its steps. (A step written before its case would have SQLite look for the case's
+        # steps, without their index, at every case inserted after it.)
+        townships: dict[tuple[str, int], tuple] = {}
         by_county: dict[tuple[str, int], list] = defaultdict(list)
         for (township, year), villages in sorted(by_township.items()):
+            last_end = max(
+                self.ends_on(village, published) for village, *_, published, _m in villages
+            )
+            reviewed = _days(rng, last_end, 1, 3)
+            published = _days(rng, reviewed, 1, 2)
+            townships[township, year] = (reviewed, published)
+            by_county[township[:6], year].append(self.ends_on(township, published))
+        counties: dict[tuple[str, int], tuple] = {}
+        for (county, year), ends in sorted(by_county.items()):
+            reviewed = _days(rng, max(ends), 1, 3)
+            announced = _days(rng, reviewed, 1, 2)
+            registered = _days(rng, announced, 0, 2)
+            counties[county, year] = (reviewed, announced, registered)
+        county_cases: dict[tuple[str, int], list] = defaultdict(list)
+        for (township, year), villages in sorted(by_township.items()):
+            closed_on = counties[township[:6], year][2]
             village_cases = []
-            last_end = None
             for village, rows, applied, meeting_day, published, meeting in villages:
                 village_user = self.actor(Role.VILLAGE_TEAM, village)
                 case_ids = []
@@ -461,13 +709,13 @@ class _History:
                     }
                     application = {"household": household, "members": members.get(row["pk"], [])}
                     case_id = self.case(
-                        kind=Case.Kind.IDENTIFICATION,
+                        kind=kind,
                         row=row,
                         year=year,
                         state="registered",
                         created_on=applied,
-                        closed_on=None,  # set below, once the county's dates are drawn
-                        application=application,
+                        closed_on=closed_on,
+                        application=self.application_json(application),
                     )
                     case_ids.append(case_id)
                 clerk = village_user or self.actor(Role.COUNTY_OFFICE, village) or self.ctx.admin
@@ -482,22 +730,22 @@ class _History:
                     case_ids=case_ids,
                 )
                 notice_record = {"notice": notice_pk, "ends_on": ends_on.isoformat()}
-                for case_id in case_ids:
-                    self.chain(
-                        case_id,
-                        village,
-                        Role.VILLAGE_TEAM,
-                        village_user,
+                self.chain(
+                    case_ids,
+                    village,
+                    village_team,
+                    village_user,
+                    (
                         ("applied", applied, None, ""),
                         ("democratic_review", meeting_day, meeting, ""),
                         ("village_notice", published, notice_record, ""),
-                    )
-                    village_cases.append((case_id, village))
-                last_end = max(last_end or ends_on, ends_on)
+                    ),
+                )
+                village_cases.append((village, case_ids))
             township_user = self.actor(Role.TOWNSHIP_OFFICER, township)
             clerk = township_user or self.actor(Role.COUNTY_OFFICE, township) or self.ctx.admin
-            reviewed = _days(rng, last_end, 1, 3)
-            published = _days(rng, reviewed, 1, 2)
+            reviewed, published = townships[township, year]
+            township_cases = [c for _v, case_ids in village_cases for c in case_ids]
             notice_pk, ends_on = self.notice(
                 level=Notice.Level.TOWNSHIP,
                 kind=Notice.Kind.NOTICE,
@@ -506,28 +754,22 @@ class _History:
                 year=year,
                 published_on=published,
                 actor=clerk,
-                case_ids=[c for c, _v in village_cases],
+                case_ids=township_cases,
             )
-            spot_check = {"spot_check": SPOT_CHECK.format(checked=max(1, len(village_cases) // 5))}
+            spot_check = {"spot_check": SPOT_CHECK.format(checked=max(1, len(township_cases) // 5))}
             notice_record = {"notice": notice_pk, "ends_on": ends_on.isoformat()}
-            for case_id, village in village_cases:
-                self.chain(
-                    case_id,
-                    village,
-                    Role.TOWNSHIP_OFFICER,
-                    township_user,
-                    ("township_review", reviewed, spot_check, ""),
-                    ("township_notice", published, notice_record, ""),
-                )
-            by_county[township[:6], year].append((village_cases, ends_on))
-        closed = {}
-        for (county, year), townships in sorted(by_county.items()):
+            entries = (
+                ("township_review", reviewed, self.json(spot_check), ""),
+                ("township_notice", published, self.json(notice_record), ""),
+            )
+            for village, case_ids in village_cases:
+                self.chain(case_ids, village, township_officer, township_user, entries)
+            county_cases[township[:6], year] += village_cases
+            self.flush()
+        for (county, year), (reviewed, announced, registered) in sorted(counties.items()):
             county_user = self.actor(Role.COUNTY_OFFICE, county) or self.ctx.admin
-            last_end = max(ends_on for _cases, ends_on in townships)
-            reviewed = _days(rng, last_end, 1, 3)
-            announced = _days(rng, reviewed, 1, 2)
-            registered = _days(rng, announced, 0, 2)
-            county_cases = [c for cases, _e in townships for c in cases]
+            village_cases = county_cases[county, year]
+            case_ids = [c for _v, ids in village_cases for c in ids]
             pk, _ends = self.notice(
                 level=Notice.Level.COUNTY,
                 kind=Notice.Kind.ANNOUNCEMENT,
@@ -536,24 +778,18 @@ class _History:
                 year=year,
                 published_on=announced,
                 actor=county_user,
-                case_ids=[c for c, _v in county_cases],
+                case_ids=case_ids,
             )
-            opinion = {"opinion": COUNTY_OPINION.format(count=len(county_cases))}
-            for case_id, village in county_cases:
-                self.chain(
-                    case_id,
-                    village,
-                    Role.COUNTY_OFFICE,
-                    county_user,
-                    ("county_review", reviewed, opinion, ""),
-                    ("announced", announced, {"notice": pk, "ends_on": ""}, ""),
-                    ("registered", registered, None, ""),
-                )
-                closed[case_id] = registered
-                total += 1
-        for row in self.cases.rows:
-            if row["id"] in closed:
-                row["closed_on"] = closed[row["id"]]
+            opinion = {"opinion": COUNTY_OPINION.format(count=len(case_ids))}
+            entries = (
+                ("county_review", reviewed, self.json(opinion), ""),
+                ("announced", announced, self.json({"notice": pk, "ends_on": ""}), ""),
+                ("registered", registered, None, ""),
+            )
+            for village, ids in village_cases:
+                self.chain(ids, village, county_office, county_user, entries)
+            total += len(case_ids)
+            self.flush()
         return total
 
 
@@ -592,17 +828,14 @@ def build_history(ctx: _Context, rng: random.Random) -> tuple[int, int, int, int
     history = _History(ctx, rng)
     counties = sorted({village[:6] for village, _year in exits} | {v[:6] for v, _y in identified})
     history.rounds = _history_rounds(ctx, counties)
-    identification_cases = history.identifications(
-        identified, _members({r["pk"] for rows in identified.values() for r in rows})
-    )
-    exit_cases = history.exits(exits, incomes)
-    history.notices.write()
-    history.cases.write()
-    with indexes_after(CaseStep):
-        steps = history.steps.write()
-    history.links.write()
+    members = _members({r["pk"] for rows in identified.values() for r in rows})
+    # No query from here to the end of the block: the steps' and cases' indexes are gone.
+    with indexes_after(CaseStep, Case):
+        identification_cases = history.identifications(identified, members)
+        exit_cases = history.exits(exits, incomes)
+        history.flush(whole=True)
     _reset_sequences(Case, CaseStep, Notice)
-    return exit_cases, identification_cases, steps, len(history.notices.rows)
+    return exit_cases, identification_cases, history.steps.count, history.notices.count
 
 
 # --- 2017: the open round, through the services ------------------------------------------
