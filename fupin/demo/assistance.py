@@ -510,29 +510,15 @@ def _visits(rng, pairs, first_pk: int, day_value) -> int:
 
     Python draws each visit's day in its week and its kind, two digits a visit in one string
     per pairing; one ``INSERT … SELECT`` over the pairings, the weeks and the days then makes
-    the rows, on SQLite on the other core (:func:`fupin.demo.rows.later`). The draws are
-    ``randrange(7)`` and ``randrange(len(VISIT_KINDS))`` as ``random.Random`` makes them
-    (whole words of bits, the ones too large drawn again), without its per-call frames.
+    the rows, on SQLite on the other core (:func:`fupin.demo.rows.later`).
     """
-    bits = rng.getrandbits
-    kinds = len(VISIT_KINDS)
-    kind_bits = kinds.bit_length()
-    digits = [f"{o}{k}" for o in range(10) for k in range(10)]
     rows = []
     pk = first_pk
     for n, (who, h, village) in enumerate(pairs):
         behind = int(n % 37 == 11)  # no contact in the last week
-        draws = ["00"] * behind
-        for _week in range(behind, VISIT_WEEKS):
-            offset = bits(3)
-            while offset >= 7:
-                offset = bits(3)
-            kind = bits(kind_bits)
-            while kind >= kinds:
-                kind = bits(kind_bits)
-            draws.append(digits[offset * 10 + kind])
+        draws = "00" * behind + _visit_draws(rng, VISIT_WEEKS - behind)
         # The key the week-0 visit has, or would have had.
-        rows.append((n, pk - behind, behind, who, h[0], village, "".join(draws)))
+        rows.append((n, pk - behind, behind, who, h[0], village, draws))
         pk += VISIT_WEEKS - behind
     days = [(k, day_value(AS_OF - datetime.timedelta(days=k))) for k in range(7 * VISIT_WEEKS)]
     quote = connection.ops.quote_name
@@ -542,7 +528,9 @@ def _visits(rng, pairs, first_pk: int, day_value) -> int:
         write_tuples(cursor, "demo_visit_pairs", VISIT_PAIR_COLUMNS, rows)
         write_tuples(cursor, "demo_visit_weeks", ["week"], [(w,) for w in range(VISIT_WEEKS)])
         write_tuples(cursor, "demo_visit_days", ["k", "day"], days)
-    kind_sql = "CASE substr(p.draws, 2 * w.week + 2, 1)" + " WHEN %s THEN %s" * kinds + " END"
+    kind_sql = (
+        "CASE substr(p.draws, 2 * w.week + 2, 1)" + " WHEN %s THEN %s" * len(VISIT_KINDS) + " END"
+    )
     values = {  # attname: (SQL, its parameters); the other columns take their defaults
         "id": ("p.first_id + w.week", []),
         "cadre_id": ("p.cadre_id", []),
@@ -577,6 +565,27 @@ def _visits(rng, pairs, first_pk: int, day_value) -> int:
     return pk - first_pk
 
 
+def _visit_draws(rng, count: int) -> str:
+    """``count`` visits' draws, two digits each: ``rng.randrange(7)`` (the day back from the
+    week's end) and ``rng.randrange(len(VISIT_KINDS))`` (the kind), the same numbers from the
+    same state as those calls, made the way ``random.Random`` makes them (a word of bits, drawn
+    again while too large) without their two Python frames each: a million visits' worth."""
+    bits = rng.getrandbits
+    kinds = len(VISIT_KINDS)
+    kind_bits = kinds.bit_length()
+    draws = []
+    for _ in range(count):
+        offset = bits(3)
+        while offset >= 7:
+            offset = bits(3)
+        kind = bits(kind_bits)
+        while kind >= kinds:
+            kind = bits(kind_bits)
+        draws.append(_DIGITS[offset * 10 + kind])
+    return "".join(draws)
+
+
+_DIGITS = [f"{n:02d}" for n in range(100)]
 VISIT_KINDS = (Visit.Kind.HOME,) * 6 + (Visit.Kind.PHONE, Visit.Kind.PHONE, Visit.Kind.WECHAT)
 VISIT_PAIR_COLUMNS = ["n", "first_id", "behind", "cadre_id", "household_id", "village_id", "draws"]
 VISIT_TEMP_TABLES = (
