@@ -8,7 +8,13 @@ poor); 2017 plans with measures by cause; first secretaries and work-team member
 check-ins (some under 20 days in June); a weekly contact per pairing for the 26 weeks before
 the as-of date (some pairings behind in the last week); concerns closed with the household's
 feedback over two years plus open, overdue and escalated ones; review meetings per level with
-a few missed. Rows are written with ``executemany`` (:class:`fupin.demo.cases._Rows`).
+a few missed.
+
+Rows are tuples of values adapted once each (:class:`fupin.demo.rows.Tuples`): on SQLite
+``executemany`` with the shared columns in the statement, on PostgreSQL ``COPY``. The visits,
+a million at full scale, are made by one ``INSERT … SELECT`` from their draws (:func:`_visits`),
+which on SQLite runs behind while the concerns are drawn. Same seed, same rows as the
+row-by-row build this replaced, keys and all.
 """
 
 from __future__ import annotations
