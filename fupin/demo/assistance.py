@@ -8,28 +8,37 @@ poor); 2017 plans with measures by cause; first secretaries and work-team member
 check-ins (some under 20 days in June); a weekly contact per pairing for the 26 weeks before
 the as-of date (some pairings behind in the last week); concerns closed with the household's
 feedback over two years plus open, overdue and escalated ones; review meetings per level with
-a few missed. Rows are written with ``executemany`` (:class:`fupin.demo.cases._Rows`).
+a few missed.
+
+Rows are tuples of values adapted once each (:class:`fupin.demo.rows.Tuples`): on SQLite
+``executemany`` with the shared columns in the statement, on PostgreSQL ``COPY``. The visits,
+a million at full scale, are made by one ``INSERT … SELECT`` from their draws (:func:`_visits`),
+which on SQLite runs behind while the concerns are drawn. Same seed, same rows as the
+row-by-row build this replaced, keys and all.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
+import itertools
 import random
 from collections import defaultdict
-from decimal import Decimal
 
+from django.db import connection
 from django.utils import timezone
 
 from fupin.areas.models import Area, Level
 from fupin.assistance.models import AssistancePlan, Cadre, Link, Measure, MeasureType, Pairing
+from fupin.core.rows import write_tuples
 from fupin.fieldwork.models import CheckIn, Concern, ConcernEvent, ReviewMeeting, Visit
 from fupin.registry import codes
 from fupin.registry.models import Household, Member
 
 from . import names
-from .cases import _first_pk, _reset_sequences, _Rows
-from .rows import indexes_after
+from .cases import _first_pk, _reset_sequences
+from .rows import Tuples, column_adapter, indexes_after, later
 
 LEAGUE = "1522"
 AS_OF = datetime.date(2017, 6, 30)
@@ -155,9 +164,19 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
     leaders = len(townships)
     pairing_cadres = max(total_targets // 2, round(CADRES * scale) - residents - leaders)
     per_household = pairing_cadres / max(total_targets, 1)
+    # Every date column adapts alike; each distinct day once.
+    day_value = column_adapter(Visit, "visited_on")
+    # The keys this phase chooses, read before any of its writes: on SQLite a read waits for
+    # the statements running behind (fupin.demo.rows.write_behind).
+    first_plan, first_visit, first_concern = (
+        _first_pk(AssistancePlan),
+        _first_pk(Visit),
+        _first_pk(Concern),
+    )
 
     # --- cadres ------------------------------------------------------------------------------
-    cadres = _Rows(Cadre, _first_pk(Cadre))
+    cadres = Tuples(Cadre, CADRE_COLUMNS)
+    cadre_ids = itertools.count(_first_pk(Cadre))
     poor_ids = {}
     for village, id_number in (
         Member.objects.within(LEAGUE)
@@ -169,18 +188,22 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
         poor_ids.setdefault(village, id_number)
 
     def cadre(area, post, unit, title="", id_number=""):
-        return cadres.add(
-            name=_name(rng),
-            area_id=area,
-            unit=unit,
-            post=post,
-            title=title,
-            phone=_phone(rng),
-            party_member=rng.random() < 0.25 or post == Cadre.Post.FIRST_SECRETARY,
-            id_number=id_number,
-            user_id=None,
-            active=True,
+        pk = next(cadre_ids)
+        # The draws in the order of the columns: name, phone, Party membership.
+        cadres.rows.append(
+            (
+                pk,
+                _name(rng),
+                area,
+                unit,
+                str(post),
+                title,
+                _phone(rng),
+                rng.random() < 0.25 or post == Cadre.Post.FIRST_SECRETARY,
+                id_number,
+            )
         )
+        return pk
 
     leader_of = {}
     for township in townships:
@@ -223,8 +246,10 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
                 post = Cadre.Post.VILLAGE_CADRE  # a village cadre who is registered poor
                 id_number = poor_ids[village]
                 registered_poor += 1
+            # A department is drawn for every cadre, whatever the post.
+            department = UNITS[rng.randrange(len(UNITS))]
             unit = {
-                Cadre.Post.DEPARTMENT_CADRE: UNITS[rng.randrange(len(UNITS))],
+                Cadre.Post.DEPARTMENT_CADRE: department,
                 Cadre.Post.TOWNSHIP_CADRE: "苏木乡镇人民政府",
                 Cadre.Post.VILLAGE_CADRE: "嘎查村委会",
             }[post]
@@ -242,129 +267,106 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
     say(f"帮扶干部 {result.cadres} 人（其中建档立卡贫困人口 {registered_poor} 人）")
 
     # --- links -------------------------------------------------------------------------------
-    links = _Rows(Link)
+    start_date = day_value(START)
+    links = Tuples(Link, ("kind", "area_id", "cadre_id", "department", "start_date"))
     for township in townships:
-        links.add(
-            kind=Link.Kind.LEADER_TOWNSHIP,
-            area_id=township,
-            cadre_id=leader_of[township],
-            department="",
-            start_date=START,
-            end_date=None,
+        links.rows.append(
+            (Link.Kind.LEADER_TOWNSHIP, township, leader_of[township], "", start_date)
         )
     for index, village in enumerate(rural):
         if index % 41 == 9:
             continue  # a village without a department
         first_secretary = resident_of[village][0] if village in resident_of else None
-        links.add(
-            kind=Link.Kind.DEPARTMENT_VILLAGE,
-            area_id=village,
-            cadre_id=first_secretary,
-            department=UNITS[index % len(UNITS)],
-            start_date=START,
-            end_date=None,
+        links.rows.append(
+            (
+                Link.Kind.DEPARTMENT_VILLAGE,
+                village,
+                first_secretary,
+                UNITS[index % len(UNITS)],
+                start_date,
+            )
         )
     result.links = links.write()
 
     # --- pairings, plans, measures -----------------------------------------------------------
-    pairings = _Rows(Pairing)
-    for who, h, village in pairs:
-        pairings.add(
-            cadre_id=who, household_id=h[0], village_id=village, start_date=START, end_date=None
-        )
+    pairings = Tuples(Pairing, ("cadre_id", "household_id", "village_id", "start_date"))
+    pairings.rows = [(who, h[0], village, start_date) for who, h, village in pairs]
     result.pairings = pairings.write()
-    plans = _Rows(AssistancePlan, _first_pk(AssistancePlan))
-    measures = _Rows(Measure)
+    plans = Tuples(AssistancePlan, ("id", "household_id", "village_id", "year", "note"))
+    measures = Tuples(Measure, MEASURE_COLUMNS)
+    labels = {kind: str(kind.label) for kind in MeasureType}
+    states = {state: str(state) for state in Measure.State}
+    plan = first_plan
     for who, h, village in pairs:
         if h[1] not in codes.POOR_STATUSES:
             continue
-        plan = plans.add(
-            household_id=h[0], village_id=village, year=AS_OF.year, note="因户施策，一户一法"
-        )
+        plans.rows.append((plan, h[0], village, AS_OF.year, "因户施策，一户一法"))
         for kind in CAUSE_MEASURES.get(h[3], (MeasureType.INDUSTRY,)):
             roll = rng.random()
-            measures.add(
-                plan_id=plan,
-                village_id=village,
-                type=kind,
-                year=AS_OF.year,
-                amount=str(Decimal(rng.randrange(500, 20_000, 100)).quantize(Decimal("0.01"))),
-                responsible_id=who,
-                status=Measure.State.DONE
+            amount = rng.randrange(500, 20_000, 100)
+            status = (
+                Measure.State.DONE
                 if roll < 0.3
                 else Measure.State.IN_PROGRESS
                 if roll < 0.8
-                else Measure.State.PLANNED,
-                description=str(MeasureType(kind).label),
-                outcome="",
+                else Measure.State.PLANNED
             )
+            measures.rows.append(
+                (
+                    plan,
+                    village,
+                    str(kind),
+                    AS_OF.year,
+                    f"{amount}.00",
+                    who,
+                    states[status],
+                    labels[kind],
+                )
+            )
+        plan += 1
     result.plans, result.measures = plans.write(), measures.write()
     say(
         f"联系包联 {result.links} 条，结对 {result.pairings} 户，2017 年计划 {result.plans} 份、措施 {result.measures} 项"
     )
 
     # --- check-ins -------------------------------------------------------------------------
-    checkins = _Rows(CheckIn)
-    days = [CHECKIN_FROM + datetime.timedelta(d) for d in range((AS_OF - CHECKIN_FROM).days + 1)]
+    checkins = Tuples(CheckIn, ("cadre_id", "village_id", "day"))
+    days = [
+        day_value(CHECKIN_FROM + datetime.timedelta(d))
+        for d in range((AS_OF - CHECKIN_FROM).days + 1)
+    ]
+    draw = rng.random
     for index, village in enumerate(villages):
         for n, who in enumerate(resident_of[village]):
             short = index % 23 == 4 and n == 1  # a work-team member under 20 days
             rate = 0.45 if short else 0.86
-            for day in days:
-                if rng.random() < rate:
-                    checkins.add(
-                        cadre_id=who, village_id=village, day=day, lat=None, lon=None, note=""
-                    )
+            checkins.rows.extend([(who, village, day) for day in days if draw() < rate])
     with indexes_after(CheckIn):
         result.checkins = checkins.write()
 
     # --- visits: one contact a week per pairing --------------------------------------------
-    visits = _Rows(Visit, _first_pk(Visit))
-    kinds = (Visit.Kind.HOME,) * 6 + (Visit.Kind.PHONE, Visit.Kind.PHONE, Visit.Kind.WECHAT)
-    last_visit = {}
-    for n, (who, h, village) in enumerate(pairs):
-        behind = n % 37 == 11  # no contact in the last week
-        for week in range(VISIT_WEEKS):
-            end = AS_OF - datetime.timedelta(days=7 * week)
-            if week == 0 and behind:
-                continue
-            day = end - datetime.timedelta(days=rng.randrange(7))
-            pk = visits.add(
-                cadre_id=who,
-                household_id=h[0],
-                village_id=village,
-                visited_on=day,
-                kind=kinds[rng.randrange(len(kinds))],
-                content="入户走访，宣讲政策",
-                created_by_id=None,
-            )
-            if week == 0:
-                last_visit[n] = (pk, day)
-    with indexes_after(Visit):
-        result.visits = visits.write()
+    # With their indexes in place: the rows come by pairing, so each index takes them in a few
+    # neighbouring pages, for less than sorting all seven afterwards (measured).
+    result.visits = _visits(rng, pairs, first_visit, day_value)
     say(f"驻村打卡 {result.checkins} 条，走访 {result.visits} 次（{VISIT_WEEKS} 周）")
 
     # --- concerns ---------------------------------------------------------------------------
-    concerns = _Rows(Concern, _first_pk(Concern))
-    events = _Rows(ConcernEvent)
+    concerns = Tuples(Concern, CONCERN_COLUMNS)
+    events = Tuples(ConcernEvent, EVENT_COLUMNS)
     categories = list(Concern.Category)
     zone = timezone.get_current_timezone()
+    at_value = column_adapter(ConcernEvent, "at")
+    next_concern = itertools.count(first_concern)
+
+    @functools.cache
+    def moment(day, hour):
+        return at_value(
+            timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)), zone)
+        )
 
     def event(cid, village, day, src, dst, level, note=""):
-        at = timezone.make_aware(
-            datetime.datetime.combine(day, datetime.time(9 + rng.randrange(8))), zone
-        )
-        events.add(
-            concern_id=cid,
-            village_id=village,
-            at=at,
-            day=day,
-            user_id=None,
-            from_state=src,
-            to_state=dst,
-            level=level,
-            note=note,
-        )
+        at = moment(day, 9 + rng.randrange(8))
+        events.rows.append((cid, village, at, day_value(day), str(src), str(dst), level, note))
 
     def concern(n, state, raised_on, level="village", escalated=False):
         who, h, village = pairs[n % len(pairs)]
@@ -372,26 +374,8 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
         deadline = raised_on + datetime.timedelta(days=15)
         owner = resident_of[village][0]
         answered = state in (Concern.State.ANSWERED, Concern.State.CLOSED)
-        cid = concerns.add(
-            household_id=h[0],
-            village_id=village,
-            source=Concern.Source.VISIT,
-            raised_by_id=who,
-            visit_id=None,
-            raised_on=raised_on,
-            text=CONCERN_TEXTS[category],
-            category=category,
-            state=state,
-            level=level,
-            owner_id=None if state == Concern.State.RAISED else owner,
-            deadline=deadline,
-            beyond_power=escalated,
-            answer="已协调解决" if answered else "",
-            satisfied=True if state == Concern.State.CLOSED else None,
-            feedback_on=None,
-            filer_contact="",
-            source_hash="",
-        )
+        cid = next(next_concern)
+        feedback_on = None
         event(cid, village, raised_on, "", Concern.State.RAISED, "village")
         day = raised_on
         if state != Concern.State.RAISED:
@@ -414,10 +398,30 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
             event(cid, village, day, Concern.State.IN_PROGRESS, Concern.State.ANSWERED, level)
         if state == Concern.State.CLOSED:
             day = min(day + datetime.timedelta(days=rng.randint(0, 3)), AS_OF)
-            concerns.rows[-1]["feedback_on"] = day
+            feedback_on = day_value(day)
             event(
                 cid, village, day, Concern.State.ANSWERED, Concern.State.CLOSED, level, "群众满意"
             )
+        concerns.rows.append(
+            (
+                cid,
+                h[0],
+                village,
+                str(Concern.Source.VISIT),
+                who,
+                day_value(raised_on),
+                CONCERN_TEXTS[category],
+                str(category),
+                str(state),
+                level,
+                None if state == Concern.State.RAISED else owner,
+                day_value(deadline),
+                escalated,
+                "已协调解决" if answered else "",
+                True if state == Concern.State.CLOSED else None,
+                feedback_on,
+            )
+        )
         return cid
 
     closed = round(CLOSED_CONCERNS * scale)
@@ -450,10 +454,9 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
         concern(
             n * 19 + 2, Concern.State.IN_PROGRESS, _day(rng, recent, AS_OF), level, escalated=True
         )
-    result.concerns, result.events = concerns.write(), events.write()
 
     # --- review meetings ---------------------------------------------------------------------
-    meetings = _Rows(ReviewMeeting)
+    meetings = Tuples(ReviewMeeting, ("area_id", "level", "held_on", "attendees", "minutes"))
     month = REVIEW_FROM
     while month <= AS_OF:
         nxt = datetime.date(month.year + month.month // 12, month.month % 12 + 1, 1)
@@ -463,42 +466,190 @@ def demo_assistance(*, seed: int, scale: float, progress=None) -> AssistanceResu
             for first, end in ((month, half), (half + datetime.timedelta(1), last)):
                 if end == AS_OF and index % 29 == 6:
                     continue  # missed in the last half-month
-                meetings.add(
-                    area_id=village,
-                    level="village",
-                    held_on=_day(rng, first, end),
-                    attendees="第一书记、工作队、村两委",
-                    minutes="分析研判民情诉求",
-                    created_by_id=None,
+                meetings.rows.append(
+                    (
+                        village,
+                        "village",
+                        day_value(_day(rng, first, end)),
+                        "第一书记、工作队、村两委",
+                        "分析研判民情诉求",
+                    )
                 )
         for index, township in enumerate(townships):
             if month.month == AS_OF.month and index % 17 == 2:
                 continue
-            meetings.add(
-                area_id=township,
-                level="township",
-                held_on=_day(rng, month, last),
-                attendees="苏木乡镇党委、包联干部",
-                minutes="研判民情，交办事项",
-                created_by_id=None,
+            meetings.rows.append(
+                (
+                    township,
+                    "township",
+                    day_value(_day(rng, month, last)),
+                    "苏木乡镇党委、包联干部",
+                    "研判民情，交办事项",
+                )
             )
         if month.month % 3 == 0:
             for index, county in enumerate(counties):
                 if month.month == AS_OF.month and index == 1:
                     continue
-                meetings.add(
-                    area_id=county,
-                    level="county",
-                    held_on=_day(rng, month - datetime.timedelta(days=60), last),
-                    attendees="旗县扶贫开发领导小组",
-                    minutes="季度民情研判",
-                    created_by_id=None,
+                meetings.rows.append(
+                    (
+                        county,
+                        "county",
+                        day_value(_day(rng, month - datetime.timedelta(days=60), last)),
+                        "旗县扶贫开发领导小组",
+                        "季度民情研判",
+                    )
                 )
         month = nxt
+    # The writes after all the drawing: on SQLite the drawing above overlaps the visits'
+    # insert and index builds running behind.
+    result.concerns, result.events = concerns.write(), events.write()
     result.meetings = meetings.write()
     _reset_sequences(Cadre, AssistancePlan, Visit, Concern)
     say(f"民情诉求 {result.concerns} 件（流转 {result.events} 条），研判会 {result.meetings} 次")
     return result
+
+
+def _visits(rng, pairs, first_pk: int, day_value) -> int:
+    """Write one contact a week per pairing for the :data:`VISIT_WEEKS` weeks before the as-of
+    date (none in the last week for every 37th pairing); return how many.
+
+    Python draws each visit's day in its week and its kind, two digits a visit in one string
+    per pairing; one ``INSERT … SELECT`` over the pairings, the weeks and the days then makes
+    the rows, on SQLite on the other core (:func:`fupin.demo.rows.later`).
+    """
+    rows = []
+    pk = first_pk
+    for n, (who, h, village) in enumerate(pairs):
+        behind = int(n % 37 == 11)  # no contact in the last week
+        draws = "00" * behind + _visit_draws(rng, VISIT_WEEKS - behind)
+        # The key the week-0 visit has, or would have had.
+        rows.append((n, pk - behind, behind, who, h[0], village, draws))
+        pk += VISIT_WEEKS - behind
+    days = [(k, day_value(AS_OF - datetime.timedelta(days=k))) for k in range(7 * VISIT_WEEKS)]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for sql in VISIT_TEMP_TABLES:
+            cursor.execute(sql)
+        write_tuples(cursor, "demo_visit_pairs", VISIT_PAIR_COLUMNS, rows)
+        write_tuples(cursor, "demo_visit_weeks", ["week"], [(w,) for w in range(VISIT_WEEKS)])
+        write_tuples(cursor, "demo_visit_days", ["k", "day"], days)
+    kind_sql = (
+        "CASE substr(p.draws, 2 * w.week + 2, 1)" + " WHEN %s THEN %s" * len(VISIT_KINDS) + " END"
+    )
+    values = {  # attname: (SQL, its parameters); the other columns take their defaults
+        "id": ("p.first_id + w.week", []),
+        "cadre_id": ("p.cadre_id", []),
+        "household_id": ("p.household_id", []),
+        "village_id": ("p.village_id", []),
+        "visited_on": ("d.day", []),
+        "kind": (kind_sql, [v for i, kind in enumerate(VISIT_KINDS) for v in (str(i), kind)]),
+        "content": ("%s", ["入户走访，宣讲政策"]),
+    }
+    columns, selected, params = [], [], []
+    for field in Visit._meta.concrete_fields:
+        columns.append(quote(field.column))
+        if field.attname in values:
+            sql, more = values[field.attname]
+            selected.append(sql)
+            params.extend(more)
+        elif (default := field.get_default()) is None:
+            selected.append("NULL")
+        else:
+            selected.append("%s")
+            params.append(default)
+    later(
+        f"INSERT INTO {quote(Visit._meta.db_table)} ({', '.join(columns)})"  # noqa: S608
+        f" SELECT {', '.join(selected)}"
+        " FROM demo_visit_pairs p JOIN demo_visit_weeks w ON w.week >= p.behind"
+        " JOIN demo_visit_days d ON d.k = 7 * w.week + CAST(substr(p.draws, 2 * w.week + 1, 1)"
+        " AS integer) ORDER BY p.n, w.week",
+        params,
+    )
+    for table in ("demo_visit_pairs", "demo_visit_weeks", "demo_visit_days"):
+        later(f"DROP TABLE {table}")
+    return pk - first_pk
+
+
+def _visit_draws(rng, count: int) -> str:
+    """``count`` visits' draws, two digits each: ``rng.randrange(7)`` (the day back from the
+    week's end) and ``rng.randrange(len(VISIT_KINDS))`` (the kind), the same numbers from the
+    same state as those calls, made the way ``random.Random`` makes them (a word of bits, drawn
+    again while too large) without their two Python frames each: a million visits' worth."""
+    bits = rng.getrandbits
+    kinds = len(VISIT_KINDS)
+    kind_bits = kinds.bit_length()
+    draws = []
+    for _ in range(count):
+        offset = bits(3)
+        while offset >= 7:
+            offset = bits(3)
+        kind = bits(kind_bits)
+        while kind >= kinds:
+            kind = bits(kind_bits)
+        draws.append(_DIGITS[offset * 10 + kind])
+    return "".join(draws)
+
+
+_DIGITS = [f"{n:02d}" for n in range(100)]
+VISIT_KINDS = (Visit.Kind.HOME,) * 6 + (Visit.Kind.PHONE, Visit.Kind.PHONE, Visit.Kind.WECHAT)
+VISIT_PAIR_COLUMNS = ["n", "first_id", "behind", "cadre_id", "household_id", "village_id", "draws"]
+VISIT_TEMP_TABLES = (
+    "CREATE TEMPORARY TABLE demo_visit_pairs (n integer PRIMARY KEY, first_id bigint NOT NULL,"
+    " behind integer NOT NULL, cadre_id bigint NOT NULL, household_id bigint NOT NULL,"
+    " village_id varchar(20) NOT NULL, draws varchar(60) NOT NULL)",
+    "CREATE TEMPORARY TABLE demo_visit_weeks (week integer PRIMARY KEY)",
+    "CREATE TEMPORARY TABLE demo_visit_days (k integer PRIMARY KEY, day date NOT NULL)",
+)
+CADRE_COLUMNS = (
+    "id",
+    "name",
+    "area_id",
+    "unit",
+    "post",
+    "title",
+    "phone",
+    "party_member",
+    "id_number",
+)
+MEASURE_COLUMNS = (
+    "plan_id",
+    "village_id",
+    "type",
+    "year",
+    "amount",
+    "responsible_id",
+    "status",
+    "description",
+)
+CONCERN_COLUMNS = (
+    "id",
+    "household_id",
+    "village_id",
+    "source",
+    "raised_by_id",
+    "raised_on",
+    "text",
+    "category",
+    "state",
+    "level",
+    "owner_id",
+    "deadline",
+    "beyond_power",
+    "answer",
+    "satisfied",
+    "feedback_on",
+)
+EVENT_COLUMNS = (
+    "concern_id",
+    "village_id",
+    "at",
+    "day",
+    "from_state",
+    "to_state",
+    "level",
+    "note",
+)
 
 
 def _name(rng) -> str:

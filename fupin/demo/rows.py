@@ -1,4 +1,5 @@
-"""Rows of one table, inserted in bulk: ``executemany`` on SQLite, ``COPY`` on PostgreSQL.
+"""Rows of one table, inserted in bulk: multi-row ``INSERT`` statements on SQLite (run on the
+build's second core, :func:`insert_later`), ``COPY`` on PostgreSQL.
 
 The demo writes a few million rows; building model instances for ``bulk_create`` and having
 it take them apart again field by field costs several times the insert itself. Here a row
@@ -10,6 +11,7 @@ connection's own operations. bench/scale.py writes its tables with the same :fun
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import operator
 import queue
@@ -140,10 +142,9 @@ class Rows:
     def write(self) -> int:
         table = self.model._meta.db_table
         columns = [f.column for f in self.fields]
-        with connection.cursor() as cursor:
-            for start in range(0, len(self.rows), BATCH):
-                batch = self.tuples(self.rows[start : start + BATCH])
-                write_tuples(cursor, table, columns, batch)
+        for start in range(0, len(self.rows), BATCH):
+            batch = self.tuples(self.rows[start : start + BATCH])
+            insert_later(table, columns, list(itertools.chain.from_iterable(batch)))
         return len(self.rows)
 
 
@@ -152,7 +153,8 @@ def indexes_after(*models) -> Iterator[None]:
     """On SQLite, load ``models``' tables without their indexes and build these after.
 
     Sorting a whole column once costs less than keeping six indexes in order row by row
-    (about a fifth less for the visits and case steps, measured). The unique constraints'
+    (about a fifth less for the case steps, measured; the visits, written in the order of
+    their pairing index, go in faster with theirs in place). The unique constraints'
     own indexes stay. Use it only around the writes themselves: a query in between would
     scan the table. On failure nothing is rebuilt: the transaction's rollback brings the
     dropped indexes back.
@@ -268,36 +270,112 @@ def _sqlite_variables() -> int:
     return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
 
 
-def insert_later(table: str, columns: Sequence[str], values: list) -> None:
-    """Insert rows given as one flat list of adapted values, ``len(columns)`` per row.
+def insert_later(
+    table: str,
+    columns: Sequence[str],
+    values: list,
+    constants: Sequence[tuple[str, Any]] = (),
+) -> None:
+    """Insert rows given as one flat list of adapted values, ``len(columns)`` per row, each
+    followed by the ``constants`` (column, adapted value) every row shares: the one bulk
+    insert of the demo (:class:`Rows` and :class:`Tuples` write through it).
 
     On SQLite as multi-row ``INSERT … VALUES`` statements as large as the variable limit
     allows, through :func:`later`: the driver binds a whole statement in one call, about half
     the time ``executemany`` takes row by row (the case steps, measured), and inside
     :func:`write_behind` SQLite stores them on the other core while the build draws its next
     rows. Few large statements matter there: the thread waits for Python's lock before and
-    after each one. Elsewhere the rows go at once through :func:`write_tuples` (``COPY``).
-    The rows go in their order, so keys the database gives follow it.
+    after each one. The constants are written into the statement as literals: sqlite3 binds a
+    None, a bool or a str subclass (a choice) through its adapter lookup, one to two
+    microseconds each, several times an int or a str. Elsewhere the rows go at once through
+    :func:`write_tuples` (``COPY``). The rows go in their order, so keys the database gives
+    follow it.
     """
     width = len(columns)
     if not values:
         return
     if len(values) % width:
         raise ValueError(f"{len(values)} values are not rows of {width} columns")
+    literals = [_sqlite_literal(v) for _c, v in constants]
+    if connection.vendor != "sqlite" or None in literals:
+        extra = tuple(v for _c, v in constants)
+        rows = [row + extra for row in zip(*[iter(values)] * width, strict=True)]
+        names = [*columns, *(c for c, _v in constants)]
+        if connection.vendor != "sqlite":
+            with connection.cursor() as cursor:
+                write_tuples(cursor, table, names, rows)
+            return
+        # A constant SQLite cannot take as a literal is bound with every row instead.
+        columns, width, values, literals = names, len(names), list(itertools.chain(*rows)), []
     quote = connection.ops.quote_name
-    if connection.vendor != "sqlite":
-        rows = list(zip(*[iter(values)] * width, strict=True))
-        with connection.cursor() as cursor:
-            write_tuples(cursor, table, list(columns), rows)
-        return
+    names = [*columns, *(c for c, _v in constants)] if literals else list(columns)
     per = max(1, min(_sqlite_variables() // width, 50000))
-    head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "  # noqa: S608
+    head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in names)}) VALUES "  # noqa: S608
     # Question marks, not Django's %s: the cursor's %s-to-? rewrite of a statement of a
     # quarter of a million placeholders would cost more than binding them.
-    row = "(" + ", ".join(["?"] * width) + ")"
+    row = "(" + ", ".join(["?"] * width + [str(x) for x in literals]) + ")"
     full = head + ", ".join([row] * per)
     step = per * width
     for start in range(0, len(values), step):
         chunk = values[start : start + step]
         sql = full if len(chunk) == step else head + ", ".join([row] * (len(chunk) // width))
         later(sql, chunk)
+
+
+class Tuples:
+    """Rows of ``model`` as plain tuples of ``names`` (field attnames), values already adapted.
+
+    For the largest generated tables, where even :class:`Rows`' per-row dict and adaptation
+    cost more than drawing the row: the builder adapts each distinct value once
+    (:func:`column_adapter`) and appends tuples; every column not named takes its field's
+    default (``auto_now`` fields the build's moment), adapted once for the whole table.
+    """
+
+    def __init__(self, model, names: list[str] | tuple[str, ...]):
+        fields = {f.attname: f for f in model._meta.concrete_fields}
+        unknown = set(names) - set(fields)
+        if unknown:
+            raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+        now = timezone.now()
+        rest = [f for f in fields.values() if f.attname not in names and not f.primary_key]
+        tail = []
+        for field in rest:
+            auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            value = now if auto else field.get_default()
+            adapt = adapter(field)
+            tail.append(adapt(value) if adapt is not None and value is not None else value)
+        self.model = model
+        self.columns = [fields[name].column for name in names] + [f.column for f in rest]
+        self.tail = tuple(tail)
+        self.rows: list[tuple] = []
+
+    def write(self) -> int:
+        head = len(self.columns) - len(self.tail)
+        insert_later(
+            self.model._meta.db_table,
+            self.columns[:head],
+            list(itertools.chain.from_iterable(self.rows)),
+            list(zip(self.columns[head:], self.tail, strict=True)),
+        )
+        return len(self.rows)
+
+
+def _sqlite_literal(value) -> str | None:
+    """``value`` as an SQLite literal in a statement the cursor rewrites (``%`` doubled), or
+    None if it must be bound."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str:
+        return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+    return None
+
+
+def column_adapter(model, name: str) -> Callable[[Any], Any]:
+    """How a value of ``model``'s field ``name`` goes to the driver, each distinct value once
+    (dates, moments); other values go as they are."""
+    adapt = adapter(model._meta.get_field(name))
+    return adapt if adapt is not None else (lambda value: value)

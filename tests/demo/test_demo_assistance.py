@@ -5,6 +5,7 @@ the household's feedback; deterministic."""
 from __future__ import annotations
 
 import datetime
+import random
 from dataclasses import asdict
 
 from django.db.models import Count, Q
@@ -13,6 +14,7 @@ from fupin.areas.models import Area
 from fupin.areas.scope import prefixes_q
 from fupin.assistance.models import AssistancePlan, Cadre, Link, Measure, Pairing
 from fupin.assistance.selectors import coverage
+from fupin.demo.assistance import VISIT_KINDS, _visit_draws
 from fupin.fieldwork.models import CheckIn, Concern, ConcernEvent, ReviewMeeting, Visit
 from fupin.fieldwork.selectors import compliance_counts
 from fupin.registry import codes
@@ -134,3 +136,15 @@ def test_closed_concerns_have_feedback(demo, db):
     assert first < AS_OF - datetime.timedelta(days=600)
     escalated = Concern.objects.filter(state__in=Concern.OPEN_STATES).exclude(level="village")
     assert escalated.exists()
+
+
+def test_visit_draws_are_randranges():
+    # The visits' fast draws give the numbers, and leave the generator in the state, of the
+    # randrange calls they stand for: the same seed keeps the same visits.
+    fast, slow = random.Random(2017), random.Random(2017)
+    draws = _visit_draws(fast, 5000)
+    expected = "".join(
+        f"{slow.randrange(7)}{slow.randrange(len(VISIT_KINDS))}" for _ in range(5000)
+    )
+    assert draws == expected
+    assert fast.getstate() == slow.getstate()
