@@ -460,7 +460,9 @@ def count_writes(env: dict, mark: str) -> dict[str, int]:
 def page_costs(repeat: int = 5) -> dict[str, list[tuple[str, float]]]:
     """The CPU seconds of each page of the mix, per kind of user, served in this process by
     Django's test client (no server, no network: the application's own cost). Runs under
-    the environment's database; a write is a visit or a concern through the API."""
+    the environment's database; a write is a visit or a concern through the API. Each page is
+    timed after a first request, so a kept summary (fupin.areas.summaries) is timed as the
+    viewers after the first get it; FUPIN_SUMMARY_SECONDS=0 times it computed."""
     import django
 
     django.setup()

@@ -40,6 +40,27 @@ def test_statements_behind_the_build_run_in_order_before_the_next_statement(db):
         _run("DROP TABLE demo_behind")
 
 
+def test_the_bulk_insert_writes_each_row_with_the_shared_values(db, monkeypatch):
+    """``insert_later`` splits the rows into statements by the variable limit, writes the
+    values every row shares as literals (quotes and ``%`` kept) or, when a value cannot be a
+    literal, binds it with each row; on PostgreSQL through ``COPY``."""
+    _run("CREATE TABLE demo_bulk (n integer, a text, b integer, c text, d real)")
+    try:
+        monkeypatch.setattr(rows, "_sqlite_variables", lambda: 4)  # two rows per statement
+        flat = [v for n in range(5) for v in (n, f"r{n}")]
+        with transaction.atomic(), rows.write_behind():
+            rows.insert_later("demo_bulk", ["n", "a"], flat, [("b", None), ("c", "it's 5%")])
+            rows.insert_later("demo_bulk", ["n", "a"], [9, "x"], [("b", 7), ("d", 1.5)])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT n, a, b, c, d FROM demo_bulk ORDER BY n")
+            got = [tuple(row) for row in cursor.fetchall()]
+        assert got == [(n, f"r{n}", None, "it's 5%", None) for n in range(5)] + [
+            (9, "x", 7, None, 1.5)
+        ]
+    finally:
+        _run("DROP TABLE demo_bulk")
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's second thread")
 def test_a_failing_statement_behind_fails_the_build_and_rolls_it_back(db):
     _run("CREATE TABLE demo_behind (n integer)")
