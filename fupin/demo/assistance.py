@@ -11,7 +11,7 @@ feedback over two years plus open, overdue and escalated ones; review meetings p
 a few missed.
 
 Rows are tuples of values adapted once each (:class:`fupin.demo.rows.Tuples`): on SQLite
-``executemany`` with the shared columns in the statement, on PostgreSQL ``COPY``. The visits,
+multi-row inserts with the shared columns in the statement, on PostgreSQL ``COPY``. The visits,
 a million at full scale, are made by one ``INSERT … SELECT`` from their draws (:func:`_visits`),
 which on SQLite runs behind while the concerns are drawn. Same seed, same rows as the
 row-by-row build this replaced, keys and all.

@@ -18,7 +18,7 @@ construction, then counted back by :mod:`fupin.collective.selectors`:
   village with 2016 income) get a 2016 distribution — 35 % of the village's income split evenly
   among them; about half as many shared in 2015.
 
-Rows are written with ``executemany`` (:class:`fupin.demo.cases._Rows`); the reset deletes them
+Rows are written in bulk (:class:`fupin.demo.rows.Rows`); the reset deletes them
 with raw deletes. The thresholds (reference data of a migration) are left as they are.
 """
 

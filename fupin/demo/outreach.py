@@ -12,7 +12,7 @@ cadre (equal shares), the problems solved over the visits; the subsidy goes to e
 township cadre (苏木乡镇干部). Dates, places, speakers, topics, audiences and each amount are
 demo assumptions (shape only), drawn from the demo's seed.
 
-Rows are written with ``executemany`` in batches (:class:`fupin.demo.cases._Rows`: Django's
+Rows are written in bulk (:class:`fupin.demo.rows.Rows`: Django's
 ``bulk_create`` builds a model per row, several times slower over 55,000 rows); the reset
 deletes them raw.
 """

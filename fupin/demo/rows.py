@@ -186,7 +186,8 @@ class _Behind:
     the build's next rows are drawn on the two cores at once. The build's next statement
     waits for the queue first (:meth:`drain`, through an execute wrapper), so the statements
     still run in their order and see everything written before them. Row by row inserts
-    (``executemany``) stay on the build's thread: they need Python's lock for every row.
+    (``executemany``) would need Python's lock for every row: the bulk inserts go as
+    multi-row statements (:func:`insert_later`).
     """
 
     def __init__(self, raw):

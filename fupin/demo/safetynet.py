@@ -15,7 +15,7 @@ Drawn from the registry by the rules of :mod:`fupin.safetynet.rules`, then count
   registry allows (the test at scale 0.02 checks it exactly);
 * 2017 (to 30 June) enrols the rule set and the chronically ill, with half a year's amounts.
 
-Rows are written with ``executemany`` (:class:`fupin.demo.cases._Rows`); the reset deletes them
+Rows are written in bulk (:class:`fupin.demo.rows.Rows`); the reset deletes them
 with raw deletes.
 """
 

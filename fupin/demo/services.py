@@ -251,7 +251,7 @@ def _year_end(rng: random.Random, year: int) -> datetime.datetime:
 
 
 class _HistoryRows:
-    """Historical rows of one model, inserted with ``executemany`` in batches.
+    """Historical rows of one model, inserted in bulk (:class:`fupin.demo.rows.Rows`).
 
     Building ~800,000 historical model instances only to have ``bulk_create`` take them
     apart again costs more than the whole rest of the demo; the rows are plain tuples here,
