@@ -57,7 +57,9 @@ def test_the_new_panels_draw_and_link(live_server, browser_page):  # noqa: F811
     user.save()
     page = browser_page
     errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    # The page it happened on and the script's stack: a failure here has been seen only in
+    # full runs, never alone, so the message must say where to look.
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e} {e.stack}"))
     page.set_viewport_size({"width": 1280, "height": 900})
     url = live_server.url
     page.goto(f"{url}/accounts/login/")
