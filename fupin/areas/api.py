@@ -29,6 +29,7 @@ from fupin.core.api_errors import ERROR_SCHEMA, VALIDATION_ERROR_SCHEMA
 from fupin.core.clock import current_year
 from fupin.core.pagination import ID_MAX, ApiPagination, as_int
 
+from . import summaries
 from .models import Area, Level
 from .params import (
     AREA_CODE_PATTERN,
@@ -228,6 +229,9 @@ class AreaFigureView(APIView):
 
     #: Whether the endpoint takes ``?year=``; without it :meth:`figures` gets ``None``.
     takes_year = True
+    #: A name to keep the answer under for a short while, shared by the callers of one scope
+    #: (:mod:`fupin.areas.summaries`); ``None`` computes it for every call.
+    kept_as: str | None = None
 
     def default_year(self) -> int | None:
         """The year when ``?year=`` is absent (the system's current year unless overridden)."""
@@ -240,7 +244,16 @@ class AreaFigureView(APIView):
         )
         self.parse(params)
         area = access_area(request.user, code)
-        return Response(self.figures(request.user, area, year))
+        if self.kept_as is None:
+            return Response(self.figures(request.user, area, year))
+        data, _at = summaries.kept(
+            self.kept_as,
+            request.user,
+            area.code,
+            year,
+            compute=lambda: self.figures(request.user, area, year),
+        )
+        return Response(data)
 
     def parse(self, params) -> None:
         """Check the endpoint's other query parameters (kept on ``self``); 400 if bad."""

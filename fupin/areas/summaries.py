@@ -14,7 +14,7 @@ parameters, the viewer's scope (the areas their roles cover, not who they are: t
 officers of one county share the county's summary; a pairing cadre, who reads only its own
 households' records, keeps its own), the system's as-of date and the language
 of any label inside. ``0`` seconds turns keeping off (the tests do, since they write and read
-within a second; tests/core/test_summaries.py turns it on).
+within a second; tests/warmap/test_kept_summaries.py turns it on).
 """
 
 from __future__ import annotations

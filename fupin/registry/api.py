@@ -21,7 +21,6 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework_dataclasses.serializers import DataclassSerializer
 
-from fupin.areas import summaries
 from fupin.areas.api import (
     BAD_REQUEST,
     CODE_PARAMETER,
@@ -193,18 +192,15 @@ class AreaStatsSerializer(DataclassSerializer):
 class AreaStatsView(AreaFigureView):
     """The yearly figures of an area and of each of its children."""
 
-    def figures(self, user, area, year):
-        def answer():
-            stats = AreaStats(
-                **_named(area, area_stats(user, area.code, year)),
-                year=year,
-                children=[
-                    NamedFigures(**_named(child, figures))
-                    for child, figures in child_stats(user, area, year)
-                ],
-            )
-            return AreaStatsSerializer(stats).data
+    kept_as = "stats-api"  # kept, as the overview page's figures are
 
-        # Kept and shared like the overview page's figures (fupin.areas.summaries).
-        data, _at = summaries.kept("stats-api", user, area.code, year, compute=answer)
-        return data
+    def figures(self, user, area, year):
+        stats = AreaStats(
+            **_named(area, area_stats(user, area.code, year)),
+            year=year,
+            children=[
+                NamedFigures(**_named(child, figures))
+                for child, figures in child_stats(user, area, year)
+            ],
+        )
+        return AreaStatsSerializer(stats).data

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
-from fupin.areas import summaries
 from fupin.areas.api import (
     BAD_REQUEST,
     CODE_PARAMETER,
@@ -35,13 +34,7 @@ class WarmapSerializer(FigureSerializer):
 class AreaWarmapView(AreaFigureView):
     """Every figure of the war map of an area and year (the page's selectors)."""
 
+    kept_as = "warmap-api"  # kept, as the page's figures are
+
     def figures(self, user, area, year):
-        # The serialized answer is kept, as the page's figures are (fupin.areas.summaries).
-        data, _at = summaries.kept(
-            "warmap-api",
-            user,
-            area.code,
-            year,
-            compute=lambda: WarmapSerializer(selectors.warmap_figures(user, area.code, year)).data,
-        )
-        return data
+        return WarmapSerializer(selectors.warmap_figures(user, area.code, year)).data
