@@ -2,6 +2,7 @@ from django.utils.functional import SimpleLazyObject
 
 from fupin.accounts.actions import Writes
 from fupin.accounts.menu import menu_for
+from fupin.core.building import building_state
 from fupin.core.clock import as_of
 
 
@@ -14,6 +15,8 @@ def fupin(request):
         "menu": SimpleLazyObject(lambda: menu_for(user)),
         # The navigation's inbox count: read only when a page draws it (fupin.inbox.selectors).
         "inbox_unread": SimpleLazyObject(lambda: _unread(user)),
+        # Parts of the data still being built (fupin.core.building): every page says so.
+        "building": SimpleLazyObject(building_state),
     }
 
 

@@ -15,16 +15,18 @@ import contextlib
 import dataclasses
 import datetime
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import ProtectedError
+from django.utils.translation import gettext_noop as _
 from simple_history.models import HistoricalChanges
 
 from fupin.areas.models import Area, Level, RuralPopulation
 from fupin.areas.services import areas_load_hinggan
+from fupin.core.building import Building, building_clear, building_save, building_state
 from fupin.core.clock import set_as_of
 from fupin.registry import codes, rollups
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
@@ -78,13 +80,13 @@ MSG_NOT_EMPTY = "贫困户数据已存在（{count} 户）：加 --reset 清空�
 
 @dataclasses.dataclass
 class BuildResult:
-    households: int
-    members: int
-    status_rows: int
-    income_rows: int
-    history_rows: int
-    villages: int
-    targets: dict
+    households: int = 0
+    members: int = 0
+    status_rows: int = 0
+    income_rows: int = 0
+    history_rows: int = 0
+    villages: int = 0
+    targets: dict = dataclasses.field(default_factory=dict)
     cases: object = None  # fupin.demo.cases.CasesResult
     assistance: object = None  # fupin.demo.assistance.AssistanceResult
     cadres: object = None  # fupin.demo.cadres
@@ -175,6 +177,7 @@ def demo_reset() -> None:
     population = RuralPopulation.objects.within(LEAGUE)
     population._raw_delete(population.db)
     rollups.refresh()
+    building_clear()  # the parts an earlier build left for later: this build leaves its own
     # Users who own other records are kept; demo_users_create updates them in place.
     with contextlib.suppress(ProtectedError), transaction.atomic():
         demo_users.demo_users_delete()
@@ -182,14 +185,17 @@ def demo_reset() -> None:
 
 # --- build -----------------------------------------------------------------------------------
 @contextlib.contextmanager
-def fast_writes() -> Iterator[None]:
+def fast_writes(*, shared: bool = False) -> Iterator[None]:
     """SQLite settings for the build only, restored after (the command's, never the tests').
 
     The build is one transaction of about a gigabyte into a database built from scratch: in
     WAL mode every page would be written twice (into the WAL, then checkpointed), and each
     spilled page synced. During the build the rollback journal stays in memory (the build
-    can still roll back), nothing is synced and the page cache is large; WAL, ``NORMAL``
-    syncing and the usual cache come back for serving. Other databases are left alone.
+    can still roll back), nothing is synced and the page cache holds the whole transaction
+    (2 GiB: with 512 MiB the spilled pages cost the full build 9 s); WAL, ``NORMAL`` syncing
+    and the usual cache come back for serving. ``shared``: other processes have the database
+    open (the parts ``fupin serve`` builds while it serves), so WAL and its syncing stay and
+    only the cache grows. Other databases are left alone.
     """
     if connection.vendor != "sqlite" or connection.in_atomic_block:
         yield
@@ -201,9 +207,10 @@ def fast_writes() -> Iterator[None]:
         synchronous = cursor.fetchone()[0]
         cursor.execute("PRAGMA cache_size")
         cache = cursor.fetchone()[0]
-        cursor.execute("PRAGMA journal_mode=MEMORY")
-        cursor.execute("PRAGMA synchronous=OFF")
-        cursor.execute("PRAGMA cache_size=-524288")  # 512 MiB
+        if not shared:
+            cursor.execute("PRAGMA journal_mode=MEMORY")
+            cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA cache_size=-2097152")  # 2 GiB
         cursor.execute("PRAGMA temp_store=MEMORY")
     try:
         yield
@@ -211,7 +218,8 @@ def fast_writes() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size={int(cache)}")
             cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
-            cursor.execute(f"PRAGMA journal_mode={journal}")
+            if not shared:
+                cursor.execute(f"PRAGMA journal_mode={journal}")
 
 
 def _household_row(spec: HouseholdSpec) -> dict:
@@ -518,20 +526,141 @@ def _write_history(rng, specs, households, members, statuses, incomes) -> int:
     return total
 
 
+@dataclasses.dataclass(frozen=True)
+class Part:
+    """A part of the demo built after the registry: its phase's name, the field of
+    :class:`BuildResult` that keeps what it returns, and the function that builds it from the
+    seed (and the scale, when ``scaled``); it reads everything else from the database."""
+
+    name: str
+    field: str
+    build: Callable[..., object]
+    scaled: bool = True
+
+
+def _queue_archive(*, seed: int, progress) -> int:
+    # The archive of the first half of 2017 (from the weekly report of New Year's week): the
+    # workers of `fupin serve` publish it within minutes, so the build does not wait for it.
+    return schedule.queue(ARCHIVE_FIRST, AS_OF)
+
+
+def _quality_dupes(*, seed: int, progress) -> object:
+    return demo_quality_dupes.demo_quality_dupes(seed=seed, day=AS_OF, progress=progress)
+
+
+# The parts after the registry and the assistance, in the order they are built (their names
+# are translated where a page lists the parts still being built): the cadres
+# before the Party building, whose members and duty owners refer to them; the reports are
+# queued last, over everything.
+LATER_PARTS = (
+    Part(_("识别与退出案件"), "cases", demo_cases.demo_cases, scaled=False),
+    Part(_("干部"), "cadres", demo_cadres.demo_cadres),
+    Part(_("党建"), "party", demo_party.demo_party),
+    Part(_("责任清单"), "duties", demo_duties.demo_duties),
+    Part(_("资金"), "funds", demo_funds.demo_funds),
+    Part(_("集体经济"), "collective", demo_collective.demo_collective),
+    Part(_("兜底保障"), "safetynet", demo_safetynet.demo_safetynet),
+    Part(_("带头人"), "leaders", demo_leaders.demo_leaders),
+    Part(_("贫困村"), "poor_villages", demo_villages.demo_villages, scaled=False),
+    Part(_("旗县考核"), "counties", demo_counties.demo_counties, scaled=False),
+    Part(_("宣传动员"), "outreach", demo_outreach.demo_outreach, scaled=False),
+    Part(_("部门比对"), "", demo_quality.demo_quality, scaled=False),
+    Part(_("疑似重复与复核"), "", _quality_dupes, scaled=False),
+    Part(_("回头看"), "", demo_review.demo_review, scaled=False),
+    Part(_("报告排队"), "archive_queued", _queue_archive, scaled=False),
+)
+
+
 @transaction.atomic
 def demo_build(
-    *, seed: int = 2017, scale: float = 1.0, password: str, progress=None
+    *, seed: int = 2017, scale: float = 1.0, password: str, progress=None, later: bool = False
 ) -> BuildResult:
     """Build the demo into an empty registry: data, history, users, as-of date.
 
     Each part runs as a timed phase (:class:`fupin.demo.phases.Phases`); ``progress`` is
     either a :class:`~fupin.demo.phases.Phases` (the command's, which shows a bar per phase)
-    or a plain callable that gets the messages.
+    or a plain callable that gets the messages. With ``later`` the build stops after the
+    registry and the assistance and leaves :data:`LATER_PARTS` to :func:`demo_build_later`
+    (:mod:`fupin.core.building`); otherwise it builds them too, in the same transaction.
     """
     phases = progress if isinstance(progress, Phases) else Phases(progress)
     # SQLite: index builds and copies run on the other core (fupin.demo.rows.write_behind).
     with write_behind():
-        return _demo_build(seed=seed, scale=scale, password=password, phases=phases)
+        result = _demo_build(seed=seed, scale=scale, password=password, phases=phases)
+        if later:
+            building_save(
+                Building(
+                    command=["demo", "--rest"],
+                    parts=[p.name for p in LATER_PARTS],
+                    data={"seed": seed, "scale": scale},
+                )
+            )
+        else:
+            for part in LATER_PARTS:
+                _build_part(part, seed, scale, phases, result)
+        _finish(phases)
+    result.phases = phases.done
+    return result
+
+
+def demo_build_later(*, progress=None) -> BuildResult | None:
+    """Build the parts :func:`demo_build` left for later (None: there are none), each in a
+    transaction of its own that also marks it done, so that other writers (a cadre signing
+    in while ``fupin serve`` builds them) wait seconds, not a minute, and a build stopped
+    halfway goes on from the next part. A part that fails is rolled back and recorded
+    (:attr:`fupin.core.building.Building.failed`, shown on every page), and the error raised."""
+    phases = progress if isinstance(progress, Phases) else Phases(progress)
+    state = building_state()
+    if state is None:
+        return None
+    seed, scale = state.data["seed"], state.data["scale"]
+    result = BuildResult()
+    for part in LATER_PARTS:
+        if part.name not in state.pending:
+            continue
+        try:
+            with transaction.atomic(), write_behind():
+                _build_part(part, seed, scale, phases, result)
+                state.done.append(part.name)
+                state.failed = ""
+                if state.pending:
+                    building_save(state)
+                else:
+                    building_clear()
+                    _finish(phases)
+        except Exception as error:
+            state = building_state() or state  # as the rollback left it
+            state.failed = f"{part.name}：{error}"[:500]
+            building_save(state)
+            raise
+    result.phases = phases.done
+    return result
+
+
+def _build_part(part: Part, seed: int, scale: float, phases: Phases, result: BuildResult) -> None:
+    with phases(part.name):
+        if part.scaled:
+            built = part.build(seed=seed, scale=scale, progress=phases.say)
+        else:
+            built = part.build(seed=seed, progress=phases.say)
+    if part.field:
+        setattr(result, part.field, built)
+
+
+def _finish(phases: Phases) -> None:
+    if connection.vendor == "postgresql":
+        with phases("序列与统计"):
+            # The demo writes rows with the keys it chose; every sequence then follows its
+            # table, whatever an earlier, rolled-back build left in it (sequences ignore
+            # rollbacks).
+            demo_cases._reset_sequences(
+                *(m for m in apps.get_models() if m.__module__.startswith("fupin."))
+            )
+            # The planner has no statistics yet on the tables just filled (autovacuum sees them
+            # only after the commit): without them some pages' joins run for tens of seconds.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+    set_as_of(AS_OF)
 
 
 def _demo_build(*, seed: int, scale: float, password: str, phases: Phases) -> BuildResult:
@@ -547,54 +676,6 @@ def _demo_build(*, seed: int, scale: float, password: str, phases: Phases) -> Bu
     with phases("演示账号"):
         demo_users.demo_users_create(password=password)
         set_as_of(AS_OF)
-    with phases("识别与退出案件"):
-        result.cases = demo_cases.demo_cases(seed=seed, progress=say)
     with phases("帮扶与走访"):
         result.assistance = demo_assistance.demo_assistance(seed=seed, scale=scale, progress=say)
-    # Party building: cadres first, since members and duty owners refer to them.
-    with phases("干部"):
-        result.cadres = demo_cadres.demo_cadres(seed=seed, scale=scale, progress=say)
-    with phases("党建"):
-        result.party = demo_party.demo_party(seed=seed, scale=scale, progress=say)
-    with phases("责任清单"):
-        result.duties = demo_duties.demo_duties(seed=seed, scale=scale, progress=say)
-    # Money.
-    with phases("资金"):
-        result.funds = demo_funds.demo_funds(seed=seed, scale=scale, progress=say)
-    with phases("集体经济"):
-        result.collective = demo_collective.demo_collective(seed=seed, scale=scale, progress=say)
-    with phases("兜底保障"):
-        result.safetynet = demo_safetynet.demo_safetynet(seed=seed, scale=scale, progress=say)
-    with phases("带头人"):
-        result.leaders = demo_leaders.demo_leaders(seed=seed, scale=scale, progress=say)
-    with phases("贫困村"):
-        result.poor_villages = demo_villages.demo_villages(seed=seed, progress=say)
-    with phases("旗县考核"):
-        result.counties = demo_counties.demo_counties(seed=seed, progress=say)
-    with phases("宣传动员"):
-        result.outreach = demo_outreach.demo_outreach(seed=seed, progress=say)
-    with phases("部门比对"):
-        demo_quality.demo_quality(seed=seed, progress=say)
-    with phases("疑似重复与复核"):
-        demo_quality_dupes.demo_quality_dupes(seed=seed, day=AS_OF, progress=say)
-    with phases("回头看"):
-        demo_review.demo_review(seed=seed, progress=say)
-    with phases("报告排队"):
-        # The archive of the first half of 2017 (from the weekly report of New Year's week): the
-        # workers of `fupin serve` publish it within minutes, so the build does not wait for it.
-        result.archive_queued = schedule.queue(ARCHIVE_FIRST, AS_OF)
-    if connection.vendor == "postgresql":
-        with phases("序列与统计"):
-            # The demo writes rows with the keys it chose; every sequence then follows its
-            # table, whatever an earlier, rolled-back build left in it (sequences ignore
-            # rollbacks).
-            demo_cases._reset_sequences(
-                *(m for m in apps.get_models() if m.__module__.startswith("fupin."))
-            )
-            # The planner has no statistics yet on the tables just filled (autovacuum sees them
-            # only after the commit): without them some pages' joins run for tens of seconds.
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-    set_as_of(AS_OF)
-    result.phases = phases.done
     return result

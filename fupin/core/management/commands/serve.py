@@ -4,7 +4,11 @@ At start-up, before any worker runs, the import jobs a dead worker left "running
 (``fupin imports recover --all``: no worker is alive yet) and the expired import files are
 deleted (``fupin imports purge``). Then ``--task-workers`` (``FUPIN_TASK_WORKERS``, default 2)
 workers start, so that one long import does not hold up the others; each also keeps the
-schedule (docs/schedule.md).
+schedule (docs/schedule.md). When data are still being built (:mod:`fupin.core.building`: the
+demo's parts left for later), their command runs first, beside the web server, and the task
+workers start only once it has finished: a scheduled report published meanwhile would
+freeze figures from half the data. A build that fails leaves the workers stopped and says why
+(every page says so too).
 
 The web server's size defaults to the machine's (:func:`web_size`): ``os.cpu_count() + 1``
 gunicorn processes of 2 threads each, overridden by ``--workers``/``--threads`` or
@@ -20,11 +24,13 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from fupin.core.building import building_state
 from fupin.core.checks import check_secret_key
 
 # Seconds an idle kept-alive connection stays open. gunicorn's 2 s closed connections while a
@@ -63,19 +69,38 @@ class Command(BaseCommand):
         for error in check_secret_key(None):  # the development key never serves with DEBUG off
             raise CommandError(f"{error.msg} {error.hint}")
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "fupin.settings"}
-        children = []
+        children: list[subprocess.Popen] = []
+        lock, stopping = threading.Lock(), threading.Event()
+
+        def spawn(arguments: list[str]) -> subprocess.Popen | None:
+            with lock:
+                if stopping.is_set():
+                    return None
+                child = subprocess.Popen([sys.executable, "-m", "fupin.cli", *arguments], env=env)
+                children.append(child)
+                return child
+
         with_workers = not no_worker and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]
         # Without our workers, others may be running elsewhere: only the overdue jobs are stale.
         call_command("imports", "recover", *(["--all"] if with_workers else []), stdout=self.stdout)
         call_command("imports", "purge", stdout=self.stdout)
-        if with_workers:
-            for _number in range(max(task_workers, 1)):
-                children.append(
-                    subprocess.Popen(
-                        [sys.executable, "-m", "fupin.cli", "worker", "--interval", "0.5"],
-                        env=env,
-                    )
-                )
+        building = building_state()
+        if building is not None:
+            self.stdout.write(
+                f"先生成尚未完成的数据：{'、'.join(building.pending)}"
+                f"（fupin {' '.join(building.command)}），完成后启动后台任务。"
+            )
+        workers = threading.Thread(
+            target=self._start_workers,
+            args=(
+                spawn,
+                building.command if building else None,
+                task_workers if with_workers else 0,
+            ),
+            name="fupin-start-workers",
+            daemon=True,
+        )
+        workers.start()
         self.stdout.write(
             f"fupin 已启动：http://{host}:{port}/  （Ctrl+C 停止；gunicorn {workers} workers × "
             f"{threads} threads）"
@@ -88,14 +113,32 @@ class Command(BaseCommand):
             ],
             env=env,
         )  # fmt: skip
-        children.append(web)
+        with lock:
+            children.append(web)
         try:
             web.wait()
         except KeyboardInterrupt:
             pass
         finally:
+            with lock:
+                stopping.set()
             for child in children:
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
             for child in children:
                 child.wait(timeout=30)
+
+    def _start_workers(self, spawn, build: list[str] | None, count: int) -> None:
+        """Run ``build`` (the command of data still being built), then start ``count`` task
+        workers, unless the build failed."""
+        if build is not None:
+            builder = spawn(build)
+            if builder is None or builder.wait() != 0:
+                if builder is not None:
+                    self.stderr.write(
+                        f"数据生成失败（fupin {' '.join(build)}），后台任务未启动："
+                        "修正后重新运行该命令，再重启 fupin serve。"
+                    )
+                return
+        for _number in range(max(count, 0)):
+            spawn(["worker", "--interval", "0.5"])

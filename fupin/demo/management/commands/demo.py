@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fupin.accounts.models import User
 from fupin.areas.models import Area
+from fupin.core.building import building_state
 from fupin.demo import services, users
 from fupin.demo.generator import AS_OF, YEARS
 from fupin.demo.phases import Phases
@@ -33,16 +34,36 @@ class Command(BaseCommand):
         parser.add_argument(
             "--scale", type=float, default=1.0, help="规模（默认 1，即全盟；0.02 用于快速试用）"
         )
+        parser.add_argument(
+            "--all",
+            action="store_true",
+            dest="whole",
+            help="一次生成全部（默认先生成登记数据和帮扶，其余部分由 fupin serve 在后台生成）",
+        )
+        parser.add_argument(
+            "--rest",
+            action="store_true",
+            help="现在生成留待后台的部分（案件、干部、党建、资金……），没有则什么也不做",
+        )
 
-    def handle(self, *args, seed, password, if_empty, reset, scale, **options):
+    def handle(self, *args, seed, password, if_empty, reset, scale, whole, rest, **options):
         if scale <= 0 or scale > 1:
             raise CommandError("--scale 应在 (0, 1] 之间")
+        if rest:
+            self._rest()
+            return
         if services.ensure_areas():
             self.stdout.write("已载入兴安盟行政区划。")
         count = services.registry_count()
         if count:
             if if_empty:
                 self.stdout.write(f"已有 {count} 户贫困户数据，未生成演示数据。")
+                building = building_state()
+                if building is not None:
+                    self.stdout.write(
+                        f"其余部分尚未生成（{'、'.join(building.pending)}）："
+                        "fupin serve 启动后先生成它们，或运行 fupin demo --rest。"
+                    )
                 if password:
                     n = users.demo_users_set_password(password)
                     self.stdout.write(f"已重设 {n} 个演示账号的密码。")
@@ -57,7 +78,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         phases = Phases(_Reporter(self.stdout, self.verbosity, started))
         with services.fast_writes():
-            result = services.demo_build(seed=seed, scale=scale, password=password, progress=phases)
+            result = services.demo_build(
+                seed=seed, scale=scale, password=password, progress=phases, later=not whole
+            )
         if self.verbosity >= 1:
             self._phase_table(phases)
         self.stdout.write(
@@ -71,8 +94,36 @@ class Command(BaseCommand):
                 f"2017 年上半年的 {result.archive_queued} 期报告已排队，"
                 "由 fupin serve 的后台任务在几分钟内发布到 /reports/。"
             )
+        if not whole:
+            self.stdout.write(
+                f"其余部分（{'、'.join(p.name for p in services.LATER_PARTS)}）留待后台生成："
+                "fupin serve 启动后先生成它们（约一分钟），页面上会显示进度；"
+                "也可以运行 fupin demo --rest 现在生成。"
+            )
         self._logins(password, known=True)
         self._figures()
+
+    def _rest(self) -> None:
+        state = building_state()
+        if state is None:
+            self.stdout.write("演示数据已完整，没有留待生成的部分。")
+            return
+        started = time.monotonic()
+        self.stdout.write(f"生成演示数据的其余部分：{'、'.join(state.pending)}。")
+        phases = Phases(_Reporter(self.stdout, self.verbosity, started))
+        try:
+            with services.fast_writes(shared=True):
+                result = services.demo_build_later(progress=phases)
+        except Exception as error:
+            raise CommandError(f"演示数据的其余部分生成失败：{error}") from error
+        if self.verbosity >= 1:
+            self._phase_table(phases)
+        self.stdout.write(f"演示数据已完整；用时 {time.monotonic() - started:.1f} 秒。")
+        if result is not None and result.archive_queued:
+            self.stdout.write(
+                f"2017 年上半年的 {result.archive_queued} 期报告已排队，"
+                "由 fupin serve 的后台任务在几分钟内发布到 /reports/。"
+            )
 
     def _phase_table(self, phases: Phases) -> None:
         """The seconds of every phase, wall and CPU, longest first (bench/README.md)."""
