@@ -420,7 +420,7 @@ def build(env: dict, var: Path, scale: float) -> None:
     for args in (
         ["migrate", "-v0"],
         ["areas", "load"],
-        ["demo", "--scale", str(scale), "--password", PASSWORD],
+        ["demo", "--all", "--scale", str(scale), "--password", PASSWORD],
     ):
         subprocess.run([*FUPIN, *args], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     print(f"demo at scale {scale} built in {time.perf_counter() - start:.0f} s ({var})")

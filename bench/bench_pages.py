@@ -41,7 +41,7 @@ def setup(var: Path) -> None:
     if not Household.objects.exists():
         print("building the demo data set (once)…", flush=True)
         call_command("areas_load", verbosity=0)
-        call_command("demo", "--password", "bench-pass-1", verbosity=0)
+        call_command("demo", "--all", "--password", "bench-pass-1", verbosity=0)
     from fupin.registry.models import YearFact
 
     if not YearFact.objects.exists():  # a data set built before the rollups existed

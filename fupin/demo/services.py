@@ -61,7 +61,7 @@ from .generator import (
 )
 from .locations import demo_locations
 from .phases import Phases
-from .rows import Rows, indexes_after, later, write_behind
+from .rows import Rows, indexes_after, insert_later, later, write_behind
 
 LEAGUE = "1522"
 BATCH = 2000
@@ -372,18 +372,31 @@ def _member_row(spec: HouseholdSpec, household_id: int, p) -> dict:
     }
 
 
+@dataclasses.dataclass
+class Written:
+    """The registry's rows as :func:`demo_write` wrote them, for their history rows."""
+
+    data: DemoData
+    households: Rows
+    members: Rows
+    statuses: Rows
+    incomes: Rows
+
+
 @transaction.atomic
-def demo_write(data: DemoData, *, progress=None) -> BuildResult:
-    """Write a generated registry (into an empty registry) with its history rows.
+def demo_write(data: DemoData, *, progress=None) -> tuple[BuildResult, Written]:
+    """Write a generated registry (into an empty registry) and its summary tables; return the
+    rows written, whose history :func:`demo_write_history` writes.
 
     Rows go in as plain values with the keys chosen here (:mod:`fupin.demo.rows`), not as
-    model instances; the ``+`` history rows of members, status and income rows are copied
-    from the rows just written by one ``INSERT … SELECT`` each (:func:`_history_copy`).
+    model instances. Everything the writes need is read before the first of them: on SQLite
+    they run on the other core (:func:`fupin.demo.rows.write_behind`) while the next rows are
+    drawn, and a read in between would wait for them.
     """
     phases = progress if isinstance(progress, Phases) else Phases(progress)
     say = phases.say
-    rng = random.Random(data.seed * 7919 + 1)  # history dates: their own stream
     specs = data.households
+    first = {model: _first_pk(model) for model in REGISTRY_MODELS}
     with phases("贫困户"):
         population = RuralPopulation.objects.filter(
             village_id__in=data.villages, year__in=POPULATION_YEARS
@@ -397,14 +410,14 @@ def demo_write(data: DemoData, *, progress=None) -> BuildResult:
             ],
             batch_size=BATCH,
         )
-        households = Rows(Household, _first_pk(Household))
+        households = Rows(Household, first[Household])
         for spec in specs:
             households.add(**_household_row(spec))
         households.write()
         say(f"贫困户 {len(households.rows)} 户")
 
     with phases("家庭成员"):
-        members = Rows(Member, _first_pk(Member))
+        members = Rows(Member, first[Member])
         for spec, household in zip(specs, households.rows, strict=True):
             for p in spec.members:
                 members.add(**_member_row(spec, household["id"], p))
@@ -412,7 +425,7 @@ def demo_write(data: DemoData, *, progress=None) -> BuildResult:
         say(f"家庭成员 {len(members.rows)} 人")
 
     with phases("年度状态与收入"):
-        statuses = Rows(StatusRecord, _first_pk(StatusRecord))
+        statuses = Rows(StatusRecord, first[StatusRecord])
         for spec, household in zip(specs, households.rows, strict=True):
             for year, status in sorted(spec.statuses.items()):
                 statuses.add(
@@ -424,7 +437,7 @@ def demo_write(data: DemoData, *, progress=None) -> BuildResult:
                     members_count=spec.size,
                 )
         statuses.write()
-        incomes = Rows(IncomeRecord, _first_pk(IncomeRecord))
+        incomes = Rows(IncomeRecord, first[IncomeRecord])
         for spec, household in zip(specs, households.rows, strict=True):
             for year, (wages, business, prop, transfer, costs) in sorted(spec.incomes.items()):
                 incomes.add(
@@ -443,20 +456,38 @@ def demo_write(data: DemoData, *, progress=None) -> BuildResult:
         incomes.write()
         say(f"年度状态 {len(statuses.rows)} 条，收入 {len(incomes.rows)} 条")
 
-    with phases("历史记录"), indexes_after(*(m.history.model for m in REGISTRY_MODELS)):
-        history_rows = _write_history(rng, specs, households, members, statuses, incomes)
-        say(f"历史记录 {history_rows} 条")
     with phases("汇总表"):
         rollups.refresh({spec.village for spec in specs})
-    return BuildResult(
+    result = BuildResult(
         households=len(households.rows),
         members=len(members.rows),
         status_rows=len(statuses.rows),
         income_rows=len(incomes.rows),
-        history_rows=history_rows,
         villages=len(data.villages),
         targets=data.targets,
     )
+    return result, Written(data, households, members, statuses, incomes)
+
+
+def demo_write_history(written: Written, *, progress=None) -> int:
+    """Write the history rows of the registry :func:`demo_write` wrote: for households the
+    ``+`` row and the ``~`` rows of each exit, relapse and plan, dated when they happened; for
+    members, status and income rows the ``+`` row, copied from the rows themselves by one
+    ``INSERT … SELECT`` each (:func:`_history_copy`). It reads nothing: on SQLite its rows
+    are drawn while the other core writes what the phases before it left."""
+    phases = progress if isinstance(progress, Phases) else Phases(progress)
+    rng = random.Random(written.data.seed * 7919 + 1)  # history dates: their own stream
+    with phases("历史记录"):
+        total = _write_history(
+            rng,
+            written.data.households,
+            written.households,
+            written.members,
+            written.statuses,
+            written.incomes,
+        )
+        phases.say(f"历史记录 {total} 条")
+    return total
 
 
 def _history_copy(model, rows: Rows, moments, key: str, reason: str) -> int:
@@ -477,15 +508,11 @@ def _history_copy(model, rows: Rows, moments, key: str, reason: str) -> int:
     ]
     low, high = rows.rows[0]["id"], rows.rows[-1]["id"]
     stamp = "timestamp with time zone" if connection.vendor == "postgresql" else "text"
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS demo_moment")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE demo_moment (id bigint PRIMARY KEY, moment {stamp})"
-        )
-        cursor.executemany(
-            "INSERT INTO demo_moment (id, moment) VALUES (%s, %s)",
-            [(k, ops.adapt_datetimefield_value(m)) for k, m in moments],
-        )
+    # All queued (rows.later, rows.insert_later): nothing here waits for the rows before.
+    later("DROP TABLE IF EXISTS demo_moment")
+    later(f"CREATE TEMPORARY TABLE demo_moment (id bigint PRIMARY KEY, moment {stamp})")
+    adapt = ops.adapt_datetimefield_value
+    insert_later("demo_moment", ["id", "moment"], [v for k, m in moments for v in (k, adapt(m))])
     columns = ", ".join(quote(c) for c in own)
     picked = ", ".join(f"b.{quote(c)}" for c in own)
     # The copy itself runs while the next rows' moments are drawn (rows.later).
@@ -672,10 +699,16 @@ def _demo_build(*, seed: int, scale: float, password: str, phases: Phases) -> Bu
     with phases("生成登记数据"):
         data = generate(villages=rural_villages(), seed=seed, scale=scale)
         say(f"已生成：{len(data.households)} 户，{len(data.villages)} 个嘎查村")
-    result = demo_write(data, progress=phases)
-    with phases("演示账号"):
-        demo_users.demo_users_create(password=password)
-        set_as_of(AS_OF)
-    with phases("帮扶与走访"):
-        result.assistance = demo_assistance.demo_assistance(seed=seed, scale=scale, progress=say)
+    # The history tables are loaded without their indexes (built after): nothing reads them
+    # until the build ends. Their rows are drawn last, while the other core writes the visits.
+    with indexes_after(*(m.history.model for m in REGISTRY_MODELS)):
+        result, written = demo_write(data, progress=phases)
+        with phases("演示账号"):
+            demo_users.demo_users_create(password=password)
+            set_as_of(AS_OF)
+        with phases("帮扶与走访"):
+            result.assistance = demo_assistance.demo_assistance(
+                seed=seed, scale=scale, progress=say
+            )
+        result.history_rows = demo_write_history(written, progress=phases)
     return result
