@@ -29,6 +29,7 @@ from django.core.cache import caches
 from django.utils import translation
 
 from fupin.core import clock
+from fupin.core.building import building_state
 
 from .scope import narrowed_to_own_households, user_prefixes
 
@@ -43,6 +44,10 @@ def kept(
     (``None``: just now, keeping is off)."""
     seconds = settings.FUPIN_SUMMARY_SECONDS
     if seconds <= 0:
+        return compute(), None
+    # While data are still being built (fupin.core.building) the figures change part by part:
+    # kept, they would outlive the page's note that they are incomplete.
+    if building_state() is not None:
         return compute(), None
     # A pairing cadre reads only its own households' records: its summaries are its own.
     own = f"own:{user.pk}" if narrowed_to_own_households(user) else ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
+import gc
 import random
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -612,7 +613,7 @@ def demo_build(
     """
     phases = progress if isinstance(progress, Phases) else Phases(progress)
     # SQLite: index builds and copies run on the other core (fupin.demo.rows.write_behind).
-    with write_behind():
+    with write_behind(), _collector_paused():
         result = _demo_build(seed=seed, scale=scale, password=password, phases=phases)
         if later:
             building_save(
@@ -646,7 +647,7 @@ def demo_build_later(*, progress=None) -> BuildResult | None:
         if part.name not in state.pending:
             continue
         try:
-            with transaction.atomic(), write_behind():
+            with transaction.atomic(), write_behind(), _collector_paused():
                 _build_part(part, seed, scale, phases, result)
                 state.done.append(part.name)
                 state.failed = ""
@@ -662,6 +663,22 @@ def demo_build_later(*, progress=None) -> BuildResult | None:
             raise
     result.phases = phases.done
     return result
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while the build draws its rows: it allocates millions of
+    rows that all live until written, and the collector, triggered by every few hundred
+    allocations, would walk all of them again and again (a fifth of the registry's drawing
+    time at full scale, measured: bench/README.md). What is garbage is collected at the end."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+            gc.collect()
 
 
 def _build_part(part: Part, seed: int, scale: float, phases: Phases, result: BuildResult) -> None:

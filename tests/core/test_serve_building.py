@@ -38,6 +38,8 @@ class _Processes:
         class Process:
             def __init__(self, args, env=None):
                 self.args = list(args[3:] if args[1:3] == ["-m", "fupin.cli"] else args[2:3])
+                if self.args == ["gunicorn"]:
+                    test.web_arguments = list(args)
                 if self.args[:1] == ["worker"]:
                     assert test.built.is_set(), "a task worker started before the build ended"
                 test.started.append(self.args)
@@ -72,6 +74,8 @@ def test_serve_builds_what_is_left_before_the_task_workers_start(monkeypatch):
     assert processes.started[0] == ["demo", "--rest"]
     assert processes.started.count(["worker", "--interval", "0.5"]) == 2
     assert ["gunicorn"] in processes.started
+    web = processes.web_arguments
+    assert web[web.index("--workers") + 1].isdigit() and web[web.index("--threads") + 1].isdigit()
     assert "先生成尚未完成的数据：资金、党建" in out.getvalue()
 
 

@@ -14,6 +14,7 @@ from django.test import Client
 
 from fupin.accounts.models import Role
 from fupin.assistance.models import Cadre, Pairing
+from fupin.core.building import Building, building_clear, building_save
 from fupin.registry import stats
 from fupin.warmap import selectors
 from tests.factories import CHANGFA, HADANALA, ZHALAITE, make_household, make_user
@@ -167,3 +168,16 @@ def test_the_overview_and_its_json_are_kept_like_the_war_map(computed, monkeypat
     monkeypatch.setattr(locmem.time, "time", lambda: later)
     assert 'data-stat="poor_persons">6<' in second.get(page).content.decode()
     assert second.get(api).json()["poor_persons"] == 6
+
+
+def test_nothing_is_kept_while_data_are_still_being_built(computed):
+    make_household(CHANGFA, year=2016)
+    building_save(Building(command=["demo", "--rest"], parts=["资金"]))
+    client = _client(Role.COUNTY_OFFICE, ZHALAITE)
+    page = client.get(PAGE)
+    assert _poor(page) == 1 and 'id="building"' in page.content.decode()
+    make_household(CHANGFA, year=2016)
+    assert _poor(client.get(PAGE)) == 2 and len(computed) == 2
+    building_clear()
+    assert _poor(client.get(PAGE)) == 2 and _poor(client.get(PAGE)) == 2
+    assert len(computed) == 3

@@ -90,17 +90,18 @@ class Command(BaseCommand):
                 f"先生成尚未完成的数据：{'、'.join(building.pending)}"
                 f"（fupin {' '.join(building.command)}），完成后启动后台任务。"
             )
-        workers = threading.Thread(
+        starter = threading.Thread(
             target=self._start_workers,
             args=(
                 spawn,
+                stopping,
                 building.command if building else None,
                 task_workers if with_workers else 0,
             ),
             name="fupin-start-workers",
             daemon=True,
         )
-        workers.start()
+        starter.start()
         self.stdout.write(
             f"fupin 已启动：http://{host}:{port}/  （Ctrl+C 停止；gunicorn {workers} workers × "
             f"{threads} threads）"
@@ -128,13 +129,13 @@ class Command(BaseCommand):
             for child in children:
                 child.wait(timeout=30)
 
-    def _start_workers(self, spawn, build: list[str] | None, count: int) -> None:
+    def _start_workers(self, spawn, stopping, build: list[str] | None, count: int) -> None:
         """Run ``build`` (the command of data still being built), then start ``count`` task
         workers, unless the build failed."""
         if build is not None:
             builder = spawn(build)
             if builder is None or builder.wait() != 0:
-                if builder is not None:
+                if builder is not None and not stopping.is_set():
                     self.stderr.write(
                         f"数据生成失败（fupin {' '.join(build)}），后台任务未启动："
                         "修正后重新运行该命令，再重启 fupin serve。"
