@@ -1,12 +1,14 @@
-"""Writes of the demo: the generated registry into the database, set-based, in one transaction.
+"""Writes of the demo: the generated registry into the database, set-based.
 
 :func:`demo_build` is what ``fupin demo`` runs: it loads the Hinggan divisions if they are
 missing, draws the registry (:mod:`fupin.demo.generator`), writes households, members,
-yearly status and income rows and the villages' rural population with ``bulk_create``, gives
-every created row its history (the ``+`` row, and for households the ``~`` rows of each exit,
-relapse and plan, dated when they happened), creates the demo users and sets the as-of date
-to 30 June 2017. :func:`demo_reset` removes the registry again (docs/architecture.md rule 3: no query
-per row on either path).
+yearly status and income rows and the villages' rural population in bulk, creates the demo
+users and the assistance, gives every registry row its history (the ``+`` row, and for
+households the ``~`` rows of each exit, relapse and plan, dated when they happened) and sets
+the as-of date to 30 June 2017, in one transaction. The other parts (:data:`LATER_PARTS`) it
+builds in the same transaction, or leaves to :func:`demo_build_later`, one transaction each
+(docs/demo.md, "What comes later"). :func:`demo_reset` removes the registry again
+(docs/architecture.md rule 3: no query per row on either path).
 """
 
 from __future__ import annotations
@@ -576,10 +578,10 @@ def _quality_dupes(*, seed: int, progress) -> object:
     return demo_quality_dupes.demo_quality_dupes(seed=seed, day=AS_OF, progress=progress)
 
 
-# The parts after the registry and the assistance, in the order they are built (their names
-# are translated where a page lists the parts still being built): the cadres
+# The parts after the registry and the assistance, in the order they are built: the cadres
 # before the Party building, whose members and duty owners refer to them; the reports are
-# queued last, over everything.
+# queued last, over everything. Their names are translated where a page lists the parts
+# still being built.
 LATER_PARTS = (
     Part(_("识别与退出案件"), "cases", demo_cases.demo_cases, scaled=False),
     Part(_("干部"), "cadres", demo_cadres.demo_cadres),
@@ -601,13 +603,18 @@ LATER_PARTS = (
 
 @transaction.atomic
 def demo_build(
-    *, seed: int = 2017, scale: float = 1.0, password: str, progress=None, later: bool = False
+    *,
+    seed: int = 2017,
+    scale: float = 1.0,
+    password: str,
+    progress=None,
+    leave_for_later: bool = False,
 ) -> BuildResult:
     """Build the demo into an empty registry: data, history, users, as-of date.
 
     Each part runs as a timed phase (:class:`fupin.demo.phases.Phases`); ``progress`` is
     either a :class:`~fupin.demo.phases.Phases` (the command's, which shows a bar per phase)
-    or a plain callable that gets the messages. With ``later`` the build stops after the
+    or a plain callable that gets the messages. With ``leave_for_later`` the build stops after the
     registry and the assistance and leaves :data:`LATER_PARTS` to :func:`demo_build_later`
     (:mod:`fupin.core.building`); otherwise it builds them too, in the same transaction.
     """
@@ -615,7 +622,7 @@ def demo_build(
     # SQLite: index builds and copies run on the other core (fupin.demo.rows.write_behind).
     with write_behind(), _collector_paused():
         result = _demo_build(seed=seed, scale=scale, password=password, phases=phases)
-        if later:
+        if leave_for_later:
             building_save(
                 Building(
                     command=["demo", "--rest"],

@@ -35,7 +35,7 @@ def test_the_registry_comes_first_and_a_failed_part_is_rolled_back_shown_and_bui
     demo, db, client, monkeypatch
 ):
     services.demo_reset()
-    services.demo_build(seed=SEED, scale=SCALE, password=PASSWORD, later=True)
+    services.demo_build(seed=SEED, scale=SCALE, password=PASSWORD, leave_for_later=True)
     state = building_state()
     assert state.pending == NAMES and state.command == ["demo", "--rest"]
     assert state.data == {"seed": SEED, "scale": SCALE} and not state.failed

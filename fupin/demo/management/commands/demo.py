@@ -79,7 +79,11 @@ class Command(BaseCommand):
         phases = Phases(_Reporter(self.stdout, self.verbosity, started))
         with services.fast_writes():
             result = services.demo_build(
-                seed=seed, scale=scale, password=password, progress=phases, later=not whole
+                seed=seed,
+                scale=scale,
+                password=password,
+                progress=phases,
+                leave_for_later=not whole,
             )
         if self.verbosity >= 1:
             self._phase_table(phases)
@@ -89,11 +93,7 @@ class Command(BaseCommand):
             f"历史记录 {result.history_rows} 条；用时 {time.monotonic() - started:.1f} 秒。"
             f"系统日期设为 {AS_OF:%Y-%m-%d}。"
         )
-        if result.archive_queued:
-            self.stdout.write(
-                f"2017 年上半年的 {result.archive_queued} 期报告已排队，"
-                "由 fupin serve 的后台任务在几分钟内发布到 /reports/。"
-            )
+        self._archive_queued(result)
         if not whole:
             self.stdout.write(
                 f"其余部分（{'、'.join(p.name for p in services.LATER_PARTS)}）留待后台生成："
@@ -119,7 +119,11 @@ class Command(BaseCommand):
         if self.verbosity >= 1:
             self._phase_table(phases)
         self.stdout.write(f"演示数据已完整；用时 {time.monotonic() - started:.1f} 秒。")
-        if result is not None and result.archive_queued:
+        if result is not None:
+            self._archive_queued(result)
+
+    def _archive_queued(self, result: services.BuildResult) -> None:
+        if result.archive_queued:
             self.stdout.write(
                 f"2017 年上半年的 {result.archive_queued} 期报告已排队，"
                 "由 fupin serve 的后台任务在几分钟内发布到 /reports/。"
