@@ -22,8 +22,10 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import ProtectedError
+from django.utils import translation
 from django.utils.translation import gettext_noop as _
 from simple_history.models import HistoricalChanges
 
@@ -620,7 +622,7 @@ def demo_build(
     """
     phases = progress if isinstance(progress, Phases) else Phases(progress)
     # SQLite: index builds and copies run on the other core (fupin.demo.rows.write_behind).
-    with write_behind(), _collector_paused():
+    with write_behind(), _collector_paused(), _in_chinese():
         result = _demo_build(seed=seed, scale=scale, password=password, phases=phases)
         if leave_for_later:
             building_save(
@@ -654,7 +656,7 @@ def demo_build_later(*, progress=None) -> BuildResult | None:
         if part.name not in state.pending:
             continue
         try:
-            with transaction.atomic(), write_behind(), _collector_paused():
+            with transaction.atomic(), write_behind(), _collector_paused(), _in_chinese():
                 _build_part(part, seed, scale, phases, result)
                 state.done.append(part.name)
                 state.failed = ""
@@ -670,6 +672,12 @@ def demo_build_later(*, progress=None) -> BuildResult | None:
             raise
     result.phases = phases.done
     return result
+
+
+def _in_chinese():
+    # What the build stores in words (a flag's reason, a step's note) is written in Chinese,
+    # whatever language the caller runs in (a test after an English page, a shell).
+    return translation.override(settings.LANGUAGE_CODE)
 
 
 @contextlib.contextmanager

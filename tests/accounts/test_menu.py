@@ -157,6 +157,7 @@ def test_a_refusal_in_english(client):
     assert "Not allowed" in page and "system administrator" in page
 
 
+@pytest.mark.django_db  # every page reads whether data are still being built
 def test_permission_denied_without_a_message_says_why(rf):
     from fupin.core.api_errors import permission_denied
 

@@ -304,6 +304,7 @@ def test_refused_files_and_error_workbooks_are_purged_after_retention(officer, s
     assert sheets.purge_error_workbooks(timezone.now()) == 1
 
 
+@pytest.mark.django_db
 def test_serve_recovers_purges_and_starts_several_workers(monkeypatch, settings):
     from fupin.core.management.commands import serve
 

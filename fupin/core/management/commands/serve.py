@@ -90,18 +90,16 @@ class Command(BaseCommand):
                 f"先生成尚未完成的数据：{'、'.join(building.pending)}"
                 f"（fupin {' '.join(building.command)}），完成后启动后台任务。"
             )
-        starter = threading.Thread(
-            target=self._start_workers,
-            args=(
-                spawn,
-                stopping,
-                building.command if building else None,
-                task_workers if with_workers else 0,
-            ),
-            name="fupin-start-workers",
-            daemon=True,
-        )
-        starter.start()
+        count = task_workers if with_workers else 0
+        if building is None:
+            self._start_workers(spawn, stopping, None, count)
+        else:
+            threading.Thread(
+                target=self._start_workers,
+                args=(spawn, stopping, building.command, count),
+                name="fupin-start-workers",
+                daemon=True,
+            ).start()
         self.stdout.write(
             f"fupin 已启动：http://{host}:{port}/  （Ctrl+C 停止；gunicorn {workers} workers × "
             f"{threads} threads）"
