@@ -3,11 +3,11 @@ command that builds them, and what stopped them.
 
 ``fupin demo`` writes the registry and the seed's figures first, commits them and leaves its
 other parts for later (docs/demo.md, "What comes later"). The state is one row of
-:class:`~fupin.core.models.Setting`, so every process sees it: every page reads it (one
-lookup by key) and says what is still being built; ``fupin serve`` runs :attr:`Building.command`
-before it starts its task workers, so that no scheduled report is published from half the
-data; and the builder marks each part done in the part's own transaction, so that a server
-stopped halfway goes on from the next part.
+:class:`~fupin.core.models.Setting`, so every process sees it: every page reads it (once per
+request, :mod:`fupin.core.setting_values`) and says what is still being built; ``fupin
+serve`` runs :attr:`Building.command` before it starts its task workers, so that no
+scheduled report is published from half the data; and the builder marks each part done in
+the part's own transaction, so that a server stopped halfway goes on from the next part.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from .models import Setting
+from .setting_values import setting_store, setting_value
 
 KEY = "building"
 
@@ -35,15 +35,13 @@ class Building:
 
 def building_state() -> Building | None:
     """What is still being built, or None when the data are whole."""
-    value = Setting.objects.filter(key=KEY).values_list("value", flat=True).first()
+    value = setting_value(KEY)
     return Building(**json.loads(value)) if value else None
 
 
 def building_save(state: Building) -> None:
-    Setting.objects.update_or_create(
-        key=KEY, defaults={"value": json.dumps(dataclasses.asdict(state), ensure_ascii=False)}
-    )
+    setting_store(KEY, json.dumps(dataclasses.asdict(state), ensure_ascii=False))
 
 
 def building_clear() -> None:
-    Setting.objects.filter(key=KEY).delete()
+    setting_store(KEY, None)

@@ -19,40 +19,18 @@ AS_OF_KEY = "as_of"
 FIRST_YEAR = 2014
 
 
-# Within a request the as-of date is read once (fupin.core.middleware.AsOfOncePerRequest): a
-# page asks for it in its view, its selectors, its menu and its template, each a query.
-_REQUEST_AS_OF: contextvars.ContextVar[list | None] = contextvars.ContextVar(
-    "fupin_request_as_of", default=None
-)
-
-
 def as_of() -> datetime.date:
-    """Return the date the system treats as today."""
+    """Return the date the system treats as today (read once per request:
+    :mod:`fupin.core.setting_values`)."""
     if settings.FUPIN_AS_OF:
         return datetime.date.fromisoformat(settings.FUPIN_AS_OF)
-    memo = _REQUEST_AS_OF.get()
-    if memo:
-        return memo[0]
-    from .models import Setting
+    from .setting_values import setting_value
 
     try:
-        value = Setting.objects.filter(key=AS_OF_KEY).values_list("value", flat=True).first()
+        value = setting_value(AS_OF_KEY)
     except DatabaseError:
         value = None
-    day = datetime.date.fromisoformat(value) if value else timezone.localdate()
-    if memo is not None:
-        memo.append(day)
-    return day
-
-
-@contextlib.contextmanager
-def as_of_once() -> Iterator[None]:
-    """Read the as-of date at most once in this block (a request)."""
-    token = _REQUEST_AS_OF.set([])
-    try:
-        yield
-    finally:
-        _REQUEST_AS_OF.reset(token)
+    return datetime.date.fromisoformat(value) if value else timezone.localdate()
 
 
 def now() -> datetime.datetime:
@@ -74,15 +52,9 @@ def now() -> datetime.datetime:
 
 def set_as_of(day: datetime.date | None) -> None:
     """Store (or with ``None`` clear) the database as-of date."""
-    from .models import Setting
+    from .setting_values import setting_store
 
-    memo = _REQUEST_AS_OF.get()
-    if memo:
-        memo.clear()
-    if day is None:
-        Setting.objects.filter(key=AS_OF_KEY).delete()
-    else:
-        Setting.objects.update_or_create(key=AS_OF_KEY, defaults={"value": day.isoformat()})
+    setting_store(AS_OF_KEY, None if day is None else day.isoformat())
 
 
 def current_year() -> int:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-from .clock import as_of_once
+from .setting_values import settings_once
 
 API_PREFIX = "/api/"
 
@@ -27,12 +27,13 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-class AsOfOncePerRequest:
-    """The as-of date read once per request (:func:`fupin.core.clock.as_of_once`)."""
+class SettingsOncePerRequest:
+    """Each system setting (the as-of date, the data still being built) read at most once per
+    request (:func:`fupin.core.setting_values.settings_once`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        with as_of_once():
+        with settings_once():
             return self.get_response(request)

@@ -97,3 +97,11 @@ def test_without_anything_to_build_the_workers_start_at_once(monkeypatch):
     call_command("serve", "--task-workers", "2", stdout=io.StringIO())
     assert not [a for a in processes.started if a[:1] == ["demo"]]
     assert processes.started.count(["worker", "--interval", "0.5"]) == 2
+
+
+def test_with_workers_asked_for_none_one_still_starts(monkeypatch):
+    processes = _Processes(build_exit=0, workers=1)
+    processes.built.set()
+    monkeypatch.setattr(serve.subprocess, "Popen", processes.Process)
+    call_command("serve", "--task-workers", "0", stdout=io.StringIO())
+    assert processes.started.count(["worker", "--interval", "0.5"]) == 1

@@ -90,7 +90,7 @@ class Command(BaseCommand):
                 f"先生成尚未完成的数据：{'、'.join(building.pending)}"
                 f"（fupin {' '.join(building.command)}），完成后启动后台任务。"
             )
-        count = task_workers if with_workers else 0
+        count = max(task_workers, 1) if with_workers else 0
         if building is None:
             self._start_workers(spawn, stopping, None, count)
         else:
@@ -139,5 +139,5 @@ class Command(BaseCommand):
                         "修正后重新运行该命令，再重启 fupin serve。"
                     )
                 return
-        for _number in range(max(count, 0)):
+        for _number in range(count):
             spawn(["worker", "--interval", "0.5"])
