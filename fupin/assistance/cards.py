@@ -22,10 +22,8 @@ Callers pass an already scoped household queryset (``Household.objects.accessibl
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime
-import gc
 from decimal import Decimal
 
 import segno
@@ -36,6 +34,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from fupin.areas.selectors import is_bilingual
+from fupin.core.collector import collector_paused
 from fupin.core.masking import mask_id_number
 from fupin.registry import codes
 from fupin.registry.models import Household, IncomeRecord, Member
@@ -326,25 +325,8 @@ def render_cards_pdf(
     from fupin.core.pdf import render_pdf
 
     html = render_cards_html(cards, year=year, today=today, size=size, empty=empty)
-    with _no_cyclic_gc():
+    with collector_paused():  # WeasyPrint's millions of objects (fupin.core.collector)
         return render_pdf(html)
-
-
-@contextlib.contextmanager
-def _no_cyclic_gc():
-    """Pause Python's cyclic garbage collector while WeasyPrint lays out many pages.
-
-    WeasyPrint allocates millions of short-lived objects; in a Django process with ~10⁵ live
-    objects every generation-2 pass walks them all, which costs ~20–25 % of a village PDF.
-    Reference counting still frees almost everything; the cycles go at the next pass.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()  # the next automatic pass collects the render's cycles
 
 
 def village_households(village_code: str, households=None):

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime
-import gc
 import random
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -33,6 +32,7 @@ from fupin.areas.models import Area, Level, RuralPopulation
 from fupin.areas.services import areas_load_hinggan
 from fupin.core.building import Building, building_clear, building_save, building_state
 from fupin.core.clock import set_as_of
+from fupin.core.collector import collector_paused
 from fupin.registry import codes, rollups
 from fupin.registry.models import Household, IncomeRecord, Member, StatusRecord
 from fupin.schedule import services as schedule
@@ -622,7 +622,7 @@ def demo_build(
     """
     phases = progress if isinstance(progress, Phases) else Phases(progress)
     # SQLite: index builds and copies run on the other core (fupin.demo.rows.write_behind).
-    with write_behind(), _collector_paused(), _in_chinese():
+    with write_behind(), collector_paused(), _in_chinese():
         result = _demo_build(seed=seed, scale=scale, password=password, phases=phases)
         if leave_for_later:
             building_save(
@@ -656,7 +656,7 @@ def demo_build_later(*, progress=None) -> BuildResult | None:
         if part.name not in state.pending:
             continue
         try:
-            with transaction.atomic(), write_behind(), _collector_paused(), _in_chinese():
+            with transaction.atomic(), write_behind(), collector_paused(), _in_chinese():
                 _build_part(part, seed, scale, phases, result)
                 state.done.append(part.name)
                 state.failed = ""
@@ -678,22 +678,6 @@ def _in_chinese():
     # What the build stores in words (a flag's reason, a step's note) is written in Chinese,
     # whatever language the caller runs in (a test after an English page, a shell).
     return translation.override(settings.LANGUAGE_CODE)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while the build draws its rows: it allocates millions of
-    rows that all live until written, and the collector, triggered by every few hundred
-    allocations, would walk all of them again and again (a fifth of the registry's drawing
-    time at full scale, measured: bench/README.md). What is garbage is collected at the end."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-            gc.collect()
 
 
 def _build_part(part: Part, seed: int, scale: float, phases: Phases, result: BuildResult) -> None:
